@@ -1,0 +1,48 @@
+// One error taxonomy for every door (CLI, JSON-RPC, GraphQL, MCP, WebSocket).
+// A transport maps `code` once: to an exit code, a JSON-RPC code, an HTTP status,
+// a GraphQL extensions.code or an MCP isError result.
+
+export type ErrorCode =
+  | "validation" // data or model does not satisfy its rules; data: Issue[]
+  | "not_found" // an app, model, entity or version does not exist
+  | "conflict" // stale expectedVersion, uniqueness, restrict on delete
+  | "bad_request" // malformed input that is not a validation of data (bad filter, bad JSON)
+  | "forbidden"
+  | "internal";
+
+/** One problem found in data or in a model: the field (or JSON Pointer path), the rule broken, and a sentence. */
+export interface Issue {
+  field?: string;
+  path?: string;
+  rule: string;
+  message: string;
+}
+
+export class TorqueError extends Error {
+  readonly code: ErrorCode;
+  readonly data: unknown;
+  constructor(code: ErrorCode, message: string, data?: unknown) {
+    super(message);
+    this.name = "TorqueError";
+    this.code = code;
+    this.data = data;
+  }
+  /** Whether the caller (not the server) is at fault; transports use it for logs and status. */
+  get userFault(): boolean {
+    return this.code !== "internal";
+  }
+}
+
+export const validationError = (issues: Issue[], what = "data"): TorqueError =>
+  new TorqueError(
+    "validation",
+    `invalid ${what}: ` + issues.map((i) => (i.field ?? i.path ? `${i.field ?? i.path}: ` : "") + i.message).join("; "),
+    issues,
+  );
+
+export const notFound = (what: string, id: string | number): TorqueError =>
+  new TorqueError("not_found", `${what} '${id}' not found`, { what, id });
+
+export const badRequest = (message: string, data?: unknown): TorqueError => new TorqueError("bad_request", message, data);
+
+export const conflict = (message: string, data?: unknown): TorqueError => new TorqueError("conflict", message, data);

@@ -1,0 +1,45 @@
+// A small hook engine: named events, handlers run in priority order (lower first).
+// `before*` handlers may change the event or throw to veto; the caller decides what an
+// error means. Generic: it knows nothing of entities or workflows.
+
+export type Handler<E> = (event: E) => void | Promise<void>;
+
+export class Hooks<Events extends Record<string, unknown>> {
+  private handlers = new Map<keyof Events, { fn: Handler<any>; priority: number }[]>();
+
+  /** Register a handler; returns a function that removes it. */
+  on<K extends keyof Events>(name: K, fn: Handler<Events[K]>, priority = 0): () => void {
+    const list = this.handlers.get(name) ?? [];
+    list.push({ fn, priority });
+    list.sort((a, b) => a.priority - b.priority);
+    this.handlers.set(name, list);
+    return () => {
+      const l = this.handlers.get(name);
+      if (l) this.handlers.set(name, l.filter((h) => h.fn !== fn));
+    };
+  }
+
+  has(name: keyof Events): boolean {
+    return (this.handlers.get(name)?.length ?? 0) > 0;
+  }
+
+  /** Run every handler in order; the first error stops the chain and is thrown. */
+  async run<K extends keyof Events>(name: K, event: Events[K]): Promise<void> {
+    const list = this.handlers.get(name);
+    if (!list) return;
+    for (const h of list) await h.fn(event);
+  }
+
+  /** Run every handler; errors are passed to onError and do not stop the others (for after-commit events). */
+  async notify<K extends keyof Events>(name: K, event: Events[K], onError: (e: unknown) => void): Promise<void> {
+    const list = this.handlers.get(name);
+    if (!list) return;
+    for (const h of list) {
+      try {
+        await h.fn(event);
+      } catch (e) {
+        onError(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { describe } from "./text";
+import { bad, checkText, pick, textSchema, textSettings, TEXT_OPTIONS, type FieldKind } from "./kind";
+
+export const url: FieldKind = {
+  type: "url",
+  options: TEXT_OPTIONS,
+  ordered: true,
+  coerce(v, field) {
+    if (typeof v !== "string") return bad("type", `must be a URL (got ${describe(v)})`);
+    const s = v.trim();
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      return bad("format", `"${s.slice(0, 80)}" is not a URL`);
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") return bad("format", `URL must use http or https (got ${u.protocol})`);
+    return checkText(s, field);
+  },
+  checkSettings: textSettings,
+  jsonSchema: (f) => textSchema(f, { format: "uri" }),
+  sample: (_f, rng) => `https://${pick(rng, ["example.com", "example.org"])}/${pick(rng, ["docs", "item", "p"])}/${Math.floor(rng() * 100000)}`,
+};

@@ -1,0 +1,174 @@
+// The canonical model format as a TypeBox schema: the single source of truth for both
+// the TypeScript types and schema/model.schema.json (written by scripts/gen-schema.ts,
+// kept in step by src/model/schema.test.ts). Structure only: rules that need the whole
+// model (names that refer to each other) live in validate.ts.
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+
+export const NAME_PATTERN = "^[a-z][a-z0-9_]*$";
+export const FIELD_TYPES = [
+  "text", "longtext", "integer", "number", "boolean", "date", "datetime",
+  "email", "url", "enum", "multienum", "json", "reference", "file",
+] as const;
+export const COMPONENT_TYPES = ["DataGrid", "Form", "Button", "Text", "Container", "Modal", "Chart", "Kpi", "DetailView"] as const;
+
+const closed = { additionalProperties: false } as const;
+const Name = Type.String({ pattern: NAME_PATTERN, maxLength: 63, description: "lower_snake_case identifier" });
+const Label = Type.String({ minLength: 1, maxLength: 200 });
+const Description = Type.String({ maxLength: 4000 });
+
+export const FieldSchema = Type.Object(
+  {
+    name: Name,
+    type: Type.Union(FIELD_TYPES.map((t) => Type.Literal(t))),
+    label: Type.Optional(Label),
+    help: Type.Optional(Description),
+    required: Type.Optional(Type.Boolean()),
+    unique: Type.Optional(Type.Boolean()),
+    indexed: Type.Optional(Type.Boolean()),
+    default: Type.Optional(Type.Unknown({ description: "a value of the field's type, or \"now\" for date/datetime" })),
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number()),
+    minLength: Type.Optional(Type.Integer({ minimum: 0 })),
+    maxLength: Type.Optional(Type.Integer({ minimum: 0 })),
+    pattern: Type.Optional(Type.String()),
+    values: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: "enum and multienum" })),
+    entity: Type.Optional(Type.String({ description: "reference: the entity type referred to" })),
+  },
+  closed,
+);
+
+export const IndexSchema = Type.Object(
+  { name: Type.Optional(Name), fields: Type.Array(Name, { minItems: 1, maxItems: 8 }), unique: Type.Optional(Type.Boolean()) },
+  closed,
+);
+
+export const PermissionsSchema = Type.Record(
+  Type.String(),
+  Type.Array(Type.String()),
+  { description: "action (read, create, update, delete) → roles allowed; enforced once users exist" },
+);
+
+export const EntitySchema = Type.Object(
+  {
+    name: Name,
+    label: Type.Optional(Label),
+    description: Type.Optional(Description),
+    fields: Type.Array(FieldSchema),
+    indexes: Type.Optional(Type.Array(IndexSchema)),
+    permissions: Type.Optional(PermissionsSchema),
+    display: Type.Optional(Type.String({ description: "field shown when an entity of this type is referred to" })),
+  },
+  closed,
+);
+
+export const RelationshipSchema = Type.Object(
+  {
+    name: Name,
+    from: Name,
+    to: Name,
+    kind: Type.Union([Type.Literal("1:1"), Type.Literal("1:n"), Type.Literal("n:m")]),
+    inverse: Type.Optional(Name),
+    onDelete: Type.Optional(Type.Union([Type.Literal("cascade"), Type.Literal("restrict"), Type.Literal("setNull")])),
+    label: Type.Optional(Label),
+  },
+  closed,
+);
+
+export const PositionSchema = Type.Object(
+  {
+    row: Type.Integer({ minimum: 0 }),
+    col: Type.Integer({ minimum: 0, maximum: 11 }),
+    width: Type.Integer({ minimum: 1, maximum: 12 }),
+    height: Type.Integer({ minimum: 1 }),
+  },
+  closed,
+);
+
+export const ComponentSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 100 }),
+    type: Type.Union(COMPONENT_TYPES.map((t) => Type.Literal(t))),
+    position: PositionSchema,
+    props: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  closed,
+);
+
+export const PageSchema = Type.Object(
+  {
+    name: Name,
+    title: Type.Optional(Label),
+    path: Type.Optional(Type.String({ pattern: "^/" })),
+    components: Type.Array(ComponentSchema),
+  },
+  closed,
+);
+
+export const NavigationSchema = Type.Object({ label: Label, page: Name }, closed);
+
+export const XFlowNodeSchema = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 100 }), type: Type.String({ minLength: 1 }) },
+  { additionalProperties: true, description: "node settings depend on its type (script: code; condition: expression; …)" },
+);
+export const XFlowEdgeSchema = Type.Object(
+  { from: Type.String(), to: Type.String(), when: Type.Optional(Type.String()) },
+  closed,
+);
+export const XFlowSchema = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Description),
+    trigger: Type.Optional(
+      Type.Object({ type: Type.String({ minLength: 1 }) }, { additionalProperties: true, description: "manual | entity | webhook | schedule" }),
+    ),
+    input: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    output: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    nodes: Type.Array(XFlowNodeSchema),
+    edges: Type.Array(XFlowEdgeSchema),
+  },
+  closed,
+);
+
+export const ModelSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Description),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: "set by Torque on every save" })),
+    entities: Type.Array(EntitySchema),
+    relationships: Type.Optional(Type.Array(RelationshipSchema)),
+    pages: Type.Optional(Type.Array(PageSchema)),
+    startPage: Type.Optional(Name),
+    navigation: Type.Optional(Type.Array(NavigationSchema)),
+    xflows: Type.Optional(Type.Array(XFlowSchema)),
+    settings: Type.Optional(
+      Type.Object(
+        { fetchAllowList: Type.Optional(Type.Array(Type.String(), { description: "hosts that workflow scripts may fetch" })) },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
+export type Field = Static<typeof FieldSchema>;
+export type FieldType = (typeof FIELD_TYPES)[number];
+export type EntityType = Static<typeof EntitySchema>;
+export type Relationship = Static<typeof RelationshipSchema>;
+export type Page = Static<typeof PageSchema>;
+export type Component = Static<typeof ComponentSchema>;
+export type ComponentType = (typeof COMPONENT_TYPES)[number];
+export type XFlow = Static<typeof XFlowSchema>;
+export type Model = Static<typeof ModelSchema>;
+
+/** The JSON Schema document published at schema/model.schema.json. */
+export function modelJsonSchema(): Record<string, unknown> {
+  const strip = (s: TSchema): unknown => JSON.parse(JSON.stringify(s));
+  const root = strip(ModelSchema) as Record<string, unknown>;
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "https://torque.dev/schema/model.schema.json",
+    title: "Torque application model",
+    ...root,
+  };
+}

@@ -1,0 +1,166 @@
+// Checks a model document completely and reports every problem with its JSON Pointer
+// path, so the editor, the CLI and agents can point at exactly what is wrong.
+import { Value } from "@sinclair/typebox/value";
+import { pointer, isPlainObject } from "../lib/json";
+import type { Issue } from "../lib/errors";
+import { ModelSchema, type Model, type EntityType } from "./schema";
+import { fieldKinds } from "./fields/registry";
+import { componentRefs, ACTION_TYPES } from "./components";
+
+/** Field names that collide with an entity's own envelope. */
+export const RESERVED_FIELD_NAMES = new Set(["id"]);
+const COMMON_FIELD_KEYS = new Set(["name", "type", "label", "help", "required", "unique", "indexed", "default"]);
+
+export function validateModel(doc: unknown): Issue[] {
+  if (!isPlainObject(doc)) return [{ path: "", rule: "type", message: "a model must be a JSON object" }];
+  const issues = structuralIssues(doc);
+  // Semantic checks assume the structure is sound; on a broken structure they would only add noise.
+  if (issues.length) return issues;
+  return semanticIssues(doc as Model);
+}
+
+function structuralIssues(doc: unknown): Issue[] {
+  const out: Issue[] = [];
+  for (const e of Value.Errors(ModelSchema, doc)) {
+    // TypeBox reports each failing union member; one message per path is enough.
+    if (out.some((o) => o.path === e.path)) continue;
+    const extra = e.message === "Unexpected property" || e.type === 41 /* ObjectAdditionalProperties */;
+    out.push({ path: e.path, rule: extra ? "unknown" : "schema", message: extra ? `unknown property "${e.path.split("/").pop()}"` : explain(e.schema, e.message, e.value) });
+    if (out.length >= 100) break;
+  }
+  return out;
+}
+
+/** Replace TypeBox's "Expected union value" with the allowed values when they are literals. */
+function explain(schema: { anyOf?: { const?: unknown }[] }, message: string, value: unknown): string {
+  const consts = schema.anyOf?.map((s) => s.const).filter((c) => c !== undefined);
+  if (consts?.length && consts.length === schema.anyOf!.length)
+    return `must be one of ${consts.map((c) => JSON.stringify(c)).join(", ")} (got ${JSON.stringify(value)})`;
+  return message;
+}
+
+function duplicates<T>(items: T[], key: (t: T) => string, base: (i: number) => string, what: string, out: Issue[]): void {
+  const seen = new Map<string, number>();
+  items.forEach((it, i) => {
+    const k = key(it);
+    if (seen.has(k)) out.push({ path: base(i), rule: "duplicate", message: `${what} "${k}" is defined twice (first at ${base(seen.get(k)!)})` });
+    else seen.set(k, i);
+  });
+}
+
+function semanticIssues(m: Model): Issue[] {
+  const out: Issue[] = [];
+  const entities = new Map<string, EntityType>(m.entities.map((e) => [e.name, e]));
+  duplicates(m.entities, (e) => e.name, (i) => pointer("entities", i, "name"), "entity type", out);
+
+  m.entities.forEach((e, ei) => {
+    duplicates(e.fields, (f) => f.name, (i) => pointer("entities", ei, "fields", i, "name"), `field of ${e.name}`, out);
+    e.fields.forEach((f, fi) => {
+      const at = (...p: (string | number)[]) => pointer("entities", ei, "fields", fi, ...p);
+      const kind = fieldKinds[f.type];
+      if (RESERVED_FIELD_NAMES.has(f.name)) out.push({ path: at("name"), rule: "reserved", message: `"${f.name}" is reserved: every entity already has an id` });
+      for (const key of Object.keys(f))
+        if (!COMMON_FIELD_KEYS.has(key) && !kind.options.includes(key))
+          out.push({ path: at(key), rule: "option", message: `option "${key}" does not apply to a ${f.type} field` });
+      for (const s of kind.checkSettings?.(f) ?? []) out.push({ path: at(s.option), rule: "option", message: s.message });
+      if (f.type === "reference" && f.entity !== undefined && !entities.has(f.entity))
+        out.push({ path: at("entity"), rule: "reference", message: `field ${e.name}.${f.name} refers to entity type "${f.entity}", which does not exist` });
+      if (f.default !== undefined && f.type !== "reference" && !(f.default === "now" && (f.type === "date" || f.type === "datetime"))) {
+        const c = kind.coerce(f.default, f, false);
+        if (!c.ok) out.push({ path: at("default"), rule: "default", message: `default ${c.message}` });
+      }
+      if (f.unique && !kind.ordered) out.push({ path: at("unique"), rule: "option", message: `a ${f.type} field cannot be unique` });
+    });
+    (e.indexes ?? []).forEach((ix, ii) =>
+      ix.fields.forEach((fname, k) => {
+        if (!e.fields.some((f) => f.name === fname))
+          out.push({ path: pointer("entities", ei, "indexes", ii, "fields", k), rule: "reference", message: `index names field "${fname}", which ${e.name} does not have` });
+      }),
+    );
+    if (e.display !== undefined && !e.fields.some((f) => f.name === e.display))
+      out.push({ path: pointer("entities", ei, "display"), rule: "reference", message: `display field "${e.display}" is not a field of ${e.name}` });
+  });
+
+  const rels = m.relationships ?? [];
+  duplicates(rels, (r) => r.name, (i) => pointer("relationships", i, "name"), "relationship", out);
+  rels.forEach((r, ri) => {
+    const at = (k: string) => pointer("relationships", ri, k);
+    for (const end of ["from", "to"] as const)
+      if (!entities.has(r[end])) out.push({ path: at(end), rule: "reference", message: `relationship ${r.name} names entity type "${r[end]}", which does not exist` });
+    if (r.kind === "n:m") return;
+    if (!entities.has(r.from) || !entities.has(r.to)) return;
+    // 1:1 and 1:n live in a reference field on the "to" side that points back to "from".
+    const target = entities.get(r.to)!;
+    const field = r.inverse ? target.fields.find((f) => f.name === r.inverse) : target.fields.find((f) => f.type === "reference" && f.entity === r.from);
+    if (!field) {
+      out.push({
+        path: at(r.inverse ? "inverse" : "to"),
+        rule: "reference",
+        message: r.inverse
+          ? `relationship ${r.name}: ${r.to} has no field "${r.inverse}"`
+          : `relationship ${r.name}: ${r.to} needs a reference field to ${r.from} (or name it in "inverse")`,
+      });
+    } else if (field.type !== "reference" || field.entity !== r.from) {
+      out.push({ path: at("inverse"), rule: "reference", message: `relationship ${r.name}: ${r.to}.${field.name} must be a reference to ${r.from}` });
+    } else if (r.onDelete === "setNull" && field.required) {
+      out.push({ path: at("onDelete"), rule: "option", message: `relationship ${r.name}: onDelete setNull needs ${r.to}.${field.name} to be optional` });
+    }
+  });
+
+  const pages = m.pages ?? [];
+  const pageNames = new Set(pages.map((p) => p.name));
+  const flowNames = new Set((m.xflows ?? []).map((x) => x.name));
+  duplicates(pages, (p) => p.name, (i) => pointer("pages", i, "name"), "page", out);
+  pages.forEach((p, pi) => {
+    duplicates(p.components, (c) => c.id, (i) => pointer("pages", pi, "components", i, "id"), `component of page ${p.name}`, out);
+    const ids = new Set(p.components.map((c) => c.id));
+    p.components.forEach((c, ci) => {
+      const at = (...k: (string | number)[]) => pointer("pages", pi, "components", ci, ...k);
+      if (c.position.col + c.position.width > 12)
+        out.push({ path: at("position"), rule: "grid", message: `component ${c.id} spans columns ${c.position.col}–${c.position.col + c.position.width - 1}; the grid has 12 (0–11)` });
+      const props = c.props ?? {};
+      const action = props.action;
+      if (isPlainObject(action) && !ACTION_TYPES.includes(action.type as never))
+        out.push({ path: at("props", "action", "type"), rule: "enum", message: `action type must be one of ${ACTION_TYPES.join(", ")}` });
+      for (const ref of componentRefs[c.type](props)) {
+        const path = at("props", ...ref.path);
+        if (typeof ref.name !== "string") {
+          out.push({ path, rule: "type", message: `${c.type} ${c.id}: expected the name of a ${ref.kind}` });
+          continue;
+        }
+        if (ref.kind === "entity" && !entities.has(ref.name))
+          out.push({ path, rule: "reference", message: `${c.type} ${c.id} names entity type "${ref.name}", which does not exist` });
+        if (ref.kind === "field") {
+          const ent = typeof ref.entity === "string" ? entities.get(ref.entity) : undefined;
+          if (ent && !ent.fields.some((f) => f.name === ref.name) && !["id", "createdAt", "updatedAt"].includes(ref.name))
+            out.push({ path, rule: "reference", message: `${c.type} ${c.id} names field "${ref.name}", which ${ent.name} does not have` });
+        }
+        if (ref.kind === "page" && !pageNames.has(ref.name)) out.push({ path, rule: "reference", message: `${c.type} ${c.id} names page "${ref.name}", which does not exist` });
+        if (ref.kind === "xflow" && !flowNames.has(ref.name)) out.push({ path, rule: "reference", message: `${c.type} ${c.id} names xflow "${ref.name}", which does not exist` });
+        if (ref.kind === "component" && !ids.has(ref.name)) out.push({ path, rule: "reference", message: `${c.type} ${c.id} names component "${ref.name}", which is not on page ${p.name}` });
+      }
+    });
+  });
+  if (m.startPage !== undefined && !pageNames.has(m.startPage))
+    out.push({ path: "/startPage", rule: "reference", message: `start page "${m.startPage}" does not exist` });
+  (m.navigation ?? []).forEach((n, i) => {
+    if (!pageNames.has(n.page)) out.push({ path: pointer("navigation", i, "page"), rule: "reference", message: `navigation entry "${n.label}" names page "${n.page}", which does not exist` });
+  });
+
+  const flows = m.xflows ?? [];
+  duplicates(flows, (x) => x.name, (i) => pointer("xflows", i, "name"), "xflow", out);
+  flows.forEach((x, xi) => {
+    duplicates(x.nodes, (n) => n.id, (i) => pointer("xflows", xi, "nodes", i, "id"), `node of xflow ${x.name}`, out);
+    const nodeIds = new Set(x.nodes.map((n) => n.id));
+    x.edges.forEach((e, ei) => {
+      for (const end of ["from", "to"] as const)
+        if (!nodeIds.has(e[end])) out.push({ path: pointer("xflows", xi, "edges", ei, end), rule: "reference", message: `xflow ${x.name}: edge ${end} "${e[end]}" is not a node of the flow` });
+    });
+    const starts = x.nodes.filter((n) => n.type === "start").length;
+    if (starts !== 1) out.push({ path: pointer("xflows", xi, "nodes"), rule: "start", message: `xflow ${x.name} needs exactly one start node (has ${starts})` });
+    const t = x.trigger;
+    if (t && t.type === "entity" && (typeof t.entity !== "string" || !entities.has(t.entity)))
+      out.push({ path: pointer("xflows", xi, "trigger", "entity"), rule: "reference", message: `xflow ${x.name} is triggered by entity type "${String(t.entity)}", which does not exist` });
+  });
+  return out;
+}

@@ -1,0 +1,79 @@
+// Checks and effects that need the database: references must point at existing
+// entities, unique values must be unique, and a delete follows each relationship's
+// onDelete rule (cascade, restrict, setNull) so no reference is left dangling.
+import type { CompiledEntity, CompiledModel } from "../../model/compile";
+import type { Queryable, Param } from "../../store/driver";
+import type { Dialect } from "../../store/dialect";
+import { conflict, validationError, type Issue } from "../../lib/errors";
+import { idExists, uniqueHolder, referrers, linkRows, deleteRow, updateRow, type EntityRow } from "../../store/entities/rows";
+import type { Data } from "./data";
+
+/** Reference and uniqueness checks for the fields that changed (all fields on create). */
+export async function checkStoredRules(q: Queryable, d: Dialect, appId: number, ent: CompiledEntity, id: string, data: Data, previous?: Data): Promise<void> {
+  const issues: Issue[] = [];
+  const changed = (f: string) => !previous || previous[f] !== data[f];
+  for (const f of ent.references) {
+    const v = data[f.name];
+    if (typeof v === "string" && changed(f.name) && !(await idExists(q, appId, f.entity!, v)))
+      issues.push({ field: f.name, rule: "reference", message: `${f.name} refers to ${f.entity} "${v}", which does not exist` });
+  }
+  for (const f of ent.unique) {
+    const v = data[f.name];
+    if (v === undefined || v === null || !changed(f.name)) continue;
+    const holder = await uniqueHolder(q, d, appId, ent.name, f.name, (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param, id);
+    if (holder) issues.push({ field: f.name, rule: "unique", message: `${f.name} must be unique: ${ent.name} ${holder} already has ${JSON.stringify(v)}` });
+  }
+  if (issues.length) throw validationError(issues);
+}
+
+export interface DeleteEffect {
+  op: "delete" | "update";
+  type: string;
+  row: EntityRow;
+  before: Data;
+  after?: Data;
+  version: number;
+}
+
+/**
+ * Apply onDelete rules for removing `id` (of `ent`), recursively for cascades. Returns
+ * every other entity deleted or changed, for the audit log and change events.
+ */
+export async function applyDeleteRules(q: Queryable, d: Dialect, appId: number, model: CompiledModel, ent: CompiledEntity, id: string, now: string, seen = new Set<string>()): Promise<DeleteEffect[]> {
+  seen.add(id);
+  const effects: DeleteEffect[] = [];
+  for (const ref of ent.incoming) {
+    const rows = (await referrers(q, d, appId, ref.entity, ref.field, id)).filter((r) => !seen.has(r.id));
+    if (!rows.length) continue;
+    const via = ref.relationship ? `relationship ${ref.relationship}` : `field ${ref.entity}.${ref.field}`;
+    if (ref.onDelete === "restrict")
+      throw conflict(`cannot delete ${ent.name} ${id}: ${rows.length} ${ref.entity} entit${rows.length === 1 ? "y refers" : "ies refer"} to it (${via}, onDelete restrict)`, {
+        rule: "restrict", relationship: ref.relationship, entity: ref.entity, field: ref.field, count: rows.length,
+      });
+    for (const r of rows) {
+      const before = JSON.parse(r.data) as Data;
+      if (ref.onDelete === "cascade") {
+        const child = model.entities.get(ref.entity)!;
+        effects.push(...(await applyDeleteRules(q, d, appId, model, child, r.id, now, seen)));
+        await deleteRow(q, appId, ref.entity, r.id);
+        effects.push({ op: "delete", type: ref.entity, row: r, before, version: r.version });
+      } else {
+        const after = { ...before };
+        delete after[ref.field];
+        await updateRow(q, appId, ref.entity, r.id, JSON.stringify(after), r.version, now);
+        effects.push({ op: "update", type: ref.entity, row: r, before, after, version: r.version + 1 });
+      }
+    }
+  }
+  for (const { rel, side } of ent.manyToMany) {
+    const linked = await linkRows.others(q, appId, rel.name, side, id);
+    if (linked.length && rel.onDelete === "restrict")
+      throw conflict(`cannot delete ${ent.name} ${id}: it is linked to ${linked.length} ${side === "from" ? rel.to : rel.from} (relationship ${rel.name}, onDelete restrict)`, {
+        rule: "restrict", relationship: rel.name, count: linked.length,
+      });
+    // n:m cascade and setNull both mean: the links go, the other entities stay.
+    await linkRows.removeAllFor(q, appId, rel.name, side, id);
+    if (rel.from === rel.to) await linkRows.removeAllFor(q, appId, rel.name, side === "from" ? "to" : "from", id);
+  }
+  return effects;
+}

@@ -1,0 +1,167 @@
+// The entity engine: create, read, update, delete and query the records of an app,
+// validated against its model on every write, with lifecycle hooks, referential
+// integrity and an audit entry in the same transaction as each change. Every transport
+// (CLI, JSON-RPC, GraphQL, MCP, workflows) comes through here.
+import { conflict, notFound, validationError } from "../../lib/errors";
+import { jsonEqual } from "../../lib/json";
+import { Hooks } from "../../lib/hooks";
+import type { Driver } from "../../store/driver";
+import { getRow, insertRow, updateRow, deleteRow } from "../../store/entities/rows";
+import { buildPageQuery, encodeCursor } from "../../store/entities/query";
+import type { CompiledEntity } from "../../model/compile";
+import type { AppService } from "../apps";
+import type { EventBus } from "../events";
+import { writeAudit } from "../audit";
+import type { Actor } from "../actor";
+import { normaliseData, visibleData, type Data } from "./data";
+import { checkStoredRules, applyDeleteRules } from "./integrity";
+import { attachIncludes } from "./include";
+import { checkFields, checkId, entityOf, logAfterError, toRecord, type EntityContext } from "./context";
+import type { EntityEvent, EntityHookMap, EntityRecord, Page, QueryOptions, WriteOptions } from "./types";
+
+export class EntityService {
+  readonly hooks = new Hooks<EntityHookMap>();
+  private readonly ctx: EntityContext;
+
+  constructor(db: Driver, apps: AppService, events: EventBus) {
+    this.ctx = { db, apps, events, hooks: this.hooks };
+  }
+
+  async create(app: string, entity: string, input: unknown, opts: WriteOptions): Promise<EntityRecord> {
+    const { db, apps } = this.ctx;
+    const rt = await apps.runtime(app);
+    const ent = entityOf(rt, entity);
+    const now = new Date().toISOString();
+    let data = valid(normaliseData(ent, input, undefined, !!opts.lenient, now));
+    data = await this.before("beforeCreate", rt.slug, ent, data, opts.actor, undefined, undefined, now);
+    const id = Bun.randomUUIDv7();
+    await db.transaction(async (tx) => {
+      await checkStoredRules(tx, db.dialect, rt.id, ent, id, data);
+      await insertRow(tx, rt.id, ent.name, id, JSON.stringify(data), now);
+      await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: id, after: data }, now);
+    });
+    const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, data), version: 1, createdAt: now, updatedAt: now };
+    await this.after("afterCreate", rt.slug, ent, rec, opts.actor);
+    return rec;
+  }
+
+  async get(app: string, entity: string, id: string, opts: { fields?: unknown; include?: unknown } = {}): Promise<EntityRecord> {
+    const { db, apps } = this.ctx;
+    const rt = await apps.runtime(app);
+    const ent = entityOf(rt, entity);
+    const row = await getRow(db, rt.id, ent.name, checkId(id));
+    if (!row) throw notFound(ent.name, id);
+    const rec = toRecord(ent, row, checkFields(ent, opts.fields));
+    await attachIncludes(db, db.dialect, rt.id, rt.model, ent, [rec], opts.include);
+    return rec;
+  }
+
+  /** Partial update: fields in `patch` change, null clears a field, the rest stays. */
+  async update(app: string, entity: string, id: string, patch: unknown, opts: WriteOptions): Promise<EntityRecord> {
+    const { db, apps } = this.ctx;
+    const rt = await apps.runtime(app);
+    const ent = entityOf(rt, entity);
+    const row = await getRow(db, rt.id, ent.name, checkId(id));
+    if (!row) throw notFound(ent.name, id);
+    checkVersion(ent, id, row.version, opts.expectedVersion);
+    const stored = JSON.parse(row.data) as Data;
+    const now = new Date().toISOString();
+    let data = valid(normaliseData(ent, patch, stored, !!opts.lenient, now));
+    data = await this.before("beforeUpdate", rt.slug, ent, data, opts.actor, id, visibleData(ent, stored), now, stored);
+    const version = await db.transaction(async (tx) => {
+      const current = await getRow(tx, rt.id, ent.name, id);
+      if (!current) throw notFound(ent.name, id);
+      // Someone else wrote between our read and this transaction: never overwrite blindly.
+      if (current.version !== row.version) checkVersion(ent, id, current.version, opts.expectedVersion ?? row.version);
+      await checkStoredRules(tx, db.dialect, rt.id, ent, id, data, stored);
+      await updateRow(tx, rt.id, ent.name, id, JSON.stringify(data), current.version, now);
+      await writeAudit(tx, opts.actor, { action: "entity.update", appId: rt.id, entityType: ent.name, entityId: id, before: stored, after: data }, now);
+      return current.version + 1;
+    });
+    const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, data), version, createdAt: row.created_at, updatedAt: now };
+    await this.after("afterUpdate", rt.slug, ent, rec, opts.actor, visibleData(ent, stored));
+    return rec;
+  }
+
+  /** Delete, applying each relationship's onDelete rule. Returns what else was deleted or changed. */
+  async delete(app: string, entity: string, id: string, opts: WriteOptions): Promise<{ id: string; deleted: true; cascaded: { entity: string; id: string; op: "delete" | "update" }[] }> {
+    const { db, apps, events } = this.ctx;
+    const rt = await apps.runtime(app);
+    const ent = entityOf(rt, entity);
+    const row = await getRow(db, rt.id, ent.name, checkId(id));
+    if (!row) throw notFound(ent.name, id);
+    checkVersion(ent, id, row.version, opts.expectedVersion);
+    const stored = JSON.parse(row.data) as Data;
+    const now = new Date().toISOString();
+    await this.before("beforeDelete", rt.slug, ent, visibleData(ent, stored), opts.actor, id, undefined, now);
+    const effects = await db.transaction(async (tx) => {
+      const current = await getRow(tx, rt.id, ent.name, id);
+      if (!current) throw notFound(ent.name, id);
+      if (current.version !== row.version) checkVersion(ent, id, current.version, opts.expectedVersion ?? row.version);
+      const fx = await applyDeleteRules(tx, db.dialect, rt.id, rt.model, ent, id, now);
+      await deleteRow(tx, rt.id, ent.name, id);
+      for (const e of fx)
+        await writeAudit(tx, opts.actor, { action: `entity.${e.op}`, appId: rt.id, entityType: e.type, entityId: e.row.id, before: e.before, after: e.after }, now);
+      await writeAudit(tx, opts.actor, { action: "entity.delete", appId: rt.id, entityType: ent.name, entityId: id, before: stored }, now);
+      return fx;
+    });
+    for (const e of effects)
+      await events.notify("entityChanged", { app: rt.slug, entity: e.type, id: e.row.id, op: e.op, version: e.version, data: e.after }, logAfterError);
+    const rec = toRecord(ent, row, undefined, stored);
+    await this.after("afterDelete", rt.slug, ent, rec, opts.actor);
+    return { id, deleted: true, cascaded: effects.map((e) => ({ entity: e.type, id: e.row.id, op: e.op })) };
+  }
+
+  async query(app: string, entity: string, opts: QueryOptions = {}): Promise<Page> {
+    const { db, apps } = this.ctx;
+    const rt = await apps.runtime(app);
+    const ent = entityOf(rt, entity);
+    const fields = checkFields(ent, opts.fields);
+    const q = buildPageQuery(rt.id, ent, db.dialect, opts);
+    const rows = await db.all<Record<string, unknown> & { id: string; type: string; data: string; version: number; created_at: string; updated_at: string }>(q.sql, q.params);
+    const more = rows.length > q.limit;
+    if (more) rows.pop();
+    const data = rows.map((r) => toRecord(ent, { ...r, type: ent.name }, fields));
+    const last = rows.at(-1);
+    const nextCursor = more && last ? encodeCursor(q.keys, q.keys.map((_, i) => (last[`k${i}`] ?? null) as unknown)) : null;
+    const pagination: Page["pagination"] = { nextCursor, limit: q.limit };
+    if (opts.total) pagination.total = (await db.get<{ n: number }>(q.countSql, q.countParams))!.n;
+    await attachIncludes(db, db.dialect, rt.id, rt.model, ent, data, opts.include);
+    return { data, pagination };
+  }
+
+  /** Run before-hooks; a handler may replace the data (re-validated here) or throw to veto. */
+  private async before(name: EntityEvent["event"], app: string, ent: CompiledEntity, data: Data, actor: Actor, id: string | undefined, previous: Data | undefined, now: string, stored?: Data): Promise<Data> {
+    if (!this.hooks.has(name)) return data;
+    const event: EntityEvent = { app, entity: ent.name, event: name, id, data: visibleData(ent, data), previous, actor };
+    const seen = event.data;
+    await this.hooks.run(name, event);
+    if (name === "beforeDelete" || (event.data === seen && jsonEqual(event.data, visibleData(ent, data)))) return data;
+    const hidden = hiddenValues(ent, stored ?? data);
+    return { ...hidden, ...valid(normaliseData(ent, event.data, undefined, false, now), "data from a before-hook") };
+  }
+
+  private async after(name: EntityEvent["event"], app: string, ent: CompiledEntity, rec: EntityRecord, actor: Actor, previous?: Data) {
+    const op = name === "afterCreate" ? "create" : name === "afterUpdate" ? "update" : "delete";
+    await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: op === "delete" ? undefined : rec.data }, logAfterError);
+    if (this.hooks.has(name)) await this.hooks.notify(name, { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor }, logAfterError);
+  }
+}
+
+function valid(r: { data: Data; issues: import("../../lib/errors").Issue[] }, what = "data"): Data {
+  if (r.issues.length) throw validationError(r.issues, what);
+  return r.data;
+}
+
+function checkVersion(ent: CompiledEntity, id: string, current: number, expected: number | undefined) {
+  if (expected !== undefined && (typeof expected !== "number" || !Number.isInteger(expected))) throw validationError([{ field: "expectedVersion", rule: "type", message: "expectedVersion must be a whole number" }], "request");
+  if (expected === undefined || expected === current) return;
+  throw conflict(`${ent.name} ${id} is at version ${current}, not ${expected}: it was changed meanwhile; reload and retry`, { rule: "version", currentVersion: current, expectedVersion: expected });
+}
+
+/** Stored values of fields no longer in the model: kept on every write until purged. */
+function hiddenValues(ent: CompiledEntity, stored: Data): Data {
+  const out: Data = {};
+  for (const [k, v] of Object.entries(stored)) if (!ent.fields.has(k)) out[k] = v;
+  return out;
+}

@@ -1,0 +1,21 @@
+// Change notifications inside one process: the realtime transport and caches listen here.
+// Fired only after commit.
+import { Hooks } from "../lib/hooks";
+
+export interface EntityChanged {
+  app: string;
+  entity: string;
+  id: string;
+  op: "create" | "update" | "delete";
+  version: number;
+  data?: Record<string, unknown>;
+}
+export interface ModelChanged {
+  modelId: string;
+  version: number;
+  apps: string[];
+}
+
+export type ChangeEvents = { entityChanged: EntityChanged; modelChanged: ModelChanged };
+export const createEventBus = () => new Hooks<ChangeEvents>();
+export type EventBus = ReturnType<typeof createEventBus>;

@@ -1,0 +1,29 @@
+// The service layer, assembled over one database. Transports receive this object and
+// call its services; they never touch the store themselves.
+import type { Driver } from "../store/driver";
+import { openDatabase } from "../store/open";
+import { createEventBus, type EventBus } from "./events";
+import { ModelService } from "./models";
+import { AppService } from "./apps";
+import { EntityService } from "./entities/service";
+
+export interface Services {
+  db: Driver;
+  events: EventBus;
+  models: ModelService;
+  apps: AppService;
+  entities: EntityService;
+  close(): Promise<void>;
+}
+
+export function createServices(db: Driver): Services {
+  const events = createEventBus();
+  const models = new ModelService(db, events);
+  const apps = new AppService(db, models, events);
+  const entities = new EntityService(db, apps, events);
+  return { db, events, models, apps, entities, close: () => db.close() };
+}
+
+export async function openServices(url: string): Promise<Services> {
+  return createServices(await openDatabase(url));
+}

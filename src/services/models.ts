@@ -1,0 +1,175 @@
+// Models: create, read, save (every save is a new version), diff, roll back, delete.
+// Saving validates the whole document and brings every app of the model in line with it
+// (indexes, flows) in the same transaction, so a broken model is never stored.
+import type { Driver, Queryable } from "../store/driver";
+import { TorqueError, notFound, validationError, conflict } from "../lib/errors";
+import { validateModel } from "../model/validate";
+import { compileModel, type CompiledModel } from "../model/compile";
+import { diffModels, type ModelDiff } from "../model/diff";
+import type { Model } from "../model/schema";
+import { syncIndexes } from "../store/entities/indexes";
+import { writeAudit } from "./audit";
+import { actorLabel, type Actor } from "./actor";
+import type { EventBus } from "./events";
+import { deleteAppRows } from "./apps";
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  apps: string[];
+}
+export interface ModelVersion {
+  version: number;
+  createdAt: string;
+  actor: string;
+  note: string | null;
+}
+export interface StoredModel {
+  id: string;
+  name: string;
+  version: number;
+  doc: Model;
+}
+
+interface ModelRow { id: string; name: string; version: number; created_at: string; updated_at: string }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class ModelService {
+  constructor(private readonly db: Driver, private readonly events: EventBus) {}
+
+  async list(): Promise<ModelSummary[]> {
+    const rows = await this.db.all<ModelRow & { apps: string | null }>(
+      "SELECT m.*, (SELECT group_concat(slug, ',') FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.name, m.created_at",
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at, apps: r.apps ? r.apps.split(",").sort() : [] }));
+  }
+
+  /** Find a model by id, or by name when exactly one model has it. */
+  async resolve(ref: string, db: Pick<Queryable, "get" | "all"> = this.db): Promise<ModelRow> {
+    if (UUID.test(ref)) {
+      const row = await db.get<ModelRow>("SELECT * FROM models WHERE id = ?", [ref]);
+      if (row) return row;
+    }
+    const rows = await db.all<ModelRow>("SELECT * FROM models WHERE name = ? COLLATE NOCASE", [ref]);
+    if (rows.length === 1) return rows[0]!;
+    if (rows.length > 1) throw new TorqueError("bad_request", `${rows.length} models are named "${ref}"; use the id (${rows.map((r) => r.id).join(", ")})`);
+    throw notFound("model", ref);
+  }
+
+  async get(ref: string, version?: number): Promise<StoredModel> {
+    const m = await this.resolve(ref);
+    const v = version ?? m.version;
+    const row = await this.db.get<{ doc: string }>("SELECT doc FROM model_versions WHERE model_id = ? AND version = ?", [m.id, v]);
+    if (!row) throw notFound(`version of model ${m.name}`, v);
+    return { id: m.id, name: m.name, version: v, doc: JSON.parse(row.doc) };
+  }
+
+  async versions(ref: string): Promise<ModelVersion[]> {
+    const m = await this.resolve(ref);
+    const rows = await this.db.all<{ version: number; created_at: string; actor: string; note: string | null }>(
+      "SELECT version, created_at, actor, note FROM model_versions WHERE model_id = ? ORDER BY version DESC",
+      [m.id],
+    );
+    return rows.map((r) => ({ version: r.version, createdAt: r.created_at, actor: r.actor, note: r.note }));
+  }
+
+  /** Create a model from a document (validated), as version 1. */
+  async create(doc: unknown, actor: Actor, note = "created"): Promise<StoredModel> {
+    const model = checked(doc);
+    const id = crypto.randomUUID();
+    const now = new Date().toISOString();
+    model.version = 1;
+    await this.db.transaction(async (tx) => {
+      await tx.run("INSERT INTO models (id, name, version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)", [id, model.name, now, now]);
+      await this.storeVersion(tx, id, model, actor, note, now);
+      await writeAudit(tx, actor, { action: "model.create", modelId: id, after: { name: model.name, version: 1 } }, now);
+    });
+    return { id, name: model.name, version: 1, doc: model };
+  }
+
+  /**
+   * Save a new version. With `expectedVersion`, a save based on an older version is a
+   * conflict (two editors), not a silent overwrite.
+   */
+  async save(ref: string, doc: unknown, actor: Actor, opts: { note?: string; expectedVersion?: number } = {}): Promise<StoredModel> {
+    const model = checked(doc);
+    const now = new Date().toISOString();
+    const result = await this.db.transaction(async (tx) => {
+      const m = await this.resolve(ref, tx);
+      if (opts.expectedVersion !== undefined && opts.expectedVersion !== m.version)
+        throw conflict(`model ${m.name} is at version ${m.version}, not ${opts.expectedVersion}`, { currentVersion: m.version });
+      const version = m.version + 1;
+      model.version = version;
+      await tx.run("UPDATE models SET name = ?, version = ?, updated_at = ? WHERE id = ?", [model.name, version, now, m.id]);
+      await this.storeVersion(tx, m.id, model, actor, opts.note ?? null, now);
+      const apps = await this.syncApps(tx, compileModel(m.id, version, model));
+      await writeAudit(tx, actor, { action: "model.save", modelId: m.id, before: { version: m.version }, after: { name: model.name, version } }, now);
+      return { stored: { id: m.id, name: model.name, version, doc: model }, apps };
+    });
+    await this.events.notify("modelChanged", { modelId: result.stored.id, version: result.stored.version, apps: result.apps }, logError);
+    return result.stored;
+  }
+
+  /** Restore an old version by saving it as the newest one (history is never rewritten). */
+  async rollback(ref: string, version: number, actor: Actor): Promise<StoredModel> {
+    const old = await this.get(ref, version);
+    return this.save(old.id, old.doc, actor, { note: `rollback to version ${version}` });
+  }
+
+  async diff(ref: string, from: number, to?: number): Promise<ModelDiff & { from: number; to: number }> {
+    const a = await this.get(ref, from);
+    const b = await this.get(ref, to);
+    return { ...diffModels(a.doc, b.doc), from: a.version, to: b.version };
+  }
+
+  /** Delete a model and all its versions. Refused while apps use it unless `withApps` deletes them (and their data) too. */
+  async delete(ref: string, actor: Actor, opts: { withApps?: boolean } = {}): Promise<{ id: string; name: string; appsDeleted: string[] }> {
+    return this.db.transaction(async (tx) => {
+      const m = await this.resolve(ref, tx);
+      const apps = await tx.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [m.id]);
+      if (apps.length && !opts.withApps)
+        throw conflict(`model ${m.name} is used by app(s) ${apps.map((a) => a.slug).join(", ")}; delete them first or pass --with-apps`, { apps: apps.map((a) => a.slug) });
+      for (const a of apps) await deleteAppRows(tx, a.id);
+      await tx.run("DELETE FROM xflows WHERE model_id = ?", [m.id]);
+      await tx.run("DELETE FROM model_versions WHERE model_id = ?", [m.id]);
+      await tx.run("DELETE FROM models WHERE id = ?", [m.id]);
+      await writeAudit(tx, actor, { action: "model.delete", modelId: m.id, before: { name: m.name, version: m.version, apps: apps.map((a) => a.slug) } });
+      return { id: m.id, name: m.name, appsDeleted: apps.map((a) => a.slug) };
+    });
+  }
+
+  private async storeVersion(tx: Queryable, id: string, model: Model, actor: Actor, note: string | null, now: string) {
+    await tx.run("INSERT INTO model_versions (model_id, version, doc, created_at, actor, note) VALUES (?, ?, ?, ?, ?, ?)", [
+      id, model.version!, JSON.stringify(model), now, actorLabel(actor), note,
+    ]);
+    // The xflows table is an index of the model's flows by trigger, for the workflow engine.
+    await tx.run("DELETE FROM xflows WHERE model_id = ?", [id]);
+    for (const x of model.xflows ?? []) {
+      const t = x.trigger ?? { type: "manual" };
+      await tx.run("INSERT INTO xflows (model_id, name, trigger_type, trigger_entity, trigger_event, definition) VALUES (?, ?, ?, ?, ?, ?)", [
+        id, x.name, String(t.type), typeof t.entity === "string" ? t.entity : null, typeof t.event === "string" ? t.event : null, JSON.stringify(x),
+      ]);
+    }
+  }
+
+  private async syncApps(tx: Queryable, compiled: CompiledModel): Promise<string[]> {
+    const apps = await tx.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [compiled.id]);
+    for (const a of apps) await syncIndexes(tx, a.id, compiled, this.db.dialect);
+    return apps.map((a) => a.slug);
+  }
+}
+
+/** Validate a document as a model; a broken one is a validation error listing every problem. */
+export function checked(doc: unknown): Model {
+  const issues = validateModel(doc);
+  if (issues.length) throw validationError(issues, "model");
+  return structuredClone(doc) as Model;
+}
+
+function logError(e: unknown) {
+  console.error(`torque: change listener failed: ${(e as Error)?.message ?? e}`);
+}

@@ -1,0 +1,30 @@
+// The narrow storage contract every service uses. SQLite (store/sqlite) implements it
+// today; a PostgreSQL driver sits beside it with the same surface. SQL is written with
+// `?` placeholders; a driver whose database wants `$1` rewrites them. Differences in SQL
+// itself live in the dialect (store/dialect.ts), split by concern.
+import type { Dialect } from "./dialect";
+
+export type Param = string | number | bigint | boolean | null | Uint8Array;
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  all<T = Row>(sql: string, params?: Param[]): Promise<T[]>;
+  get<T = Row>(sql: string, params?: Param[]): Promise<T | undefined>;
+  run(sql: string, params?: Param[]): Promise<{ changes: number }>;
+}
+
+export interface Driver extends Queryable {
+  readonly dialect: Dialect;
+  /** A human-readable description of where the data lives (a path or a URL without password). */
+  readonly location: string;
+  /** Run several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Run fn in one write transaction: all or nothing. Transactions are serialised, and
+   * reads through the driver outside fn never see its uncommitted writes.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** A consistent copy of the whole database, taken while others may be writing. */
+  backup(target: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,22 @@
+// Where a filterable/sortable name lives: a system column or a field inside the JSON data.
+import type { CompiledEntity } from "../../model/compile";
+import type { Field } from "../../model/schema";
+import { checkedIdent, type Dialect } from "../dialect";
+
+export const SYSTEM_COLUMNS: Record<string, string> = { id: "id", createdAt: "created_at", updatedAt: "updated_at" };
+
+export interface Column {
+  name: string;
+  sql: string;
+  field?: Field; // undefined for system columns
+}
+
+export function column(ent: CompiledEntity, name: string, d: Dialect): Column | undefined {
+  const sys = SYSTEM_COLUMNS[name];
+  if (sys) return { name, sql: sys };
+  const field = ent.fields.get(name);
+  return field ? { name, sql: d.jsonField(field.name), field } : undefined;
+}
+
+/** Literal SQL restricting to one app's rows of one type; literal so partial indexes apply. */
+export const scope = (appId: number, type: string): string => `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;

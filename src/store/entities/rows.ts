@@ -1,0 +1,68 @@
+// SQL for single entity rows and relationship links. The services call these; nothing
+// else writes the entities table.
+import type { Param, Queryable } from "../driver";
+import type { Dialect } from "../dialect";
+import { scope } from "./columns";
+
+export interface EntityRow {
+  id: string;
+  type: string;
+  data: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const getRow = (q: Queryable, appId: number, type: string, id: string) =>
+  q.get<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]);
+
+export const getRows = (q: Queryable, appId: number, type: string, ids: string[]) =>
+  ids.length === 0
+    ? Promise.resolve([] as EntityRow[])
+    : q.all<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE id IN (${ids.map(() => "?").join(",")}) AND ${scope(appId, type)}`, ids);
+
+export const insertRow = (q: Queryable, appId: number, type: string, id: string, data: string, now: string) =>
+  q.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)", [id, appId, type, data, now, now]);
+
+/** Update guarded by the version read earlier in the same transaction. */
+export const updateRow = (q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string) =>
+  q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [data, now, id, version]);
+
+export const deleteRow = (q: Queryable, appId: number, type: string, id: string) => q.run(`DELETE FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]);
+
+export async function idExists(q: Queryable, appId: number, type: string, id: string): Promise<boolean> {
+  return !!(await q.get(`SELECT 1 AS x FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]));
+}
+
+/** The id of another entity holding `value` in a unique field, if any. */
+export async function uniqueHolder(q: Queryable, d: Dialect, appId: number, type: string, field: string, value: Param, exceptId: string): Promise<string | undefined> {
+  const r = await q.get<{ id: string }>(`SELECT id FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} = ? AND id <> ? LIMIT 1`, [value, exceptId]);
+  return r?.id;
+}
+
+/** Entities of `type` whose reference `field` holds `targetId`. */
+export const referrers = (q: Queryable, d: Dialect, appId: number, type: string, field: string, targetId: string, limit = -1) =>
+  q.all<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} = ? LIMIT ?`, [targetId, limit]);
+
+export const linkRows = {
+  add: (q: Queryable, appId: number, rel: string, from: string, to: string, now: string) =>
+    q.run("INSERT INTO entity_relationships (app_id, relationship, from_id, to_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [appId, rel, from, to, now]),
+  remove: (q: Queryable, appId: number, rel: string, from: string, to: string) =>
+    q.run("DELETE FROM entity_relationships WHERE app_id = ? AND relationship = ? AND from_id = ? AND to_id = ?", [appId, rel, from, to]),
+  /** Ids linked to `id` on the other side of relationship `rel`. */
+  others: (q: Queryable, appId: number, rel: string, side: "from" | "to", id: string) =>
+    q.all<{ other: string }>(
+      side === "from"
+        ? "SELECT to_id AS other FROM entity_relationships WHERE app_id = ? AND relationship = ? AND from_id = ? ORDER BY created_at, to_id"
+        : "SELECT from_id AS other FROM entity_relationships WHERE app_id = ? AND relationship = ? AND to_id = ? ORDER BY created_at, from_id",
+      [appId, rel, id],
+    ),
+  removeAllFor: (q: Queryable, appId: number, rel: string, side: "from" | "to", id: string) =>
+    q.run(`DELETE FROM entity_relationships WHERE app_id = ? AND relationship = ? AND ${side === "from" ? "from_id" : "to_id"} = ?`, [appId, rel, id]),
+};
+
+/** Remove every row an app owns (entities, links, indexes bookkeeping is separate). */
+export async function deleteAppData(q: Queryable, appId: number): Promise<void> {
+  await q.run("DELETE FROM entities WHERE app_id = ?", [appId]);
+  await q.run("DELETE FROM entity_relationships WHERE app_id = ?", [appId]);
+}

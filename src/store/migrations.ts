@@ -1,0 +1,72 @@
+// System schema migrations: ordered, each with an up and a down script from schema/,
+// embedded into the binary as text. Applied versions are recorded in schema_migrations.
+import type { Driver } from "./driver";
+import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
+import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: Record<string, string>; // by dialect
+  down: Record<string, string>;
+}
+
+export const migrations: Migration[] = [{ version: 1, name: "system", up: { sqlite: up1 }, down: { sqlite: down1 } }];
+
+export interface MigrationStatus {
+  version: number;
+  name: string;
+  applied: boolean;
+  appliedAt?: string;
+}
+
+async function ensureTable(db: Driver): Promise<void> {
+  await db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+}
+
+export async function migrationStatus(db: Driver): Promise<MigrationStatus[]> {
+  await ensureTable(db);
+  const rows = await db.all<{ version: number; applied_at: string }>("SELECT version, applied_at FROM schema_migrations");
+  const applied = new Map(rows.map((r) => [r.version, r.applied_at]));
+  return migrations.map((m) => ({ version: m.version, name: m.name, applied: applied.has(m.version), appliedAt: applied.get(m.version) }));
+}
+
+/** Apply every pending migration, each in its own transaction. Returns the versions applied. */
+export async function migrateUp(db: Driver): Promise<number[]> {
+  const done: number[] = [];
+  for (const s of await migrationStatus(db)) {
+    if (s.applied) continue;
+    const m = migrations.find((x) => x.version === s.version)!;
+    await db.transaction(async (tx) => {
+      // Re-check inside the write lock: another process may have migrated meanwhile.
+      if (await tx.get("SELECT 1 FROM schema_migrations WHERE version = ?", [m.version])) return;
+      for (const stmt of splitStatements(m.up[db.dialect.name]!)) await tx.run(stmt);
+      await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [m.version, m.name, new Date().toISOString()]);
+      done.push(m.version);
+    });
+  }
+  return done;
+}
+
+/** Revert the most recent applied migration. Returns its version, or null when none is applied. */
+export async function migrateDown(db: Driver): Promise<number | null> {
+  const last = (await migrationStatus(db)).filter((s) => s.applied).pop();
+  if (!last) return null;
+  const m = migrations.find((x) => x.version === last.version)!;
+  await db.transaction(async (tx) => {
+    for (const stmt of splitStatements(m.down[db.dialect.name]!)) await tx.run(stmt);
+    await tx.run("DELETE FROM schema_migrations WHERE version = ?", [m.version]);
+  });
+  return m.version;
+}
+
+/** Split a migration script on semicolons at line ends; comments are dropped. */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split("\n")
+    .filter((l) => !l.trim().startsWith("--"))
+    .join("\n")
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

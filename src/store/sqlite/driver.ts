@@ -1,0 +1,99 @@
+// SQLite driver on bun:sqlite. Two connections to one WAL file: a writer that runs the
+// (serialised) transactions and a reader for everything else, so reads never see
+// uncommitted writes and never wait for a writer. Statements are cached by their SQL.
+import { Database } from "bun:sqlite";
+import type { Driver, Param, Queryable, Row } from "../driver";
+import { sqliteDialect } from "../dialect";
+
+function open(path: string, readonly: boolean): Database {
+  const db = new Database(path, readonly ? { readonly: true, strict: true } : { create: true, readwrite: true, strict: true });
+  db.exec("PRAGMA busy_timeout = 5000");
+  if (!readonly) {
+    db.exec("PRAGMA journal_mode = WAL");
+    // NORMAL in WAL mode: a commit survives a process crash; only an OS crash or power
+    // loss may lose the last transactions, never corrupt the file.
+    db.exec("PRAGMA synchronous = NORMAL");
+  }
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA cache_size = -65536"); // 64 MiB page cache per connection
+  db.exec("PRAGMA temp_store = MEMORY");
+  return db;
+}
+
+const bind = (params: Param[] | undefined): Param[] => (params ?? []).map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+
+function queryable(db: Database): Queryable {
+  return {
+    all: async <T = Row>(sql: string, params?: Param[]) => db.query(sql).all(...(bind(params) as never[])) as T[],
+    get: async <T = Row>(sql: string, params?: Param[]) => (db.query(sql).get(...(bind(params) as never[])) ?? undefined) as T | undefined,
+    run: async (sql: string, params?: Param[]) => ({ changes: db.query(sql).run(...(bind(params) as never[])).changes }),
+  };
+}
+
+export class SqliteDriver implements Driver {
+  readonly dialect = sqliteDialect;
+  readonly location: string;
+  private writer: Database;
+  private reader: Database;
+  private readonly w: Queryable;
+  private readonly r: Queryable;
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(path: string) {
+    this.location = path;
+    this.writer = open(path, false);
+    this.reader = open(path, true);
+    this.w = queryable(this.writer);
+    this.r = queryable(this.reader);
+  }
+
+  all<T = Row>(sql: string, params?: Param[]) {
+    return this.r.all<T>(sql, params);
+  }
+  get<T = Row>(sql: string, params?: Param[]) {
+    return this.r.get<T>(sql, params);
+  }
+  run(sql: string, params?: Param[]) {
+    return this.serialised(() => this.w.run(sql, params));
+  }
+  async exec(sql: string) {
+    await this.serialised(async () => this.writer.exec(sql));
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.serialised(async () => {
+      this.writer.exec("BEGIN IMMEDIATE");
+      try {
+        const out = await fn(this.w);
+        this.writer.exec("COMMIT");
+        return out;
+      } catch (e) {
+        if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
+        throw e;
+      }
+    });
+  }
+
+  async backup(target: string) {
+    // VACUUM INTO reads one consistent snapshot while writers go on (WAL).
+    this.reader.query("VACUUM INTO ?").run(target);
+  }
+
+  async close() {
+    await this.lock.catch(() => {});
+    this.reader.close();
+    try {
+      this.writer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch {
+      // another process holds the database; its checkpoint will do
+    }
+    this.writer.close();
+  }
+
+  /** One writer at a time: chain each write after the previous one finishes. */
+  private serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+}

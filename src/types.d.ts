@@ -1,0 +1,5 @@
+// Text imports of SQL migration scripts (embedded into the binary).
+declare module "*.sql" {
+  const text: string;
+  export default text;
+}
