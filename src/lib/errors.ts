@@ -12,6 +12,8 @@ export type ErrorCode =
 
 /** One problem found in data or in a model: the field (or JSON Pointer path), the rule broken, and a sentence. */
 export interface Issue {
+  /** For batch input: the 0-based position of the offending item. */
+  row?: number;
   field?: string;
   path?: string;
   rule: string;
@@ -36,7 +38,8 @@ export class TorqueError extends Error {
 export const validationError = (issues: Issue[], what = "data"): TorqueError =>
   new TorqueError(
     "validation",
-    `invalid ${what}: ` + issues.map((i) => (i.field ?? i.path ? `${i.field ?? i.path}: ` : "") + i.message).join("; "),
+    `invalid ${what}: ` + issues.slice(0, 20).map((i) => (i.row !== undefined ? `row ${i.row}: ` : "") + (i.field ?? i.path ? `${i.field ?? i.path}: ` : "") + i.message).join("; ") +
+      (issues.length > 20 ? `; and ${issues.length - 20} more` : ""),
     issues,
   );
 

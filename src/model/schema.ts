@@ -119,7 +119,16 @@ export const XFlowSchema = Type.Object(
     name: Name,
     description: Type.Optional(Description),
     trigger: Type.Optional(
-      Type.Object({ type: Type.String({ minLength: 1 }) }, { additionalProperties: true, description: "manual | entity | webhook | schedule" }),
+      Type.Object(
+        {
+          type: Type.String({ minLength: 1, description: "manual | entity | webhook | schedule" }),
+          entity: Type.Optional(Type.String()),
+          event: Type.Optional(Type.String()),
+          cron: Type.Optional(Type.String()),
+          timezone: Type.Optional(Type.String()),
+        },
+        { additionalProperties: true },
+      ),
     ),
     input: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     output: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

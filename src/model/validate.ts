@@ -25,7 +25,7 @@ function structuralIssues(doc: unknown): Issue[] {
     // TypeBox reports each failing union member; one message per path is enough.
     if (out.some((o) => o.path === e.path)) continue;
     const extra = e.message === "Unexpected property" || e.type === 41 /* ObjectAdditionalProperties */;
-    out.push({ path: e.path, rule: extra ? "unknown" : "schema", message: extra ? `unknown property "${e.path.split("/").pop()}"` : explain(e.schema, e.message, e.value) });
+    out.push({ path: e.path, rule: extra ? "unknown" : "schema", message: extra ? `unknown property "${e.path.split("/").pop()}"` : explain(e.schema as { anyOf?: { const?: unknown }[] }, e.message, e.value) });
     if (out.length >= 100) break;
   }
   return out;

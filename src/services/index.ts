@@ -6,6 +6,7 @@ import { createEventBus, type EventBus } from "./events";
 import { ModelService } from "./models";
 import { AppService } from "./apps";
 import { EntityService } from "./entities/service";
+import { LinkService } from "./entities/links";
 
 export interface Services {
   db: Driver;
@@ -13,6 +14,7 @@ export interface Services {
   models: ModelService;
   apps: AppService;
   entities: EntityService;
+  links: LinkService;
   close(): Promise<void>;
 }
 
@@ -21,7 +23,8 @@ export function createServices(db: Driver): Services {
   const models = new ModelService(db, events);
   const apps = new AppService(db, models, events);
   const entities = new EntityService(db, apps, events);
-  return { db, events, models, apps, entities, close: () => db.close() };
+  const links = new LinkService(entities.ctx, entities);
+  return { db, events, models, apps, entities, links, close: () => db.close() };
 }
 
 export async function openServices(url: string): Promise<Services> {

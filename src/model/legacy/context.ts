@@ -18,6 +18,8 @@ export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 export const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 export const at = pointer;
+/** `path` extended by more segments. */
+export const sub = (path: string, ...parts: (string | number)[]): string => path + pointer(...parts);
 
 /** Collects report items, once per (path, message) so repeated causes do not spam. */
 export class Reporter {

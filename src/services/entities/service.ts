@@ -17,11 +17,13 @@ import { normaliseData, visibleData, type Data } from "./data";
 import { checkStoredRules, applyDeleteRules } from "./integrity";
 import { attachIncludes } from "./include";
 import { checkFields, checkId, entityOf, logAfterError, toRecord, type EntityContext } from "./context";
+import { insertMany, type BulkOptions, type BulkResult } from "./bulk";
 import type { EntityEvent, EntityHookMap, EntityRecord, Page, QueryOptions, WriteOptions } from "./types";
 
 export class EntityService {
   readonly hooks = new Hooks<EntityHookMap>();
-  private readonly ctx: EntityContext;
+  /** Shared with the link and bulk parts of the entity engine. */
+  readonly ctx: EntityContext;
 
   constructor(db: Driver, apps: AppService, events: EventBus) {
     this.ctx = { db, apps, events, hooks: this.hooks };
@@ -110,6 +112,11 @@ export class EntityService {
     const rec = toRecord(ent, row, undefined, stored);
     await this.after("afterDelete", rt.slug, ent, rec, opts.actor);
     return { id, deleted: true, cascaded: effects.map((e) => ({ entity: e.type, id: e.row.id, op: e.op })) };
+  }
+
+  /** Many records at once (seed, import): see bulk.ts. */
+  insertMany(app: string, entity: string, rows: unknown[], opts: BulkOptions): Promise<BulkResult> {
+    return insertMany(this.ctx, app, entity, rows, opts);
   }
 
   async query(app: string, entity: string, opts: QueryOptions = {}): Promise<Page> {

@@ -1,0 +1,75 @@
+// A tiny command framework over node:util parseArgs: each command declares its options,
+// positional arguments and help; unknown flags and missing arguments are usage errors
+// (exit 2), failures of the work itself exit 1 with a one-line reason.
+import { parseArgs } from "node:util";
+import type { Services } from "../services";
+
+export type OptionSpec = { type: "string" | "boolean"; short?: string; description: string; default?: string | boolean };
+
+export interface CommandContext {
+  args: string[];
+  opts: Record<string, string | boolean | undefined>;
+  /** Opens the database (once) named by --db, TORQUE_DB or the project file. */
+  services(): Promise<Services>;
+  out(text: string): void;
+  json(value: unknown): void;
+  err(text: string): void;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Longer help shown by `torque COMMAND --help`. */
+  help?: string;
+  options?: Record<string, OptionSpec>;
+  /** Number of positional arguments: [min, max]. */
+  positionals?: [number, number];
+  /** Sub-commands (model list, app seed, …); a command has either these or run. */
+  subcommands?: Command[];
+  run?(ctx: CommandContext): Promise<number | void>;
+}
+
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: Command) {
+    super(message);
+  }
+}
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  db: { type: "string", description: "database: a SQLite file path (default: the project's, else ./torque.db)" },
+  help: { type: "boolean", short: "h", description: "show help" },
+};
+
+export function parse(cmd: Command, argv: string[]) {
+  const options = { ...GLOBAL_OPTIONS, ...cmd.options };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short && { short: o.short }) }])),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ""), cmd);
+  }
+  return { opts: parsed.values as Record<string, string | boolean | undefined>, args: parsed.positionals };
+}
+
+export function helpText(cmd: Command, path: string): string {
+  const lines = [`Usage: ${path} ${cmd.usage}`.trimEnd(), "", cmd.help ?? cmd.summary];
+  if (cmd.subcommands) {
+    lines.push("", "Commands:");
+    const w = Math.max(...cmd.subcommands.map((c) => c.name.length));
+    for (const c of cmd.subcommands) lines.push(`  ${c.name.padEnd(w)}  ${c.summary}`);
+    lines.push("", `Run '${path} COMMAND --help' for more.`);
+  }
+  const opts = { ...cmd.options, ...GLOBAL_OPTIONS };
+  lines.push("", "Options:");
+  for (const [k, o] of Object.entries(opts)) {
+    const flag = `${o.short ? `-${o.short}, ` : "    "}--${k}${o.type === "string" ? " VALUE" : ""}`;
+    lines.push(`  ${flag.padEnd(24)} ${o.description}`);
+  }
+  return lines.join("\n");
+}

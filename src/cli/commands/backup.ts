@@ -1,0 +1,19 @@
+// `torque backup FILE`: a consistent copy of the database, taken while a server may be writing.
+import { existsSync } from "node:fs";
+import { TorqueError } from "../../lib/errors";
+import type { Command } from "../command";
+
+export const backupCommand: Command = {
+  name: "backup",
+  summary: "write a consistent online copy of the database to FILE",
+  usage: "FILE",
+  positionals: [1, 1],
+  async run(ctx) {
+    const target = ctx.args[0]!;
+    if (existsSync(target)) throw new TorqueError("conflict", `${target} already exists; choose a new file name`);
+    const s = await ctx.services();
+    const t0 = performance.now();
+    await s.db.backup(target);
+    ctx.out(`backed up ${s.db.location} to ${target} in ${Math.round(performance.now() - t0)} ms`);
+  },
+};

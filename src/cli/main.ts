@@ -1,0 +1,81 @@
+// The command line: finds the command, parses its arguments, runs it and maps the
+// outcome to an exit code: 0 success, 1 failure (one line on stderr), 2 bad usage.
+import { TorqueError } from "../lib/errors";
+import { openServices, type Services } from "../services";
+import { resolveDb } from "./config";
+import { helpText, parse, UsageError, type Command, type CommandContext } from "./command";
+import { initCommand } from "./commands/init";
+import { migrateCommand } from "./commands/migrate";
+import { modelCommand } from "./commands/model";
+import { appCommand } from "./commands/app";
+import { backupCommand } from "./commands/backup";
+import { VERSION } from "../version";
+
+export const rootCommand: Command = {
+  name: "torque",
+  summary: "Torque: a model-driven application platform in one executable.",
+  usage: "COMMAND [ARGS] [--db FILE]",
+  subcommands: [initCommand, migrateCommand, modelCommand, appCommand, backupCommand],
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  if (argv[0] === "--version" || argv[0] === "-v") {
+    console.log(`torque ${VERSION}`);
+    return 0;
+  }
+  let cmd = rootCommand;
+  let path = "torque";
+  let rest = argv;
+  // Walk down sub-commands: `torque model import FILE` → model → import.
+  while (cmd.subcommands) {
+    const name = rest[0];
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      (name === undefined ? console.error : console.log)(helpText(cmd, path));
+      return name === undefined ? 2 : 0;
+    }
+    const next = cmd.subcommands.find((c) => c.name === name);
+    if (!next) {
+      console.error(`${path}: unknown command "${name}"\nRun '${path} --help' to see the commands.`);
+      return 2;
+    }
+    cmd = next;
+    path += " " + name;
+    rest = rest.slice(1);
+  }
+  let services: Services | undefined;
+  try {
+    const { opts, args } = parse(cmd, rest);
+    if (opts.help) {
+      console.log(helpText(cmd, path));
+      return 0;
+    }
+    const [min, max] = cmd.positionals ?? [0, 0];
+    if (args.length < min) throw new UsageError(`missing argument(s): ${cmd.usage}`, cmd);
+    if (args.length > max) throw new UsageError(`unexpected argument "${args[max]}"`, cmd);
+    const ctx: CommandContext = {
+      args,
+      opts,
+      services: async () => (services ??= await openServices(resolveDb(opts.db as string | undefined))),
+      out: (t) => console.log(t),
+      json: (v) => console.log(JSON.stringify(v, null, 2)),
+      err: (t) => console.error(t),
+    };
+    return (await cmd.run!(ctx)) ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${path}: ${e.message}\nUsage: ${path} ${cmd.usage}`);
+      return 2;
+    }
+    console.error(`torque: ${oneLine(e)}`);
+    if (process.env.TORQUE_DEBUG && e instanceof Error) console.error(e.stack);
+    return 1;
+  } finally {
+    await services?.close();
+  }
+}
+
+function oneLine(e: unknown): string {
+  if (e instanceof TorqueError) return e.message.replace(/\s*\n\s*/g, " ");
+  const msg = e instanceof Error ? e.message : String(e);
+  return `internal error: ${msg.replace(/\s*\n\s*/g, " ")}`;
+}

@@ -1,0 +1,119 @@
+// Many records in one transaction: all valid or nothing written (or, for sample data,
+// invalid rows skipped and reported). Used by seeding, sample-data loading, app import
+// and bulk import. Uniqueness is enforced by the unique expression indexes and reported
+// per row; references are checked in batches.
+import { validationError, type Issue } from "../../lib/errors";
+import type { CompiledEntity, CompiledModel } from "../../model/compile";
+import type { Dialect } from "../../store/dialect";
+import { desiredIndexes } from "../../store/entities/indexes";
+import { getRows } from "../../store/entities/rows";
+import type { Queryable } from "../../store/driver";
+import { writeAudit } from "../audit";
+import { entityOf, logAfterError, type EntityContext } from "./context";
+import { normaliseData, visibleData, type Data } from "./data";
+import type { WriteOptions } from "./types";
+
+export interface BulkOptions extends WriteOptions {
+  /** Ids to use (same order as the rows), e.g. to keep ids from an export. Generated when absent. */
+  ids?: string[];
+  /** Stored metadata to keep (from an export). */
+  meta?: { version?: number; createdAt?: string; updatedAt?: string }[];
+  /** "each": one audit entry per record; "summary": one for the whole batch (seeding). */
+  audit?: "each" | "summary";
+  /** Check that references exist (off only when the caller generated them from existing ids). */
+  checkReferences?: boolean;
+  /** "fail" (default): any bad row aborts everything; "skip": bad rows are left out and reported. */
+  onInvalid?: "fail" | "skip";
+  /** Added to row numbers in reported issues (when a caller splits input into batches). */
+  rowOffset?: number;
+  /**
+   * Run inside the caller's transaction (several types restored all-or-nothing). Hooks
+   * and change events are then the caller's business: restores do not trigger flows.
+   */
+  tx?: Queryable;
+}
+
+export interface BulkResult {
+  inserted: number;
+  ids: string[];
+  skipped: Issue[];
+}
+
+export async function insertMany(ctx: EntityContext, app: string, entity: string, rows: unknown[], opts: BulkOptions): Promise<BulkResult> {
+  const rt = await ctx.apps.runtime(app);
+  const ent = entityOf(rt, entity);
+  const now = new Date().toISOString();
+  const offset = opts.rowOffset ?? 0;
+  const issues: Issue[] = [];
+  const good: { i: number; id: string; data: Data }[] = [];
+  rows.forEach((input, i) => {
+    const r = normaliseData(ent, input, undefined, !!opts.lenient, now);
+    if (r.issues.length) issues.push(...r.issues.map((x) => ({ ...x, row: i + offset })));
+    else good.push({ i, id: opts.ids?.[i] ?? Bun.randomUUIDv7(), data: r.data });
+  });
+  if (opts.checkReferences !== false) issues.push(...(await missingReferences(opts.tx ?? ctx.db, rt.id, ent, good, offset)));
+  const bad = new Set(issues.map((x) => x.row! - offset));
+  if (issues.length && opts.onInvalid !== "skip") throw validationError(issues, `${entity} rows`);
+  const keep = good.filter((g) => !bad.has(g.i));
+  // Before-hooks see each record like a single create would.
+  if (ctx.hooks.has("beforeCreate") && !opts.tx)
+    for (const g of keep) {
+      const ev = { app: rt.slug, entity: ent.name, event: "beforeCreate" as const, data: visibleData(ent, g.data), actor: opts.actor };
+      await ctx.hooks.run("beforeCreate", ev);
+      const r = normaliseData(ent, ev.data, undefined, false, now);
+      if (r.issues.length) throw validationError(r.issues.map((x) => ({ ...x, row: g.i + offset })), "data from a before-hook");
+      g.data = r.data;
+    }
+  const write = async (tx: Queryable) => {
+    for (const g of keep) {
+      const m = opts.meta?.[g.i];
+      try {
+        await tx.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+          g.id, rt.id, ent.name, JSON.stringify(g.data), m?.version ?? 1, m?.createdAt ?? now, m?.updatedAt ?? now,
+        ]);
+      } catch (e) {
+        throw constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
+      }
+      if (opts.audit !== "summary")
+        await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data }, now);
+    }
+    if (opts.audit === "summary" && keep.length)
+      await writeAudit(tx, opts.actor, { action: "entity.bulkCreate", appId: rt.id, entityType: ent.name, after: { count: keep.length, first: keep[0]!.id, last: keep.at(-1)!.id } }, now);
+  };
+  if (opts.tx) {
+    await write(opts.tx);
+    return { inserted: keep.length, ids: keep.map((g) => g.id), skipped: opts.onInvalid === "skip" ? issues : [] };
+  }
+  await ctx.db.transaction(write);
+  if (ctx.hooks.has("afterCreate") || keep.length <= 10_000)
+    for (const g of keep) {
+      const data = visibleData(ent, g.data);
+      await ctx.events.notify("entityChanged", { app: rt.slug, entity: ent.name, id: g.id, op: "create", version: 1, data }, logAfterError);
+      await ctx.hooks.notify("afterCreate", { app: rt.slug, entity: ent.name, event: "afterCreate", id: g.id, data, actor: opts.actor }, logAfterError);
+    }
+  return { inserted: keep.length, ids: keep.map((g) => g.id), skipped: opts.onInvalid === "skip" ? issues : [] };
+}
+
+async function missingReferences(q: Queryable, appId: number, ent: CompiledEntity, rows: { i: number; data: Data }[], offset: number): Promise<Issue[]> {
+  const issues: Issue[] = [];
+  for (const f of ent.references) {
+    const ids = [...new Set(rows.map((r) => r.data[f.name]).filter((v): v is string => typeof v === "string"))];
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) for (const r of await getRows(q, appId, f.entity!, ids.slice(i, i + 500))) found.add(r.id);
+    for (const r of rows) {
+      const v = r.data[f.name];
+      if (typeof v === "string" && !found.has(v)) issues.push({ row: r.i + offset, field: f.name, rule: "reference", message: `${f.name} refers to ${f.entity} "${v}", which does not exist` });
+    }
+  }
+  return issues;
+}
+
+/** Turn a UNIQUE index violation into a validation issue naming the field and row. */
+function constraintError(e: Error, d: Dialect, appId: number, model: CompiledModel, ent: CompiledEntity, row: number, id: string): Error {
+  const m = /UNIQUE constraint failed: (?:index '([^']+)'|entities\.id)/.exec(e.message);
+  if (!m) return e;
+  if (!m[1]) return validationError([{ row, field: "id", rule: "unique", message: `an entity with id ${id} already exists` }], `${ent.name} rows`);
+  const def = desiredIndexes(appId, model, d).find((d) => d.name === m[1]);
+  const fields = def?.fields.join(", ") ?? "a unique field";
+  return validationError([{ row, field: def?.fields[0], rule: "unique", message: `${fields} must be unique: another ${ent.name} already has this value` }], `${ent.name} rows`);
+}

@@ -1,0 +1,182 @@
+// Moving models and apps in and out as files: `model import` (canonical or the original
+// Torque's legacy format, with sample data), `app export` and `app import`.
+import { validationError, type Issue } from "../lib/errors";
+import { isPlainObject } from "../lib/json";
+import { convertLegacyModel, isLegacyModel, type LegacyReportItem } from "../model/legacy/convert";
+import type { Services } from "./index";
+import type { Actor } from "./actor";
+import type { StoredModel } from "./models";
+import { dependencyOrder } from "./seed/seed";
+import { linkRows } from "../store/entities/rows";
+import type { EntityRecord } from "./entities/types";
+
+export interface ImportResult {
+  model: StoredModel;
+  app?: string;
+  format: "canonical" | "legacy";
+  loaded: Record<string, number>;
+  /** What could not be represented or loaded, with where in the file it was. */
+  report: LegacyReportItem[];
+}
+
+/**
+ * Import a model file. A canonical file may carry `sampleData: {entity: [data, …]}`
+ * beside the model; a legacy file carries `sample_data`. Unless `noApp`, an app is
+ * created with a slug derived from the model name and the sample data is loaded into it.
+ */
+export async function importModel(s: Services, doc: unknown, opts: { name?: string; noApp?: boolean; slug?: string; actor: Actor }): Promise<ImportResult> {
+  if (!isPlainObject(doc)) throw validationError([{ path: "", rule: "type", message: "a model file must hold a JSON object" }], "model file");
+  let model: unknown, samples: { entity: string; legacyId?: string; data: Record<string, unknown> }[] = [];
+  let report: LegacyReportItem[] = [];
+  const legacy = isLegacyModel(doc);
+  if (legacy) {
+    const c = convertLegacyModel(doc);
+    model = c.model, samples = c.samples, report = [...c.report];
+  } else {
+    const { sampleData, ...rest } = doc;
+    model = rest;
+    if (sampleData !== undefined) {
+      if (!isPlainObject(sampleData)) throw validationError([{ path: "/sampleData", rule: "type", message: "sampleData must map entity names to lists of records" }], "model file");
+      for (const [entity, rows] of Object.entries(sampleData)) {
+        if (!Array.isArray(rows)) throw validationError([{ path: `/sampleData/${entity}`, rule: "type", message: "must be a list of records" }], "model file");
+        rows.forEach((data, i) => samples.push({ entity, legacyId: isPlainObject(data) && data.id !== undefined ? String(data.id) : `#${i}`, data: isPlainObject(data) ? data : {} }));
+      }
+    }
+  }
+  if (opts.name) (model as Record<string, unknown>).name = opts.name;
+  const stored = await s.models.create(model, opts.actor, legacy ? "imported from the legacy Torque format" : "imported");
+  const result: ImportResult = { model: stored, format: legacy ? "legacy" : "canonical", loaded: {}, report };
+  if (opts.noApp) return result;
+  const slug = opts.slug ?? (await s.apps.freeSlug(stored.name));
+  await s.apps.create(stored.id, slug, opts.actor);
+  result.app = slug;
+  result.loaded = await loadSamples(s, slug, samples, report, opts.actor);
+  return result;
+}
+
+/**
+ * Load sample rows: ids are assigned up front so references written with the file's own
+ * ids ("legacy ids") can be mapped; a row that still does not validate is skipped and
+ * reported rather than failing the whole import.
+ */
+async function loadSamples(s: Services, slug: string, samples: { entity: string; legacyId?: string; data: Record<string, unknown> }[], report: LegacyReportItem[], actor: Actor): Promise<Record<string, number>> {
+  const rt = await s.apps.runtime(slug);
+  const idOf = new Map<string, string>(); // "entity:legacyId" → new id
+  for (const r of samples) if (r.legacyId !== undefined) idOf.set(`${r.entity}:${r.legacyId}`, Bun.randomUUIDv7());
+  const loaded: Record<string, number> = {};
+  for (const type of dependencyOrder(rt.model)) {
+    const ent = rt.model.entities.get(type)!;
+    const rows = samples.filter((r) => r.entity === type);
+    if (!rows.length) continue;
+    const data = rows.map((r, i) => {
+      const d = { ...r.data };
+      delete d.id;
+      for (const f of ent.references) {
+        const v = d[f.name];
+        if (v === undefined || v === null) continue;
+        const mapped = idOf.get(`${f.entity}:${String(v)}`);
+        if (mapped) d[f.name] = mapped;
+        else {
+          report.push({ path: `/sample_data/${type}/${i}/${f.name}`, severity: "warning", message: `${type} row ${i}: ${f.name} refers to ${f.entity} ${JSON.stringify(v)}, which the file does not contain; left empty` });
+          delete d[f.name];
+        }
+      }
+      return d;
+    });
+    const ids = rows.map((r) => (r.legacyId !== undefined ? idOf.get(`${type}:${r.legacyId}`)! : Bun.randomUUIDv7()));
+    const res = await s.entities.insertMany(slug, type, data, { actor, ids, lenient: true, onInvalid: "skip" });
+    for (const issue of res.skipped) report.push({ path: `/sample_data/${type}/${issue.row}`, severity: "dropped", message: `${type} row ${issue.row} not loaded: ${issue.field ? issue.field + ": " : ""}${issue.message}` });
+    loaded[type] = res.inserted;
+  }
+  for (const t of new Set(samples.map((r) => r.entity))) if (!rt.model.entities.has(t)) report.push({ path: `/sample_data/${t}`, severity: "dropped", message: `sample data for "${t}", which is not an entity type of the model` });
+  return loaded;
+}
+
+export interface AppExport {
+  format: "torque-app";
+  formatVersion: 1;
+  app: string;
+  exportedAt: string;
+  model: unknown;
+  entities: EntityRecord[];
+  links: { relationship: string; from: string; to: string }[];
+}
+
+/** Everything an app holds: its model and every record with ids and versions, and the n:m links. */
+export async function exportApp(s: Services, slug: string): Promise<AppExport> {
+  const rt = await s.apps.runtime(slug);
+  const entities: EntityRecord[] = [];
+  for (const type of dependencyOrder(rt.model)) {
+    let cursor: string | null = null;
+    do {
+      const page = await s.entities.query(slug, type, { limit: 1000, cursor });
+      entities.push(...page.data);
+      cursor = page.pagination.nextCursor;
+    } while (cursor);
+  }
+  const links = await s.db.all<{ relationship: string; from: string; to: string }>(
+    "SELECT relationship, from_id AS \"from\", to_id AS \"to\" FROM entity_relationships WHERE app_id = ? ORDER BY relationship, created_at",
+    [rt.id],
+  );
+  return { format: "torque-app", formatVersion: 1, app: slug, exportedAt: new Date().toISOString(), model: rt.model.doc, entities, links };
+}
+
+/**
+ * Load an export into app `slug`: into the existing app when there is one (the records
+ * must fit its model), else into a new app with a new model from the file. Ids are kept.
+ */
+export async function importApp(s: Services, slug: string, doc: unknown, actor: Actor): Promise<{ app: string; created: boolean; loaded: Record<string, number>; links: number }> {
+  if (!isPlainObject(doc) || doc.format !== "torque-app" || !Array.isArray(doc.entities))
+    throw validationError([{ path: "/format", rule: "format", message: 'not an app export: expected {"format": "torque-app", "entities": [...]} as written by `torque app export`' }], "app file");
+  const exists = (await s.apps.list()).some((a) => a.slug === slug);
+  let created: string | undefined; // id of the model made for a new app
+  if (!exists) {
+    if (!isPlainObject(doc.model)) throw validationError([{ path: "/model", rule: "required", message: "the file has no model, and app " + slug + " does not exist" }], "app file");
+    const m = await s.models.create(doc.model, actor, `imported with app ${slug}`);
+    created = m.id;
+    await s.apps.create(m.id, slug, actor).catch(async (e) => {
+      await s.models.delete(m.id, actor);
+      throw e;
+    });
+  }
+  const rt = await s.apps.runtime(slug);
+  const issues: Issue[] = [];
+  const byType = new Map<string, { rec: Record<string, unknown>; i: number }[]>();
+  (doc.entities as unknown[]).forEach((rec, i) => {
+    if (!isPlainObject(rec) || typeof rec.entity !== "string" || typeof rec.id !== "string") issues.push({ row: i, rule: "type", message: "each record needs id, entity and data" });
+    else if (!rt.model.entities.has(rec.entity)) issues.push({ row: i, field: "entity", rule: "unknown", message: `app ${slug} has no entity type "${rec.entity}"` });
+    else (byType.get(rec.entity) ?? byType.set(rec.entity, []).get(rec.entity)!).push({ rec, i });
+  });
+  if (issues.length) throw validationError(issues, "app file");
+  const loaded: Record<string, number> = {};
+  const links = Array.isArray(doc.links) ? doc.links : [];
+  const now = new Date().toISOString();
+  try {
+    // One transaction for every type and link: an import lands whole or not at all.
+    await s.db.transaction(async (tx) => {
+      for (const type of dependencyOrder(rt.model)) {
+        const rows = byType.get(type) ?? [];
+        if (!rows.length) continue;
+        const res = await s.entities.insertMany(slug, type, rows.map((r) => r.rec.data), {
+          actor,
+          tx,
+          ids: rows.map((r) => r.rec.id as string),
+          meta: rows.map((r) => ({ version: typeof r.rec.version === "number" ? r.rec.version : 1, createdAt: str(r.rec.createdAt), updatedAt: str(r.rec.updatedAt) })),
+        });
+        loaded[type] = res.inserted;
+      }
+      for (const [i, l] of links.entries()) {
+        if (!isPlainObject(l) || !rt.model.relationships.has(String(l.relationship)))
+          throw validationError([{ path: `/links/${i}`, rule: "reference", message: `link names relationship ${JSON.stringify(isPlainObject(l) ? l.relationship : l)}, which the model does not have` }], "app file");
+        await linkRows.add(tx, rt.id, String(l.relationship), String(l.from), String(l.to), now);
+      }
+    });
+  } catch (e) {
+    // A new app and model made for this import go again; an existing app was never touched.
+    if (created) await s.models.delete(created, actor, { withApps: true }).catch(() => {});
+    throw e;
+  }
+  return { app: slug, created: !!created, loaded, links: links.length };
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
