@@ -11,6 +11,8 @@ export interface Dialect {
   orderBy(expr: string, dir: "asc" | "desc"): string;
   /** Case-insensitive containment/prefix/suffix via LIKE with an escaped pattern. */
   like(expr: string): string;
+  /** "expr is not NULL", written so an index on expr can serve it as a range. */
+  notNull(expr: string): string;
   /** Expression that is true when a JSON array field contains the bound value. */
   arrayContains(field: string): string;
 }
@@ -29,5 +31,8 @@ export const sqliteDialect: Dialect = {
   // SQLite sorts NULLs first ascending and last descending: exactly the contract.
   orderBy: (expr, dir) => `${expr} ${dir === "desc" ? "DESC" : "ASC"}`,
   like: (expr) => `${expr} LIKE ? ESCAPE '\\'`,
+  // SQLite orders NULL < numbers < text, and -9e999 is -Infinity: every JSON value but null
+  // compares >= it. A plain IS NOT NULL is not used as an index range on an expression.
+  notNull: (expr) => `${expr} >= -9e999`,
   arrayContains: (f) => `EXISTS (SELECT 1 FROM json_each(data, '$.${checkedIdent(f)}') WHERE value = ?)`,
 };

@@ -24,6 +24,8 @@ export interface Driver extends Queryable {
    * reads through the driver outside fn never see its uncommitted writes.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** After a bulk load: fold the load's journal into the database now, so later requests do not pay for it. */
+  settle(): Promise<void>;
   /** A consistent copy of the whole database, taken while others may be writing. */
   backup(target: string): Promise<void>;
   close(): Promise<void>;

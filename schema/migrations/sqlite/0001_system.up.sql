@@ -38,7 +38,8 @@ CREATE TABLE entities (
   created_at  TEXT NOT NULL,
   updated_at  TEXT NOT NULL
 );
-CREATE INDEX entities_app_type_id ON entities(app_id, type, id);
+-- No general (app_id, type) index: each entity type of each app gets partial indexes of
+-- its own (see src/store/entities/indexes.ts).
 
 CREATE TABLE entity_relationships (
   app_id        INTEGER NOT NULL,

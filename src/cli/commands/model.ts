@@ -44,7 +44,7 @@ async function side(ctx: CommandContext, ref: string): Promise<{ label: string; 
 
 export const modelCommand: Command = {
   name: "model",
-  summary: "design models: list, create, show, export, import, validate, diff, rollback, delete",
+  summary: "design models: list, create, show, versions, export, import, update, validate, diff, rollback, delete",
   usage: "COMMAND [ARGS]",
   subcommands: [
     {
@@ -122,6 +122,18 @@ export const modelCommand: Command = {
         const d = diffModels(a.doc, b.doc);
         if (ctx.opts.json) return ctx.json({ from: a.label, to: b.label, ...d });
         ctx.out(d.identical ? `${a.label} and ${b.label} are identical` : [`--- ${a.label}`, `+++ ${b.label}`, ...formatDiff(d)].join("\n"));
+      },
+    },
+    {
+      name: "update", summary: "save a model file as the next version of an existing model", usage: "ID FILE [--expect-version N] [--json]", positionals: [2, 2],
+      help: "Validates FILE and saves it as a new version of model ID (older versions stay, for diff and rollback).\nEvery app of the model follows it at once: indexes are adjusted; no data is deleted.",
+      options: { json, "expect-version": { type: "string", description: "refuse if the model is no longer at this version" } },
+      async run(ctx) {
+        const doc = await readJsonFile(ctx.args[1]!);
+        const model = (isLegacyModel(doc) ? convertLegacyModel(doc).model : doc) as Model;
+        const m = await (await ctx.services()).models.save(ctx.args[0]!, model, cliActor, { expectedVersion: intOption(ctx, "expect-version"), note: `from ${ctx.args[1]}` });
+        if (ctx.opts.json) return ctx.json({ id: m.id, name: m.name, version: m.version });
+        ctx.out(`saved model ${m.name} as version ${m.version}`);
       },
     },
     {

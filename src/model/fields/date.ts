@@ -14,8 +14,8 @@ export const date: FieldKind = {
     if (lenient && /^\d{4}-\d{2}-\d{2}T/.test(s)) s = s.slice(0, 10);
     const m = DATE.exec(s);
     if (!m) return bad("type", `must be a date "YYYY-MM-DD" (got ${describe(v)})`);
-    const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-    if (d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) return bad("type", `${s} is not a calendar date`);
+    const y = +m[1]!, mo = +m[2]!, d = +m[3]!;
+    if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return bad("type", `${s} is not a calendar date`);
     return ok(s);
   },
   jsonSchema: () => ({ type: "string", format: "date" }),
@@ -24,3 +24,8 @@ export const date: FieldKind = {
     return new Date(t).toISOString().slice(0, 10);
   },
 };
+
+function daysIn(y: number, m: number): number {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}

@@ -30,11 +30,14 @@ export const bad = (rule: string, message: string): Coerced => ({ ok: false, rul
 
 /** Length and pattern rules shared by the text-like types. */
 export function checkText(s: string, field: Field): Coerced {
-  const len = [...s].length;
-  if (field.minLength !== undefined && len < field.minLength)
-    return bad("minLength", `must be at least ${field.minLength} characters (got ${len})`);
-  if (field.maxLength !== undefined && len > field.maxLength)
-    return bad("maxLength", `must be at most ${field.maxLength} characters (got ${len})`);
+  const { minLength, maxLength } = field;
+  // Lengths count characters (code points); s.length counts UTF-16 units, which is never
+  // fewer, so the exact count is needed only when the quick bound is not conclusive.
+  if ((minLength !== undefined && s.length < minLength * 2) || (maxLength !== undefined && s.length > maxLength)) {
+    const len = codePoints(s);
+    if (minLength !== undefined && len < minLength) return bad("minLength", `must be at least ${minLength} characters (got ${len})`);
+    if (maxLength !== undefined && len > maxLength) return bad("maxLength", `must be at most ${maxLength} characters (got ${len})`);
+  }
   if (field.pattern !== undefined && !compiledPattern(field.pattern).test(s))
     return bad("pattern", `must match the pattern ${field.pattern}`);
   return ok(s);
@@ -65,6 +68,16 @@ export function rangeSettings(field: Field): { option: string; message: string }
   return field.min !== undefined && field.max !== undefined && field.min > field.max
     ? [{ option: "min", message: `min ${field.min} is greater than max ${field.max}` }]
     : [];
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
+    n++;
+  }
+  return n;
 }
 
 const patterns = new Map<string, RegExp>();

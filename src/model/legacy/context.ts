@@ -17,7 +17,8 @@ export const obj = (v: unknown): Obj | undefined => (isPlainObject(v) ? v : unde
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 export const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-export const at = pointer;
+/** A table lookup by a key from the document ("constructor" must not find Object's). */
+export const lookup = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 /** `path` extended by more segments. */
 export const sub = (path: string, ...parts: (string | number)[]): string => path + pointer(...parts);
 

@@ -2,6 +2,7 @@
 // (`status == 'Done' && completed_at == null`, `due_date < today()`, `status_changed`)
 // into a JavaScript expression for a script node. Anything outside that language is
 // refused rather than guessed, so a translated condition means what the legacy one did.
+import { lookup } from "./context";
 
 /** Maps a legacy identifier to a JS expression, or undefined when it names nothing known. */
 export type IdentifierResolver = (name: string) => string | undefined;
@@ -15,6 +16,9 @@ export const FUNCTIONS: Record<string, string> = {
   now: "new Date().toISOString()",
   today: "new Date().toISOString().slice(0, 10)",
 };
+
+/** Words of the legacy language → JS. */
+const KEYWORDS: Record<string, string> = { null: "null", true: "true", false: "false", and: "&&", or: "||", not: "!" };
 
 type Token = { kind: "num" | "str" | "op" | "ident" | "call"; text: string };
 
@@ -52,7 +56,7 @@ export function translateCondition(src: string, resolve: IdentifierResolver): Tr
         parts.push(stringLiteral(t.text));
         break;
       case "call": {
-        const fn = FUNCTIONS[t.text.toLowerCase()];
+        const fn = lookup(FUNCTIONS, t.text.toLowerCase());
         if (!fn) return { ok: false, reason: `unknown function ${t.text}()` };
         parts.push(fn);
         break;
@@ -67,7 +71,7 @@ export function translateCondition(src: string, resolve: IdentifierResolver): Tr
       }
       case "ident": {
         const word = t.text.toLowerCase();
-        const literal = { null: "null", true: "true", false: "false", and: "&&", or: "||", not: "!" }[word];
+        const literal = lookup(KEYWORDS, word);
         const js = literal ?? resolve(t.text);
         if (js === undefined) return { ok: false, reason: `"${t.text}" is not a field of the record` };
         parts.push(js);

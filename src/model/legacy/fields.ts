@@ -3,7 +3,7 @@
 // canonical field kind, so what comes out validates; what cannot be kept is reported.
 import { fieldKinds } from "../fields/registry";
 import type { Field, FieldType } from "../schema";
-import { arr, clip, num, obj, str, sub, type Obj, type Reporter } from "./context";
+import { arr, clip, lookup, num, obj, str, sub, type Obj, type Reporter } from "./context";
 
 /** Legacy field_type.type (lower-cased) → canonical type, for the ones that map directly. */
 const SIMPLE_TYPES: Record<string, FieldType> = {
@@ -59,7 +59,7 @@ function tidy(field: Field): Field {
 /** The type and its type-specific options. */
 function fieldType(ft: Obj, ui: Obj, name: string, path: string, report: Reporter, resolveEntity: EntityResolver): Omit<Field, "name"> {
   const legacy = str(ft.type) ?? "String";
-  let type = SIMPLE_TYPES[legacy.toLowerCase()];
+  let type = lookup(SIMPLE_TYPES, legacy.toLowerCase());
   if (legacy.toLowerCase() === "array") return arrayType(ft, path, report);
   if (!type) {
     const closest: FieldType = /object|map|struct|array|list/i.test(legacy) ? "json" : "text";

@@ -2,7 +2,7 @@
 // linear chain start → one script node per mappable step → end. Flows with no mappable
 // step are dropped, and each step that does not map is named in the report.
 import type { XFlow } from "../schema";
-import { arr, entityOf, num, obj, str, sub, toName, uniqueName, type Ctx, type EntityInfo, type Obj } from "./context";
+import { arr, entityOf, lookup, num, obj, str, sub, toName, uniqueName, type Ctx, type EntityInfo, type Obj } from "./context";
 import { stepToScript } from "./steps";
 
 type Trigger = NonNullable<XFlow["trigger"]>;
@@ -44,7 +44,7 @@ function convertTrigger(t: Obj | undefined, path: string, flow: string, ctx: Ctx
         return undefined;
       }
       const timing = (m[1]?.toLowerCase() ?? "after") as "before" | "after";
-      const action = ACTIONS[m[2]!.toLowerCase()]!;
+      const action = lookup(ACTIONS, m[2]!.toLowerCase())!;
       return { trigger: { type: "entity", entity: entity.def.name, event: eventName(timing, action) }, entity, action, timing };
     }
     case "schedule":

@@ -2,7 +2,7 @@
 // grid with ids, canonical types and checked props. Styling and per-component settings
 // Torque does not have are reported once per layout, not once per component.
 import type { Component, ComponentType, Page } from "../schema";
-import { arr, clip, entityOf, humanise, num, obj, str, sub, toName, uniqueName, type Ctx, type Obj } from "./context";
+import { arr, clip, entityOf, humanise, lookup, num, obj, str, sub, toName, uniqueName, type Ctx, type Obj } from "./context";
 import { convertProps, PropReader, type PageRef, type PropScope } from "./props";
 
 /** Legacy component type (lower-cased, without a "Torque" prefix) → canonical type. */
@@ -20,12 +20,14 @@ const COMPONENT_TYPES: Record<string, ComponentType> = {
 
 /** Component keys that only dressed the legacy UI. */
 const DECORATION = ["styling", "style", "metadata", "className"];
-const LAYOUT_KEYS = new Set(["id", "name", "type", "target_entities", "components"]);
+const LAYOUT_KEYS = new Set(["id", "name", "title", "type", "target_entities", "components"]);
+
+type LayoutRef = PageRef & { layout: Obj; legacyPath: string };
 
 export function convertLayouts(legacy: unknown[], ctx: Ctx, flows: Set<string>): Page[] {
   // Every page's name first: buttons may navigate to layouts defined later.
   const taken = new Set<string>();
-  const refs: (PageRef & { layout: Obj; at: string })[] = [];
+  const refs: LayoutRef[] = [];
   legacy.forEach((raw, i) => {
     const layout = obj(raw), path = sub("", "layouts", i);
     const legacyName = str(layout?.name);
@@ -33,13 +35,13 @@ export function convertLayouts(legacy: unknown[], ctx: Ctx, flows: Set<string>):
     const name = uniqueName(toName(legacyName), taken);
     if (name !== legacyName) ctx.report.changed(sub(path, "name"), `layout "${legacyName}" renamed to page "${name}"`);
     const targets = arr(layout.target_entities).flatMap((t) => entityOf(ctx, t)?.def.name ?? []);
-    refs.push({ name, legacyName, path: `/${name}`, targets, layout, at: path });
+    refs.push({ name, legacyName, path: `/${name}`, targets, layout, legacyPath: path });
   });
   return refs.map((r) => convertLayout(r, ctx, refs, flows));
 }
 
-function convertLayout(ref: PageRef & { layout: Obj; at: string }, ctx: Ctx, pages: PageRef[], flows: Set<string>): Page {
-  const { layout, at: path } = ref;
+function convertLayout(ref: LayoutRef, ctx: Ctx, pages: PageRef[], flows: Set<string>): Page {
+  const { layout, legacyPath: path } = ref;
   const page: Page = { name: ref.name, title: clip(str(layout.title) ?? humanise(ref.legacyName), 200), path: ref.path, components: [] };
   const dropped = new Set<string>(), decoration = new Set<string>();
   const ids = new Set<string>();
@@ -47,7 +49,7 @@ function convertLayout(ref: PageRef & { layout: Obj; at: string }, ctx: Ctx, pag
   arr(layout.components).forEach((raw, j) => {
     const c = obj(raw), cpath = sub(path, "components", j);
     const legacyType = str(c?.type) ?? "";
-    const type = COMPONENT_TYPES[legacyType.replace(/^Torque/, "").toLowerCase()];
+    const type = lookup(COMPONENT_TYPES, legacyType.replace(/^Torque/, "").toLowerCase());
     if (!c || !type) return ctx.report.dropped(cpath, `component of type ${JSON.stringify(legacyType)} dropped: Torque has no such component`);
     for (const k of DECORATION) if (c[k] !== undefined) decoration.add(k);
 
@@ -56,8 +58,8 @@ function convertLayout(ref: PageRef & { layout: Obj; at: string }, ctx: Ctx, pag
     const scope: PropScope = { ctx, path: sub(cpath, propsKey), defaultEntity: entityOf(ctx, ref.targets[0]), pages, flows, dropped };
     const props = convertProps(type, reader, scope);
     if ("reason" in props) return ctx.report.dropped(cpath, `${legacyType} component dropped: ${props.reason}`);
+    if (arr(c.children).length || arr(reader.get("children")).length) ctx.report.dropped(cpath, `nested components of this ${legacyType} dropped: place them on the page grid instead`);
     for (const k of reader.unused()) dropped.add(k);
-    if (arr(c.children).length || arr(reader.raw.children).length) ctx.report.dropped(cpath, `nested components of this ${legacyType} dropped: place them on the page grid instead`);
 
     const position = place(obj(c.position) ?? c, nextRow, sub(cpath, "position"), ctx);
     nextRow = Math.max(nextRow, position.row + position.height);
@@ -67,7 +69,7 @@ function convertLayout(ref: PageRef & { layout: Obj; at: string }, ctx: Ctx, pag
     page.components.push(component);
   });
 
-  for (const k of Object.keys(layout)) if (!LAYOUT_KEYS.has(k) && k !== "title") decoration.add(k);
+  for (const k of Object.keys(layout)) if (!LAYOUT_KEYS.has(k)) decoration.add(k);
   if (decoration.size)
     ctx.report.dropped(path, `${[...decoration].sort().join(", ")} of layout ${ref.legacyName} dropped: Torque draws pages on its own responsive 12-column grid`);
   if (dropped.size)

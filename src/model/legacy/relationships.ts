@@ -2,7 +2,7 @@
 // `from_entity.id`). In Torque that column is a reference field, and the relationship
 // names it as its `inverse`; cascade rules become `onDelete`.
 import type { Field, Relationship } from "../schema";
-import { arr, obj, str, sub, toName, uniqueName, type Ctx, entityOf, fieldOf } from "./context";
+import { arr, lookup, obj, str, sub, toName, uniqueName, type Ctx, entityOf, fieldOf } from "./context";
 
 const KINDS: Record<string, Relationship["kind"]> = { OneToMany: "1:n", ManyToOne: "1:n", OneToOne: "1:1", ManyToMany: "n:m" };
 const ON_DELETE: Record<string, Relationship["onDelete"]> = { Cascade: "cascade", Delete: "cascade", SetNull: "setNull", Restrict: "restrict" };
@@ -15,7 +15,7 @@ export function convertRelationships(legacy: unknown[], ctx: Ctx): Relationship[
     const r = obj(raw), path = sub("", "relationships", i);
     const legacyName = str(r?.name) ?? `relationship_${i + 1}`;
     const type = str(r?.type) ?? "OneToMany";
-    const kind = KINDS[type];
+    const kind = lookup(KINDS, type);
     if (!r || !kind) return report.dropped(path, `relationship ${legacyName} of type "${type}" dropped: Torque knows 1:1, 1:n and n:m`);
     // ManyToOne is the same link seen from the other side: turn it around.
     const flip = type === "ManyToOne";
@@ -73,7 +73,7 @@ function referenceField(keyName: string | undefined, fromName: string, to: NonNu
 
 function onDeleteRule(cascade: unknown, path: string, legacyName: string, ctx: Ctx): Relationship["onDelete"] | undefined {
   if (cascade === undefined || cascade === null) return undefined;
-  const rule = ON_DELETE[String(cascade)];
+  const rule = lookup(ON_DELETE, String(cascade));
   if (rule) return rule;
   ctx.report.changed(path, `cascade "${String(cascade)}" of ${legacyName} becomes restrict: Torque never leaves dangling references`);
   return "restrict";

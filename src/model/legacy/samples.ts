@@ -38,8 +38,8 @@ export function convertSamples(sampleData: unknown, ctx: Ctx): LegacySampleRow[]
 }
 
 function convertRecord(record: Record<string, unknown>, path: string, info: EntityInfo, tally: Tally): LegacySampleRow {
-  const row: LegacySampleRow = { entity: info.def.name, data: {} };
-  if (record.id !== null && record.id !== undefined) row.legacyId = String(record.id);
+  const hasId = record.id !== null && record.id !== undefined;
+  const row: LegacySampleRow = { entity: info.def.name, ...(hasId && { legacyId: String(record.id) }), data: {} };
   const drop = (key: string, why: string) => {
     const t = tally.get(key) ?? { count: 0, path: sub(path, key), why };
     t.count++;

@@ -3,7 +3,7 @@
 // Both run in a before* flow: the script returns the input with changed `data`, or throws
 // to reject the write.
 import { fieldKinds } from "../fields/registry";
-import { arr, fieldOf, obj, str, sub, type EntityInfo, type Obj, type Reporter } from "./context";
+import { arr, fieldOf, lookup, obj, str, sub, type EntityInfo, type Obj, type Reporter } from "./context";
 import { FUNCTIONS, translateCondition } from "./expressions";
 
 /** What a step can act on: the record of an entity-triggered flow (absent for schedules, webhooks, manual runs). */
@@ -23,17 +23,23 @@ const PRELUDE = ["const previous = input.previous || {};", "const record = { ...
 
 export function stepToScript(step: Obj, path: string, scope: StepScope): StepResult {
   const type = str(step.type) ?? "";
-  const config = obj(step.configuration) ?? obj(step.config) ?? {};
+  const configKey = obj(step.configuration) ? "configuration" : "config";
+  const config = obj(step[configKey]) ?? {};
   if (/notification|email/i.test(type))
-    return { reason: "Torque does not send notifications or email; an afterUpdate flow with an http node to a mail service can replace it" };
+    return { reason: "Torque does not send notifications or email; a flow with an http node that calls a mail service can replace it" };
   const { entity, action, report } = scope;
   if (!entity || !action) return { reason: "it acts on the record of an entity event, and the flow is not triggered by one" };
   if (action === "delete") return { reason: `a ${type} step cannot act on a record that is being deleted` };
-  const updates = obj(config.update_fields) ?? obj(config.set_fields);
-  if (updates) return dataUpdate(step, updates, sub(path, "configuration", "update_fields"), { entity, action, report });
+  const updatesKey = obj(config.update_fields) ? "update_fields" : "set_fields";
+  const updates = obj(config[updatesKey]);
+  if (updates) return dataUpdate(step, updates, sub(path, configKey, updatesKey), { entity, action, report });
   if (/validation/i.test(type) && arr(config.validation_rules).length) return transitions(step, arr(config.validation_rules), { entity, action, report });
   return { reason: `${type || "untyped"} steps have no Torque equivalent` };
 }
+
+// Comments in generated code must stay on one line, or legacy text would become code.
+const oneLine = (s: string): string => s.replace(/\s+/g, " ");
+const stepLabel = (step: Obj): string => oneLine(JSON.stringify(str(step.name) ?? "step"));
 
 /** A JS condition for the step, or undefined when it has none; a string is the reason it failed. */
 function condition(step: Obj, scope: RecordScope): { js?: string } | string {
@@ -67,11 +73,10 @@ function dataUpdate(step: Obj, updates: Obj, path: string, scope: RecordScope): 
     else scope.report.dropped(sub(path, legacyField), `cannot set ${scope.entity.def.name}.${legacyField} to ${JSON.stringify(value)}`);
   }
   if (!assignments.length) return { reason: "none of the fields it sets can be set" };
-  const name = str(step.name) ?? "step";
   const when = str(step.condition);
   return {
     code: [
-      `// Legacy step "${name}"${when ? `: when ${when}` : ""}`,
+      `// Legacy step ${stepLabel(step)}${when ? `: when ${oneLine(when)}` : ""}`,
       ...PRELUDE,
       ...(cond.js ? [`if (!(${cond.js})) return input;`] : []),
       `return { ...input, data: { ...input.data, ${assignments.join(", ")} } };`,
@@ -86,7 +91,7 @@ function valueExpression(value: unknown, type: string, coerce: (v: unknown) => {
   if (call) {
     const fn = call[1]!.toLowerCase();
     if (type === "date" && (fn === "now" || fn === "today")) return FUNCTIONS.today;
-    return type === "datetime" ? FUNCTIONS[fn] : undefined;
+    return type === "datetime" ? lookup(FUNCTIONS, fn) : undefined;
   }
   // Quoted literals ('Done') are how the legacy language wrote strings.
   const c = coerce(typeof value === "string" ? value.replace(/^'(.*)'$/s, "$1") : value);
@@ -117,7 +122,7 @@ function transitions(step: Obj, rules: unknown[], scope: RecordScope): StepResul
   const table = JSON.stringify(Object.fromEntries(allowed));
   return {
     code: [
-      `// Legacy step "${str(step.name) ?? "step"}": allowed changes of ${field}`,
+      `// Legacy step ${stepLabel(step)}: allowed changes of ${field}`,
       `const allowed = ${table};`,
       ...PRELUDE,
       `const from = previous.${field}, to = record.${field};`,

@@ -125,7 +125,11 @@ export class EntityService {
     const ent = entityOf(rt, entity);
     const fields = checkFields(ent, opts.fields);
     const q = buildPageQuery(rt.id, ent, db.dialect, opts);
-    const rows = await db.all<Record<string, unknown> & { id: string; type: string; data: string; version: number; created_at: string; updated_at: string }>(q.sql, q.params);
+    const rows: PageRow[] = [];
+    for (const part of q.parts) {
+      rows.push(...(await db.all<PageRow>(part.sql, [...part.params, q.limit + 1 - rows.length])));
+      if (rows.length > q.limit) break;
+    }
     const more = rows.length > q.limit;
     if (more) rows.pop();
     const data = rows.map((r) => toRecord(ent, { ...r, type: ent.name }, fields));
@@ -154,6 +158,8 @@ export class EntityService {
     if (this.hooks.has(name)) await this.hooks.notify(name, { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor }, logAfterError);
   }
 }
+
+type PageRow = Record<string, unknown> & { id: string; type: string; data: string; version: number; created_at: string; updated_at: string };
 
 function valid(r: { data: Data; issues: import("../../lib/errors").Issue[] }, what = "data"): Data {
   if (r.issues.length) throw validationError(r.issues, what);

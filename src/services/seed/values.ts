@@ -25,47 +25,56 @@ const SENTENCES = [
 
 const has = (name: string, ...parts: string[]) => parts.some((p) => name === p || name.endsWith("_" + p) || name.startsWith(p + "_"));
 
-/** A value by field name, or undefined to fall back to the type's own sample. */
-function byName(f: Field, rng: Rng, n: number, entity: string): unknown {
+type Maker = (rng: Rng, n: number) => unknown;
+
+/** A generator chosen by field name, or undefined to fall back to the type's own sample. Decided once per field. */
+function byName(f: Field, entity: string): Maker | undefined {
   const name = f.name === "name" && has(entity, "company", "organization", "organisation", "customer", "vendor", "supplier", "account") ? "company" : f.name;
   const text = f.type === "text" || f.type === "longtext";
-  if (f.type === "email") return `${pick(rng, FIRST).toLowerCase()}.${pick(rng, LAST).toLowerCase()}${n}@example.com`;
+  if (f.type === "email") return (rng, n) => `${pick(rng, FIRST).toLowerCase()}.${pick(rng, LAST).toLowerCase()}${n}@example.com`;
   if (text) {
-    if (has(name, "first_name", "firstname", "given_name")) return pick(rng, FIRST);
-    if (has(name, "last_name", "lastname", "surname", "family_name")) return pick(rng, LAST);
-    if (has(name, "company", "organization", "organisation", "customer", "vendor", "supplier")) return `${pick(rng, COMPANY_A)} ${pick(rng, COMPANY_B)}`;
-    if (has(name, "city", "town")) return pick(rng, CITIES);
-    if (has(name, "country")) return pick(rng, COUNTRIES);
-    if (has(name, "address", "street")) return `${1 + Math.floor(rng() * 200)} ${pick(rng, STREETS)}`;
-    if (has(name, "phone", "mobile", "tel")) return `+1 555 ${String(Math.floor(rng() * 10000000)).padStart(7, "0")}`;
-    if (has(name, "color", "colour")) return "#" + Math.floor(rng() * 0xffffff).toString(16).padStart(6, "0");
-    if (has(name, "product", "item", "sku")) return pick(rng, PRODUCTS);
-    if (has(name, "title", "subject", "summary", "task")) return `${pick(rng, VERBS)} ${pick(rng, NOUNS)}`;
-    if (has(name, "name", "full_name", "display_name")) return `${pick(rng, FIRST)} ${pick(rng, LAST)}`;
-    if (f.type === "longtext" || has(name, "description", "notes", "note", "comment", "body", "details")) return `${pick(rng, SENTENCES)} ${pick(rng, SENTENCES)}`;
-    return `${pick(rng, NOUNS)} ${n}`;
+    if (has(name, "first_name", "firstname", "given_name")) return (rng) => pick(rng, FIRST);
+    if (has(name, "last_name", "lastname", "surname", "family_name")) return (rng) => pick(rng, LAST);
+    if (has(name, "company", "organization", "organisation", "customer", "vendor", "supplier")) return (rng) => `${pick(rng, COMPANY_A)} ${pick(rng, COMPANY_B)}`;
+    if (has(name, "city", "town")) return (rng) => pick(rng, CITIES);
+    if (has(name, "country")) return (rng) => pick(rng, COUNTRIES);
+    if (has(name, "address", "street")) return (rng) => `${1 + Math.floor(rng() * 200)} ${pick(rng, STREETS)}`;
+    if (has(name, "phone", "mobile", "tel")) return (rng) => `+1 555 ${String(Math.floor(rng() * 10000000)).padStart(7, "0")}`;
+    if (has(name, "color", "colour")) return (rng) => "#" + Math.floor(rng() * 0xffffff).toString(16).padStart(6, "0");
+    if (has(name, "product", "item", "sku")) return (rng) => pick(rng, PRODUCTS);
+    if (has(name, "title", "subject", "summary", "task")) return (rng) => `${pick(rng, VERBS)} ${pick(rng, NOUNS)}`;
+    if (has(name, "name", "full_name", "display_name")) return (rng) => `${pick(rng, FIRST)} ${pick(rng, LAST)}`;
+    if (f.type === "longtext" || has(name, "description", "notes", "note", "comment", "body", "details")) return (rng) => `${pick(rng, SENTENCES)} ${pick(rng, SENTENCES)}`;
+    return (rng, n) => `${pick(rng, NOUNS)} ${n}`;
   }
   if (f.type === "number" && f.min === undefined && f.max === undefined && has(name, "price", "amount", "total", "cost", "revenue", "value", "budget"))
-    return Math.round((5 + rng() * rng() * 5000) * 100) / 100;
+    return (rng) => Math.round((5 + rng() * rng() * 5000) * 100) / 100;
   if (f.type === "integer" && f.min === undefined && f.max === undefined && has(name, "quantity", "qty", "count", "employees", "age", "hours"))
-    return has(name, "age") ? 18 + Math.floor(rng() * 60) : 1 + Math.floor(rng() * 50);
+    return has(name, "age") ? (rng) => 18 + Math.floor(rng() * 60) : (rng) => 1 + Math.floor(rng() * 50);
   return undefined;
 }
 
-/** A value that satisfies the field's own rules, or undefined when none could be made. */
-export function sampleValue(f: Field, rng: Rng, n: number, entity: string): unknown {
+/**
+ * A generator of values that satisfy the field's own rules (undefined when none could be
+ * made). The field's kind still checks each value, so a generator can never store junk.
+ */
+export function valueMaker(f: Field, entity: string): Maker {
   const kind = fieldKinds[f.type];
-  let v = byName(f, rng, n, entity) ?? kind.sample(f, rng);
-  // Unique fields get the record number woven in so values never collide.
-  if (f.unique) {
-    if (f.type === "integer" || f.type === "number") v = (f.min ?? 0) + n;
-    else if (typeof v === "string" && f.type !== "email" && f.type !== "enum") v = `${v} ${n}`;
-  }
-  if (typeof v === "string" && f.maxLength !== undefined && [...v].length > f.maxLength) v = f.unique ? String(n).slice(-f.maxLength) : [...v].slice(0, f.maxLength).join("");
-  const c = kind.coerce(v, f, false);
-  if (c.ok) return c.value;
-  if (f.default !== undefined && f.default !== "now") return f.default;
-  return undefined;
+  const named = byName(f, entity);
+  const base: Maker = named ?? ((rng) => kind.sample(f, rng));
+  const maxLength = f.maxLength;
+  return (rng, n) => {
+    let v = base(rng, n);
+    // Unique fields get the record number woven in so values never collide.
+    if (f.unique) {
+      if (f.type === "integer" || f.type === "number") v = (f.min ?? 0) + n;
+      else if (typeof v === "string" && f.type !== "email" && f.type !== "enum") v = `${v} ${n}`;
+    }
+    if (typeof v === "string" && maxLength !== undefined && v.length > maxLength) v = f.unique ? String(n).slice(-maxLength) : v.slice(0, maxLength);
+    const c = kind.coerce(v, f, false);
+    if (c.ok) return c.value;
+    return f.default !== undefined && f.default !== "now" ? f.default : undefined;
+  };
 }
 
 /** Small, fast, seedable generator (mulberry32), so a seed can be repeated. */

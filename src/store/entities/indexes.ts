@@ -43,6 +43,7 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     if (!ent || fields.some((f) => !ent.fields.has(f))) return;
     // Non-unique indexes end with id: the keyset tie-breaker, so a sorted page needs no sort step.
     const cols = fields.map((f) => d.jsonField(f)).concat(unique ? [] : ["id"]);
+    if (!cols.length) return;
     const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;
     const key = `${unique ? "u" : "i"}|${where}|${cols.join(",")}`;
     const name = `ent_${appId}_${checkedIdent(type)}_${hash(key)}`.slice(0, 63);
@@ -50,6 +51,11 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     defs.set(name, { name, type, fields, unique, sql: `CREATE ${unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${name} ON entities (${cols.join(", ")}) WHERE ${where}` });
   };
   for (const e of m.entities.values()) {
+    // Every type has its own id index: the default order, and the one to walk when a
+    // filter has no index of its own. Being per type, it never looks more selective
+    // to the planner than a field index of the same type (a shared (app_id, type, id)
+    // index did, and won plans it should have lost).
+    add(e.name, [], false);
     for (const f of e.def.fields) {
       if (f.unique) add(e.name, [f.name], true);
       if (f.indexed || f.type === "reference") add(e.name, [f.name], false);
@@ -58,7 +64,10 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     for (const ix of e.def.indexes ?? []) add(e.name, ix.fields, !!ix.unique);
     for (const f of sorts.get(e.name) ?? []) add(e.name, [f], false);
   }
-  return [...defs.values()];
+  // A non-unique index whose columns begin another index's columns adds write cost and
+  // nothing else: the longer index serves every query the shorter one would.
+  const all = [...defs.values()];
+  return all.filter((a) => a.unique || !a.fields.length || !all.some((b) => b !== a && !b.unique && b.type === a.type && b.fields.length > a.fields.length && a.fields.every((f, i) => b.fields[i] === f)));
 }
 
 /** Bring one app's indexes in line with its model; a unique index that existing data violates is a conflict. */
@@ -87,6 +96,16 @@ export async function syncIndexes(tx: Queryable, appId: number, m: CompiledModel
     created.push(w.name);
   }
   return { created, dropped };
+}
+
+/** Drop one type's indexes (for a bulk load); syncIndexes brings them back. */
+export async function dropIndexesFor(tx: Queryable, appId: number, type: string, opts: { keepUnique: boolean }): Promise<void> {
+  const rows = await tx.all<{ name: string; definition: string }>("SELECT name, definition FROM entity_indexes WHERE app_id = ? AND type = ?", [appId, type]);
+  for (const r of rows) {
+    if (opts.keepUnique && r.definition.startsWith("CREATE UNIQUE")) continue;
+    await tx.run(`DROP INDEX IF EXISTS ${checkedIdent(r.name)}`);
+    await tx.run("DELETE FROM entity_indexes WHERE name = ?", [r.name]);
+  }
 }
 
 export async function dropAppIndexes(tx: Queryable, appId: number): Promise<void> {

@@ -71,36 +71,38 @@ function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
   return body.v;
 }
 
-/** SQL for "strictly after the cursor row" in the sort order; NULLs first ascending, last descending. */
-function keysetCondition(keys: SortKey[], values: unknown[], params: Param[]): string {
-  if (keys.every((k) => k.dir === "asc") && values.every((v) => v !== null)) {
-    // Row-value comparison: one range scan on the matching index.
-    params.push(...(values as Param[]));
-    return `(${keys.map((k) => k.col.sql).join(", ")}) > (${keys.map(() => "?").join(", ")})`;
-  }
-  const ors: string[] = [];
-  keys.forEach((k, i) => {
-    const ands: string[] = [];
+/**
+ * "Strictly after the cursor row" in the sort order (NULLs first ascending, last
+ * descending), as an ordered list of segments: rows of the first come before those of
+ * the second, and so on. In segment `from`, the keys before it are fixed by equality, so
+ * it is ordered by the remaining keys only and is one range scan on the sort's index.
+ * (One OR of all segments, or a row-value comparison, makes SQLite scan and sort.)
+ */
+export function keysetSegments(keys: SortKey[], values: unknown[], d: Dialect): { sql: string; params: Param[]; from: number }[] {
+  const segments: { sql: string; params: Param[]; from: number }[] = [];
+  // Deepest key first: rows equal on every earlier key and after the cursor on this one come next.
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const prefix: string[] = [], params: Param[] = [];
     for (let j = 0; j < i; j++) {
-      if (values[j] === null) ands.push(`${keys[j]!.col.sql} IS NULL`);
-      else ands.push(`${keys[j]!.col.sql} = ?`), params.push(values[j] as Param);
+      if (values[j] === null) prefix.push(`${keys[j]!.col.sql} IS NULL`);
+      else prefix.push(`${keys[j]!.col.sql} = ?`), params.push(values[j] as Param);
     }
-    const v = values[i];
+    const k = keys[i]!, v = values[i];
+    const seg = (cond: string, p: Param[], from: number) => segments.push({ sql: [...prefix, cond].join(" AND "), params: [...params, ...p], from });
     if (k.dir === "asc") {
-      if (v === null) ands.push(`${k.col.sql} IS NOT NULL`);
-      else ands.push(`${k.col.sql} > ?`), params.push(v as Param);
-    } else {
-      if (v === null) return; // nothing sorts after NULL when descending
-      ands.push(`(${k.col.sql} < ? OR ${k.col.sql} IS NULL)`), params.push(v as Param);
+      if (v === null) seg(d.notNull(k.col.sql), [], i);
+      else seg(`${k.col.sql} > ?`, [v as Param], i);
+    } else if (v !== null) {
+      seg(`${k.col.sql} < ?`, [v as Param], i);
+      if (k.col.field) seg(`${k.col.sql} IS NULL`, [], i + 1); // NULLs come last when descending (system columns have none)
     }
-    ors.push(`(${ands.join(" AND ")})`);
-  });
-  return ors.length ? `(${ors.join(" OR ")})` : "0=1";
+  }
+  return segments;
 }
 
 export interface PageQuery {
-  sql: string;
-  params: Param[];
+  /** Run in order, each with LIMIT = rows still wanted, until the page is full. */
+  parts: { sql: string; params: Param[] }[];
   countSql: string;
   countParams: Param[];
   keys: SortKey[];
@@ -118,22 +120,13 @@ export function buildPageQuery(
     throw validationError([{ field: "limit", rule: "range", message: `limit must be a whole number from 1 to ${MAX_LIMIT}` }], "query");
   const keys = withTieBreaker(parseSort(ent, opts.sort, d));
   const f = compileFilter(ent, opts.filter, d);
-  const where = [scope(appId, ent.name), f.sql];
-  const countParams = [...f.params];
-  const params = [...f.params];
+  const base = `${scope(appId, ent.name)} AND ${f.sql}`;
+  const select = `SELECT id, ${d.dataColumn} AS data, version, created_at, updated_at, ${keys.map((k, i) => `${k.col.sql} AS k${i}`).join(", ")} FROM entities WHERE `;
+  const order = (from: number) => (from < keys.length ? ` ORDER BY ${keys.slice(from).map((k) => d.orderBy(k.col.sql, k.dir)).join(", ")}` : "") + " LIMIT ?";
+  let parts = [{ sql: select + base + order(0), params: [...f.params] }];
   if (opts.cursor !== undefined && opts.cursor !== null && opts.cursor !== "") {
     if (typeof opts.cursor !== "string") throw badRequest("cursor must be text", { field: "cursor", rule: "type" });
-    where.push(keysetCondition(keys, decodeCursor(keys, opts.cursor), params));
+    parts = keysetSegments(keys, decodeCursor(keys, opts.cursor), d).map((seg) => ({ sql: `${select}${base} AND ${seg.sql}${order(seg.from)}`, params: [...f.params, ...seg.params] }));
   }
-  const sortCols = keys.map((k, i) => `${k.col.sql} AS k${i}`).join(", ");
-  const order = keys.map((k) => d.orderBy(k.col.sql, k.dir)).join(", ");
-  params.push(limit + 1);
-  return {
-    sql: `SELECT id, ${d.dataColumn} AS data, version, created_at, updated_at, ${sortCols} FROM entities WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ?`,
-    params,
-    countSql: `SELECT count(*) AS n FROM entities WHERE ${scope(appId, ent.name)} AND ${f.sql}`,
-    countParams,
-    keys,
-    limit,
-  };
+  return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit };
 }

@@ -13,6 +13,8 @@ function open(path: string, readonly: boolean): Database {
     // NORMAL in WAL mode: a commit survives a process crash; only an OS crash or power
     // loss may lose the last transactions, never corrupt the file.
     db.exec("PRAGMA synchronous = NORMAL");
+    // Checkpoints run on the checkpointer thread instead (see checkpointer.ts).
+    db.exec("PRAGMA wal_autocheckpoint = 0");
   }
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA cache_size = -65536"); // 64 MiB page cache per connection
@@ -38,6 +40,7 @@ export class SqliteDriver implements Driver {
   private readonly w: Queryable;
   private readonly r: Queryable;
   private lock: Promise<unknown> = Promise.resolve();
+  private checkpointer: Worker;
 
   constructor(path: string) {
     this.location = path;
@@ -45,6 +48,9 @@ export class SqliteDriver implements Driver {
     this.reader = open(path, true);
     this.w = queryable(this.writer);
     this.r = queryable(this.reader);
+    this.checkpointer = new Worker(new URL("./checkpointer.ts", import.meta.url).href);
+    this.checkpointer.postMessage({ path, intervalMs: 100 });
+    (this.checkpointer as Worker & { unref(): void }).unref(); // never keeps the process alive
   }
 
   all<T = Row>(sql: string, params?: Param[]) {
@@ -74,6 +80,12 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  settle() {
+    return this.serialised(async () => {
+      this.writer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    });
+  }
+
   async backup(target: string) {
     // VACUUM INTO reads one consistent snapshot while writers go on (WAL).
     this.reader.query("VACUUM INTO ?").run(target);
@@ -81,9 +93,16 @@ export class SqliteDriver implements Driver {
 
   async close() {
     await this.lock.catch(() => {});
+    await new Promise<void>((resolve) => {
+      const done = setTimeout(resolve, 1000); // a stuck worker must not hold up shutdown
+      this.checkpointer.onmessage = () => (clearTimeout(done), resolve());
+      this.checkpointer.postMessage("stop");
+    });
+    this.checkpointer.terminate();
     this.reader.close();
     try {
-      this.writer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      // Leave a compact file behind, and fresh statistics for the query planner.
+      this.writer.exec("PRAGMA analysis_limit = 400; PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE)");
     } catch {
       // another process holds the database; its checkpoint will do
     }
