@@ -2,8 +2,10 @@
 // (serialised) transactions and a reader for everything else, so reads never see
 // uncommitted writes and never wait for a writer. Statements are cached by their SQL.
 import { Database } from "bun:sqlite";
+import { statSync } from "node:fs";
 import type { Driver, Param, Queryable, Row } from "../driver";
 import { sqliteDialect } from "../dialect";
+import { startCheckpointer, type Checkpointer } from "./checkpointer";
 
 function open(path: string, readonly: boolean): Database {
   const db = new Database(path, readonly ? { readonly: true, strict: true } : { create: true, readwrite: true, strict: true });
@@ -15,12 +17,20 @@ function open(path: string, readonly: boolean): Database {
     db.exec("PRAGMA synchronous = NORMAL");
     // Checkpoints run on the checkpointer thread instead (see checkpointer.ts).
     db.exec("PRAGMA wal_autocheckpoint = 0");
+    db.exec(`PRAGMA journal_size_limit = ${WAL_LIMIT_BYTES}`);
   }
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA cache_size = -65536"); // 64 MiB page cache per connection
   db.exec("PRAGMA temp_store = MEMORY");
   return db;
 }
+
+/**
+ * Under a long burst of writes the background checkpointer never sees the log fully
+ * copied at the moment a write starts, so the log would not restart and would grow. Past
+ * this size the writer forces a restart itself (about once per 64 MiB written).
+ */
+const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
 const bind = (params: Param[] | undefined): Param[] => (params ?? []).map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
 
@@ -40,7 +50,8 @@ export class SqliteDriver implements Driver {
   private readonly w: Queryable;
   private readonly r: Queryable;
   private lock: Promise<unknown> = Promise.resolve();
-  private checkpointer: Worker;
+  private checkpointer: Checkpointer;
+  private commits = 0;
 
   constructor(path: string) {
     this.location = path;
@@ -48,9 +59,7 @@ export class SqliteDriver implements Driver {
     this.reader = open(path, true);
     this.w = queryable(this.writer);
     this.r = queryable(this.reader);
-    this.checkpointer = new Worker(new URL("./checkpointer.ts", import.meta.url).href);
-    this.checkpointer.postMessage({ path, intervalMs: 100 });
-    (this.checkpointer as Worker & { unref(): void }).unref(); // never keeps the process alive
+    this.checkpointer = startCheckpointer(path);
   }
 
   all<T = Row>(sql: string, params?: Param[]) {
@@ -72,12 +81,21 @@ export class SqliteDriver implements Driver {
       try {
         const out = await fn(this.w);
         this.writer.exec("COMMIT");
+        if (++this.commits % 256 === 0) this.boundWal();
         return out;
       } catch (e) {
         if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
         throw e;
       }
     });
+  }
+
+  private boundWal() {
+    try {
+      if (statSync(this.location + "-wal").size > WAL_LIMIT_BYTES) this.writer.exec("PRAGMA wal_checkpoint(RESTART)");
+    } catch {
+      // no log file yet, or readers hold it: the next check will do
+    }
   }
 
   settle() {
@@ -93,12 +111,7 @@ export class SqliteDriver implements Driver {
 
   async close() {
     await this.lock.catch(() => {});
-    await new Promise<void>((resolve) => {
-      const done = setTimeout(resolve, 1000); // a stuck worker must not hold up shutdown
-      this.checkpointer.onmessage = () => (clearTimeout(done), resolve());
-      this.checkpointer.postMessage("stop");
-    });
-    this.checkpointer.terminate();
+    await this.checkpointer.stop();
     this.reader.close();
     try {
       // Leave a compact file behind, and fresh statistics for the query planner.
