@@ -9,13 +9,14 @@ import { migrateCommand } from "./commands/migrate";
 import { modelCommand } from "./commands/model";
 import { appCommand } from "./commands/app";
 import { backupCommand } from "./commands/backup";
+import { serverCommand } from "./commands/server";
 import { VERSION } from "../version";
 
 export const rootCommand: Command = {
   name: "torque",
   summary: "Torque: a model-driven application platform in one executable.",
   usage: "COMMAND [ARGS] [--db FILE]",
-  subcommands: [initCommand, migrateCommand, modelCommand, appCommand, backupCommand],
+  subcommands: [initCommand, migrateCommand, serverCommand, modelCommand, appCommand, backupCommand],
 };
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -43,6 +44,7 @@ export async function runCli(argv: string[]): Promise<number> {
     rest = rest.slice(1);
   }
   let services: Services | undefined;
+  // The server owns its services and closes them itself when it stops.
   try {
     const { opts, args } = parse(cmd, rest);
     if (opts.help) {

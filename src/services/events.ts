@@ -8,7 +8,10 @@ export interface EntityChanged {
   id: string;
   op: "create" | "update" | "delete";
   version: number;
+  /** The record's data after the change (before it, for a delete). */
   data?: Record<string, unknown>;
+  /** The data before an update, so subscribers whose filter it left hear of it too. */
+  previous?: Record<string, unknown>;
 }
 export interface ModelChanged {
   modelId: string;

@@ -7,6 +7,8 @@ import { ModelService } from "./models";
 import { AppService } from "./apps";
 import { EntityService } from "./entities/service";
 import { LinkService } from "./entities/links";
+import { UiService } from "./ui";
+import { DataService } from "./dataio";
 
 export interface Services {
   db: Driver;
@@ -15,6 +17,8 @@ export interface Services {
   apps: AppService;
   entities: EntityService;
   links: LinkService;
+  ui: UiService;
+  data: DataService;
   close(): Promise<void>;
 }
 
@@ -24,7 +28,7 @@ export function createServices(db: Driver): Services {
   const apps = new AppService(db, models, events);
   const entities = new EntityService(db, apps, events);
   const links = new LinkService(entities.ctx, entities);
-  return { db, events, models, apps, entities, links, close: () => db.close() };
+  return { db, events, models, apps, entities, links, ui: new UiService(apps, entities), data: new DataService(entities), close: () => db.close() };
 }
 
 export async function openServices(url: string): Promise<Services> {

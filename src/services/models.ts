@@ -7,6 +7,7 @@ import { validateModel } from "../model/validate";
 import { compileModel, type CompiledModel } from "../model/compile";
 import { diffModels, type ModelDiff } from "../model/diff";
 import type { Model } from "../model/schema";
+import { applyEdit, type ModelEdit } from "../model/edit";
 import { syncIndexes } from "../store/entities/indexes";
 import { writeAudit } from "./audit";
 import { actorLabel, type Actor } from "./actor";
@@ -112,6 +113,14 @@ export class ModelService {
     });
     await this.events.notify("modelChanged", { modelId: result.stored.id, version: result.stored.version, apps: result.apps }, logError);
     return result.stored;
+  }
+
+  /** Apply one edit to the current version and save the result (validated like any save). */
+  async edit(ref: string, edit: ModelEdit, actor: Actor, opts: { expectedVersion?: number } = {}): Promise<StoredModel> {
+    const current = await this.get(ref);
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version)
+      throw conflict(`model ${current.name} is at version ${current.version}, not ${opts.expectedVersion}`, { currentVersion: current.version });
+    return this.save(current.id, applyEdit(current.doc, edit), actor, { note: edit.op, expectedVersion: current.version });
   }
 
   /** Restore an old version by saving it as the newest one (history is never rewritten). */

@@ -108,7 +108,7 @@ export class EntityService {
       return fx;
     });
     for (const e of effects)
-      await events.notify("entityChanged", { app: rt.slug, entity: e.type, id: e.row.id, op: e.op, version: e.version, data: e.after }, logAfterError);
+      await events.notify("entityChanged", { app: rt.slug, entity: e.type, id: e.row.id, op: e.op, version: e.version, data: e.after ?? e.before, previous: e.after ? e.before : undefined }, logAfterError);
     const rec = toRecord(ent, row, undefined, stored);
     await this.after("afterDelete", rt.slug, ent, rec, opts.actor);
     return { id, deleted: true, cascaded: effects.map((e) => ({ entity: e.type, id: e.row.id, op: e.op })) };
@@ -154,7 +154,7 @@ export class EntityService {
 
   private async after(name: EntityEvent["event"], app: string, ent: CompiledEntity, rec: EntityRecord, actor: Actor, previous?: Data) {
     const op = name === "afterCreate" ? "create" : name === "afterUpdate" ? "update" : "delete";
-    await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: op === "delete" ? undefined : rec.data }, logAfterError);
+    await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: rec.data, previous }, logAfterError);
     if (this.hooks.has(name)) await this.hooks.notify(name, { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor }, logAfterError);
   }
 }

@@ -1,0 +1,57 @@
+// `torque server`: the HTTP API, GraphQL, WebSocket and both web frontends, until
+// SIGINT/SIGTERM, which finish in-flight requests and close the database cleanly.
+import { TorqueError } from "../../lib/errors";
+import { openServices } from "../../services";
+import { resolveDb, findProject } from "../config";
+import { UsageError, type Command } from "../command";
+
+export function parseBind(bind: string): { hostname: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(bind) ?? /^()(\d{1,5})$/.exec(bind);
+  if (!m || Number(m[2]) > 65535) throw new UsageError(`--bind takes HOST:PORT (e.g. 127.0.0.1:8080), not "${bind}"`);
+  return { hostname: (m[1] || "127.0.0.1").replace(/^\[|\]$/g, ""), port: Number(m[2]) };
+}
+
+export const serverCommand: Command = {
+  name: "server",
+  summary: "run everything: JSON-RPC, GraphQL, WebSocket, the Model Editor and the apps",
+  usage: "[--bind HOST:PORT] [--db FILE] [--dev]",
+  help: "Serves POST /rpc (JSON-RPC 2.0), /graphql, /ws (JSON-RPC and subscriptions), /health, the Model Editor at\n/editor/ and every app at /app/<slug>/. Stops cleanly on SIGINT/SIGTERM.",
+  positionals: [0, 0],
+  options: {
+    bind: { type: "string", short: "b", description: "address to listen on (default 127.0.0.1:8080; TORQUE_BIND)" },
+    dev: { type: "boolean", description: "development mode: frontends rebuilt on change, detailed errors" },
+    quiet: { type: "boolean", short: "q", description: "no request log lines" },
+    "max-body": { type: "string", description: "largest request body in bytes (default 33554432)" },
+  },
+  async run(ctx) {
+    const bind = parseBind((ctx.opts.bind as string | undefined) ?? process.env.TORQUE_BIND ?? findProject()?.config.bind ?? "127.0.0.1:8080");
+    const maxBody = ctx.opts["max-body"] === undefined ? undefined : Number(ctx.opts["max-body"]);
+    if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody < 1024)) throw new UsageError("--max-body takes a number of bytes ≥ 1024");
+    // Until users and logins exist (SPEC §10), only the loopback is safe to serve.
+    if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(bind.hostname))
+      throw new TorqueError("forbidden", `refusing to listen on ${bind.hostname}: Torque has no users or logins yet, so it serves only the loopback (127.0.0.1, ::1)`);
+    const { startServer } = await import("../../http/server");
+    const services = await openServices(resolveDb(ctx.opts.db as string | undefined));
+    let running;
+    try {
+      running = await startServer(services, { ...bind, maxBodyBytes: maxBody, log: !ctx.opts.quiet, development: !!ctx.opts.dev });
+    } catch (e) {
+      await services.close();
+      throw new TorqueError("bad_request", `cannot listen on ${bind.hostname}:${bind.port}: ${(e as Error).message}`);
+    }
+    ctx.out(`Torque is running on ${running.url}`);
+    ctx.out(`  Model Editor  ${running.url}/editor/`);
+    for (const a of await services.apps.list()) ctx.out(`  app ${a.slug.padEnd(9)} ${running.url}/app/${a.slug}/`);
+    ctx.out(`  JSON-RPC      POST ${running.url}/rpc   GraphQL ${running.url}/graphql   WebSocket ws://${running.url.slice(7)}/ws`);
+    await new Promise<void>((resolve) => {
+      const stop = async (signal: string) => {
+        process.off("SIGINT", onInt), process.off("SIGTERM", onTerm);
+        ctx.err(`received ${signal}: finishing in-flight requests`);
+        await running.stop();
+        resolve();
+      };
+      const onInt = () => void stop("SIGINT"), onTerm = () => void stop("SIGTERM");
+      process.on("SIGINT", onInt), process.on("SIGTERM", onTerm);
+    });
+  },
+};

@@ -1,0 +1,154 @@
+// GraphQL resolvers for the Model Editor: thin calls into the model and app services.
+// Model changes report validation problems as `errors` with JSON paths (nothing saved);
+// other failures are GraphQL errors with extensions.code from the one error taxonomy.
+import { GraphQLError } from "graphql";
+import { TorqueError, type Issue } from "../lib/errors";
+import { validateModel } from "../model/validate";
+import { formatDiff } from "../model/diff";
+import type { ModelEdit } from "../model/edit";
+import type { Services } from "../services";
+import type { Actor } from "../services/actor";
+import type { StoredModel } from "../services/models";
+import { importModel } from "../services/transfer";
+import { seedApp } from "../services/seed/seed";
+
+export interface GqlContext {
+  services: Services;
+  actor: Actor;
+}
+
+const CODES: Record<string, string> = { validation: "BAD_USER_INPUT", bad_request: "BAD_REQUEST", not_found: "NOT_FOUND", conflict: "CONFLICT", forbidden: "FORBIDDEN", internal: "INTERNAL_SERVER_ERROR" };
+
+/** Our errors become GraphQL errors with a code a program can act on. */
+function gqlError(e: unknown): never {
+  if (e instanceof TorqueError) throw new GraphQLError(e.message, { extensions: { code: CODES[e.code], ...(e.data !== undefined && { data: e.data }) } });
+  throw e;
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    gqlError(e);
+  }
+}
+
+/** A model change: validation problems come back as errors (nothing saved); anything else is a GraphQL error. */
+async function payload(fn: () => Promise<StoredModel>): Promise<{ model: ModelShape | null; errors: Issue[] }> {
+  try {
+    return { model: shape(await fn()), errors: [] };
+  } catch (e) {
+    if (e instanceof TorqueError && e.code === "validation") return { model: null, errors: e.data as Issue[] };
+    gqlError(e);
+  }
+}
+
+interface ModelShape {
+  id: string;
+  name: string;
+  version: number;
+  document: unknown;
+}
+const shape = (m: StoredModel): ModelShape => ({ id: m.id, name: m.name, version: m.version, document: m.doc });
+
+const edit = (ctx: GqlContext, model: string, e: ModelEdit, expectedVersion?: number | null) =>
+  payload(() => ctx.services.models.edit(model, e, ctx.actor, { expectedVersion: expectedVersion ?? undefined }));
+
+export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncIterable<unknown> }) {
+  return {
+    Model: {
+      apps: async (m: ModelShape, _: unknown, ctx: GqlContext) => (await ctx.services.apps.list()).filter((a) => a.model.id === m.id),
+      versions: (m: ModelShape, _: unknown, ctx: GqlContext) => ctx.services.models.versions(m.id),
+      createdAt: async (m: ModelShape, _: unknown, ctx: GqlContext) => (await ctx.services.models.resolve(m.id)).created_at,
+      updatedAt: async (m: ModelShape, _: unknown, ctx: GqlContext) => (await ctx.services.models.resolve(m.id)).updated_at,
+    },
+    App: {
+      model: async (a: { model: { id: string } }, _: unknown, ctx: GqlContext) => shape(await ctx.services.models.get(a.model.id)),
+    },
+    Query: {
+      models: (_: unknown, __: unknown, ctx: GqlContext) =>
+        guarded(async () => Promise.all((await ctx.services.models.list()).map(async (m) => shape(await ctx.services.models.get(m.id))))),
+      model: (_: unknown, a: { id: string; version?: number }, ctx: GqlContext) =>
+        guarded(async () => {
+          try {
+            return shape(await ctx.services.models.get(a.id, a.version ?? undefined));
+          } catch (e) {
+            if (e instanceof TorqueError && e.code === "not_found") return null;
+            throw e;
+          }
+        }),
+      modelVersions: (_: unknown, a: { id: string }, ctx: GqlContext) => guarded(() => ctx.services.models.versions(a.id)),
+      diff: (_: unknown, a: { id: string; from: number; to?: number }, ctx: GqlContext) =>
+        guarded(async () => {
+          const d = await ctx.services.models.diff(a.id, a.from, a.to ?? undefined);
+          return { from: d.from, to: d.to, identical: d.identical, changes: formatDiff(d), detail: d };
+        }),
+      apps: (_: unknown, __: unknown, ctx: GqlContext) => guarded(() => ctx.services.apps.list()),
+      app: (_: unknown, a: { slug: string }, ctx: GqlContext) => guarded(async () => (await ctx.services.apps.list()).find((x) => x.slug === a.slug) ?? null),
+      xflows: (_: unknown, a: { model: string }, ctx: GqlContext) =>
+        guarded(async () => ((await ctx.services.models.get(a.model)).doc.xflows ?? []).map((x) => ({ name: x.name, trigger: x.trigger?.type ?? "manual", definition: x }))),
+      validateModel: (_: unknown, a: { document: unknown }) => {
+        const issues = validateModel(a.document);
+        return { valid: issues.length === 0, issues };
+      },
+    },
+    Mutation: {
+      createModel: (_: unknown, a: { name: string; document?: Record<string, unknown> }, ctx: GqlContext) =>
+        payload(() => ctx.services.models.create(a.document ? { ...a.document, name: a.name } : { name: a.name, entities: [] }, ctx.actor)),
+      updateModel: (_: unknown, a: { id: string; document: unknown; expectedVersion?: number }, ctx: GqlContext) =>
+        payload(() => ctx.services.models.save(a.id, a.document, ctx.actor, { expectedVersion: a.expectedVersion ?? undefined })),
+      deleteModel: (_: unknown, a: { id: string; withApps?: boolean }, ctx: GqlContext) => guarded(async () => (await ctx.services.models.delete(a.id, ctx.actor, { withApps: !!a.withApps }), true)),
+      importModel: async (_: unknown, a: { document: unknown; name?: string; createApp?: boolean; slug?: string }, ctx: GqlContext) => {
+        try {
+          const r = await importModel(ctx.services, a.document, { name: a.name ?? undefined, noApp: a.createApp === false, slug: a.slug ?? undefined, actor: ctx.actor });
+          const app = r.app ? (await ctx.services.apps.list()).find((x) => x.slug === r.app) : null;
+          return { model: shape(r.model), app, format: r.format, loaded: r.loaded, report: r.report, errors: [] };
+        } catch (e) {
+          if (e instanceof TorqueError && e.code === "validation") return { model: null, app: null, errors: e.data as Issue[] };
+          gqlError(e);
+        }
+      },
+      exportModel: (_: unknown, a: { id: string; version?: number }, ctx: GqlContext) => guarded(async () => (await ctx.services.models.get(a.id, a.version ?? undefined)).doc),
+      rollbackModel: (_: unknown, a: { id: string; version: number }, ctx: GqlContext) => payload(() => ctx.services.models.rollback(a.id, a.version, ctx.actor)),
+      addEntityType: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addEntityType", entity: a.entity }, a.expectedVersion),
+      updateEntityType: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateEntityType", name: a.name, patch: a.patch }, a.expectedVersion),
+      removeEntityType: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeEntityType", name: a.name }, a.expectedVersion),
+      addField: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addField", entity: a.entity, field: a.field }, a.expectedVersion),
+      updateField: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateField", entity: a.entity, name: a.name, patch: a.patch }, a.expectedVersion),
+      removeField: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeField", entity: a.entity, name: a.name }, a.expectedVersion),
+      addRelationship: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addRelationship", relationship: a.relationship }, a.expectedVersion),
+      updateRelationship: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateRelationship", name: a.name, patch: a.patch }, a.expectedVersion),
+      removeRelationship: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeRelationship", name: a.name }, a.expectedVersion),
+      addPage: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addPage", page: a.page }, a.expectedVersion),
+      updatePage: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updatePage", name: a.name, patch: a.patch }, a.expectedVersion),
+      removePage: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removePage", name: a.name }, a.expectedVersion),
+      addComponent: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addComponent", page: a.page, component: a.component }, a.expectedVersion),
+      updateComponent: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateComponent", page: a.page, id: a.id, patch: a.patch }, a.expectedVersion),
+      removeComponent: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeComponent", page: a.page, id: a.id }, a.expectedVersion),
+      addXFlow: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addXFlow", xflow: a.xflow }, a.expectedVersion),
+      updateXFlow: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateXFlow", name: a.name, patch: a.patch }, a.expectedVersion),
+      removeXFlow: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeXFlow", name: a.name }, a.expectedVersion),
+      createApp: (_: unknown, a: { model: string; slug?: string }, ctx: GqlContext) =>
+        guarded(async () => {
+          const m = await ctx.services.models.get(a.model);
+          const app = await ctx.services.apps.create(m.id, a.slug ?? (await ctx.services.apps.freeSlug(m.name)), ctx.actor);
+          return (await ctx.services.apps.list()).find((x) => x.slug === app.slug);
+        }),
+      seedApp: (_: unknown, a: { slug: string; count?: number }, ctx: GqlContext) =>
+        guarded(async () => {
+          const count = a.count ?? 100;
+          if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new TorqueError("validation", "count must be from 0 to 1,000,000", [{ field: "count", rule: "range", message: "count must be from 0 to 1,000,000" }]);
+          return seedApp(ctx.services, a.slug, { count, actor: ctx.actor });
+        }),
+    },
+    Subscription: {
+      modelChanged: {
+        subscribe: async (_: unknown, a: { modelId: string }, ctx: GqlContext) => {
+          const m = await guarded(() => ctx.services.models.resolve(a.modelId));
+          return pubsub.subscribe("modelChanged", m.id);
+        },
+        resolve: (payload: unknown) => payload,
+      },
+    },
+  };
+}

@@ -1,0 +1,114 @@
+// `torque server`: one Bun server for everything. Elysia routes the HTTP API (/health,
+// /rpc, /graphql); Bun itself upgrades /ws and serves the two embedded web frontends
+// (HTML bundles: a dev build with hot reload from source, the production build in the
+// binary). Every route is a thin adapter over the service layer.
+import { Elysia } from "elysia";
+import type { Server } from "bun";
+import type { Services } from "../services";
+import type { Actor } from "../services/actor";
+import { handleRpc } from "../rpc/protocol";
+import { methodTable, type RpcContext } from "../rpc/methods";
+import { createGraphql } from "../graphql";
+import { createWsHandler, type WsData } from "./ws";
+import { Logger } from "./log";
+import { VERSION } from "../version";
+import editorPage from "../../web/editor/index.html";
+import appPage from "../../web/app/index.html";
+
+export interface ServerOptions {
+  hostname: string;
+  port: number;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  maxBodyBytes?: number;
+  /** Write a JSON line per request to stderr. */
+  log?: boolean;
+  development?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server<WsData>;
+  /** Stop accepting, let in-flight requests finish, then close the database. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+
+/** Without users yet, every request on the loopback is the local user (SPEC §10). */
+const localActor: Actor = { kind: "user", id: "local" };
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+export function createApi(services: Services) {
+  const started = Date.now();
+  const rpc = methodTable();
+  const yoga = createGraphql(services, () => localActor);
+  return new Elysia()
+    .get("/health", () => ({
+      status: "ok",
+      version: VERSION,
+      database: { driver: services.db.dialect.name, location: services.db.location },
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }))
+    .post(
+      "/rpc",
+      async ({ request }) => {
+        const res = await handleRpc(await request.text(), rpc, { services, actor: localActor } satisfies RpcContext);
+        // Only notifications: JSON-RPC says nothing comes back; HTTP says 204.
+        return res === null ? new Response(null, { status: 204 }) : json(res);
+      },
+      { parse: "none" },
+    )
+    .all("/graphql", ({ request }) => yoga.fetch(request), { parse: "none" })
+    .get("/", ({ redirect }) => redirect("/editor/"));
+}
+
+export async function startServer(services: Services, opts: ServerOptions): Promise<RunningServer> {
+  const api = createApi(services);
+  const logger = new Logger(opts.log ?? true);
+  const ws = createWsHandler(services);
+  const handle = api.handle.bind(api);
+  const server = Bun.serve<WsData>({
+    hostname: opts.hostname,
+    port: opts.port,
+    maxRequestBodySize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
+    development: opts.development ?? false,
+    routes: {
+      "/editor": Response.redirect("/editor/", 302),
+      "/editor/*": editorPage,
+      "/app/*": appPage,
+    },
+    async fetch(req, srv) {
+      const t0 = performance.now();
+      const url = new URL(req.url);
+      if (url.pathname === "/ws") {
+        if (srv.upgrade(req, { data: { actor: localActor } })) return undefined as unknown as Response;
+        return json({ error: "this endpoint speaks WebSocket (JSON-RPC 2.0 and subscriptions)" }, 426);
+      }
+      let res: Response;
+      try {
+        res = await handle(req);
+      } catch (e) {
+        console.error("torque: request failed:", e);
+        res = json({ error: "internal error" }, 500);
+      }
+      logger.request({ method: req.method, path: url.pathname, status: res.status, ms: performance.now() - t0 });
+      return res;
+    },
+    websocket: ws.handler,
+    error(e) {
+      console.error("torque: server error:", e);
+      return json({ error: "internal error" }, 500);
+    },
+  });
+  const url = `http://${server.hostname}:${server.port}`;
+  logger.info("listening", { url, version: VERSION, database: services.db.location });
+  return {
+    url,
+    server,
+    async stop() {
+      await server.stop(false); // finish what is in flight
+      logger.close();
+      await services.close();
+    },
+  };
+}

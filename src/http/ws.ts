@@ -1,0 +1,63 @@
+// The /ws transport: JSON-RPC over WebSocket (the same methods as POST /rpc) plus
+// subscribe/unsubscribe, whose notifications the realtime hub sends. Buffers are bounded:
+// a client that stops reading is disconnected, never waited for.
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+import { Type } from "@sinclair/typebox";
+import type { Services } from "../services";
+import type { Actor } from "../services/actor";
+import { handleRpc } from "../rpc/protocol";
+import { methodTable, type MethodSpec, type RpcContext } from "../rpc/methods";
+import { RealtimeHub, type Subscriber } from "../realtime/hub";
+
+/** Bytes a client may have queued before it is considered dead and dropped. */
+export const WS_BUFFER_LIMIT = 4 * 1024 * 1024;
+export const WS_MAX_MESSAGE = 4 * 1024 * 1024;
+
+export interface WsData {
+  actor: Actor;
+  subscriber?: Subscriber;
+}
+
+const App = Type.String({ minLength: 1, maxLength: 63 });
+
+export function createWsHandler(services: Services): { handler: WebSocketHandler<WsData>; hub: RealtimeHub } {
+  const hub = new RealtimeHub(services);
+  const subscriberOf = (ws: ServerWebSocket<WsData>): Subscriber =>
+    (ws.data.subscriber ??= {
+      // send() < 0: over the backpressure limit (Bun closes the socket); 0: dropped.
+      send: (text) => ws.readyState === 1 && ws.send(text) > 0,
+    });
+  const wsOnly: Record<string, MethodSpec> = {
+    subscribe: {
+      summary: "Hear about changes to an app (optionally one entity type, optionally a filter) as entityChanged and modelChanged notifications.",
+      params: Type.Object({ app: App, entity: Type.Optional(Type.String()), filter: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }),
+      wsOnly: true,
+      run: async (p: any, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) => hub.subscribe(subscriberOf(ctx.ws!), p),
+    },
+    unsubscribe: {
+      summary: "Stop a subscription.",
+      params: Type.Object({ subscription: Type.String() }, { additionalProperties: false }),
+      wsOnly: true,
+      run: async (p: any, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) => ({ unsubscribed: hub.unsubscribe(subscriberOf(ctx.ws!), p.subscription) }),
+    },
+  };
+  const table = methodTable(wsOnly);
+  const handler: WebSocketHandler<WsData> = {
+    maxPayloadLength: WS_MAX_MESSAGE,
+    backpressureLimit: WS_BUFFER_LIMIT,
+    closeOnBackpressureLimit: true,
+    idleTimeout: 120,
+    sendPings: true,
+    async message(ws, message) {
+      const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+      const res = await handleRpc(text, table, { services, actor: ws.data.actor, ws } as RpcContext);
+      if (res && ws.readyState === 1) ws.send(JSON.stringify(res));
+    },
+    close(ws) {
+      if (ws.data.subscriber) hub.drop(ws.data.subscriber);
+    },
+  };
+  return { handler, hub };
+}
+
+export const wsMethodNames = ["subscribe", "unsubscribe"];

@@ -1,0 +1,102 @@
+// Realtime subscriptions: who wants to hear about which app, entity type and filter, and
+// the fan-out of change events to them. Transport-neutral: a subscriber is anything with
+// `send(text)`; the WebSocket transport supplies it. A subscriber that cannot keep up is
+// dropped by its transport (bounded buffers), never waited for.
+import type { Services } from "../services";
+import type { EntityChanged, ModelChanged } from "../services/events";
+import { compileFilter } from "../store/entities/filter";
+import { entityOf } from "../services/entities/context";
+import { matches } from "./match";
+
+export interface Subscriber {
+  /** Queue a message; returns false when the subscriber is gone or over its buffer. */
+  send(text: string): boolean;
+}
+
+interface Subscription {
+  id: string;
+  subscriber: Subscriber;
+  app: string;
+  entity?: string;
+  filter?: unknown;
+}
+
+export class RealtimeHub {
+  private byApp = new Map<string, Set<Subscription>>();
+  private byId = new Map<string, Subscription>();
+  private nextId = 1;
+
+  constructor(private readonly services: Services) {
+    // Fan-out runs after the writer has its answer: a write never waits for subscribers.
+    services.events.on("entityChanged", (e) => void setImmediate(() => this.entityChanged(e).catch(logFanoutError)));
+    services.events.on("modelChanged", (e) => void setImmediate(() => this.modelChanged(e)));
+  }
+
+  /** Subscribe to an app's changes (optionally one entity type, optionally a filter); the filter is checked now. */
+  async subscribe(subscriber: Subscriber, p: { app: string; entity?: string; filter?: unknown }): Promise<{ subscription: string }> {
+    const rt = await this.services.apps.runtime(p.app);
+    if (p.entity !== undefined) {
+      const ent = entityOf(rt, p.entity);
+      if (p.filter !== undefined) compileFilter(ent, p.filter, this.services.db.dialect);
+    }
+    const sub: Subscription = { id: `s${this.nextId++}`, subscriber, app: rt.slug, entity: p.entity, filter: p.entity ? p.filter : undefined };
+    (this.byApp.get(sub.app) ?? this.byApp.set(sub.app, new Set()).get(sub.app)!).add(sub);
+    this.byId.set(sub.id, sub);
+    return { subscription: sub.id };
+  }
+
+  unsubscribe(subscriber: Subscriber, id: string): boolean {
+    const sub = this.byId.get(id);
+    if (!sub || sub.subscriber !== subscriber) return false;
+    this.remove(sub);
+    return true;
+  }
+
+  /** Forget everything a subscriber asked for (its connection closed). */
+  drop(subscriber: Subscriber): void {
+    for (const sub of this.byId.values()) if (sub.subscriber === subscriber) this.remove(sub);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  private remove(sub: Subscription) {
+    this.byId.delete(sub.id);
+    this.byApp.get(sub.app)?.delete(sub);
+  }
+
+  private async entityChanged(e: EntityChanged) {
+    const subs = this.byApp.get(e.app);
+    if (!subs?.size) return;
+    let ent;
+    const params = { app: e.app, entity: e.entity, id: e.id, op: e.op, version: e.version, ...(e.op !== "delete" && e.data && { data: e.data }) };
+    // One serialisation for every unfiltered subscriber; the subscription id is spliced in.
+    const head = `{"jsonrpc":"2.0","method":"entityChanged","params":{"subscription":"`;
+    const tail = `",${JSON.stringify(params).slice(1)}}`;
+    for (const sub of subs) {
+      if (sub.entity !== undefined && sub.entity !== e.entity) continue;
+      if (sub.filter !== undefined) {
+        ent ??= (await this.services.apps.runtime(e.app)).model.entities.get(e.entity);
+        if (!ent) continue;
+        const now = e.data ? matches(ent, { id: e.id, data: e.data }, sub.filter) : false;
+        const before = e.previous ? matches(ent, { id: e.id, data: e.previous }, sub.filter) : false;
+        if (!now && !before) continue; // neither in the filtered set before nor after
+      }
+      if (!sub.subscriber.send(head + sub.id + tail)) this.drop(sub.subscriber);
+    }
+  }
+
+  private modelChanged(e: ModelChanged) {
+    for (const app of e.apps) {
+      const subs = this.byApp.get(app);
+      if (!subs) continue;
+      for (const sub of subs) {
+        const msg = JSON.stringify({ jsonrpc: "2.0", method: "modelChanged", params: { subscription: sub.id, app, modelId: e.modelId, version: e.version } });
+        if (!sub.subscriber.send(msg)) this.drop(sub.subscriber);
+      }
+    }
+  }
+}
+
+const logFanoutError = (e: unknown) => console.error(`torque: realtime fan-out failed: ${(e as Error)?.message ?? e}`);
