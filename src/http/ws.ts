@@ -20,6 +20,15 @@ export interface WsData {
 
 const App = Type.String({ minLength: 1, maxLength: 63 });
 
+/** Parameters of the WebSocket-only methods (also published in schema/openrpc.json). */
+export const wsOnlyParams = {
+  subscribe: {
+    summary: "Hear about changes to an app (optionally one entity type, optionally a filter) as entityChanged and modelChanged notifications. WebSocket only.",
+    params: Type.Object({ app: App, entity: Type.Optional(Type.String()), filter: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }),
+  },
+  unsubscribe: { summary: "Stop a subscription. WebSocket only.", params: Type.Object({ subscription: Type.String() }, { additionalProperties: false }) },
+};
+
 export function createWsHandler(services: Services): { handler: WebSocketHandler<WsData>; hub: RealtimeHub } {
   const hub = new RealtimeHub(services);
   const subscriberOf = (ws: ServerWebSocket<WsData>): Subscriber =>
@@ -29,14 +38,12 @@ export function createWsHandler(services: Services): { handler: WebSocketHandler
     });
   const wsOnly: Record<string, MethodSpec> = {
     subscribe: {
-      summary: "Hear about changes to an app (optionally one entity type, optionally a filter) as entityChanged and modelChanged notifications.",
-      params: Type.Object({ app: App, entity: Type.Optional(Type.String()), filter: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }),
+      ...wsOnlyParams.subscribe,
       wsOnly: true,
       run: async (p: any, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) => hub.subscribe(subscriberOf(ctx.ws!), p),
     },
     unsubscribe: {
-      summary: "Stop a subscription.",
-      params: Type.Object({ subscription: Type.String() }, { additionalProperties: false }),
+      ...wsOnlyParams.unsubscribe,
       wsOnly: true,
       run: async (p: any, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) => ({ unsubscribed: hub.unsubscribe(subscriberOf(ctx.ws!), p.subscription) }),
     },
@@ -59,5 +66,3 @@ export function createWsHandler(services: Services): { handler: WebSocketHandler
   };
   return { handler, hub };
 }
-
-export const wsMethodNames = ["subscribe", "unsubscribe"];
