@@ -1,13 +1,27 @@
 // `bun run bench`: every benchmark, each figure printed beside its target.
-// Options: --entities N (default 1,000,000).
+// Options: --entities N (default 1,000,000), --only core|server.
 import { parseArgs } from "node:util";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { benchCore } from "./bench/core";
+import { benchServer } from "./bench/server";
 import { summary } from "./bench/report";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" } } });
+const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" } } });
 const entities = Number(values.entities ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), "torque-bench-"));
+const db = join(dir, "bench.db");
 
 console.log(`Torque benchmarks — ${new Date().toISOString()} — bun ${Bun.version}, ${navigator.hardwareConcurrency} cores\n`);
-console.log("== entity engine (in-process, SQLite file)");
-await benchCore({ entities });
-summary();
+try {
+  console.log("== entity engine (in-process, SQLite file)");
+  await benchCore(db, { entities });
+  if (values.only !== "core") {
+    console.log("\n== server (compiled binary, load from wrk on the same machine)");
+    await benchServer(db);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exitCode = summary() ? 0 : 1;

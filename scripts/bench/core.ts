@@ -1,18 +1,15 @@
 // Entity engine on a file database: seeding 1M entities, single-entity CRUD latency,
 // and filtered, sorted, keyset-paged queries over those 1M entities. In-process: the
 // service layer without any transport.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 import { seedApp } from "../../src/services/seed/seed";
 import { templates } from "../../src/model/templates";
 import { latency, record } from "./report";
 
-export async function benchCore(opts: { entities: number }): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "torque-bench-"));
-  const s = await openServices(join(dir, "bench.db"));
+/** Leaves the seeded database at dbPath for the server benchmarks. */
+export async function benchCore(dbPath: string, opts: { entities: number }): Promise<void> {
+  const s = await openServices(dbPath);
   try {
     const model = await s.models.create(structuredClone(templates.todo), systemActor);
     await s.apps.create(model.id, "todo", systemActor);
@@ -61,6 +58,5 @@ export async function benchCore(opts: { entities: number }): Promise<void> {
     record({ name: `exact total of one status (${counted.pagination.total!.toLocaleString("en-US")} rows)`, value: performance.now() - t0, unit: "ms", note: "only when asked" });
   } finally {
     await s.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -36,11 +36,21 @@ export const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 
 /** Without users yet, every request on the loopback is the local user (SPEC §10). */
 const localActor: Actor = { kind: "user", id: "local" };
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (body: unknown, status = 200) => Response.json(body, { status });
+
+/** POST /rpc: the hot path, served by Bun's router directly (see DESIGN.md, "Server"). */
+export function rpcHandler(services: Services) {
+  const rpc = methodTable();
+  return async (request: Request): Promise<Response> => {
+    const res = await handleRpc(await request.text(), rpc, { services, actor: localActor } satisfies RpcContext);
+    // Only notifications: JSON-RPC says nothing comes back; HTTP says 204.
+    return res === null ? new Response(null, { status: 204 }) : json(res);
+  };
+}
 
 export function createApi(services: Services) {
   const started = Date.now();
-  const rpc = methodTable();
+  const rpc = rpcHandler(services);
   const yoga = createGraphql(services, () => localActor);
   return new Elysia()
     .get("/health", () => ({
@@ -49,15 +59,7 @@ export function createApi(services: Services) {
       database: { driver: services.db.dialect.name, location: services.db.location },
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }))
-    .post(
-      "/rpc",
-      async ({ request }) => {
-        const res = await handleRpc(await request.text(), rpc, { services, actor: localActor } satisfies RpcContext);
-        // Only notifications: JSON-RPC says nothing comes back; HTTP says 204.
-        return res === null ? new Response(null, { status: 204 }) : json(res);
-      },
-      { parse: "none" },
-    )
+    .post("/rpc", ({ request }) => rpc(request), { parse: "none" })
     .all("/graphql", ({ request }) => yoga.fetch(request), { parse: "none" })
     .get("/", ({ redirect }) => redirect("/editor/"));
 }
@@ -67,12 +69,23 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
   const logger = new Logger(opts.log ?? true);
   const ws = createWsHandler(services);
   const handle = api.handle.bind(api);
+  const rpc = rpcHandler(services);
   const server = Bun.serve<WsData>({
     hostname: opts.hostname,
     port: opts.port,
     maxRequestBodySize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
     development: opts.development ?? false,
     routes: {
+      "/rpc": {
+        POST: logger.enabled
+          ? async (req: Request) => {
+              const t0 = performance.now();
+              const res = await rpc(req);
+              logger.request({ method: "POST", path: "/rpc", status: res.status, ms: performance.now() - t0 });
+              return res;
+            }
+          : rpc,
+      },
       "/editor": Response.redirect("/editor/", 302),
       "/editor/*": editorPage,
       "/app/*": appPage,

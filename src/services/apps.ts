@@ -1,6 +1,7 @@
 // Apps: running instances of a model, addressed by slug, each with its own data.
-// `runtime(slug)` gives the app with its compiled model, cached and re-read only when
-// the model's version moves (also when another process saved it).
+// `runtime(slug)` gives the app with its compiled model from memory: dropped when this
+// process saves a model or changes apps (events), or when another process changes the
+// database (the driver notices within ~100 ms), so a request costs no lookup.
 import type { Driver, Queryable } from "../store/driver";
 import { notFound, conflict, validationError } from "../lib/errors";
 import { compileModel, type CompiledModel } from "../model/compile";
@@ -34,8 +35,10 @@ export function slugify(name: string): string {
 export class AppService {
   private cache = new Map<string, AppRuntime>();
 
-  constructor(private readonly db: Driver, private readonly models: ModelService, events: EventBus) {
+  constructor(private readonly db: Driver, private readonly models: ModelService, private readonly events: EventBus) {
     events.on("modelChanged", (e) => e.apps.forEach((s) => this.cache.delete(s)));
+    events.on("appsChanged", (e) => e.apps.forEach((s) => this.cache.delete(s)));
+    db.onExternalChange(() => this.cache.clear());
   }
 
   async list(): Promise<AppSummary[]> {
@@ -48,15 +51,12 @@ export class AppService {
   async runtime(slug: string): Promise<AppRuntime> {
     if (typeof slug !== "string" || !slug) throw validationError([{ field: "app", rule: "required", message: "app (a slug) is required" }], "request");
     const cached = this.cache.get(slug);
+    if (cached) return cached;
     const row = await this.db.get<{ id: number; model_id: string; version: number }>(
       "SELECT a.id, a.model_id, m.version FROM apps a JOIN models m ON m.id = a.model_id WHERE a.slug = ?",
       [slug],
     );
-    if (!row) {
-      this.cache.delete(slug);
-      throw notFound("app", slug);
-    }
-    if (cached && cached.id === row.id && cached.model.version === row.version && cached.model.id === row.model_id) return cached;
+    if (!row) throw notFound("app", slug);
     const stored = await this.models.get(row.model_id, row.version);
     const rt = { id: row.id, slug, model: compileModel(stored.id, stored.version, stored.doc) };
     this.cache.set(slug, rt);
@@ -86,6 +86,7 @@ export class AppService {
       await writeAudit(tx, actor, { action: "app.create", appId: row.id, modelId: stored.id, after: { slug, model: stored.name } }, now);
       return row.id;
     });
+    await this.events.notify("appsChanged", { apps: [slug] }, () => {});
     return { id, slug, model: compiled };
   }
 
@@ -98,7 +99,7 @@ export class AppService {
       await deleteAppRows(tx, row.id);
       await writeAudit(tx, actor, { action: "app.delete", appId: row.id, modelId: row.model_id, before: { slug, entities: count } });
     });
-    this.cache.delete(slug);
+    await this.events.notify("appsChanged", { apps: [slug] }, () => {});
   }
 }
 

@@ -19,6 +19,11 @@ export interface ModelChanged {
   apps: string[];
 }
 
-export type ChangeEvents = { entityChanged: EntityChanged; modelChanged: ModelChanged };
+/** Apps created or deleted (their cached runtimes must go). */
+export interface AppsChanged {
+  apps: string[];
+}
+
+export type ChangeEvents = { entityChanged: EntityChanged; modelChanged: ModelChanged; appsChanged: AppsChanged };
 export const createEventBus = () => new Hooks<ChangeEvents>();
 export type EventBus = ReturnType<typeof createEventBus>;

@@ -137,7 +137,7 @@ export class ModelService {
 
   /** Delete a model and all its versions. Refused while apps use it unless `withApps` deletes them (and their data) too. */
   async delete(ref: string, actor: Actor, opts: { withApps?: boolean } = {}): Promise<{ id: string; name: string; appsDeleted: string[] }> {
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx) => {
       const m = await this.resolve(ref, tx);
       const apps = await tx.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [m.id]);
       if (apps.length && !opts.withApps)
@@ -149,6 +149,8 @@ export class ModelService {
       await writeAudit(tx, actor, { action: "model.delete", modelId: m.id, before: { name: m.name, version: m.version, apps: apps.map((a) => a.slug) } });
       return { id: m.id, name: m.name, appsDeleted: apps.map((a) => a.slug) };
     });
+    if (result.appsDeleted.length) await this.events.notify("appsChanged", { apps: result.appsDeleted }, logError);
+    return result;
   }
 
   private async storeVersion(tx: Queryable, id: string, model: Model, actor: Actor, note: string | null, now: string) {

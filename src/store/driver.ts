@@ -3,6 +3,7 @@
 // `?` placeholders; a driver whose database wants `$1` rewrites them. Differences in SQL
 // itself live in the dialect (store/dialect.ts), split by concern.
 import type { Dialect } from "./dialect";
+import type { RowCache } from "./cache";
 
 export type Param = string | number | bigint | boolean | null | Uint8Array;
 export type Row = Record<string, unknown>;
@@ -11,10 +12,24 @@ export interface Queryable {
   all<T = Row>(sql: string, params?: Param[]): Promise<T[]>;
   get<T = Row>(sql: string, params?: Param[]): Promise<T | undefined>;
   run(sql: string, params?: Param[]): Promise<{ changes: number }>;
+  /**
+   * This key's cached row is being changed: inside a transaction it stays out of the
+   * cache until after commit (or rollback); outside one, it is dropped now.
+   */
+  invalidate(key: string): void;
+  /** Drop every cached row (bulk deletes, schema changes). */
+  invalidateAll(): void;
 }
 
 export interface Driver extends Queryable {
   readonly dialect: Dialect;
+  /** Rows read through this driver, by key, coherent with its writes and others'. */
+  readonly cache: RowCache;
+  /**
+   * Call fn when another process changed the database (detected within ~100 ms), so
+   * in-memory state such as compiled models can be refreshed. Returns an unsubscribe.
+   */
+  onExternalChange(fn: () => void): () => void;
   /** A human-readable description of where the data lives (a path or a URL without password). */
   readonly location: string;
   /** Run several statements (migrations). */

@@ -6,7 +6,7 @@ import { conflict, notFound, validationError } from "../../lib/errors";
 import { jsonEqual } from "../../lib/json";
 import { Hooks } from "../../lib/hooks";
 import type { Driver } from "../../store/driver";
-import { getRow, insertRow, updateRow, deleteRow } from "../../store/entities/rows";
+import { getRow, getRowCached, insertRow, updateRow, deleteRow, type EntityRow } from "../../store/entities/rows";
 import { buildPageQuery, encodeCursor } from "../../store/entities/query";
 import type { CompiledEntity } from "../../model/compile";
 import type { AppService } from "../apps";
@@ -51,9 +51,11 @@ export class EntityService {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
-    const row = await getRow(db, rt.id, ent.name, checkId(id));
+    const row = await getRowCached(db, rt.id, ent.name, checkId(id));
     if (!row) throw notFound(ent.name, id);
-    const rec = toRecord(ent, row, checkFields(ent, opts.fields));
+    const fields = checkFields(ent, opts.fields);
+    if (!fields && opts.include === undefined) return sharedRecord(ent, row);
+    const rec = toRecord(ent, row, fields);
     await attachIncludes(db, db.dialect, rt.id, rt.model, ent, [rec], opts.include);
     return rec;
   }
@@ -63,7 +65,7 @@ export class EntityService {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
-    const row = await getRow(db, rt.id, ent.name, checkId(id));
+    const row = await getRowCached(db, rt.id, ent.name, checkId(id));
     if (!row) throw notFound(ent.name, id);
     checkVersion(ent, id, row.version, opts.expectedVersion);
     const stored = JSON.parse(row.data) as Data;
@@ -157,6 +159,26 @@ export class EntityService {
     await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: rec.data, previous }, logAfterError);
     if (this.hooks.has(name)) await this.hooks.notify(name, { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor }, logAfterError);
   }
+}
+
+/**
+ * The record of a cached row, built once per row and model version. Callers get the
+ * same frozen object, so a hot read allocates nothing; anything that adds to a record
+ * (include) builds its own.
+ */
+function sharedRecord(ent: CompiledEntity, row: EntityRow & { memo?: { ent: CompiledEntity; rec: EntityRecord } }): EntityRecord {
+  if (row.memo?.ent === ent) return row.memo.rec;
+  const rec = deepFreeze(toRecord(ent, row));
+  row.memo = { ent, rec };
+  return rec;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 type PageRow = Record<string, unknown> & { id: string; type: string; data: string; version: number; created_at: string; updated_at: string };

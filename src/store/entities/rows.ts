@@ -1,6 +1,6 @@
 // SQL for single entity rows and relationship links. The services call these; nothing
 // else writes the entities table.
-import type { Param, Queryable } from "../driver";
+import type { Driver, Param, Queryable } from "../driver";
 import type { Dialect } from "../dialect";
 import { scope } from "./columns";
 
@@ -21,14 +21,29 @@ export const getRows = (q: Queryable, appId: number, type: string, ids: string[]
     ? Promise.resolve([] as EntityRow[])
     : q.all<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE id IN (${ids.map(() => "?").join(",")}) AND ${scope(appId, type)}`, ids);
 
+/** getRow through the driver's row cache (outside transactions only: a transaction reads its own writes). */
+export async function getRowCached(db: Driver, appId: number, type: string, id: string): Promise<EntityRow | undefined> {
+  const key = `${appId}/${id}`;
+  const hit = db.cache.get(key) as EntityRow | undefined;
+  if (hit) return hit.type === type ? hit : undefined;
+  const row = await getRow(db, appId, type, id);
+  if (row) db.cache.set(key, row);
+  return row;
+}
+
 export const insertRow = (q: Queryable, appId: number, type: string, id: string, data: string, now: string) =>
   q.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)", [id, appId, type, data, now, now]);
 
 /** Update guarded by the version read earlier in the same transaction. */
-export const updateRow = (q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string) =>
-  q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [data, now, id, version]);
+export function updateRow(q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string) {
+  q.invalidate(`${appId}/${id}`);
+  return q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [data, now, id, version]);
+}
 
-export const deleteRow = (q: Queryable, appId: number, type: string, id: string) => q.run(`DELETE FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]);
+export function deleteRow(q: Queryable, appId: number, type: string, id: string) {
+  q.invalidate(`${appId}/${id}`);
+  return q.run(`DELETE FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]);
+}
 
 export async function idExists(q: Queryable, appId: number, type: string, id: string): Promise<boolean> {
   return !!(await q.get(`SELECT 1 AS x FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]));
@@ -63,6 +78,7 @@ export const linkRows = {
 
 /** Remove every row an app owns (entities, links, indexes bookkeeping is separate). */
 export async function deleteAppData(q: Queryable, appId: number): Promise<void> {
+  q.invalidateAll();
   await q.run("DELETE FROM entities WHERE app_id = ?", [appId]);
   await q.run("DELETE FROM entity_relationships WHERE app_id = ?", [appId]);
 }

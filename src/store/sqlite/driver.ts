@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import type { Driver, Param, Queryable, Row } from "../driver";
 import { sqliteDialect } from "../dialect";
 import { startCheckpointer, type Checkpointer } from "./checkpointer";
+import { RowCache } from "../cache";
 
 function open(path: string, readonly: boolean): Database {
   const db = new Database(path, readonly ? { readonly: true, strict: true } : { create: true, readwrite: true, strict: true });
@@ -34,8 +35,10 @@ const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
 const bind = (params: Param[] | undefined): Param[] => (params ?? []).map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
 
-function queryable(db: Database): Queryable {
+function queryable(db: Database, cache: RowCache): Queryable {
   return {
+    invalidate: (key: string) => cache.delete(key),
+    invalidateAll: () => cache.clear(),
     all: async <T = Row>(sql: string, params?: Param[]) => db.query(sql).all(...(bind(params) as never[])) as T[],
     get: async <T = Row>(sql: string, params?: Param[]) => (db.query(sql).get(...(bind(params) as never[])) ?? undefined) as T | undefined,
     run: async (sql: string, params?: Param[]) => ({ changes: db.query(sql).run(...(bind(params) as never[])).changes }),
@@ -52,14 +55,54 @@ export class SqliteDriver implements Driver {
   private lock: Promise<unknown> = Promise.resolve();
   private checkpointer: Checkpointer;
   private commits = 0;
+  readonly cache: RowCache;
+  private externalListeners = new Set<() => void>();
+  private watcher: ReturnType<typeof setInterval>;
+  private dataVersion: number;
 
-  constructor(path: string) {
+  constructor(path: string, opts: { cacheRows?: number } = {}) {
     this.location = path;
     this.writer = open(path, false);
     this.reader = open(path, true);
-    this.w = queryable(this.writer);
-    this.r = queryable(this.reader);
+    this.cache = new RowCache(opts.cacheRows ?? 50_000);
+    this.w = queryable(this.writer, this.cache);
+    this.r = queryable(this.reader, this.cache);
     this.checkpointer = startCheckpointer(path);
+    // The writer's data_version moves only when another connection commits: another
+    // process (the CLI beside a server). Polled, not checked per request: a SQLite call
+    // costs more than a cache hit.
+    this.dataVersion = this.readDataVersion();
+    this.watcher = setInterval(() => this.checkExternal(), 100);
+    (this.watcher as unknown as { unref?(): void }).unref?.();
+  }
+
+  private readDataVersion(): number {
+    return (this.writer.query("PRAGMA data_version").get() as { data_version: number }).data_version;
+  }
+
+  private checkExternal() {
+    let v: number;
+    try {
+      v = this.readDataVersion();
+    } catch {
+      return;
+    }
+    if (v === this.dataVersion) return;
+    this.dataVersion = v;
+    this.cache.clear();
+    for (const fn of this.externalListeners) fn();
+  }
+
+  onExternalChange(fn: () => void): () => void {
+    this.externalListeners.add(fn);
+    return () => this.externalListeners.delete(fn);
+  }
+
+  invalidate(key: string) {
+    this.cache.delete(key);
+  }
+  invalidateAll() {
+    this.cache.clear();
   }
 
   all<T = Row>(sql: string, params?: Param[]) {
@@ -73,19 +116,31 @@ export class SqliteDriver implements Driver {
   }
   async exec(sql: string) {
     await this.serialised(async () => this.writer.exec(sql));
+    this.cache.clear(); // scripts (migrations) may change anything
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.serialised(async () => {
+      const held: string[] = [];
+      let all = false;
+      const tx: Queryable = {
+        ...this.w,
+        invalidate: (key) => (this.cache.hold(key), held.push(key)),
+        invalidateAll: () => (all = true),
+      };
       this.writer.exec("BEGIN IMMEDIATE");
       try {
-        const out = await fn(this.w);
+        const out = await fn(tx);
         this.writer.exec("COMMIT");
         if (++this.commits % 256 === 0) this.boundWal();
         return out;
       } catch (e) {
         if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
         throw e;
+      } finally {
+        // Synchronously after COMMIT (or ROLLBACK): no reader can run in between.
+        for (const k of held) this.cache.release(k);
+        if (all) this.cache.clear();
       }
     });
   }
@@ -110,6 +165,7 @@ export class SqliteDriver implements Driver {
   }
 
   async close() {
+    clearInterval(this.watcher);
     await this.lock.catch(() => {});
     await this.checkpointer.stop();
     this.reader.close();

@@ -1,0 +1,65 @@
+// A bounded cache of rows read through a driver, kept coherent with writes: a key written
+// in a transaction is dropped at once, skipped by readers until the transaction ends, and
+// dropped again after commit (so no reader can put back the old row in between). The
+// driver clears it when another process changes the database.
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+export class RowCache<T = unknown> {
+  private rows = new Map<string, T>();
+  private dirty = new Map<string, number>(); // key → transactions writing it
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): T | undefined {
+    const v = this.rows.get(key);
+    if (v === undefined) this.misses++;
+    else this.hits++;
+    return v;
+  }
+
+  /** Remember a row just read (not while a transaction is writing it). */
+  set(key: string, value: T): void {
+    if (this.dirty.has(key) || this.capacity <= 0) return;
+    if (this.rows.size >= this.capacity) {
+      // Evict the oldest tenth in insertion order: cheap, and close enough to LRU for point reads.
+      let n = Math.ceil(this.capacity / 10);
+      for (const k of this.rows.keys()) {
+        this.rows.delete(k);
+        if (--n === 0) break;
+      }
+    }
+    this.rows.set(key, value);
+  }
+
+  /** A transaction is writing key: forget it and keep it out until `release`. */
+  hold(key: string): void {
+    this.rows.delete(key);
+    this.dirty.set(key, (this.dirty.get(key) ?? 0) + 1);
+  }
+
+  release(key: string): void {
+    this.rows.delete(key);
+    const n = (this.dirty.get(key) ?? 1) - 1;
+    if (n <= 0) this.dirty.delete(key);
+    else this.dirty.set(key, n);
+  }
+
+  delete(key: string): void {
+    this.rows.delete(key);
+  }
+
+  clear(): void {
+    this.rows.clear();
+  }
+
+  stats(): CacheStats {
+    return { hits: this.hits, misses: this.misses, size: this.rows.size };
+  }
+}

@@ -1,0 +1,91 @@
+// The compiled executable, copied alone into an empty folder: init, server and every
+// endpoint work with no node_modules and no source beside it.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const repo = new URL("..", import.meta.url).pathname;
+let dir: string, bin: string, server: ReturnType<typeof Bun.spawn> | undefined;
+const port = 20000 + Math.floor(Math.random() * 20000);
+const base = `http://127.0.0.1:${port}`;
+
+const run = (args: string[]) => {
+  const r = Bun.spawnSync([bin, ...args], { cwd: dir, env: { PATH: "/usr/bin:/bin", HOME: dir } });
+  return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
+};
+
+beforeAll(async () => {
+  const build = mkdtempSync(join(tmpdir(), "torque-build-"));
+  const b = Bun.spawnSync([process.execPath, "scripts/build.ts", "--out", join(build, "torque")], { cwd: repo });
+  expect(b.exitCode).toBe(0);
+  dir = mkdtempSync(join(tmpdir(), "torque-bin-"));
+  bin = join(dir, "torque");
+  copyFileSync(join(build, "torque"), bin);
+  rmSync(build, { recursive: true, force: true });
+}, 120_000);
+
+afterAll(() => {
+  server?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("the folder holds nothing but the binary", () => {
+  expect(readdirSync(dir)).toEqual(["torque"]);
+});
+
+test("--version, init and app list", () => {
+  expect(run(["--version"]).out).toMatch(/^torque \d+\.\d+\.\d+/);
+  const init = run(["init", ".", "--template", "crm"]);
+  expect(init.code).toBe(0);
+  const apps = JSON.parse(run(["app", "list", "--json"]).out);
+  expect(apps.map((a: { slug: string }) => a.slug)).toEqual(["crm"]);
+});
+
+test("a legacy model imports from inside the binary", () => {
+  const fixture = new URL("../../shared/fixtures/torque-rust-samples/todo-app.json", import.meta.url).pathname;
+  const r = run(["model", "import", fixture, "--json"]);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.out).app).toBe("todo-application");
+});
+
+test("the server answers health, JSON-RPC, GraphQL, WebSocket and both frontends", async () => {
+  server = Bun.spawn([bin, "server", "--bind", `127.0.0.1:${port}`], { cwd: dir, env: { PATH: "/usr/bin:/bin", HOME: dir }, stdout: "pipe", stderr: "pipe" });
+  let health: any;
+  for (let i = 0; i < 100 && !health; i++) {
+    health = await fetch(`${base}/health`).then((r) => r.json()).catch(() => undefined);
+    if (!health) await Bun.sleep(50);
+  }
+  expect(health).toMatchObject({ status: "ok", database: { driver: "sqlite" } });
+
+  const rpc = async (method: string, params: object) =>
+    (await fetch(`${base}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((r) => r.json())) as any;
+  const company = await rpc("createEntity", { app: "crm", entity: "company", data: { name: "Binary Inc" } });
+  expect(company.result.data.name).toBe("Binary Inc");
+  expect((await rpc("getEntity", { app: "crm", entity: "company", id: company.result.id })).result.id).toBe(company.result.id);
+
+  const gql = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ apps { slug } }" }) }).then((r) => r.json());
+  expect((gql as any).data.apps.map((a: any) => a.slug).sort()).toEqual(["crm", "todo-application"]);
+
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  const messages: any[] = [];
+  ws.onmessage = (m) => messages.push(JSON.parse(m.data as string));
+  await new Promise((r) => (ws.onopen = r));
+  ws.send(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "subscribe", params: { app: "crm", entity: "company" } }));
+  for (let i = 0; i < 40 && !messages.some((m) => m.id === 7); i++) await Bun.sleep(25);
+  await rpc("createEntity", { app: "crm", entity: "company", data: { name: "Live Ltd" } });
+  for (let i = 0; i < 80 && !messages.some((m) => m.method === "entityChanged"); i++) await Bun.sleep(25);
+  ws.close();
+  expect(messages.find((m) => m.method === "entityChanged")?.params).toMatchObject({ app: "crm", entity: "company", op: "create", data: { name: "Live Ltd" } });
+
+  for (const path of ["/editor/", "/app/crm/"]) {
+    const page = await fetch(`${base}${path}`);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const script = /src="([^"]+\.js)"/.exec(await page.text())![1]!;
+    expect((await fetch(`${base}${script}`)).status).toBe(200);
+  }
+
+  server.kill("SIGTERM");
+  expect(await server.exited).toBe(0);
+  server = undefined;
+}, 60_000);
