@@ -33,6 +33,15 @@ function open(path: string, readonly: boolean): Database {
  */
 const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/** At most this many queued transactions share one commit. */
+const MAX_GROUP = 64;
+
+interface Unit {
+  fn: (tx: Queryable) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
 const bind = (params: Param[] | undefined): Param[] => (params ?? []).map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
 
 function queryable(db: Database, cache: RowCache): Queryable {
@@ -119,29 +128,68 @@ export class SqliteDriver implements Driver {
     this.cache.clear(); // scripts (migrations) may change anything
   }
 
+  /**
+   * Group commit: transactions that queue up while one runs are run together in one
+   * SQLite transaction, each inside its own savepoint, so a failing one rolls back alone
+   * while the others share one commit (one log write instead of many). Every caller
+   * still hears back only after the commit that holds its work.
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.serialised(async () => {
-      const held: string[] = [];
-      let all = false;
-      const tx: Queryable = {
-        ...this.w,
-        invalidate: (key) => (this.cache.hold(key), held.push(key)),
-        invalidateAll: () => (all = true),
-      };
-      this.writer.exec("BEGIN IMMEDIATE");
-      try {
-        const out = await fn(tx);
-        this.writer.exec("COMMIT");
-        if (++this.commits % 256 === 0) this.boundWal();
-        return out;
-      } catch (e) {
-        if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
-        throw e;
-      } finally {
-        // Synchronously after COMMIT (or ROLLBACK): no reader can run in between.
-        for (const k of held) this.cache.release(k);
-        if (all) this.cache.clear();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn: fn as Unit["fn"], resolve: resolve as Unit["resolve"], reject });
+      // Start on the next turn of the event loop, so requests already received can join.
+      if (this.pending.length === 1) setImmediate(() => void this.serialised(() => this.runPending()));
+    });
+  }
+
+  private pending: Unit[] = [];
+
+  private async runPending(): Promise<void> {
+    const batch = this.pending.splice(0, MAX_GROUP);
+    if (!batch.length) return;
+    if (this.pending.length) void this.serialised(() => this.runPending()); // the rest go next, as one group
+    const grouped = batch.length > 1;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const held: string[] = [];
+    let all = false;
+    this.writer.exec("BEGIN IMMEDIATE");
+    try {
+      for (const unit of batch) {
+        const mine: string[] = [];
+        let mineAll = false;
+        const tx: Queryable = {
+          ...this.w,
+          invalidate: (key) => (this.cache.hold(key), mine.push(key)),
+          invalidateAll: () => (mineAll = true),
+        };
+        if (grouped) this.writer.exec("SAVEPOINT unit");
+        try {
+          outcomes.push({ ok: true, value: await unit.fn(tx) });
+          if (grouped) this.writer.exec("RELEASE unit");
+        } catch (error) {
+          if (!grouped) throw error;
+          this.writer.exec("ROLLBACK TO unit");
+          this.writer.exec("RELEASE unit");
+          outcomes.push({ ok: false, error });
+        }
+        held.push(...mine);
+        all ||= mineAll;
       }
+      this.writer.exec("COMMIT");
+      if (++this.commits % 64 === 0) this.boundWal();
+    } catch (error) {
+      if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
+      outcomes.length = 0;
+      for (let i = 0; i < batch.length; i++) outcomes.push({ ok: false, error });
+    } finally {
+      // Synchronously after COMMIT (or ROLLBACK): no reader can run in between.
+      for (const k of held) this.cache.release(k);
+      if (all) this.cache.clear();
+    }
+    batch.forEach((unit, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) unit.resolve(o.value);
+      else unit.reject(o.error);
     });
   }
 
