@@ -14,9 +14,47 @@ const COMMON_FIELD_KEYS = new Set(["name", "type", "label", "help", "required", 
 export function validateModel(doc: unknown): Issue[] {
   if (!isPlainObject(doc)) return [{ path: "", rule: "type", message: "a model must be a JSON object" }];
   const issues = structuralIssues(doc);
-  // Semantic checks assume the structure is sound; on a broken structure they would only add noise.
-  if (issues.length) return issues;
-  return semanticIssues(doc as Model);
+  // Report reference problems too, so one run lists everything. On a broken structure
+  // the semantic checks see only the parts that are well formed (see wellFormed).
+  const seen = new Set(issues.map((i) => i.path ?? ""));
+  let semantic: Issue[] = [];
+  try {
+    semantic = semanticIssues(wellFormed(doc, seen));
+  } catch {
+    // a structure too broken to walk: the structural issues say it all
+  }
+  return [...issues, ...semantic.filter((i) => !seen.has(i.path ?? ""))];
+}
+
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * A view of the document in which every entity, field, page, component, relationship,
+ * flow and navigation entry keeps its index (so paths stay right) but one that is not
+ * an object with a usable name/type is replaced by a harmless stand-in.
+ */
+function wellFormed(doc: Record<string, unknown>, broken: Set<string>): Model {
+  const fieldOk = (f: unknown) => isPlainObject(f) && typeof f.name === "string" && typeof f.type === "string" && f.type in fieldKinds;
+  const entities = arr(doc.entities).map((e, i) => {
+    if (!isPlainObject(e) || typeof e.name !== "string") return { name: `\u0000entity${i}`, fields: [] };
+    return { ...e, fields: arr(e.fields).map((f, j) => (fieldOk(f) ? f : { name: `\u0000field${j}`, type: "json" })), indexes: arr(e.indexes).filter((x) => isPlainObject(x) && Array.isArray(x.fields)) };
+  });
+  const pages = arr(doc.pages).map((p, i) => {
+    if (!isPlainObject(p) || typeof p.name !== "string") return { name: `\u0000page${i}`, components: [] };
+    return {
+      ...p,
+      components: arr(p.components).map((c, j) =>
+        isPlainObject(c) && typeof c.type === "string" && c.type in componentRefs && isPlainObject(c.position) && !broken.has(pointer("pages", i, "components", j, "position"))
+          ? c
+          : { id: `\u0000component${j}`, type: "Text", position: { row: 0, col: 0, width: 1, height: 1 } },
+      ),
+    };
+  });
+  const named = (list: unknown, what: string) => arr(list).map((x, i) => (isPlainObject(x) && typeof x.name === "string" ? x : { name: `\u0000${what}${i}` }));
+  const relationships = named(doc.relationships, "relationship").map((r) => ({ ...r, from: String((r as any).from), to: String((r as any).to) }));
+  const xflows = named(doc.xflows, "xflow").map((x: any) => ({ ...x, nodes: arr(x.nodes).filter(isPlainObject), edges: arr(x.edges).filter(isPlainObject) }));
+  const navigation = arr(doc.navigation).map((n) => (isPlainObject(n) ? n : { label: "", page: "" }));
+  return { ...doc, entities, pages, relationships, xflows, navigation } as unknown as Model;
 }
 
 function structuralIssues(doc: unknown): Issue[] {
@@ -50,7 +88,9 @@ function duplicates<T>(items: T[], key: (t: T) => string, base: (i: number) => s
 
 function semanticIssues(m: Model): Issue[] {
   const out: Issue[] = [];
-  const entities = new Map<string, EntityType>(m.entities.map((e) => [e.name, e]));
+  // The first definition of a name wins (a duplicate is reported, and must not shadow it).
+  const entities = new Map<string, EntityType>();
+  for (const e of m.entities) if (!entities.has(e.name)) entities.set(e.name, e);
   duplicates(m.entities, (e) => e.name, (i) => pointer("entities", i, "name"), "entity type", out);
 
   m.entities.forEach((e, ei) => {

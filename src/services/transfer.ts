@@ -1,6 +1,7 @@
 // Moving models and apps in and out as files: `model import` (canonical or the original
 // Torque's legacy format, with sample data), `app export` and `app import`.
-import { validationError, type Issue } from "../lib/errors";
+import { conflict, validationError, type Issue } from "../lib/errors";
+import { SLUG_PATTERN } from "./apps";
 import { isPlainObject } from "../lib/json";
 import { convertLegacyModel, isLegacyModel, type LegacyReportItem } from "../model/legacy/convert";
 import type { Services } from "./index";
@@ -44,13 +45,24 @@ export async function importModel(s: Services, doc: unknown, opts: { name?: stri
     }
   }
   if (opts.name) (model as Record<string, unknown>).name = opts.name;
+  if (opts.slug !== undefined && !opts.noApp) {
+    // Refuse a bad or taken slug before anything is created.
+    if (!SLUG_PATTERN.test(opts.slug)) throw validationError([{ field: "slug", rule: "pattern", message: `slug "${opts.slug}" must be lowercase letters, digits and inner hyphens (at most 63)` }], "app");
+    if ((await s.apps.list()).some((a) => a.slug === opts.slug)) throw conflict(`an app with slug "${opts.slug}" already exists`, { field: "slug", rule: "unique" });
+  }
   const stored = await s.models.create(model, opts.actor, legacy ? "imported from the legacy Torque format" : "imported");
   const result: ImportResult = { model: stored, format: legacy ? "legacy" : "canonical", loaded: {}, report };
   if (opts.noApp) return result;
-  const slug = opts.slug ?? (await s.apps.freeSlug(stored.name));
-  await s.apps.create(stored.id, slug, opts.actor);
-  result.app = slug;
-  result.loaded = await loadSamples(s, slug, samples, report, opts.actor);
+  try {
+    const slug = opts.slug ?? (await s.apps.freeSlug(stored.name));
+    await s.apps.create(stored.id, slug, opts.actor);
+    result.app = slug;
+    result.loaded = await loadSamples(s, slug, samples, report, opts.actor);
+  } catch (e) {
+    // An import lands whole or not at all: no model without its app.
+    await s.models.delete(stored.id, opts.actor, { withApps: true }).catch(() => {});
+    throw e;
+  }
   return result;
 }
 
@@ -129,9 +141,19 @@ export async function importApp(s: Services, slug: string, doc: unknown, actor: 
   if (!isPlainObject(doc) || doc.format !== "torque-app" || !Array.isArray(doc.entities))
     throw validationError([{ path: "/format", rule: "format", message: 'not an app export: expected {"format": "torque-app", "entities": [...]} as written by `torque app export`' }], "app file");
   const exists = (await s.apps.list()).some((a) => a.slug === slug);
+  if (!exists && !isPlainObject(doc.model)) throw validationError([{ path: "/model", rule: "required", message: "the file has no model, and app " + slug + " does not exist" }], "app file");
+  // Check every record's type against the model it will land in before creating anything.
+  const types = new Set(exists ? (await s.apps.runtime(slug)).model.entities.keys() : ((doc.model as { entities?: { name?: unknown }[] }).entities ?? []).map((e) => String(e?.name)));
+  const issues: Issue[] = [];
+  const byType = new Map<string, { rec: Record<string, unknown>; i: number }[]>();
+  (doc.entities as unknown[]).forEach((rec, i) => {
+    if (!isPlainObject(rec) || typeof rec.entity !== "string" || typeof rec.id !== "string") issues.push({ row: i, rule: "type", message: "each record needs id, entity and data" });
+    else if (!types.has(rec.entity)) issues.push({ row: i, field: "entity", rule: "unknown", message: `app ${slug} has no entity type "${rec.entity}"` });
+    else (byType.get(rec.entity) ?? byType.set(rec.entity, []).get(rec.entity)!).push({ rec, i });
+  });
+  if (issues.length) throw validationError(issues, "app file");
   let created: string | undefined; // id of the model made for a new app
   if (!exists) {
-    if (!isPlainObject(doc.model)) throw validationError([{ path: "/model", rule: "required", message: "the file has no model, and app " + slug + " does not exist" }], "app file");
     const m = await s.models.create(doc.model, actor, `imported with app ${slug}`);
     created = m.id;
     await s.apps.create(m.id, slug, actor).catch(async (e) => {
@@ -140,14 +162,6 @@ export async function importApp(s: Services, slug: string, doc: unknown, actor: 
     });
   }
   const rt = await s.apps.runtime(slug);
-  const issues: Issue[] = [];
-  const byType = new Map<string, { rec: Record<string, unknown>; i: number }[]>();
-  (doc.entities as unknown[]).forEach((rec, i) => {
-    if (!isPlainObject(rec) || typeof rec.entity !== "string" || typeof rec.id !== "string") issues.push({ row: i, rule: "type", message: "each record needs id, entity and data" });
-    else if (!rt.model.entities.has(rec.entity)) issues.push({ row: i, field: "entity", rule: "unknown", message: `app ${slug} has no entity type "${rec.entity}"` });
-    else (byType.get(rec.entity) ?? byType.set(rec.entity, []).get(rec.entity)!).push({ rec, i });
-  });
-  if (issues.length) throw validationError(issues, "app file");
   const loaded: Record<string, number> = {};
   const links = Array.isArray(doc.links) ? doc.links : [];
   const now = new Date().toISOString();

@@ -1,5 +1,6 @@
 // `torque backup FILE`: a consistent copy of the database, taken while a server may be writing.
 import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { TorqueError } from "../../lib/errors";
 import type { Command } from "../command";
 
@@ -11,6 +12,7 @@ export const backupCommand: Command = {
   async run(ctx) {
     const target = ctx.args[0]!;
     if (existsSync(target)) throw new TorqueError("conflict", `${target} already exists; choose a new file name`);
+    if (!existsSync(dirname(resolve(target)))) throw new TorqueError("not_found", `folder ${dirname(resolve(target))} does not exist`);
     const s = await ctx.services();
     const t0 = performance.now();
     await s.db.backup(target);

@@ -1,6 +1,6 @@
 // `torque init [DIR]`: a new project: torque.json, the database with its schema, a model
 // from a template, an app of it and some sample records to look at.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TorqueError } from "../../lib/errors";
 import { templates, TEMPLATE_NAMES, type TemplateName } from "../../model/templates";
@@ -26,10 +26,11 @@ export const initCommand: Command = {
     const dir = resolve(ctx.args[0] ?? ".");
     const configFile = join(dir, PROJECT_FILE);
     if (existsSync(configFile)) throw new TorqueError("conflict", `${configFile} exists: this folder already holds a Torque project`);
-    mkdirSync(dir, { recursive: true });
-    const db = typeof ctx.opts.db === "string" ? ctx.opts.db : "torque.db";
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new TorqueError("conflict", `${dir} exists and is not a folder`);
+    const db = typeof ctx.opts.db === "string" ? ctx.opts.db : process.env.TORQUE_DB || "torque.db";
     const dbPath = /^\w+:\/\//.test(db) ? db : resolve(dir, db);
     if (existsSync(dbPath)) throw new TorqueError("conflict", `${dbPath} exists; init makes a new database (use --db to choose another file)`);
+    mkdirSync(dir, { recursive: true });
     const s = await openServices(dbPath);
     try {
       const model = await s.models.create(structuredClone(templates[template]), cliActor, `from template ${template}`);

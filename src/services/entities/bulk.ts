@@ -2,7 +2,7 @@
 // invalid rows skipped and reported). Used by seeding, sample-data loading, app import
 // and bulk import. Uniqueness is enforced by the unique expression indexes and reported
 // per row; references are checked in batches.
-import { validationError, type Issue } from "../../lib/errors";
+import { TorqueError, validationError, type Issue } from "../../lib/errors";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import { desiredIndexes } from "../../store/entities/indexes";
@@ -64,6 +64,7 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       if (r.issues.length) throw validationError(r.issues.map((x) => ({ ...x, row: g.i + offset })), "data from a before-hook");
       g.data = r.data;
     }
+  const skippedIds = new Set<string>();
   const write = async (tx: Queryable) => {
     for (const g of keep) {
       const m = opts.meta?.[g.i];
@@ -72,26 +73,37 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
           g.id, rt.id, ent.name, JSON.stringify(g.data), m?.version ?? 1, m?.createdAt ?? now, m?.updatedAt ?? now,
         ]);
       } catch (e) {
-        throw constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
+        const err = constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
+        // In skip mode a clash leaves this row out; SQLite undid only the failed INSERT.
+        if (opts.onInvalid !== "skip" || !(err instanceof TorqueError) || err.code !== "validation") throw err;
+        issues.push(...(err.data as Issue[]));
+        skippedIds.add(g.id);
+        continue;
       }
       if (opts.audit !== "summary")
         await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data }, now);
     }
-    if (opts.audit === "summary" && keep.length)
-      await writeAudit(tx, opts.actor, { action: "entity.bulkCreate", appId: rt.id, entityType: ent.name, after: { count: keep.length, first: keep[0]!.id, last: keep.at(-1)!.id } }, now);
+    const inserted = keep.filter((g) => !skippedIds.has(g.id));
+    if (opts.audit === "summary" && inserted.length)
+      await writeAudit(tx, opts.actor, { action: "entity.bulkCreate", appId: rt.id, entityType: ent.name, after: { count: inserted.length, first: inserted[0]!.id, last: inserted.at(-1)!.id } }, now);
+  };
+  const result = () => {
+    const inserted = keep.filter((g) => !skippedIds.has(g.id));
+    return { inserted, out: { inserted: inserted.length, ids: inserted.map((g) => g.id), skipped: opts.onInvalid === "skip" ? issues : [] } };
   };
   if (opts.tx) {
     await write(opts.tx);
-    return { inserted: keep.length, ids: keep.map((g) => g.id), skipped: opts.onInvalid === "skip" ? issues : [] };
+    return result().out;
   }
   await ctx.db.transaction(write);
-  if (ctx.hooks.has("afterCreate") || keep.length <= 10_000)
-    for (const g of keep) {
+  const { inserted, out } = result();
+  if (ctx.hooks.has("afterCreate") || inserted.length <= 10_000)
+    for (const g of inserted) {
       const data = visibleData(ent, g.data);
       await ctx.events.notify("entityChanged", { app: rt.slug, entity: ent.name, id: g.id, op: "create", version: 1, data }, logAfterError);
       await ctx.hooks.notify("afterCreate", { app: rt.slug, entity: ent.name, event: "afterCreate", id: g.id, data, actor: opts.actor }, logAfterError);
     }
-  return { inserted: keep.length, ids: keep.map((g) => g.id), skipped: opts.onInvalid === "skip" ? issues : [] };
+  return out;
 }
 
 async function missingReferences(q: Queryable, appId: number, ent: CompiledEntity, rows: { i: number; data: Data }[], offset: number): Promise<Issue[]> {

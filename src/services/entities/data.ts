@@ -17,10 +17,11 @@ function defaultValue(f: Field, now: string): unknown {
 
 /**
  * Validate input for a create (`previous` undefined) or a partial update (`previous` the
- * stored data; null in the input clears a field). Keys of fields removed from the model
+ * stored data; null in the input clears a field). Data handed back by a before-hook is a
+ * whole record and gets no defaults (`applyDefaults` false): a field it left out stays out. Keys of fields removed from the model
  * are carried over from `previous` untouched, so a model change never loses data.
  */
-export function normaliseData(ent: CompiledEntity, input: unknown, previous: Data | undefined, lenient: boolean, now: string): { data: Data; issues: Issue[] } {
+export function normaliseData(ent: CompiledEntity, input: unknown, previous: Data | undefined, lenient: boolean, now: string, applyDefaults = true): { data: Data; issues: Issue[] } {
   const issues: Issue[] = [];
   if (!isPlainObject(input)) return { data: {}, issues: [{ field: "data", rule: "type", message: "data must be an object of field values" }] };
   const data: Data = previous ? { ...previous } : {};
@@ -28,9 +29,10 @@ export function normaliseData(ent: CompiledEntity, input: unknown, previous: Dat
     if (!ent.fields.has(key)) issues.push({ field: key, rule: "unknown", message: `${ent.name} has no field "${key}"` });
   for (const f of ent.def.fields) {
     let v = input[f.name];
+    if (lenient && v === "") v = previous ? null : undefined; // an empty CSV cell: no value (a default applies on create)
     if (v === undefined && previous) continue; // untouched by a partial update
-    if (v === undefined && !previous && f.default !== undefined) v = defaultValue(f, now);
-    if (v === null || v === undefined || (lenient && v === "")) {
+    if (v === undefined && !previous && applyDefaults && f.default !== undefined) v = defaultValue(f, now);
+    if (v === null || v === undefined) {
       delete data[f.name];
       continue;
     }

@@ -265,6 +265,14 @@ describe("links", () => {
     expect((await s.entities.get("org", "member", m.id)).data.team).toBe(teams[1]!.id);
   });
 
+  test("related from the child side applies the caller's filter like every other side", async () => {
+    const s = await freshServices();
+    const { teams, members } = await orgTree(s);
+    const m = members[0]!;
+    expect((await s.links.related("org", "member", m.id, "team_members", { filter: { name: teams[0]!.data.name } })).data).toHaveLength(1);
+    expect((await s.links.related("org", "member", m.id, "team_members", { filter: { name: "no such team" } })).data).toEqual([]);
+  });
+
   test("1:1: one desk per member, enforced on link and on create; setNull on delete", async () => {
     const s = await freshServices();
     const { members } = await orgTree(s);

@@ -92,7 +92,7 @@ export class LinkService {
     const child = await this.entities.get(app, entity, id);
     const parent = child.data[fk.name];
     if (typeof parent !== "string") return { data: [], pagination: { nextCursor: null, limit: 0 } };
-    return this.entities.query(app, other, { ...opts, filter: { id: parent } });
+    return this.entities.query(app, other, { ...opts, filter: opts.filter ? { and: [{ id: parent }, opts.filter] } : { id: parent } });
   }
 
   private async notify(app: string, rel: Relationship, fromId: string, toId: string) {

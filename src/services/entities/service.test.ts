@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { openServices, type Services } from "../index";
 import { TorqueError, type Issue } from "../../lib/errors";
 import type { Actor } from "../actor";
+import type { EntityRecord } from "./types";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const w = { actor };
@@ -89,7 +90,7 @@ describe("create and get", () => {
     expect(rec.version).toBe(1);
     expect(rec.data).toMatchObject({ title: "Lamp", qty: 1, status: "new" });
     // "now" defaults: the write's own time for a datetime, its UTC day for a date.
-    expect(rec.data.stamp as string >= before && (rec.data.stamp as string) <= after).toBe(true);
+    expect((rec.data.stamp as string) >= before && (rec.data.stamp as string) <= after).toBe(true);
     expect(rec.data.stamp).toBe(rec.createdAt);
     expect(rec.data.day).toBe(rec.createdAt.slice(0, 10));
     expect(await s.entities.get("shop", "item", rec.id)).toEqual(rec);
@@ -247,6 +248,28 @@ describe("update", () => {
   });
 });
 
+describe("concurrent writes", () => {
+  test("of many simultaneous creates with one unique value, exactly one is stored", async () => {
+    const s = await freshServices();
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => s.entities.create("shop", "person", { name: "Same" }, w)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as TorqueError).code).toBe("validation");
+    expect((await s.db.get<{ n: number }>("SELECT count(*) AS n FROM entities WHERE type = 'person'"))!.n).toBe(1);
+  });
+
+  test("simultaneous updates never lose one silently: each either lands or is a conflict", async () => {
+    const s = await freshServices();
+    const rec = await s.entities.create("shop", "item", { title: "v1", qty: 0 }, w);
+    const results = await Promise.allSettled([1, 2, 3, 4].map((q) => s.entities.update("shop", "item", rec.id, { qty: q }, { actor, expectedVersion: 1 })));
+    const won = results.filter((r) => r.status === "fulfilled");
+    expect(won).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as TorqueError).code).toBe("conflict");
+    const now = await s.entities.get("shop", "item", rec.id);
+    expect(now.version).toBe(2);
+    expect(now.data.qty).toBe((won[0] as PromiseFulfilledResult<EntityRecord>).value.data.qty);
+  });
+});
+
 describe("projection and include", () => {
   test("fields projects get and query; an unknown field is refused", async () => {
     const s = await freshServices();
@@ -278,6 +301,17 @@ describe("projection and include", () => {
     expect(kids).toEqual([[i1.id, i2.id].sort(), []]);
     expect(people.data[1]!.id).toBe(bob.id);
     expect((await failure(s.entities.get("shop", "item", i1.id, { include: ["nonsense"] }))).code).toBe("validation");
+  });
+
+  test("include works whatever fields the projection keeps", async () => {
+    const s = await freshServices();
+    const ada = await s.entities.create("shop", "person", { name: "Ada" }, w);
+    const it = await s.entities.create("shop", "item", { title: "one", owner: ada.id }, w);
+    const got = await s.entities.get("shop", "item", it.id, { fields: ["title"], include: ["owner"] });
+    expect(got.data).toEqual({ title: "one" });
+    expect(got.related!.owner).toMatchObject({ id: ada.id });
+    const page = await s.entities.query("shop", "item", { fields: ["title"], include: ["person_items"] });
+    expect(page.data[0]!.related!.person_items).toMatchObject({ id: ada.id });
   });
 
   test("include of an n:m relationship, from both sides", async () => {

@@ -2,7 +2,7 @@
 // validated against its model on every write, with lifecycle hooks, referential
 // integrity and an audit entry in the same transaction as each change. Every transport
 // (CLI, JSON-RPC, GraphQL, MCP, workflows) comes through here.
-import { conflict, notFound, validationError } from "../../lib/errors";
+import { TorqueError, conflict, notFound, validationError } from "../../lib/errors";
 import { jsonEqual } from "../../lib/json";
 import { Hooks } from "../../lib/hooks";
 import type { Driver } from "../../store/driver";
@@ -55,13 +55,28 @@ export class EntityService {
     if (!row) throw notFound(ent.name, id);
     const fields = checkFields(ent, opts.fields);
     if (!fields && opts.include === undefined) return sharedRecord(ent, row);
-    const rec = toRecord(ent, row, fields);
+    // Includes read the reference fields, so they are attached before the projection.
+    const rec = toRecord(ent, row);
     await attachIncludes(db, db.dialect, rt.id, rt.model, ent, [rec], opts.include);
+    if (fields) rec.data = visibleData(ent, rec.data, fields);
     return rec;
   }
 
   /** Partial update: fields in `patch` change, null clears a field, the rest stays. */
   async update(app: string, entity: string, id: string, patch: unknown, opts: WriteOptions): Promise<EntityRecord> {
+    // Without expectedVersion a partial update applies to the latest record: when another
+    // writer got in between our read and our transaction, read again and re-apply.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.updateOnce(app, entity, id, patch, opts);
+      } catch (e) {
+        const moved = e instanceof TorqueError && e.code === "conflict" && (e.data as { rule?: string })?.rule === "version";
+        if (!moved || opts.expectedVersion !== undefined || attempt >= 4) throw e;
+      }
+    }
+  }
+
+  private async updateOnce(app: string, entity: string, id: string, patch: unknown, opts: WriteOptions): Promise<EntityRecord> {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
@@ -109,8 +124,11 @@ export class EntityService {
       await writeAudit(tx, opts.actor, { action: "entity.delete", appId: rt.id, entityType: ent.name, entityId: id, before: stored }, now);
       return fx;
     });
-    for (const e of effects)
-      await events.notify("entityChanged", { app: rt.slug, entity: e.type, id: e.row.id, op: e.op, version: e.version, data: e.after ?? e.before, previous: e.after ? e.before : undefined }, logAfterError);
+    for (const e of effects) {
+      const child = rt.model.entities.get(e.type)!;
+      const shown = (d: Data | undefined) => (d ? visibleData(child, d) : undefined);
+      await events.notify("entityChanged", { app: rt.slug, entity: e.type, id: e.row.id, op: e.op, version: e.version, data: shown(e.after ?? e.before), previous: e.after ? shown(e.before) : undefined }, logAfterError);
+    }
     const rec = toRecord(ent, row, undefined, stored);
     await this.after("afterDelete", rt.slug, ent, rec, opts.actor);
     return { id, deleted: true, cascaded: effects.map((e) => ({ entity: e.type, id: e.row.id, op: e.op })) };
@@ -134,12 +152,16 @@ export class EntityService {
     }
     const more = rows.length > q.limit;
     if (more) rows.pop();
-    const data = rows.map((r) => toRecord(ent, { ...r, type: ent.name }, fields));
+    const data = rows.map((r) => toRecord(ent, { ...r, type: ent.name }, opts.include === undefined ? fields : undefined));
     const last = rows.at(-1);
     const nextCursor = more && last ? encodeCursor(q.keys, q.keys.map((_, i) => (last[`k${i}`] ?? null) as unknown)) : null;
     const pagination: Page["pagination"] = { nextCursor, limit: q.limit };
     if (opts.total) pagination.total = (await db.get<{ n: number }>(q.countSql, q.countParams))!.n;
-    await attachIncludes(db, db.dialect, rt.id, rt.model, ent, data, opts.include);
+    if (opts.include !== undefined) {
+      // Includes read the reference fields, so they are attached before the projection.
+      await attachIncludes(db, db.dialect, rt.id, rt.model, ent, data, opts.include);
+      if (fields) for (const r of data) r.data = visibleData(ent, r.data, fields);
+    }
     return { data, pagination };
   }
 
@@ -151,7 +173,7 @@ export class EntityService {
     await this.hooks.run(name, event);
     if (name === "beforeDelete" || (event.data === seen && jsonEqual(event.data, visibleData(ent, data)))) return data;
     const hidden = hiddenValues(ent, stored ?? data);
-    return { ...hidden, ...valid(normaliseData(ent, event.data, undefined, false, now), "data from a before-hook") };
+    return { ...hidden, ...valid(normaliseData(ent, event.data, undefined, false, now, false), "data from a before-hook") };
   }
 
   private async after(name: EntityEvent["event"], app: string, ent: CompiledEntity, rec: EntityRecord, actor: Actor, previous?: Data) {

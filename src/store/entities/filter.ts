@@ -42,7 +42,8 @@ class FilterCompiler {
         const subs = val.map((v, i) => this.node(v, `${at}[${i}]`, depth + 1));
         parts.push(`(${subs.join(key === "and" ? " AND " : " OR ")})`);
       } else if (key === "not") {
-        parts.push(`NOT (${this.node(val, at, depth + 1)})`);
+        // SQL's NOT of NULL is NULL: COALESCE makes "not" the exact complement (empty fields included).
+        parts.push(`NOT COALESCE((${this.node(val, at, depth + 1)}), 0)`);
       } else {
         const col = column(this.ent, key, this.d);
         if (!col) {

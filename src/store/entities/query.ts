@@ -66,7 +66,7 @@ function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
     throw badRequest("cursor is not one this server issued", { field: "cursor", rule: "format" });
   }
   if (!body || !Array.isArray(body.v) || body.v.length !== keys.length || body.s !== signature(keys))
-    throw badRequest("cursor belongs to a different sort or filter; start again without a cursor", { field: "cursor", rule: "mismatch" });
+    throw badRequest("cursor belongs to a different sort; start again without a cursor", { field: "cursor", rule: "mismatch" });
   for (const v of body.v) if (v !== null && typeof v !== "string" && typeof v !== "number") throw badRequest("cursor is damaged", { field: "cursor", rule: "format" });
   return body.v;
 }
