@@ -7,3 +7,7 @@ declare module "*.graphql" {
   const text: string;
   export default text;
 }
+declare module "@jitl/quickjs-wasmfile-release-sync/wasm" {
+  const path: string;
+  export default path;
+}

@@ -3,7 +3,7 @@
 // other failures are GraphQL errors with extensions.code from the one error taxonomy.
 import { GraphQLError } from "graphql";
 import { TorqueError, type Issue } from "../lib/errors";
-import { validateModel } from "../model/validate";
+import { checkModel } from "../services/models";
 import { formatDiff } from "../model/diff";
 import type { ModelEdit } from "../model/edit";
 import type { Services } from "../services";
@@ -11,6 +11,7 @@ import type { Actor } from "../services/actor";
 import type { StoredModel } from "../services/models";
 import { importModel } from "../services/transfer";
 import { seedApp } from "../services/seed/seed";
+import { runSummary } from "../services/xflow/service";
 
 export interface GqlContext {
   services: Services;
@@ -87,8 +88,10 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       app: (_: unknown, a: { slug: string }, ctx: GqlContext) => guarded(async () => (await ctx.services.apps.list()).find((x) => x.slug === a.slug) ?? null),
       xflows: (_: unknown, a: { model: string }, ctx: GqlContext) =>
         guarded(async () => ((await ctx.services.models.get(a.model)).doc.xflows ?? []).map((x) => ({ name: x.name, trigger: x.trigger?.type ?? "manual", definition: x }))),
+      xflowRuns: (_: unknown, a: { app?: string; xflow?: string; limit?: number }, ctx: GqlContext) =>
+        guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit ?? undefined })),
       validateModel: (_: unknown, a: { document: unknown }) => {
-        const issues = validateModel(a.document);
+        const issues = checkModel(a.document);
         return { valid: issues.length === 0, issues };
       },
     },
@@ -134,6 +137,8 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
           const app = await ctx.services.apps.create(m.id, a.slug ?? (await ctx.services.apps.freeSlug(m.name)), ctx.actor);
           return (await ctx.services.apps.list()).find((x) => x.slug === app.slug);
         }),
+      executeXFlow: (_: unknown, a: { app: string; xflow: string; input?: unknown }, ctx: GqlContext) =>
+        guarded(async () => runSummary(await ctx.services.xflows.execute(a.app, a.xflow, a.input ?? {}, { actor: ctx.actor }))),
       seedApp: (_: unknown, a: { slug: string; count?: number }, ctx: GqlContext) =>
         guarded(async () => {
           const count = a.count ?? 100;

@@ -12,6 +12,8 @@ import { createGraphql } from "../graphql";
 import { createWsHandler, type WsData } from "./ws";
 import { Logger } from "./log";
 import { VERSION } from "../version";
+import { TorqueError } from "../lib/errors";
+import { Scheduler } from "../services/xflow/scheduler";
 import editorPage from "../../web/editor/index.html";
 import appPage from "../../web/app/index.html";
 
@@ -48,6 +50,28 @@ export function rpcHandler(services: Services) {
   };
 }
 
+/** POST /hooks/<app>/<flow>: the JSON body is the flow's input; the answer is its output (200) or its error (422). */
+async function webhook(services: Services, app: string, flow: string, request: Request): Promise<Response> {
+  const text = await request.text();
+  let input: unknown = {};
+  if (text.trim()) {
+    try {
+      input = JSON.parse(text);
+    } catch (e) {
+      return json({ error: { message: `the body is not valid JSON: ${(e as Error).message}` } }, 400);
+    }
+  }
+  try {
+    const run = await services.xflows.webhook(app, flow, input);
+    return run.status === "succeeded" ? json(run.output ?? null) : json({ runId: run.id, error: run.error }, 422);
+  } catch (e) {
+    if (e instanceof TorqueError) return json({ error: { message: e.message, data: e.data } }, HTTP_STATUS[e.code]);
+    throw e;
+  }
+}
+
+const HTTP_STATUS: Record<string, number> = { validation: 422, bad_request: 400, not_found: 404, conflict: 409, forbidden: 403, internal: 500 };
+
 export function createApi(services: Services) {
   const started = Date.now();
   const rpc = rpcHandler(services);
@@ -61,6 +85,7 @@ export function createApi(services: Services) {
     }))
     .post("/rpc", ({ request }) => rpc(request), { parse: "none" })
     .all("/graphql", ({ request }) => yoga.fetch(request), { parse: "none" })
+    .post("/hooks/:app/:flow", ({ params, request }) => webhook(services, params.app, params.flow, request), { parse: "none" })
     .get("/", ({ redirect }) => redirect("/editor/"));
 }
 
@@ -113,12 +138,15 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       return json({ error: "internal error" }, 500);
     },
   });
+  const scheduler = new Scheduler(services, services.xflows);
+  await scheduler.start();
   const url = `http://${server.hostname}:${server.port}`;
   logger.info("listening", { url, version: VERSION, database: services.db.location });
   return {
     url,
     server,
     async stop() {
+      scheduler.stop();
       await server.stop(false); // finish what is in flight
       logger.close();
       await services.close();

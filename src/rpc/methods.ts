@@ -9,6 +9,7 @@ import type { Actor } from "../services/actor";
 import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
 import { OPERATORS } from "../store/entities/filter";
 import { VERSION } from "../version";
+import { runSummary } from "../services/xflow/service";
 import { InvalidParams, type MethodTable } from "./protocol";
 
 export interface RpcContext {
@@ -124,6 +125,21 @@ export const methods: Record<string, MethodSpec> = {
     summary: "The records on the other side of a relationship from one record, as a page.",
     params: closed({ app: App, entity: Entity, id: Id, relationship: Type.String({ minLength: 1 }), ...Query }),
     run: (p, c) => c.services.links.related(p.app, p.entity, p.id, p.relationship, p),
+  }),
+  executeXFlow: method({
+    summary: "Run a workflow of the app with an input; returns {runId, status, output | error, durationMs} (error names the node).",
+    params: closed({ app: App, xflow: Type.String({ minLength: 1 }), input: Type.Optional(Type.Unknown({ description: "the flow's input (JSON)" })) }),
+    run: async (p, c) => runSummary(await c.services.xflows.execute(p.app, p.xflow, p.input ?? {}, { actor: c.actor })),
+  }),
+  getXFlowRun: method({
+    summary: "One workflow run: status, input, output, error with its node, per-node timings and logs.",
+    params: closed({ id: Type.String({ minLength: 1 }) }),
+    run: (p, c) => c.services.xflows.getRun(p.id),
+  }),
+  listXFlowRuns: method({
+    summary: "Recent workflow runs, newest first.",
+    params: closed({ app: Type.Optional(App), xflow: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+    run: (p, c) => c.services.xflows.listRuns(p),
   }),
 };
 

@@ -3,6 +3,8 @@ export type ActorKind = "cli" | "user" | "token" | "agent" | "workflow" | "syste
 export interface Actor {
   kind: ActorKind;
   id?: string;
+  /** For workflows: how many flows deep this write is (a flow's writes can trigger flows). */
+  depth?: number;
 }
 export const systemActor: Actor = { kind: "system" };
 export const cliActor: Actor = { kind: "cli", id: process.env.USER ?? undefined };

@@ -9,6 +9,7 @@ import { EntityService } from "./entities/service";
 import { LinkService } from "./entities/links";
 import { UiService } from "./ui";
 import { DataService } from "./dataio";
+import { XFlowService } from "./xflow/service";
 
 export interface Services {
   db: Driver;
@@ -19,6 +20,7 @@ export interface Services {
   links: LinkService;
   ui: UiService;
   data: DataService;
+  xflows: XFlowService;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,13 @@ export function createServices(db: Driver): Services {
   const apps = new AppService(db, models, events);
   const entities = new EntityService(db, apps, events);
   const links = new LinkService(entities.ctx, entities);
-  return { db, events, models, apps, entities, links, ui: new UiService(apps, entities), data: new DataService(entities), close: () => db.close() };
+  const services = { db, events, models, apps, entities, links, ui: new UiService(apps, entities), data: new DataService(entities) } as Services;
+  services.xflows = new XFlowService(services);
+  services.close = async () => {
+    await services.xflows.close();
+    await db.close();
+  };
+  return services;
 }
 
 export async function openServices(url: string): Promise<Services> {

@@ -2,7 +2,9 @@
 // Saving validates the whole document and brings every app of the model in line with it
 // (indexes, flows) in the same transaction, so a broken model is never stored.
 import type { Driver, Queryable } from "../store/driver";
-import { TorqueError, notFound, validationError, conflict } from "../lib/errors";
+import { TorqueError, notFound, validationError, conflict, type Issue } from "../lib/errors";
+import { isPlainObject } from "../lib/json";
+import { validateFlow } from "../xflow/validate";
 import { validateModel } from "../model/validate";
 import { compileModel, type CompiledModel } from "../model/compile";
 import { diffModels, type ModelDiff } from "../model/diff";
@@ -174,9 +176,24 @@ export class ModelService {
   }
 }
 
+/**
+ * Every problem of a model document: its structure and references (model layer) and
+ * each workflow's graph and node settings (the XFlow engine's rules).
+ */
+export function checkModel(doc: unknown): Issue[] {
+  const issues = validateModel(doc);
+  if (!isPlainObject(doc) || !Array.isArray(doc.xflows)) return issues;
+  const seen = new Set(issues.map((i) => i.path));
+  doc.xflows.forEach((x, i) => {
+    if (!isPlainObject(x) || !Array.isArray(x.nodes) || !Array.isArray(x.edges) || x.nodes.some((n) => !isPlainObject(n) || typeof n.id !== "string" || typeof n.type !== "string")) return;
+    for (const issue of validateFlow(x as never, `/xflows/${i}`)) if (!seen.has(issue.path)) issues.push(issue);
+  });
+  return issues;
+}
+
 /** Validate a document as a model; a broken one is a validation error listing every problem. */
 export function checked(doc: unknown): Model {
-  const issues = validateModel(doc);
+  const issues = checkModel(doc);
   if (issues.length) throw validationError(issues, "model");
   return structuredClone(doc) as Model;
 }

@@ -1,6 +1,6 @@
 // `torque model …`: list, create, show, versions, export, import, validate, diff, rollback, delete.
 import { existsSync } from "node:fs";
-import { validateModel } from "../../model/validate";
+import { checkModel } from "../../services/models";
 import { diffModels, formatDiff } from "../../model/diff";
 import type { Model } from "../../model/schema";
 import { cliActor } from "../../services/actor";
@@ -104,7 +104,7 @@ export const modelCommand: Command = {
       async run(ctx) {
         const doc = await readJsonFile(ctx.args[0]!);
         const legacy = isLegacyModel(doc);
-        const issues = validateModel(legacy ? convertLegacyModel(doc).model : doc);
+        const issues = checkModel(legacy ? convertLegacyModel(doc).model : doc);
         if (ctx.opts.json) ctx.json({ valid: issues.length === 0, format: legacy ? "legacy" : "canonical", issues });
         else if (!issues.length) ctx.out(`${ctx.args[0]}: valid${legacy ? " (legacy format; converts cleanly)" : ""}`);
         else {

@@ -1,0 +1,48 @@
+// Runs once in every fresh QuickJS context before any user script: builds the `ctx`
+// object scripts receive (over one host function, __host) and then freezes every
+// intrinsic and the global object, so a script can leave nothing behind for the next
+// run to find (no new globals, no patched prototypes) when a context is reused.
+export const HARDEN_SOURCE = `
+"use strict";
+(() => {
+  const host = globalThis.__host;
+  delete globalThis.__host;
+  const call = async (op, args) => {
+    const r = await host(op, JSON.stringify(args));
+    return r === undefined ? undefined : JSON.parse(r);
+  };
+  const entities = Object.freeze({
+    query: (entity, options) => call("entities.query", [entity, options ?? {}]),
+    get: (entity, id) => call("entities.get", [entity, id]),
+    create: (entity, data) => call("entities.create", [entity, data]),
+    update: (entity, id, data, options) => call("entities.update", [entity, id, data, options ?? {}]),
+    delete: (entity, id) => call("entities.delete", [entity, id]),
+  });
+  const ctx = Object.freeze({
+    entities,
+    fetch: (url, init) => call("fetch", [String(url), init ?? {}]),
+    log: (...args) => { host("log", JSON.stringify(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))))); },
+    get run() { return JSON.parse(host("meta", "[]")); },
+  });
+  // The trampoline every run goes through: input and output cross as JSON text.
+  const invoke = async (fn, inputJson) => {
+    const out = await fn(JSON.parse(inputJson), ctx);
+    return out === undefined ? "null" : JSON.stringify(out);
+  };
+  Object.defineProperty(globalThis, "__invoke", { value: invoke });
+  const seen = new Set();
+  const freeze = (o) => {
+    if ((typeof o !== "object" && typeof o !== "function") || o === null || seen.has(o)) return;
+    seen.add(o);
+    Object.freeze(o);
+    for (const k of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if (!d) continue;
+      if ("value" in d) freeze(d.value);
+      else { freeze(d.get); freeze(d.set); }
+    }
+    freeze(Object.getPrototypeOf(o));
+  };
+  freeze(globalThis);
+})();
+`;

@@ -1,0 +1,168 @@
+// Workflows of an app: run them (manual, webhook, schedule, subflow, entity lifecycle),
+// record every run, and wire entity-triggered flows into the entity engine's hook points
+// so a before* flow can reject or change a write whatever door it came through, and an
+// after* flow runs after commit without holding up the writer.
+import { TorqueError, notFound, validationError } from "../../lib/errors";
+import { isPlainObject } from "../../lib/json";
+import { Sandbox } from "../../sandbox/sandbox";
+import { runFlow } from "../../xflow/engine";
+import { DEFAULT_RUN_TIMEOUT_MS, MAX_DEPTH, type FlowDef, type RunRecord } from "../../xflow/types";
+import type { Services } from "../index";
+import type { Actor } from "../actor";
+import type { AppRuntime } from "../apps";
+import type { EntityEvent, EntityEventName } from "../entities/types";
+import { engineHost } from "./host";
+import { RunLog } from "./runs";
+
+export interface ExecuteOptions {
+  actor: Actor;
+  trigger?: string;
+  depth?: number;
+}
+
+/** What callers see of a run (JSON-RPC executeXFlow, MCP, CLI). */
+export const runSummary = (r: RunRecord) => ({
+  runId: r.id,
+  status: r.status,
+  ...(r.status === "succeeded" ? { output: r.output ?? null } : { error: r.error }),
+  durationMs: Math.round(r.durationMs * 1000) / 1000,
+});
+
+export class XFlowService {
+  readonly sandbox = new Sandbox();
+  readonly runs: RunLog;
+
+  constructor(private readonly s: Services) {
+    this.runs = new RunLog(s.db);
+    for (const event of ["beforeCreate", "beforeUpdate", "beforeDelete"] as const) s.entities.hooks.on(event, (e) => this.before(e));
+    for (const event of ["afterCreate", "afterUpdate", "afterDelete"] as const) s.entities.hooks.on(event, (e) => this.after(e));
+  }
+
+  flowsOf(rt: AppRuntime): FlowDef[] {
+    return rt.model.doc.xflows ?? [];
+  }
+
+  async list(app: string): Promise<{ name: string; trigger: string; description?: string }[]> {
+    const rt = await this.s.apps.runtime(app);
+    return this.flowsOf(rt).map((f) => ({ name: f.name, trigger: f.trigger?.type ?? "manual", ...(f.description && { description: f.description }) }));
+  }
+
+  /** Run a flow by name; the run is recorded whatever its outcome. */
+  async execute(app: string, name: string, input: unknown, opts: ExecuteOptions): Promise<RunRecord> {
+    const rt = await this.s.apps.runtime(app);
+    const flow = this.flowsOf(rt).find((f) => f.name === name);
+    if (!flow) throw notFound(`xflow in app ${rt.slug}`, name);
+    return this.run(rt, flow, input, opts);
+  }
+
+  private async run(rt: AppRuntime, flow: FlowDef, input: unknown, opts: ExecuteOptions): Promise<RunRecord> {
+    const depth = opts.depth ?? opts.actor.depth ?? 0;
+    if (depth >= MAX_DEPTH) throw new TorqueError("conflict", `workflow ${flow.name} not run: flows triggering flows went ${MAX_DEPTH} levels deep (a loop?)`, { rule: "depth" });
+    const checked = checkInput(flow, input);
+    const actor: Actor = { kind: "workflow", id: flow.name, depth: depth + 1 };
+    const host = engineHost(this.s, rt, actor, async (name, subInput, d) => {
+      const sub = this.flowsOf(rt).find((f) => f.name === name);
+      if (!sub) throw notFound(`xflow in app ${rt.slug}`, name);
+      return this.run(rt, sub, subInput, { actor, trigger: "subflow", depth: d });
+    });
+    const record = await runFlow(flow, checked, host, this.sandbox, {
+      runId: Bun.randomUUIDv7(),
+      app: rt.slug,
+      trigger: opts.trigger ?? "manual",
+      timeoutMs: Number((flow as Record<string, unknown>).timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS),
+      depth,
+    });
+    if (record.status === "succeeded") {
+      const problem = checkOutput(flow, record.output);
+      if (problem) Object.assign(record, { status: "failed", output: undefined, error: { node: null, message: problem } });
+    }
+    this.runs.add(rt.id, record);
+    return record;
+  }
+
+  getRun(id: string): Promise<RunRecord> {
+    return this.runs.get(id);
+  }
+
+  async listRuns(opts: { app?: string; xflow?: string; limit?: number }): Promise<RunRecord[]> {
+    const appId = opts.app === undefined ? undefined : (await this.s.apps.runtime(opts.app)).id;
+    return this.runs.list({ appId, xflow: opts.xflow, limit: opts.limit });
+  }
+
+  /** POST /hooks/<app>/<flow>: only flows with a webhook trigger answer. */
+  async webhook(app: string, name: string, input: unknown): Promise<RunRecord> {
+    const rt = await this.s.apps.runtime(app);
+    const flow = this.flowsOf(rt).find((f) => f.name === name && f.trigger?.type === "webhook");
+    if (!flow) throw notFound(`webhook flow in app ${rt.slug}`, name);
+    return this.run(rt, flow, input, { actor: { kind: "system", id: "webhook" }, trigger: "webhook" });
+  }
+
+  private flowsFor(rt: AppRuntime, entity: string, event: EntityEventName): FlowDef[] {
+    return this.flowsOf(rt).filter((f) => f.trigger?.type === "entity" && f.trigger.entity === entity && f.trigger.event === event);
+  }
+
+  /** before* flows: a failed run rejects the write with its message; output.data replaces what is written. */
+  private async before(e: EntityEvent): Promise<void> {
+    const rt = await this.s.apps.runtime(e.app);
+    for (const flow of this.flowsFor(rt, e.entity, e.event)) {
+      const input = { entity: e.entity, event: e.event, data: e.data, ...(e.previous && { previous: e.previous }), ...(e.id && { id: e.id }) };
+      const run = await this.run(rt, flow, input, { actor: e.actor, trigger: `entity.${e.event}` });
+      if (run.status === "failed")
+        throw validationError([{ field: "xflow", rule: flow.name, message: run.error?.message ?? "rejected" }], `${e.entity} (rejected by workflow ${flow.name})`);
+      if (e.event !== "beforeDelete" && isPlainObject(run.output) && isPlainObject(run.output.data)) e.data = run.output.data;
+    }
+  }
+
+  /** after* flows run once the write is committed and answered; their failures are in the run history. */
+  private after(e: EntityEvent): void {
+    setImmediate(async () => {
+      try {
+        const rt = await this.s.apps.runtime(e.app);
+        for (const flow of this.flowsFor(rt, e.entity, e.event)) {
+          const input = { entity: e.entity, event: e.event, data: e.data, ...(e.previous && { previous: e.previous }), ...(e.id && { id: e.id }) };
+          await this.run(rt, flow, input, { actor: e.actor, trigger: `entity.${e.event}` });
+        }
+      } catch (err) {
+        console.error(`torque: after-write workflow failed to start: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.runs.flush();
+    this.sandbox.close();
+  }
+}
+
+/** The flow's input schema (a small JSON Schema subset: type, required, properties' types). */
+function checkInput(flow: FlowDef, input: unknown): unknown {
+  const problem = schemaProblem(flow.input, input, "input");
+  if (problem) throw validationError([{ field: "input", rule: "schema", message: problem }], `input of workflow ${flow.name}`);
+  return input ?? {};
+}
+
+function checkOutput(flow: FlowDef, output: unknown): string | undefined {
+  const p = schemaProblem(flow.output, output, "output");
+  return p ? `the flow's output does not match its schema: ${p}` : undefined;
+}
+
+const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v);
+
+function schemaProblem(schema: Record<string, unknown> | undefined, value: unknown, at: string): string | undefined {
+  if (!schema) return undefined;
+  const t = schema.type;
+  if (typeof t === "string") {
+    const actual = typeOf(value);
+    const ok = t === actual || (t === "number" && actual === "integer");
+    if (!ok) return `${at} must be of type ${t} (got ${actual})`;
+  }
+  if (isPlainObject(value)) {
+    for (const r of Array.isArray(schema.required) ? schema.required : []) if (value[r as string] === undefined) return `${at}.${String(r)} is required`;
+    const props = isPlainObject(schema.properties) ? schema.properties : {};
+    for (const [k, sub] of Object.entries(props)) if (value[k] !== undefined && isPlainObject(sub)) {
+      const p = schemaProblem(sub, value[k], `${at}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}

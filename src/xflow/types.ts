@@ -1,0 +1,71 @@
+// Shapes of the XFlow engine: flows (from the model), run records, and the host interface
+// through which storage, HTTP and persistence plug in. The engine imports neither the
+// store nor any transport.
+import type { XFlow } from "../model/schema";
+
+export type FlowDef = XFlow;
+export type NodeDef = FlowDef["nodes"][number] & Record<string, unknown>;
+export type EdgeDef = FlowDef["edges"][number];
+
+export interface NodeRun {
+  id: string;
+  type: string;
+  status: "succeeded" | "failed";
+  startedAt: string;
+  ms: number;
+  attempts: number;
+  error?: string;
+  logs: string[];
+}
+
+export interface RunRecord {
+  id: string;
+  app: string;
+  xflow: string;
+  trigger: string;
+  status: "succeeded" | "failed";
+  input: unknown;
+  output?: unknown;
+  error?: { node: string | null; message: string };
+  nodes: NodeRun[];
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+/** What the engine needs from the world; services implement it for one app and actor. */
+export interface EngineHost {
+  entities: {
+    query(entity: string, options: Record<string, unknown>): Promise<unknown>;
+    get(entity: string, id: string): Promise<unknown>;
+    create(entity: string, data: unknown): Promise<unknown>;
+    update(entity: string, id: string, data: unknown, options?: { expectedVersion?: number }): Promise<unknown>;
+    delete(entity: string, id: string): Promise<unknown>;
+  };
+  /** HTTP to an allowed host, with a time limit. */
+  fetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
+  /** Run another flow of the same app (subflow nodes). */
+  runSubflow(name: string, input: unknown, depth: number): Promise<RunRecord>;
+}
+
+export interface RunOptions {
+  runId: string;
+  app: string;
+  trigger: string;
+  /** Whole-run time limit. */
+  timeoutMs: number;
+  /** How many flows deep this run is (subflows, flows triggered by flows' writes). */
+  depth: number;
+}
+
+export const MAX_DEPTH = 8;
+export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
+export const DEFAULT_SCRIPT_TIMEOUT_MS = 1_000;
+
+/** A failure inside a run: which node, and why. */
+export class FlowError extends Error {
+  constructor(readonly node: string | null, message: string) {
+    super(message);
+    this.name = "FlowError";
+  }
+}
