@@ -33,8 +33,9 @@ export function createWsHandler(services: Services): { handler: WebSocketHandler
   const hub = new RealtimeHub(services);
   const subscriberOf = (ws: ServerWebSocket<WsData>): Subscriber =>
     (ws.data.subscriber ??= {
-      // send() < 0: over the backpressure limit (Bun closes the socket); 0: dropped.
-      send: (text) => ws.readyState === 1 && ws.send(text) > 0,
+      // send() > 0 sent, -1 queued behind backpressure (still delivered; past the limit Bun
+      // closes the socket and close() drops the subscriber), 0 dropped: only 0 is a failure.
+      send: (text) => ws.readyState === 1 && ws.send(text) !== 0,
     });
   const wsOnly: Record<string, MethodSpec> = {
     subscribe: {
