@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchCore } from "./bench/core";
 import { benchServer } from "./bench/server";
+import { benchXFlow } from "./bench/xflow";
 import { summary } from "./bench/report";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" } } });
@@ -17,6 +18,8 @@ console.log(`Torque benchmarks — ${new Date().toISOString()} — bun ${Bun.ver
 try {
   console.log("== entity engine (in-process, SQLite file)");
   await benchCore(db, { entities });
+  console.log("\n== workflows (in-process, QuickJS)");
+  await benchXFlow(db);
   if (values.only !== "core") {
     console.log("\n== server (compiled binary, load from wrk on the same machine)");
     await benchServer(db);

@@ -114,6 +114,10 @@ export async function benchServer(dbPath: string): Promise<void> {
     record({ name: "GraphQL model query", value: gql.rps, unit: "req/s" });
     record({ name: "GraphQL model query p50", value: gql.p50, unit: "ms", target: { op: "<", value: 50 } });
 
+    const hook = wrk(base, "/hooks/todo/echo", `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"qty": 3, "price": 7}'\n`);
+    record({ name: "webhook → script flow → response, 50 connections", value: hook.rps, unit: "runs/s", target: { op: ">=", value: 2_000 }, note: hook.errors ? `${hook.errors} errors` : undefined });
+    record({ name: "webhook flow p99", value: hook.p99, unit: "ms" });
+
     record({ name: "loaded memory (RSS after the runs above)", value: rssMb(server.pid), unit: "MB" });
 
     // Fan-out: 1,000 subscribers, one change; time until the last one has it.
