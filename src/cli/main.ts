@@ -12,13 +12,14 @@ import { backupCommand } from "./commands/backup";
 import { serverCommand } from "./commands/server";
 import { xflowCommand } from "./commands/xflow";
 import { entityCommand } from "./commands/entity";
+import { mcpCommand } from "./commands/mcp";
 import { VERSION } from "../version";
 
 export const rootCommand: Command = {
   name: "torque",
   summary: "Torque: a model-driven application platform in one executable.",
   usage: "COMMAND [ARGS] [--db FILE]",
-  subcommands: [initCommand, migrateCommand, serverCommand, modelCommand, appCommand, entityCommand, xflowCommand, backupCommand],
+  subcommands: [initCommand, migrateCommand, serverCommand, modelCommand, appCommand, entityCommand, xflowCommand, mcpCommand, backupCommand],
 };
 
 export async function runCli(argv: string[]): Promise<number> {

@@ -14,6 +14,7 @@ import { Logger } from "./log";
 import { VERSION } from "../version";
 import { TorqueError } from "../lib/errors";
 import { Scheduler } from "../services/xflow/scheduler";
+import { mcpHandler } from "../mcp/http";
 import editorPage from "../../web/editor/index.html";
 import appPage from "../../web/app/index.html";
 
@@ -111,6 +112,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
             }
           : rpc,
       },
+      "/mcp": (req: Request) => mcp.handle(req),
       "/editor": Response.redirect("/editor/", 302),
       "/editor/*": editorPage,
       "/app/*": appPage,
@@ -138,6 +140,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       return json({ error: "internal error" }, 500);
     },
   });
+  const mcp = mcpHandler(services);
   const scheduler = new Scheduler(services, services.xflows);
   await scheduler.start();
   const url = `http://${server.hostname}:${server.port}`;
@@ -147,6 +150,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
     server,
     async stop() {
       scheduler.stop();
+      mcp.close();
       await server.stop(false); // finish what is in flight
       logger.close();
       await services.close();

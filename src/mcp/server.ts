@@ -1,0 +1,92 @@
+// One MCP server definition over the service layer, for both transports (stdio and
+// Streamable HTTP). Tools: generic data tools, model-design tools, and (when scoped to an
+// app) typed tools generated from the model; resources: models, app schemas, the filter
+// language. A model change tells the client its tool list changed.
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { TorqueError } from "../lib/errors";
+import type { Services } from "../services";
+import type { Actor } from "../services/actor";
+import { VERSION } from "../version";
+import { FILTER_DOC } from "./docs";
+import { argumentProblems, type Tool, type ToolContext } from "./tool";
+import { describeApp, genericTools } from "./tools-generic";
+import { designTools } from "./tools-design";
+import { typedTools } from "./tools-typed";
+
+/** Arguments larger than this are refused before anything is parsed further. */
+export const MAX_ARGUMENT_BYTES = 1024 * 1024;
+
+const text = (value: unknown, isError = false) => ({ content: [{ type: "text" as const, text: JSON.stringify(value) }], ...(isError && { isError: true }) });
+
+function errorResult(e: unknown) {
+  if (e instanceof TorqueError) return text({ error: e.message, code: e.code, ...(e.data !== undefined && { details: e.data }) }, true);
+  const message = e instanceof Error ? e.message : String(e);
+  return text({ error: message }, true);
+}
+
+export interface McpOptions {
+  /** Scope the server to one app: its typed tools appear, design tools default to its model. */
+  app?: string;
+}
+
+export async function createMcpServer(services: Services, opts: McpOptions = {}): Promise<{ server: Server; close(): void }> {
+  if (opts.app) await services.apps.runtime(opts.app); // an unknown app is an error now, not at the first call
+  const server = new Server({ name: "torque", version: VERSION }, {
+    capabilities: { tools: { listChanged: true }, resources: { listChanged: true } },
+    instructions: "Torque runs model-driven apps. Use list_apps and describe_app first; data tools take an app slug and an entity type; design tools change a model (each change is validated and versioned).",
+  });
+  const actor = (): Actor => ({ kind: "agent", id: server.getClientVersion()?.name ?? "mcp" });
+  const ctx = (): ToolContext => ({ services, actor: actor(), app: opts.app });
+
+  const tools = async (): Promise<Tool[]> => [...genericTools, ...designTools, ...(opts.app ? typedTools(await services.apps.runtime(opts.app)) : [])];
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: (await tools()).map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+  }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (req) => {
+    const { name } = req.params;
+    const args = req.params.arguments ?? {};
+    const tool = (await tools()).find((t) => t.name === name);
+    if (!tool) return text({ error: `unknown tool "${name}"; call tools/list to see the tools` }, true);
+    if (JSON.stringify(args).length > MAX_ARGUMENT_BYTES) return text({ error: `arguments are larger than ${MAX_ARGUMENT_BYTES} bytes; send less at once` }, true);
+    const problems = argumentProblems(tool, args);
+    if (problems.length) return text({ error: `wrong arguments for ${name}: ${problems.join("; ")}`, problems }, true);
+    try {
+      return text(await tool.run(args, ctx()));
+    } catch (e) {
+      return errorResult(e);
+    }
+  });
+
+  server.setRequestHandler(ListResourcesRequestSchema, async () => {
+    const apps = await services.apps.list();
+    const models = await services.models.list();
+    return {
+      resources: [
+        { uri: "torque://docs/filters", name: "Filter language", description: "How to filter, sort and page records", mimeType: "text/plain" },
+        ...models.map((m) => ({ uri: `torque://models/${m.id}`, name: `Model ${m.name}`, description: `The model document, version ${m.version}`, mimeType: "application/json" })),
+        ...apps.filter((a) => !opts.app || a.slug === opts.app).map((a) => ({ uri: `torque://apps/${a.slug}/schema`, name: `App ${a.slug}`, description: "Entity types with the JSON Schema of their data, relationships, pages and workflows", mimeType: "application/json" })),
+      ],
+    };
+  });
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
+    const uri = req.params.uri;
+    if (uri === "torque://docs/filters") return { contents: [{ uri, mimeType: "text/plain", text: FILTER_DOC }] };
+    const model = /^torque:\/\/models\/(.+)$/.exec(uri);
+    if (model) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify((await services.models.get(decodeURIComponent(model[1]!))).doc) }] };
+    const app = /^torque:\/\/apps\/([^/]+)\/schema$/.exec(uri);
+    if (app) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(await describeApp(ctx(), decodeURIComponent(app[1]!))) }] };
+    throw new Error(`unknown resource ${uri}; list resources to see them`);
+  });
+
+  // Tools and resources follow the models: a saved model or a new app changes the lists.
+  const changed = () => {
+    void server.sendToolListChanged().catch(() => {});
+    void server.sendResourceListChanged().catch(() => {});
+  };
+  const off = [services.events.on("modelChanged", changed), services.events.on("appsChanged", changed)];
+  return { server, close: () => off.forEach((f) => f()) };
+}

@@ -1,0 +1,41 @@
+// One MCP tool: a name, a description written for an agent, a JSON Schema for its
+// arguments (checked before the call: a wrong shape is an error result naming the
+// argument), and a thin call into the service layer.
+import Ajv, { type ValidateFunction } from "ajv";
+import type { Services } from "../services";
+import type { Actor } from "../services/actor";
+
+export interface ToolContext {
+  services: Services;
+  actor: Actor;
+  /** The app this server is scoped to (`torque mcp --app S`, `/mcp?app=S`), if any. */
+  app?: string;
+}
+
+export interface Tool {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown> & { type: "object" };
+  run(args: Record<string, unknown>, ctx: ToolContext): Promise<unknown>;
+}
+
+// Formats (date, email) are the entity service's to check, with its own messages.
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+const compiled = new WeakMap<Tool, ValidateFunction>();
+
+/** Problems with a call's arguments, as sentences an agent can act on. */
+export function argumentProblems(tool: Tool, args: unknown): string[] {
+  let v = compiled.get(tool);
+  if (!v) compiled.set(tool, (v = ajv.compile(tool.inputSchema)));
+  if (v(args)) return [];
+  return (v.errors ?? []).slice(0, 10).map((e) => {
+    const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "arguments";
+    if (e.keyword === "additionalProperties") return `${at}: unknown argument "${String(e.params.additionalProperty)}"`;
+    if (e.keyword === "required") return `${at === "arguments" ? "" : at + ": "}missing required argument "${String(e.params.missingProperty)}"`;
+    if (e.keyword === "enum") return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`;
+    return `${at}: ${e.message}`;
+  });
+}
+
+export const obj = (properties: Record<string, unknown>, required: string[] = []): Tool["inputSchema"] => ({ type: "object", properties, required, additionalProperties: false });
+export const str = (description: string) => ({ type: "string", description });
