@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchCore } from "./bench/core";
-import { benchServer } from "./bench/server";
+import { benchServer, buildBinary } from "./bench/server";
+import { benchMcp } from "./bench/mcp";
 import { benchXFlow } from "./bench/xflow";
 import { summary } from "./bench/report";
 
@@ -21,8 +22,15 @@ try {
   console.log("\n== workflows (in-process, QuickJS)");
   await benchXFlow(db);
   if (values.only !== "core") {
-    console.log("\n== server (compiled binary, load from wrk on the same machine)");
-    await benchServer(db);
+    const binary = buildBinary();
+    try {
+      console.log("\n== server (compiled binary, load from wrk on the same machine)");
+      await benchServer(binary.bin, db);
+      console.log("\n== MCP (compiled binary, stdio)");
+      await benchMcp(binary.bin, db);
+    } finally {
+      binary.cleanup();
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -58,93 +58,95 @@ request = function()
 end
 `;
 
-export async function benchServer(dbPath: string): Promise<void> {
-  if (Bun.spawnSync(["which", "wrk"]).exitCode !== 0) {
-    console.log("wrk is not installed (apt-get install -y wrk): skipping the HTTP benchmarks");
-    return;
-  }
+/** Build the binary into a fresh folder (the benchmarks measure what users run). */
+export function buildBinary(): { bin: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), "torque-bench-bin-"));
   const bin = join(dir, "torque");
   const built = Bun.spawnSync([process.execPath, "scripts/build.ts", "--out", bin], { cwd: repo });
   if (built.exitCode !== 0) throw new Error(built.stderr.toString());
+  return { bin, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function benchServer(bin: string, dbPath: string): Promise<void> {
+  if (Bun.spawnSync(["which", "wrk"]).exitCode !== 0) {
+    console.log("wrk is not installed (apt-get install -y wrk): skipping the HTTP benchmarks");
+    return;
+  }
   const port = 20000 + Math.floor(Math.random() * 20000);
   const base = `http://127.0.0.1:${port}`;
-  const start = () => Bun.spawn([bin, "server", "--bind", `127.0.0.1:${port}`, "--db", dbPath, "--quiet"], { stdout: "ignore", stderr: "inherit" });
+  // The default configuration, request logs included (written to a discarded stderr).
+  const start = () => Bun.spawn([bin, "server", "--bind", `127.0.0.1:${port}`, "--db", dbPath], { stdout: "ignore", stderr: "ignore" });
 
-  try {
-    // Start-up: spawn to first healthy answer (median of 5), on the 1M-entity database.
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const p = start();
-      await waitHealthy(base);
-      times.push(performance.now() - t0);
-      p.kill("SIGTERM");
-      await p.exited;
-    }
-    times.sort((a, b) => a - b);
-    record({ name: "binary start to first healthy response (median)", value: times[2]!, unit: "ms", target: { op: "<", value: 150 } });
-
-    const server = start();
-    await waitHealthy(base);
-    await Bun.sleep(500);
-    record({ name: "idle memory (RSS, 1M-entity database open)", value: rssMb(server.pid), unit: "MB", target: { op: "<", value: 80 } });
-
-    const rpc = async (method: string, params: object) => ((await (await fetch(`${base}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as any).result;
-    const tasks = await rpc("queryEntities", { app: "todo", entity: "task", limit: 1000, filter: { status: "done" } });
-    const ids: string[] = tasks.data.map((t: { id: string }) => t.id);
-    const project = (await rpc("queryEntities", { app: "todo", entity: "project", limit: 1 })).data[0].id;
-
-    const get = wrk(base, "/rpc", rpcLua(ids.slice(0, 500).map((id, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "getEntity", params: { app: "todo", entity: "task", id } }))));
-    record({ name: "JSON-RPC getEntity, 50 connections", value: get.rps, unit: "req/s", target: { op: ">=", value: 15_000 }, note: get.errors ? `${get.errors} errors` : undefined });
-    record({ name: "JSON-RPC getEntity p99", value: get.p99, unit: "ms", target: { op: "<", value: 5 } });
-
-    const create = wrk(base, "/rpc", rpcLua(Array.from({ length: 200 }, (_, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "createEntity", params: { app: "todo", entity: "task", data: { title: `load ${i}`, project, status: "open", due: "2026-06-01" } } }))));
-    record({ name: "JSON-RPC createEntity, 50 connections", value: create.rps, unit: "req/s", target: { op: ">=", value: 5_000 }, note: create.errors ? `${create.errors} errors` : undefined });
-    record({ name: "JSON-RPC createEntity p99", value: create.p99, unit: "ms" });
-
-    const statuses = ["open", "doing", "done"];
-    const load = wrk(base, "/rpc", rpcLua(statuses.map((s, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "loadEntityData", params: { app: "todo", entity: "task", filter: { status: s }, sort: [{ field: "due", dir: "asc" }], limit: 50 } }))));
-    record({ name: "loadEntityData (filter+sort, 50 rows of 1M)", value: load.rps, unit: "req/s" });
-    record({ name: "loadEntityData p99", value: load.p99, unit: "ms", target: { op: "<", value: 100 } });
-
-    const modelId = (await (await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ apps { model { id } } }" }) })).json() as any).data.apps[0].model.id;
-    const gqlBody = JSON.stringify({ query: "query($id: ID!) { model(id: $id) { name version document } }", variables: { id: modelId } });
-    const gql = wrk(base, "/graphql", `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(gqlBody)}\n`);
-    record({ name: "GraphQL model query", value: gql.rps, unit: "req/s" });
-    record({ name: "GraphQL model query p50", value: gql.p50, unit: "ms", target: { op: "<", value: 50 } });
-
-    const hook = wrk(base, "/hooks/todo/echo", `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"qty": 3, "price": 7}'\n`);
-    record({ name: "webhook → script flow → response, 50 connections", value: hook.rps, unit: "runs/s", target: { op: ">=", value: 2_000 }, note: hook.errors ? `${hook.errors} errors` : undefined });
-    record({ name: "webhook flow p99", value: hook.p99, unit: "ms" });
-
-    record({ name: "loaded memory (RSS after the runs above)", value: rssMb(server.pid), unit: "MB" });
-
-    // Fan-out: 1,000 subscribers, one change; time until the last one has it.
-    const clients: WebSocket[] = [];
-    let received = 0;
-    let allIn: () => void;
-    const done = new Promise<void>((r) => (allIn = r));
-    for (let i = 0; i < 1000; i++) {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-      clients.push(ws);
-      ws.onmessage = (m) => {
-        const msg = JSON.parse(m.data as string);
-        if (msg.method === "entityChanged" && ++received === 1000) allIn();
-      };
-      await new Promise((r) => (ws.onopen = r));
-      ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "subscribe", params: { app: "todo", entity: "project" } }));
-    }
-    await Bun.sleep(500);
+  // Start-up: spawn to first healthy answer (median of 5), on the 1M-entity database.
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    await rpc("updateEntity", { app: "todo", entity: "project", id: project, data: { description: "fan-out" } });
-    await Promise.race([done, Bun.sleep(5000)]);
-    record({ name: "one change reaches 1,000 WebSocket subscribers", value: performance.now() - t0, unit: "ms", target: { op: "<", value: 100 }, note: received < 1000 ? `only ${received} arrived` : undefined });
-    for (const c of clients) c.close();
-
-    server.kill("SIGTERM");
-    await server.exited;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const p = start();
+    await waitHealthy(base);
+    times.push(performance.now() - t0);
+    p.kill("SIGTERM");
+    await p.exited;
   }
+  times.sort((a, b) => a - b);
+  record({ name: "binary start to first healthy response (median)", value: times[2]!, unit: "ms", target: { op: "<", value: 150 } });
+
+  const server = start();
+  await waitHealthy(base);
+  await Bun.sleep(500);
+  record({ name: "idle memory (RSS, 1M-entity database open)", value: rssMb(server.pid), unit: "MB", target: { op: "<", value: 80 } });
+
+  const rpc = async (method: string, params: object) => ((await (await fetch(`${base}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as any).result;
+  const tasks = await rpc("queryEntities", { app: "todo", entity: "task", limit: 1000, filter: { status: "done" } });
+  const ids: string[] = tasks.data.map((t: { id: string }) => t.id);
+  const project = (await rpc("queryEntities", { app: "todo", entity: "project", limit: 1 })).data[0].id;
+
+  const get = wrk(base, "/rpc", rpcLua(ids.slice(0, 500).map((id, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "getEntity", params: { app: "todo", entity: "task", id } }))));
+  record({ name: "JSON-RPC getEntity, 50 connections", value: get.rps, unit: "req/s", target: { op: ">=", value: 15_000 }, note: get.errors ? `${get.errors} errors` : undefined });
+  record({ name: "JSON-RPC getEntity p99", value: get.p99, unit: "ms", target: { op: "<", value: 5 } });
+
+  const create = wrk(base, "/rpc", rpcLua(Array.from({ length: 200 }, (_, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "createEntity", params: { app: "todo", entity: "task", data: { title: `load ${i}`, project, status: "open", due: "2026-06-01" } } }))));
+  record({ name: "JSON-RPC createEntity, 50 connections", value: create.rps, unit: "req/s", target: { op: ">=", value: 5_000 }, note: create.errors ? `${create.errors} errors` : undefined });
+  record({ name: "JSON-RPC createEntity p99", value: create.p99, unit: "ms" });
+
+  const statuses = ["open", "doing", "done"];
+  const load = wrk(base, "/rpc", rpcLua(statuses.map((s, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "loadEntityData", params: { app: "todo", entity: "task", filter: { status: s }, sort: [{ field: "due", dir: "asc" }], limit: 50 } }))));
+  record({ name: "loadEntityData (filter+sort, 50 rows of 1M)", value: load.rps, unit: "req/s" });
+  record({ name: "loadEntityData p99", value: load.p99, unit: "ms", target: { op: "<", value: 100 } });
+
+  const modelId = (await (await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ apps { model { id } } }" }) })).json() as any).data.apps[0].model.id;
+  const gqlBody = JSON.stringify({ query: "query($id: ID!) { model(id: $id) { name version document } }", variables: { id: modelId } });
+  const gql = wrk(base, "/graphql", `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(gqlBody)}\n`);
+  record({ name: "GraphQL model query", value: gql.rps, unit: "req/s" });
+  record({ name: "GraphQL model query p50", value: gql.p50, unit: "ms", target: { op: "<", value: 50 } });
+
+  const hook = wrk(base, "/hooks/todo/echo", `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"qty": 3, "price": 7}'\n`);
+  record({ name: "webhook → script flow → response, 50 connections", value: hook.rps, unit: "runs/s", target: { op: ">=", value: 2_000 }, note: hook.errors ? `${hook.errors} errors` : undefined });
+  record({ name: "webhook flow p99", value: hook.p99, unit: "ms" });
+
+  record({ name: "loaded memory (RSS after the runs above)", value: rssMb(server.pid), unit: "MB" });
+
+  // Fan-out: 1,000 subscribers, one change; time until the last one has it.
+  const clients: WebSocket[] = [];
+  let received = 0;
+  let allIn: () => void;
+  const done = new Promise<void>((r) => (allIn = r));
+  for (let i = 0; i < 1000; i++) {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    clients.push(ws);
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(m.data as string);
+      if (msg.method === "entityChanged" && ++received === 1000) allIn();
+    };
+    await new Promise((r) => (ws.onopen = r));
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "subscribe", params: { app: "todo", entity: "project" } }));
+  }
+  await Bun.sleep(500);
+  const t0 = performance.now();
+  await rpc("updateEntity", { app: "todo", entity: "project", id: project, data: { description: "fan-out" } });
+  await Promise.race([done, Bun.sleep(5000)]);
+  record({ name: "one change reaches 1,000 WebSocket subscribers", value: performance.now() - t0, unit: "ms", target: { op: "<", value: 100 }, note: received < 1000 ? `only ${received} arrived` : undefined });
+  for (const c of clients) c.close();
+
+  server.kill("SIGTERM");
+  await server.exited;
 }
