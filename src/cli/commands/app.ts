@@ -2,6 +2,7 @@
 import { cliActor } from "../../services/actor";
 import { seedApp } from "../../services/seed/seed";
 import { exportApp, importApp } from "../../services/transfer";
+import { purgeHiddenData } from "../../services/purge";
 import type { Command } from "../command";
 import { table } from "../table";
 import { intOption, readJsonFile, writeOutput } from "./io";
@@ -10,7 +11,7 @@ const json = { type: "boolean", description: "print data as JSON" } as const;
 
 export const appCommand: Command = {
   name: "app",
-  summary: "run models as apps: list, create, seed, export, import, delete",
+  summary: "run models as apps: list, create, seed, export, import, purge, delete",
   usage: "COMMAND [ARGS]",
   subcommands: [
     {
@@ -61,6 +62,17 @@ export const appCommand: Command = {
         const r = await importApp(await ctx.services(), ctx.args[0]!, doc, cliActor);
         if (ctx.opts.json) return ctx.json(r);
         ctx.out(`${r.created ? "created" : "loaded into"} app ${r.app}: ${Object.entries(r.loaded).map(([k, n]) => `${n} ${k}`).join(", ") || "no records"}${r.links ? `, ${r.links} link(s)` : ""}`);
+      },
+    },
+    {
+      name: "purge", summary: "remove data a model change left hidden (removed fields and entity types)", usage: "SLUG [--json]", positionals: [1, 1], options: { json },
+      help: "A model change never deletes data: values of removed fields and records of removed entity types stay,\nhidden, and come back if the field or type is added again. purge removes them for good.",
+      async run(ctx) {
+        const r = await purgeHiddenData(await ctx.services(), ctx.args[0]!, cliActor);
+        if (ctx.opts.json) return ctx.json(r);
+        const f = Object.entries(r.fieldsPurged).map(([k, n]) => `${n} ${k}`);
+        const d = Object.entries(r.recordsDeleted).map(([k, n]) => `${n} ${k}`);
+        ctx.out(!f.length && !d.length ? "nothing hidden to purge" : [f.length ? `removed hidden field values from ${f.join(", ")}` : "", d.length ? `deleted records of removed types: ${d.join(", ")}` : ""].filter(Boolean).join("; "));
       },
     },
     {

@@ -12,6 +12,7 @@ import type { Actor } from "../actor";
 import type { AppRuntime } from "../apps";
 import type { EntityEvent, EntityEventName } from "../entities/types";
 import { engineHost } from "./host";
+import Ajv, { type ValidateFunction } from "ajv";
 import { RunLog } from "./runs";
 
 export interface ExecuteOptions {
@@ -134,35 +135,33 @@ export class XFlowService {
   }
 }
 
-/** The flow's input schema (a small JSON Schema subset: type, required, properties' types). */
+// A flow's input and output schemas are JSON Schema (checked with ajv, compiled once per schema).
+const ajv = new Ajv({ allErrors: true, strict: false, logger: false });
+const validators = new WeakMap<object, ValidateFunction>();
+
+function schemaProblem(schema: Record<string, unknown> | undefined, value: unknown, what: string): string | undefined {
+  if (!schema) return undefined;
+  let v = validators.get(schema);
+  if (!v) {
+    try {
+      validators.set(schema, (v = ajv.compile(schema)));
+    } catch (e) {
+      return `the flow's ${what} schema is not valid JSON Schema: ${(e as Error).message}`;
+    }
+  }
+  if (v(value)) return undefined;
+  return (v.errors ?? []).slice(0, 5).map((e) => `${what}${e.instancePath.replace(/\//g, ".")} ${e.message}${e.keyword === "required" ? "" : ""}`).join("; ");
+}
+
+/** The flow's input must satisfy its `input` schema, or nothing runs. */
 function checkInput(flow: FlowDef, input: unknown): unknown {
-  const problem = schemaProblem(flow.input, input, "input");
+  const value = input ?? {};
+  const problem = schemaProblem(flow.input, value, "input");
   if (problem) throw validationError([{ field: "input", rule: "schema", message: problem }], `input of workflow ${flow.name}`);
-  return input ?? {};
+  return value;
 }
 
 function checkOutput(flow: FlowDef, output: unknown): string | undefined {
-  const p = schemaProblem(flow.output, output, "output");
+  const p = schemaProblem(flow.output, output ?? null, "output");
   return p ? `the flow's output does not match its schema: ${p}` : undefined;
-}
-
-const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v);
-
-function schemaProblem(schema: Record<string, unknown> | undefined, value: unknown, at: string): string | undefined {
-  if (!schema) return undefined;
-  const t = schema.type;
-  if (typeof t === "string") {
-    const actual = typeOf(value);
-    const ok = t === actual || (t === "number" && actual === "integer");
-    if (!ok) return `${at} must be of type ${t} (got ${actual})`;
-  }
-  if (isPlainObject(value)) {
-    for (const r of Array.isArray(schema.required) ? schema.required : []) if (value[r as string] === undefined) return `${at}.${String(r)} is required`;
-    const props = isPlainObject(schema.properties) ? schema.properties : {};
-    for (const [k, sub] of Object.entries(props)) if (value[k] !== undefined && isPlainObject(sub)) {
-      const p = schemaProblem(sub, value[k], `${at}.${k}`);
-      if (p) return p;
-    }
-  }
-  return undefined;
 }

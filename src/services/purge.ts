@@ -1,0 +1,51 @@
+// Purging on purpose what a model change left hidden: values of fields that were removed
+// from an entity type, and records of entity types that were removed from the model.
+// Until this runs, adding a field or type back brings its data back.
+import { checkedIdent } from "../store/dialect";
+import { writeAudit } from "./audit";
+import type { Actor } from "./actor";
+import type { Services } from "./index";
+
+export interface PurgeResult {
+  /** Records whose hidden field values were removed, by entity type. */
+  fieldsPurged: Record<string, number>;
+  /** Records deleted because their type is no longer in the model, by former type. */
+  recordsDeleted: Record<string, number>;
+}
+
+export async function purgeHiddenData(s: Services, slug: string, actor: Actor): Promise<PurgeResult> {
+  const rt = await s.apps.runtime(slug);
+  const result: PurgeResult = { fieldsPurged: {}, recordsDeleted: {} };
+  const types = await s.db.all<{ type: string; n: number }>("SELECT type, count(*) AS n FROM entities WHERE app_id = ? GROUP BY type", [rt.id]);
+  await s.db.transaction(async (tx) => {
+    for (const { type, n } of types) {
+      const ent = rt.model.entities.get(type);
+      if (!ent) {
+        await tx.run(`DELETE FROM entities WHERE app_id = ? AND type = '${checkedIdent(type)}'`, [rt.id]);
+        tx.invalidateAll();
+        result.recordsDeleted[type] = n;
+        continue;
+      }
+      let after = "";
+      let changed = 0;
+      for (;;) {
+        const rows = await tx.all<{ id: string; data: string }>(`SELECT id, data FROM entities WHERE app_id = ? AND type = '${checkedIdent(type)}' AND id > ? ORDER BY id LIMIT 1000`, [rt.id, after]);
+        if (!rows.length) break;
+        for (const r of rows) {
+          const data = JSON.parse(r.data) as Record<string, unknown>;
+          const hidden = Object.keys(data).filter((k) => !ent.fields.has(k));
+          if (!hidden.length) continue;
+          for (const k of hidden) delete data[k];
+          // Only hidden values go: what callers see is unchanged, so the version stays.
+          tx.invalidate(`${rt.id}/${r.id}`);
+          await tx.run("UPDATE entities SET data = ? WHERE id = ?", [JSON.stringify(data), r.id]);
+          changed++;
+        }
+        after = rows.at(-1)!.id;
+      }
+      if (changed) result.fieldsPurged[type] = changed;
+    }
+    await writeAudit(tx, actor, { action: "app.purge", appId: rt.id, after: result });
+  });
+  return result;
+}
