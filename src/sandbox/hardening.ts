@@ -30,6 +30,33 @@ export const HARDEN_SOURCE = `
     return out === undefined ? "null" : JSON.stringify(out);
   };
   Object.defineProperty(globalThis, "__invoke", { value: invoke });
+  // How the host makes an error for a script: the constructor defines "message" on the
+  // new object itself, which works after Error.prototype is frozen (assignment would not).
+  Object.defineProperty(globalThis, "__error", { value: (message) => new Error(message) });
+  // The "override mistake": with prototypes frozen, ordinary code such as
+  // \`this.name = "NotFound"\` in an Error subclass or \`o.toString = …\` would throw. As SES
+  // does, these commonly overridden properties become accessors whose setter defines an
+  // own property on the object assigned to (and refuses to change the prototype itself).
+  const tame = (proto, keys) => {
+    for (const key of keys) {
+      const d = Object.getOwnPropertyDescriptor(proto, key);
+      if (!d || !("value" in d)) continue;
+      const value = d.value;
+      Object.defineProperty(proto, key, {
+        get() { return value; },
+        set(v) {
+          if (this === proto) throw new TypeError("Cannot assign to read only property '" + String(key) + "' of a built-in prototype");
+          Object.defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+        },
+        enumerable: d.enumerable,
+        configurable: false,
+      });
+    }
+  };
+  tame(Object.prototype, ["constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"]);
+  tame(Function.prototype, ["constructor", "toString", "name"]);
+  for (const E of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError])
+    tame(E.prototype, ["constructor", "name", "message", "toString"]);
   const seen = new Set();
   const freeze = (o) => {
     if ((typeof o !== "object" && typeof o !== "function") || o === null || seen.has(o)) return;

@@ -58,7 +58,7 @@ class Vm {
 
 function classify(message: string, timedOut: boolean): ScriptErrorKind {
   if (timedOut || /interrupted/i.test(message)) return "timeout";
-  if (/out of memory|string too long|invalid array length/i.test(message)) return "memory";
+  if (/out of memory|string too long|invalid string length|invalid array length/i.test(message)) return "memory";
   if (/stack overflow/i.test(message)) return "stack";
   return "thrown";
 }
@@ -95,7 +95,12 @@ export class Sandbox {
         },
         (err) => {
           if (state.over || !deferred.alive) return;
-          const e = context.newError({ name: "Error", message: err instanceof Error ? err.message : String(err) });
+          const msg = context.newString(err instanceof Error ? err.message : String(err));
+          const make = context.getProp(context.global, "__error");
+          const made = context.callFunction(make, context.undefined, msg);
+          make.dispose();
+          msg.dispose();
+          const e = made.error ?? made.value;
           deferred.reject(e);
           e.dispose();
         },

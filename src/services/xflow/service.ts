@@ -114,8 +114,15 @@ export class XFlowService {
     }
   }
 
+  /** after* flows in flight: close() waits for them (a CLI command must not exit mid-flow). */
+  private running = new Set<Promise<void>>();
+
   /** after* flows run once the write is committed and answered; their failures are in the run history. */
   private after(e: EntityEvent): void {
+    let done!: () => void;
+    const p = new Promise<void>((r) => (done = r));
+    this.running.add(p);
+    void p.then(() => this.running.delete(p));
     setImmediate(async () => {
       try {
         const rt = await this.s.apps.runtime(e.app);
@@ -125,11 +132,15 @@ export class XFlowService {
         }
       } catch (err) {
         console.error(`torque: after-write workflow failed to start: ${(err as Error).message}`);
+      } finally {
+        done();
       }
     });
   }
 
   async close(): Promise<void> {
+    // Flows started by writes may start more writes and flows: wait until none is left.
+    while (this.running.size) await Promise.all(this.running);
     await this.runs.flush();
     this.sandbox.close();
   }
@@ -150,7 +161,7 @@ function schemaProblem(schema: Record<string, unknown> | undefined, value: unkno
     }
   }
   if (v(value)) return undefined;
-  return (v.errors ?? []).slice(0, 5).map((e) => `${what}${e.instancePath.replace(/\//g, ".")} ${e.message}${e.keyword === "required" ? "" : ""}`).join("; ");
+  return (v.errors ?? []).slice(0, 5).map((e) => `${what}${e.instancePath.replace(/\//g, ".")} ${e.message}`).join("; ");
 }
 
 /** The flow's input must satisfy its `input` schema, or nothing runs. */
