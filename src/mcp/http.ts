@@ -16,6 +16,26 @@ interface Session {
   seen: number;
 }
 
+/**
+ * The GET event stream carries server notifications; Bun sends a streamed response's
+ * headers with its first chunk, so without one the client cannot tell the stream is open
+ * until the first notification. An SSE comment opens it at once.
+ */
+function opened(req: Request, res: Response): Response {
+  if (req.method !== "GET" || !res.body || !(res.headers.get("content-type") ?? "").includes("text/event-stream")) return res;
+  const reader = res.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => c.enqueue(new TextEncoder().encode(": open\n\n")),
+    pull: async (c) => {
+      const { value, done } = await reader.read();
+      if (done) c.close();
+      else c.enqueue(value);
+    },
+    cancel: (why) => reader.cancel(why),
+  });
+  return new Response(body, { status: res.status, headers: res.headers });
+}
+
 const jsonError = (status: number, message: string) =>
   Response.json({ jsonrpc: "2.0", id: null, error: { code: -32000, message } }, { status });
 
@@ -33,7 +53,7 @@ export function mcpHandler(services: Services) {
       const s = sessions.get(id);
       if (!s) return jsonError(404, "unknown or expired MCP session; initialize again");
       s.seen = Date.now();
-      return s.transport.handleRequest(req);
+      return opened(req, await s.transport.handleRequest(req));
     }
     if (req.method !== "POST") return jsonError(400, "no MCP session: start with an initialize request (POST)");
     let body: unknown;

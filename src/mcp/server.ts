@@ -25,6 +25,11 @@ function errorResult(e: unknown) {
   return text({ error: message }, true);
 }
 
+async function modelSignature(services: Services): Promise<string> {
+  const rows = await services.db.all<{ id: string; version: number; apps: string | null }>("SELECT m.id, m.version, (SELECT group_concat(slug) FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.id");
+  return rows.map((r) => `${r.id}:${r.version}:${r.apps ?? ""}`).join("|");
+}
+
 export interface McpOptions {
   /** Scope the server to one app: its typed tools appear, design tools default to its model. */
   app?: string;
@@ -39,7 +44,23 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
   const actor = (): Actor => ({ kind: "agent", id: server.getClientVersion()?.name ?? "mcp" });
   const ctx = (): ToolContext => ({ services, actor: actor(), app: opts.app });
 
-  const tools = async (): Promise<Tool[]> => [...genericTools, ...designTools, ...(opts.app ? typedTools(await services.apps.runtime(opts.app)) : [])];
+  // Typed tools are built once per compiled model (their argument validators are compiled
+  // once per tool), and rebuilt when the app's model changes.
+  const typedCache = new WeakMap<object, Tool[]>();
+  const tools = async (): Promise<Tool[]> => {
+    if (!opts.app) return [...genericTools, ...designTools];
+    let rt;
+    try {
+      rt = await services.apps.runtime(opts.app);
+    } catch (e) {
+      // The app was deleted: the generic and design tools still work (and say so when used).
+      if (e instanceof TorqueError && e.code === "not_found") return [...genericTools, ...designTools];
+      throw e;
+    }
+    let typed = typedCache.get(rt.model);
+    if (!typed) typedCache.set(rt.model, (typed = typedTools(rt, new Set([...genericTools, ...designTools].map((t) => t.name)))));
+    return [...genericTools, ...designTools, ...typed];
+  };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: (await tools()).map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
@@ -50,7 +71,7 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
     const args = req.params.arguments ?? {};
     const tool = (await tools()).find((t) => t.name === name);
     if (!tool) return text({ error: `unknown tool "${name}"; call tools/list to see the tools` }, true);
-    if (JSON.stringify(args).length > MAX_ARGUMENT_BYTES) return text({ error: `arguments are larger than ${MAX_ARGUMENT_BYTES} bytes; send less at once` }, true);
+    if (Buffer.byteLength(JSON.stringify(args)) > MAX_ARGUMENT_BYTES) return text({ error: `arguments are larger than ${MAX_ARGUMENT_BYTES} bytes; send less at once` }, true);
     const problems = argumentProblems(tool, args);
     if (problems.length) return text({ error: `wrong arguments for ${name}: ${problems.join("; ")}`, problems }, true);
     try {
@@ -87,6 +108,14 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
     void server.sendToolListChanged().catch(() => {});
     void server.sendResourceListChanged().catch(() => {});
   };
-  const off = [services.events.on("modelChanged", changed), services.events.on("appsChanged", changed)];
+  // Another process (the server's Model Editor beside a desktop agent's `torque mcp`) may
+  // change models too: the driver reports outside writes; a change of model versions or
+  // apps among them is announced like a local one.
+  let known = await modelSignature(services);
+  const outside = async () => {
+    const now = await modelSignature(services);
+    if (now !== known) (known = now), changed();
+  };
+  const off = [services.events.on("modelChanged", changed), services.events.on("appsChanged", changed), services.db.onExternalChange(() => void outside().catch(() => {}))];
   return { server, close: () => off.forEach((f) => f()) };
 }

@@ -5,7 +5,8 @@ import { runSummary } from "../services/xflow/service";
 import { dataSchema } from "./tools-generic";
 import { obj, str, type Tool } from "./tool";
 
-export function typedTools(rt: AppRuntime): Tool[] {
+/** `taken`: names already in use (generic and design tools); a clashing workflow tool is left out. */
+export function typedTools(rt: AppRuntime, taken: Set<string> = new Set()): Tool[] {
   const app = rt.slug;
   const tools: Tool[] = [];
   for (const e of rt.model.entities.values()) {
@@ -48,8 +49,12 @@ export function typedTools(rt: AppRuntime): Tool[] {
       },
     );
   }
+  const names = new Set([...taken, ...tools.map((t) => t.name)]);
   for (const x of rt.model.doc.xflows ?? []) {
     if ((x.trigger?.type ?? "manual") !== "manual") continue;
+    // An entity type "xflow" with a "query" tool would clash with workflow "query": the
+    // workflow stays reachable through execute_xflow.
+    if (names.has(`xflow_${x.name}`.slice(0, 64))) continue;
     tools.push({
       name: `xflow_${x.name}`.slice(0, 64),
       description: `Run workflow ${x.name} of app ${app}${x.description ? `: ${x.description}` : ""}. Returns {runId, status, output | error}.`,

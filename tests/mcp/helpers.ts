@@ -1,0 +1,143 @@
+// Shared pieces for the MCP end-to-end tests: the SDK's real client over stdio (spawning
+// `torque mcp`) or over Streamable HTTP (against the real server), and a small `call`
+// that returns a tool result's parsed JSON with its isError flag.
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { MAIN, ok } from "../helpers/cli";
+
+export { MAIN };
+
+const made: string[] = [];
+
+/** A fresh temp folder; removeTempDirs() (call it in the file's afterAll) removes them all. */
+export function tempDir(prefix = "torque-mcp-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export interface ToolReply {
+  isError: boolean;
+  /** The parsed JSON of the first text content (or the raw text when it is not JSON). */
+  value: any;
+  text: string;
+}
+
+/** Call a tool and parse its JSON text. A protocol-level error (not a tool result) throws. */
+export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolReply> {
+  const r: any = await client.callTool({ name, arguments: args });
+  const first = r.content?.[0];
+  const text = first?.type === "text" ? String(first.text) : "";
+  let value: any = text;
+  try {
+    value = JSON.parse(text);
+  } catch {}
+  return { isError: r.isError === true, value, text };
+}
+
+/** Call a tool that must succeed; returns its parsed result. */
+export async function ok1(client: Client, name: string, args: Record<string, unknown> = {}): Promise<any> {
+  const r = await call(client, name, args);
+  if (r.isError) throw new Error(`${name} failed: ${r.text}`);
+  return r.value;
+}
+
+/** Call a tool that must fail; returns the error message (what the agent reads). */
+export async function fails(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ message: string; value: any }> {
+  const r = await call(client, name, args);
+  if (!r.isError) throw new Error(`${name} was expected to fail but returned ${r.text.slice(0, 500)}`);
+  return { message: String(r.value?.error ?? r.text), value: r.value };
+}
+
+/** A todo project made by `torque init DIR --template todo`; returns the database path. */
+export async function todoProject(): Promise<{ dir: string; dbPath: string }> {
+  const root = tempDir("torque-mcp-");
+  const dir = join(root, "proj");
+  await ok(["init", dir, "--template", "todo"], { cwd: root });
+  return { dir, dbPath: join(dir, "torque.db") };
+}
+
+export interface StdioSession {
+  client: Client;
+  transport: StdioClientTransport;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** Spawn `torque mcp --db DB [--app S]` and connect the SDK client to it. */
+export async function stdioClient(dbPath: string, opts: { app?: string; name?: string; cwd?: string } = {}): Promise<StdioSession> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [MAIN, "mcp", "--db", dbPath, ...(opts.app ? ["--app", opts.app] : [])],
+    cwd: opts.cwd,
+    stderr: "pipe",
+  });
+  let err = "";
+  transport.stderr?.on("data", (d: Buffer) => void (err += d.toString()));
+  const client = new Client({ name: opts.name ?? "e2e-agent", version: "1.0.0" });
+  await client.connect(transport);
+  return { client, transport, stderr: () => err, close: () => client.close() };
+}
+
+export interface HttpSession {
+  client: Client;
+  transport: StreamableHTTPClientTransport;
+  /**
+   * Resolves once the client has asked for its server-to-client SSE stream (GET /mcp) and a
+   * ping has made a round trip after that, so a notification sent now has a stream to go to.
+   * (The client opens that stream in the background after initialize, and Bun sends the GET
+   * response's headers only with its first event, so the client cannot see it open.)
+   */
+  streamOpen: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Connect the SDK client to `${url}/mcp[?app=S]` of a running server. */
+export async function httpClient(url: string, opts: { app?: string; name?: string } = {}): Promise<HttpSession> {
+  let asked!: () => void;
+  const getSent = new Promise<void>((r) => (asked = r));
+  const watching = ((input: any, init?: RequestInit) => {
+    if (init?.method === "GET") asked();
+    return fetch(input, init);
+  }) as typeof fetch;
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp${opts.app ? `?app=${encodeURIComponent(opts.app)}` : ""}`), { fetch: watching });
+  const client = new Client({ name: opts.name ?? "e2e-agent", version: "1.0.0" });
+  await client.connect(transport);
+  const streamOpen = getSent.then(async () => {
+    await client.ping();
+  });
+  return { client, transport, streamOpen, close: () => client.close() };
+}
+
+/** Wait (bounded) until pred() holds; returns whether it did. */
+export async function until(pred: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+/** Rows of the audit log of a database file, read-only (after the writer closed). */
+export function auditRows(dbPath: string): { actor_kind: string; actor_id: string | null; action: string; entity_type: string | null; entity_id: string | null }[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.query("SELECT actor_kind, actor_id, action, entity_type, entity_id FROM audit_log ORDER BY id").all() as any[];
+  } finally {
+    db.close();
+  }
+}
+
+export const GENERIC_TOOLS = ["list_apps", "describe_app", "query_entities", "get_entity", "create_entity", "update_entity", "delete_entity", "execute_xflow"];
+export const DESIGN_TOOLS = ["get_model", "create_model", "add_entity_type", "add_field", "add_relationship", "add_page", "validate_model", "create_app"];
+export const CRUD = ["query", "get", "create", "update", "delete"];
