@@ -48,6 +48,11 @@ export class AppService {
     return rows.map((r) => ({ slug: r.slug, model: { id: r.model_id, name: r.name }, version: r.version, createdAt: r.created_at }));
   }
 
+  /** The app's runtime if it is in memory (never loads it). */
+  cached(slug: string): AppRuntime | undefined {
+    return this.cache.get(slug);
+  }
+
   async runtime(slug: string): Promise<AppRuntime> {
     if (typeof slug !== "string" || !slug) throw validationError([{ field: "app", rule: "required", message: "app (a slug) is required" }], "request");
     const cached = this.cache.get(slug);

@@ -56,11 +56,15 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
   if (issues.length && opts.onInvalid !== "skip") throw validationError(issues, `${entity} rows`);
   const keep = good.filter((g) => !bad.has(g.i));
   // Before-hooks see each record like a single create would.
-  if (ctx.hooks.has("beforeCreate") && !opts.tx)
+  // Asked once per batch: a seed of a million rows should not pay per row for hooks that ignore them.
+  const probe = (event: "beforeCreate" | "afterCreate") => ({ app: rt.slug, entity: ent.name, event, data: {}, actor: opts.actor });
+  if (!opts.tx && ctx.hooks.wants("beforeCreate", probe("beforeCreate")))
     for (const g of keep) {
-      const ev = { app: rt.slug, entity: ent.name, event: "beforeCreate" as const, data: visibleData(ent, g.data), actor: opts.actor };
+      const shown = visibleData(ent, g.data);
+      const ev = { app: rt.slug, entity: ent.name, event: "beforeCreate" as const, data: shown, actor: opts.actor };
       await ctx.hooks.run("beforeCreate", ev);
-      const r = normaliseData(ent, ev.data, undefined, false, now);
+      if (ev.data === shown) continue; // unchanged: already valid
+      const r = normaliseData(ent, ev.data, undefined, false, now, false);
       if (r.issues.length) throw validationError(r.issues.map((x) => ({ ...x, row: g.i + offset })), "data from a before-hook");
       g.data = r.data;
     }
@@ -97,11 +101,14 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
   }
   await ctx.db.transaction(write);
   const { inserted, out } = result();
-  if (ctx.hooks.has("afterCreate") || inserted.length <= 10_000)
+  const afterHooks = ctx.hooks.wants("afterCreate", probe("afterCreate"));
+  // Change events per record for ordinary batches; a bulk load of more is one big change
+  // that subscribers learn about by reloading, not record by record.
+  if (afterHooks || inserted.length <= 10_000)
     for (const g of inserted) {
       const data = visibleData(ent, g.data);
       await ctx.events.notify("entityChanged", { app: rt.slug, entity: ent.name, id: g.id, op: "create", version: 1, data }, logAfterError);
-      await ctx.hooks.notify("afterCreate", { app: rt.slug, entity: ent.name, event: "afterCreate", id: g.id, data, actor: opts.actor }, logAfterError);
+      if (afterHooks) await ctx.hooks.notify("afterCreate", { app: rt.slug, entity: ent.name, event: "afterCreate", id: g.id, data, actor: opts.actor }, logAfterError);
     }
   return out;
 }

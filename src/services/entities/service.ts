@@ -167,7 +167,7 @@ export class EntityService {
 
   /** Run before-hooks; a handler may replace the data (re-validated here) or throw to veto. */
   private async before(name: EntityEvent["event"], app: string, ent: CompiledEntity, data: Data, actor: Actor, id: string | undefined, previous: Data | undefined, now: string, stored?: Data): Promise<Data> {
-    if (!this.hooks.has(name)) return data;
+    if (!this.hooks.wants(name, { app, entity: ent.name, event: name, data, actor })) return data;
     const event: EntityEvent = { app, entity: ent.name, event: name, id, data: visibleData(ent, data), previous, actor };
     const seen = event.data;
     await this.hooks.run(name, event);
@@ -179,7 +179,8 @@ export class EntityService {
   private async after(name: EntityEvent["event"], app: string, ent: CompiledEntity, rec: EntityRecord, actor: Actor, previous?: Data) {
     const op = name === "afterCreate" ? "create" : name === "afterUpdate" ? "update" : "delete";
     await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: rec.data, previous }, logAfterError);
-    if (this.hooks.has(name)) await this.hooks.notify(name, { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor }, logAfterError);
+    const event: EntityEvent = { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor };
+    if (this.hooks.wants(name, event)) await this.hooks.notify(name, event, logAfterError);
   }
 }
 

@@ -35,8 +35,10 @@ export class XFlowService {
 
   constructor(private readonly s: Services) {
     this.runs = new RunLog(s.db);
-    for (const event of ["beforeCreate", "beforeUpdate", "beforeDelete"] as const) s.entities.hooks.on(event, (e) => this.before(e));
-    for (const event of ["afterCreate", "afterUpdate", "afterDelete"] as const) s.entities.hooks.on(event, (e) => this.after(e));
+    // Only writes some entity-triggered flow listens to pay for the hooks.
+    const when = (e: { app: string; entity: string; event: EntityEventName }) => this.listens(e.app, e.entity, e.event);
+    for (const event of ["beforeCreate", "beforeUpdate", "beforeDelete"] as const) s.entities.hooks.on(event, (e) => this.before(e), 0, when);
+    for (const event of ["afterCreate", "afterUpdate", "afterDelete"] as const) s.entities.hooks.on(event, (e) => this.after(e), 0, when);
   }
 
   flowsOf(rt: AppRuntime): FlowDef[] {
@@ -98,8 +100,27 @@ export class XFlowService {
     return this.run(rt, flow, input, { actor: { kind: "system", id: "webhook" }, trigger: "webhook" });
   }
 
+  /** Entity-triggered flows of a compiled model by "entity:event", built once per model version. */
+  private triggers = new WeakMap<object, Map<string, FlowDef[]>>();
+
   private flowsFor(rt: AppRuntime, entity: string, event: EntityEventName): FlowDef[] {
-    return this.flowsOf(rt).filter((f) => f.trigger?.type === "entity" && f.trigger.entity === entity && f.trigger.event === event);
+    let map = this.triggers.get(rt.model);
+    if (!map) {
+      map = new Map();
+      for (const f of this.flowsOf(rt))
+        if (f.trigger?.type === "entity") {
+          const k = `${String(f.trigger.entity)}:${String(f.trigger.event)}`;
+          map.set(k, [...(map.get(k) ?? []), f]);
+        }
+      this.triggers.set(rt.model, map);
+    }
+    return map.get(`${entity}:${event}`) ?? [];
+  }
+
+  /** Synchronous: does a flow listen to this write? (Unknown until the app is loaded: assume so.) */
+  private listens(app: string, entity: string, event: EntityEventName): boolean {
+    const rt = this.s.apps.cached(app);
+    return !rt || this.flowsFor(rt, entity, event).length > 0;
   }
 
   /** before* flows: a failed run rejects the write with its message; output.data replaces what is written. */
