@@ -11,6 +11,7 @@ import { methodTable, type RpcContext } from "../rpc/methods";
 import { createGraphql } from "../graphql";
 import { createWsHandler, type WsData } from "./ws";
 import { Logger } from "./log";
+import { refuseForeign } from "./guard";
 import { VERSION } from "../version";
 import { TorqueError } from "../lib/errors";
 import { Scheduler } from "../services/xflow/scheduler";
@@ -103,16 +104,14 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
     development: opts.development ?? false,
     routes: {
       "/rpc": {
-        POST: logger.enabled
-          ? async (req: Request) => {
-              const t0 = performance.now();
-              const res = await rpc(req);
-              logger.request({ method: "POST", path: "/rpc", status: res.status, ms: performance.now() - t0 });
-              return res;
-            }
-          : rpc,
+        POST: async (req: Request) => {
+          const t0 = logger.enabled ? performance.now() : 0;
+          const res = refuseForeign(req, opts.hostname) ?? (await rpc(req));
+          if (logger.enabled) logger.request({ method: "POST", path: "/rpc", status: res.status, ms: performance.now() - t0 });
+          return res;
+        },
       },
-      "/mcp": (req: Request) => mcp.handle(req),
+      "/mcp": (req: Request) => refuseForeign(req, opts.hostname) ?? mcp.handle(req),
       "/editor": Response.redirect("/editor/", 302),
       "/editor/*": editorPage,
       "/app/*": appPage,
@@ -120,6 +119,11 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
     async fetch(req, srv) {
       const t0 = performance.now();
       const url = new URL(req.url);
+      const refused = refuseForeign(req, opts.hostname);
+      if (refused) {
+        logger.request({ method: req.method, path: url.pathname, status: 403, ms: performance.now() - t0 });
+        return refused;
+      }
       if (url.pathname === "/ws") {
         if (srv.upgrade(req, { data: { actor: localActor } })) return undefined as unknown as Response;
         return json({ error: "this endpoint speaks WebSocket (JSON-RPC 2.0 and subscriptions)" }, 426);

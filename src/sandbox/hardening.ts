@@ -71,5 +71,21 @@ export const HARDEN_SOURCE = `
     freeze(Object.getPrototypeOf(o));
   };
   freeze(globalThis);
+  // Built-ins no global names (iterator and generator prototypes) are frozen too: patched,
+  // they would let one run watch or act inside the next.
+  const hidden = [
+    Object.getPrototypeOf([][Symbol.iterator]()),
+    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    Object.getPrototypeOf(""[Symbol.iterator]()),
+    Object.getPrototypeOf(/x/g[Symbol.matchAll]("")),
+    Object.getPrototypeOf(function* () {}),
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(async function* () {}),
+    Object.getPrototypeOf(Int8Array),
+    Object.getPrototypeOf((function* () {})()),
+    Object.getPrototypeOf((async function* () {})()),
+  ];
+  for (const h of hidden) freeze(h);
 })();
 `;

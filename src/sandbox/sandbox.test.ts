@@ -226,3 +226,16 @@ describe("ctx.entities reaches the host", () => {
     await stillWorks();
   });
 });
+
+test("hidden built-ins (iterator and generator prototypes) are frozen: one run cannot watch the next", async () => {
+  const sb = new Sandbox();
+  const host = { call: async () => null, log: () => {}, meta: () => null };
+  for (const code of [
+    "Object.getPrototypeOf([][Symbol.iterator]()).next = () => ({ done: true });",
+    "Object.getPrototypeOf(function* () {}).prototype.next = () => ({ done: true });",
+    "Object.getPrototypeOf(new Map()[Symbol.iterator]()).next = () => ({ done: true });",
+  ])
+    await expect(sb.run(code, {}, host)).rejects.toThrow(/read-only|not extensible/);
+  expect(await sb.run("let n = 0; for (const x of input) n += x; return n;", [1, 2, 3], host)).toBe(6);
+  sb.close();
+});

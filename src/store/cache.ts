@@ -14,6 +14,8 @@ export class RowCache<T = unknown> {
   private dirty = new Map<string, number>(); // key → transactions writing it
   hits = 0;
   misses = 0;
+  /** Moves on every invalidation; a row read before it moved may be stale and is not kept. */
+  generation = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -24,9 +26,13 @@ export class RowCache<T = unknown> {
     return v;
   }
 
-  /** Remember a row just read (not while a transaction is writing it). */
-  set(key: string, value: T): void {
-    if (this.dirty.has(key) || this.capacity <= 0) return;
+  /**
+   * Remember a row read when the cache was at `readAt` (its generation then). Not while a
+   * transaction is writing the key, and not if anything was invalidated since the read:
+   * the read may predate a commit that has since been released.
+   */
+  set(key: string, value: T, readAt: number): void {
+    if (readAt !== this.generation || this.dirty.has(key) || this.capacity <= 0) return;
     if (this.rows.size >= this.capacity) {
       // Evict the oldest tenth in insertion order: cheap, and close enough to LRU for point reads.
       let n = Math.ceil(this.capacity / 10);
@@ -41,11 +47,13 @@ export class RowCache<T = unknown> {
   /** A transaction is writing key: forget it and keep it out until `release`. */
   hold(key: string): void {
     this.rows.delete(key);
+    this.generation++;
     this.dirty.set(key, (this.dirty.get(key) ?? 0) + 1);
   }
 
   release(key: string): void {
     this.rows.delete(key);
+    this.generation++;
     const n = (this.dirty.get(key) ?? 1) - 1;
     if (n <= 0) this.dirty.delete(key);
     else this.dirty.set(key, n);
@@ -53,10 +61,12 @@ export class RowCache<T = unknown> {
 
   delete(key: string): void {
     this.rows.delete(key);
+    this.generation++;
   }
 
   clear(): void {
     this.rows.clear();
+    this.generation++;
   }
 
   stats(): CacheStats {

@@ -68,7 +68,7 @@ export class EntityService {
     // writer got in between our read and our transaction, read again and re-apply.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.updateOnce(app, entity, id, patch, opts);
+        return await this.updateOnce(app, entity, id, patch, opts, attempt > 0);
       } catch (e) {
         const moved = e instanceof TorqueError && e.code === "conflict" && (e.data as { rule?: string })?.rule === "version";
         if (!moved || opts.expectedVersion !== undefined || attempt >= 4) throw e;
@@ -76,11 +76,12 @@ export class EntityService {
     }
   }
 
-  private async updateOnce(app: string, entity: string, id: string, patch: unknown, opts: WriteOptions): Promise<EntityRecord> {
+  private async updateOnce(app: string, entity: string, id: string, patch: unknown, opts: WriteOptions, fresh: boolean): Promise<EntityRecord> {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
-    const row = await getRowCached(db, rt.id, ent.name, checkId(id));
+    // A retry reads the database itself: the conflict means what it read before was old.
+    const row = fresh ? await getRow(db, rt.id, ent.name, checkId(id)) : await getRowCached(db, rt.id, ent.name, checkId(id));
     if (!row) throw notFound(ent.name, id);
     checkVersion(ent, id, row.version, opts.expectedVersion);
     const stored = JSON.parse(row.data) as Data;

@@ -26,8 +26,9 @@ export async function getRowCached(db: Driver, appId: number, type: string, id: 
   const key = `${appId}/${id}`;
   const hit = db.cache.get(key) as EntityRow | undefined;
   if (hit) return hit.type === type ? hit : undefined;
+  const readAt = db.cache.generation;
   const row = await getRow(db, appId, type, id);
-  if (row) db.cache.set(key, row);
+  if (row) db.cache.set(key, row, readAt);
   return row;
 }
 

@@ -147,13 +147,22 @@ export class SqliteDriver implements Driver {
   private async runPending(): Promise<void> {
     const batch = this.pending.splice(0, MAX_GROUP);
     if (!batch.length) return;
+    try {
+      await this.runGroup(batch);
+    } catch (error) {
+      // Whatever went wrong (the write lock stayed busy, the database closed), every caller hears of it.
+      for (const unit of batch) unit.reject(error);
+    }
+  }
+
+  private async runGroup(batch: Unit[]): Promise<void> {
     if (this.pending.length) void this.serialised(() => this.runPending()); // the rest go next, as one group
     const grouped = batch.length > 1;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const held: string[] = [];
     let all = false;
-    this.writer.exec("BEGIN IMMEDIATE");
     try {
+      this.writer.exec("BEGIN IMMEDIATE");
       for (const unit of batch) {
         const mine: string[] = [];
         let mineAll = false;
