@@ -80,7 +80,13 @@ export function mcpHandler(services: Services) {
       made.close();
     };
     await made.server.connect(transport);
-    return transport.handleRequest(req, { parsedBody: body });
+    const res = await transport.handleRequest(req, { parsedBody: body });
+    // The SDK refused the initialize (a bad Accept header, …): no session, so nothing may stay behind.
+    if (!transport.sessionId || !sessions.has(transport.sessionId)) {
+      made.close();
+      await transport.close().catch(() => {});
+    }
+    return res;
   }
 
   return {

@@ -7,6 +7,11 @@ import type { EntityChanged, ModelChanged } from "../services/events";
 import { compileFilter } from "../store/entities/filter";
 import { entityOf } from "../services/entities/context";
 import { matches } from "./match";
+import { TorqueError } from "../lib/errors";
+
+/** One connection's subscriptions, and the server's, are bounded: fan-out cost grows with them. */
+export const MAX_PER_SUBSCRIBER = 100;
+export const MAX_TOTAL = 100_000;
 
 export interface Subscriber {
   /** Queue a message; returns false when the subscriber is gone or over its buffer. */
@@ -25,6 +30,7 @@ export class RealtimeHub {
   private byApp = new Map<string, Set<Subscription>>();
   private byId = new Map<string, Subscription>();
   private nextId = 1;
+  private count = new Map<Subscriber, number>();
 
   constructor(private readonly services: Services) {
     // Fan-out runs after the writer has its answer: a write never waits for subscribers.
@@ -34,6 +40,9 @@ export class RealtimeHub {
 
   /** Subscribe to an app's changes (optionally one entity type, optionally a filter); the filter is checked now. */
   async subscribe(subscriber: Subscriber, p: { app: string; entity?: string; filter?: unknown }): Promise<{ subscription: string }> {
+    const mine = this.count.get(subscriber) ?? 0;
+    if (mine >= MAX_PER_SUBSCRIBER) throw new TorqueError("conflict", `a connection holds at most ${MAX_PER_SUBSCRIBER} subscriptions; unsubscribe some first`, { rule: "limit" });
+    if (this.byId.size >= MAX_TOTAL) throw new TorqueError("conflict", "the server holds as many subscriptions as it takes; try again later", { rule: "limit" });
     const rt = await this.services.apps.runtime(p.app);
     if (p.entity !== undefined) {
       const ent = entityOf(rt, p.entity);
@@ -42,6 +51,7 @@ export class RealtimeHub {
     const sub: Subscription = { id: `s${this.nextId++}`, subscriber, app: rt.slug, entity: p.entity, filter: p.entity ? p.filter : undefined };
     (this.byApp.get(sub.app) ?? this.byApp.set(sub.app, new Set()).get(sub.app)!).add(sub);
     this.byId.set(sub.id, sub);
+    this.count.set(subscriber, (this.count.get(subscriber) ?? 0) + 1);
     return { subscription: sub.id };
   }
 
@@ -62,8 +72,11 @@ export class RealtimeHub {
   }
 
   private remove(sub: Subscription) {
-    this.byId.delete(sub.id);
+    if (!this.byId.delete(sub.id)) return;
     this.byApp.get(sub.app)?.delete(sub);
+    const n = (this.count.get(sub.subscriber) ?? 1) - 1;
+    if (n <= 0) this.count.delete(sub.subscriber);
+    else this.count.set(sub.subscriber, n);
   }
 
   private async entityChanged(e: EntityChanged) {

@@ -35,6 +35,7 @@ export class ScriptError extends Error {
 
 interface RunState {
   host: ScriptHost;
+  deadline: number;
   pending: Set<QuickJSDeferredPromise>;
   wake: () => void;
   over: boolean;
@@ -80,7 +81,9 @@ export class Sandbox {
       const args = JSON.parse(context.getString(argsH)) as unknown[];
       if (!state || state.over) return context.undefined;
       if (op === "log") {
-        state.host.log((args as string[]).join(" "));
+        // Host calls do not hit the interrupt handler: check the time here too.
+        if (Date.now() > state.deadline) throw new Error("interrupted: the script ran out of time");
+        state.host.log((args as string[]).join(" ").slice(0, 4000));
         return context.undefined;
       }
       if (op === "meta") return context.newString(JSON.stringify(state.host.meta() ?? null));
@@ -149,7 +152,7 @@ export class Sandbox {
     const timeoutMs = opts.timeoutMs ?? this.limits.timeoutMs;
     const deadline = Date.now() + timeoutMs;
     let wake = () => {};
-    const state: RunState = { host, pending: new Set(), wake: () => wake(), over: false };
+    const state: RunState = { host, deadline, pending: new Set(), wake: () => wake(), over: false };
     vm.current = state;
     const { context, runtime } = vm;
     // A pooled runtime keeps its old deadline: every run sets a fresh one.

@@ -3,6 +3,8 @@
 import type { Driver } from "./driver";
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
+import up2 from "../../schema/migrations/sqlite/0002_app_ids.up.sql" with { type: "text" };
+import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -11,7 +13,10 @@ export interface Migration {
   down: Record<string, string>;
 }
 
-export const migrations: Migration[] = [{ version: 1, name: "system", up: { sqlite: up1 }, down: { sqlite: down1 } }];
+export const migrations: Migration[] = [
+  { version: 1, name: "system", up: { sqlite: up1 }, down: { sqlite: down1 } },
+  { version: 2, name: "app_ids", up: { sqlite: up2 }, down: { sqlite: down2 } },
+];
 
 export interface MigrationStatus {
   version: number;

@@ -21,9 +21,26 @@ interface Walk {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** Per node: at most this many log lines of at most LOG_LINE_CHARS each (the rest is dropped, and said so). */
+export const MAX_LOG_LINES = 200;
+const LOG_LINE_CHARS = 2000;
+
+function logSink() {
+  const lines: string[] = [];
+  let dropped = 0;
+  return {
+    lines,
+    push(line: string) {
+      if (lines.length < MAX_LOG_LINES) lines.push(line.length > LOG_LINE_CHARS ? line.slice(0, LOG_LINE_CHARS) + "…" : line);
+      else if (++dropped === 1) lines.push(`(more log lines dropped: at most ${MAX_LOG_LINES} per node)`);
+    },
+  };
+}
+
 async function runNode(w: Walk, node: NodeDef, input: unknown) {
   const kind = nodeKinds[node.type]!;
-  const logs: string[] = [];
+  const sink = logSink();
+  const logs = sink.lines;
   const started = Date.now();
   const t0 = performance.now();
   const retry = node.retry as { attempts: number; backoffMs?: number } | undefined;
@@ -38,11 +55,11 @@ async function runNode(w: Walk, node: NodeDef, input: unknown) {
         host: w.host,
         depth: w.opts.depth,
         deadline: w.deadline,
-        log: (line) => logs.push(line),
+        log: (line) => sink.push(line),
         js: (code, data) =>
           w.sandbox.run(code, data, {
             call: (op, args) => hostCall(w.host, op, args),
-            log: (line) => logs.push(line),
+            log: (line) => sink.push(line),
             meta: () => ({ runId: w.opts.runId, app: w.opts.app, flow: w.flow.name, node: node.id, trigger: w.opts.trigger }),
           }, { timeoutMs: Math.max(1, Math.min(Number(node.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS), w.deadline - Date.now())) }),
       });
@@ -54,7 +71,7 @@ async function runNode(w: Walk, node: NodeDef, input: unknown) {
       if (e instanceof FlowError || (e instanceof ScriptError && e.kind !== "thrown") || attempt === attempts) break;
       const backoff = (retry?.backoffMs ?? 100) * 2 ** (attempt - 1);
       if (Date.now() + backoff >= w.deadline) break;
-      logs.push(`attempt ${attempt} failed: ${message(e)}; retrying in ${backoff} ms`);
+      sink.push(`attempt ${attempt} failed: ${message(e)}; retrying in ${backoff} ms`);
       await Bun.sleep(backoff);
     }
   }

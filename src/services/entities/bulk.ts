@@ -57,6 +57,7 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
   const keep = good.filter((g) => !bad.has(g.i));
   // Before-hooks see each record like a single create would.
   // Asked once per batch: a seed of a million rows should not pay per row for hooks that ignore them.
+  const rewritten: { i: number; id: string; data: Data }[] = [];
   const probe = (event: "beforeCreate" | "afterCreate") => ({ app: rt.slug, entity: ent.name, event, data: {}, actor: opts.actor });
   if (!opts.tx && ctx.hooks.wants("beforeCreate", probe("beforeCreate")))
     for (const g of keep) {
@@ -67,7 +68,13 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       const r = normaliseData(ent, ev.data, undefined, false, now, false);
       if (r.issues.length) throw validationError(r.issues.map((x) => ({ ...x, row: g.i + offset })), "data from a before-hook");
       g.data = r.data;
+      rewritten.push(g);
     }
+  // What a hook rewrote is checked like the input was: references must exist.
+  if (rewritten.length) {
+    const dangling = await missingReferences(opts.tx ?? ctx.db, rt.id, ent, rewritten, offset);
+    if (dangling.length) throw validationError(dangling, "data from a before-hook");
+  }
   const skippedIds = new Set<string>();
   const write = async (tx: Queryable) => {
     for (const g of keep) {
@@ -128,7 +135,7 @@ async function missingReferences(q: Queryable, appId: number, ent: CompiledEntit
 }
 
 /** Turn a UNIQUE index violation into a validation issue naming the field and row. */
-function constraintError(e: Error, d: Dialect, appId: number, model: CompiledModel, ent: CompiledEntity, row: number, id: string): Error {
+export function constraintError(e: Error, d: Dialect, appId: number, model: CompiledModel, ent: CompiledEntity, row: number | undefined, id: string): Error {
   const m = /UNIQUE constraint failed: (?:index '([^']+)'|entities\.id)/.exec(e.message);
   if (!m) return e;
   if (!m[1]) return validationError([{ row, field: "id", rule: "unique", message: `an entity with id ${id} already exists` }], `${ent.name} rows`);

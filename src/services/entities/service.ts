@@ -17,7 +17,10 @@ import { normaliseData, visibleData, type Data } from "./data";
 import { checkStoredRules, applyDeleteRules } from "./integrity";
 import { attachIncludes } from "./include";
 import { checkFields, checkId, entityOf, logAfterError, toRecord, type EntityContext } from "./context";
-import { insertMany, type BulkOptions, type BulkResult } from "./bulk";
+import { insertMany, constraintError, type BulkOptions, type BulkResult } from "./bulk";
+import type { Dialect } from "../../store/dialect";
+import type { AppRuntime } from "../apps";
+import type { Issue } from "../../lib/errors";
 import type { EntityEvent, EntityHookMap, EntityRecord, Page, QueryOptions, WriteOptions } from "./types";
 
 export class EntityService {
@@ -39,7 +42,7 @@ export class EntityService {
     const id = Bun.randomUUIDv7();
     await db.transaction(async (tx) => {
       await checkStoredRules(tx, db.dialect, rt.id, ent, id, data);
-      await insertRow(tx, rt.id, ent.name, id, JSON.stringify(data), now);
+      await uniqueGuard(() => insertRow(tx, rt.id, ent.name, id, JSON.stringify(data), now), db.dialect, rt, ent, id);
       await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: id, after: data }, now);
     });
     const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, data), version: 1, createdAt: now, updatedAt: now };
@@ -94,7 +97,7 @@ export class EntityService {
       // Someone else wrote between our read and this transaction: never overwrite blindly.
       if (current.version !== row.version) checkVersion(ent, id, current.version, opts.expectedVersion ?? row.version);
       await checkStoredRules(tx, db.dialect, rt.id, ent, id, data, stored);
-      await updateRow(tx, rt.id, ent.name, id, JSON.stringify(data), current.version, now);
+      await uniqueGuard(() => updateRow(tx, rt.id, ent.name, id, JSON.stringify(data), current.version, now), db.dialect, rt, ent, id);
       await writeAudit(tx, opts.actor, { action: "entity.update", appId: rt.id, entityType: ent.name, entityId: id, before: stored, after: data }, now);
       return current.version + 1;
     });
@@ -203,6 +206,16 @@ function deepFreeze<T>(v: T): T {
     for (const x of Object.values(v)) deepFreeze(x);
   }
   return v;
+}
+
+/** A unique index the field checks did not cover (a composite one) still answers as a validation error. */
+async function uniqueGuard<T>(write: () => Promise<T>, d: Dialect, rt: AppRuntime, ent: CompiledEntity, id: string): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    const err = constraintError(e as Error, d, rt.id, rt.model, ent, undefined, id);
+    throw err === e ? e : new TorqueError("validation", err.message.replace(/^invalid [^:]*: /, "invalid data: "), ((err as TorqueError).data as Issue[]).map(({ row: _row, ...i }) => i));
+  }
 }
 
 type PageRow = Record<string, unknown> & { id: string; type: string; data: string; version: number; created_at: string; updated_at: string };

@@ -35,8 +35,7 @@ export function engineHost(s: Services, rt: AppRuntime, actor: Actor, runSubflow
       const body = init.body === undefined || typeof init.body === "string" ? (init.body as string | undefined) : JSON.stringify(init.body);
       const headers = { ...(body !== undefined && typeof init.body !== "string" && { "content-type": "application/json" }), ...init.headers };
       const res = await fetch(u, { method: init.method ?? "GET", headers, body, redirect: "manual", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-      const text = await res.text();
-      if (text.length > MAX_RESPONSE_BYTES) throw new TorqueError("bad_request", `fetch: the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+      const text = await readCapped(res, MAX_RESPONSE_BYTES);
       let parsed: unknown = text;
       if ((res.headers.get("content-type") ?? "").includes("json")) {
         try {
@@ -49,4 +48,25 @@ export function engineHost(s: Services, rt: AppRuntime, actor: Actor, runSubflow
     },
     runSubflow,
   };
+}
+
+/** The body as text, refusing (without reading further) once it passes `max` bytes. */
+async function readCapped(res: Response, max: number): Promise<string> {
+  const tooBig = () => new TorqueError("bad_request", `fetch: the response is larger than ${max} bytes`);
+  if (Number(res.headers.get("content-length") ?? 0) > max) {
+    await res.body?.cancel();
+    throw tooBig();
+  }
+  if (!res.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) {
+      await res.body.cancel().catch(() => {});
+      throw tooBig();
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }

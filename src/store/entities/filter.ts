@@ -17,6 +17,7 @@ const TEXT_OPS = new Set<Op>(["contains", "startsWith", "endsWith"]);
 const TEXT_TYPES = new Set(["text", "longtext", "email", "url", "enum", "reference"]);
 const MAX_DEPTH = 8;
 const MAX_IN = 1000;
+const MAX_CONDITIONS = 200;
 
 export interface CompiledFilter {
   sql: string;
@@ -56,7 +57,12 @@ class FilterCompiler {
     return parts.length ? parts.join(" AND ") : "1=1";
   }
 
+  conditions = 0;
+
   condition(col: Column, val: unknown, at: string): string {
+    // SQLite refuses very large expressions; a filter of this size is a mistake anyway.
+    if (++this.conditions > MAX_CONDITIONS)
+      return this.conditions === MAX_CONDITIONS + 1 ? this.fail(at, "size", `a filter holds at most ${MAX_CONDITIONS} conditions`) : "0=1";
     if (!isPlainObject(val)) return val === null ? `${col.sql} IS NULL` : this.op(col, "eq", val, at);
     const ops = Object.entries(val);
     if (!ops.length) return this.fail(at, "operator", "an empty condition; use an operator such as eq or gt");

@@ -304,3 +304,18 @@ describe("running each node type", () => {
     expect(missing).toEqual([]);
   });
 });
+
+test("a script that logs without end keeps at most 200 lines per node and is stopped by its time limit", async () => {
+  const { runFlow } = await import("../engine");
+  const { Sandbox } = await import("../../sandbox/sandbox");
+  const sb = new Sandbox({ timeoutMs: 300, memoryBytes: 32 * 1024 * 1024, stackBytes: 512 * 1024 });
+  const flow = { name: "chatty", nodes: [{ id: "start", type: "start" }, { id: "s", type: "script", code: "for (;;) ctx.log('x'.repeat(100000));" }, { id: "end", type: "end" }], edges: [{ from: "start", to: "s" }, { from: "s", to: "end" }] };
+  const host = { entities: {} as never, fetch: async () => ({ status: 200, headers: {}, body: null }), runSubflow: async () => { throw new Error("no"); } };
+  const run = await runFlow(flow as never, {}, host as never, sb, { runId: "r", app: "a", trigger: "manual", timeoutMs: 5000, depth: 0 });
+  expect(run.status).toBe("failed");
+  expect(run.error?.message).toMatch(/time/);
+  const logs = run.nodes.find((n) => n.id === "s")!.logs;
+  expect(logs.length).toBeLessThanOrEqual(201);
+  expect(logs.every((l) => l.length <= 4100)).toBe(true);
+  sb.close();
+});
