@@ -1,12 +1,9 @@
 // Bulk inserts and seeding on a real SQLite file: a batch is all-or-nothing (or skips and
 // reports bad rows when asked), problems are reported by row and field, and seeded data
 // is data the model accepts, with every reference pointing at a record that exists.
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openServices, type Services } from "../index";
-import { TorqueError, type Issue } from "../../lib/errors";
+import { describe, expect, test } from "bun:test";
+import type { Services } from "../index";
+import { testServices, failure, issues } from "./test-kit";
 import { templates } from "../../model/templates";
 import { seedApp } from "../seed/seed";
 import { normaliseData } from "./data";
@@ -14,32 +11,10 @@ import type { Actor } from "../actor";
 import type { EntityChanged } from "../events";
 
 const actor: Actor = { kind: "cli", id: "tester" };
-const dir = mkdtempSync(join(tmpdir(), "torque-bulk-"));
-const opened: Services[] = [];
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fresh = testServices("torque-bulk-", actor);
 
-let n = 0;
-async function freshServices(doc: unknown = templates.todo, slug = "todo"): Promise<Services> {
-  const s = await openServices(join(dir, `t${++n}.db`));
-  opened.push(s);
-  const m = await s.models.create(structuredClone(doc), actor);
-  await s.apps.create(m.id, slug, actor);
-  return s;
-}
+const freshServices = (doc: unknown = templates.todo, slug = "todo") => fresh(doc, slug);
 
-async function failure(p: Promise<unknown>): Promise<TorqueError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TorqueError);
-    return e as TorqueError;
-  }
-  throw new Error("expected the call to fail");
-}
-const issues = (e: TorqueError) => e.data as Issue[];
 async function snapshot(s: Services) {
   return {
     rows: await s.db.all("SELECT id, type, data, version FROM entities ORDER BY id"),

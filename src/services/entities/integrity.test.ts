@@ -1,23 +1,16 @@
 // Referential integrity on a real SQLite file: each relationship's onDelete rule
 // (cascade, restrict, setNull), reference fields without a relationship, n:m links and
 // 1:1 cardinality. A refused delete must leave every row, link and audit entry in place.
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openServices, type Services } from "../index";
-import { TorqueError, type Issue } from "../../lib/errors";
+import { describe, expect, test } from "bun:test";
+import type { Services } from "../index";
+import { testServices, failure } from "./test-kit";
+import { type Issue } from "../../lib/errors";
 import { readAudit } from "../audit";
 import type { Actor } from "../actor";
 
 const actor: Actor = { kind: "user", id: "u1" };
 const w = { actor };
-const dir = mkdtempSync(join(tmpdir(), "torque-integrity-"));
-const opened: Services[] = [];
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fresh = testServices("torque-integrity-", actor);
 
 const named = (name: string, ...more: object[]) => ({ name, fields: [{ name: "name", type: "text", required: true }, ...more] });
 const ref = (name: string, entity: string, required = false) => ({ name, type: "reference", entity, ...(required && { required }) });
@@ -47,24 +40,8 @@ const MODEL = {
   ],
 };
 
-let n = 0;
-async function freshServices(doc: unknown = MODEL, slug = "org"): Promise<Services> {
-  const s = await openServices(join(dir, `t${++n}.db`));
-  opened.push(s);
-  const m = await s.models.create(structuredClone(doc), actor);
-  await s.apps.create(m.id, slug, actor);
-  return s;
-}
+const freshServices = (doc: unknown = MODEL, slug = "org") => fresh(doc, slug);
 
-async function failure(p: Promise<unknown>): Promise<TorqueError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TorqueError);
-    return e as TorqueError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 async function snapshot(s: Services) {
   return {

@@ -1,24 +1,17 @@
 // The query engine on a real SQLite file: every filter operator checked against the same
 // predicate in JavaScript, filter errors, multi-field sorting with NULLs, keyset
 // pagination walked to the end, and that a filtered, sorted page uses a model index.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openServices, type Services } from "../index";
-import { TorqueError, type Issue } from "../../lib/errors";
+import { beforeAll, describe, expect, test } from "bun:test";
+import type { Services } from "../index";
+import { testServices, failure } from "./test-kit";
+import { type Issue } from "../../lib/errors";
 import { templates } from "../../model/templates";
 import { buildPageQuery } from "../../store/entities/query";
 import type { Actor } from "../actor";
 import type { EntityRecord } from "./types";
 
 const actor: Actor = { kind: "cli", id: "tester" };
-const dir = mkdtempSync(join(tmpdir(), "torque-query-"));
-const opened: Services[] = [];
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fresh = testServices("torque-query-", actor);
 
 const MODEL = {
   name: "Catalog",
@@ -37,24 +30,8 @@ const MODEL = {
   }],
 };
 
-let n = 0;
-async function freshServices(doc: unknown, slug: string): Promise<Services> {
-  const s = await openServices(join(dir, `t${++n}.db`));
-  opened.push(s);
-  const m = await s.models.create(structuredClone(doc), actor);
-  await s.apps.create(m.id, slug, actor);
-  return s;
-}
+const freshServices = fresh;
 
-async function failure(p: Promise<unknown>): Promise<TorqueError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TorqueError);
-    return e as TorqueError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const LABELS = ["50% off", "500 items", "50 off", "a_c", "abc", "ABC def", "back\\slash", "plain"];
 /** 100 products with duplicates and gaps (nulls) in every optional field. */

@@ -1,23 +1,16 @@
 // The entity engine's single-record operations against a real SQLite file: validation by
 // the model, defaults, uniqueness and references, optimistic concurrency, partial
 // updates, projections and includes; and that a refused write changes nothing at all.
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openServices, type Services } from "../index";
-import { TorqueError, type Issue } from "../../lib/errors";
+import { describe, expect, test } from "bun:test";
+import type { Services } from "../index";
+import { testServices, failure, issues } from "./test-kit";
+import { TorqueError } from "../../lib/errors";
 import type { Actor } from "../actor";
 import type { EntityRecord } from "./types";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const w = { actor };
-const dir = mkdtempSync(join(tmpdir(), "torque-service-"));
-const opened: Services[] = [];
-afterAll(async () => {
-  for (const s of opened) await s.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fresh = testServices("torque-service-", actor);
 
 const MODEL = {
   name: "Shop",
@@ -50,25 +43,8 @@ const MODEL = {
   ],
 };
 
-let n = 0;
-async function freshServices(doc: unknown = MODEL, slug = "shop"): Promise<Services> {
-  const s = await openServices(join(dir, `t${++n}.db`));
-  opened.push(s);
-  const m = await s.models.create(structuredClone(doc), actor);
-  await s.apps.create(m.id, slug, actor);
-  return s;
-}
+const freshServices = (doc: unknown = MODEL, slug = "shop") => fresh(doc, slug);
 
-async function failure(p: Promise<unknown>): Promise<TorqueError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TorqueError);
-    return e as TorqueError;
-  }
-  throw new Error("expected the call to fail");
-}
-const issues = (e: TorqueError) => e.data as Issue[];
 const rules = (e: TorqueError) => issues(e).map((i) => `${i.field}:${i.rule}`);
 
 /** Everything a write could touch: every entity row and the audit log length. */
