@@ -36,6 +36,9 @@ export class UsageError extends Error {
   }
 }
 
+/** The --json flag of every command whose output is data. */
+export const JSON_OPTION: OptionSpec = { type: "boolean", description: "print data as JSON" };
+
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: "string", description: "database: a SQLite file path (default: the project's, else ./torque.db)" },
   help: { type: "boolean", short: "h", description: "show help" },

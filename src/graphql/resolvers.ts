@@ -55,6 +55,24 @@ const shape = (m: StoredModel): ModelShape => ({ id: m.id, name: m.name, version
 const edit = (ctx: GqlContext, model: string, e: ModelEdit, expectedVersion?: number | null) =>
   payload(() => ctx.services.models.edit(model, e, ctx.actor, { expectedVersion: expectedVersion ?? undefined }));
 
+/**
+ * One mutation per model edit: its arguments, less `model` and `expectedVersion`, are the
+ * edit's own fields (see model/edit.ts), so the resolvers are made from the list.
+ */
+const EDIT_OPS = [
+  "addEntityType", "updateEntityType", "removeEntityType", "addField", "updateField", "removeField",
+  "addRelationship", "updateRelationship", "removeRelationship", "addPage", "updatePage", "removePage",
+  "addComponent", "updateComponent", "removeComponent", "addXFlow", "updateXFlow", "removeXFlow",
+] as const satisfies readonly ModelEdit["op"][];
+
+const editResolvers = Object.fromEntries(
+  EDIT_OPS.map((op) => [
+    op,
+    (_: unknown, { model, expectedVersion, ...fields }: { model: string; expectedVersion?: number | null } & Record<string, unknown>, ctx: GqlContext) =>
+      edit(ctx, model, { op, ...fields } as ModelEdit, expectedVersion),
+  ]),
+);
+
 export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncIterable<unknown> }) {
   return {
     Model: {
@@ -113,24 +131,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       },
       exportModel: (_: unknown, a: { id: string; version?: number }, ctx: GqlContext) => guarded(async () => (await ctx.services.models.get(a.id, a.version ?? undefined)).doc),
       rollbackModel: (_: unknown, a: { id: string; version: number }, ctx: GqlContext) => payload(() => ctx.services.models.rollback(a.id, a.version, ctx.actor)),
-      addEntityType: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addEntityType", entity: a.entity }, a.expectedVersion),
-      updateEntityType: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateEntityType", name: a.name, patch: a.patch }, a.expectedVersion),
-      removeEntityType: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeEntityType", name: a.name }, a.expectedVersion),
-      addField: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addField", entity: a.entity, field: a.field }, a.expectedVersion),
-      updateField: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateField", entity: a.entity, name: a.name, patch: a.patch }, a.expectedVersion),
-      removeField: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeField", entity: a.entity, name: a.name }, a.expectedVersion),
-      addRelationship: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addRelationship", relationship: a.relationship }, a.expectedVersion),
-      updateRelationship: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateRelationship", name: a.name, patch: a.patch }, a.expectedVersion),
-      removeRelationship: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeRelationship", name: a.name }, a.expectedVersion),
-      addPage: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addPage", page: a.page }, a.expectedVersion),
-      updatePage: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updatePage", name: a.name, patch: a.patch }, a.expectedVersion),
-      removePage: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removePage", name: a.name }, a.expectedVersion),
-      addComponent: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addComponent", page: a.page, component: a.component }, a.expectedVersion),
-      updateComponent: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateComponent", page: a.page, id: a.id, patch: a.patch }, a.expectedVersion),
-      removeComponent: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeComponent", page: a.page, id: a.id }, a.expectedVersion),
-      addXFlow: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "addXFlow", xflow: a.xflow }, a.expectedVersion),
-      updateXFlow: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "updateXFlow", name: a.name, patch: a.patch }, a.expectedVersion),
-      removeXFlow: (_: unknown, a: any, ctx: GqlContext) => edit(ctx, a.model, { op: "removeXFlow", name: a.name }, a.expectedVersion),
+      ...editResolvers,
       createApp: (_: unknown, a: { model: string; slug?: string }, ctx: GqlContext) =>
         guarded(async () => {
           const m = await ctx.services.models.get(a.model);

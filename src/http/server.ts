@@ -1,5 +1,5 @@
 // `torque server`: one Bun server for everything. Elysia routes the HTTP API (/health,
-// /rpc, /graphql); Bun itself upgrades /ws and serves the two embedded web frontends
+// /graphql, /hooks); Bun's own router takes /rpc and /mcp, upgrades /ws and serves the two embedded web frontends
 // (HTML bundles: a dev build with hot reload from source, the production build in the
 // binary). Every route is a thin adapter over the service layer.
 import { Elysia } from "elysia";
@@ -76,7 +76,6 @@ const HTTP_STATUS: Record<string, number> = { validation: 422, bad_request: 400,
 
 export function createApi(services: Services) {
   const started = Date.now();
-  const rpc = rpcHandler(services);
   const yoga = createGraphql(services, () => localActor);
   return new Elysia()
     .get("/health", () => ({
@@ -85,7 +84,6 @@ export function createApi(services: Services) {
       database: { driver: services.db.dialect.name, location: services.db.location },
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }))
-    .post("/rpc", ({ request }) => rpc(request), { parse: "none" })
     .all("/graphql", ({ request }) => yoga.fetch(request), { parse: "none" })
     .post("/hooks/:app/:flow", ({ params, request }) => webhook(services, params.app, params.flow, request), { parse: "none" })
     .get("/", ({ redirect }) => redirect("/editor/"));

@@ -34,7 +34,9 @@ export class RealtimeHub {
 
   constructor(private readonly services: Services) {
     // Fan-out runs after the writer has its answer: a write never waits for subscribers.
-    services.events.on("entityChanged", (e) => void setImmediate(() => this.entityChanged(e).catch(logFanoutError)));
+    services.events.on("entityChanged", (e) => {
+      if (this.byApp.get(e.app)?.size) setImmediate(() => this.entityChanged(e).catch(logFanoutError));
+    });
     services.events.on("modelChanged", (e) => void setImmediate(() => this.modelChanged(e)));
   }
 

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { failure } from "./entities/test-kit";
 import { openServices, type Services } from "./index";
 import { TorqueError, type Issue } from "../lib/errors";
 import { templates } from "../model/templates";
@@ -33,15 +34,6 @@ async function freshServices(doc: Doc = todo(), slug: string | null = "todo"): P
   return { s, id: m.id };
 }
 
-async function failure(p: Promise<unknown>): Promise<TorqueError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TorqueError);
-    return e as TorqueError;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const count = async (s: Services, sql: string, params: unknown[] = []) => (await s.db.get<{ n: number }>(sql, params as never))!.n;
 const indexNames = async (s: Services) => (await s.db.all<{ name: string }>("SELECT name FROM entity_indexes ORDER BY name")).map((r) => r.name);

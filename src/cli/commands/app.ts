@@ -3,11 +3,11 @@ import { cliActor } from "../../services/actor";
 import { seedApp } from "../../services/seed/seed";
 import { exportApp, importApp } from "../../services/transfer";
 import { purgeHiddenData } from "../../services/purge";
-import type { Command } from "../command";
+import { JSON_OPTION, type Command } from "../command";
 import { table } from "../table";
 import { intOption, readJsonFile, writeOutput } from "./io";
 
-const json = { type: "boolean", description: "print data as JSON" } as const;
+const json = JSON_OPTION;
 
 export const appCommand: Command = {
   name: "app",

@@ -2,12 +2,11 @@
 // service as every API (validation, workflows, audit as the CLI user).
 import { parseJson } from "../../lib/json";
 import { cliActor } from "../../services/actor";
-import type { Command, CommandContext } from "../command";
-import { UsageError } from "../command";
+import { JSON_OPTION, UsageError, type Command, type CommandContext } from "../command";
 import { table } from "../table";
 import { intOption } from "./io";
 
-const json = { type: "boolean", description: "print data as JSON" } as const;
+const json = JSON_OPTION;
 const data = { type: "string", short: "d", description: "field values as a JSON object" } as const;
 
 function dataOf(ctx: CommandContext): unknown {

@@ -6,12 +6,11 @@ import type { Model } from "../../model/schema";
 import { cliActor } from "../../services/actor";
 import { importModel } from "../../services/transfer";
 import { convertLegacyModel, isLegacyModel } from "../../model/legacy/convert";
-import type { Command, CommandContext } from "../command";
-import { UsageError } from "../command";
+import { JSON_OPTION, UsageError, type Command, type CommandContext } from "../command";
 import { table } from "../table";
 import { readJsonFile, writeOutput, intOption } from "./io";
 
-const json = { type: "boolean", description: "print data as JSON" } as const;
+const json = JSON_OPTION;
 
 async function show(ctx: CommandContext) {
   const s = await ctx.services();

@@ -5,12 +5,11 @@ import { cliActor } from "../../services/actor";
 import { runSummary } from "../../services/xflow/service";
 import { checkModel } from "../../services/models";
 import { validateFlow } from "../../xflow/validate";
-import type { Command } from "../command";
-import { UsageError } from "../command";
+import { JSON_OPTION, UsageError, type Command } from "../command";
 import { table } from "../table";
 import { intOption, readJsonFile } from "./io";
 
-const json = { type: "boolean", description: "print data as JSON" } as const;
+const json = JSON_OPTION;
 const app = { type: "string", description: "the app (slug)" } as const;
 
 export const xflowCommand: Command = {
