@@ -8,6 +8,7 @@ import { benchCore } from "./bench/core";
 import { benchServer, buildBinary } from "./bench/server";
 import { benchMcp } from "./bench/mcp";
 import { benchXFlow } from "./bench/xflow";
+import { benchHostile } from "./bench/hostile";
 import { summary } from "./bench/report";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" } } });
@@ -26,6 +27,7 @@ try {
     try {
       console.log("\n== server (compiled binary, load from wrk on the same machine)");
       await benchServer(binary.bin, db);
+      await benchHostile([binary.bin], db);
       console.log("\n== MCP (compiled binary, stdio)");
       await benchMcp(binary.bin, db);
     } finally {

@@ -9,7 +9,10 @@ const TARGETS = ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-x64", "bun-darw
 async function build(target: string | undefined, outfile: string) {
   const t0 = performance.now();
   const r = await Bun.build({
-    entrypoints: [new URL("../src/main.ts", import.meta.url).pathname],
+    // The sandbox's worker is a second entry point: inside the binary it is found by its
+    // path under src/ (src/sandbox/pool.ts), so the root must stay src/.
+    entrypoints: [new URL("../src/main.ts", import.meta.url).pathname, new URL("../src/sandbox/worker.ts", import.meta.url).pathname],
+    root: new URL("../src/", import.meta.url).pathname,
     compile: target ? { target: target as never, outfile } : { outfile },
     minify: true,
     // Bytecode halves start-up; it needs ESM because the entry uses top-level await.

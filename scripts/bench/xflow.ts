@@ -4,6 +4,7 @@
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 import { latency, record } from "./report";
+import { HOSTILE_FLOWS, benchHostile } from "./hostile";
 
 export const BENCH_FLOWS = [
   {
@@ -23,6 +24,7 @@ export const BENCH_FLOWS = [
     nodes: [{ id: "start", type: "start" }, { id: "stamp", type: "script", code: "return { data: { ...input.data, description: 'checked: ' + input.data.name } };" }, { id: "end", type: "end" }],
     edges: [{ from: "start", to: "stamp" }, { from: "stamp", to: "end" }],
   },
+  ...HOSTILE_FLOWS,
 ];
 
 export async function benchXFlow(dbPath: string): Promise<void> {
@@ -46,4 +48,28 @@ export async function benchXFlow(dbPath: string): Promise<void> {
   } finally {
     await s.close();
   }
+}
+
+// `bun scripts/bench/xflow.ts`: these figures alone, on a fresh database with the todo app,
+// then the hostile-scripts figure against `bun src/main.ts server` (the full benchmark runs
+// it against the compiled binary).
+if (import.meta.main) {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { templates } = await import("../../src/model/templates");
+  const { summary } = await import("./report");
+  const dir = mkdtempSync(join(tmpdir(), "torque-bench-xflow-"));
+  const db = join(dir, "bench.db");
+  try {
+    const s = await openServices(db);
+    const model = await s.models.create(structuredClone(templates.todo), systemActor);
+    await s.apps.create(model.id, "todo", systemActor);
+    await s.close();
+    await benchXFlow(db);
+    await benchHostile([process.execPath, new URL("../../src/main.ts", import.meta.url).pathname], db);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exitCode = summary() ? 0 : 1;
 }

@@ -3,6 +3,9 @@
 // nothing had happened (pooled contexts keep no state between runs).
 import { afterAll, describe, expect, test } from "bun:test";
 import { Sandbox, ScriptError, type ScriptErrorKind, type ScriptHost } from "./sandbox";
+import { ScriptRunner, STALE_CTX, searchRecipe, type RunIO } from "./runner";
+import { HARDEN_RECIPE } from "./recipe";
+import { WorkerPool } from "./pool";
 
 const sandbox = new Sandbox();
 afterAll(() => sandbox.close());
@@ -156,6 +159,14 @@ describe("isolation from the host", () => {
   test("new globals do not survive into the next run", async () => {
     await run("try { globalThis.leak = 'secret'; } catch {} try { var leaked = 1; } catch {} return 1;").catch(() => undefined);
     for (let i = 0; i < 6; i++) expect(await run("return typeof globalThis.leak + '/' + typeof leaked;")).toBe("undefined/undefined");
+    // Global lexical declarations (indirect eval) live outside the global object: not kept either.
+    await run("(0, eval)(\"let lexLeak = 'secret'; class LexClass {}\"); return 1;").catch(() => undefined);
+    expect(await run("const r = []; for (const n of ['lexLeak', 'LexClass']) { try { r.push((0, eval)(n)); } catch (e) { r.push(e.name); } } return r;")).toEqual(["ReferenceError", "ReferenceError"]);
+  });
+
+  test("a script cannot keep state on its own (reused) compiled function", async () => {
+    const code = "let kept = null; try { kept = script.last; script.last = input.v; } catch (e) { kept = e.name; } return kept;";
+    for (const v of [1, 2, 3]) expect(await run(code, { v })).toBe("ReferenceError");
   });
 
   test("ordinary code may shadow prototype properties on its own objects", async () => {
@@ -238,4 +249,187 @@ test("hidden built-ins (iterator and generator prototypes) are frozen: one run c
     await expect(sb.run(code, {}, host)).rejects.toThrow(/read-only|not extensible/);
   expect(await sb.run("let n = 0; for (const x of input) n += x; return n;", [1, 2, 3], host)).toBe(6);
   sb.close();
+});
+
+describe("a script's result must be JSON", () => {
+  test("a function, symbol, BigInt or cyclic value is refused with a message saying what was returned", async () => {
+    const cases: [string, RegExp][] = [
+      ["return () => 1;", /returned a function/],
+      ["return Symbol('s');", /returned a symbol/],
+      ["return 12n;", /returned a BigInt \(12n\)/],
+      ["const a = { n: 1 }; a.self = a; return a;", /cannot be written as JSON \(.*circular.*\)/i],
+      ["return { big: 1n };", /cannot be written as JSON \(.*BigInt.*\)/],
+    ];
+    for (const [code, says] of cases) {
+      const err = await fails(code, ["output"]);
+      expect(err.message).toMatch(says);
+      expect(err.message).toContain("must be a JSON value");
+      expect(err.message).not.toMatch(/JSON Parse error/);
+    }
+    await stillWorks();
+  });
+});
+
+/** A script that lists every object it can reach from `roots` (own properties, accessors, prototypes) that is not frozen. */
+const UNFROZEN = `
+  const unfrozen = [], seen = new Set();
+  const visit = (o, path) => {
+    if ((typeof o !== "object" && typeof o !== "function") || o === null || seen.has(o)) return;
+    seen.add(o);
+    if (!Object.isFrozen(o)) unfrozen.push(path);
+    for (const k of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if ("value" in d) visit(d.value, path + "." + String(k));
+      else { visit(d.get, path + ".get " + String(k)); visit(d.set, path + ".set " + String(k)); }
+    }
+    visit(Object.getPrototypeOf(o), path + ".[[Prototype]]");
+  };
+  for (const [name, o] of Object.entries(roots)) visit(o, name);
+  return unfrozen;`;
+
+describe("freezing by walk", () => {
+  test("every hidden built-in we know of is frozen, with everything it leads to", async () => {
+    const roots = `const roots = {
+      ArrayIterator: [].values(), IteratorHelper: [1, 2].values().map((x) => x), IteratorHelperFlat: [].values().flatMap((x) => [x]),
+      WrapForValidIterator: Iterator.from({ next() { return { done: true }; } }), IteratorConcat: Iterator.concat ? Iterator.concat([]) : {},
+      MapIterator: new Map().entries(), SetIterator: new Set().values(), StringIterator: ""[Symbol.iterator](),
+      RegExpStringIterator: "ab".matchAll(/a/g), TypedArrayIterator: new Uint8Array(1).values(),
+      Generator: (function* () {})(), GeneratorFunction: function* () {}, AsyncGenerator: (async function* () {})(),
+      AsyncGeneratorFunction: async function* () {}, AsyncFunction: async function () {}, AsyncArrow: async () => {},
+      Promise: Promise.resolve(1).then((x) => x), TypedArray: Object.getPrototypeOf(Int8Array), DataView: new DataView(new ArrayBuffer(1)),
+      ThrowTypeError: Object.getOwnPropertyDescriptor((function () { "use strict"; return arguments; })(), "callee").get,
+      WeakRef: new WeakRef({}), FinalizationRegistry: new FinalizationRegistry(() => {}), Proxy: Proxy, globalThis,
+    };`;
+    // The instances themselves are the script's own (not frozen); what they lead to must be.
+    const out = await run(`${roots}
+      const own = new Set(Object.values(roots).filter((o) => !Object.isFrozen(o)));
+      // A generator function's own .prototype object (its instances' prototype) is the script's too.
+      for (const f of [roots.GeneratorFunction, roots.AsyncGeneratorFunction]) own.add(f.prototype);
+      for (const g of [roots.Generator, roots.AsyncGenerator]) own.add(Object.getPrototypeOf(g));
+      ${UNFROZEN.replace("if (!Object.isFrozen(o)) unfrozen.push(path);", "if (!Object.isFrozen(o) && !own.has(o)) unfrozen.push(path);")}`);
+    expect(out).toEqual([]);
+  });
+
+  test("the issue's plant is refused: iterator helper and Iterator.from prototypes cannot be patched", async () => {
+    for (const target of ["Object.getPrototypeOf([].values().map((x) => x))", "Object.getPrototypeOf(Iterator.from({ next() { return { done: true }; } }))"])
+      for (const key of ["next", "return"]) {
+        const err = await fails(`const p = ${target}; p.${key} = function () { return ctx; };`, ["thrown"]);
+        expect(err.message).toMatch(/read-only|not extensible|read only/);
+      }
+    expect(await run("return [1, 2].values().map((v) => v * 10).toArray();")).toEqual([10, 20]);
+  });
+
+  test("the search finds a built-in hidden behind a method call it was never told about", async () => {
+    // As a future QuickJS might: a prototype no property leads to, only a method's result.
+    const preamble = `(() => {
+      const hiddenProto = { next() { return { done: true }; } };
+      Object.defineProperty(Array.prototype, "futureIterator", { value: function () { return Object.create(hiddenProto); } });
+    })();`;
+    const runner = new ScriptRunner(preamble);
+    runner.recipe = undefined; // search from scratch, as when the recipe does not fit
+    const io: RunIO = { call: async () => undefined, log: () => {} };
+    const job = { app: "a", code: "const p = Object.getPrototypeOf([].futureIterator()); return [Object.isFrozen(p), Object.isFrozen(p.next)];", input: "null", meta: "null", limits: { timeoutMs: 10_000, memoryBytes: 32 << 20, stackBytes: 512 << 10 } };
+    expect(JSON.parse(await runner.run(job, io))).toEqual([true, true]);
+    runner.close();
+  }, 30_000);
+
+  test("recipe.ts is what the search finds on this QuickJS (else run `bun scripts/gen-sandbox-recipe.ts`)", async () => {
+    expect(await searchRecipe()).toBe(HARDEN_RECIPE!);
+  }, 30_000);
+});
+
+describe("per-run ctx and per-app contexts stop a leak the freezing missed", () => {
+  // A stash scripts can reach that the hardening cannot find (it needs a key no probe passes).
+  const stash = `(() => {
+    const box = {};
+    Object.defineProperty(Math, "stash", { value: function (key) { return key === "k-3f9a" ? box : undefined; } });
+  })();`;
+  const calls: { run: string; op: string }[] = [];
+  const io = (run: string): RunIO => ({ call: async (op) => (calls.push({ run, op }), JSON.stringify({ ok: run })), log: () => {} });
+  const job = (app: string, code: string) => ({ app, code, input: "null", meta: "null", limits: { timeoutMs: 2000, memoryBytes: 32 << 20, stackBytes: 512 << 10 } });
+
+  test("a ctx kept from an earlier run is refused, and another app's contexts never see it", async () => {
+    const runner = new ScriptRunner(stash);
+    expect(JSON.parse(await runner.run(job("A", 'Math.stash("k-3f9a").ctx = ctx; return "planted";'), io("first")))).toBe("planted");
+    // A later run of app A finds the stale ctx but cannot act through it…
+    const later = JSON.parse(
+      await runner.run(
+        job("A", `const old = Math.stash("k-3f9a").ctx; const r = {};
+          try { await old.entities.create("project", { name: "x" }); r.create = "acted"; } catch (e) { r.create = e.message; }
+          try { old.log("hello"); r.log = "acted"; } catch (e) { r.log = e.message; }
+          try { r.meta = old.run; } catch (e) { r.meta = e.message; }
+          r.own = await ctx.entities.get("project", "1"); return r;`),
+        io("second"),
+      ),
+    );
+    expect(later).toEqual({ create: STALE_CTX, log: STALE_CTX, meta: STALE_CTX, own: { ok: "second" } });
+    expect(calls).toEqual([{ run: "second", op: "entities.get" }]);
+    // …and app B has its own contexts: A's stash is not there at all.
+    expect(JSON.parse(await runner.run(job("B", 'return Math.stash("k-3f9a").ctx === undefined;'), io("b")))).toBe(true);
+    runner.close();
+  });
+});
+
+describe("worker threads", () => {
+  const quiet: ScriptHost = { call: async () => null, log: () => {}, meta: () => null };
+
+  test("a native built-in that ignores the time limit is stopped by terminating its worker; the server's thread never stalls", async () => {
+    const sb = new Sandbox();
+    await sb.run("return 1", {}, quiet); // workers up, QuickJS loaded
+    // One native call of many seconds (a naive substring search): the interrupt handler never runs.
+    const hostile = "const s = 'ab'.repeat(5e6); return s.indexOf('ab'.repeat(1000) + 'c');";
+    let maxGap = 0, last = performance.now();
+    const tick = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 5);
+    const t0 = performance.now();
+    const err: any = await sb.run(hostile, {}, quiet, { timeoutMs: 500 }).catch((e) => e);
+    const took = performance.now() - t0;
+    clearInterval(tick);
+    expect(err).toBeInstanceOf(ScriptError);
+    expect(err.kind).toBe("timeout");
+    expect(err.message).toMatch(/ran out of time \(500 ms\)/);
+    expect(took).toBeLessThan(500 + 500 + 1500); // limit + grace + slack for a loaded machine
+    expect(maxGap).toBeLessThan(250); // before: the thread was blocked for seconds
+    expect(await sb.run("return 2", {}, quiet)).toBe(2); // a replacement worker took over
+    sb.close();
+  }, 20_000);
+
+  test("beyond the maximum, runs wait in a bounded queue; a full queue is a clear busy error", async () => {
+    const sb = new Sandbox(undefined, { max: 1, maxQueue: 1 });
+    const spin = (ms: number) => sb.run("for (;;) {}", {}, quiet, { timeoutMs: ms }).catch((e) => e);
+    const first = spin(300);
+    await Bun.sleep(50);
+    const second = spin(100);
+    const third: any = await spin(100);
+    expect(third).toBeInstanceOf(ScriptError);
+    expect(third.kind).toBe("busy");
+    expect(third.message).toMatch(/busy: 1 scripts are already waiting/);
+    expect(((await first) as ScriptError).kind).toBe("timeout");
+    expect(((await second) as ScriptError).kind).toBe("timeout");
+    expect(sb.workers).toBe(1);
+    sb.close();
+  }, 20_000);
+
+  test("the pool starts empty, grows under load and retires idle workers beyond its minimum", async () => {
+    const sb = new Sandbox(undefined, { min: 1, max: 3, idleMs: 200 });
+    expect(sb.workers).toBe(0); // nothing loads until the first run
+    const results = await Promise.all([1, 2, 3].map((i) => sb.run(`const end = Date.now() + 150; while (Date.now() < end) {} return ${i};`, {}, quiet)));
+    expect(results).toEqual([1, 2, 3]);
+    expect(sb.workers).toBe(3);
+    const until = Date.now() + 5000;
+    while (sb.workers > 1 && Date.now() < until) await Bun.sleep(50);
+    expect(sb.workers).toBe(1);
+    sb.close();
+  }, 20_000);
+
+  test("a run started from inside a ctx call does not wait behind its parent, even at the maximum", async () => {
+    const pool = new WorkerPool({ max: 1 });
+    const sb = new Sandbox(undefined, pool);
+    const host: ScriptHost = { call: async () => sb.run("return 41 + 1;", {}, quiet), log: () => {}, meta: () => null };
+    expect(await sb.run('return await ctx.entities.get("x", "y");', {}, host, { timeoutMs: 3000 })).toBe(42);
+    sb.close();
+  }, 20_000);
 });

@@ -1,14 +1,25 @@
 // Run history: every run's record (status, input, output, error with its node, per-node
-// timings and logs) kept in xflow_executions, with bounded retention. Records are written
-// in batches in the background so a run never waits for its own bookkeeping; the recent
-// ones are served from memory until they are stored.
+// timings and logs) kept in xflow_executions, with bounded retention: each record's fields
+// are capped in bytes (run-caps.ts), and each app keeps at most RUNS_KEPT_PER_APP runs and
+// RUN_BYTES_KEPT_PER_APP bytes of them (oldest pruned first). Records are written in
+// batches in the background so a run never waits for its own bookkeeping; the recent ones
+// are served from memory until they are stored.
 import type { Driver } from "../../store/driver";
 import type { RunRecord } from "../../xflow/types";
 import { notFound } from "../../lib/errors";
+import { capRun } from "./run-caps";
 
 /** Runs kept per app; older ones are deleted. */
 export const RUNS_KEPT_PER_APP = 10_000;
+/** Bytes of run records kept per app (input, output, error and node records together). */
+export const RUN_BYTES_KEPT_PER_APP = 64 * 1024 * 1024;
+/** An app's history is pruned after this many new runs, or this many new bytes, whichever comes first. */
+const PRUNE_EVERY_RUNS = 1000;
+const PRUNE_EVERY_BYTES = 4 * 1024 * 1024;
 const FLUSH_MS = 50;
+
+/** Bytes of a stored row (SQLite's length() counts characters of text; a blob's are bytes). */
+const ROW_BYTES = "coalesce(length(CAST(input AS BLOB)), 0) + coalesce(length(CAST(output AS BLOB)), 0) + coalesce(length(CAST(error AS BLOB)), 0) + coalesce(length(CAST(nodes AS BLOB)), 0)";
 
 interface RunRow {
   id: string; app: string; xflow: string; status: string; trigger: string; input: string | null; output: string | null;
@@ -24,17 +35,30 @@ function fromRow(r: RunRow): RunRecord {
   };
 }
 
+interface Stored {
+  appId: number;
+  run: RunRecord;
+  input: string;
+  output: string | null;
+  error: string | null;
+  nodes: string;
+}
+
 export class RunLog {
-  private queue: { appId: number; run: RunRecord }[] = [];
+  private queue: Stored[] = [];
   private recent = new Map<string, RunRecord>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
-  private inserted = 0;
+  /** Per app: runs and bytes stored since its history was last pruned. */
+  private sincePrune = new Map<number, { runs: number; bytes: number }>();
 
-  constructor(private readonly db: Driver) {}
+  constructor(private readonly db: Driver, private readonly keep = { runs: RUNS_KEPT_PER_APP, bytes: RUN_BYTES_KEPT_PER_APP, pruneEveryBytes: PRUNE_EVERY_BYTES }) {}
 
-  add(appId: number, run: RunRecord): void {
-    this.queue.push({ appId, run });
+  /** Keep a run's record (capped in size; the caller's object is left as it is). */
+  add(appId: number, record: RunRecord): void {
+    const run = capRun(record);
+    const output = run.output === undefined ? null : JSON.stringify(run.output);
+    this.queue.push({ appId, run, input: JSON.stringify(run.input ?? null), output, error: run.error ? JSON.stringify(run.error) : null, nodes: JSON.stringify(run.nodes) });
     this.recent.set(run.id, run);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
@@ -47,25 +71,38 @@ export class RunLog {
     this.flushing = this.flushing.then(() =>
       this.db
         .transaction(async (tx) => {
-          for (const { appId, run } of batch)
+          for (const { appId, run, input, output, error, nodes } of batch) {
             await tx.run(
               "INSERT INTO xflow_executions (id, app_id, xflow, status, trigger, input, output, error, nodes, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              [run.id, appId, run.xflow, run.status, run.trigger, JSON.stringify(run.input ?? null), run.output === undefined ? null : JSON.stringify(run.output), run.error ? JSON.stringify(run.error) : null, JSON.stringify(run.nodes), run.startedAt, run.finishedAt, run.durationMs],
+              [run.id, appId, run.xflow, run.status, run.trigger, input, output, error, nodes, run.startedAt, run.finishedAt, run.durationMs],
             );
-          this.inserted += batch.length;
-          if (this.inserted >= 1000) {
-            this.inserted = 0;
-            for (const appId of new Set(batch.map((b) => b.appId)))
-              await tx.run(
-                "DELETE FROM xflow_executions WHERE app_id = ? AND started_at < (SELECT started_at FROM xflow_executions WHERE app_id = ? ORDER BY started_at DESC LIMIT 1 OFFSET ?)",
-                [appId, appId, RUNS_KEPT_PER_APP - 1],
-              );
+            const since = this.sincePrune.get(appId) ?? { runs: 0, bytes: 0 };
+            since.runs++;
+            since.bytes += input.length + (output?.length ?? 0) + (error?.length ?? 0) + nodes.length;
+            this.sincePrune.set(appId, since);
+          }
+          for (const [appId, since] of this.sincePrune) {
+            if (since.runs < PRUNE_EVERY_RUNS && since.bytes < this.keep.pruneEveryBytes) continue;
+            this.sincePrune.delete(appId);
+            await this.prune(tx, appId);
           }
         })
         .then(() => batch.forEach((b) => this.recent.delete(b.run.id)))
         .catch((e) => console.error(`torque: could not store ${batch.length} workflow run record(s): ${(e as Error).message}`)),
     );
     return this.flushing;
+  }
+
+  /** Oldest runs first: beyond the runs kept per app, then beyond the bytes kept per app. */
+  private async prune(tx: Pick<Driver, "run">, appId: number): Promise<void> {
+    await tx.run(
+      "DELETE FROM xflow_executions WHERE app_id = ? AND started_at < (SELECT started_at FROM xflow_executions WHERE app_id = ? ORDER BY started_at DESC LIMIT 1 OFFSET ?)",
+      [appId, appId, this.keep.runs - 1],
+    );
+    await tx.run(
+      `DELETE FROM xflow_executions WHERE id IN (SELECT id FROM (SELECT id, SUM(${ROW_BYTES}) OVER (ORDER BY started_at DESC, id DESC) AS total FROM xflow_executions WHERE app_id = ?) WHERE total > ?)`,
+      [appId, this.keep.bytes],
+    );
   }
 
   async get(id: string): Promise<RunRecord> {

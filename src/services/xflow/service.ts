@@ -14,6 +14,7 @@ import type { EntityEvent, EntityEventName } from "../entities/types";
 import { engineHost } from "./host";
 import Ajv, { type ValidateFunction } from "ajv";
 import { RunLog } from "./runs";
+import { LIMITS, wholeNumber } from "../limits";
 
 export interface ExecuteOptions {
   actor: Actor;
@@ -68,7 +69,8 @@ export class XFlowService {
       if (!sub) throw notFound(`xflow in app ${rt.slug}`, name);
       return this.run(rt, sub, subInput, { actor, trigger: "subflow", depth: d });
     });
-    const record = await runFlow(flow, checked, host, this.sandbox, {
+    // Each app has its own QuickJS contexts (by id: ids are never reused).
+    const record = await runFlow(flow, checked, host, this.sandbox.forApp(String(rt.id)), {
       runId: Bun.randomUUIDv7(),
       app: rt.slug,
       trigger: opts.trigger ?? "manual",
@@ -87,9 +89,10 @@ export class XFlowService {
     return this.runs.get(id);
   }
 
-  async listRuns(opts: { app?: string; xflow?: string; limit?: number }): Promise<RunRecord[]> {
+  async listRuns(opts: { app?: string; xflow?: string; limit?: unknown }): Promise<RunRecord[]> {
+    const limit = wholeNumber("limit", opts.limit, LIMITS.xflowRuns);
     const appId = opts.app === undefined ? undefined : (await this.s.apps.runtime(opts.app)).id;
-    return this.runs.list({ appId, xflow: opts.xflow, limit: opts.limit });
+    return this.runs.list({ appId, xflow: opts.xflow, limit });
   }
 
   /** POST /hooks/<app>/<flow>: only flows with a webhook trigger answer. */
@@ -168,7 +171,7 @@ export class XFlowService {
 }
 
 // A flow's input and output schemas are JSON Schema (checked with ajv, compiled once per schema).
-const ajv = new Ajv({ allErrors: true, strict: false, logger: false });
+const ajv = new Ajv({ allErrors: true, strict: false, logger: false, ownProperties: true }); // a property may be named "constructor"
 const validators = new WeakMap<object, ValidateFunction>();
 
 function schemaProblem(schema: Record<string, unknown> | undefined, value: unknown, what: string): string | undefined {

@@ -1,0 +1,71 @@
+// Size caps of a stored workflow run: every field a script or caller controls (input,
+// output, error, each node's error and logs) is cut to a byte budget with a marker that
+// says so, so one run cannot put megabytes into the history (a 10 MB error message was
+// stored before). Pure functions; runs.ts applies them before a record is kept.
+import type { NodeRun, RunRecord } from "../../xflow/types";
+
+/** Input, output and the run's error message: at most this many bytes each. */
+export const FIELD_BYTES = 64 * 1024;
+/** Per node: its error message and its log lines (together). */
+export const NODE_ERROR_BYTES = 4 * 1024;
+export const NODE_LOG_BYTES = 16 * 1024;
+/** All node records of a run together; beyond it, later nodes lose their logs. */
+export const NODES_BYTES = 256 * 1024;
+/** How much of an oversized JSON value is kept as a preview. */
+const PREVIEW_BYTES = 4 * 1024;
+
+const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+
+/** `s` cut to at most `max` bytes of UTF-8 (at a character boundary), marked when cut. */
+export function capText(s: string, max: number): string {
+  const size = bytes(s);
+  if (size <= max) return s;
+  let kept = Buffer.from(s, "utf8").subarray(0, max).toString("utf8");
+  if (kept.endsWith("\uFFFD")) kept = kept.slice(0, -1); // a character cut in half
+  return `${kept}… [truncated: ${size} bytes, the first ${max} kept]`;
+}
+
+/** A JSON value, or in its place a marker with a preview when its JSON passes `max` bytes. */
+export function capValue(v: unknown, max: number, what: string): unknown {
+  if (v === undefined) return v;
+  const text = JSON.stringify(v);
+  if (text === undefined) return v;
+  const size = bytes(text);
+  if (size <= max) return v;
+  return { $truncated: `the ${what} was ${size} bytes of JSON; at most ${max} are kept, so only a preview is`, preview: capText(text, PREVIEW_BYTES) };
+}
+
+function capLogs(lines: string[], max: number): string[] {
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    used += bytes(lines[i]!);
+    if (used > max) {
+      const dropped = lines.slice(i);
+      const size = dropped.reduce((n, l) => n + bytes(l), 0);
+      return [...lines.slice(0, i), `(${dropped.length} more log lines, ${size} bytes, dropped: at most ${max} bytes of logs are kept per node)`];
+    }
+  }
+  return lines;
+}
+
+function capNode(n: NodeRun): NodeRun {
+  const error = n.error === undefined ? undefined : capText(n.error, NODE_ERROR_BYTES);
+  const logs = capLogs(n.logs, NODE_LOG_BYTES);
+  return error === n.error && logs === n.logs ? n : { ...n, ...(error !== undefined && { error }), logs };
+}
+
+/** The record as it is stored: the same object when nothing needed cutting. */
+export function capRun(run: RunRecord): RunRecord {
+  const input = capValue(run.input, FIELD_BYTES, "input");
+  const output = capValue(run.output, FIELD_BYTES, "output");
+  const message = run.error ? capText(run.error.message, FIELD_BYTES) : undefined;
+  let nodes = run.nodes.map(capNode);
+  let total = 0;
+  nodes = nodes.map((n) => {
+    total += bytes(JSON.stringify(n));
+    return total <= NODES_BYTES || !n.logs.length ? n : { ...n, logs: [`(logs dropped: this run's node records passed ${NODES_BYTES} bytes)`] };
+  });
+  const same = input === run.input && output === run.output && message === run.error?.message && nodes.every((n, i) => n === run.nodes[i]);
+  if (same) return run;
+  return { ...run, input, output, ...(run.error && { error: { ...run.error, message: message! } }), nodes };
+}
