@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { failure } from "./entities/test-kit";
 import { openServices, type Services } from "./index";
-import { TorqueError, type Issue } from "../lib/errors";
+import type { Issue } from "../lib/errors";
 import { templates } from "../model/templates";
 import type { Actor } from "./actor";
 

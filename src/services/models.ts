@@ -1,6 +1,6 @@
 // Models: create, read, save (every save is a new version), diff, roll back, delete.
 // Saving validates the whole document and brings every app of the model in line with it
-// (indexes, flows) in the same transaction, so a broken model is never stored.
+// (its derived indexes) in the same transaction, so a broken model is never stored.
 import type { Driver, Queryable } from "../store/driver";
 import { TorqueError, notFound, validationError, conflict, type Issue } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
@@ -10,6 +10,7 @@ import { compileModel, type CompiledModel } from "../model/compile";
 import { diffModels, type ModelDiff } from "../model/diff";
 import type { Model } from "../model/schema";
 import { applyEdit, type ModelEdit } from "../model/edit";
+import { convertLegacyModel, isLegacyModel } from "../model/legacy/convert";
 import { syncIndexes } from "../store/entities/indexes";
 import { writeAudit } from "./audit";
 import { actorLabel, type Actor } from "./actor";
@@ -145,7 +146,6 @@ export class ModelService {
       if (apps.length && !opts.withApps)
         throw conflict(`model ${m.name} is used by app(s) ${apps.map((a) => a.slug).join(", ")}; delete them first or pass --with-apps`, { apps: apps.map((a) => a.slug) });
       for (const a of apps) await deleteAppRows(tx, a.id);
-      await tx.run("DELETE FROM xflows WHERE model_id = ?", [m.id]);
       await tx.run("DELETE FROM model_versions WHERE model_id = ?", [m.id]);
       await tx.run("DELETE FROM models WHERE id = ?", [m.id]);
       await writeAudit(tx, actor, { action: "model.delete", modelId: m.id, before: { name: m.name, version: m.version, apps: apps.map((a) => a.slug) } });
@@ -159,14 +159,6 @@ export class ModelService {
     await tx.run("INSERT INTO model_versions (model_id, version, doc, created_at, actor, note) VALUES (?, ?, ?, ?, ?, ?)", [
       id, model.version!, JSON.stringify(model), now, actorLabel(actor), note,
     ]);
-    // The xflows table is an index of the model's flows by trigger, for the workflow engine.
-    await tx.run("DELETE FROM xflows WHERE model_id = ?", [id]);
-    for (const x of model.xflows ?? []) {
-      const t = x.trigger ?? { type: "manual" };
-      await tx.run("INSERT INTO xflows (model_id, name, trigger_type, trigger_entity, trigger_event, definition) VALUES (?, ?, ?, ?, ?, ?)", [
-        id, x.name, String(t.type), typeof t.entity === "string" ? t.entity : null, typeof t.event === "string" ? t.event : null, JSON.stringify(x),
-      ]);
-    }
   }
 
   private async syncApps(tx: Queryable, compiled: CompiledModel): Promise<string[]> {
@@ -177,10 +169,19 @@ export class ModelService {
 }
 
 /**
- * Every problem of a model document: its structure and references (model layer) and
- * each workflow's graph and node settings (the XFlow engine's rules).
+ * A model document as the canonical format: a file of the original Torque (snake_case
+ * markers) is converted, so every door (CLI, GraphQL, JSON-RPC, MCP) that validates or
+ * saves a model accepts both formats alike. What the conversion could not represent is
+ * reported only by an import (services/transfer.ts).
  */
-export function checkModel(doc: unknown): Issue[] {
+export const canonicalModel = (doc: unknown): unknown => (isLegacyModel(doc) ? convertLegacyModel(doc).model : doc);
+
+/**
+ * Every problem of a model document (canonical or legacy): its structure and references
+ * (model layer) and each workflow's graph and node settings (the XFlow engine's rules).
+ */
+export function checkModel(input: unknown): Issue[] {
+  const doc = canonicalModel(input);
   const issues = validateModel(doc);
   if (!isPlainObject(doc) || !Array.isArray(doc.xflows)) return issues;
   const seen = new Set(issues.map((i) => i.path));
@@ -192,7 +193,8 @@ export function checkModel(doc: unknown): Issue[] {
 }
 
 /** Validate a document as a model; a broken one is a validation error listing every problem. */
-export function checked(doc: unknown): Model {
+export function checked(input: unknown): Model {
+  const doc = canonicalModel(input);
   const issues = checkModel(doc);
   if (issues.length) throw validationError(issues, "model");
   return structuredClone(doc) as Model;

@@ -1,10 +1,11 @@
-// Runs a flow: from start, each node's output is the next node's input; conditions pick
-// their "true"/"false" edges; parallel branches run at once and meet at a join; nodes
-// retry with backoff when configured; the run stops at end (output) or error (message),
-// and never outlives its time limit. Knows nothing of storage or transports.
+// Runs a flow: from its start, each node runs with the previous node's output as input,
+// retrying with backoff when configured, and its kind says where the walk goes next (a
+// condition picks an edge, a parallel walks its branches at once until they meet at a
+// join, an end finishes the run). The run stops at an end (output) or a failure (message),
+// and never outlives its time limit. Knows no node type by name, nor storage or transports.
 import { ScriptError, type Sandbox } from "../sandbox/sandbox";
 import { DEFAULT_SCRIPT_TIMEOUT_MS, FlowError, type EngineHost, type FlowDef, type NodeDef, type NodeRun, type RunOptions, type RunRecord } from "./types";
-import { nodeKinds } from "./nodes/registry";
+import { nodeKind, startOf, type RegisteredKind } from "./nodes/registry";
 import { outgoing } from "./graph";
 import { TorqueError } from "../lib/errors";
 
@@ -17,12 +18,14 @@ interface Walk {
   nodes: NodeRun[];
   out: ReturnType<typeof outgoing>;
   byId: Map<string, NodeDef>;
+  /** Nodes running now: a run stopped by its time limit names the one it was stuck in. */
+  running: Set<string>;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Per node: at most this many log lines of at most LOG_LINE_CHARS each (the rest is dropped, and said so). */
-export const MAX_LOG_LINES = 200;
+const MAX_LOG_LINES = 200;
 const LOG_LINE_CHARS = 2000;
 
 function logSink() {
@@ -37,8 +40,16 @@ function logSink() {
   };
 }
 
-async function runNode(w: Walk, node: NodeDef, input: unknown) {
-  const kind = nodeKinds[node.type]!;
+async function runNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: unknown) {
+  w.running.add(node.id);
+  try {
+    return await attemptNode(w, node, kind, input);
+  } finally {
+    w.running.delete(node.id);
+  }
+}
+
+async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: unknown) {
   const sink = logSink();
   const logs = sink.lines;
   const started = Date.now();
@@ -97,30 +108,26 @@ function hostCall(host: EngineHost, op: string, args: unknown[]): Promise<unknow
   }
 }
 
-/** Walk from a node until an end (returns its output) or, inside a branch, a join (returns there). */
-async function walk(w: Walk, fromId: string, input: unknown, stopAtJoin: boolean): Promise<{ output: unknown; join?: string }> {
+/**
+ * Walk from a node until the run is over (returns the output) or, inside a branch, until
+ * the walk arrives where branches meet (returns there, naming the node).
+ */
+async function walk(w: Walk, fromId: string, input: unknown, inBranch: boolean): Promise<{ output: unknown; meetsAt?: string }> {
   let id = fromId;
   let value = input;
+  let joined = false;
   for (;;) {
-    const node = w.byId.get(id)!;
-    if (node.type === "join" && stopAtJoin) return { output: value, join: id };
-    const r = await runNode(w, node, value);
-    value = r.output;
-    if (node.type === "end") return { output: value };
-    const edges = w.out.get(id)!;
-    if (node.type === "parallel") {
-      const branches = await Promise.all(edges.map((e) => walk(w, e.to, value, true)));
-      const joins = new Set(branches.map((b) => b.join));
-      if (joins.size !== 1 || !branches[0]!.join) throw new FlowError(id, "the branches of a parallel node must all meet at the same join node");
-      const j = w.byId.get(branches[0]!.join)!;
-      const r2 = await runNode(w, j, branches.map((b) => b.output));
-      value = r2.output;
-      id = w.out.get(j.id)![0]!.to;
-      continue;
-    }
-    const next = node.type === "condition" ? edges.find((e) => e.when === r.branch) : edges[0];
-    if (!next) throw new FlowError(id, `condition ${id} was ${r.branch}, and no edge is marked when "${r.branch}"`);
-    id = next.to;
+    const node = w.byId.get(id);
+    if (!node) throw new FlowError(id, `an edge leads to ${id}, which is not a node of the flow`);
+    const kind = nodeKind(node.type);
+    if (!kind) throw new FlowError(id, `node ${id} has an unknown type "${node.type}"`);
+    if (inBranch && kind.meetsBranches && !joined) return { output: value, meetsAt: id };
+    const result = await runNode(w, node, kind, value);
+    const step = await kind.next({ node, result, edges: w.out.get(id)!, branch: (to, v) => walk(w, to, v, true) });
+    if ("done" in step) return { output: step.done };
+    id = step.to;
+    value = step.input;
+    joined = step.joined === true;
   }
 }
 
@@ -133,17 +140,18 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
     nodes: [],
     out: outgoing(flow),
     byId: new Map(flow.nodes.map((n) => [n.id, n as NodeDef])),
+    running: new Set(),
   };
   const record = (status: RunRecord["status"], extra: Partial<RunRecord>): RunRecord => ({
     id: opts.runId, app: opts.app, xflow: flow.name, trigger: opts.trigger, status, input, nodes: w.nodes,
     startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), durationMs: performance.now() - t0, ...extra,
   });
-  const start = flow.nodes.find((n) => n.type === "start");
+  const start = startOf(flow);
   if (!start) return record("failed", { error: { node: null, message: "the flow has no start node" } });
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FlowError(null, `the run passed its time limit of ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      timer = setTimeout(() => reject(new FlowError(w.running.values().next().value ?? null, `the run passed its time limit of ${opts.timeoutMs} ms`)), opts.timeoutMs);
     });
     const { output } = await Promise.race([walk(w, start.id, input, false), timeout]);
     return record("succeeded", { output });

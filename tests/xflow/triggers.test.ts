@@ -3,7 +3,6 @@
 // writes whatever door they come through, after-commit flows, manual runs and their
 // history, webhooks, a schedule, input schemas, and hostile scripts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { startTestServer, rpc, rpcError, makeProject, sleep, type TestServer } from "../helpers/server";
 import { torque, writeJson } from "../helpers/cli";
 import { templates } from "../../src/model/templates";

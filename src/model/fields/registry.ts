@@ -22,5 +22,4 @@ export const fieldKinds: Record<FieldType, FieldKind> = {
   enum: enumField, multienum, json, reference, file,
 };
 
-export const fieldKind = (type: FieldType): FieldKind => fieldKinds[type];
 export type { FieldKind } from "./kind";

@@ -34,7 +34,7 @@ export const entityWrite: NodeKind = {
         return { output: await c.host.entities.delete(entity, await idOf()) };
       default: {
         const field = String(c.node.matchField);
-        const value = isPlainObject(data) ? data[field] : undefined;
+        const value = isPlainObject(data) && Object.hasOwn(data, field) ? data[field] : undefined;
         if (value === undefined) throw new FlowError(c.node.id, `upsert needs data.${field}`);
         const found = (await c.host.entities.query(entity, { filter: { [field]: value }, limit: 1 })) as { data: { id: string }[] };
         const existing = found.data[0];

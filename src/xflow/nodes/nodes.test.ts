@@ -1,13 +1,15 @@
-// Conformance of every registered node type: its `type` is its key, `check` accepts a
-// minimal valid node and names the setting of an invalid one, and it does its job inside
+// Conformance of every registered node type: its `type` is its key; `check` accepts a
+// minimal valid node and names the setting of an invalid one; its shape rule accepts it
+// where it belongs in a flow and names it where it does not; and it does its job inside
 // a small flow run by the engine with a real Sandbox, over the real services of a todo
 // app on a temp SQLite file (the engine host is the one the services build).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nodeKinds } from "./registry";
+import { nodeKind, nodeTypes } from "./registry";
 import { runFlow } from "../engine";
+import { validateFlow } from "../validate";
 import type { EngineHost, FlowDef, NodeDef, RunRecord } from "../types";
 import { Sandbox } from "../../sandbox/sandbox";
 import { openServices, type Services } from "../../services";
@@ -38,11 +40,112 @@ const examples: Record<string, { valid: Record<string, unknown>; invalid: [Recor
   log: { valid: { message: "hi" }, invalid: [[{}, "message"]] },
 };
 
+/** A flow of exactly these nodes and [from, to, when?] edges. */
+const raw = (nodes: N[], edges: [string, string, string?][]): FlowDef =>
+  ({ name: "shape", nodes, edges: edges.map(([from, to, when]) => ({ from, to, ...(when && { when }) })) }) as FlowDef;
+/** A flow from nodes (start and end are added when not given) and [from, to, when?] edges. */
+function graph(nodes: N[], edges: [string, string, string?][]): FlowDef {
+  const all = [...(nodes.some((n) => n.type === "start") ? [] : [{ id: "start", type: "start" }]), ...nodes, ...(nodes.some((n) => n.type === "end") ? [] : [{ id: "end", type: "end" }])];
+  return { name: "shape", nodes: all, edges: edges.map(([from, to, when]) => ({ from, to, ...(when && { when }) })) } as FlowDef;
+}
+const node = (type: string, id = "n"): N => ({ id, type, ...examples[type]!.valid });
+const S: N = { id: "start", type: "start" };
+const E: N = { id: "end", type: "end" };
+/** start → fan → (a, b) → meet → end, the sound parallel. */
+const fanOut = (): [N[], [string, string][]] => [
+  [node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")],
+  [["start", "fan"], ["fan", "a"], ["fan", "b"], ["a", "meet"], ["b", "meet"], ["meet", "end"]],
+];
+const ordinary = (type: string) => ({
+  placed: graph([node(type)], [["start", "n"], ["n", "end"]]),
+  misplaced: [
+    [graph([node(type)], [["start", "n"]]), "n", /n leads nowhere/],
+    [graph([node(type), node("log", "x")], [["start", "n"], ["n", "x"], ["n", "end"], ["x", "end"]]), "n", /2 outgoing edges/],
+    [graph([node(type)], [["start", "n"], ["n", "end", "true"]]), "n", /only edges from a condition node carry "when"/],
+  ] as [FlowDef, string, RegExp][],
+});
+
+/**
+ * Per type: a flow where the node stands as it should (no problems at all), and flows
+ * where it does not, with the node whose problem it is (or "" for the flow's nodes) and
+ * what the problem says.
+ */
+const shapes: Record<string, { placed: FlowDef; misplaced: [FlowDef, string, RegExp][] }> = {
+  start: {
+    placed: graph([], [["start", "end"]]),
+    misplaced: [
+      [graph([S, { id: "s2", type: "start" }], [["start", "end"], ["s2", "end"]]), "", /exactly one start node \(has 2\)/],
+      [raw([E], []), "", /exactly one start node \(has 0\)/],
+      [graph([node("log", "x")], [["start", "end"], ["x", "start"]]), "start", /nothing may lead into the start node/],
+    ],
+  },
+  end: {
+    placed: graph([], [["start", "end"]]),
+    misplaced: [
+      [graph([S, E, node("log", "x")], [["start", "end"], ["end", "x"]]), "end", /end node end must not lead anywhere/],
+      [raw([S, node("error", "no")], [["start", "no"]]), "", /at least one end node \(has 0\)/],
+    ],
+  },
+  error: {
+    placed: graph([node("condition", "c"), node("error", "no")], [["start", "c"], ["c", "no", "true"], ["c", "end", "false"]]),
+    misplaced: [[graph([node("error", "no")], [["start", "no"], ["no", "end"]]), "no", /error node no must not lead anywhere/]],
+  },
+  condition: {
+    placed: graph([node("condition", "c")], [["start", "c"], ["c", "end", "true"]]),
+    misplaced: [
+      [graph([node("condition", "c")], [["start", "c"], ["c", "end"]]), "c", /need when "true" or "false"/],
+      [graph([node("condition", "c"), node("log", "x")], [["start", "c"], ["c", "x", "true"], ["c", "end", "true"], ["x", "end"]]), "c", /two edges for the same answer/],
+      [graph([node("condition", "c")], [["start", "c"]]), "c", /c leads nowhere/],
+    ],
+  },
+  parallel: {
+    placed: graph(...fanOut()),
+    misplaced: [
+      [graph([node("parallel", "fan"), node("log", "a"), node("join", "meet")], [["start", "fan"], ["fan", "a"], ["a", "meet"], ["meet", "end"]]), "fan", /needs at least two branches/],
+      [graph([node("parallel", "fan"), node("log", "a")], [["start", "fan"], ["fan", "a"], ["fan", "end"], ["a", "end"]]), "fan", /reaches end before its branches meet/],
+      [
+        graph([node("parallel", "fan"), node("join", "j1"), node("join", "j2"), node("parallel", "p2")], [["start", "p2"], ["p2", "fan"], ["p2", "j1"], ["fan", "j1"], ["fan", "j2"], ["j1", "j2"], ["j2", "end"]]),
+        "fan",
+        /arrive at different joins \(j\d, j\d\)/,
+      ],
+      // Entered from outside the branches: a walk that comes in there reaches the join alone.
+      [
+        graph([node("condition", "c"), node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")], [["start", "c"], ["c", "fan", "true"], ["c", "b", "false"], ["fan", "a"], ["fan", "b"], ["a", "meet"], ["b", "meet"], ["meet", "end"]]),
+        "fan",
+        /c leads into b, which is on the branches of parallel fan/,
+      ],
+      [graph([node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")], [["start", "fan"], ["fan", "a", "true"], ["fan", "b"], ["a", "meet"], ["b", "meet"], ["meet", "end"]]), "fan", /only edges from a condition/],
+    ],
+  },
+  join: {
+    placed: graph(...fanOut()),
+    misplaced: [
+      // A condition's two answers meeting at a join: the join would run after one of them, waiting for nothing.
+      [
+        graph([node("condition", "c"), node("log", "a"), node("log", "b"), node("join", "meet")], [["start", "c"], ["c", "a", "true"], ["c", "b", "false"], ["a", "meet"], ["b", "meet"], ["meet", "end"]]),
+        "meet",
+        /not where the branches of a parallel node meet/,
+      ],
+      [graph([node("parallel", "fan"), node("log", "a"), node("join", "meet")], [["start", "fan"], ["fan", "a"], ["fan", "meet"], ["a", "meet"], ["meet", "end"], ["meet", "end"]]), "meet", /2 outgoing edges/],
+      // Two parallels, one nested in the other, sharing one join.
+      [
+        graph([node("parallel", "p1"), node("parallel", "p2"), node("log", "a"), node("log", "b"), node("log", "c"), node("join", "meet")], [["start", "p1"], ["p1", "a"], ["p1", "p2"], ["p2", "b"], ["p2", "c"], ["a", "meet"], ["b", "meet"], ["c", "meet"], ["meet", "end"]]),
+        "meet",
+        /the branches of p\d and p\d all meet at join meet; each parallel needs its own join/,
+      ],
+      [graph([node("parallel", "fan"), node("join", "meet")], [["start", "fan"], ["fan", "meet"], ["fan", "end"], ["meet", "end"]]), "meet", /needs at least two incoming branches/],
+    ],
+  },
+  ...Object.fromEntries(["script", "transform", "entityQuery", "entityWrite", "http", "subflow", "delay", "log"].map((t) => [t, ordinary(t)])),
+};
+
 describe("every node type", () => {
-  test("has an example in this table (a new type must come with its tests)", () => {
-    expect(Object.keys(examples).sort()).toEqual(Object.keys(nodeKinds).sort());
+  test("has an example in these tables (a new type must come with its tests)", () => {
+    expect(Object.keys(examples).sort()).toEqual([...nodeTypes].sort());
+    expect(Object.keys(shapes).sort()).toEqual([...nodeTypes].sort());
   });
-  for (const [key, kind] of Object.entries(nodeKinds)) {
+  for (const key of nodeTypes) {
+    const kind = nodeKind(key)!;
     test(`${key}: type matches its key; check accepts a valid node and names the bad setting`, () => {
       expect(kind.type).toBe(key);
       const ex = examples[key]!;
@@ -53,7 +156,30 @@ describe("every node type", () => {
         expect(problems.some((p) => p.startsWith(`${setting}: `)), `${JSON.stringify(problems)} should name ${setting}`).toBe(true);
       }
     });
+    test(`${key}: its shape rule accepts it where it belongs and names it where it does not`, () => {
+      const { placed, misplaced } = shapes[key]!;
+      expect(placed.nodes.some((n) => n.type === key)).toBe(true);
+      expect(validateFlow(placed)).toEqual([]);
+      for (const [f, at, msg] of misplaced) {
+        const path = at ? `/nodes/${f.nodes.findIndex((n) => n.id === at)}` : "/nodes";
+        const issues = validateFlow(f);
+        const hit = issues.some((i) => i.path === path && msg.test(i.message));
+        expect(hit, `${key}: no problem at ${path} matching ${msg}; got ${JSON.stringify(issues)}`).toBe(true);
+      }
+    });
   }
+
+  test("names that objects inherit are not node types", () => {
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) expect(nodeKind(name)).toBeUndefined();
+  });
+
+  test("the engine and the validator name no node type: every kind's behaviour and rules are its own", () => {
+    for (const file of ["../engine.ts", "../validate.ts"]) {
+      const source = readFileSync(new URL(file, import.meta.url), "utf8");
+      const named = nodeTypes.filter((type) => new RegExp(`["'\`]${type}["'\`]`).test(source));
+      expect(named, `${file} names node types`).toEqual([]);
+    }
+  });
 });
 
 // ---- a real app, a real sandbox, a real HTTP server on the allow-list ----
@@ -71,7 +197,11 @@ beforeAll(async () => {
   echo = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
-    fetch: async (req) => Response.json({ method: req.method, path: new URL(req.url).pathname, body: req.method === "GET" ? null : await req.json(), auth: req.headers.get("x-auth") }),
+    fetch: async (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/hang") await Bun.sleep(3000); // answers long after the run that called it gave up
+      return Response.json({ method: req.method, path, body: req.method === "GET" ? null : await req.json(), auth: req.headers.get("x-auth") });
+    },
   });
   s = await openServices(join(dir, "nodes.db"));
   const model = { ...structuredClone(templates.todo), settings: { fetchAllowList: [`127.0.0.1:${echo.port}`] } };
@@ -244,12 +374,40 @@ describe("running each node type", () => {
         { from: "wait_b", to: "b" }, { from: "a", to: "meet" }, { from: "b", to: "meet" }, { from: "meet", to: "end" },
       ],
     } as FlowDef;
-    const t0 = performance.now();
     const r = await succeeds(f, { n: 1 });
-    const took = performance.now() - t0;
     expect(r.output).toEqual([{ branch: "a", n: 1 }, { branch: "b", n: 2 }]);
-    expect(took).toBeGreaterThanOrEqual(140); // the delays did happen
-    expect(took).toBeLessThan(290); // …side by side, not one after the other
+    // Side by side: the second delay began long before the first one's 150 ms were over.
+    const [a, b] = ["wait_a", "wait_b"].map((id) => r.nodes.find((n) => n.id === id)!);
+    expect(a!.ms).toBeGreaterThanOrEqual(140);
+    expect(Math.abs(Date.parse(a!.startedAt) - Date.parse(b!.startedAt))).toBeLessThan(100);
+  });
+
+  test("nested parallels: the inner branches meet at their own join, which is then one branch of the outer", async () => {
+    const f = {
+      name: "nested",
+      nodes: [
+        { id: "start", type: "start" },
+        { id: "outer", type: "parallel" },
+        { id: "a", type: "transform", expression: '"a" + input.n' },
+        { id: "inner", type: "parallel" },
+        { id: "b", type: "transform", expression: '"b" + input.n' },
+        { id: "big", type: "condition", expression: "input.n > 1" },
+        { id: "c", type: "transform", expression: '"c" + input.n' },
+        { id: "meet_inner", type: "join" },
+        { id: "meet_outer", type: "join" },
+        { id: "end", type: "end" },
+      ],
+      edges: [
+        { from: "start", to: "outer" }, { from: "outer", to: "a" }, { from: "outer", to: "inner" }, { from: "inner", to: "b" }, { from: "inner", to: "big" },
+        { from: "big", to: "c", when: "true" }, { from: "big", to: "meet_inner", when: "false" }, { from: "b", to: "meet_inner" }, { from: "c", to: "meet_inner" },
+        { from: "meet_inner", to: "meet_outer" }, { from: "a", to: "meet_outer" }, { from: "meet_outer", to: "end" },
+      ],
+    } as FlowDef;
+    expect(validateFlow(f)).toEqual([]);
+    expect((await succeeds(f, { n: 2 })).output).toEqual(["a2", ["b2", "c2"]]);
+    const r = await succeeds(f, { n: 1 });
+    expect(r.output).toEqual(["a1", ["b1", { n: 1 }]]);
+    expect(r.nodes.filter((n) => n.type === "join").map((n) => n.id)).toEqual(["meet_inner", "meet_outer"]);
   });
 
   test("delay waits and passes the input on; log adds a line", async () => {
@@ -297,10 +455,15 @@ describe("running each node type", () => {
     const loop = await run(line("spin", { id: "spin", type: "script", code: "for (;;) {}", timeoutMs: 5000 }), {}, { timeoutMs: 300 });
     expect(loop.status).toBe("failed");
     expect(loop.error?.node).toBe("spin");
+    // A node with no limit of its own short of the run's (a request that never answers) is named too.
+    const t1 = performance.now();
+    const hung = await run(line("hang", { id: "call", type: "http", url: `http://127.0.0.1:${echo.port}/hang` }), {}, { timeoutMs: 300 });
+    expect(hung.error).toEqual({ node: "call", message: "the run passed its time limit of 300 ms" });
+    expect(performance.now() - t1).toBeLessThan(2000);
   });
 
   test("every node type took part in a successful run above", () => {
-    const missing = Object.keys(nodeKinds).filter((t) => t !== "error" && !typesRun.has(t));
+    const missing = nodeTypes.filter((t) => t !== "error" && !typesRun.has(t));
     expect(missing).toEqual([]);
   });
 });

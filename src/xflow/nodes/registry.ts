@@ -1,5 +1,7 @@
 // Every node type, by name: one file each. The conformance test runs over all of them.
-import type { NodeKind } from "./kind";
+// A Map, so a node type such as "constructor" or "__proto__" is simply unknown.
+import type { FlowDef, NodeDef } from "../types";
+import { followEdge, leadsOn, type NodeKind, type RegisteredKind } from "./kind";
 import { start } from "./start";
 import { end } from "./end";
 import { error } from "./error";
@@ -15,7 +17,19 @@ import { join } from "./join";
 import { delay } from "./delay";
 import { log } from "./log";
 
-export const nodeKinds: Record<string, NodeKind> = Object.fromEntries(
-  [start, end, error, script, condition, transform, entityQuery, entityWrite, http, subflow, parallel, join, delay, log].map((k) => [k.type, k]),
+const kinds = new Map<string, RegisteredKind>(
+  [start, end, error, script, condition, transform, entityQuery, entityWrite, http, subflow, parallel, join, delay, log].map((k: NodeKind) => [
+    k.type,
+    { shape: leadsOn, next: followEdge, ...k },
+  ]),
 );
-export type { NodeKind, NodeContext, NodeResult } from "./kind";
+
+/** The kind of a node type, or undefined when there is no such type. */
+export const nodeKind = (type: string): RegisteredKind | undefined => kinds.get(type);
+/** Every node type's name, in registration order. */
+export const nodeTypes: readonly string[] = [...kinds.keys()];
+
+/** The node where a run begins (validation makes sure a flow has exactly one). */
+export const startOf = (flow: FlowDef): NodeDef | undefined => flow.nodes.find((n) => kinds.get(n.type)?.startsRun) as NodeDef | undefined;
+
+export type { NodeKind, RegisteredKind, NodeContext, NodeResult } from "./kind";
