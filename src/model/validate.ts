@@ -3,7 +3,7 @@
 import { Value } from "@sinclair/typebox/value";
 import { pointer, isPlainObject } from "../lib/json";
 import type { Issue } from "../lib/errors";
-import { ModelSchema, type Model, type EntityType } from "./schema";
+import { ModelSchema, NAME_PATTERN, type Model, type EntityType } from "./schema";
 import { fieldKinds } from "./fields/registry";
 import { componentRefs, ACTION_TYPES } from "./components";
 
@@ -34,7 +34,7 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * an object with a usable name/type is replaced by a harmless stand-in.
  */
 function wellFormed(doc: Record<string, unknown>, broken: Set<string>): Model {
-  const fieldOk = (f: unknown) => isPlainObject(f) && typeof f.name === "string" && typeof f.type === "string" && f.type in fieldKinds;
+  const fieldOk = (f: unknown) => isPlainObject(f) && typeof f.name === "string" && typeof f.type === "string" && Object.hasOwn(fieldKinds, f.type); // own: "constructor" is no type
   const entities = arr(doc.entities).map((e, i) => {
     if (!isPlainObject(e) || typeof e.name !== "string") return { name: `\u0000entity${i}`, fields: [] };
     return { ...e, fields: arr(e.fields).map((f, j) => (fieldOk(f) ? f : { name: `\u0000field${j}`, type: "json" })), indexes: arr(e.indexes).filter((x) => isPlainObject(x) && Array.isArray(x.fields)) };
@@ -44,7 +44,7 @@ function wellFormed(doc: Record<string, unknown>, broken: Set<string>): Model {
     return {
       ...p,
       components: arr(p.components).map((c, j) =>
-        isPlainObject(c) && typeof c.type === "string" && c.type in componentRefs && isPlainObject(c.position) && !broken.has(pointer("pages", i, "components", j, "position"))
+        isPlainObject(c) && typeof c.type === "string" && Object.hasOwn(componentRefs, c.type) && isPlainObject(c.position) && !broken.has(pointer("pages", i, "components", j, "position"))
           ? c
           : { id: `\u0000component${j}`, type: "Text", position: { row: 0, col: 0, width: 1, height: 1 } },
       ),
@@ -63,14 +63,17 @@ function structuralIssues(doc: unknown): Issue[] {
     // TypeBox reports each failing union member; one message per path is enough.
     if (out.some((o) => o.path === e.path)) continue;
     const extra = e.message === "Unexpected property" || e.type === 41 /* ObjectAdditionalProperties */;
-    out.push({ path: e.path, rule: extra ? "unknown" : "schema", message: extra ? `unknown property "${e.path.split("/").pop()}"` : explain(e.schema as { anyOf?: { const?: unknown }[] }, e.message, e.value) });
+    out.push({ path: e.path, rule: extra ? "unknown" : "schema", message: extra ? `unknown property "${e.path.split("/").pop()}"` : explain(e.schema as { anyOf?: { const?: unknown }[]; pattern?: string }, e.message, e.value) });
     if (out.length >= 100) break;
   }
   return out;
 }
 
-/** Replace TypeBox's "Expected union value" with the allowed values when they are literals. */
-function explain(schema: { anyOf?: { const?: unknown }[] }, message: string, value: unknown): string {
+/** Replace TypeBox's "Expected union value" with the allowed values when they are literals, and a bare pattern with what a name may be. */
+function explain(schema: { anyOf?: { const?: unknown }[]; pattern?: string }, message: string, value: unknown): string {
+  // Names are lower_snake_case, so no name can be "__proto__" or "toString"; "constructor" is a valid one.
+  if (schema.pattern === NAME_PATTERN && typeof value === "string")
+    return `${JSON.stringify(value)} is not a valid name: use lower_snake_case (a letter a–z, then a–z, 0–9 or _)`;
   const consts = schema.anyOf?.map((s) => s.const).filter((c) => c !== undefined);
   if (consts?.length && consts.length === schema.anyOf!.length)
     return `must be one of ${consts.map((c) => JSON.stringify(c)).join(", ")} (got ${JSON.stringify(value)})`;

@@ -4,7 +4,9 @@
 // dropped by its transport (bounded buffers), never waited for.
 import type { Services } from "../services";
 import type { EntityChanged, ModelChanged } from "../services/events";
-import { compileFilter } from "../store/entities/filter";
+import type { CompiledEntity } from "../model/compile";
+import type { FilterNode } from "../model/filter/ast";
+import { parseFilter } from "../model/filter/parse";
 import { entityOf } from "../services/entities/context";
 import { matches } from "./match";
 import { TorqueError } from "../lib/errors";
@@ -24,6 +26,8 @@ interface Subscription {
   app: string;
   entity?: string;
   filter?: unknown;
+  /** The filter parsed against the entity type it was last used with (re-parsed after a model change). */
+  parsed?: { ent: CompiledEntity; node: FilterNode | undefined };
 }
 
 export class RealtimeHub {
@@ -46,11 +50,12 @@ export class RealtimeHub {
     if (mine >= MAX_PER_SUBSCRIBER) throw new TorqueError("conflict", `a connection holds at most ${MAX_PER_SUBSCRIBER} subscriptions; unsubscribe some first`, { rule: "limit" });
     if (this.byId.size >= MAX_TOTAL) throw new TorqueError("conflict", "the server holds as many subscriptions as it takes; try again later", { rule: "limit" });
     const rt = await this.services.apps.runtime(p.app);
+    let parsed: Subscription["parsed"];
     if (p.entity !== undefined) {
       const ent = entityOf(rt, p.entity);
-      if (p.filter !== undefined) compileFilter(ent, p.filter, this.services.db.dialect);
+      if (p.filter !== undefined) parsed = { ent, node: parseFilter(ent, p.filter) };
     }
-    const sub: Subscription = { id: `s${this.nextId++}`, subscriber, app: rt.slug, entity: p.entity, filter: p.entity ? p.filter : undefined };
+    const sub: Subscription = { id: `s${this.nextId++}`, subscriber, app: rt.slug, entity: p.entity, filter: p.entity ? p.filter : undefined, parsed };
     (this.byApp.get(sub.app) ?? this.byApp.set(sub.app, new Set()).get(sub.app)!).add(sub);
     this.byId.set(sub.id, sub);
     this.count.set(subscriber, (this.count.get(subscriber) ?? 0) + 1);
@@ -94,12 +99,30 @@ export class RealtimeHub {
       if (sub.filter !== undefined) {
         ent ??= (await this.services.apps.runtime(e.app)).model.entities.get(e.entity);
         if (!ent) continue;
-        const now = e.data ? matches(ent, { id: e.id, data: e.data }, sub.filter) : false;
-        const before = e.previous ? matches(ent, { id: e.id, data: e.previous }, sub.filter) : false;
+        const node = this.filterOf(sub, ent);
+        if (!node) continue;
+        const at = { id: e.id, createdAt: e.createdAt, updatedAt: e.updatedAt };
+        const now = e.data ? matches(node, { ...at, data: e.data }) : false;
+        // The previous state's updatedAt is not carried: a filter on it may notify once more than needed, never less.
+        const before = e.previous ? matches(node, { ...at, updatedAt: undefined, data: e.previous }) : false;
         if (!now && !before) continue; // neither in the filtered set before nor after
       }
       if (!sub.subscriber.send(head + sub.id + tail)) this.drop(sub.subscriber);
     }
+  }
+
+  /** The subscription's filter for the current model; undefined when the model no longer accepts it (it then matches nothing). */
+  private filterOf(sub: Subscription, ent: CompiledEntity): FilterNode | undefined {
+    if (sub.parsed?.ent !== ent) {
+      let node: FilterNode | undefined;
+      try {
+        node = parseFilter(ent, sub.filter);
+      } catch {
+        node = undefined;
+      }
+      sub.parsed = { ent, node };
+    }
+    return sub.parsed.node;
   }
 
   private modelChanged(e: ModelChanged) {

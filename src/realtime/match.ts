@@ -1,64 +1,61 @@
-// The filter language evaluated in memory against one record's data, with the same
-// meaning as the SQL it compiles to (store/entities/filter.ts): used to decide which
-// subscribers hear about a change. Filters are checked (compileFilter) when subscribing.
-import type { CompiledEntity } from "../model/compile";
-import { fieldKinds } from "../model/fields/registry";
-import { isPlainObject } from "../lib/json";
+// A parsed filter (model/filter) evaluated in memory against one record, with the meaning
+// of the SQL it compiles to (store/entities/filter.ts): used to decide which subscribers
+// hear about a change. differential.test.ts runs both over the same rows.
+import type { FilterNode, Scalar, Target } from "../model/filter/ast";
+import { compareText, textMatches } from "../model/filter/text";
 
-type Data = Record<string, unknown>;
-
-function cmp(a: unknown, b: unknown): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "boolean" || typeof b === "boolean") return Number(a) - Number(b);
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+export interface MatchRecord {
+  id: string;
+  data: Record<string, unknown>;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
-function norm(ent: CompiledEntity, field: string, v: unknown): unknown {
-  const f = ent.fields.get(field);
-  if (!f || v === null || v === undefined) return v;
-  const type = f.type === "multienum" ? "enum" : f.type;
-  const r = fieldKinds[type].coerce(v, { name: f.name, type, values: f.values, entity: f.entity }, false);
-  return r.ok ? r.value : v;
+/** The value SQL reads for a target: booleans as 1/0 (json_extract), a missing field as null. */
+function read(t: Target, r: MatchRecord): unknown {
+  const v = t.kind === "system" ? (t.name === "id" ? r.id : t.name === "createdAt" ? r.createdAt : r.updatedAt) : Object.hasOwn(r.data, t.name) ? r.data[t.name] : undefined;
+  if (v === undefined || v === null) return null;
+  return typeof v === "boolean" ? (v ? 1 : 0) : v;
 }
 
-const like = (s: unknown, needle: unknown, mode: "contains" | "startsWith" | "endsWith") => {
-  if (typeof s !== "string" || typeof needle !== "string") return false;
-  const a = s.toLowerCase(), b = needle.toLowerCase(); // SQLite LIKE is case-insensitive for ASCII
-  return mode === "contains" ? a.includes(b) : mode === "startsWith" ? a.startsWith(b) : a.endsWith(b);
-};
+/** SQLite's order of values of different types: numbers before text (arrays and objects read as JSON text). */
+function compare(a: unknown, b: Scalar): number {
+  const y = typeof b === "boolean" ? (b ? 1 : 0) : b;
+  if (typeof a === "number" && typeof y === "number") return a - y;
+  if (typeof a === "number") return -1;
+  if (typeof y === "number") return 1;
+  return compareText(typeof a === "string" ? a : JSON.stringify(a), y);
+}
 
-function test(ent: CompiledEntity, field: string, value: unknown, cond: unknown): boolean {
-  if (!isPlainObject(cond)) return cond === null ? value === undefined || value === null : value !== undefined && cmp(value, norm(ent, field, cond)) === 0;
-  return Object.entries(cond).every(([op, arg]) => {
-    const n = (x: unknown) => norm(ent, field, x);
-    const has = value !== undefined && value !== null;
-    switch (op) {
-      case "eq": return arg === null ? !has : has && cmp(value, n(arg)) === 0;
-      case "ne": return arg === null ? has : !has || cmp(value, n(arg)) !== 0;
-      case "gt": return has && cmp(value, n(arg)) > 0;
-      case "gte": return has && cmp(value, n(arg)) >= 0;
-      case "lt": return has && cmp(value, n(arg)) < 0;
-      case "lte": return has && cmp(value, n(arg)) <= 0;
-      case "between": return has && Array.isArray(arg) && cmp(value, n(arg[0])) >= 0 && cmp(value, n(arg[1])) <= 0;
-      case "in": return has && Array.isArray(arg) && arg.some((x) => cmp(value, n(x)) === 0);
-      case "nin": return !has || (Array.isArray(arg) && !arg.some((x) => cmp(value, n(x)) === 0));
-      case "isNull": return arg ? !has : has;
-      case "contains": return Array.isArray(value) ? value.includes(arg) : like(value, arg, "contains");
-      case "startsWith": return like(value, arg, "startsWith");
-      case "endsWith": return like(value, arg, "endsWith");
-      default: return false;
+/** Whether a record (id, timestamps and data) satisfies a parsed filter. */
+export function matches(node: FilterNode, r: MatchRecord): boolean {
+  switch (node.kind) {
+    case "all":
+      return true;
+    case "and":
+      return node.items.every((n) => matches(n, r));
+    case "or":
+      return node.items.some((n) => matches(n, r));
+    case "not":
+      return !matches(node.item, r);
+    case "empty":
+      return (read(node.target, r) === null) === node.empty;
+  }
+  const v = read(node.target, r);
+  if (v === null) return node.kind === "compare" ? node.op === "ne" : node.kind === "in" && node.negated;
+  switch (node.kind) {
+    case "compare": {
+      const c = compare(v, node.value);
+      return node.op === "eq" ? c === 0 : node.op === "ne" ? c !== 0 : node.op === "gt" ? c > 0 : node.op === "gte" ? c >= 0 : node.op === "lt" ? c < 0 : c <= 0;
     }
-  });
-}
-
-/** Whether a record (id, timestamps and data) satisfies a filter that compileFilter accepted. */
-export function matches(ent: CompiledEntity, record: { id: string; data: Data; createdAt?: string; updatedAt?: string }, filter: unknown): boolean {
-  if (!isPlainObject(filter)) return true;
-  return Object.entries(filter).every(([key, cond]) => {
-    if (key === "and") return (cond as unknown[]).every((f) => matches(ent, record, f));
-    if (key === "or") return (cond as unknown[]).some((f) => matches(ent, record, f));
-    if (key === "not") return !matches(ent, record, cond);
-    const value = key === "id" ? record.id : key === "createdAt" ? record.createdAt : key === "updatedAt" ? record.updatedAt : record.data[key];
-    return test(ent, key, value, cond);
-  });
+    case "between":
+      return compare(v, node.low) >= 0 && compare(v, node.high) <= 0;
+    case "in":
+      return node.values.some((x) => compare(v, x) === 0) !== node.negated;
+    case "text":
+      return typeof v === "string" && textMatches(v, node.needle, node.mode);
+    case "has":
+      // json_each over a scalar (data written before the field became a multienum) yields the scalar itself.
+      return Array.isArray(v) ? v.includes(node.value) : v === node.value;
+  }
 }

@@ -12,6 +12,9 @@ export interface EntityChanged {
   data?: Record<string, unknown>;
   /** The data before an update, so subscribers whose filter it left hear of it too. */
   previous?: Record<string, unknown>;
+  /** The record's timestamps, when the writer has them (subscription filters may test them). */
+  createdAt?: string;
+  updatedAt?: string;
 }
 export interface ModelChanged {
   modelId: string;

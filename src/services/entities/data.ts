@@ -4,7 +4,7 @@
 import type { CompiledEntity } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
 import type { Field } from "../../model/schema";
-import { isPlainObject } from "../../lib/json";
+import { isPlainObject, own } from "../../lib/json";
 import type { Issue } from "../../lib/errors";
 
 export type Data = Record<string, unknown>;
@@ -28,7 +28,7 @@ export function normaliseData(ent: CompiledEntity, input: unknown, previous: Dat
   for (const key of Object.keys(input))
     if (!ent.fields.has(key)) issues.push({ field: key, rule: "unknown", message: `${ent.name} has no field "${key}"` });
   for (const f of ent.def.fields) {
-    let v = input[f.name];
+    let v = own(input, f.name);
     if (lenient && v === "") v = previous ? null : undefined; // an empty CSV cell: no value (a default applies on create)
     if (v === undefined && previous) continue; // untouched by a partial update
     if (v === undefined && !previous && applyDefaults && f.default !== undefined) v = defaultValue(f, now);
@@ -41,7 +41,7 @@ export function normaliseData(ent: CompiledEntity, input: unknown, previous: Dat
     else issues.push({ field: f.name, rule: r.rule, message: `${f.name} ${r.message}` });
   }
   for (const f of ent.def.fields)
-    if (f.required && (data[f.name] === undefined || data[f.name] === null) && !issues.some((i) => i.field === f.name))
+    if (f.required && (own(data, f.name) === undefined || own(data, f.name) === null) && !issues.some((i) => i.field === f.name))
       issues.push({ field: f.name, rule: "required", message: `${f.name} is required` });
   return { data, issues };
 }
@@ -49,6 +49,6 @@ export function normaliseData(ent: CompiledEntity, input: unknown, previous: Dat
 /** The data a caller sees: the model's current fields only (values of removed fields stay stored), optionally projected. */
 export function visibleData(ent: CompiledEntity, data: Data, fields?: string[]): Data {
   const out: Data = {};
-  for (const f of fields ?? ent.def.fields.map((x) => x.name)) if (data[f] !== undefined && ent.fields.has(f)) out[f] = data[f];
+  for (const f of fields ?? ent.def.fields.map((x) => x.name)) if (own(data, f) !== undefined && ent.fields.has(f)) out[f] = data[f];
   return out;
 }

@@ -7,18 +7,19 @@ import type { Dialect } from "../../store/dialect";
 import { conflict, validationError, type Issue } from "../../lib/errors";
 import { idExists, uniqueHolder, referrers, linkRows, deleteRow, updateRow, type EntityRow } from "../../store/entities/rows";
 import type { Data } from "./data";
+import { own } from "../../lib/json";
 
 /** Reference and uniqueness checks for the fields that changed (all fields on create). */
 export async function checkStoredRules(q: Queryable, d: Dialect, appId: number, ent: CompiledEntity, id: string, data: Data, previous?: Data): Promise<void> {
   const issues: Issue[] = [];
-  const changed = (f: string) => !previous || previous[f] !== data[f];
+  const changed = (f: string) => !previous || own(previous, f) !== own(data, f);
   for (const f of ent.references) {
-    const v = data[f.name];
+    const v = own(data, f.name);
     if (typeof v === "string" && changed(f.name) && !(await idExists(q, appId, f.entity!, v)))
       issues.push({ field: f.name, rule: "reference", message: `${f.name} refers to ${f.entity} "${v}", which does not exist` });
   }
   for (const f of ent.unique) {
-    const v = data[f.name];
+    const v = own(data, f.name);
     if (v === undefined || v === null || !changed(f.name)) continue;
     const holder = await uniqueHolder(q, d, appId, ent.name, f.name, (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param, id);
     if (holder) issues.push({ field: f.name, rule: "unique", message: `${f.name} must be unique: ${ent.name} ${holder} already has ${JSON.stringify(v)}` });

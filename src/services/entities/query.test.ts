@@ -297,3 +297,62 @@ describe("indexes serve filtered, sorted pages", () => {
     expect(names.some((nm) => p1.includes(nm))).toBe(true);
   });
 });
+
+describe("text operators take every character literally", () => {
+  // One row per text; each case names the texts it must select, nothing else.
+  const TEXTS = ["a\u0000b", "ab", "\u0000", "tab\there", "tabhere", "x\u0001y", "xy", "del\u007f", "50%", "5000", "a_c", "abc", "back\\slash", "backslash", "Äpfel", "äpfel", "APFEL"];
+  let t: Services;
+  const select = async (filter: unknown) =>
+    (await t.entities.query("txt", "note", { filter, limit: 1000 })).data.map((r) => r.data.body as string).sort();
+  beforeAll(async () => {
+    t = await freshServices({ name: "Notes", entities: [{ name: "note", fields: [{ name: "body", type: "text" }] }] }, "txt");
+    await t.entities.insertMany("txt", "note", TEXTS.map((body) => ({ body })), { actor });
+  });
+
+  test("NUL and other control characters match only where they occur", async () => {
+    expect(await select({ body: { contains: "\u0000" } })).toEqual(["\u0000", "a\u0000b"]); // LIKE stopped at the NUL: every row matched
+    expect(await select({ body: { startsWith: "a\u0000" } })).toEqual(["a\u0000b"]);
+    expect(await select({ body: { endsWith: "\u0000b" } })).toEqual(["a\u0000b"]);
+    expect(await select({ body: { endsWith: "\u0000" } })).toEqual(["\u0000"]);
+    expect(await select({ body: { contains: "\t" } })).toEqual(["tab\there"]);
+    expect(await select({ body: { contains: "\u0001" } })).toEqual(["x\u0001y"]);
+    expect(await select({ body: { endsWith: "\u007f" } })).toEqual(["del\u007f"]);
+    expect(await select({ body: "a\u0000b" })).toEqual(["a\u0000b"]);
+  });
+
+  test("%, _ and \\ are no wildcards or escapes, in any position", async () => {
+    expect(await select({ body: { contains: "%" } })).toEqual(["50%"]);
+    expect(await select({ body: { endsWith: "%" } })).toEqual(["50%"]);
+    expect(await select({ body: { startsWith: "50%" } })).toEqual(["50%"]);
+    expect(await select({ body: { contains: "_" } })).toEqual(["a_c"]);
+    expect(await select({ body: { startsWith: "a_" } })).toEqual(["a_c"]);
+    expect(await select({ body: { contains: "\\" } })).toEqual(["back\\slash"]);
+    expect(await select({ body: { endsWith: "\\slash" } })).toEqual(["back\\slash"]);
+  });
+
+  test("case is ignored for A-Z only: accented letters match exactly", async () => {
+    expect(await select({ body: { contains: "PFEL" } })).toEqual(["APFEL", "Äpfel", "äpfel"]);
+    expect(await select({ body: { startsWith: "äPFEL" } })).toEqual(["äpfel"]); // not "Äpfel": Ä and ä differ
+    expect(await select({ body: { startsWith: "apfel" } })).toEqual(["APFEL"]);
+  });
+
+  test("an empty needle is refused, naming the operator", async () => {
+    const e = await failure(select({ body: { contains: "" } }));
+    expect(e.code).toBe("validation");
+    expect(e.message).toContain("contains takes non-empty text");
+  });
+});
+
+describe("enum filters", () => {
+  test("a value that is not an option is refused, naming the options and the one it differs from only in case", async () => {
+    for (const filter of [{ category: "A" }, { category: { ne: "A" } }, { category: { in: ["b", "A"] } }, { tags: { contains: "X" } }]) {
+      const e = await failure(q({ filter }));
+      expect(e.code).toBe("validation");
+      const [issue] = e.data as Issue[];
+      expect(issue!.rule).toBe("enum");
+      expect(issue!.message).toMatch(/use one of "(a|x)", "(b|y)", "(c|z)" \(values are case-sensitive: did you mean "(a|x)"\?\)/);
+    }
+    const e = await failure(q({ filter: { category: { in: ["b", "zzz"] } } }));
+    expect((e.data as Issue[])[0]).toEqual({ field: "filter.category.in[1]", rule: "enum", message: '"zzz" is not a value of category; use one of "a", "b", "c"' });
+  });
+});

@@ -1,9 +1,11 @@
 // Where a filterable/sortable name lives: a system column or a field inside the JSON data.
 import type { CompiledEntity } from "../../model/compile";
 import type { Field } from "../../model/schema";
+import type { Target } from "../../model/filter/ast";
 import { checkedIdent, type Dialect } from "../dialect";
 
-export const SYSTEM_COLUMNS: Record<string, string> = { id: "id", createdAt: "created_at", updatedAt: "updated_at" };
+/** System names and their columns. A Map: names come from requests, and a plain object would answer for "constructor". */
+export const SYSTEM_COLUMNS: ReadonlyMap<string, string> = new Map([["id", "id"], ["createdAt", "created_at"], ["updatedAt", "updated_at"]]);
 
 export interface Column {
   name: string;
@@ -12,11 +14,14 @@ export interface Column {
 }
 
 export function column(ent: CompiledEntity, name: string, d: Dialect): Column | undefined {
-  const sys = SYSTEM_COLUMNS[name];
+  const sys = SYSTEM_COLUMNS.get(name);
   if (sys) return { name, sql: sys };
   const field = ent.fields.get(name);
   return field ? { name, sql: d.jsonField(field.name), field } : undefined;
 }
+
+/** The SQL expression of a parsed filter's target. */
+export const targetSql = (t: Target, d: Dialect): string => (t.kind === "system" ? SYSTEM_COLUMNS.get(t.name)! : d.jsonField(t.field.name));
 
 /** Literal SQL restricting to one app's rows of one type; literal so partial indexes apply. */
 export const scope = (appId: number, type: string): string => `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;

@@ -4,7 +4,7 @@
 import type { CompiledEntity } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
 import { isPlainObject } from "../../lib/json";
-import { badRequest, validationError, type Issue } from "../../lib/errors";
+import { badRequest, rangeMessage, validationError, type Issue } from "../../lib/errors";
 import type { Dialect } from "../dialect";
 import type { Param } from "../driver";
 import { column, scope, type Column } from "./columns";
@@ -117,7 +117,7 @@ export function buildPageQuery(
 ): PageQuery {
   const limit = opts.limit === undefined || opts.limit === null ? DEFAULT_LIMIT : opts.limit;
   if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    throw validationError([{ field: "limit", rule: "range", message: `limit must be a whole number from 1 to ${MAX_LIMIT}` }], "query");
+    throw validationError([{ field: "limit", rule: "range", message: rangeMessage("limit", 1, MAX_LIMIT) }], "query");
   const keys = withTieBreaker(parseSort(ent, opts.sort, d));
   const f = compileFilter(ent, opts.filter, d);
   const base = `${scope(appId, ent.name)} AND ${f.sql}`;
