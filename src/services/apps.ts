@@ -113,6 +113,7 @@ export async function deleteAppRows(tx: Queryable, appId: number): Promise<void>
   await dropAppIndexes(tx, appId);
   await deleteAppData(tx, appId);
   await tx.run("DELETE FROM xflow_executions WHERE app_id = ?", [appId]);
+  await tx.run("DELETE FROM seed_runs WHERE app_id = ?", [appId]);
   await tx.run("DELETE FROM apps WHERE id = ?", [appId]);
 }
 

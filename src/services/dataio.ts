@@ -1,12 +1,14 @@
 // Bulk import and export of one entity type's records as CSV or JSON. Imports are all or
 // nothing and report every bad row; CSV values arrive as text and are read leniently
-// ("42", "true", "a, b" for a multienum).
+// ("42", "true", "a, b" for a multienum). CSV cells that a spreadsheet would run as a
+// formula are written with a leading apostrophe, which import takes off again.
 import Papa from "papaparse";
 import { badRequest, validationError } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
 import type { Actor } from "./actor";
 import type { EntityService } from "./entities/service";
 import type { EntityRecord } from "./entities/types";
+import type { FieldType } from "../model/schema";
 
 export const MAX_IMPORT_ROWS = 100_000;
 export const MAX_EXPORT_ROWS = 100_000;
@@ -28,7 +30,8 @@ export class DataService {
       if (broken.length)
         throw validationError(broken.slice(0, 50).map((e) => ({ row: e.row ?? 0, field: "data", rule: "csv", message: e.message })), "CSV");
       // Empty cells mean "no value"; lenient reading turns "" into absent.
-      rows = parsed.data;
+      const ent = (await this.entities.ctx.apps.runtime(app)).model.entities.get(entity);
+      rows = parsed.data.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" ? readCell(unescapeCell(v), ent?.fields.get(k)?.type) : v])));
     } else if (format === "json") {
       const data = typeof input.data === "string" ? safeJson(input.data) : input.data;
       if (!Array.isArray(data)) throw badRequest("JSON data must be a list of records");
@@ -54,17 +57,49 @@ export class DataService {
       if (records.length >= MAX_EXPORT_ROWS) throw badRequest(`more than ${MAX_EXPORT_ROWS} records match; narrow the filter or use \`torque app export\``);
     } while (cursor);
     if (format === "json") return { format, count: records.length, data: records };
-    const fields = opts.fields ?? [...new Set(records.flatMap((r) => Object.keys(r.data)))];
-    const rows = records.map((r) => [r.id, ...fields.map((f) => cell(r.data[f])), r.version, r.createdAt, r.updatedAt]);
+    // The header comes from the model, not from whichever fields these rows happen to
+    // hold: every export of a type has the same columns, in model order.
+    const ent = (await this.entities.ctx.apps.runtime(app)).model.entities.get(entity)!;
+    const fields = opts.fields ?? ent.def.fields.map((f) => f.name);
+    const types = fields.map((f) => ent.fields.get(f)!.type);
+    const rows = records.map((r) => [r.id, ...fields.map((f, i) => cell(Object.hasOwn(r.data, f) ? r.data[f] : undefined, types[i]!)), r.version, r.createdAt, r.updatedAt]);
     return { format, count: records.length, data: Papa.unparse({ fields: ["id", ...fields, "version", "createdAt", "updatedAt"], data: rows }) };
   }
 }
 
-/** CSV cells: lists joined with commas (read back by multienum), objects as JSON. */
-function cell(v: unknown): string {
+/** CSV cells: multienum lists joined with commas (read back by multienum), objects as JSON, text made formula-safe. */
+function cell(v: unknown, type: FieldType): string {
   if (v === undefined || v === null) return "";
-  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.join(", ");
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
+  // Numbers are written as numbers (-5 stays -5): a spreadsheet reads them as values, never as formulas.
+  if (type === "number" || type === "integer") return String(v);
+  if (type === "multienum" && Array.isArray(v)) return escapeCell(v.join(", "));
+  if (type === "json") return escapeCell(JSON.stringify(v)); // a text value too, so import reads it back as JSON
+  return escapeCell(typeof v === "object" ? JSON.stringify(v) : String(v));
+}
+
+/** A file cell written as JSON by export is read back as the file object it was. */
+function readCell(s: string, type: FieldType | undefined): unknown {
+  if (type !== "file" || !s.startsWith("{")) return s;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s; // the file field names what is wrong with it
+  }
+}
+
+// OWASP CSV injection: a cell starting with = + - @ tab or carriage return is run as a
+// formula by spreadsheets, so it gets a leading apostrophe. A value that itself starts
+// with an apostrophe before one of those (or before another apostrophe) gets one too, so
+// import can always tell the added apostrophe from data: export then import round-trips.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const ESCAPED = /^'[=+\-@\t\r']/;
+
+export function escapeCell(s: string): string {
+  return FORMULA_START.test(s) || ESCAPED.test(s) ? "'" + s : s;
+}
+
+export function unescapeCell(s: string): string {
+  return ESCAPED.test(s) ? s.slice(1) : s;
 }
 
 function safeJson(text: string): unknown {

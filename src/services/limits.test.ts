@@ -95,3 +95,11 @@ test("deleting an app deletes its workflow runs, and a new app never gets its id
   expect(await s.xflows.listRuns({ app: "public" })).toEqual([]);
   expect((await s.db.get<{ n: number }>("SELECT count(*) AS n FROM xflow_executions"))!.n).toBe(0);
 });
+
+test("deleting an app deletes a seed it left unfinished", async () => {
+  const { s } = await todo();
+  const { id } = await s.apps.runtime("todo");
+  await s.db.run("INSERT INTO seed_runs (app_id, request, targets, started_at) VALUES (?, '{}', '{}', '2026-01-01')", [id]);
+  await s.apps.delete("todo", systemActor);
+  expect((await s.db.get<{ n: number }>("SELECT count(*) AS n FROM seed_runs"))!.n).toBe(0);
+});

@@ -8,7 +8,7 @@ import type { Services } from "./index";
 import type { Actor } from "./actor";
 import type { StoredModel } from "./models";
 import { dependencyOrder } from "./seed/seed";
-import { linkRows } from "../store/entities/rows";
+import { getRows, linkRows } from "../store/entities/rows";
 import type { EntityRecord } from "./entities/types";
 
 export interface ImportResult {
@@ -84,7 +84,7 @@ async function loadSamples(s: Services, slug: string, samples: { entity: string;
       const d = { ...r.data };
       delete d.id;
       for (const f of ent.references) {
-        const v = d[f.name];
+        const v = Object.hasOwn(d, f.name) ? d[f.name] : undefined; // a reference may be named "constructor"
         if (v === undefined || v === null) continue;
         const mapped = idOf.get(`${f.entity}:${String(v)}`);
         if (mapped) d[f.name] = mapped;
@@ -135,9 +135,15 @@ export async function exportApp(s: Services, slug: string): Promise<AppExport> {
 
 /**
  * Load an export into app `slug`: into the existing app when there is one (the records
- * must fit its model), else into a new app with a new model from the file. Ids are kept.
+ * must fit its model), else into a new app with a new model from the file.
+ *
+ * Ids: a restore keeps them. When the file's ids belong to another app of this database
+ * (a copy beside the original, e.g. `crm` → `crm-staging`), every record gets a new id
+ * and every reference and n:m link in the file is remapped to the copies, so the copy
+ * never points into the original. Ids already in the target app mean the file was
+ * imported there before: refused, nothing changes.
  */
-export async function importApp(s: Services, slug: string, doc: unknown, actor: Actor): Promise<{ app: string; created: boolean; loaded: Record<string, number>; links: number }> {
+export async function importApp(s: Services, slug: string, doc: unknown, actor: Actor): Promise<{ app: string; created: boolean; loaded: Record<string, number>; links: number; ids: "kept" | "new" }> {
   if (!isPlainObject(doc) || doc.format !== "torque-app" || !Array.isArray(doc.entities))
     throw validationError([{ path: "/format", rule: "format", message: 'not an app export: expected {"format": "torque-app", "entities": [...]} as written by `torque app export`' }], "app file");
   const exists = (await s.apps.list()).some((a) => a.slug === slug);
@@ -152,6 +158,13 @@ export async function importApp(s: Services, slug: string, doc: unknown, actor: 
     else (byType.get(rec.entity) ?? byType.set(rec.entity, []).get(rec.entity)!).push({ rec, i });
   });
   if (issues.length) throw validationError(issues, "app file");
+  const fileIds = (doc.entities as { id: string }[]).map((r) => r.id);
+  const targetId = exists ? (await s.apps.runtime(slug)).id : undefined;
+  const held = await heldIds(s, fileIds);
+  const newId = held.size ? new Map(fileIds.map((id) => [id, copyId(slug, id)])) : undefined;
+  const mine = [...held, ...(newId ? await heldIds(s, [...newId.values()]) : [])].find(([, app]) => app === targetId);
+  if (mine) throw conflict(`app ${slug} already holds records of this file (e.g. ${mine[0]}): it was imported there before`, { rule: "unique", field: "id" });
+  const idOf = (id: string) => newId?.get(id) ?? id;
   let created: string | undefined; // id of the model made for a new app
   if (!exists) {
     const m = await s.models.create(doc.model, actor, `imported with app ${slug}`);
@@ -171,10 +184,12 @@ export async function importApp(s: Services, slug: string, doc: unknown, actor: 
       for (const type of dependencyOrder(rt.model)) {
         const rows = byType.get(type) ?? [];
         if (!rows.length) continue;
-        const res = await s.entities.insertMany(slug, type, rows.map((r) => r.rec.data), {
+        const refs = rt.model.entities.get(type)!.references;
+        const data = rows.map((r) => (newId && isPlainObject(r.rec.data) ? remapReferences(r.rec.data, refs, newId) : r.rec.data));
+        const res = await s.entities.insertMany(slug, type, data, {
           actor,
           tx,
-          ids: rows.map((r) => r.rec.id as string),
+          ids: rows.map((r) => idOf(r.rec.id as string)),
           meta: rows.map((r) => ({ version: typeof r.rec.version === "number" ? r.rec.version : 1, createdAt: str(r.rec.createdAt), updatedAt: str(r.rec.updatedAt) })),
         });
         loaded[type] = res.inserted;
@@ -182,7 +197,13 @@ export async function importApp(s: Services, slug: string, doc: unknown, actor: 
       for (const [i, l] of links.entries()) {
         if (!isPlainObject(l) || !rt.model.relationships.has(String(l.relationship)))
           throw validationError([{ path: `/links/${i}`, rule: "reference", message: `link names relationship ${JSON.stringify(isPlainObject(l) ? l.relationship : l)}, which the model does not have` }], "app file");
-        await linkRows.add(tx, rt.id, String(l.relationship), String(l.from), String(l.to), now);
+        const rel = rt.model.relationships.get(String(l.relationship))!;
+        const from = idOf(String(l.from)), to = idOf(String(l.to));
+        // Both ends must be records of this app, of the relationship's types.
+        for (const [end, id, type] of [["from", from, rel.from], ["to", to, rel.to]] as const)
+          if (!(await getRows(tx, rt.id, type, [id])).length)
+            throw validationError([{ path: `/links/${i}/${end}`, rule: "reference", message: `link ${rel.name} names ${type} "${id}", which is neither in the file nor in app ${slug}` }], "app file");
+        await linkRows.add(tx, rt.id, rel.name, from, to, now);
       }
     });
   } catch (e) {
@@ -190,7 +211,40 @@ export async function importApp(s: Services, slug: string, doc: unknown, actor: 
     if (created) await s.models.delete(created, actor, { withApps: true }).catch(() => {});
     throw e;
   }
-  return { app: slug, created: !!created, loaded, links: links.length };
+  return { app: slug, created: !!created, loaded, links: links.length, ids: newId ? "new" : "kept" };
+}
+
+/**
+ * The id a record of a file gets in a copy: a UUIDv7 that keeps the original's time part
+ * (so copies keep their order) with the rest derived from the target app and the original
+ * id. The same file imported into the same app twice so gives the same ids, and the second
+ * import is recognised and refused instead of loading a second copy.
+ */
+function copyId(slug: string, id: string): string {
+  const h = new Bun.CryptoHasher("sha256").update(`${slug}\0${id}`).digest("hex");
+  const time = /^[0-9a-f]{8}-[0-9a-f]{4}-7/i.test(id) ? id.slice(0, 8) + id.slice(9, 13) : Date.now().toString(16).padStart(12, "0").slice(-12);
+  const variant = ((parseInt(h[15]!, 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${h.slice(0, 3)}-${variant}${h.slice(3, 6)}-${h.slice(6, 18)}`.toLowerCase();
+}
+
+/** Which of these ids exist in the database, and in which app (by app id). */
+async function heldIds(s: Services, ids: string[]): Promise<Map<string, number>> {
+  const held = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    for (const r of await s.db.all<{ id: string; app_id: number }>(`SELECT id, app_id FROM entities WHERE id IN (${chunk.map(() => "?").join(",")})`, chunk)) held.set(r.id, r.app_id);
+  }
+  return held;
+}
+
+/** A record's data with reference values that name records of the file turned into their copies' ids. */
+function remapReferences(data: Record<string, unknown>, refs: { name: string }[], newId: Map<string, string>): Record<string, unknown> {
+  const out = { ...data };
+  for (const f of refs) {
+    const v = out[f.name];
+    if (typeof v === "string" && newId.has(v)) out[f.name] = newId.get(v)!;
+  }
+  return out;
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);

@@ -5,6 +5,10 @@ import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type:
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up2 from "../../schema/migrations/sqlite/0002_app_ids.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
+import up3 from "../../schema/migrations/sqlite/0003_bulk_load_safety.up.sql" with { type: "text" };
+import down3 from "../../schema/migrations/sqlite/0003_bulk_load_safety.down.sql" with { type: "text" };
+import up4 from "../../schema/migrations/sqlite/0004_drop_xflows.up.sql" with { type: "text" };
+import down4 from "../../schema/migrations/sqlite/0004_drop_xflows.down.sql" with { type: "text" };
 
 export interface Migration {
   version: number;
@@ -16,6 +20,8 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: "system", up: { sqlite: up1 }, down: { sqlite: down1 } },
   { version: 2, name: "app_ids", up: { sqlite: up2 }, down: { sqlite: down2 } },
+  { version: 3, name: "bulk_load_safety", up: { sqlite: up3 }, down: { sqlite: down3 } },
+  { version: 4, name: "drop_xflows", up: { sqlite: up4 }, down: { sqlite: down4 } },
 ];
 
 export interface MigrationStatus {

@@ -1,10 +1,11 @@
-// Opens the database a URL names: a file path (SQLite) today; postgres:// URLs get their
-// own driver beside this one.
+// Opens the database a URL names: a file path (SQLite). A postgres:// URL is refused with
+// a clear message: this build has no PostgreSQL driver.
 import { resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 import type { Driver } from "./driver";
 import { SqliteDriver } from "./sqlite/driver";
 import { migrateUp } from "./migrations";
+import { rebuildPendingIndexes } from "./entities/indexes";
 
 export async function openDatabase(url: string, opts: { migrate?: boolean } = {}): Promise<Driver> {
   if (/^postgres(ql)?:\/\//.test(url))
@@ -15,6 +16,11 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
   } catch (e) {
     throw new TorqueError("bad_request", `cannot open database ${url}: ${(e as Error).message}`);
   }
-  if (opts.migrate !== false) await migrateUp(db);
+  if (opts.migrate !== false) {
+    await migrateUp(db);
+    // Indexes a bulk load dropped and did not live to rebuild (see entities/indexes.ts).
+    // Checked with a read first: an open must not queue for the write lock for nothing.
+    if (await db.get("SELECT 1 AS x FROM entity_indexes WHERE pending = 1 LIMIT 1")) await db.transaction((tx) => rebuildPendingIndexes(tx));
+  }
   return db;
 }

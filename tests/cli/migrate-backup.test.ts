@@ -45,7 +45,11 @@ describe("migrate", () => {
   test("--down reverts, --status then shows pending, and --up applies it again", async () => {
     const dir = tempDir();
     await ok(["init", ".", "--template", "crm"], { cwd: dir });
-    // --down reverts the latest migration only: 2 (app ids), then 1 (the system tables).
+    // --down reverts the latest migration only: 4 (drop xflows), 3 (bulk-load safety), 2 (app ids), then 1 (the system tables).
+    expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 4/);
+    expect(tables(join(dir, "torque.db"))).toContain("xflows");
+    expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 3/);
+    expect(tables(join(dir, "torque.db"))).not.toContain("seed_runs");
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 2/);
     expect(tables(join(dir, "torque.db"))).toContain("entities");
     const down = await ok(["migrate", "--down"], { cwd: dir });
@@ -58,7 +62,7 @@ describe("migrate", () => {
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/nothing to revert/);
 
     const up = await ok(["migrate", "--up"], { cwd: dir });
-    expect(up.stdout).toMatch(/applied migration\(s\) 1, 2/);
+    expect(up.stdout).toMatch(/applied migration\(s\) 1, 2, 3, 4/);
     expect((await okJson<any[]>(["migrate", "--status"], { cwd: dir }))[0].applied).toBe(true);
     // The schema is back and usable (the data went with --down, as its help says).
     expect(await okJson<any[]>(["app", "list"], { cwd: dir })).toEqual([]);

@@ -244,6 +244,57 @@ describe("concurrent writes", () => {
     expect(now.version).toBe(2);
     expect(now.data.qty).toBe((won[0] as PromiseFulfilledResult<EntityRecord>).value.data.qty);
   });
+
+  test("a burst of 50 plain updates on one row all apply in order: version 51, each field last writer wins", async () => {
+    const s = await freshServices();
+    const rec = await s.entities.create("shop", "item", { title: "v1", qty: 0, notes: "keep" }, w);
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => s.entities.update("shop", "item", rec.id, i % 2 ? { qty: i } : { title: `t${i}` }, w)),
+    );
+    expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    const versions = results.map((r) => (r as PromiseFulfilledResult<EntityRecord>).value.version).sort((a, b) => a - b);
+    expect(versions).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
+    const now = await s.entities.get("shop", "item", rec.id);
+    expect(now.version).toBe(51);
+    // The last update to commit for each field decides it; fields no update touched keep their value.
+    const last = (pick: (d: EntityRecord["data"]) => unknown) => pick(results.map((r) => (r as PromiseFulfilledResult<EntityRecord>).value).sort((a, b) => b.version - a.version)[0]!.data);
+    expect(now.data.qty).toBe(last((d) => d.qty) as number);
+    expect(now.data.title).toBe(last((d) => d.title) as string);
+    expect(now.data.notes).toBe("keep");
+    // The audit log has one entry per update, each building on the one before.
+    const audit = await s.db.all<{ before: string; after: string }>("SELECT before, after FROM audit_log WHERE entity_id = ? AND action = 'entity.update' ORDER BY id", [rec.id]);
+    expect(audit).toHaveLength(50);
+    for (let i = 1; i < audit.length; i++) expect(JSON.parse(audit[i]!.before)).toEqual(JSON.parse(audit[i - 1]!.after));
+  });
+
+  test("under contention an update with expectedVersion is still a conflict naming the version it sent", async () => {
+    const s = await freshServices();
+    const rec = await s.entities.create("shop", "item", { title: "v1" }, w);
+    const plain = Array.from({ length: 10 }, (_, i) => s.entities.update("shop", "item", rec.id, { qty: i }, w));
+    const guarded = s.entities.update("shop", "item", rec.id, { title: "mine" }, { actor, expectedVersion: 1 });
+    const [g, ...rest] = await Promise.allSettled([guarded, ...plain]);
+    expect(rest.every((r) => r.status === "fulfilled")).toBe(true);
+    if (g!.status === "rejected") {
+      expect((g.reason as TorqueError).code).toBe("conflict");
+      expect((g.reason as TorqueError).data).toMatchObject({ expectedVersion: 1 });
+      expect((g.reason as TorqueError).message).toContain("not 1");
+    } else expect(g!.value.version).toBe(2); // it committed first, on the version it named
+    expect((await s.entities.get("shop", "item", rec.id)).version).toBe(g!.status === "fulfilled" ? 12 : 11);
+  });
+
+  test("a plain delete racing updates applies (no conflict naming a version the client never sent); the audit keeps the newest data", async () => {
+    const s = await freshServices();
+    const rec = await s.entities.create("shop", "item", { title: "v1", qty: 0 }, w);
+    const updates = Array.from({ length: 10 }, (_, i) => s.entities.update("shop", "item", rec.id, { qty: i + 1 }, w));
+    await Promise.resolve();
+    const del = s.entities.delete("shop", "item", rec.id, w); // reads version 1, commits after the updates queued before it
+    const [d] = await Promise.allSettled([del, ...updates]);
+    expect(d!.status).toBe("fulfilled");
+    expect((await failure(s.entities.get("shop", "item", rec.id))).code).toBe("not_found");
+    const [last] = await s.db.all<{ before: string }>("SELECT before FROM audit_log WHERE entity_id = ? AND action = 'entity.delete'", [rec.id]);
+    const [newest] = await s.db.all<{ after: string }>("SELECT after FROM audit_log WHERE entity_id = ? AND action = 'entity.update' ORDER BY id DESC LIMIT 1", [rec.id]);
+    if (newest) expect(JSON.parse(last!.before)).toEqual(JSON.parse(newest.after));
+  });
 });
 
 describe("projection and include", () => {

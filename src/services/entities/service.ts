@@ -65,44 +65,41 @@ export class EntityService {
     return rec;
   }
 
-  /** Partial update: fields in `patch` change, null clears a field, the rest stays. */
+  /**
+   * Partial update: fields in `patch` change, null clears a field, the rest stays. With
+   * `expectedVersion` the write applies only to that version (else a conflict naming it).
+   * Without it, updates apply in the order they commit: one that finds the record moved
+   * since it was read is rebased onto the newer record (the fields it changes win, the
+   * others keep the newer values), so a burst of plain updates all succeed.
+   */
   async update(app: string, entity: string, id: string, patch: unknown, opts: WriteOptions): Promise<EntityRecord> {
-    // Without expectedVersion a partial update applies to the latest record: when another
-    // writer got in between our read and our transaction, read again and re-apply.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.updateOnce(app, entity, id, patch, opts, attempt > 0);
-      } catch (e) {
-        const moved = e instanceof TorqueError && e.code === "conflict" && (e.data as { rule?: string })?.rule === "version";
-        if (!moved || opts.expectedVersion !== undefined || attempt >= 4) throw e;
-      }
-    }
-  }
-
-  private async updateOnce(app: string, entity: string, id: string, patch: unknown, opts: WriteOptions, fresh: boolean): Promise<EntityRecord> {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
-    // A retry reads the database itself: the conflict means what it read before was old.
-    const row = fresh ? await getRow(db, rt.id, ent.name, checkId(id)) : await getRowCached(db, rt.id, ent.name, checkId(id));
+    const row = await getRowCached(db, rt.id, ent.name, checkId(id));
     if (!row) throw notFound(ent.name, id);
     checkVersion(ent, id, row.version, opts.expectedVersion);
     const stored = JSON.parse(row.data) as Data;
     const now = new Date().toISOString();
     let data = valid(normaliseData(ent, patch, stored, !!opts.lenient, now));
     data = await this.before("beforeUpdate", rt.slug, ent, data, opts.actor, id, visibleData(ent, stored), now, stored);
-    const version = await db.transaction(async (tx) => {
+    const done = await db.transaction(async (tx) => {
       const current = await getRow(tx, rt.id, ent.name, id);
       if (!current) throw notFound(ent.name, id);
-      // Someone else wrote between our read and this transaction: never overwrite blindly.
-      if (current.version !== row.version) checkVersion(ent, id, current.version, opts.expectedVersion ?? row.version);
-      await checkStoredRules(tx, db.dialect, rt.id, ent, id, data, stored);
-      await uniqueGuard(() => updateRow(tx, rt.id, ent.name, id, JSON.stringify(data), current.version, now), db.dialect, rt, ent, id);
-      await writeAudit(tx, opts.actor, { action: "entity.update", appId: rt.id, entityType: ent.name, entityId: id, before: stored, after: data }, now);
-      return current.version + 1;
+      let before = stored, after = data;
+      if (current.version !== row.version) {
+        // Someone else wrote between our read and this transaction: never overwrite blindly.
+        checkVersion(ent, id, current.version, opts.expectedVersion);
+        before = JSON.parse(current.data) as Data;
+        after = rebase(stored, data, before);
+      }
+      await checkStoredRules(tx, db.dialect, rt.id, ent, id, after, before);
+      await uniqueGuard(() => updateRow(tx, rt.id, ent.name, id, JSON.stringify(after), current.version, now), db.dialect, rt, ent, id);
+      await writeAudit(tx, opts.actor, { action: "entity.update", appId: rt.id, entityType: ent.name, entityId: id, before, after }, now);
+      return { version: current.version + 1, before, after };
     });
-    const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, data), version, createdAt: row.created_at, updatedAt: now };
-    await this.after("afterUpdate", rt.slug, ent, rec, opts.actor, visibleData(ent, stored));
+    const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, done.after), version: done.version, createdAt: row.created_at, updatedAt: now };
+    await this.after("afterUpdate", rt.slug, ent, rec, opts.actor, visibleData(ent, done.before));
     return rec;
   }
 
@@ -120,12 +117,14 @@ export class EntityService {
     const effects = await db.transaction(async (tx) => {
       const current = await getRow(tx, rt.id, ent.name, id);
       if (!current) throw notFound(ent.name, id);
-      if (current.version !== row.version) checkVersion(ent, id, current.version, opts.expectedVersion ?? row.version);
+      // Moved since it was read: with expectedVersion that is a conflict; a plain delete
+      // applies to the newer record (like a plain update, in commit order).
+      if (current.version !== row.version) checkVersion(ent, id, current.version, opts.expectedVersion);
       const fx = await applyDeleteRules(tx, db.dialect, rt.id, rt.model, ent, id, now);
       await deleteRow(tx, rt.id, ent.name, id);
       for (const e of fx)
         await writeAudit(tx, opts.actor, { action: `entity.${e.op}`, appId: rt.id, entityType: e.type, entityId: e.row.id, before: e.before, after: e.after }, now);
-      await writeAudit(tx, opts.actor, { action: "entity.delete", appId: rt.id, entityType: ent.name, entityId: id, before: stored }, now);
+      await writeAudit(tx, opts.actor, { action: "entity.delete", appId: rt.id, entityType: ent.name, entityId: id, before: JSON.parse(current.data) as Data }, now);
       return fx;
     });
     for (const e of effects) {
@@ -182,7 +181,7 @@ export class EntityService {
 
   private async after(name: EntityEvent["event"], app: string, ent: CompiledEntity, rec: EntityRecord, actor: Actor, previous?: Data) {
     const op = name === "afterCreate" ? "create" : name === "afterUpdate" ? "update" : "delete";
-    await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: rec.data, previous }, logAfterError);
+    await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: rec.data, previous, createdAt: rec.createdAt, updatedAt: rec.updatedAt }, logAfterError);
     const event: EntityEvent = { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor };
     if (this.hooks.wants(name, event)) await this.hooks.notify(name, event, logAfterError);
   }
@@ -229,6 +228,22 @@ function checkVersion(ent: CompiledEntity, id: string, current: number, expected
   if (expected !== undefined && (typeof expected !== "number" || !Number.isInteger(expected))) throw validationError([{ field: "expectedVersion", rule: "type", message: "expectedVersion must be a whole number" }], "request");
   if (expected === undefined || expected === current) return;
   throw conflict(`${ent.name} ${id} is at version ${current}, not ${expected}: it was changed meanwhile; reload and retry`, { rule: "version", currentVersion: current, expectedVersion: expected });
+}
+
+/**
+ * Apply what an update changed (from `read` to `wrote`, hook rewrites included) onto the
+ * newer `current` data: changed fields take the update's values, the rest stay current.
+ * Every value involved was valid, and required fields are present in both, so the result is too.
+ */
+function rebase(read: Data, wrote: Data, current: Data): Data {
+  const out: Data = { ...current };
+  for (const k of new Set([...Object.keys(read), ...Object.keys(wrote)])) {
+    const before = Object.hasOwn(read, k) ? read[k] : undefined, after = Object.hasOwn(wrote, k) ? wrote[k] : undefined; // a field may be named "constructor"
+    if (jsonEqual(before, after)) continue;
+    if (after === undefined) delete out[k];
+    else out[k] = after;
+  }
+  return out;
 }
 
 /** Stored values of fields no longer in the model: kept on every write until purged. */

@@ -98,14 +98,36 @@ export async function syncIndexes(tx: Queryable, appId: number, m: CompiledModel
   return { created, dropped };
 }
 
-/** Drop one type's indexes (for a bulk load); syncIndexes brings them back. */
+/**
+ * Drop one type's indexes for a bulk load. Each is first marked pending in
+ * entity_indexes, in the same transaction as the drop, so the intent to rebuild it is
+ * durable: if the process dies before rebuildPendingIndexes runs, the next open of the
+ * database rebuilds it (see store/open.ts) instead of leaving queries to full scans.
+ */
 export async function dropIndexesFor(tx: Queryable, appId: number, type: string, opts: { keepUnique: boolean }): Promise<void> {
   const rows = await tx.all<{ name: string; definition: string }>("SELECT name, definition FROM entity_indexes WHERE app_id = ? AND type = ?", [appId, type]);
   for (const r of rows) {
     if (opts.keepUnique && r.definition.startsWith("CREATE UNIQUE")) continue;
+    await tx.run("UPDATE entity_indexes SET pending = 1 WHERE name = ?", [r.name]);
     await tx.run(`DROP INDEX IF EXISTS ${checkedIdent(r.name)}`);
-    await tx.run("DELETE FROM entity_indexes WHERE name = ?", [r.name]);
   }
+}
+
+/**
+ * Build every index marked pending (of one app, or all) from its recorded definition and
+ * clear the mark. Idempotent: an index that exists already is left as it is.
+ */
+export async function rebuildPendingIndexes(tx: Queryable, appId?: number): Promise<string[]> {
+  const rows = await tx.all<{ name: string; definition: string }>(
+    `SELECT name, definition FROM entity_indexes WHERE pending = 1${appId === undefined ? "" : " AND app_id = ?"}`,
+    appId === undefined ? [] : [appId],
+  );
+  for (const r of rows) {
+    // Definitions come from desiredIndexes (checked identifiers, literal app ids, IF NOT EXISTS).
+    await tx.run(r.definition);
+    await tx.run("UPDATE entity_indexes SET pending = 0 WHERE name = ?", [r.name]);
+  }
+  return rows.map((r) => r.name);
 }
 
 export async function dropAppIndexes(tx: Queryable, appId: number): Promise<void> {

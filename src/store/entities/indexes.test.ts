@@ -1,0 +1,62 @@
+// Crash safety of derived indexes: an index dropped for a bulk load is marked pending in
+// the same transaction, and opening the database rebuilds whatever is still pending.
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openServices, type Services } from "../../services";
+import { templates } from "../../model/templates";
+import { systemActor } from "../../services/actor";
+import { dropIndexesFor, rebuildPendingIndexes } from "./indexes";
+
+const dir = mkdtempSync(join(tmpdir(), "torque-indexes-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const state = async (s: Services) => {
+  const recorded = await s.db.all<{ name: string; pending: number }>("SELECT name, pending FROM entity_indexes ORDER BY name");
+  const built = new Set((await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")).map((r) => r.name));
+  return { names: recorded.map((r) => r.name), pending: recorded.filter((r) => r.pending).map((r) => r.name), missing: recorded.filter((r) => !built.has(r.name)).map((r) => r.name) };
+};
+
+test("indexes dropped for a load and never rebuilt (the process died) are rebuilt by the next open", async () => {
+  const path = join(dir, "a.db");
+  let s = await openServices(path);
+  const m = await s.models.create(structuredClone(templates.todo), systemActor);
+  await s.apps.create(m.id, "todo", systemActor);
+  const before = await state(s);
+  const appId = (await s.apps.runtime("todo")).id;
+  await s.db.transaction((tx) => dropIndexesFor(tx, appId, "task", { keepUnique: true }));
+  const dropped = await state(s);
+  expect(dropped.pending.length).toBeGreaterThan(0);
+  expect(dropped.missing).toEqual(dropped.pending);
+  expect(dropped.names).toEqual(before.names); // still recorded: the intent to rebuild is durable
+  await s.close(); // as if the loader had died here
+
+  s = await openServices(path);
+  expect(await state(s)).toEqual({ names: before.names, pending: [], missing: [] });
+  // And queries use them again.
+  const plan = await s.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT id FROM entities WHERE app_id = ${appId} AND type = 'task' AND json_extract(data, '$.status') = 'open'`);
+  expect(plan.map((p) => p.detail).join(" ")).toContain("USING INDEX");
+  await s.close();
+});
+
+test("a model save while indexes are pending keeps the marks right: a removed index is forgotten, a kept one rebuilt", async () => {
+  const s = await openServices(join(dir, "b.db"));
+  const m = await s.models.create(structuredClone(templates.todo), systemActor);
+  await s.apps.create(m.id, "todo", systemActor);
+  const appId = (await s.apps.runtime("todo")).id;
+  await s.db.transaction((tx) => dropIndexesFor(tx, appId, "task", { keepUnique: true }));
+  const dropped = await state(s);
+  const doc = structuredClone(templates.todo) as any;
+  const status = doc.entities[1].fields.find((f: any) => f.name === "status");
+  delete status.indexed;
+  doc.entities[1].indexes = [];
+  await s.models.save(m.id, doc, systemActor);
+  const mid = await state(s);
+  expect(mid.pending.length).toBeGreaterThan(0);
+  expect(mid.pending.length).toBeLessThan(dropped.pending.length); // the ones the model no longer wants are gone
+  expect(mid.missing).toEqual(mid.pending); // nothing recorded as built that is not
+  expect((await s.db.transaction((tx) => rebuildPendingIndexes(tx))).sort()).toEqual(mid.pending);
+  expect(await state(s)).toMatchObject({ pending: [], missing: [] });
+  await s.close();
+});

@@ -1,0 +1,72 @@
+// An `app seed` killed half-way (SIGKILL, real processes): the next open of the database
+// rebuilds the indexes the seed had dropped, the data is whole batches of valid records,
+// and running the same seed again finishes it.
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+import { entityCounts, ok, spawnTorque, tempDir, withDb } from "../helpers/cli";
+
+const BATCH = 20_000, COUNT = 100_000, SAMPLE = 25; // the todo template brings 25 of each
+
+const indexState = (db: string) =>
+  withDb(db, (d) => {
+    const recorded = d.query<{ name: string; pending: number }, []>("SELECT name, pending FROM entity_indexes ORDER BY name").all();
+    const built = new Set(d.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'index'").all().map((r) => r.name));
+    return { names: recorded.map((r) => r.name), pending: recorded.filter((r) => r.pending).map((r) => r.name), missing: recorded.filter((r) => !built.has(r.name)).map((r) => r.name) };
+  });
+
+const danglingTasks = (db: string) =>
+  withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(*) AS n FROM entities t WHERE t.type = 'task' AND NOT EXISTS (SELECT 1 FROM entities p WHERE p.type = 'project' AND p.id = json_extract(t.data, '$.project'))").get()!.n);
+
+test("SIGKILL during `app seed --count 100000`: indexes come back on the next open, the data is a resumable prefix", async () => {
+  const dir = tempDir();
+  await ok(["init", ".", "--template", "todo"], { cwd: dir });
+  const db = join(dir, "torque.db");
+  const before = indexState(db);
+  expect(before.missing).toEqual([]);
+
+  const seed = spawnTorque(["app", "seed", "todo", "--count", String(COUNT)], { cwd: dir });
+  // Kill it while a type's indexes are dropped and at least one batch has committed.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const s = withDb(db, (d) => ({
+      pending: d.query<{ n: number }, []>("SELECT count(*) AS n FROM entity_indexes WHERE pending = 1").get()!.n,
+      rows: d.query<{ n: number }, []>("SELECT count(*) AS n FROM entities").get()!.n,
+    }));
+    if (s.pending > 0 && s.rows >= 2 * SAMPLE + BATCH) break;
+    if (Date.now() > deadline || seed.exitCode !== null) throw new Error(`the seed ended before it could be caught half-way (exit ${seed.exitCode})`);
+    await Bun.sleep(20);
+  }
+  seed.kill("SIGKILL");
+  await seed.exited;
+
+  // What the kill left: indexes dropped (recorded as pending), the seed's aim recorded.
+  const killed = indexState(db);
+  expect(killed.pending.length).toBeGreaterThan(0);
+  expect(killed.missing).toEqual(killed.pending);
+  expect(withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(*) AS n FROM seed_runs").get()!.n)).toBe(1);
+
+  // Any command opens the database, and the open rebuilds them.
+  await ok(["app", "list"], { cwd: dir });
+  const reopened = indexState(db);
+  expect(reopened).toEqual({ names: before.names, pending: [], missing: [] });
+  expect(withDb(db, (d) => d.query<{ integrity_check: string }, []>("PRAGMA integrity_check").get()!.integrity_check)).toBe("ok");
+
+  // Whole batches only, in dependency order (projects before the tasks that refer to them), every reference valid.
+  const counts = entityCounts(db, "todo");
+  const seededProjects = counts.project! - SAMPLE, seededTasks = counts.task! - SAMPLE;
+  expect(seededProjects % BATCH === 0 || seededProjects === COUNT).toBe(true);
+  expect(seededTasks % BATCH).toBe(0);
+  expect(seededTasks < COUNT).toBe(true);
+  if (seededTasks > 0) expect(seededProjects).toBe(COUNT);
+  expect(danglingTasks(db)).toBe(0);
+
+  // The same seed again finishes the interrupted one: exactly COUNT more of each type in all.
+  const again = await ok(["app", "seed", "todo", "--count", String(COUNT), "--json"], { cwd: dir });
+  expect(JSON.parse(again.stdout).created).toEqual({ project: COUNT - seededProjects, task: COUNT - seededTasks });
+  expect(entityCounts(db, "todo")).toEqual({ project: SAMPLE + COUNT, task: SAMPLE + COUNT });
+  expect(indexState(db)).toEqual({ names: before.names, pending: [], missing: [] });
+  expect(withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(*) AS n FROM seed_runs").get()!.n)).toBe(0);
+  expect(danglingTasks(db)).toBe(0);
+  const names = withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(DISTINCT json_extract(data, '$.name')) AS n FROM entities WHERE type = 'project'").get()!.n);
+  expect(names).toBe(SAMPLE + COUNT); // unique names stayed unique across the interruption
+}, 120_000);
