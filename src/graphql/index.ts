@@ -1,8 +1,11 @@
 // The GraphQL endpoint (graphql-yoga): GraphQL-over-HTTP (GET for queries, POST,
 // application/graphql-response+json), subscriptions over SSE. The SDL is schema.graphql,
-// also published as schema/schema.graphql.
+// also published as schema/schema.graphql. Documents too deep, costly or wide are refused
+// before any resolver runs (limits.ts).
 import { createPubSub, createSchema, createYoga } from "graphql-yoga";
-import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { findKey } from "../lib/json";
+import { limitPlugins } from "./limits";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import typeDefs from "./schema.graphql" with { type: "text" };
@@ -29,11 +32,18 @@ function literal(node: ValueNode): unknown {
   }
 }
 
+/** JSON input never carries "__proto__": code that copies it by assignment would lose it silently. */
+function noProto(v: unknown): unknown {
+  const at = findKey(v);
+  if (at !== undefined) throw new GraphQLError(`"__proto__" is not allowed as a key in JSON input (at ${at})`, { extensions: { code: "BAD_USER_INPUT" } });
+  return v;
+}
+
 const JSONScalar = new GraphQLScalarType({
   name: "JSON",
   serialize: (v) => v,
-  parseValue: (v) => v,
-  parseLiteral: literal,
+  parseValue: noProto,
+  parseLiteral: (node) => noProto(literal(node)),
 });
 
 export function createGraphql(services: Services, actorOf: (req: Request) => Actor) {
@@ -46,6 +56,7 @@ export function createGraphql(services: Services, actorOf: (req: Request) => Act
     logging: false,
     landingPage: false,
     maskedErrors: true,
+    plugins: limitPlugins(),
     context: ({ request }) => ({ services, actor: actorOf(request) }),
   });
 }

@@ -2,7 +2,7 @@
 // Model changes report validation problems as `errors` with JSON paths (nothing saved);
 // other failures are GraphQL errors with extensions.code from the one error taxonomy.
 import { GraphQLError } from "graphql";
-import { TorqueError, type Issue } from "../lib/errors";
+import { TorqueError, type ErrorCode, type Issue } from "../lib/errors";
 import { checkModel } from "../services/models";
 import { formatDiff } from "../model/diff";
 import type { ModelEdit } from "../model/edit";
@@ -12,13 +12,14 @@ import type { StoredModel } from "../services/models";
 import { importModel } from "../services/transfer";
 import { seedApp } from "../services/seed/seed";
 import { runSummary } from "../services/xflow/service";
+import { LIMITS } from "../services/limits";
 
 export interface GqlContext {
   services: Services;
   actor: Actor;
 }
 
-const CODES: Record<string, string> = { validation: "BAD_USER_INPUT", bad_request: "BAD_REQUEST", not_found: "NOT_FOUND", conflict: "CONFLICT", forbidden: "FORBIDDEN", internal: "INTERNAL_SERVER_ERROR" };
+const CODES: Record<ErrorCode, string> = { validation: "BAD_USER_INPUT", bad_request: "BAD_REQUEST", not_found: "NOT_FOUND", conflict: "CONFLICT", forbidden: "FORBIDDEN", internal: "INTERNAL_SERVER_ERROR" };
 
 /** Our errors become GraphQL errors with a code a program can act on. */
 function gqlError(e: unknown): never {
@@ -107,7 +108,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       xflows: (_: unknown, a: { model: string }, ctx: GqlContext) =>
         guarded(async () => ((await ctx.services.models.get(a.model)).doc.xflows ?? []).map((x) => ({ name: x.name, trigger: x.trigger?.type ?? "manual", definition: x }))),
       xflowRuns: (_: unknown, a: { app?: string; xflow?: string; limit?: number }, ctx: GqlContext) =>
-        guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit ?? undefined })),
+        guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit })),
       validateModel: (_: unknown, a: { document: unknown }) => {
         const issues = checkModel(a.document);
         return { valid: issues.length === 0, issues };
@@ -141,11 +142,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       executeXFlow: (_: unknown, a: { app: string; xflow: string; input?: unknown }, ctx: GqlContext) =>
         guarded(async () => runSummary(await ctx.services.xflows.execute(a.app, a.xflow, a.input ?? {}, { actor: ctx.actor }))),
       seedApp: (_: unknown, a: { slug: string; count?: number }, ctx: GqlContext) =>
-        guarded(async () => {
-          const count = a.count ?? 100;
-          if (!Number.isInteger(count) || count < 0 || count > 1_000_000) throw new TorqueError("validation", "count must be from 0 to 1,000,000", [{ field: "count", rule: "range", message: "count must be from 0 to 1,000,000" }]);
-          return seedApp(ctx.services, a.slug, { count, actor: ctx.actor });
-        }),
+        guarded(() => seedApp(ctx.services, a.slug, { count: a.count ?? LIMITS.seedCount.default, actor: ctx.actor })),
     },
     Subscription: {
       modelChanged: {

@@ -1,6 +1,7 @@
 // One error taxonomy for every door (CLI, JSON-RPC, GraphQL, MCP, WebSocket).
 // A transport maps `code` once: to an exit code, a JSON-RPC code, an HTTP status,
-// a GraphQL extensions.code or an MCP isError result.
+// a GraphQL extensions.code or an MCP isError result. Such maps are typed
+// `Record<ErrorCode, …>`, so a new code cannot be left unmapped.
 
 export type ErrorCode =
   | "validation" // data or model does not satisfy its rules; data: Issue[]
@@ -49,3 +50,11 @@ export const notFound = (what: string, id: string | number): TorqueError =>
 export const badRequest = (message: string, data?: unknown): TorqueError => new TorqueError("bad_request", message, data);
 
 export const conflict = (message: string, data?: unknown): TorqueError => new TorqueError("conflict", message, data);
+
+/**
+ * The one sentence for a whole-number argument outside its range. Every door says the
+ * same (services/limits.ts checks; the JSON-RPC and MCP schema checkers reuse it), so a
+ * client learns the allowed range whichever way it came in.
+ */
+export const rangeMessage = (name: string, min: number, max: number): string =>
+  `${name} must be a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;

@@ -1,10 +1,15 @@
 // Small JSON helpers shared by every layer.
 import { TorqueError } from "./errors";
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * `obj[key]` only when `obj` holds `key` itself. Field names are looked up on parsed JSON
+ * objects, and a field may be named "constructor": a plain lookup would find
+ * Object.prototype's function where the record has no value.
+ */
+export const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
 /** Parse JSON text and name the source on failure instead of throwing a bare SyntaxError. */
 export function parseJson(text: string, source: string): unknown {
@@ -32,3 +37,33 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 /** JSON Pointer (RFC 6901) from path segments. */
 export const pointer = (...parts: (string | number)[]): string =>
   parts.length === 0 ? "" : "/" + parts.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+
+/**
+ * Keys that would reach an object's prototype instead of being stored when copied by
+ * assignment (`o[k] = v`): a patch with "__proto__" silently changes nothing.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * The JSON Pointer of the first own key in `keys` (default: "__proto__") anywhere in a
+ * JSON value, or undefined. JSON.parse keeps "__proto__" as an ordinary own key; code
+ * that copies it by assignment does not, so input carrying one is refused at the door.
+ * Iterative, so no nesting depth can overflow the stack.
+ */
+export function findKey(value: unknown, keys: ReadonlySet<string> = PROTO): string | undefined {
+  const stack: { v: unknown; at: (string | number)[] }[] = [{ v: value, at: [] }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { v, at } = top;
+    if (typeof v !== "object" || v === null) continue;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], at: [...at, i] });
+      continue;
+    }
+    const own = Object.keys(v);
+    const hit = own.find((k) => keys.has(k));
+    if (hit !== undefined) return pointer(...at, hit);
+    for (let i = own.length - 1; i >= 0; i--) stack.push({ v: (v as Record<string, unknown>)[own[i]!], at: [...at, own[i]!] });
+  }
+  return undefined;
+}
+const PROTO: ReadonlySet<string> = new Set(["__proto__"]);

@@ -1,19 +1,37 @@
 // MCP over Streamable HTTP at /mcp: one MCP server and transport per session (created by
 // an initialize request, found again by the mcp-session-id header), scoped to an app
-// with ?app=S. Sessions end on DELETE or after an hour without requests.
+// with ?app=S. Sessions end on DELETE, after `idleMs` without requests, or when room is
+// needed: one client (a remote address) holds at most `perClient` sessions and the server
+// at most `max`; a new initialize past either bound ends the least recently used session
+// in that scope, preferring one that never made a call after initialize. So a client that
+// floods initialize only pushes out its own idle sessions, and a new client always gets in.
+// (While the server is loopback-only every client has the same address: then the
+// preference for never-used sessions is what keeps a working agent's session alive.)
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Services } from "../services";
 import { TorqueError } from "../lib/errors";
 import { createMcpServer } from "./server";
+import { guardIncoming } from "./guard";
 
-const IDLE_MS = 60 * 60 * 1000;
-const MAX_SESSIONS = 1000;
+export interface McpSessionLimits {
+  /** Sessions on this server. */
+  max: number;
+  /** Sessions of one remote address. */
+  perClient: number;
+  /** A session without a request for this long ends. */
+  idleMs: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: McpSessionLimits = { max: 1000, perClient: 100, idleMs: 60 * 60 * 1000 };
 
 interface Session {
+  id: string;
+  client: string;
   transport: WebStandardStreamableHTTPServerTransport;
-  close(): void;
   seen: number;
+  /** Made a request other than initialize: an agent at work, not an abandoned or flooding handshake. */
+  used: boolean;
 }
 
 /**
@@ -21,7 +39,7 @@ interface Session {
  * headers with its first chunk, so without one the client cannot tell the stream is open
  * until the first notification. An SSE comment opens it at once.
  */
-function opened(req: Request, res: Response): Response {
+function withOpenStream(req: Request, res: Response): Response {
   if (req.method !== "GET" || !res.body || !(res.headers.get("content-type") ?? "").includes("text/event-stream")) return res;
   const reader = res.body.getReader();
   const body = new ReadableStream<Uint8Array>({
@@ -36,34 +54,113 @@ function opened(req: Request, res: Response): Response {
   return new Response(body, { status: res.status, headers: res.headers });
 }
 
-const jsonError = (status: number, message: string) =>
-  Response.json({ jsonrpc: "2.0", id: null, error: { code: -32000, message } }, { status });
+const jsonError = (status: number, message: string, code = -32000) =>
+  Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status });
 
-export function mcpHandler(services: Services) {
+/** Whether a POST body holds a request an agent makes to work (not the handshake). */
+const isWork = (body: unknown) => (Array.isArray(body) ? body : [body]).some((m) => isJSONRPCRequest(m) && m.method !== "initialize");
+
+export function mcpHandler(services: Services, limits: Partial<McpSessionLimits> = {}) {
+  const { max, perClient, idleMs } = { ...DEFAULT_SESSION_LIMITS, ...limits };
+  // Insertion order is recency: a session is moved to the end on every request, so the
+  // least recently used come first.
   const sessions = new Map<string, Session>();
+  const perAddress = new Map<string, number>();
+  /** Initializes in flight, counted against the bounds before their session exists. */
+  const opening = new Map<string, number>();
+  let openingTotal = 0;
+
+  const add = (s: Session) => {
+    sessions.set(s.id, s);
+    perAddress.set(s.client, (perAddress.get(s.client) ?? 0) + 1);
+  };
+  const forget = (s: Session): boolean => {
+    if (sessions.get(s.id) !== s) return false;
+    sessions.delete(s.id);
+    const n = (perAddress.get(s.client) ?? 1) - 1;
+    n > 0 ? perAddress.set(s.client, n) : perAddress.delete(s.client);
+    return true;
+  };
+  /** End a session from this side (idle, evicted, shutdown); its transport's onclose releases the MCP server. */
+  const end = (s: Session) => {
+    if (forget(s)) void s.transport.close().catch(() => {});
+  };
+  const expired = (s: Session, now: number) => now - s.seen > idleMs;
   const sweep = setInterval(() => {
     const now = Date.now();
-    for (const [id, s] of sessions) if (now - s.seen > IDLE_MS) void s.transport.close();
-  }, 60_000);
+    for (const s of sessions.values()) {
+      if (!expired(s, now)) break; // the rest were used more recently
+      end(s);
+    }
+  }, Math.max(10, Math.min(60_000, idleMs / 2)));
   (sweep as unknown as { unref?(): void }).unref?.();
 
-  async function handle(req: Request): Promise<Response> {
+  /** The session to end for room in a scope: the least recently used never-used one, else the least recently used. */
+  function victim(inScope: (s: Session) => boolean): Session | undefined {
+    let lru: Session | undefined;
+    for (const s of sessions.values()) {
+      if (!inScope(s)) continue;
+      if (!s.used) return s;
+      lru ??= s;
+    }
+    return lru;
+  }
+
+  /** Make room for one more session of `client`; false when only initializes in flight hold the room. */
+  function admit(client: string): boolean {
+    while ((perAddress.get(client) ?? 0) + (opening.get(client) ?? 0) >= perClient) {
+      const v = victim((s) => s.client === client);
+      if (!v) return false;
+      end(v);
+    }
+    while (sessions.size + openingTotal >= max) {
+      const v = victim(() => true);
+      if (!v) return false;
+      end(v);
+    }
+    opening.set(client, (opening.get(client) ?? 0) + 1);
+    openingTotal++;
+    return true;
+  }
+  function opened(client: string) {
+    const n = (opening.get(client) ?? 1) - 1;
+    n > 0 ? opening.set(client, n) : opening.delete(client);
+    openingTotal--;
+  }
+
+  /** `client`: the remote address, the unit of fairness. */
+  async function handle(req: Request, client = "unknown"): Promise<Response> {
     const id = req.headers.get("mcp-session-id");
+    let body: unknown;
+    if (req.method === "POST") {
+      try {
+        body = await req.json();
+      } catch {
+        return jsonError(400, "parse error: the body is not valid JSON", -32700);
+      }
+    }
     if (id) {
       const s = sessions.get(id);
-      if (!s) return jsonError(404, "unknown or expired MCP session; initialize again");
+      if (!s || expired(s, Date.now())) {
+        if (s) end(s);
+        return jsonError(404, "unknown or expired MCP session; initialize again");
+      }
       s.seen = Date.now();
-      return opened(req, await s.transport.handleRequest(req));
+      s.used ||= req.method === "POST" && isWork(body);
+      sessions.delete(id), sessions.set(id, s); // now the most recently used
+      return withOpenStream(req, await s.transport.handleRequest(req, body === undefined ? undefined : { parsedBody: body }));
     }
     if (req.method !== "POST") return jsonError(400, "no MCP session: start with an initialize request (POST)");
-    let body: unknown;
-    try {
-      body = await req.json();
-    } catch {
-      return jsonError(400, "the body is not valid JSON");
-    }
     if (!isInitializeRequest(body)) return jsonError(400, "no MCP session: the first request must be initialize");
-    if (sessions.size >= MAX_SESSIONS) return jsonError(503, "too many MCP sessions; try again later");
+    if (!admit(client)) return jsonError(503, "too many MCP sessions are being opened at once; try again shortly");
+    try {
+      return await initialize(req, body, client);
+    } finally {
+      opened(client);
+    }
+  }
+
+  async function initialize(req: Request, body: unknown, client: string): Promise<Response> {
     const app = new URL(req.url).searchParams.get("app") ?? undefined;
     let made;
     try {
@@ -71,21 +168,20 @@ export function mcpHandler(services: Services) {
     } catch (e) {
       return jsonError(404, e instanceof TorqueError ? e.message : String(e));
     }
-    const transport = new WebStandardStreamableHTTPServerTransport({
+    let session: Session | undefined;
+    const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
-      onsessioninitialized: (sid) => void sessions.set(sid, { transport, close: made.close, seen: Date.now() }),
+      onsessioninitialized: (sid): void => add((session = { id: sid, client, transport, seen: Date.now(), used: false })),
     });
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (session) forget(session);
       made.close();
     };
     await made.server.connect(transport);
+    guardIncoming(transport);
     const res = await transport.handleRequest(req, { parsedBody: body });
     // The SDK refused the initialize (a bad Accept header, …): no session, so nothing may stay behind.
-    if (!transport.sessionId || !sessions.has(transport.sessionId)) {
-      made.close();
-      await transport.close().catch(() => {});
-    }
+    if (!session) await transport.close().catch(() => {}); // its onclose releases the MCP server
     return res;
   }
 
@@ -93,7 +189,7 @@ export function mcpHandler(services: Services) {
     handle,
     close() {
       clearInterval(sweep);
-      for (const s of sessions.values()) void s.transport.close();
+      for (const s of [...sessions.values()]) end(s);
     },
   };
 }

@@ -3,7 +3,7 @@
 // app) typed tools generated from the model; resources: models, app schemas, the filter
 // language. A model change tells the client its tool list changed.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, McpError, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { TorqueError } from "../lib/errors";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
@@ -16,6 +16,11 @@ import { typedTools } from "./tools-typed";
 
 /** Arguments larger than this are refused before anything is parsed further. */
 export const MAX_ARGUMENT_BYTES = 1024 * 1024;
+
+/** The MCP spec's error for a resource that does not exist (the SDK has no constant for it). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+const resourceNotFound = (uri: string) => new McpError(RESOURCE_NOT_FOUND, `resource not found: ${uri}; list resources to see them`, { uri });
 
 const text = (value: unknown, isError = false) => ({ content: [{ type: "text" as const, text: JSON.stringify(value) }], ...(isError && { isError: true }) });
 
@@ -95,12 +100,18 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
 
   server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
     const uri = req.params.uri;
-    if (uri === "torque://docs/filters") return { contents: [{ uri, mimeType: "text/plain", text: FILTER_DOC }] };
-    const model = /^torque:\/\/models\/(.+)$/.exec(uri);
-    if (model) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify((await services.models.get(decodeURIComponent(model[1]!))).doc) }] };
-    const app = /^torque:\/\/apps\/([^/]+)\/schema$/.exec(uri);
-    if (app) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(await describeApp(ctx(), decodeURIComponent(app[1]!))) }] };
-    throw new Error(`unknown resource ${uri}; list resources to see them`);
+    try {
+      if (uri === "torque://docs/filters") return { contents: [{ uri, mimeType: "text/plain", text: FILTER_DOC }] };
+      const model = /^torque:\/\/models\/(.+)$/.exec(uri);
+      if (model) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify((await services.models.get(decodeURIComponent(model[1]!))).doc) }] };
+      const app = /^torque:\/\/apps\/([^/]+)\/schema$/.exec(uri);
+      if (app) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(await describeApp(ctx(), decodeURIComponent(app[1]!))) }] };
+    } catch (e) {
+      // A model or app that does not exist (any more), or a mangled %-escape, is a missing resource, not a server fault.
+      if ((e instanceof TorqueError && e.code === "not_found") || e instanceof URIError) throw resourceNotFound(uri);
+      throw e;
+    }
+    throw resourceNotFound(uri);
   });
 
   // Tools and resources follow the models: a saved model or a new app changes the lists.

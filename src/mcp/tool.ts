@@ -4,6 +4,8 @@
 import Ajv, { type ValidateFunction } from "ajv";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
+import type { Range } from "../services/limits";
+import { rangeMessage } from "../lib/errors";
 
 export interface ToolContext {
   services: Services;
@@ -20,7 +22,9 @@ export interface Tool {
 }
 
 // Formats (date, email) are the entity service's to check, with its own messages.
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+// `verbose` gives each error its schema, so a bounded whole number can be named with its range.
+// ownProperties: a field may be named "constructor", which every object inherits.
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, verbose: true, ownProperties: true });
 const compiled = new WeakMap<Tool, ValidateFunction>();
 
 /** Problems with a call's arguments, as sentences an agent can act on. */
@@ -33,9 +37,14 @@ export function argumentProblems(tool: Tool, args: unknown): string[] {
     if (e.keyword === "additionalProperties") return `${at}: unknown argument "${String(e.params.additionalProperty)}"`;
     if (e.keyword === "required") return `${at === "arguments" ? "" : at + ": "}missing required argument "${String(e.params.missingProperty)}"`;
     if (e.keyword === "enum") return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`;
+    // The services' own sentence for a bounded whole number, as every other door says it.
+    const s = e.parentSchema as { type?: unknown; minimum?: unknown; maximum?: unknown } | undefined;
+    if (s?.type === "integer" && typeof s.minimum === "number" && typeof s.maximum === "number") return rangeMessage(at, s.minimum, s.maximum);
     return `${at}: ${e.message}`;
   });
 }
 
 export const obj = (properties: Record<string, unknown>, required: string[] = []): Tool["inputSchema"] => ({ type: "object", properties, required, additionalProperties: false });
 export const str = (description: string) => ({ type: "string", description });
+/** A whole-number argument with the range its service enforces (services/limits.ts). */
+export const count = (r: Range, description: string) => ({ type: "integer", minimum: r.min, maximum: r.max, description: `${description} (${r.min} to ${r.max.toLocaleString("en-US")}, default ${r.default})` });

@@ -5,7 +5,8 @@ import type { ModelEdit } from "../model/edit";
 import { checkModel } from "../services/models";
 import { seedApp } from "../services/seed/seed";
 import { FIELD_TYPES, COMPONENT_TYPES } from "../model/schema";
-import { obj, str, type Tool, type ToolContext } from "./tool";
+import { count, obj, str, type Tool, type ToolContext } from "./tool";
+import { LIMITS } from "../services/limits";
 
 const model = str("the model's id or name (see list_models); when this server is scoped to an app, defaults to its model");
 const saved = (m: { id: string; name: string; version: number }) => ({ model: m.id, name: m.name, version: m.version });
@@ -39,7 +40,7 @@ export const designTools: Tool[] = [
   },
   {
     name: "create_model",
-    description: "Create an empty model (then add entity types, fields, pages) — or pass a whole `document` to create it at once. Returns its id.",
+    description: "Create an empty model (then add entity types, fields, pages) — or pass a whole `document` to create it at once (a file of the original Torque is converted). Returns its id.",
     inputSchema: obj({ name: str("the model's name, e.g. Inventory"), description: str("what the app is for"), document: { type: "object", description: "optional complete model document" } }, ["name"]),
     run: async (a, ctx) => saved(await ctx.services.models.create({ ...(a.document as object | undefined), name: a.name, ...(a.description !== undefined && { description: a.description }), entities: (a.document as { entities?: unknown })?.entities ?? [] }, ctx.actor)),
   },
@@ -100,7 +101,7 @@ export const designTools: Tool[] = [
   },
   {
     name: "validate_model",
-    description: "Check a model document without saving it: every problem with its JSON path, e.g. a grid column naming a field that does not exist.",
+    description: "Check a model document without saving it: every problem with its JSON path, e.g. a grid column naming a field that does not exist. A file of the original Torque is converted first.",
     inputSchema: obj({ document: { type: "object" } }, ["document"]),
     run: async (a) => {
       const issues = checkModel(a.document);
@@ -121,7 +122,7 @@ export const designTools: Tool[] = [
   {
     name: "seed_app",
     description: "Fill every entity type of an app with plausible sample records (count per type).",
-    inputSchema: obj({ app: str("the app's slug"), count: { type: "integer", minimum: 1, maximum: 10000 } }, ["app"]),
-    run: (a, ctx) => seedApp(ctx.services, String(a.app), { count: (a.count as number | undefined) ?? 20, actor: ctx.actor }),
+    inputSchema: obj({ app: str("the app's slug"), count: count(LIMITS.seedCount, "records per entity type") }, ["app"]),
+    run: (a, ctx) => seedApp(ctx.services, String(a.app), { count: (a.count as number | undefined) ?? LIMITS.seedCount.default, actor: ctx.actor }),
   },
 ];

@@ -3,7 +3,8 @@ import { fieldKinds } from "../model/fields/registry";
 import type { CompiledModel } from "../model/compile";
 import { runSummary } from "../services/xflow/service";
 import { FILTER_DOC } from "./docs";
-import { obj, str, type Tool, type ToolContext } from "./tool";
+import { count, obj, str, type Tool, type ToolContext } from "./tool";
+import { LIMITS } from "../services/limits";
 
 const app = str("the app's slug (see list_apps)");
 const entity = str("the entity type name (see describe_app)");
@@ -11,7 +12,7 @@ const id = str("the record's id");
 const query = {
   filter: { type: "object", description: "JSON filter (see the description)" },
   sort: { type: "array", items: { type: "object", properties: { field: { type: "string" }, dir: { enum: ["asc", "desc"] } }, required: ["field"] }, description: 'e.g. [{"field": "due", "dir": "asc"}]' },
-  limit: { type: "integer", minimum: 1, maximum: 1000, description: "page size, default 50" },
+  limit: count(LIMITS.pageSize, "page size"),
   cursor: { type: ["string", "null"], description: "pagination.nextCursor of the previous answer" },
   fields: { type: "array", items: { type: "string" }, description: "return only these fields" },
   include: { type: "array", items: { type: "string" }, description: "reference fields or relationship names whose records to add under `related`" },

@@ -3,7 +3,8 @@
 import type { AppRuntime } from "../services/apps";
 import { runSummary } from "../services/xflow/service";
 import { dataSchema } from "./tools-generic";
-import { obj, str, type Tool } from "./tool";
+import { count, obj, str, type Tool } from "./tool";
+import { LIMITS } from "../services/limits";
 
 /** `taken`: names already in use (generic and design tools); a clashing workflow tool is left out. */
 export function typedTools(rt: AppRuntime, taken: Set<string> = new Set()): Tool[] {
@@ -17,7 +18,7 @@ export function typedTools(rt: AppRuntime, taken: Set<string> = new Set()): Tool
       {
         name: `${e.name}_query`,
         description: `Find ${label} records of app ${app}. Fields: ${e.def.fields.map((f) => `${f.name} (${f.type})`).join(", ")}. Filter like {"field": value} or {"field": {"gte": 3}}; see query_entities for the whole language.`,
-        inputSchema: obj({ filter: { type: "object" }, sort: { type: "array", items: { type: "object" } }, limit: { type: "integer", minimum: 1, maximum: 1000 }, cursor: { type: ["string", "null"] }, total: { type: "boolean" } }),
+        inputSchema: obj({ filter: { type: "object" }, sort: { type: "array", items: { type: "object" } }, limit: count(LIMITS.pageSize, "page size"), cursor: { type: ["string", "null"] }, total: { type: "boolean" } }),
         run: (a, ctx) => ctx.services.entities.query(app, e.name, a),
       },
       {

@@ -3,7 +3,7 @@
 // validation of the whole to the caller (ModelService.save), so an edit that would break
 // the model is refused with every problem's path. Shared by GraphQL and MCP design tools.
 import { conflict, notFound, validationError } from "../lib/errors";
-import { isPlainObject } from "../lib/json";
+import { findKey, isPlainObject, RESERVED_KEYS } from "../lib/json";
 import type { Model } from "./schema";
 
 export type ModelEdit =
@@ -39,12 +39,26 @@ function add<T extends Named>(list: T[], item: unknown, what: string): T[] {
   return [...list, o];
 }
 
+/**
+ * A patch replaces the properties it names; null removes one. "__proto__" would be
+ * assigned to the prototype and vanish (a saved version that changes nothing), and
+ * "constructor"/"prototype" name no model property, so such keys are refused.
+ */
+function patched(current: object, patch: unknown, what: string): Record<string, unknown> {
+  const p = object(patch, `${what} patch`);
+  const reserved = Object.keys(p).find((k) => RESERVED_KEYS.has(k));
+  const at = reserved !== undefined ? `/${reserved}` : findKey(p);
+  if (at !== undefined)
+    throw validationError([{ path: at, rule: "reserved", message: `"${at.slice(at.lastIndexOf("/") + 1)}" is not allowed as a property name` }], `${what} patch`);
+  const next: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(p)) v === null ? delete next[k] : (next[k] = v);
+  return next;
+}
+
 function update<T extends Named>(list: T[], name: string, patch: unknown, what: string): T[] {
   const i = list.findIndex((x) => x.name === name);
   if (i < 0) throw notFound(what, name);
-  // A patch replaces the properties it names; null removes one.
-  const next: Record<string, unknown> = { ...list[i]! };
-  for (const [k, v] of Object.entries(object(patch, `${what} patch`))) v === null ? delete next[k] : (next[k] = v);
+  const next = patched(list[i]!, patch, what);
   return list.map((x, j) => (j === i ? (next as unknown as T) : x));
 }
 
@@ -125,9 +139,7 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
       const p = page(e.page);
       const i = p.components.findIndex((x) => x.id === e.id);
       if (i < 0) throw notFound(`component on page ${e.page}`, e.id);
-      const next: Record<string, unknown> = { ...p.components[i]! };
-      for (const [k, v] of Object.entries(object(e.patch, "component patch"))) v === null ? delete next[k] : (next[k] = v);
-      p.components[i] = next as never;
+      p.components[i] = patched(p.components[i]!, e.patch, "component") as never;
       break;
     }
     case "removeComponent": {

@@ -10,7 +10,9 @@ import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
 import { OPERATORS } from "../store/entities/filter";
 import { VERSION } from "../version";
 import { runSummary } from "../services/xflow/service";
-import { InvalidParams, type MethodTable } from "./protocol";
+import { LIMITS, type Range } from "../services/limits";
+import { rangeMessage } from "../lib/errors";
+import { InvalidParams, MAX_BATCH, type MethodTable } from "./protocol";
 
 export interface RpcContext {
   services: Services;
@@ -33,10 +35,12 @@ const Filter = Type.Record(Type.String(), Type.Unknown(), { description: `JSON f
 const Sort = Type.Array(Type.Object({ field: Type.String(), dir: Type.Optional(Type.Union([Type.Literal("asc"), Type.Literal("desc")])) }, { additionalProperties: false }), { description: "sort keys, first one first" });
 const Fields = Type.Array(Type.String(), { description: "return only these fields" });
 const Include = Type.Array(Type.String(), { description: "reference fields or relationships whose entities to include under `related`" });
+/** A whole-number parameter with the range its service enforces (services/limits.ts). */
+const Count = (r: Range, description: string) => Type.Integer({ minimum: r.min, maximum: r.max, description: `${description} (${r.min} to ${r.max.toLocaleString("en-US")}, default ${r.default})` });
 const Query = {
   filter: Type.Optional(Filter),
   sort: Type.Optional(Sort),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "page size (default 50)" })),
+  limit: Type.Optional(Count(LIMITS.pageSize, "page size")),
   cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "nextCursor of the previous page" })),
   fields: Type.Optional(Fields),
   include: Type.Optional(Include),
@@ -57,7 +61,7 @@ export const methods: Record<string, MethodSpec> = {
       componentTypes: COMPONENT_TYPES,
       fieldTypes: FIELD_TYPES,
       filterOperators: OPERATORS,
-      limits: { maxPageSize: 1000, maxBatch: 1000 },
+      limits: { maxPageSize: LIMITS.pageSize.max, maxBatch: MAX_BATCH },
     }),
   }),
   getModelMetadata: method({ summary: "The app's entity types (with field definitions), relationships, pages, navigation and workflows.", params: closed({ app: App }), run: (p, c) => c.services.ui.getModelMetadata(p.app) }),
@@ -138,7 +142,7 @@ export const methods: Record<string, MethodSpec> = {
   }),
   listXFlowRuns: method({
     summary: "Recent workflow runs, newest first.",
-    params: closed({ app: Type.Optional(App), xflow: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+    params: closed({ app: Type.Optional(App), xflow: Type.Optional(Type.String()), limit: Type.Optional(Count(LIMITS.xflowRuns, "how many")) }),
     run: (p, c) => c.services.xflows.listRuns(p),
   }),
 };
@@ -153,6 +157,9 @@ export function checkParams(spec: MethodSpec, params: unknown): void {
   const issues = [...c.Errors(params)].slice(0, 20).map((e) => {
     const field = e.path.slice(1).replace(/\//g, ".") || "params";
     const unknown = e.message === "Unexpected property";
+    // A bounded whole number gets the services' own sentence (the same through every door).
+    const s = e.schema as { type?: unknown; minimum?: unknown; maximum?: unknown };
+    if (s.type === "integer" && typeof s.minimum === "number" && typeof s.maximum === "number") return { field, rule: "range", message: rangeMessage(field, s.minimum, s.maximum) };
     return { field, rule: unknown ? "unknown" : "type", message: unknown ? `unknown parameter "${field}"` : e.message };
   });
   throw new InvalidParams(issues);

@@ -1,11 +1,11 @@
 // `torque model …`: list, create, show, versions, export, import, validate, diff, rollback, delete.
 import { existsSync } from "node:fs";
-import { checkModel } from "../../services/models";
+import { canonicalModel, checkModel } from "../../services/models";
 import { diffModels, formatDiff } from "../../model/diff";
 import type { Model } from "../../model/schema";
 import { cliActor } from "../../services/actor";
 import { importModel } from "../../services/transfer";
-import { convertLegacyModel, isLegacyModel } from "../../model/legacy/convert";
+import { isLegacyModel } from "../../model/legacy/convert";
 import { JSON_OPTION, UsageError, type Command, type CommandContext } from "../command";
 import { table } from "../table";
 import { readJsonFile, writeOutput, intOption } from "./io";
@@ -31,7 +31,7 @@ async function show(ctx: CommandContext) {
 async function side(ctx: CommandContext, ref: string): Promise<{ label: string; doc: Model }> {
   if (existsSync(ref) && !ref.includes("@")) {
     const doc = await readJsonFile(ref);
-    return { label: ref, doc: (isLegacyModel(doc) ? convertLegacyModel(doc).model : doc) as Model };
+    return { label: ref, doc: canonicalModel(doc) as Model };
   }
   const at = ref.lastIndexOf("@");
   const id = at > 0 ? ref.slice(0, at) : ref;
@@ -75,8 +75,8 @@ export const modelCommand: Command = {
       },
     },
     {
-      name: "export", summary: "write a model as canonical JSON", usage: "ID [--version N] [--out FILE]", positionals: [1, 1],
-      options: { out: { type: "string", short: "o", description: "file to write (default: stdout)" }, version: { type: "string", description: "an older version" } },
+      name: "export", summary: "write a model as canonical JSON", usage: "ID [--version N] [--out FILE] [--json]", positionals: [1, 1],
+      options: { json, out: { type: "string", short: "o", description: "file to write (default: stdout)" }, version: { type: "string", description: "an older version" } },
       async run(ctx) {
         const m = await (await ctx.services()).models.get(ctx.args[0]!, intOption(ctx, "version"));
         await writeOutput(ctx, JSON.stringify(m.doc, null, 2) + "\n", `exported ${m.name} version ${m.version}`);
@@ -103,7 +103,7 @@ export const modelCommand: Command = {
       async run(ctx) {
         const doc = await readJsonFile(ctx.args[0]!);
         const legacy = isLegacyModel(doc);
-        const issues = checkModel(legacy ? convertLegacyModel(doc).model : doc);
+        const issues = checkModel(doc); // converts a legacy file first
         if (ctx.opts.json) ctx.json({ valid: issues.length === 0, format: legacy ? "legacy" : "canonical", issues });
         else if (!issues.length) ctx.out(`${ctx.args[0]}: valid${legacy ? " (legacy format; converts cleanly)" : ""}`);
         else {
@@ -129,8 +129,7 @@ export const modelCommand: Command = {
       options: { json, "expect-version": { type: "string", description: "refuse if the model is no longer at this version" } },
       async run(ctx) {
         const doc = await readJsonFile(ctx.args[1]!);
-        const model = (isLegacyModel(doc) ? convertLegacyModel(doc).model : doc) as Model;
-        const m = await (await ctx.services()).models.save(ctx.args[0]!, model, cliActor, { expectedVersion: intOption(ctx, "expect-version"), note: `from ${ctx.args[1]}` });
+        const m = await (await ctx.services()).models.save(ctx.args[0]!, doc, cliActor, { expectedVersion: intOption(ctx, "expect-version"), note: `from ${ctx.args[1]}` });
         if (ctx.opts.json) return ctx.json({ id: m.id, name: m.name, version: m.version });
         ctx.out(`saved model ${m.name} as version ${m.version}`);
       },
@@ -146,10 +145,11 @@ export const modelCommand: Command = {
       },
     },
     {
-      name: "delete", summary: "delete a model and its history", usage: "ID [--with-apps]", positionals: [1, 1],
-      options: { "with-apps": { type: "boolean", description: "also delete the apps that use it, with all their data" } },
+      name: "delete", summary: "delete a model and its history", usage: "ID [--with-apps] [--json]", positionals: [1, 1],
+      options: { json, "with-apps": { type: "boolean", description: "also delete the apps that use it, with all their data" } },
       async run(ctx) {
         const r = await (await ctx.services()).models.delete(ctx.args[0]!, cliActor, { withApps: !!ctx.opts["with-apps"] });
+        if (ctx.opts.json) return ctx.json({ deleted: r.name, appsDeleted: r.appsDeleted });
         ctx.out(`deleted model ${r.name}${r.appsDeleted.length ? ` and app(s) ${r.appsDeleted.join(", ")}` : ""}`);
       },
     },
