@@ -44,12 +44,37 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h", description: "show help" },
 };
 
+/**
+ * parseArgs reads `--sort -prio` as two options and refuses it (only `--sort=-prio` works).
+ * Here the word after an option that takes a value is its value even when it starts with
+ * "-" (a descending sort, a negative number), unless it is itself one of the command's
+ * options: `--sort --json` stays a usage error rather than sorting by "--json".
+ */
+function attachDashValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const flags = new Map<string, [name: string, takesValue: boolean]>();
+  for (const [name, o] of Object.entries(options)) {
+    flags.set(`--${name}`, [name, o.type === "string"]);
+    if (o.short) flags.set(`-${o.short}`, [name, o.type === "string"]);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!, next = argv[i + 1];
+    if (a === "--") return out.concat(argv.slice(i));
+    const flag = flags.get(a);
+    if (flag?.[1] && next?.startsWith("-") && next !== "--" && !flags.has(next.split("=")[0]!)) {
+      out.push(`--${flag[0]}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parse(cmd: Command, argv: string[]) {
   const options = { ...GLOBAL_OPTIONS, ...cmd.options };
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: attachDashValues(argv, options),
       options: Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short && { short: o.short }) }])),
       allowPositionals: true,
       strict: true,

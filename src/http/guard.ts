@@ -4,19 +4,29 @@
 // rebound to it) must not be able to act: the Host must name this machine, and an Origin,
 // when the browser sends one, must be this server's own.
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-function hostName(host: string): string {
-  return host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.split(":")[0]!;
-}
+/**
+ * A Host header is HOST[:PORT] and nothing more: a name or IPv4 address, or an IPv6
+ * address in brackets. Anything else (userinfo "a@b", spaces, two ports, trailing junk)
+ * is refused outright, since a lenient split could read a loopback name out of a header
+ * that some URL parser reads as another host ("127.0.0.1:80@evil.example").
+ */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/;
+
+const refuse = (error: string) => Response.json({ error }, { status: 403 });
 
 /** A 403 explaining the refusal, or undefined when the request may go on. */
 export function refuseForeign(req: Request, boundHost: string): Response | undefined {
   const host = req.headers.get("host");
-  if (host) {
-    const name = hostName(host.toLowerCase());
-    if (!LOOPBACK_HOSTS.has(name) && name !== boundHost.toLowerCase() && !/^127\.\d+\.\d+\.\d+$/.test(name))
-      return Response.json({ error: `requests for host ${name} are refused: this server answers only to ${boundHost} and localhost` }, { status: 403 });
+  if (host !== null) {
+    const m = HOST_HEADER.exec(host.toLowerCase());
+    if (!m || (m[2] !== undefined && Number(m[2]) > 65535))
+      return refuse(`malformed Host header ${JSON.stringify(host.slice(0, 200))}: expected HOST[:PORT], e.g. 127.0.0.1:8080`);
+    const name = m[1]!;
+    const bound = boundHost.toLowerCase();
+    if (!LOOPBACK_HOSTS.has(name) && name !== bound && name !== `[${bound}]` && !/^127\.\d+\.\d+\.\d+$/.test(name))
+      return refuse(`requests for host ${name} are refused: this server answers only to ${boundHost} and localhost`);
   }
   // A browser sends Origin on cross-origin requests and WebSocket upgrades; it must be
   // this server itself (the Host checked above), or the page is someone else's.
@@ -29,7 +39,7 @@ export function refuseForeign(req: Request, boundHost: string): Response | undef
       // "null" (opaque origins) and garbage fall through to the refusal
     }
     if (!o || !host || o.host.toLowerCase() !== host.toLowerCase())
-      return Response.json({ error: `requests from pages of ${o?.host ?? origin} are refused (cross-origin)` }, { status: 403 });
+      return refuse(`requests from pages of ${o?.host ?? origin} are refused (cross-origin)`);
   }
   return undefined;
 }

@@ -13,9 +13,9 @@ import { createWsHandler, type WsData } from "./ws";
 import { Logger } from "./log";
 import { refuseForeign } from "./guard";
 import { VERSION } from "../version";
-import { TorqueError } from "../lib/errors";
+import { TorqueError, type ErrorCode } from "../lib/errors";
 import { Scheduler } from "../services/xflow/scheduler";
-import { mcpHandler } from "../mcp/http";
+import { mcpHandler, type McpSessionLimits } from "../mcp/http";
 import editorPage from "../../web/editor/index.html";
 import appPage from "../../web/app/index.html";
 
@@ -27,6 +27,8 @@ export interface ServerOptions {
   /** Write a JSON line per request to stderr. */
   log?: boolean;
   development?: boolean;
+  /** MCP session bounds (defaults: mcp/http.ts). */
+  mcp?: Partial<McpSessionLimits>;
 }
 
 export interface RunningServer {
@@ -72,7 +74,7 @@ async function webhook(services: Services, app: string, flow: string, request: R
   }
 }
 
-const HTTP_STATUS: Record<string, number> = { validation: 422, bad_request: 400, not_found: 404, conflict: 409, forbidden: 403, internal: 500 };
+const HTTP_STATUS: Record<ErrorCode, number> = { validation: 422, bad_request: 400, not_found: 404, conflict: 409, forbidden: 403, internal: 500 };
 
 export function createApi(services: Services) {
   const started = Date.now();
@@ -98,6 +100,9 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
   const server = Bun.serve<WsData>({
     hostname: opts.hostname,
     port: opts.port,
+    // Bun sets SO_REUSEPORT unless told not to (seen with development: false): a second
+    // server on the same address would then start and silently take half the requests.
+    reusePort: false,
     maxRequestBodySize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
     development: opts.development ?? false,
     routes: {
@@ -109,19 +114,21 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
           return res;
         },
       },
-      "/mcp": (req: Request) => refuseForeign(req, opts.hostname) ?? mcp.handle(req),
+      "/mcp": (req: Request, srv: Server<WsData>) => refuseForeign(req, opts.hostname) ?? mcp.handle(req, srv.requestIP(req)?.address),
       "/editor": Response.redirect("/editor/", 302),
       "/editor/*": editorPage,
       "/app/*": appPage,
     },
     async fetch(req, srv) {
       const t0 = performance.now();
-      const url = new URL(req.url);
+      // Checked before the URL is parsed: Bun builds req.url from the Host header, so a
+      // malformed one can make an unparsable URL (or one that names another host).
       const refused = refuseForeign(req, opts.hostname);
       if (refused) {
-        logger.request({ method: req.method, path: url.pathname, status: 403, ms: performance.now() - t0 });
+        logger.request({ method: req.method, path: URL.canParse(req.url) ? new URL(req.url).pathname : req.url, status: 403, ms: performance.now() - t0 });
         return refused;
       }
+      const url = new URL(req.url);
       if (url.pathname === "/ws") {
         if (srv.upgrade(req, { data: { actor: localActor } })) return undefined as unknown as Response;
         return json({ error: "this endpoint speaks WebSocket (JSON-RPC 2.0 and subscriptions)" }, 426);
@@ -142,10 +149,10 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       return json({ error: "internal error" }, 500);
     },
   });
-  const mcp = mcpHandler(services);
+  const mcp = mcpHandler(services, opts.mcp);
   const scheduler = new Scheduler(services, services.xflows);
   await scheduler.start();
-  const url = `http://${server.hostname}:${server.port}`;
+  const url = server.url.origin; // an IPv6 address comes bracketed: http://[::1]:8080
   logger.info("listening", { url, version: VERSION, database: services.db.location });
   return {
     url,

@@ -19,7 +19,7 @@ describe("diffModels", () => {
     b.entities[1].label = "Work item";
     b.relationships = [];
     b.pages[0].title = "All tasks";
-    b.xflows = [{ name: "f", nodes: [{ id: "s", type: "start" }], edges: [] }];
+    b.xflows = [...a.xflows, { name: "f", nodes: [{ id: "s", type: "start" }], edges: [] }];
     b.startPage = "projects";
     expect(formatDiff(diffModels(a, b)).sort()).toEqual(
       [

@@ -3,7 +3,17 @@
 // notifications get no answer. Knows nothing of Torque: methods come in as a table.
 import { TorqueError, type ErrorCode } from "../lib/errors";
 
-export type Id = string | number | null;
+/** A number id that a JS number cannot hold exactly is kept as its source text (JSON.rawJSON). */
+export type RawId = { readonly rawJSON: string };
+export type Id = string | number | null | RawId;
+
+// JSON.rawJSON/isRawJSON (TC39 "JSON.parse source text access"): in Bun, not yet in TypeScript's lib.
+declare global {
+  interface JSON {
+    rawJSON(text: string): RawId;
+    isRawJSON(value: unknown): value is RawId;
+  }
+}
 export interface RpcError {
   code: number;
   message: string;
@@ -49,7 +59,29 @@ export function errorResponse(id: Id, e: unknown): RpcResponse {
   return fail(id, INTERNAL_ERROR, "internal error");
 }
 
-const validId = (id: unknown): id is Id => id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
+const validId = (id: unknown): id is Id => id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id)) || JSON.isRawJSON(id);
+
+/** A number id whose value JSON.parse may have rounded (12345678901234567890, 0.1000000000000000055). */
+const inexactId = (m: unknown): boolean => typeof m === "object" && m !== null && typeof (m as { id?: unknown }).id === "number" && !Number.isSafeInteger((m as { id: number }).id);
+
+/**
+ * Parse again, keeping the source text of every number `id` of a request object (the
+ * top level or a batch member) as JSON.rawJSON, which JSON.stringify writes back verbatim:
+ * the reply carries the id byte for byte. Only for messages with such an id, so the hot
+ * path (small integer or string ids) pays one typeof check and no reviver.
+ */
+function parseKeepingIds(text: string): unknown {
+  const sources = new Map<object, string>();
+  const msg: unknown = JSON.parse(text, function (this: object, key, value, context?: { source?: string }) {
+    if (key === "id" && typeof value === "number" && context?.source !== undefined) sources.set(this, context.source);
+    return value;
+  });
+  for (const m of Array.isArray(msg) ? msg : [msg]) {
+    const source = typeof m === "object" && m !== null ? sources.get(m) : undefined;
+    if (source !== undefined) m.id = JSON.rawJSON(source);
+  }
+  return msg;
+}
 
 async function one<C>(req: unknown, methods: MethodTable<C>, ctx: C): Promise<RpcResponse | null> {
   if (typeof req !== "object" || req === null || Array.isArray(req)) return fail(null, INVALID_REQUEST, "invalid request: expected an object");
@@ -83,6 +115,7 @@ export async function handleRpc<C>(text: string, methods: MethodTable<C>, ctx: C
   } catch (e) {
     return fail(null, PARSE_ERROR, `parse error: ${(e as Error).message}`);
   }
+  if (Array.isArray(msg) ? msg.some(inexactId) : inexactId(msg)) msg = parseKeepingIds(text);
   if (!Array.isArray(msg)) return one(msg, methods, ctx);
   if (msg.length === 0) return fail(null, INVALID_REQUEST, "invalid request: an empty batch");
   if (msg.length > MAX_BATCH) return fail(null, INVALID_REQUEST, `invalid request: a batch holds at most ${MAX_BATCH} calls`);

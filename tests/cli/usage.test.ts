@@ -70,7 +70,7 @@ describe("--help", () => {
     expect(seen.length).toBeGreaterThan(15);
     // Help never opens (or creates) a database.
     expect(existsSync(join(dir, "torque.db"))).toBe(false);
-  });
+  }, 30_000); // ~40 processes one after another
 
   test("the commands this suite drives answer without 'not implemented'", async () => {
     // Every real run below fails for its own reason (missing things), never for lack of code.

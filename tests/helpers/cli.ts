@@ -10,7 +10,7 @@ import { join } from "node:path";
 export const REPO = new URL("../../", import.meta.url).pathname;
 export const MAIN = join(REPO, "src/main.ts");
 export const TEMPLATES = join(REPO, "src/model/templates");
-export const FIXTURES = new URL("../../../shared/fixtures/torque-rust-samples/", import.meta.url).pathname;
+export const FIXTURES = new URL("../fixtures/torque-rust-samples/", import.meta.url).pathname;
 
 export interface RunResult {
   code: number;

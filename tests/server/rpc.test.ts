@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { methods } from "../../src/rpc/methods";
 import { systemActor } from "../../src/services/actor";
-import { call, makeProject, post, rpc, rpcError, startTestServer, type TestServer } from "../helpers/server";
+import { call, makeProject, post, rpc, rpcError, startTestServer, WsClient, type TestServer } from "../helpers/server";
 
 let s: TestServer, url: string;
 const todo = (entity: string, more: Record<string, unknown> = {}) => ({ app: "todo", entity, ...more });
@@ -252,6 +252,29 @@ describe("protocol", () => {
     expect((await post(url, JSON.stringify({ jsonrpc: "1.0", id: 7, method: "ping" }))).json).toMatchObject({ id: 7, error: { code: -32600 } });
     expect((await post(url, JSON.stringify({ id: 8, method: "ping" }))).json).toMatchObject({ id: 8, error: { code: -32600 } });
     expect((await post(url, JSON.stringify({ jsonrpc: "2.0", id: 9, method: 42 }))).json).toMatchObject({ id: 9, error: { code: -32600 } });
+  });
+
+  test("number ids come back byte for byte, even beyond what a double holds; params keep their values", async () => {
+    const big = '{"jsonrpc":"2.0","id":12345678901234567890,"method":"ping"}';
+    expect((await post(url, big)).text).toBe('{"jsonrpc":"2.0","id":12345678901234567890,"result":"pong"}');
+    const err = (await post(url, '{"jsonrpc":"2.0","id":-0.1000000000000000055511151231257827,"method":"noSuchMethod"}')).text;
+    expect(err).toStartWith('{"jsonrpc":"2.0","id":-0.1000000000000000055511151231257827,"error":{"code":-32601');
+    // In a batch, beside ordinary ids; a number inside params is a plain number as before.
+    const batch = '[{"jsonrpc":"2.0","id":98765432109876543210,"method":"ping"},{"jsonrpc":"2.0","id":7,"method":"queryEntities","params":{"app":"todo","entity":"task","limit":1}},{"jsonrpc":"2.0","id":"s","method":"ping"}]';
+    const r = await post(url, batch);
+    expect(r.text).toStartWith('[{"jsonrpc":"2.0","id":98765432109876543210,"result":"pong"},{"jsonrpc":"2.0","id":7,"result":{');
+    expect(r.json[2]).toEqual({ jsonrpc: "2.0", id: "s", result: "pong" });
+    // And over the WebSocket.
+    const ws = await WsClient.open(s.wsUrl);
+    try {
+      const reply = await new Promise<string>((resolve) => {
+        ws.ws.addEventListener("message", (ev) => resolve(String(ev.data)), { once: true });
+        ws.ws.send(big);
+      });
+      expect(reply).toBe('{"jsonrpc":"2.0","id":12345678901234567890,"result":"pong"}');
+    } finally {
+      ws.close();
+    }
   });
 
   test("an empty batch is one -32600 error object, not a list", async () => {

@@ -48,8 +48,8 @@ export const appCommand: Command = {
       },
     },
     {
-      name: "export", summary: "write an app's model, records and links as JSON", usage: "SLUG [--out FILE]", positionals: [1, 1],
-      options: { out: { type: "string", short: "o", description: "file to write (default: stdout)" } },
+      name: "export", summary: "write an app's model, records and links as JSON", usage: "SLUG [--out FILE] [--json]", positionals: [1, 1],
+      options: { json, out: { type: "string", short: "o", description: "file to write (default: stdout)" } },
       async run(ctx) {
         const x = await exportApp(await ctx.services(), ctx.args[0]!);
         await writeOutput(ctx, JSON.stringify(x, null, 1) + "\n", `exported ${x.entities.length} record(s) of ${x.app}`);
@@ -76,9 +76,10 @@ export const appCommand: Command = {
       },
     },
     {
-      name: "delete", summary: "delete an app and all its data", usage: "SLUG", positionals: [1, 1],
+      name: "delete", summary: "delete an app and all its data", usage: "SLUG [--json]", positionals: [1, 1], options: { json },
       async run(ctx) {
         await (await ctx.services()).apps.delete(ctx.args[0]!, cliActor);
+        if (ctx.opts.json) return ctx.json({ deleted: ctx.args[0] });
         ctx.out(`deleted app ${ctx.args[0]}`);
       },
     },

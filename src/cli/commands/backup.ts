@@ -2,13 +2,14 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { TorqueError } from "../../lib/errors";
-import type { Command } from "../command";
+import { JSON_OPTION, type Command } from "../command";
 
 export const backupCommand: Command = {
   name: "backup",
   summary: "write a consistent online copy of the database to FILE",
-  usage: "FILE",
+  usage: "FILE [--json]",
   positionals: [1, 1],
+  options: { json: JSON_OPTION },
   async run(ctx) {
     const target = ctx.args[0]!;
     if (existsSync(target)) throw new TorqueError("conflict", `${target} already exists; choose a new file name`);
@@ -16,6 +17,8 @@ export const backupCommand: Command = {
     const s = await ctx.services();
     const t0 = performance.now();
     await s.db.backup(target);
-    ctx.out(`backed up ${s.db.location} to ${target} in ${Math.round(performance.now() - t0)} ms`);
+    const ms = Math.round(performance.now() - t0);
+    if (ctx.opts.json) return ctx.json({ database: s.db.location, backup: target, ms });
+    ctx.out(`backed up ${s.db.location} to ${target} in ${ms} ms`);
   },
 };

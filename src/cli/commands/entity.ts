@@ -14,6 +14,7 @@ function dataOf(ctx: CommandContext): unknown {
   return parseJson(ctx.opts.data, "--data");
 }
 
+/** Records are printed as JSON with or without --json (which every data command accepts). */
 const print = (ctx: CommandContext, v: unknown) => ctx.json(v);
 
 export const entityCommand: Command = {
@@ -39,31 +40,31 @@ export const entityCommand: Command = {
         });
         if (ctx.opts.json) return print(ctx, page);
         const fields = [...new Set(page.data.flatMap((r) => Object.keys(r.data)))].slice(0, 6);
-        ctx.out(table(["ID", ...fields.map((f) => f.toUpperCase())], page.data.map((r) => [r.id, ...fields.map((f) => { const v = r.data[f]; return v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v).slice(0, 40); })])));
+        ctx.out(table(["ID", ...fields.map((f) => f.toUpperCase())], page.data.map((r) => [r.id, ...fields.map((f) => { const v = Object.hasOwn(r.data, f) ? r.data[f] : undefined; return v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v).slice(0, 40); })])));
         if (page.pagination.nextCursor) ctx.err(`more: --cursor ${page.pagination.nextCursor}`);
       },
     },
     {
-      name: "get", summary: "one record as JSON", usage: "APP ENTITY ID", positionals: [3, 3],
+      name: "get", summary: "one record as JSON", usage: "APP ENTITY ID [--json]", positionals: [3, 3], options: { json },
       async run(ctx) {
         print(ctx, await (await ctx.services()).entities.get(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!));
       },
     },
     {
-      name: "create", summary: "create a record; prints it", usage: "APP ENTITY --data JSON", positionals: [2, 2], options: { data },
+      name: "create", summary: "create a record; prints it as JSON", usage: "APP ENTITY --data JSON [--json]", positionals: [2, 2], options: { json, data },
       async run(ctx) {
         print(ctx, await (await ctx.services()).entities.create(ctx.args[0]!, ctx.args[1]!, dataOf(ctx), { actor: cliActor, lenient: true }));
       },
     },
     {
-      name: "update", summary: "change fields of a record (null clears one); prints it", usage: "APP ENTITY ID --data JSON [--expect-version N]", positionals: [3, 3],
-      options: { data, "expect-version": { type: "string", description: "refuse if the record changed since this version" } },
+      name: "update", summary: "change fields of a record (null clears one); prints it as JSON", usage: "APP ENTITY ID --data JSON [--expect-version N] [--json]", positionals: [3, 3],
+      options: { json, data, "expect-version": { type: "string", description: "refuse if the record changed since this version" } },
       async run(ctx) {
         print(ctx, await (await ctx.services()).entities.update(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, dataOf(ctx), { actor: cliActor, lenient: true, expectedVersion: intOption(ctx, "expect-version") }));
       },
     },
     {
-      name: "delete", summary: "delete a record (relationships' onDelete rules apply)", usage: "APP ENTITY ID", positionals: [3, 3],
+      name: "delete", summary: "delete a record (relationships' onDelete rules apply)", usage: "APP ENTITY ID [--json]", positionals: [3, 3], options: { json },
       async run(ctx) {
         print(ctx, await (await ctx.services()).entities.delete(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, { actor: cliActor }));
       },

@@ -12,12 +12,13 @@ export async function readJsonFile(path: string): Promise<unknown> {
   return parseJson(await f.text(), path);
 }
 
-/** Write to --out FILE (and say so on stderr) or to stdout. */
+/** Write to --out FILE (and say so: on stderr, or as JSON on stdout with --json) or to stdout. */
 export async function writeOutput(ctx: CommandContext, text: string, done: string): Promise<void> {
   const out = ctx.opts.out;
   if (typeof out === "string") {
-    await Bun.write(out, text);
-    ctx.err(`${done} to ${out}`);
+    const bytes = await Bun.write(out, text);
+    if (ctx.opts.json) ctx.json({ out, bytes });
+    else ctx.err(`${done} to ${out}`);
   } else process.stdout.write(text);
 }
 

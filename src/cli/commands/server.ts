@@ -37,7 +37,10 @@ export const serverCommand: Command = {
       running = await startServer(services, { ...bind, maxBodyBytes: maxBody, log: !ctx.opts.quiet, development: !!ctx.opts.dev });
     } catch (e) {
       await services.close();
-      throw new TorqueError("bad_request", `cannot listen on ${bind.hostname}:${bind.port}: ${(e as Error).message}`);
+      const address = `${bind.hostname.includes(":") ? `[${bind.hostname}]` : bind.hostname}:${bind.port}`;
+      if ((e as { code?: string }).code === "EADDRINUSE")
+        throw new TorqueError("conflict", `cannot listen on ${address}: address in use (another server, perhaps another Torque, is listening there; choose another --bind)`);
+      throw new TorqueError("bad_request", `cannot listen on ${address}: ${(e as Error).message}`);
     }
     ctx.out(`Torque is running on ${running.url}`);
     ctx.out(`  Model Editor  ${running.url}/editor/`);
