@@ -43,7 +43,7 @@ test("--version, init and app list", () => {
 });
 
 test("a legacy model imports from inside the binary", () => {
-  const fixture = new URL("../../shared/fixtures/torque-rust-samples/todo-app.json", import.meta.url).pathname;
+  const fixture = new URL("./fixtures/torque-rust-samples/todo-app.json", import.meta.url).pathname;
   const r = run(["model", "import", fixture, "--json"]);
   expect(r.code).toBe(0);
   expect(JSON.parse(r.out).app).toBe("todo-application");

@@ -1,5 +1,6 @@
-// The narrow storage contract every service uses. SQLite (store/sqlite) implements it
-// today; a PostgreSQL driver sits beside it with the same surface. SQL is written with
+// The narrow storage contract every service uses. SQLite (store/sqlite) implements it;
+// a PostgreSQL driver would implement the same surface (none exists: openDatabase
+// refuses postgres:// URLs). SQL is written with
 // `?` placeholders; a driver whose database wants `$1` rewrites them. Differences in SQL
 // itself live in the dialect (store/dialect.ts), split by concern.
 import type { Dialect } from "./dialect";

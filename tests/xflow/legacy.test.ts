@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { ok, okJson, tempDir, torque } from "../helpers/cli";
 
-const fixture = (name: string) => new URL(`../../../shared/fixtures/torque-rust-samples/${name}`, import.meta.url).pathname;
+const fixture = (name: string) => new URL(`../fixtures/torque-rust-samples/${name}`, import.meta.url).pathname;
 
 interface Rec { id: string; data: Record<string, any>; version: number }
 

@@ -4,7 +4,7 @@ import type { EntityType, Field, Model, XFlow } from "../schema";
 import { validateModel } from "../validate";
 import { convertLegacyModel, isLegacyModel, type LegacyConversion } from "./convert";
 
-const fixtureUrl = (name: string) => new URL(`../../../../shared/fixtures/torque-rust-samples/${name}`, import.meta.url);
+const fixtureUrl = (name: string) => new URL(`../../../tests/fixtures/torque-rust-samples/${name}`, import.meta.url);
 const readJson = async (url: URL): Promise<any> => JSON.parse(await Bun.file(url).text());
 
 const todoDoc = await readJson(fixtureUrl("todo-app.json"));
