@@ -1,15 +1,16 @@
 // `bun run bench`: every benchmark, each figure printed beside its target.
 // Options: --entities N (default 1,000,000), --only core|server.
-import { parseArgs } from "node:util";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { benchCore } from "./bench/core";
-import { benchServer, buildBinary } from "./bench/server";
-import { benchMcp } from "./bench/mcp";
-import { benchXFlow } from "./bench/xflow";
 import { benchHostile } from "./bench/hostile";
+import { benchMcp } from "./bench/mcp";
 import { summary } from "./bench/report";
+import { benchServer, buildBinary } from "./bench/server";
+import { benchXFlow } from "./bench/xflow";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" } } });
 const entities = Number(values.entities ?? 1_000_000);

@@ -53,7 +53,9 @@ test("the server answers health, JSON-RPC, GraphQL, WebSocket and both frontends
   server = Bun.spawn([bin, "server", "--bind", `127.0.0.1:${port}`], { cwd: dir, env: { PATH: "/usr/bin:/bin", HOME: dir }, stdout: "pipe", stderr: "pipe" });
   let health: any;
   for (let i = 0; i < 100 && !health; i++) {
-    health = await fetch(`${base}/health`).then((r) => r.json()).catch(() => undefined);
+    health = await fetch(`${base}/health`)
+      .then((r) => r.json())
+      .catch(() => undefined);
     if (!health) await Bun.sleep(50);
   }
   expect(health).toMatchObject({ status: "ok", database: { driver: "sqlite" } });
@@ -64,7 +66,11 @@ test("the server answers health, JSON-RPC, GraphQL, WebSocket and both frontends
   expect(company.result.data.name).toBe("Binary Inc");
   expect((await rpc("getEntity", { app: "crm", entity: "company", id: company.result.id })).result.id).toBe(company.result.id);
 
-  const gql = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ apps { slug } }" }) }).then((r) => r.json());
+  const gql = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ apps { slug } }" }),
+  }).then((r) => r.json());
   expect((gql as any).data.apps.map((a: any) => a.slug).sort()).toEqual(["crm", "todo-application"]);
 
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);

@@ -6,12 +6,22 @@ import { latency, record } from "./report";
 
 /** Manual flows the benchmarks' model carries (xflow.ts saves them with the others). */
 export const HOSTILE_FLOWS = [
-  ["hostile_sorts", "const a = new Float64Array(4e6); for (let i = 0; i < 30; i++) { for (let j = 0; j < a.length; j += 1024) a[j] = Math.random(); a.sort(); } return 'sorted';"],
+  [
+    "hostile_sorts",
+    "const a = new Float64Array(4e6); for (let i = 0; i < 30; i++) { for (let j = 0; j < a.length; j += 1024) a[j] = Math.random(); a.sort(); } return 'sorted';",
+  ],
   ["hostile_searches", "const s = 'ab'.repeat(5e6); let n = 0; for (let i = 0; i < 200; i++) n += s.indexOf('ab'.repeat(1000) + 'c' + i); return n;"],
 ].map(([name, code]) => ({
   name: name!,
-  nodes: [{ id: "start", type: "start" }, { id: "js", type: "script", code: code! }, { id: "end", type: "end" }],
-  edges: [{ from: "start", to: "js" }, { from: "js", to: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "js", type: "script", code: code! },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "js" },
+    { from: "js", to: "end" },
+  ],
 }));
 
 /** `cmd` starts torque (the binary, or bun src/main.ts); the database holds the todo app with HOSTILE_FLOWS. */
@@ -21,11 +31,16 @@ export async function benchHostile(cmd: string[], dbPath: string): Promise<void>
   const server = Bun.spawn([...cmd, "server", "--bind", `127.0.0.1:${port}`, "--db", dbPath, "--quiet"], { stdout: "ignore", stderr: "ignore" });
   try {
     const end = Date.now() + 10_000;
-    while (!(await fetch(`${base}/health`).then((r) => r.ok).catch(() => false))) {
+    while (
+      !(await fetch(`${base}/health`)
+        .then((r) => r.ok)
+        .catch(() => false))
+    ) {
       if (Date.now() > end) throw new Error("server did not become healthy");
       await Bun.sleep(20);
     }
-    const rpc = async (method: string, params: object) => ((await (await fetch(`${base}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as any).result;
+    const rpc = async (method: string, params: object) =>
+      ((await (await fetch(`${base}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as any).result;
     const id = (await rpc("queryEntities", { app: "todo", entity: "project", limit: 1 })).data[0].id;
     const getEntity = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getEntity", params: { app: "todo", entity: "project", id } });
     const probe = async () => {
@@ -47,7 +62,13 @@ export async function benchHostile(cmd: string[], dbPath: string): Promise<void>
     stop = true;
     await Promise.all(hostile);
     record({ name: "/health + getEntity, idle, p99", value: idle.p99, unit: "ms" });
-    record({ name: "/health + getEntity while 3 hostile scripts run, p99", value: loaded.p99, unit: "ms", target: { op: "<", value: 10 }, note: `${hostileRuns} hostile runs, all stopped` });
+    record({
+      name: "/health + getEntity while 3 hostile scripts run, p99",
+      value: loaded.p99,
+      unit: "ms",
+      target: { op: "<", value: 10 },
+      note: `${hostileRuns} hostile runs, all stopped`,
+    });
   } finally {
     server.kill("SIGTERM");
     await server.exited;

@@ -28,7 +28,9 @@ export async function benchMcp(bin: string, dbPath: string): Promise<void> {
     record({ name: "MCP get_entity over stdio, p50", value: get.p50, unit: "ms", target: { op: "<", value: 2 } });
     record({ name: "MCP get_entity over stdio, p99", value: get.p99, unit: "ms" });
     const statuses = ["open", "doing", "done"];
-    const query = await latency(500, (i) => client.callTool({ name: "task_query", arguments: { filter: { status: statuses[i % 3] }, sort: [{ field: "due", dir: "asc" }], limit: 20 } }));
+    const query = await latency(500, (i) =>
+      client.callTool({ name: "task_query", arguments: { filter: { status: statuses[i % 3] }, sort: [{ field: "due", dir: "asc" }], limit: 20 } }),
+    );
     record({ name: "MCP task_query (filter+sort, 20 rows of 1M), p50", value: query.p50, unit: "ms" });
   } finally {
     await client.close();

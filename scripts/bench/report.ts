@@ -19,14 +19,16 @@ function line(f: Figure): string {
   const v = f.value >= 100 ? Math.round(f.value).toLocaleString("en-US") : f.value.toFixed(f.value < 1 ? 3 : 2);
   const target = f.target ? `target ${f.target.op} ${f.target.value.toLocaleString("en-US")} ${f.unit}` : "";
   const verdict = !f.target ? "" : met(f) ? "ok" : "MISSED";
-  return `${f.name.padEnd(52)} ${(v + " " + f.unit).padStart(16)}   ${target.padEnd(26)} ${verdict}${f.note ? `  (${f.note})` : ""}`;
+  return `${f.name.padEnd(52)} ${(`${v} ${f.unit}`).padStart(16)}   ${target.padEnd(26)} ${verdict}${f.note ? `  (${f.note})` : ""}`;
 }
 
 const met = (f: Figure) => !f.target || (f.target.op === "<" ? f.value < f.target.value : f.value >= f.target.value);
 
 export function summary(): boolean {
   const missed = figures.filter((f) => !met(f));
-  console.log(`\n${figures.filter((f) => f.target).length - missed.length} of ${figures.filter((f) => f.target).length} targets met${missed.length ? `; missed: ${missed.map((f) => f.name).join(", ")}` : ""}`);
+  console.log(
+    `\n${figures.filter((f) => f.target).length - missed.length} of ${figures.filter((f) => f.target).length} targets met${missed.length ? `; missed: ${missed.map((f) => f.name).join(", ")}` : ""}`,
+  );
   return missed.length === 0;
 }
 

@@ -16,7 +16,12 @@ function rssMb(pid: number): number {
 async function waitHealthy(base: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (await fetch(`${base}/health`).then((r) => r.ok).catch(() => false)) return;
+    if (
+      await fetch(`${base}/health`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return;
     await Bun.sleep(2);
   }
   throw new Error("server did not become healthy");
@@ -37,7 +42,8 @@ function wrk(base: string, path: string, lua: string, opts: { connections?: numb
   rmSync(script, { force: true });
   const out = r.stdout.toString();
   if (r.exitCode !== 0) throw new Error(`wrk failed: ${r.stderr.toString() || out}`);
-  const ms = (s: string | undefined) => (!s ? NaN : s.endsWith("us") ? parseFloat(s) / 1000 : s.endsWith("ms") ? parseFloat(s) : s.endsWith("s") ? parseFloat(s) * 1000 : NaN);
+  const ms = (s: string | undefined) =>
+    !s ? NaN : s.endsWith("us") ? parseFloat(s) / 1000 : s.endsWith("ms") ? parseFloat(s) : s.endsWith("s") ? parseFloat(s) * 1000 : NaN;
   const errs = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
@@ -95,25 +101,76 @@ export async function benchServer(bin: string, dbPath: string): Promise<void> {
   await Bun.sleep(500);
   record({ name: "idle memory (RSS, 1M-entity database open)", value: rssMb(server.pid), unit: "MB", target: { op: "<", value: 80 } });
 
-  const rpc = async (method: string, params: object) => ((await (await fetch(`${base}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as any).result;
+  const rpc = async (method: string, params: object) =>
+    ((await (await fetch(`${base}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as any).result;
   const tasks = await rpc("queryEntities", { app: "todo", entity: "task", limit: 1000, filter: { status: "done" } });
   const ids: string[] = tasks.data.map((t: { id: string }) => t.id);
   const project = (await rpc("queryEntities", { app: "todo", entity: "project", limit: 1 })).data[0].id;
 
-  const get = wrk(base, "/rpc", rpcLua(ids.slice(0, 500).map((id, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "getEntity", params: { app: "todo", entity: "task", id } }))));
-  record({ name: "JSON-RPC getEntity, 50 connections", value: get.rps, unit: "req/s", target: { op: ">=", value: 15_000 }, note: get.errors ? `${get.errors} errors` : undefined });
+  const get = wrk(
+    base,
+    "/rpc",
+    rpcLua(ids.slice(0, 500).map((id, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "getEntity", params: { app: "todo", entity: "task", id } }))),
+  );
+  record({
+    name: "JSON-RPC getEntity, 50 connections",
+    value: get.rps,
+    unit: "req/s",
+    target: { op: ">=", value: 15_000 },
+    note: get.errors ? `${get.errors} errors` : undefined,
+  });
   record({ name: "JSON-RPC getEntity p99", value: get.p99, unit: "ms", target: { op: "<", value: 5 } });
 
-  const create = wrk(base, "/rpc", rpcLua(Array.from({ length: 200 }, (_, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "createEntity", params: { app: "todo", entity: "task", data: { title: `load ${i}`, project, status: "open", due: "2026-06-01" } } }))));
-  record({ name: "JSON-RPC createEntity, 50 connections", value: create.rps, unit: "req/s", target: { op: ">=", value: 5_000 }, note: create.errors ? `${create.errors} errors` : undefined });
+  const create = wrk(
+    base,
+    "/rpc",
+    rpcLua(
+      Array.from({ length: 200 }, (_, i) =>
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: i,
+          method: "createEntity",
+          params: { app: "todo", entity: "task", data: { title: `load ${i}`, project, status: "open", due: "2026-06-01" } },
+        }),
+      ),
+    ),
+  );
+  record({
+    name: "JSON-RPC createEntity, 50 connections",
+    value: create.rps,
+    unit: "req/s",
+    target: { op: ">=", value: 5_000 },
+    note: create.errors ? `${create.errors} errors` : undefined,
+  });
   record({ name: "JSON-RPC createEntity p99", value: create.p99, unit: "ms" });
 
   const statuses = ["open", "doing", "done"];
-  const load = wrk(base, "/rpc", rpcLua(statuses.map((s, i) => JSON.stringify({ jsonrpc: "2.0", id: i, method: "loadEntityData", params: { app: "todo", entity: "task", filter: { status: s }, sort: [{ field: "due", dir: "asc" }], limit: 50 } }))));
+  const load = wrk(
+    base,
+    "/rpc",
+    rpcLua(
+      statuses.map((s, i) =>
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: i,
+          method: "loadEntityData",
+          params: { app: "todo", entity: "task", filter: { status: s }, sort: [{ field: "due", dir: "asc" }], limit: 50 },
+        }),
+      ),
+    ),
+  );
   record({ name: "loadEntityData (filter+sort, 50 rows of 1M)", value: load.rps, unit: "req/s" });
   record({ name: "loadEntityData p99", value: load.p99, unit: "ms", target: { op: "<", value: 100 } });
 
-  const modelId = (await (await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ apps { model { id } } }" }) })).json() as any).data.apps[0].model.id;
+  const modelId = (
+    (await (
+      await fetch(`${base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ apps { model { id } } }" }),
+      })
+    ).json()) as any
+  ).data.apps[0].model.id;
   const gqlBody = JSON.stringify({ query: "query($id: ID!) { model(id: $id) { name version document } }", variables: { id: modelId } });
   const gql = wrk(base, "/graphql", `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(gqlBody)}\n`);
   record({ name: "GraphQL model query", value: gql.rps, unit: "req/s" });
@@ -125,7 +182,13 @@ export async function benchServer(bin: string, dbPath: string): Promise<void> {
   await fetch(`${base}/hooks/todo/echo`, { method: "POST", body: "{}" });
   record({ name: "first workflow run after start (loads QuickJS)", value: performance.now() - t1, unit: "ms" });
   const hook = wrk(base, "/hooks/todo/echo", `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"qty": 3, "price": 7}'\n`);
-  record({ name: "webhook → script flow → response, 50 connections", value: hook.rps, unit: "runs/s", target: { op: ">=", value: 2_000 }, note: hook.errors ? `${hook.errors} errors` : undefined });
+  record({
+    name: "webhook → script flow → response, 50 connections",
+    value: hook.rps,
+    unit: "runs/s",
+    target: { op: ">=", value: 2_000 },
+    note: hook.errors ? `${hook.errors} errors` : undefined,
+  });
   record({ name: "webhook flow p99", value: hook.p99, unit: "ms" });
 
   record({ name: "loaded memory (RSS after the runs above)", value: rssMb(server.pid), unit: "MB" });
@@ -149,7 +212,13 @@ export async function benchServer(bin: string, dbPath: string): Promise<void> {
   const t0 = performance.now();
   await rpc("updateEntity", { app: "todo", entity: "project", id: project, data: { description: "fan-out" } });
   await Promise.race([done, Bun.sleep(5000)]);
-  record({ name: "one change reaches 1,000 WebSocket subscribers", value: performance.now() - t0, unit: "ms", target: { op: "<", value: 100 }, note: received < 1000 ? `only ${received} arrived` : undefined });
+  record({
+    name: "one change reaches 1,000 WebSocket subscribers",
+    value: performance.now() - t0,
+    unit: "ms",
+    target: { op: "<", value: 100 },
+    note: received < 1000 ? `only ${received} arrived` : undefined,
+  });
   for (const c of clients) c.close();
 
   server.kill("SIGTERM");

@@ -3,26 +3,47 @@
 // benchmark can drive the webhook one over HTTP.
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { benchHostile, HOSTILE_FLOWS } from "./hostile";
 import { latency, record } from "./report";
-import { HOSTILE_FLOWS, benchHostile } from "./hostile";
 
 export const BENCH_FLOWS = [
   {
     name: "simple",
-    nodes: [{ id: "start", type: "start" }, { id: "calc", type: "script", code: "return { total: input.qty * input.price };" }, { id: "end", type: "end" }],
-    edges: [{ from: "start", to: "calc" }, { from: "calc", to: "end" }],
+    nodes: [
+      { id: "start", type: "start" },
+      { id: "calc", type: "script", code: "return { total: input.qty * input.price };" },
+      { id: "end", type: "end" },
+    ],
+    edges: [
+      { from: "start", to: "calc" },
+      { from: "calc", to: "end" },
+    ],
   },
   {
     name: "echo",
     trigger: { type: "webhook" },
-    nodes: [{ id: "start", type: "start" }, { id: "calc", type: "script", code: "return { received: input, total: (input.qty ?? 1) * (input.price ?? 1) };" }, { id: "end", type: "end" }],
-    edges: [{ from: "start", to: "calc" }, { from: "calc", to: "end" }],
+    nodes: [
+      { id: "start", type: "start" },
+      { id: "calc", type: "script", code: "return { received: input, total: (input.qty ?? 1) * (input.price ?? 1) };" },
+      { id: "end", type: "end" },
+    ],
+    edges: [
+      { from: "start", to: "calc" },
+      { from: "calc", to: "end" },
+    ],
   },
   {
     name: "stamp_note",
     trigger: { type: "entity", entity: "project", event: "beforeCreate" },
-    nodes: [{ id: "start", type: "start" }, { id: "stamp", type: "script", code: "return { data: { ...input.data, description: 'checked: ' + input.data.name } };" }, { id: "end", type: "end" }],
-    edges: [{ from: "start", to: "stamp" }, { from: "stamp", to: "end" }],
+    nodes: [
+      { id: "start", type: "start" },
+      { id: "stamp", type: "script", code: "return { data: { ...input.data, description: 'checked: ' + input.data.name } };" },
+      { id: "end", type: "end" },
+    ],
+    edges: [
+      { from: "start", to: "stamp" },
+      { from: "stamp", to: "end" },
+    ],
   },
   ...HOSTILE_FLOWS,
 ];

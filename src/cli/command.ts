@@ -31,7 +31,10 @@ export interface Command {
 }
 
 export class UsageError extends Error {
-  constructor(message: string, readonly command?: Command) {
+  constructor(
+    message: string,
+    readonly command?: Command,
+  ) {
     super(message);
   }
 }
@@ -58,7 +61,8 @@ function attachDashValues(argv: string[], options: Record<string, OptionSpec>): 
   }
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!, next = argv[i + 1];
+    const a = argv[i]!,
+      next = argv[i + 1];
     if (a === "--") return out.concat(argv.slice(i));
     const flag = flags.get(a);
     if (flag?.[1] && next?.startsWith("-") && next !== "--" && !flags.has(next.split("=")[0]!)) {

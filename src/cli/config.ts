@@ -1,7 +1,7 @@
 // Where the database is: --db, then TORQUE_DB, then the project file `torque.json` that
 // `torque init` writes (found in the current folder or a parent), then ./torque.db.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve, isAbsolute } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 
 export const PROJECT_FILE = "torque.json";
@@ -29,6 +29,7 @@ export function resolveDb(flag: string | undefined, env = process.env): string {
   if (flag) return flag;
   if (env.TORQUE_DB) return env.TORQUE_DB;
   const project = findProject();
-  if (project?.config.db) return isAbsolute(project.config.db) || /^\w+:\/\//.test(project.config.db) ? project.config.db : join(project.dir, project.config.db);
+  if (project?.config.db)
+    return isAbsolute(project.config.db) || /^\w+:\/\//.test(project.config.db) ? project.config.db : join(project.dir, project.config.db);
   return "torque.db";
 }

@@ -2,18 +2,18 @@
 // outcome to an exit code: 0 success, 1 failure (one line on stderr), 2 bad usage.
 import { TorqueError } from "../lib/errors";
 import { openServices, type Services } from "../services";
-import { resolveDb } from "./config";
-import { helpText, parse, UsageError, type Command, type CommandContext } from "./command";
-import { initCommand } from "./commands/init";
-import { migrateCommand } from "./commands/migrate";
-import { modelCommand } from "./commands/model";
+import { VERSION } from "../version";
+import { type Command, type CommandContext, helpText, parse, UsageError } from "./command";
 import { appCommand } from "./commands/app";
 import { backupCommand } from "./commands/backup";
+import { entityCommand } from "./commands/entity";
+import { initCommand } from "./commands/init";
+import { mcpCommand } from "./commands/mcp";
+import { migrateCommand } from "./commands/migrate";
+import { modelCommand } from "./commands/model";
 import { serverCommand } from "./commands/server";
 import { xflowCommand } from "./commands/xflow";
-import { entityCommand } from "./commands/entity";
-import { mcpCommand } from "./commands/mcp";
-import { VERSION } from "../version";
+import { resolveDb } from "./config";
 
 export const rootCommand: Command = {
   name: "torque",
@@ -43,7 +43,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return 2;
     }
     cmd = next;
-    path += " " + name;
+    path += ` ${name}`;
     rest = rest.slice(1);
   }
   let services: Services | undefined;

@@ -2,14 +2,15 @@
 // application/graphql-response+json), subscriptions over SSE. The SDL is schema.graphql,
 // also published as schema/schema.graphql. Documents too deep, costly or wide are refused
 // before any resolver runs (limits.ts).
-import { createPubSub, createSchema, createYoga } from "graphql-yoga";
+
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { createPubSub, createSchema, createYoga } from "graphql-yoga";
 import { findKey } from "../lib/json";
-import { limitPlugins } from "./limits";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
+import { limitPlugins } from "./limits";
+import { type GqlContext, resolvers } from "./resolvers";
 import typeDefs from "./schema.graphql" with { type: "text" };
-import { resolvers, type GqlContext } from "./resolvers";
 
 export { typeDefs };
 

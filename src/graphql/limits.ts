@@ -7,13 +7,14 @@
 // The Model Editor's real queries are far inside these: `{ models { id name version
 // document apps { slug } } }` is depth 3, cost 14, no aliases; a mutation answering
 // `{ model { id version document } errors { path rule message } }` is depth 3, cost 20.
-import { GraphQLError, type ValidationContext } from "graphql";
-import type { Plugin } from "graphql-yoga";
+
 import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
+import { GraphQLError, type ValidationContext } from "graphql";
+import type { Plugin } from "graphql-yoga";
 
 export const GRAPHQL_LIMITS = {
   /** Nested selection sets, fragments included (introspection's `__schema` is not counted). */

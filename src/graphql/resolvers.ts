@@ -2,24 +2,31 @@
 // Model changes report validation problems as `errors` with JSON paths (nothing saved);
 // other failures are GraphQL errors with extensions.code from the one error taxonomy.
 import { GraphQLError } from "graphql";
-import { TorqueError, type ErrorCode, type Issue } from "../lib/errors";
-import { checkModel } from "../services/models";
+import { type ErrorCode, type Issue, TorqueError } from "../lib/errors";
 import { formatDiff } from "../model/diff";
 import type { ModelEdit } from "../model/edit";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
-import type { StoredModel } from "../services/models";
-import { importModel } from "../services/transfer";
-import { seedApp } from "../services/seed/seed";
-import { runSummary } from "../services/xflow/service";
 import { LIMITS } from "../services/limits";
+import type { StoredModel } from "../services/models";
+import { checkModel } from "../services/models";
+import { seedApp } from "../services/seed/seed";
+import { importModel } from "../services/transfer";
+import { runSummary } from "../services/xflow/service";
 
 export interface GqlContext {
   services: Services;
   actor: Actor;
 }
 
-const CODES: Record<ErrorCode, string> = { validation: "BAD_USER_INPUT", bad_request: "BAD_REQUEST", not_found: "NOT_FOUND", conflict: "CONFLICT", forbidden: "FORBIDDEN", internal: "INTERNAL_SERVER_ERROR" };
+const CODES: Record<ErrorCode, string> = {
+  validation: "BAD_USER_INPUT",
+  bad_request: "BAD_REQUEST",
+  not_found: "NOT_FOUND",
+  conflict: "CONFLICT",
+  forbidden: "FORBIDDEN",
+  internal: "INTERNAL_SERVER_ERROR",
+};
 
 /** Our errors become GraphQL errors with a code a program can act on. */
 function gqlError(e: unknown): never {
@@ -61,9 +68,24 @@ const edit = (ctx: GqlContext, model: string, e: ModelEdit, expectedVersion?: nu
  * edit's own fields (see model/edit.ts), so the resolvers are made from the list.
  */
 const EDIT_OPS = [
-  "addEntityType", "updateEntityType", "removeEntityType", "addField", "updateField", "removeField",
-  "addRelationship", "updateRelationship", "removeRelationship", "addPage", "updatePage", "removePage",
-  "addComponent", "updateComponent", "removeComponent", "addXFlow", "updateXFlow", "removeXFlow",
+  "addEntityType",
+  "updateEntityType",
+  "removeEntityType",
+  "addField",
+  "updateField",
+  "removeField",
+  "addRelationship",
+  "updateRelationship",
+  "removeRelationship",
+  "addPage",
+  "updatePage",
+  "removePage",
+  "addComponent",
+  "updateComponent",
+  "removeComponent",
+  "addXFlow",
+  "updateXFlow",
+  "removeXFlow",
 ] as const satisfies readonly ModelEdit["op"][];
 
 const editResolvers = Object.fromEntries(
@@ -106,7 +128,9 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       apps: (_: unknown, __: unknown, ctx: GqlContext) => guarded(() => ctx.services.apps.list()),
       app: (_: unknown, a: { slug: string }, ctx: GqlContext) => guarded(async () => (await ctx.services.apps.list()).find((x) => x.slug === a.slug) ?? null),
       xflows: (_: unknown, a: { model: string }, ctx: GqlContext) =>
-        guarded(async () => ((await ctx.services.models.get(a.model)).doc.xflows ?? []).map((x) => ({ name: x.name, trigger: x.trigger?.type ?? "manual", definition: x }))),
+        guarded(async () =>
+          ((await ctx.services.models.get(a.model)).doc.xflows ?? []).map((x) => ({ name: x.name, trigger: x.trigger?.type ?? "manual", definition: x })),
+        ),
       xflowRuns: (_: unknown, a: { app?: string; xflow?: string; limit?: number }, ctx: GqlContext) =>
         guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit })),
       validateModel: (_: unknown, a: { document: unknown }) => {
@@ -119,10 +143,19 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         payload(() => ctx.services.models.create(a.document ? { ...a.document, name: a.name } : { name: a.name, entities: [] }, ctx.actor)),
       updateModel: (_: unknown, a: { id: string; document: unknown; expectedVersion?: number }, ctx: GqlContext) =>
         payload(() => ctx.services.models.save(a.id, a.document, ctx.actor, { expectedVersion: a.expectedVersion ?? undefined })),
-      deleteModel: (_: unknown, a: { id: string; withApps?: boolean }, ctx: GqlContext) => guarded(async () => (await ctx.services.models.delete(a.id, ctx.actor, { withApps: !!a.withApps }), true)),
+      deleteModel: (_: unknown, a: { id: string; withApps?: boolean }, ctx: GqlContext) =>
+        guarded(async () => {
+          await ctx.services.models.delete(a.id, ctx.actor, { withApps: !!a.withApps });
+          return true;
+        }),
       importModel: async (_: unknown, a: { document: unknown; name?: string; createApp?: boolean; slug?: string }, ctx: GqlContext) => {
         try {
-          const r = await importModel(ctx.services, a.document, { name: a.name ?? undefined, noApp: a.createApp === false, slug: a.slug ?? undefined, actor: ctx.actor });
+          const r = await importModel(ctx.services, a.document, {
+            name: a.name ?? undefined,
+            noApp: a.createApp === false,
+            slug: a.slug ?? undefined,
+            actor: ctx.actor,
+          });
           const app = r.app ? (await ctx.services.apps.list()).find((x) => x.slug === r.app) : null;
           return { model: shape(r.model), app, format: r.format, loaded: r.loaded, report: r.report, errors: [] };
         } catch (e) {
@@ -130,8 +163,10 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
           gqlError(e);
         }
       },
-      exportModel: (_: unknown, a: { id: string; version?: number }, ctx: GqlContext) => guarded(async () => (await ctx.services.models.get(a.id, a.version ?? undefined)).doc),
-      rollbackModel: (_: unknown, a: { id: string; version: number }, ctx: GqlContext) => payload(() => ctx.services.models.rollback(a.id, a.version, ctx.actor)),
+      exportModel: (_: unknown, a: { id: string; version?: number }, ctx: GqlContext) =>
+        guarded(async () => (await ctx.services.models.get(a.id, a.version ?? undefined)).doc),
+      rollbackModel: (_: unknown, a: { id: string; version: number }, ctx: GqlContext) =>
+        payload(() => ctx.services.models.rollback(a.id, a.version, ctx.actor)),
       ...editResolvers,
       createApp: (_: unknown, a: { model: string; slug?: string }, ctx: GqlContext) =>
         guarded(async () => {

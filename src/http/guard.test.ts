@@ -19,7 +19,16 @@ test("a host name rebound to the loopback is refused", () => {
 });
 
 test("a Host that is not plainly HOST[:PORT] is refused as malformed, whatever loopback name it starts with", async () => {
-  for (const host of ["127.0.0.1:8088@evil.example", "user@localhost", "127.0.0.1 :8088", "127.0.0.1:8088 x", "127.0.0.1:1:2", "localhost:8088/", "localhost:70000", "[::1"]) {
+  for (const host of [
+    "127.0.0.1:8088@evil.example",
+    "user@localhost",
+    "127.0.0.1 :8088",
+    "127.0.0.1:8088 x",
+    "127.0.0.1:1:2",
+    "localhost:8088/",
+    "localhost:70000",
+    "[::1",
+  ]) {
     const res = refuseForeign(req({ host }), "127.0.0.1");
     expect(res?.status, host).toBe(403);
     expect((await res!.json()).error).toContain("malformed Host header");

@@ -38,8 +38,7 @@ export function refuseForeign(req: Request, boundHost: string): Response | undef
     } catch {
       // "null" (opaque origins) and garbage fall through to the refusal
     }
-    if (!o || !host || o.host.toLowerCase() !== host.toLowerCase())
-      return refuse(`requests from pages of ${o?.host ?? origin} are refused (cross-origin)`);
+    if (!o || !host || o.host.toLowerCase() !== host.toLowerCase()) return refuse(`requests from pages of ${o?.host ?? origin} are refused (cross-origin)`);
   }
   return undefined;
 }

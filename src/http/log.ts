@@ -27,7 +27,10 @@ export class Logger {
   request(r: RequestLog): void {
     if (!this.enabled) return;
     const now = Date.now();
-    if (now !== this.lastMs) (this.lastMs = now), (this.lastIso = new Date(now).toISOString());
+    if (now !== this.lastMs) {
+      this.lastMs = now;
+      this.lastIso = new Date(now).toISOString();
+    }
     this.buf.push(`{"t":"${this.lastIso}","method":"${r.method}","path":${JSON.stringify(r.path)},"status":${r.status},"ms":${r.ms.toFixed(2)}}`);
     if (this.buf.length >= 4096) this.flush();
   }
@@ -39,7 +42,7 @@ export class Logger {
 
   flush(): void {
     if (!this.buf.length) return;
-    process.stderr.write(this.buf.join("\n") + "\n");
+    process.stderr.write(`${this.buf.join("\n")}\n`);
     this.buf = [];
   }
 

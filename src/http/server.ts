@@ -2,22 +2,23 @@
 // /graphql, /hooks); Bun's own router takes /rpc and /mcp, upgrades /ws and serves the two embedded web frontends
 // (HTML bundles: a dev build with hot reload from source, the production build in the
 // binary). Every route is a thin adapter over the service layer.
-import { Elysia } from "elysia";
+
 import type { Server } from "bun";
+import { Elysia } from "elysia";
+import appPage from "../../web/app/index.html";
+import editorPage from "../../web/editor/index.html";
+import { createGraphql } from "../graphql";
+import { type ErrorCode, TorqueError } from "../lib/errors";
+import { type McpSessionLimits, mcpHandler } from "../mcp/http";
+import { methodTable, type RpcContext } from "../rpc/methods";
+import { handleRpc } from "../rpc/protocol";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
-import { handleRpc } from "../rpc/protocol";
-import { methodTable, type RpcContext } from "../rpc/methods";
-import { createGraphql } from "../graphql";
-import { createWsHandler, type WsData } from "./ws";
-import { Logger } from "./log";
-import { refuseForeign } from "./guard";
-import { VERSION } from "../version";
-import { TorqueError, type ErrorCode } from "../lib/errors";
 import { Scheduler } from "../services/xflow/scheduler";
-import { mcpHandler, type McpSessionLimits } from "../mcp/http";
-import editorPage from "../../web/editor/index.html";
-import appPage from "../../web/app/index.html";
+import { VERSION } from "../version";
+import { refuseForeign } from "./guard";
+import { Logger } from "./log";
+import { createWsHandler, type WsData } from "./ws";
 
 export interface ServerOptions {
   hostname: string;

@@ -1,13 +1,14 @@
 // The /ws transport: JSON-RPC over WebSocket (the same methods as POST /rpc) plus
 // subscribe/unsubscribe, whose notifications the realtime hub sends. Buffers are bounded:
 // a client that stops reading is disconnected, never waited for.
-import type { ServerWebSocket, WebSocketHandler } from "bun";
+
 import { Type } from "@sinclair/typebox";
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+import { RealtimeHub, type Subscriber } from "../realtime/hub";
+import { type MethodSpec, methodTable, type RpcContext } from "../rpc/methods";
+import { handleRpc } from "../rpc/protocol";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
-import { handleRpc } from "../rpc/protocol";
-import { methodTable, type MethodSpec, type RpcContext } from "../rpc/methods";
-import { RealtimeHub, type Subscriber } from "../realtime/hub";
 
 /** Bytes a client may have queued before it is considered dead and dropped. */
 export const WS_BUFFER_LIMIT = 4 * 1024 * 1024;
@@ -24,7 +25,10 @@ const App = Type.String({ minLength: 1, maxLength: 63 });
 export const wsOnlyParams = {
   subscribe: {
     summary: "Hear about changes to an app (optionally one entity type, optionally a filter) as entityChanged and modelChanged notifications. WebSocket only.",
-    params: Type.Object({ app: App, entity: Type.Optional(Type.String()), filter: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }),
+    params: Type.Object(
+      { app: App, entity: Type.Optional(Type.String()), filter: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+      { additionalProperties: false },
+    ),
   },
   unsubscribe: { summary: "Stop a subscription. WebSocket only.", params: Type.Object({ subscription: Type.String() }, { additionalProperties: false }) },
 };
@@ -41,12 +45,15 @@ export function createWsHandler(services: Services): { handler: WebSocketHandler
     subscribe: {
       ...wsOnlyParams.subscribe,
       wsOnly: true,
-      run: async (p: any, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) => hub.subscribe(subscriberOf(ctx.ws!), p),
+      run: async (p: unknown, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) =>
+        hub.subscribe(subscriberOf(ctx.ws!), p as Parameters<RealtimeHub["subscribe"]>[1]),
     },
     unsubscribe: {
       ...wsOnlyParams.unsubscribe,
       wsOnly: true,
-      run: async (p: any, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) => ({ unsubscribed: hub.unsubscribe(subscriberOf(ctx.ws!), p.subscription) }),
+      run: async (p: unknown, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) => ({
+        unsubscribed: hub.unsubscribe(subscriberOf(ctx.ws!), (p as { subscription: string }).subscription),
+      }),
     },
   };
   const table = methodTable(wsOnly);

@@ -39,13 +39,16 @@ export class TorqueError extends Error {
 export const validationError = (issues: Issue[], what = "data"): TorqueError =>
   new TorqueError(
     "validation",
-    `invalid ${what}: ` + issues.slice(0, 20).map((i) => (i.row !== undefined ? `row ${i.row}: ` : "") + (i.field ?? i.path ? `${i.field ?? i.path}: ` : "") + i.message).join("; ") +
+    `invalid ${what}: ` +
+      issues
+        .slice(0, 20)
+        .map((i) => (i.row !== undefined ? `row ${i.row}: ` : "") + ((i.field ?? i.path) ? `${i.field ?? i.path}: ` : "") + i.message)
+        .join("; ") +
       (issues.length > 20 ? `; and ${issues.length - 20} more` : ""),
     issues,
   );
 
-export const notFound = (what: string, id: string | number): TorqueError =>
-  new TorqueError("not_found", `${what} '${id}' not found`, { what, id });
+export const notFound = (what: string, id: string | number): TorqueError => new TorqueError("not_found", `${what} '${id}' not found`, { what, id });
 
 export const badRequest = (message: string, data?: unknown): TorqueError => new TorqueError("bad_request", message, data);
 

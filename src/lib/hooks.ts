@@ -5,9 +5,12 @@
 export type Handler<E> = (event: E) => void | Promise<void>;
 
 interface Entry {
+  // One list holds handlers of every event type; `on` keeps each typed to its own event.
+  // biome-ignore lint/suspicious/noExplicitAny: the registry erases the per-event type
   fn: Handler<any>;
   priority: number;
   /** A cheap, synchronous test: does this handler care about the event at all? */
+  // biome-ignore lint/suspicious/noExplicitAny: as fn above
   when?: (event: any) => boolean;
 }
 
@@ -25,7 +28,11 @@ export class Hooks<Events extends Record<string, unknown>> {
     this.handlers.set(name, list);
     return () => {
       const l = this.handlers.get(name);
-      if (l) this.handlers.set(name, l.filter((h) => h.fn !== fn));
+      if (l)
+        this.handlers.set(
+          name,
+          l.filter((h) => h.fn !== fn),
+        );
     };
   }
 

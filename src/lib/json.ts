@@ -1,8 +1,7 @@
 // Small JSON helpers shared by every layer.
 import { TorqueError } from "./errors";
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * `obj[key]` only when `obj` holds `key` itself. Field names are looked up on parsed JSON
@@ -29,14 +28,17 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     const bb = b as unknown[];
     return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
   }
-  const ak = Object.keys(a as object), bk = Object.keys(b as object);
+  const ak = Object.keys(a as object),
+    bk = Object.keys(b as object);
   if (ak.length !== bk.length) return false;
-  return ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as any)[k], (b as any)[k]));
+  const ao = a as Record<string, unknown>,
+    bo = b as Record<string, unknown>;
+  return ak.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
 }
 
 /** JSON Pointer (RFC 6901) from path segments. */
 export const pointer = (...parts: (string | number)[]): string =>
-  parts.length === 0 ? "" : "/" + parts.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
+  parts.length === 0 ? "" : `/${parts.map((p) => String(p).replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
 
 /**
  * Keys that would reach an object's prototype instead of being stored when copied by

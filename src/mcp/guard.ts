@@ -33,6 +33,8 @@ export function guardIncoming(transport: Transport): void {
     const why = invalidParams(msg);
     if (why === undefined) return inner(msg, extra);
     const id = (msg as { id: string | number }).id;
-    void transport.send({ jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidParams, message: why } } as JSONRPCMessage, { relatedRequestId: id }).catch(() => {});
+    void transport
+      .send({ jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidParams, message: why } } as JSONRPCMessage, { relatedRequestId: id })
+      .catch(() => {});
   };
 }

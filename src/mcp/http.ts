@@ -9,10 +9,10 @@
 // preference for never-used sessions is what keeps a working agent's session alive.)
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { Services } from "../services";
 import { TorqueError } from "../lib/errors";
-import { createMcpServer } from "./server";
+import type { Services } from "../services";
 import { guardIncoming } from "./guard";
+import { createMcpServer } from "./server";
 
 export interface McpSessionLimits {
   /** Sessions on this server. */
@@ -54,8 +54,7 @@ function withOpenStream(req: Request, res: Response): Response {
   return new Response(body, { status: res.status, headers: res.headers });
 }
 
-const jsonError = (status: number, message: string, code = -32000) =>
-  Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status });
+const jsonError = (status: number, message: string, code = -32000) => Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status });
 
 /** Whether a POST body holds a request an agent makes to work (not the handshake). */
 const isWork = (body: unknown) => (Array.isArray(body) ? body : [body]).some((m) => isJSONRPCRequest(m) && m.method !== "initialize");
@@ -86,13 +85,16 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
     if (forget(s)) void s.transport.close().catch(() => {});
   };
   const expired = (s: Session, now: number) => now - s.seen > idleMs;
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const s of sessions.values()) {
-      if (!expired(s, now)) break; // the rest were used more recently
-      end(s);
-    }
-  }, Math.max(10, Math.min(60_000, idleMs / 2)));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const s of sessions.values()) {
+        if (!expired(s, now)) break; // the rest were used more recently
+        end(s);
+      }
+    },
+    Math.max(10, Math.min(60_000, idleMs / 2)),
+  );
   (sweep as unknown as { unref?(): void }).unref?.();
 
   /** The session to end for room in a scope: the least recently used never-used one, else the least recently used. */
@@ -147,7 +149,8 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
       }
       s.seen = Date.now();
       s.used ||= req.method === "POST" && isWork(body);
-      sessions.delete(id), sessions.set(id, s); // now the most recently used
+      sessions.delete(id);
+      sessions.set(id, s); // now the most recently used
       return withOpenStream(req, await s.transport.handleRequest(req, body === undefined ? undefined : { parsedBody: body }));
     }
     if (req.method !== "POST") return jsonError(400, "no MCP session: start with an initialize request (POST)");

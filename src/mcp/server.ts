@@ -3,15 +3,21 @@
 // app) typed tools generated from the model; resources: models, app schemas, the filter
 // language. A model change tells the client its tool list changed.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, McpError, ReadResourceRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  ListResourcesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { TorqueError } from "../lib/errors";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import { VERSION } from "../version";
 import { FILTER_DOC } from "./docs";
 import { argumentProblems, type Tool, type ToolContext } from "./tool";
-import { describeApp, genericTools } from "./tools-generic";
 import { designTools } from "./tools-design";
+import { describeApp, genericTools } from "./tools-generic";
 import { typedTools } from "./tools-typed";
 
 /** Arguments larger than this are refused before anything is parsed further. */
@@ -31,7 +37,9 @@ function errorResult(e: unknown) {
 }
 
 async function modelSignature(services: Services): Promise<string> {
-  const rows = await services.db.all<{ id: string; version: number; apps: string | null }>("SELECT m.id, m.version, (SELECT group_concat(slug) FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.id");
+  const rows = await services.db.all<{ id: string; version: number; apps: string | null }>(
+    "SELECT m.id, m.version, (SELECT group_concat(slug) FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.id",
+  );
   return rows.map((r) => `${r.id}:${r.version}:${r.apps ?? ""}`).join("|");
 }
 
@@ -42,10 +50,14 @@ export interface McpOptions {
 
 export async function createMcpServer(services: Services, opts: McpOptions = {}): Promise<{ server: Server; close(): void }> {
   if (opts.app) await services.apps.runtime(opts.app); // an unknown app is an error now, not at the first call
-  const server = new Server({ name: "torque", version: VERSION }, {
-    capabilities: { tools: { listChanged: true }, resources: { listChanged: true } },
-    instructions: "Torque runs model-driven apps. Use list_apps and describe_app first; data tools take an app slug and an entity type; design tools change a model (each change is validated and versioned).",
-  });
+  const server = new Server(
+    { name: "torque", version: VERSION },
+    {
+      capabilities: { tools: { listChanged: true }, resources: { listChanged: true } },
+      instructions:
+        "Torque runs model-driven apps. Use list_apps and describe_app first; data tools take an app slug and an entity type; design tools change a model (each change is validated and versioned).",
+    },
+  );
   const actor = (): Actor => ({ kind: "agent", id: server.getClientVersion()?.name ?? "mcp" });
   const ctx = (): ToolContext => ({ services, actor: actor(), app: opts.app });
 
@@ -76,7 +88,8 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
     const args = req.params.arguments ?? {};
     const tool = (await tools()).find((t) => t.name === name);
     if (!tool) return text({ error: `unknown tool "${name}"; call tools/list to see the tools` }, true);
-    if (Buffer.byteLength(JSON.stringify(args)) > MAX_ARGUMENT_BYTES) return text({ error: `arguments are larger than ${MAX_ARGUMENT_BYTES} bytes; send less at once` }, true);
+    if (Buffer.byteLength(JSON.stringify(args)) > MAX_ARGUMENT_BYTES)
+      return text({ error: `arguments are larger than ${MAX_ARGUMENT_BYTES} bytes; send less at once` }, true);
     const problems = argumentProblems(tool, args);
     if (problems.length) return text({ error: `wrong arguments for ${name}: ${problems.join("; ")}`, problems }, true);
     try {
@@ -92,8 +105,20 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
     return {
       resources: [
         { uri: "torque://docs/filters", name: "Filter language", description: "How to filter, sort and page records", mimeType: "text/plain" },
-        ...models.map((m) => ({ uri: `torque://models/${m.id}`, name: `Model ${m.name}`, description: `The model document, version ${m.version}`, mimeType: "application/json" })),
-        ...apps.filter((a) => !opts.app || a.slug === opts.app).map((a) => ({ uri: `torque://apps/${a.slug}/schema`, name: `App ${a.slug}`, description: "Entity types with the JSON Schema of their data, relationships, pages and workflows", mimeType: "application/json" })),
+        ...models.map((m) => ({
+          uri: `torque://models/${m.id}`,
+          name: `Model ${m.name}`,
+          description: `The model document, version ${m.version}`,
+          mimeType: "application/json",
+        })),
+        ...apps
+          .filter((a) => !opts.app || a.slug === opts.app)
+          .map((a) => ({
+            uri: `torque://apps/${a.slug}/schema`,
+            name: `App ${a.slug}`,
+            description: "Entity types with the JSON Schema of their data, relationships, pages and workflows",
+            mimeType: "application/json",
+          })),
       ],
     };
   });
@@ -103,7 +128,8 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
     try {
       if (uri === "torque://docs/filters") return { contents: [{ uri, mimeType: "text/plain", text: FILTER_DOC }] };
       const model = /^torque:\/\/models\/(.+)$/.exec(uri);
-      if (model) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify((await services.models.get(decodeURIComponent(model[1]!))).doc) }] };
+      if (model)
+        return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify((await services.models.get(decodeURIComponent(model[1]!))).doc) }] };
       const app = /^torque:\/\/apps\/([^/]+)\/schema$/.exec(uri);
       if (app) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(await describeApp(ctx(), decodeURIComponent(app[1]!))) }] };
     } catch (e) {
@@ -125,8 +151,15 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
   let known = await modelSignature(services);
   const outside = async () => {
     const now = await modelSignature(services);
-    if (now !== known) (known = now), changed();
+    if (now !== known) {
+      known = now;
+      changed();
+    }
   };
-  const off = [services.events.on("modelChanged", changed), services.events.on("appsChanged", changed), services.db.onExternalChange(() => void outside().catch(() => {}))];
+  const off = [
+    services.events.on("modelChanged", changed),
+    services.events.on("appsChanged", changed),
+    services.db.onExternalChange(() => void outside().catch(() => {})),
+  ];
   return { server, close: () => off.forEach((f) => f()) };
 }

@@ -3,8 +3,8 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Services } from "../services";
-import { createMcpServer } from "./server";
 import { guardIncoming } from "./guard";
+import { createMcpServer } from "./server";
 
 /**
  * The SDK's stdio transport reports a line it cannot read to `onerror` and answers
@@ -13,9 +13,11 @@ import { guardIncoming } from "./guard";
  */
 function unreadableLineReply(e: Error): JSONRPCMessage | undefined {
   const error =
-    e instanceof SyntaxError ? { code: ErrorCode.ParseError, message: `parse error: ${e.message}` }
-    : e.name === "ZodError" ? { code: ErrorCode.InvalidRequest, message: "invalid request: each line must be one JSON-RPC 2.0 message" }
-    : undefined;
+    e instanceof SyntaxError
+      ? { code: ErrorCode.ParseError, message: `parse error: ${e.message}` }
+      : e.name === "ZodError"
+        ? { code: ErrorCode.InvalidRequest, message: "invalid request: each line must be one JSON-RPC 2.0 message" }
+        : undefined;
   return error && ({ jsonrpc: "2.0", id: null, error } as unknown as JSONRPCMessage);
 }
 

@@ -2,10 +2,10 @@
 // arguments (checked before the call: a wrong shape is an error result naming the
 // argument), and a thin call into the service layer.
 import Ajv, { type ValidateFunction } from "ajv";
+import { rangeMessage } from "../lib/errors";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import type { Range } from "../services/limits";
-import { rangeMessage } from "../lib/errors";
 
 export interface ToolContext {
   services: Services;
@@ -35,7 +35,7 @@ export function argumentProblems(tool: Tool, args: unknown): string[] {
   return (v.errors ?? []).slice(0, 10).map((e) => {
     const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "arguments";
     if (e.keyword === "additionalProperties") return `${at}: unknown argument "${String(e.params.additionalProperty)}"`;
-    if (e.keyword === "required") return `${at === "arguments" ? "" : at + ": "}missing required argument "${String(e.params.missingProperty)}"`;
+    if (e.keyword === "required") return `${at === "arguments" ? "" : `${at}: `}missing required argument "${String(e.params.missingProperty)}"`;
     if (e.keyword === "enum") return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`;
     // The services' own sentence for a bounded whole number, as every other door says it.
     const s = e.parentSchema as { type?: unknown; minimum?: unknown; maximum?: unknown } | undefined;
@@ -44,7 +44,17 @@ export function argumentProblems(tool: Tool, args: unknown): string[] {
   });
 }
 
-export const obj = (properties: Record<string, unknown>, required: string[] = []): Tool["inputSchema"] => ({ type: "object", properties, required, additionalProperties: false });
+export const obj = (properties: Record<string, unknown>, required: string[] = []): Tool["inputSchema"] => ({
+  type: "object",
+  properties,
+  required,
+  additionalProperties: false,
+});
 export const str = (description: string) => ({ type: "string", description });
 /** A whole-number argument with the range its service enforces (services/limits.ts). */
-export const count = (r: Range, description: string) => ({ type: "integer", minimum: r.min, maximum: r.max, description: `${description} (${r.min} to ${r.max.toLocaleString("en-US")}, default ${r.default})` });
+export const count = (r: Range, description: string) => ({
+  type: "integer",
+  minimum: r.min,
+  maximum: r.max,
+  description: `${description} (${r.min} to ${r.max.toLocaleString("en-US")}, default ${r.default})`,
+});

@@ -2,11 +2,11 @@
 // apps to run them. Every change goes through ModelService (a broken model is refused
 // with each problem's JSON path; nothing is saved).
 import type { ModelEdit } from "../model/edit";
+import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
+import { LIMITS } from "../services/limits";
 import { checkModel } from "../services/models";
 import { seedApp } from "../services/seed/seed";
-import { FIELD_TYPES, COMPONENT_TYPES } from "../model/schema";
 import { count, obj, str, type Tool, type ToolContext } from "./tool";
-import { LIMITS } from "../services/limits";
 
 const model = str("the model's id or name (see list_models); when this server is scoped to an app, defaults to its model");
 const saved = (m: { id: string; name: string; version: number }) => ({ model: m.id, name: m.name, version: m.version });
@@ -40,15 +40,51 @@ export const designTools: Tool[] = [
   },
   {
     name: "create_model",
-    description: "Create an empty model (then add entity types, fields, pages) — or pass a whole `document` to create it at once (a file of the original Torque is converted). Returns its id.",
-    inputSchema: obj({ name: str("the model's name, e.g. Inventory"), description: str("what the app is for"), document: { type: "object", description: "optional complete model document" } }, ["name"]),
-    run: async (a, ctx) => saved(await ctx.services.models.create({ ...(a.document as object | undefined), name: a.name, ...(a.description !== undefined && { description: a.description }), entities: (a.document as { entities?: unknown })?.entities ?? [] }, ctx.actor)),
+    description:
+      "Create an empty model (then add entity types, fields, pages) — or pass a whole `document` to create it at once (a file of the original Torque is converted). Returns its id.",
+    inputSchema: obj(
+      {
+        name: str("the model's name, e.g. Inventory"),
+        description: str("what the app is for"),
+        document: { type: "object", description: "optional complete model document" },
+      },
+      ["name"],
+    ),
+    run: async (a, ctx) =>
+      saved(
+        await ctx.services.models.create(
+          {
+            ...(a.document as object | undefined),
+            name: a.name,
+            ...(a.description !== undefined && { description: a.description }),
+            entities: (a.document as { entities?: unknown })?.entities ?? [],
+          },
+          ctx.actor,
+        ),
+      ),
   },
   {
     name: "add_entity_type",
     description: `Add an entity type (a kind of record) to a model: name (lower_snake_case), label, and optionally fields. ${FIELD_HELP}`,
-    inputSchema: obj({ model, name: str("lower_snake_case, e.g. customer"), label: str("human name"), description: str("what it holds"), fields: { type: "array", items: { type: "object" } } }, ["name"]),
-    run: edit((a) => ({ op: "addEntityType", entity: { name: a.name, ...(a.label !== undefined && { label: a.label }), ...(a.description !== undefined && { description: a.description }), fields: a.fields ?? [] } })),
+    inputSchema: obj(
+      {
+        model,
+        name: str("lower_snake_case, e.g. customer"),
+        label: str("human name"),
+        description: str("what it holds"),
+        fields: { type: "array", items: { type: "object" } },
+      },
+      ["name"],
+    ),
+    run: edit((a) => ({
+      op: "addEntityType",
+      entity: {
+        name: a.name,
+        ...(a.label !== undefined && { label: a.label }),
+        ...(a.description !== undefined && { description: a.description }),
+        fields: a.fields ?? [],
+      },
+    })),
   },
   {
     name: "add_field",
@@ -70,7 +106,8 @@ export const designTools: Tool[] = [
   },
   {
     name: "add_relationship",
-    description: 'Relate two entity types: {"name", "from", "to", "kind": "1:1"|"1:n"|"n:m", "inverse"?: the reference field on "to" that points to "from" (1:1, 1:n; add that reference field first), "onDelete"?: "cascade"|"restrict"|"setNull"}.',
+    description:
+      'Relate two entity types: {"name", "from", "to", "kind": "1:1"|"1:n"|"n:m", "inverse"?: the reference field on "to" that points to "from" (1:1, 1:n; add that reference field first), "onDelete"?: "cascade"|"restrict"|"setNull"}.',
     inputSchema: obj({ model, relationship: { type: "object" } }, ["relationship"]),
     run: edit((a) => ({ op: "addRelationship", relationship: a.relationship })),
   },
@@ -83,7 +120,12 @@ export const designTools: Tool[] = [
       let m = await ctx.services.models.edit(ref, { op: "addPage", page: a.page }, ctx.actor);
       const p = a.page as { name?: string; title?: string };
       if (a.navigation !== false && typeof p.name === "string")
-        m = await ctx.services.models.save(m.id, { ...m.doc, navigation: [...(m.doc.navigation ?? []), { label: p.title ?? p.name, page: p.name }] }, ctx.actor, { note: "add_page navigation" });
+        m = await ctx.services.models.save(
+          m.id,
+          { ...m.doc, navigation: [...(m.doc.navigation ?? []), { label: p.title ?? p.name, page: p.name }] },
+          ctx.actor,
+          { note: "add_page navigation" },
+        );
       return saved(m);
     },
   },
@@ -95,13 +137,15 @@ export const designTools: Tool[] = [
   },
   {
     name: "add_xflow",
-    description: 'Add a workflow: {"name", "trigger"?: {"type": "manual"|"entity"|"webhook"|"schedule", "entity"?, "event"? (beforeCreate, afterCreate, …), "cron"?}, "nodes": [{"id", "type": start|end|error|script|condition|transform|entityQuery|entityWrite|http|subflow|parallel|join|delay|log, …}], "edges": [{"from", "to", "when"?: "true"|"false"}]}. A script node has "code": the body of async (input, ctx) (ctx.entities.query/get/create/update/delete, ctx.log).',
+    description:
+      'Add a workflow: {"name", "trigger"?: {"type": "manual"|"entity"|"webhook"|"schedule", "entity"?, "event"? (beforeCreate, afterCreate, …), "cron"?}, "nodes": [{"id", "type": start|end|error|script|condition|transform|entityQuery|entityWrite|http|subflow|parallel|join|delay|log, …}], "edges": [{"from", "to", "when"?: "true"|"false"}]}. A script node has "code": the body of async (input, ctx) (ctx.entities.query/get/create/update/delete, ctx.log).',
     inputSchema: obj({ model, xflow: { type: "object" } }, ["xflow"]),
     run: edit((a) => ({ op: "addXFlow", xflow: a.xflow })),
   },
   {
     name: "validate_model",
-    description: "Check a model document without saving it: every problem with its JSON path, e.g. a grid column naming a field that does not exist. A file of the original Torque is converted first.",
+    description:
+      "Check a model document without saving it: every problem with its JSON path, e.g. a grid column naming a field that does not exist. A file of the original Torque is converted first.",
     inputSchema: obj({ document: { type: "object" } }, ["document"]),
     run: async (a) => {
       const issues = checkModel(a.document);

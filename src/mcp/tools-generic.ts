@@ -1,17 +1,22 @@
 // The tools every MCP server has: apps and their data, workflows.
-import { fieldKinds } from "../model/fields/registry";
+
 import type { CompiledModel } from "../model/compile";
+import { fieldKinds } from "../model/fields/registry";
+import { LIMITS } from "../services/limits";
 import { runSummary } from "../services/xflow/service";
 import { FILTER_DOC } from "./docs";
 import { count, obj, str, type Tool, type ToolContext } from "./tool";
-import { LIMITS } from "../services/limits";
 
 const app = str("the app's slug (see list_apps)");
 const entity = str("the entity type name (see describe_app)");
 const id = str("the record's id");
 const query = {
   filter: { type: "object", description: "JSON filter (see the description)" },
-  sort: { type: "array", items: { type: "object", properties: { field: { type: "string" }, dir: { enum: ["asc", "desc"] } }, required: ["field"] }, description: 'e.g. [{"field": "due", "dir": "asc"}]' },
+  sort: {
+    type: "array",
+    items: { type: "object", properties: { field: { type: "string" }, dir: { enum: ["asc", "desc"] } }, required: ["field"] },
+    description: 'e.g. [{"field": "due", "dir": "asc"}]',
+  },
   limit: count(LIMITS.pageSize, "page size"),
   cursor: { type: ["string", "null"], description: "pagination.nextCursor of the previous answer" },
   fields: { type: "array", items: { type: "string" }, description: "return only these fields" },
@@ -25,7 +30,15 @@ export function dataSchema(m: CompiledModel, entityName: string, forUpdate = fal
   const properties: Record<string, unknown> = {};
   for (const f of ent.def.fields) {
     const s: Record<string, unknown> = { ...fieldKinds[f.type].jsonSchema(f) };
-    const desc = [f.label, f.help, f.type === "reference" ? `id of a ${f.entity}` : "", f.default !== undefined ? `default ${JSON.stringify(f.default)}` : "", f.unique ? "unique" : ""].filter(Boolean).join("; ");
+    const desc = [
+      f.label,
+      f.help,
+      f.type === "reference" ? `id of a ${f.entity}` : "",
+      f.default !== undefined ? `default ${JSON.stringify(f.default)}` : "",
+      f.unique ? "unique" : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
     if (desc) s.description = desc;
     properties[f.name] = forUpdate && !f.required ? { anyOf: [s, { type: "null" }] } : s;
   }
@@ -39,10 +52,20 @@ export async function describeApp(ctx: ToolContext, slug: string) {
   return {
     app: rt.slug,
     model: { id: rt.model.id, name: d.name, version: rt.model.version, ...(d.description && { description: d.description }) },
-    entities: d.entities.map((e) => ({ name: e.name, ...(e.label && { label: e.label }), ...(e.description && { description: e.description }), dataSchema: dataSchema(rt.model, e.name) })),
+    entities: d.entities.map((e) => ({
+      name: e.name,
+      ...(e.label && { label: e.label }),
+      ...(e.description && { description: e.description }),
+      dataSchema: dataSchema(rt.model, e.name),
+    })),
     relationships: d.relationships ?? [],
     pages: (d.pages ?? []).map((p) => ({ name: p.name, title: p.title, components: p.components.map((c) => c.type) })),
-    workflows: (d.xflows ?? []).map((x) => ({ name: x.name, trigger: x.trigger ?? { type: "manual" }, ...(x.description && { description: x.description }), ...(x.input && { inputSchema: x.input }) })),
+    workflows: (d.xflows ?? []).map((x) => ({
+      name: x.name,
+      trigger: x.trigger ?? { type: "manual" },
+      ...(x.description && { description: x.description }),
+      ...(x.input && { inputSchema: x.input }),
+    })),
   };
 }
 
@@ -52,11 +75,20 @@ export const genericTools: Tool[] = [
     description: "List the apps on this Torque server: slug, model name and version, and entity type names. Start here.",
     inputSchema: obj({}),
     run: async (_, ctx) =>
-      Promise.all((await ctx.services.apps.list()).map(async (a) => ({ slug: a.slug, model: a.model.name, modelId: a.model.id, version: a.version, entities: [...(await ctx.services.apps.runtime(a.slug)).model.entities.keys()] }))),
+      Promise.all(
+        (await ctx.services.apps.list()).map(async (a) => ({
+          slug: a.slug,
+          model: a.model.name,
+          modelId: a.model.id,
+          version: a.version,
+          entities: [...(await ctx.services.apps.runtime(a.slug)).model.entities.keys()],
+        })),
+      ),
   },
   {
     name: "describe_app",
-    description: "Describe an app: each entity type with the JSON Schema of its data (field types, enums, required), relationships, pages and workflows. Read this before writing data.",
+    description:
+      "Describe an app: each entity type with the JSON Schema of its data (field types, enums, required), relationships, pages and workflows. Read this before writing data.",
     inputSchema: obj({ app }, ["app"]),
     run: (a, ctx) => describeApp(ctx, String(a.app)),
   },
@@ -74,15 +106,26 @@ export const genericTools: Tool[] = [
   },
   {
     name: "create_entity",
-    description: "Create a record. `data` holds field values by field name (see describe_app for the schema). Validation problems come back as an error listing each field, rule and message. Returns the new record with its id.",
+    description:
+      "Create a record. `data` holds field values by field name (see describe_app for the schema). Validation problems come back as an error listing each field, rule and message. Returns the new record with its id.",
     inputSchema: obj({ app, entity, data: { type: "object", description: "field values" } }, ["app", "entity", "data"]),
     run: (a, ctx) => ctx.services.entities.create(String(a.app), String(a.entity), a.data, { actor: ctx.actor }),
   },
   {
     name: "update_entity",
-    description: "Change some fields of a record (fields not given stay; null clears one). Pass expectedVersion (the version you read) to refuse the change if someone else changed the record meanwhile. Returns the updated record.",
-    inputSchema: obj({ app, entity, id, data: { type: "object", description: "field values to change" }, expectedVersion: { type: "integer", minimum: 1 } }, ["app", "entity", "id", "data"]),
-    run: (a, ctx) => ctx.services.entities.update(String(a.app), String(a.entity), String(a.id), a.data, { actor: ctx.actor, expectedVersion: a.expectedVersion as number | undefined }),
+    description:
+      "Change some fields of a record (fields not given stay; null clears one). Pass expectedVersion (the version you read) to refuse the change if someone else changed the record meanwhile. Returns the updated record.",
+    inputSchema: obj({ app, entity, id, data: { type: "object", description: "field values to change" }, expectedVersion: { type: "integer", minimum: 1 } }, [
+      "app",
+      "entity",
+      "id",
+      "data",
+    ]),
+    run: (a, ctx) =>
+      ctx.services.entities.update(String(a.app), String(a.entity), String(a.id), a.data, {
+        actor: ctx.actor,
+        expectedVersion: a.expectedVersion as number | undefined,
+      }),
   },
   {
     name: "delete_entity",
@@ -92,7 +135,8 @@ export const genericTools: Tool[] = [
   },
   {
     name: "execute_xflow",
-    description: "Run a workflow of the app (see describe_app → workflows) with an input. Returns {runId, status, output} or {runId, status: \"failed\", error: {node, message}}.",
+    description:
+      'Run a workflow of the app (see describe_app → workflows) with an input. Returns {runId, status, output} or {runId, status: "failed", error: {node, message}}.',
     inputSchema: obj({ app, xflow: str("the workflow's name"), input: { description: "the workflow's input (JSON)" } }, ["app", "xflow"]),
     run: async (a, ctx) => runSummary(await ctx.services.xflows.execute(String(a.app), String(a.xflow), a.input ?? {}, { actor: ctx.actor })),
   },

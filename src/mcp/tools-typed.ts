@@ -1,10 +1,10 @@
 // Typed tools for one app, generated from its model: <entity>_query/_get/_create/_update/
 // _delete with argument schemas built from the fields, and xflow_<name> per manual flow.
 import type { AppRuntime } from "../services/apps";
-import { runSummary } from "../services/xflow/service";
-import { dataSchema } from "./tools-generic";
-import { count, obj, str, type Tool } from "./tool";
 import { LIMITS } from "../services/limits";
+import { runSummary } from "../services/xflow/service";
+import { count, obj, str, type Tool } from "./tool";
+import { dataSchema } from "./tools-generic";
 
 /** `taken`: names already in use (generic and design tools); a clashing workflow tool is left out. */
 export function typedTools(rt: AppRuntime, taken: Set<string> = new Set()): Tool[] {
@@ -18,7 +18,13 @@ export function typedTools(rt: AppRuntime, taken: Set<string> = new Set()): Tool
       {
         name: `${e.name}_query`,
         description: `Find ${label} records of app ${app}. Fields: ${e.def.fields.map((f) => `${f.name} (${f.type})`).join(", ")}. Filter like {"field": value} or {"field": {"gte": 3}}; see query_entities for the whole language.`,
-        inputSchema: obj({ filter: { type: "object" }, sort: { type: "array", items: { type: "object" } }, limit: count(LIMITS.pageSize, "page size"), cursor: { type: ["string", "null"] }, total: { type: "boolean" } }),
+        inputSchema: obj({
+          filter: { type: "object" },
+          sort: { type: "array", items: { type: "object" } },
+          limit: count(LIMITS.pageSize, "page size"),
+          cursor: { type: ["string", "null"] },
+          total: { type: "boolean" },
+        }),
         run: (a, ctx) => ctx.services.entities.query(app, e.name, a),
       },
       {
@@ -36,7 +42,12 @@ export function typedTools(rt: AppRuntime, taken: Set<string> = new Set()): Tool
       {
         name: `${e.name}_update`,
         description: `Change fields of a ${label} record in app ${app} (null clears a field). expectedVersion refuses the change if the record changed since you read it.`,
-        inputSchema: { ...update, type: "object", properties: { id: str("the record's id"), expectedVersion: { type: "integer", minimum: 1 }, ...(update.properties as object) }, required: ["id"] },
+        inputSchema: {
+          ...update,
+          type: "object",
+          properties: { id: str("the record's id"), expectedVersion: { type: "integer", minimum: 1 }, ...(update.properties as object) },
+          required: ["id"],
+        },
         run: (a, ctx) => {
           const { id, expectedVersion, ...data } = a;
           return ctx.services.entities.update(app, e.name, String(id), data, { actor: ctx.actor, expectedVersion: expectedVersion as number | undefined });

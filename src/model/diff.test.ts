@@ -11,7 +11,8 @@ describe("diffModels", () => {
   });
 
   test("entities, fields, relationships, pages and flows added, removed and changed", () => {
-    const a = todo(), b = todo();
+    const a = todo(),
+      b = todo();
     b.entities.push({ name: "tag", fields: [{ name: "label", type: "text" }] });
     b.entities[1].fields = b.entities[1].fields.filter((f: any) => f.name !== "notes");
     b.entities[1].fields.push({ name: "estimate", type: "number" });
@@ -23,8 +24,15 @@ describe("diffModels", () => {
     b.startPage = "projects";
     expect(formatDiff(diffModels(a, b)).sort()).toEqual(
       [
-        "+ entity tag", "+ field task.estimate", "- field task.notes", "~ field task.title", "~ entity task label",
-        "- relationship project_tasks", "~ page tasks", "+ xflow f", "~ startPage",
+        "+ entity tag",
+        "+ field task.estimate",
+        "- field task.notes",
+        "~ field task.title",
+        "~ entity task label",
+        "- relationship project_tasks",
+        "~ page tasks",
+        "+ xflow f",
+        "~ startPage",
       ].sort(),
     );
     expect(diffModels(a, b).identical).toBe(false);

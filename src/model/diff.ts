@@ -26,7 +26,8 @@ export interface ModelDiff {
 }
 
 function byName<T extends { name: string }>(a: T[] = [], b: T[] = []): NamedChanges {
-  const am = new Map(a.map((x) => [x.name, x])), bm = new Map(b.map((x) => [x.name, x]));
+  const am = new Map(a.map((x) => [x.name, x])),
+    bm = new Map(b.map((x) => [x.name, x]));
   return {
     added: [...bm.keys()].filter((k) => !am.has(k)),
     removed: [...am.keys()].filter((k) => !bm.has(k)),
@@ -39,12 +40,13 @@ const empty = (c: NamedChanges) => !c.added.length && !c.removed.length && !c.ch
 export function diffModels(a: Model, b: Model): ModelDiff {
   const ents = byName(a.entities, b.entities);
   const changed: EntityChange[] = ents.changed.map((name) => {
-    const ea = a.entities.find((e) => e.name === name)!, eb = b.entities.find((e) => e.name === name)!;
+    const ea = a.entities.find((e) => e.name === name)!,
+      eb = b.entities.find((e) => e.name === name)!;
     const keys = new Set([...Object.keys(ea), ...Object.keys(eb)].filter((k) => k !== "fields" && k !== "name"));
     return {
       name,
       fields: byName(ea.fields, eb.fields),
-      properties: [...keys].filter((k) => !jsonEqual((ea as any)[k], (eb as any)[k])),
+      properties: [...keys].filter((k) => !jsonEqual((ea as Record<string, unknown>)[k], (eb as Record<string, unknown>)[k])),
     };
   });
   const skip = new Set(["entities", "relationships", "pages", "xflows", "version"]);
@@ -54,10 +56,11 @@ export function diffModels(a: Model, b: Model): ModelDiff {
     relationships: byName(a.relationships, b.relationships),
     pages: byName(a.pages, b.pages),
     xflows: byName(a.xflows, b.xflows),
-    properties: [...top].filter((k) => !jsonEqual((a as any)[k], (b as any)[k])),
+    properties: [...top].filter((k) => !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])),
     identical: false,
   };
-  d.identical = !ents.added.length && !ents.removed.length && !changed.length && empty(d.relationships) && empty(d.pages) && empty(d.xflows) && !d.properties.length;
+  d.identical =
+    !ents.added.length && !ents.removed.length && !changed.length && empty(d.relationships) && empty(d.pages) && empty(d.xflows) && !d.properties.length;
   return d;
 }
 
@@ -72,7 +75,14 @@ export function formatDiff(d: ModelDiff): string[] {
   d.entities.added.forEach((n) => out.push(`+ entity ${n}`));
   d.entities.removed.forEach((n) => out.push(`- entity ${n}`));
   for (const e of d.entities.changed) {
-    put({ added: e.fields.added.map((f) => `${e.name}.${f}`), removed: e.fields.removed.map((f) => `${e.name}.${f}`), changed: e.fields.changed.map((f) => `${e.name}.${f}`) }, "field");
+    put(
+      {
+        added: e.fields.added.map((f) => `${e.name}.${f}`),
+        removed: e.fields.removed.map((f) => `${e.name}.${f}`),
+        changed: e.fields.changed.map((f) => `${e.name}.${f}`),
+      },
+      "field",
+    );
     e.properties.forEach((p) => out.push(`~ entity ${e.name} ${p}`));
   }
   put(d.relationships, "relationship");

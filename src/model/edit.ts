@@ -35,7 +35,8 @@ function object(v: unknown, what: string): Record<string, unknown> {
 
 function add<T extends Named>(list: T[], item: unknown, what: string): T[] {
   const o = object(item, what) as unknown as T;
-  if (typeof o.name === "string" && list.some((x) => x.name === o.name)) throw conflict(`${what} "${o.name}" already exists`, { rule: "duplicate", name: o.name });
+  if (typeof o.name === "string" && list.some((x) => x.name === o.name))
+    throw conflict(`${what} "${o.name}" already exists`, { rule: "duplicate", name: o.name });
   return [...list, o];
 }
 
@@ -49,7 +50,10 @@ function patched(current: object, patch: unknown, what: string): Record<string, 
   const reserved = Object.keys(p).find((k) => RESERVED_KEYS.has(k));
   const at = reserved !== undefined ? `/${reserved}` : findKey(p);
   if (at !== undefined)
-    throw validationError([{ path: at, rule: "reserved", message: `"${at.slice(at.lastIndexOf("/") + 1)}" is not allowed as a property name` }], `${what} patch`);
+    throw validationError(
+      [{ path: at, rule: "reserved", message: `"${at.slice(at.lastIndexOf("/") + 1)}" is not allowed as a property name` }],
+      `${what} patch`,
+    );
   const next: Record<string, unknown> = { ...current };
   for (const [k, v] of Object.entries(p)) v === null ? delete next[k] : (next[k] = v);
   return next;

@@ -1,8 +1,8 @@
 // schema/model.schema.json is generated from src/model/schema.ts; this keeps them in step
 // and checks that the published schema accepts the templates and rejects broken models.
 import { describe, expect, test } from "bun:test";
-import { modelJsonSchema, FIELD_TYPES } from "./schema";
 import { fieldKinds } from "./fields/registry";
+import { FIELD_TYPES, modelJsonSchema } from "./schema";
 import { templates } from "./templates";
 import { validateModel } from "./validate";
 

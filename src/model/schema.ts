@@ -2,12 +2,24 @@
 // the TypeScript types and schema/model.schema.json (written by scripts/gen-schema.ts,
 // kept in step by src/model/schema.test.ts). Structure only: rules that need the whole
 // model (names that refer to each other) live in validate.ts.
-import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
 
 export const NAME_PATTERN = "^[a-z][a-z0-9_]*$";
 export const FIELD_TYPES = [
-  "text", "longtext", "integer", "number", "boolean", "date", "datetime",
-  "email", "url", "enum", "multienum", "json", "reference", "file",
+  "text",
+  "longtext",
+  "integer",
+  "number",
+  "boolean",
+  "date",
+  "datetime",
+  "email",
+  "url",
+  "enum",
+  "multienum",
+  "json",
+  "reference",
+  "file",
 ] as const;
 export const COMPONENT_TYPES = ["DataGrid", "Form", "Button", "Text", "Container", "Modal", "Chart", "Kpi", "DetailView"] as const;
 
@@ -25,7 +37,7 @@ export const FieldSchema = Type.Object(
     required: Type.Optional(Type.Boolean()),
     unique: Type.Optional(Type.Boolean()),
     indexed: Type.Optional(Type.Boolean()),
-    default: Type.Optional(Type.Unknown({ description: "a value of the field's type, or \"now\" for date/datetime" })),
+    default: Type.Optional(Type.Unknown({ description: 'a value of the field\'s type, or "now" for date/datetime' })),
     min: Type.Optional(Type.Number()),
     max: Type.Optional(Type.Number()),
     minLength: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -42,11 +54,9 @@ export const IndexSchema = Type.Object(
   closed,
 );
 
-export const PermissionsSchema = Type.Record(
-  Type.String(),
-  Type.Array(Type.String()),
-  { description: "action (read, create, update, delete) → roles allowed; enforced once users exist" },
-);
+export const PermissionsSchema = Type.Record(Type.String(), Type.Array(Type.String()), {
+  description: "action (read, create, update, delete) → roles allowed; enforced once users exist",
+});
 
 export const EntitySchema = Type.Object(
   {
@@ -110,10 +120,7 @@ export const XFlowNodeSchema = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 100 }), type: Type.String({ minLength: 1 }) },
   { additionalProperties: true, description: "node settings depend on its type (script: code; condition: expression; …)" },
 );
-export const XFlowEdgeSchema = Type.Object(
-  { from: Type.String(), to: Type.String(), when: Type.Optional(Type.String()) },
-  closed,
-);
+export const XFlowEdgeSchema = Type.Object({ from: Type.String(), to: Type.String(), when: Type.Optional(Type.String()) }, closed);
 export const XFlowSchema = Type.Object(
   {
     name: Name,
@@ -152,10 +159,7 @@ export const ModelSchema = Type.Object(
     navigation: Type.Optional(Type.Array(NavigationSchema)),
     xflows: Type.Optional(Type.Array(XFlowSchema)),
     settings: Type.Optional(
-      Type.Object(
-        { fetchAllowList: Type.Optional(Type.Array(Type.String(), { description: "hosts that workflow scripts may fetch" })) },
-        closed,
-      ),
+      Type.Object({ fetchAllowList: Type.Optional(Type.Array(Type.String(), { description: "hosts that workflow scripts may fetch" })) }, closed),
     ),
   },
   closed,

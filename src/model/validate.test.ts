@@ -1,7 +1,7 @@
 // The validator reports every problem of a model with its JSON Pointer path.
 import { describe, expect, test } from "bun:test";
-import { validateModel } from "./validate";
 import { templates } from "./templates";
+import { validateModel } from "./validate";
 
 const todo = () => structuredClone(templates.todo) as any;
 const paths = (doc: unknown) => validateModel(doc).map((i) => `${i.path} ${i.rule}`);

@@ -1,11 +1,11 @@
 // Checks a model document completely and reports every problem with its JSON Pointer
 // path, so the editor, the CLI and agents can point at exactly what is wrong.
 import { Value } from "@sinclair/typebox/value";
-import { pointer, isPlainObject } from "../lib/json";
 import type { Issue } from "../lib/errors";
-import { ModelSchema, NAME_PATTERN, type Model, type EntityType } from "./schema";
+import { isPlainObject, pointer } from "../lib/json";
+import { ACTION_TYPES, componentRefs } from "./components";
 import { fieldKinds } from "./fields/registry";
-import { componentRefs, ACTION_TYPES } from "./components";
+import { type EntityType, type Model, ModelSchema, NAME_PATTERN } from "./schema";
 
 /** Field names that collide with an entity's own envelope. */
 export const RESERVED_FIELD_NAMES = new Set(["id"]);
@@ -37,22 +37,38 @@ function wellFormed(doc: Record<string, unknown>, broken: Set<string>): Model {
   const fieldOk = (f: unknown) => isPlainObject(f) && typeof f.name === "string" && typeof f.type === "string" && Object.hasOwn(fieldKinds, f.type); // own: "constructor" is no type
   const entities = arr(doc.entities).map((e, i) => {
     if (!isPlainObject(e) || typeof e.name !== "string") return { name: `\u0000entity${i}`, fields: [] };
-    return { ...e, fields: arr(e.fields).map((f, j) => (fieldOk(f) ? f : { name: `\u0000field${j}`, type: "json" })), indexes: arr(e.indexes).filter((x) => isPlainObject(x) && Array.isArray(x.fields)) };
+    return {
+      ...e,
+      fields: arr(e.fields).map((f, j) => (fieldOk(f) ? f : { name: `\u0000field${j}`, type: "json" })),
+      indexes: arr(e.indexes).filter((x) => isPlainObject(x) && Array.isArray(x.fields)),
+    };
   });
   const pages = arr(doc.pages).map((p, i) => {
     if (!isPlainObject(p) || typeof p.name !== "string") return { name: `\u0000page${i}`, components: [] };
     return {
       ...p,
       components: arr(p.components).map((c, j) =>
-        isPlainObject(c) && typeof c.type === "string" && Object.hasOwn(componentRefs, c.type) && isPlainObject(c.position) && !broken.has(pointer("pages", i, "components", j, "position"))
+        isPlainObject(c) &&
+        typeof c.type === "string" &&
+        Object.hasOwn(componentRefs, c.type) &&
+        isPlainObject(c.position) &&
+        !broken.has(pointer("pages", i, "components", j, "position"))
           ? c
           : { id: `\u0000component${j}`, type: "Text", position: { row: 0, col: 0, width: 1, height: 1 } },
       ),
     };
   });
   const named = (list: unknown, what: string) => arr(list).map((x, i) => (isPlainObject(x) && typeof x.name === "string" ? x : { name: `\u0000${what}${i}` }));
-  const relationships = named(doc.relationships, "relationship").map((r) => ({ ...r, from: String((r as any).from), to: String((r as any).to) }));
-  const xflows = named(doc.xflows, "xflow").map((x: any) => ({ ...x, nodes: arr(x.nodes).filter(isPlainObject), edges: arr(x.edges).filter(isPlainObject) }));
+  const relationships = named(doc.relationships, "relationship").map((r) => ({
+    ...r,
+    from: String((r as Record<string, unknown>).from),
+    to: String((r as Record<string, unknown>).to),
+  }));
+  const xflows = named(doc.xflows, "xflow").map((x: Record<string, unknown>) => ({
+    ...x,
+    nodes: arr(x.nodes).filter(isPlainObject),
+    edges: arr(x.edges).filter(isPlainObject),
+  }));
   const navigation = arr(doc.navigation).map((n) => (isPlainObject(n) ? n : { label: "", page: "" }));
   return { ...doc, entities, pages, relationships, xflows, navigation } as unknown as Model;
 }
@@ -63,7 +79,13 @@ function structuralIssues(doc: unknown): Issue[] {
     // TypeBox reports each failing union member; one message per path is enough.
     if (out.some((o) => o.path === e.path)) continue;
     const extra = e.message === "Unexpected property" || e.type === 41 /* ObjectAdditionalProperties */;
-    out.push({ path: e.path, rule: extra ? "unknown" : "schema", message: extra ? `unknown property "${e.path.split("/").pop()}"` : explain(e.schema as { anyOf?: { const?: unknown }[]; pattern?: string }, e.message, e.value) });
+    out.push({
+      path: e.path,
+      rule: extra ? "unknown" : "schema",
+      message: extra
+        ? `unknown property "${e.path.split("/").pop()}"`
+        : explain(e.schema as { anyOf?: { const?: unknown }[]; pattern?: string }, e.message, e.value),
+    });
     if (out.length >= 100) break;
   }
   return out;
@@ -94,14 +116,27 @@ function semanticIssues(m: Model): Issue[] {
   // The first definition of a name wins (a duplicate is reported, and must not shadow it).
   const entities = new Map<string, EntityType>();
   for (const e of m.entities) if (!entities.has(e.name)) entities.set(e.name, e);
-  duplicates(m.entities, (e) => e.name, (i) => pointer("entities", i, "name"), "entity type", out);
+  duplicates(
+    m.entities,
+    (e) => e.name,
+    (i) => pointer("entities", i, "name"),
+    "entity type",
+    out,
+  );
 
   m.entities.forEach((e, ei) => {
-    duplicates(e.fields, (f) => f.name, (i) => pointer("entities", ei, "fields", i, "name"), `field of ${e.name}`, out);
+    duplicates(
+      e.fields,
+      (f) => f.name,
+      (i) => pointer("entities", ei, "fields", i, "name"),
+      `field of ${e.name}`,
+      out,
+    );
     e.fields.forEach((f, fi) => {
       const at = (...p: (string | number)[]) => pointer("entities", ei, "fields", fi, ...p);
       const kind = fieldKinds[f.type];
-      if (RESERVED_FIELD_NAMES.has(f.name)) out.push({ path: at("name"), rule: "reserved", message: `"${f.name}" is reserved: every entity already has an id` });
+      if (RESERVED_FIELD_NAMES.has(f.name))
+        out.push({ path: at("name"), rule: "reserved", message: `"${f.name}" is reserved: every entity already has an id` });
       for (const key of Object.keys(f))
         if (!COMMON_FIELD_KEYS.has(key) && !kind.options.includes(key))
           out.push({ path: at(key), rule: "option", message: `option "${key}" does not apply to a ${f.type} field` });
@@ -117,7 +152,11 @@ function semanticIssues(m: Model): Issue[] {
     (e.indexes ?? []).forEach((ix, ii) =>
       ix.fields.forEach((fname, k) => {
         if (!e.fields.some((f) => f.name === fname))
-          out.push({ path: pointer("entities", ei, "indexes", ii, "fields", k), rule: "reference", message: `index names field "${fname}", which ${e.name} does not have` });
+          out.push({
+            path: pointer("entities", ei, "indexes", ii, "fields", k),
+            rule: "reference",
+            message: `index names field "${fname}", which ${e.name} does not have`,
+          });
       }),
     );
     if (e.display !== undefined && !e.fields.some((f) => f.name === e.display))
@@ -125,11 +164,18 @@ function semanticIssues(m: Model): Issue[] {
   });
 
   const rels = m.relationships ?? [];
-  duplicates(rels, (r) => r.name, (i) => pointer("relationships", i, "name"), "relationship", out);
+  duplicates(
+    rels,
+    (r) => r.name,
+    (i) => pointer("relationships", i, "name"),
+    "relationship",
+    out,
+  );
   rels.forEach((r, ri) => {
     const at = (k: string) => pointer("relationships", ri, k);
     for (const end of ["from", "to"] as const)
-      if (!entities.has(r[end])) out.push({ path: at(end), rule: "reference", message: `relationship ${r.name} names entity type "${r[end]}", which does not exist` });
+      if (!entities.has(r[end]))
+        out.push({ path: at(end), rule: "reference", message: `relationship ${r.name} names entity type "${r[end]}", which does not exist` });
     if (r.kind === "n:m") return;
     if (!entities.has(r.from) || !entities.has(r.to)) return;
     // 1:1 and 1:n live in a reference field on the "to" side that points back to "from".
@@ -153,14 +199,30 @@ function semanticIssues(m: Model): Issue[] {
   const pages = m.pages ?? [];
   const pageNames = new Set(pages.map((p) => p.name));
   const flowNames = new Set((m.xflows ?? []).map((x) => x.name));
-  duplicates(pages, (p) => p.name, (i) => pointer("pages", i, "name"), "page", out);
+  duplicates(
+    pages,
+    (p) => p.name,
+    (i) => pointer("pages", i, "name"),
+    "page",
+    out,
+  );
   pages.forEach((p, pi) => {
-    duplicates(p.components, (c) => c.id, (i) => pointer("pages", pi, "components", i, "id"), `component of page ${p.name}`, out);
+    duplicates(
+      p.components,
+      (c) => c.id,
+      (i) => pointer("pages", pi, "components", i, "id"),
+      `component of page ${p.name}`,
+      out,
+    );
     const ids = new Set(p.components.map((c) => c.id));
     p.components.forEach((c, ci) => {
       const at = (...k: (string | number)[]) => pointer("pages", pi, "components", ci, ...k);
       if (c.position.col + c.position.width > 12)
-        out.push({ path: at("position"), rule: "grid", message: `component ${c.id} spans columns ${c.position.col}–${c.position.col + c.position.width - 1}; the grid has 12 (0–11)` });
+        out.push({
+          path: at("position"),
+          rule: "grid",
+          message: `component ${c.id} spans columns ${c.position.col}–${c.position.col + c.position.width - 1}; the grid has 12 (0–11)`,
+        });
       const props = c.props ?? {};
       const action = props.action;
       if (isPlainObject(action) && !ACTION_TYPES.includes(action.type as never))
@@ -178,32 +240,62 @@ function semanticIssues(m: Model): Issue[] {
           if (ent && !ent.fields.some((f) => f.name === ref.name) && !["id", "createdAt", "updatedAt"].includes(ref.name))
             out.push({ path, rule: "reference", message: `${c.type} ${c.id} names field "${ref.name}", which ${ent.name} does not have` });
         }
-        if (ref.kind === "page" && !pageNames.has(ref.name)) out.push({ path, rule: "reference", message: `${c.type} ${c.id} names page "${ref.name}", which does not exist` });
-        if (ref.kind === "xflow" && !flowNames.has(ref.name)) out.push({ path, rule: "reference", message: `${c.type} ${c.id} names xflow "${ref.name}", which does not exist` });
-        if (ref.kind === "component" && !ids.has(ref.name)) out.push({ path, rule: "reference", message: `${c.type} ${c.id} names component "${ref.name}", which is not on page ${p.name}` });
+        if (ref.kind === "page" && !pageNames.has(ref.name))
+          out.push({ path, rule: "reference", message: `${c.type} ${c.id} names page "${ref.name}", which does not exist` });
+        if (ref.kind === "xflow" && !flowNames.has(ref.name))
+          out.push({ path, rule: "reference", message: `${c.type} ${c.id} names xflow "${ref.name}", which does not exist` });
+        if (ref.kind === "component" && !ids.has(ref.name))
+          out.push({ path, rule: "reference", message: `${c.type} ${c.id} names component "${ref.name}", which is not on page ${p.name}` });
       }
     });
   });
   if (m.startPage !== undefined && !pageNames.has(m.startPage))
     out.push({ path: "/startPage", rule: "reference", message: `start page "${m.startPage}" does not exist` });
   (m.navigation ?? []).forEach((n, i) => {
-    if (!pageNames.has(n.page)) out.push({ path: pointer("navigation", i, "page"), rule: "reference", message: `navigation entry "${n.label}" names page "${n.page}", which does not exist` });
+    if (!pageNames.has(n.page))
+      out.push({
+        path: pointer("navigation", i, "page"),
+        rule: "reference",
+        message: `navigation entry "${n.label}" names page "${n.page}", which does not exist`,
+      });
   });
 
   const flows = m.xflows ?? [];
-  duplicates(flows, (x) => x.name, (i) => pointer("xflows", i, "name"), "xflow", out);
+  duplicates(
+    flows,
+    (x) => x.name,
+    (i) => pointer("xflows", i, "name"),
+    "xflow",
+    out,
+  );
   flows.forEach((x, xi) => {
-    duplicates(x.nodes, (n) => n.id, (i) => pointer("xflows", xi, "nodes", i, "id"), `node of xflow ${x.name}`, out);
+    duplicates(
+      x.nodes,
+      (n) => n.id,
+      (i) => pointer("xflows", xi, "nodes", i, "id"),
+      `node of xflow ${x.name}`,
+      out,
+    );
     const nodeIds = new Set(x.nodes.map((n) => n.id));
     x.edges.forEach((e, ei) => {
       for (const end of ["from", "to"] as const)
-        if (!nodeIds.has(e[end])) out.push({ path: pointer("xflows", xi, "edges", ei, end), rule: "reference", message: `xflow ${x.name}: edge ${end} "${e[end]}" is not a node of the flow` });
+        if (!nodeIds.has(e[end]))
+          out.push({
+            path: pointer("xflows", xi, "edges", ei, end),
+            rule: "reference",
+            message: `xflow ${x.name}: edge ${end} "${e[end]}" is not a node of the flow`,
+          });
     });
     const starts = x.nodes.filter((n) => n.type === "start").length;
-    if (starts !== 1) out.push({ path: pointer("xflows", xi, "nodes"), rule: "start", message: `xflow ${x.name} needs exactly one start node (has ${starts})` });
+    if (starts !== 1)
+      out.push({ path: pointer("xflows", xi, "nodes"), rule: "start", message: `xflow ${x.name} needs exactly one start node (has ${starts})` });
     const t = x.trigger;
     if (t && t.type === "entity" && (typeof t.entity !== "string" || !entities.has(t.entity)))
-      out.push({ path: pointer("xflows", xi, "trigger", "entity"), rule: "reference", message: `xflow ${x.name} is triggered by entity type "${String(t.entity)}", which does not exist` });
+      out.push({
+        path: pointer("xflows", xi, "trigger", "entity"),
+        rule: "reference",
+        message: `xflow ${x.name} is triggered by entity type "${String(t.entity)}", which does not exist`,
+      });
   });
   return out;
 }

@@ -5,14 +5,14 @@
 // empty strings, missing fields) run through both over the same generated rows; the id
 // sets must be equal.
 import { beforeAll, describe, expect, test } from "bun:test";
-import type { Services } from "../services";
-import { testServices } from "../services/entities/test-kit";
-import type { EntityRecord } from "../services/entities/types";
-import type { Actor } from "../services/actor";
 import type { CompiledEntity } from "../model/compile";
-import type { Field } from "../model/schema";
 import { operatorsFor, SYSTEM_NAMES } from "../model/filter/grammar";
 import { parseFilter } from "../model/filter/parse";
+import type { Field } from "../model/schema";
+import type { Services } from "../services";
+import type { Actor } from "../services/actor";
+import { testServices } from "../services/entities/test-kit";
+import type { EntityRecord } from "../services/entities/types";
 import { matches } from "./match";
 
 const actor: Actor = { kind: "cli", id: "tester" };
@@ -37,12 +37,82 @@ const ENUM = ["a", "B", "b", "ä", "Ä", "é", "É", "𝒜", "z"];
 // case mappings change length, characters above U+FFFF vs U+E000–U+FFFF (UTF-16 order is
 // not code point order), NUL and other control characters, LIKE's % _ \, empty text.
 const TEXTS = [
-  "", "abc", "ABC", "aBc def", "Äpfel", "äpfel", "ÄPFEL", "straße", "STRASSE", "İstanbul", "istanbul", "ı",
-  "𝒜lpha", "\uff21bc", "😀 smile", "\ue000", "a\u0000b", "\u0000", "tab\there", "line\nbreak", "\u0001\u007f", "50% off", "a_c", "abc_", "back\\slash",
-  "%", "_", "\\", "z", "Z", "0", "10", "9",
+  "",
+  "abc",
+  "ABC",
+  "aBc def",
+  "Äpfel",
+  "äpfel",
+  "ÄPFEL",
+  "straße",
+  "STRASSE",
+  "İstanbul",
+  "istanbul",
+  "ı",
+  "𝒜lpha",
+  "\uff21bc",
+  "😀 smile",
+  "\ue000",
+  "a\u0000b",
+  "\u0000",
+  "tab\there",
+  "line\nbreak",
+  "\u0001\u007f",
+  "50% off",
+  "a_c",
+  "abc_",
+  "back\\slash",
+  "%",
+  "_",
+  "\\",
+  "z",
+  "Z",
+  "0",
+  "10",
+  "9",
 ];
-const NEEDLES = ["a", "A", "b", "bc", "BC", "abc", "c", "ä", "Ä", "äp", "ÄP", "pfel", "ß", "SS", "ss", "i", "İ", "ı", "𝒜", "\uff21", "😀", "\u0000", "a\u0000", "\u0000b",
-  "\t", "\n", "\u0001", "\u007f", "%", "_", "\\", "50%", "a_", "%off", "_c", "e", "E", "0", "z", "é"];
+const NEEDLES = [
+  "a",
+  "A",
+  "b",
+  "bc",
+  "BC",
+  "abc",
+  "c",
+  "ä",
+  "Ä",
+  "äp",
+  "ÄP",
+  "pfel",
+  "ß",
+  "SS",
+  "ss",
+  "i",
+  "İ",
+  "ı",
+  "𝒜",
+  "\uff21",
+  "😀",
+  "\u0000",
+  "a\u0000",
+  "\u0000b",
+  "\t",
+  "\n",
+  "\u0001",
+  "\u007f",
+  "%",
+  "_",
+  "\\",
+  "50%",
+  "a_",
+  "%off",
+  "_c",
+  "e",
+  "E",
+  "0",
+  "z",
+  "é",
+];
 const INTS = [-3, 0, 1, 2, 7, 42, 1000];
 const NUMS = [-2.5, 0, 0.1, 1, 1.5, 3, 99.99];
 const DATES = ["2023-12-31", "2024-01-01", "2024-02-29", "2024-06-15", "2025-01-01"];
@@ -107,7 +177,12 @@ beforeAll(async () => {
   s = await fresh(MODEL, "diff");
   owners = (await s.entities.insertMany("diff", "owner", [{ name: "o1" }, { name: "o2" }, { name: "o3" }], { actor })).ids;
   const r = rng(7);
-  await s.entities.insertMany("diff", "item", Array.from({ length: 240 }, () => rowData(r)), { actor });
+  await s.entities.insertMany(
+    "diff",
+    "item",
+    Array.from({ length: 240 }, () => rowData(r)),
+    { actor },
+  );
   rows = (await s.entities.query("diff", "item", { limit: 1000 })).data;
   ent = (await s.apps.runtime("diff")).model.entities.get("item")!;
 });
@@ -116,18 +191,31 @@ beforeAll(async () => {
 function valueFor(r: Rng, name: string, f: Field | undefined): unknown {
   if (!f) return name === "id" ? (r() < 0.8 ? pick(r, rows).id : pick(r, ["0", "z", "ffff"])) : pick(r, rows)[name as "createdAt"];
   switch (f.type) {
-    case "text": case "longtext": return pick(r, TEXTS);
-    case "integer": return pick(r, INTS);
-    case "number": return pick(r, [...NUMS, ...INTS]);
-    case "boolean": return r() < 0.5;
-    case "date": return pick(r, DATES);
-    case "datetime": return pick(r, DATETIMES);
-    case "email": return pick(r, EMAILS);
-    case "url": return pick(r, URLS);
-    case "enum": return pick(r, ENUM);
-    case "multienum": return pick(r, TAGS);
-    case "reference": return pick(r, owners);
-    default: return null;
+    case "text":
+    case "longtext":
+      return pick(r, TEXTS);
+    case "integer":
+      return pick(r, INTS);
+    case "number":
+      return pick(r, [...NUMS, ...INTS]);
+    case "boolean":
+      return r() < 0.5;
+    case "date":
+      return pick(r, DATES);
+    case "datetime":
+      return pick(r, DATETIMES);
+    case "email":
+      return pick(r, EMAILS);
+    case "url":
+      return pick(r, URLS);
+    case "enum":
+      return pick(r, ENUM);
+    case "multienum":
+      return pick(r, TAGS);
+    case "reference":
+      return pick(r, owners);
+    default:
+      return null;
   }
 }
 
@@ -140,9 +228,11 @@ function condition(r: Rng): Record<string, unknown> {
   const v = () => valueFor(r, name, f);
   let arg: unknown;
   if (op === "isNull") arg = r() < 0.5;
-  else if (op === "between") arg = [v(), v()].sort((a, b) => (r() < 0.2 ? 1 : String(a) < String(b) ? -1 : 1)); // sometimes low > high
+  else if (op === "between")
+    arg = [v(), v()].sort((a, b) => (r() < 0.2 ? 1 : String(a) < String(b) ? -1 : 1)); // sometimes low > high
   else if (op === "in" || op === "nin") arg = Array.from({ length: 1 + Math.floor(r() * 3) }, v);
-  else if ((op === "contains" || op === "startsWith" || op === "endsWith") && f?.type !== "multienum") arg = r() < 0.3 && name === "id" ? pick(r, rows).id.slice(-3) : pick(r, NEEDLES);
+  else if ((op === "contains" || op === "startsWith" || op === "endsWith") && f?.type !== "multienum")
+    arg = r() < 0.3 && name === "id" ? pick(r, rows).id.slice(-3) : pick(r, NEEDLES);
   else if ((op === "eq" || op === "ne") && r() < 0.1) arg = null;
   else arg = v();
   // The shorthands: {field: value} is eq, {field: null} is isNull.
@@ -176,7 +266,10 @@ describe("SQL and the in-memory matcher agree on every filter", () => {
       const f = filter(r, 0);
       const viaSql = (await s.entities.query("diff", "item", { filter: f, limit: 1000 })).data.map((x) => x.id).sort();
       const node = parseFilter(ent, f);
-      const inMemory = rows.filter((x) => matches(node, x)).map((x) => x.id).sort();
+      const inMemory = rows
+        .filter((x) => matches(node, x))
+        .map((x) => x.id)
+        .sort();
       if (viaSql.length > 0 && viaSql.length < rows.length) nonTrivial++;
       if (viaSql.join() !== inMemory.join()) diffs.push(`${JSON.stringify(f)}: SQL ${viaSql.length}, matcher ${inMemory.length}`);
     }

@@ -1,13 +1,24 @@
 // Subscription filters in the hub: the same grammar as queries (checked at subscribe),
 // timestamps usable in them, and a filter the model no longer accepts matching nothing.
 import { describe, expect, test } from "bun:test";
-import { testServices, failure } from "../services/entities/test-kit";
 import type { Actor } from "../services/actor";
+import { failure, testServices } from "../services/entities/test-kit";
 import { RealtimeHub, type Subscriber } from "./hub";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-hub-", actor);
-const MODEL = { name: "Notes", entities: [{ name: "note", fields: [{ name: "title", type: "text" }, { name: "tag", type: "text" }] }] };
+const MODEL = {
+  name: "Notes",
+  entities: [
+    {
+      name: "note",
+      fields: [
+        { name: "title", type: "text" },
+        { name: "tag", type: "text" },
+      ],
+    },
+  ],
+};
 
 /** A subscriber that keeps what it is sent; `has(n)` waits (bounded) until it holds n change events. */
 function collector() {
@@ -42,7 +53,8 @@ describe("subscription filters", () => {
   test("after a model change the filter is checked again; one naming a removed field matches nothing", async () => {
     const s = await fresh(MODEL, "n3");
     const hub = new RealtimeHub(s);
-    const c = collector(), all = collector(); // `all` hears every change: when it has one, the filter was judged too
+    const c = collector(),
+      all = collector(); // `all` hears every change: when it has one, the filter was judged too
     await hub.subscribe(c.sub, { app: "n3", entity: "note", filter: { tag: "x" } });
     await hub.subscribe(all.sub, { app: "n3" });
     await s.entities.create("n3", "note", { title: "one", tag: "x" }, { actor });

@@ -2,14 +2,15 @@
 // the fan-out of change events to them. Transport-neutral: a subscriber is anything with
 // `send(text)`; the WebSocket transport supplies it. A subscriber that cannot keep up is
 // dropped by its transport (bounded buffers), never waited for.
-import type { Services } from "../services";
-import type { EntityChanged, ModelChanged } from "../services/events";
+
+import { TorqueError } from "../lib/errors";
 import type { CompiledEntity } from "../model/compile";
 import type { FilterNode } from "../model/filter/ast";
 import { parseFilter } from "../model/filter/parse";
+import type { Services } from "../services";
 import { entityOf } from "../services/entities/context";
+import type { EntityChanged, ModelChanged } from "../services/events";
 import { matches } from "./match";
-import { TorqueError } from "../lib/errors";
 
 /** One connection's subscriptions, and the server's, are bounded: fan-out cost grows with them. */
 export const MAX_PER_SUBSCRIBER = 100;
@@ -47,8 +48,10 @@ export class RealtimeHub {
   /** Subscribe to an app's changes (optionally one entity type, optionally a filter); the filter is checked now. */
   async subscribe(subscriber: Subscriber, p: { app: string; entity?: string; filter?: unknown }): Promise<{ subscription: string }> {
     const mine = this.count.get(subscriber) ?? 0;
-    if (mine >= MAX_PER_SUBSCRIBER) throw new TorqueError("conflict", `a connection holds at most ${MAX_PER_SUBSCRIBER} subscriptions; unsubscribe some first`, { rule: "limit" });
-    if (this.byId.size >= MAX_TOTAL) throw new TorqueError("conflict", "the server holds as many subscriptions as it takes; try again later", { rule: "limit" });
+    if (mine >= MAX_PER_SUBSCRIBER)
+      throw new TorqueError("conflict", `a connection holds at most ${MAX_PER_SUBSCRIBER} subscriptions; unsubscribe some first`, { rule: "limit" });
+    if (this.byId.size >= MAX_TOTAL)
+      throw new TorqueError("conflict", "the server holds as many subscriptions as it takes; try again later", { rule: "limit" });
     const rt = await this.services.apps.runtime(p.app);
     let parsed: Subscription["parsed"];
     if (p.entity !== undefined) {

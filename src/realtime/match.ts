@@ -13,7 +13,16 @@ export interface MatchRecord {
 
 /** The value SQL reads for a target: booleans as 1/0 (json_extract), a missing field as null. */
 function read(t: Target, r: MatchRecord): unknown {
-  const v = t.kind === "system" ? (t.name === "id" ? r.id : t.name === "createdAt" ? r.createdAt : r.updatedAt) : Object.hasOwn(r.data, t.name) ? r.data[t.name] : undefined;
+  const v =
+    t.kind === "system"
+      ? t.name === "id"
+        ? r.id
+        : t.name === "createdAt"
+          ? r.createdAt
+          : r.updatedAt
+      : Object.hasOwn(r.data, t.name)
+        ? r.data[t.name]
+        : undefined;
   if (v === undefined || v === null) return null;
   return typeof v === "boolean" ? (v ? 1 : 0) : v;
 }
@@ -46,7 +55,17 @@ export function matches(node: FilterNode, r: MatchRecord): boolean {
   switch (node.kind) {
     case "compare": {
       const c = compare(v, node.value);
-      return node.op === "eq" ? c === 0 : node.op === "ne" ? c !== 0 : node.op === "gt" ? c > 0 : node.op === "gte" ? c >= 0 : node.op === "lt" ? c < 0 : c <= 0;
+      return node.op === "eq"
+        ? c === 0
+        : node.op === "ne"
+          ? c !== 0
+          : node.op === "gt"
+            ? c > 0
+            : node.op === "gte"
+              ? c >= 0
+              : node.op === "lt"
+                ? c < 0
+                : c <= 0;
     }
     case "between":
       return compare(v, node.low) >= 0 && compare(v, node.high) <= 0;

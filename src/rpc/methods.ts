@@ -2,16 +2,16 @@
 // call; a wrong shape is -32602) and a thin call into the service layer, which does all
 // validation of data, hooks and audit. The same table serves POST /rpc and /ws, and
 // produces schema/openrpc.json.
-import { Type, type TObject, type Static } from "@sinclair/typebox";
+import { type Static, type TObject, type TProperties, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { rangeMessage } from "../lib/errors";
+import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
-import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
+import { LIMITS, type Range } from "../services/limits";
+import { runSummary } from "../services/xflow/service";
 import { OPERATORS } from "../store/entities/filter";
 import { VERSION } from "../version";
-import { runSummary } from "../services/xflow/service";
-import { LIMITS, type Range } from "../services/limits";
-import { rangeMessage } from "../lib/errors";
 import { InvalidParams, MAX_BATCH, type MethodTable } from "./protocol";
 
 export interface RpcContext {
@@ -31,12 +31,18 @@ const App = Type.String({ minLength: 1, maxLength: 63, description: "app slug" }
 const Entity = Type.String({ minLength: 1, maxLength: 63, description: "entity type name" });
 const Id = Type.String({ minLength: 1, maxLength: 100, description: "entity id" });
 const Data = Type.Record(Type.String(), Type.Unknown(), { description: "field values by field name" });
-const Filter = Type.Record(Type.String(), Type.Unknown(), { description: `JSON filter: {"field": value, "field": {"op": value}, "or": [...], "and": [...], "not": {...}}; operators: ${OPERATORS.join(", ")}` });
-const Sort = Type.Array(Type.Object({ field: Type.String(), dir: Type.Optional(Type.Union([Type.Literal("asc"), Type.Literal("desc")])) }, { additionalProperties: false }), { description: "sort keys, first one first" });
+const Filter = Type.Record(Type.String(), Type.Unknown(), {
+  description: `JSON filter: {"field": value, "field": {"op": value}, "or": [...], "and": [...], "not": {...}}; operators: ${OPERATORS.join(", ")}`,
+});
+const Sort = Type.Array(
+  Type.Object({ field: Type.String(), dir: Type.Optional(Type.Union([Type.Literal("asc"), Type.Literal("desc")])) }, { additionalProperties: false }),
+  { description: "sort keys, first one first" },
+);
 const Fields = Type.Array(Type.String(), { description: "return only these fields" });
 const Include = Type.Array(Type.String(), { description: "reference fields or relationships whose entities to include under `related`" });
 /** A whole-number parameter with the range its service enforces (services/limits.ts). */
-const Count = (r: Range, description: string) => Type.Integer({ minimum: r.min, maximum: r.max, description: `${description} (${r.min} to ${r.max.toLocaleString("en-US")}, default ${r.default})` });
+const Count = (r: Range, description: string) =>
+  Type.Integer({ minimum: r.min, maximum: r.max, description: `${description} (${r.min} to ${r.max.toLocaleString("en-US")}, default ${r.default})` });
 const Query = {
   filter: Type.Optional(Filter),
   sort: Type.Optional(Sort),
@@ -46,11 +52,11 @@ const Query = {
   include: Type.Optional(Include),
   total: Type.Optional(Type.Boolean({ description: "also count every match (costs a scan)" })),
 };
-const closed = <T extends Record<string, any>>(props: T) => Type.Object(props, { additionalProperties: false });
+const closed = <T extends TProperties>(props: T) => Type.Object(props, { additionalProperties: false });
 const method = <P extends TObject>(m: MethodSpec<P>): MethodSpec => m as unknown as MethodSpec;
 
 export const methods: Record<string, MethodSpec> = {
-  ping: method({ summary: "Liveness check; returns \"pong\".", params: closed({}), run: async () => "pong" }),
+  ping: method({ summary: 'Liveness check; returns "pong".', params: closed({}), run: async () => "pong" }),
   getCapabilities: method({
     summary: "Component types, field types, filter operators, methods and versions this server offers.",
     params: closed({}),
@@ -64,7 +70,11 @@ export const methods: Record<string, MethodSpec> = {
       limits: { maxPageSize: LIMITS.pageSize.max, maxBatch: MAX_BATCH },
     }),
   }),
-  getModelMetadata: method({ summary: "The app's entity types (with field definitions), relationships, pages, navigation and workflows.", params: closed({ app: App }), run: (p, c) => c.services.ui.getModelMetadata(p.app) }),
+  getModelMetadata: method({
+    summary: "The app's entity types (with field definitions), relationships, pages, navigation and workflows.",
+    params: closed({ app: App }),
+    run: (p, c) => c.services.ui.getModelMetadata(p.app),
+  }),
   loadPage: method({
     summary: "A page's layout and components, resolved against the model, ready to render; the start page when `page` is omitted.",
     params: closed({ app: App, page: Type.Optional(Type.String({ description: "page name or path" })) }),
@@ -91,7 +101,8 @@ export const methods: Record<string, MethodSpec> = {
     run: (p, c) => c.services.entities.get(p.app, p.entity, p.id, p),
   }),
   updateEntity: method({
-    summary: "Change some fields of a record (null clears one). With expectedVersion, a record changed meanwhile is a conflict whose data carries currentVersion.",
+    summary:
+      "Change some fields of a record (null clears one). With expectedVersion, a record changed meanwhile is a conflict whose data carries currentVersion.",
     params: closed({ app: App, entity: Entity, id: Id, data: Data, expectedVersion: Type.Optional(Type.Integer({ minimum: 1 })) }),
     run: (p, c) => c.services.entities.update(p.app, p.entity, p.id, p.data, { actor: c.actor, expectedVersion: p.expectedVersion }),
   }),
@@ -107,12 +118,24 @@ export const methods: Record<string, MethodSpec> = {
   }),
   bulkImport: method({
     summary: "Create many records from CSV (text with a header row) or JSON (a list); all or nothing, with every bad row reported.",
-    params: closed({ app: App, entity: Entity, format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json")])), data: Type.Union([Type.String(), Type.Array(Type.Unknown())]) }),
+    params: closed({
+      app: App,
+      entity: Entity,
+      format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json")])),
+      data: Type.Union([Type.String(), Type.Array(Type.Unknown())]),
+    }),
     run: (p, c) => c.services.data.bulkImport(p.app, p.entity, { format: p.format, data: p.data }, c.actor),
   }),
   exportEntities: method({
     summary: "Every matching record as JSON records or CSV text.",
-    params: closed({ app: App, entity: Entity, format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json")])), filter: Type.Optional(Filter), sort: Type.Optional(Sort), fields: Type.Optional(Fields) }),
+    params: closed({
+      app: App,
+      entity: Entity,
+      format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json")])),
+      filter: Type.Optional(Filter),
+      sort: Type.Optional(Sort),
+      fields: Type.Optional(Fields),
+    }),
     run: (p, c) => c.services.data.exportEntities(p.app, p.entity, p),
   }),
   link: method({
@@ -159,7 +182,8 @@ export function checkParams(spec: MethodSpec, params: unknown): void {
     const unknown = e.message === "Unexpected property";
     // A bounded whole number gets the services' own sentence (the same through every door).
     const s = e.schema as { type?: unknown; minimum?: unknown; maximum?: unknown };
-    if (s.type === "integer" && typeof s.minimum === "number" && typeof s.maximum === "number") return { field, rule: "range", message: rangeMessage(field, s.minimum, s.maximum) };
+    if (s.type === "integer" && typeof s.minimum === "number" && typeof s.maximum === "number")
+      return { field, rule: "range", message: rangeMessage(field, s.minimum, s.maximum) };
     return { field, rule: unknown ? "unknown" : "type", message: unknown ? `unknown parameter "${field}"` : e.message };
   });
   throw new InvalidParams(issues);
@@ -170,7 +194,7 @@ export function methodTable(extra: Record<string, MethodSpec> = {}): MethodTable
   const all = { ...methods, ...extra };
   return {
     find(name) {
-      const spec = Object.prototype.hasOwnProperty.call(all, name) ? all[name] : undefined;
+      const spec = Object.hasOwn(all, name) ? all[name] : undefined;
       if (!spec) return undefined;
       return (params, ctx) => {
         checkParams(spec, params);

@@ -1,16 +1,35 @@
 // schema/openrpc.json and schema/schema.graphql are generated from the code; these fail
 // when they drift (run `bun run gen:schema`).
 import { expect, test } from "bun:test";
-import { openRpcDocument } from "./openrpc";
-import { methods } from "./methods";
-import { wsOnlyParams } from "../http/ws";
 import { typeDefs } from "../graphql";
+import { wsOnlyParams } from "../http/ws";
+import { methods } from "./methods";
+import { openRpcDocument } from "./openrpc";
 
 test("schema/openrpc.json describes every JSON-RPC method as the code does", async () => {
   const published = await Bun.file(new URL("../../schema/openrpc.json", import.meta.url)).json();
   expect(published).toEqual(openRpcDocument(wsOnlyParams));
   const names = published.methods.map((m: { name: string }) => m.name);
-  for (const m of ["ping", "getCapabilities", "getModelMetadata", "loadPage", "loadEntityData", "getFormDefinition", "createEntity", "getEntity", "updateEntity", "deleteEntity", "queryEntities", "bulkImport", "exportEntities", "link", "unlink", "getRelated", "subscribe", "unsubscribe"])
+  for (const m of [
+    "ping",
+    "getCapabilities",
+    "getModelMetadata",
+    "loadPage",
+    "loadEntityData",
+    "getFormDefinition",
+    "createEntity",
+    "getEntity",
+    "updateEntity",
+    "deleteEntity",
+    "queryEntities",
+    "bulkImport",
+    "exportEntities",
+    "link",
+    "unlink",
+    "getRelated",
+    "subscribe",
+    "unsubscribe",
+  ])
     expect(names).toContain(m);
   expect(Object.keys(methods).length + Object.keys(wsOnlyParams).length).toBe(names.length);
 });

@@ -1,7 +1,7 @@
 // JSON-RPC 2.0, strictly: parse error -32700, invalid request -32600, unknown method
 // -32601, invalid params -32602, internal error -32603; batches answer each member;
 // notifications get no answer. Knows nothing of Torque: methods come in as a table.
-import { TorqueError, type ErrorCode } from "../lib/errors";
+import { type ErrorCode, TorqueError } from "../lib/errors";
 
 /** A number id that a JS number cannot hold exactly is kept as its source text (JSON.rawJSON). */
 export type RawId = { readonly rawJSON: string };
@@ -21,7 +21,11 @@ export interface RpcError {
 }
 export type RpcResponse = { jsonrpc: "2.0"; id: Id; result: unknown } | { jsonrpc: "2.0"; id: Id; error: RpcError };
 
-export const PARSE_ERROR = -32700, INVALID_REQUEST = -32600, METHOD_NOT_FOUND = -32601, INVALID_PARAMS = -32602, INTERNAL_ERROR = -32603;
+export const PARSE_ERROR = -32700,
+  INVALID_REQUEST = -32600,
+  METHOD_NOT_FOUND = -32601,
+  INVALID_PARAMS = -32602,
+  INTERNAL_ERROR = -32603;
 export const MAX_BATCH = 1000;
 
 /** Application errors in -32000..-32099, one code per kind of problem. */
@@ -40,12 +44,16 @@ export interface MethodTable<C> {
 }
 
 const ok = (id: Id, result: unknown): RpcResponse => ({ jsonrpc: "2.0", id, result: result === undefined ? null : result });
-const fail = (id: Id, code: number, message: string, data?: unknown): RpcResponse => ({ jsonrpc: "2.0", id, error: data === undefined ? { code, message } : { code, message, data } });
+const fail = (id: Id, code: number, message: string, data?: unknown): RpcResponse => ({
+  jsonrpc: "2.0",
+  id,
+  error: data === undefined ? { code, message } : { code, message, data },
+});
 
 /** Params of the wrong shape (a missing app, a number where a name goes): the protocol's -32602. */
 export class InvalidParams extends Error {
   constructor(readonly issues: { field: string; rule: string; message: string }[]) {
-    super("invalid params: " + issues.map((i) => `${i.field}: ${i.message}`).join("; "));
+    super(`invalid params: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);
   }
 }
 
@@ -62,7 +70,8 @@ export function errorResponse(id: Id, e: unknown): RpcResponse {
 const validId = (id: unknown): id is Id => id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id)) || JSON.isRawJSON(id);
 
 /** A number id whose value JSON.parse may have rounded (12345678901234567890, 0.1000000000000000055). */
-const inexactId = (m: unknown): boolean => typeof m === "object" && m !== null && typeof (m as { id?: unknown }).id === "number" && !Number.isSafeInteger((m as { id: number }).id);
+const inexactId = (m: unknown): boolean =>
+  typeof m === "object" && m !== null && typeof (m as { id?: unknown }).id === "number" && !Number.isSafeInteger((m as { id: number }).id);
 
 /**
  * Parse again, keeping the source text of every number `id` of a request object (the
@@ -93,7 +102,8 @@ async function one<C>(req: unknown, methods: MethodTable<C>, ctx: C): Promise<Rp
   if ("id" in r && !validId(r.id)) return fail(null, INVALID_REQUEST, 'invalid request: "id" must be a string, a number or null');
   if ("params" in r && (typeof r.params !== "object" || r.params === null))
     return isNotification ? null : fail(id, INVALID_PARAMS, "invalid params: params must be an object of named parameters");
-  if (Array.isArray(r.params)) return isNotification ? null : fail(id, INVALID_PARAMS, "invalid params: Torque methods take named parameters (an object), not a list");
+  if (Array.isArray(r.params))
+    return isNotification ? null : fail(id, INVALID_PARAMS, "invalid params: Torque methods take named parameters (an object), not a list");
   const method = methods.find(r.method);
   if (!method) return isNotification ? null : fail(id, METHOD_NOT_FOUND, `method not found: ${r.method}`);
   try {

@@ -8,9 +8,9 @@
 // and extra workers retire when idle.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { FromWorker, ToWorker } from "./protocol";
+import { wasmModule } from "./quickjs";
 import type { RunJob } from "./runner";
 import { ScriptError } from "./types";
-import { wasmModule } from "./quickjs";
 
 /** What a run may ask of the server (entities.*, fetch) and where its log lines go. */
 export interface ScriptHost {

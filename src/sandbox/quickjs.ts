@@ -3,9 +3,10 @@
 // read from inside the binary (the default loader looks for it next to the executable and
 // fails there; see RECIPES). It is compiled once per process: workers are handed the
 // compiled module (useWasmModule) instead of compiling it again.
-import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
+
 import releaseSync from "@jitl/quickjs-wasmfile-release-sync";
 import wasmPath from "@jitl/quickjs-wasmfile-release-sync/wasm" with { type: "file" };
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 let loading: Promise<QuickJSWASMModule> | undefined;
@@ -21,7 +22,9 @@ const PAGE = 64 * 1024;
 
 /** The compiled QuickJS WebAssembly module (compiled on first use). */
 export function wasmModule(): Promise<WebAssembly.Module> {
-  compiled ??= Bun.file(wasmPath).arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  compiled ??= Bun.file(wasmPath)
+    .arrayBuffer()
+    .then((bytes) => WebAssembly.compile(bytes));
   return compiled;
 }
 

@@ -4,11 +4,17 @@
 // survives a run) and one that hit a limit or still had ctx calls pending is discarded.
 // Every run gets a fresh token; its ctx carries it, and the host refuses any other, so a
 // ctx kept from an earlier run cannot act for a later one.
-import { shouldInterruptAfterDeadline, type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten-core";
-import { quickjs } from "./quickjs";
+import {
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  shouldInterruptAfterDeadline,
+} from "quickjs-emscripten-core";
 import { HARDEN_SOURCE, MAX_OUTPUT_CHARS } from "./hardening";
-import { ScriptError, type ScriptErrorKind, type ScriptLimits } from "./types";
+import { quickjs } from "./quickjs";
 import { HARDEN_RECIPE } from "./recipe";
+import { ScriptError, type ScriptErrorKind, type ScriptLimits } from "./types";
 
 /** How a run reaches the server: ctx calls answered as JSON text, and log lines. */
 export interface RunIO {
@@ -54,7 +60,10 @@ class Vm {
   current: RunState | undefined;
   invoke!: QuickJSHandle;
   makeError!: QuickJSHandle;
-  constructor(readonly runtime: QuickJSRuntime, readonly context: QuickJSContext) {}
+  constructor(
+    readonly runtime: QuickJSRuntime,
+    readonly context: QuickJSContext,
+  ) {}
 
   /** False when QuickJS could not free the runtime cleanly (then the module may be damaged). */
   dispose(): boolean {
@@ -76,7 +85,10 @@ class Vm {
 export async function searchRecipe(): Promise<string> {
   const runner = new ScriptRunner();
   runner.recipe = undefined;
-  await runner.run({ app: "search", code: "return 1", input: "null", meta: "null", limits: { timeoutMs: 60_000, memoryBytes: 64 * 1024 * 1024, stackBytes: 512 * 1024 } }, { call: async () => undefined, log: () => {} });
+  await runner.run(
+    { app: "search", code: "return 1", input: "null", meta: "null", limits: { timeoutMs: 60_000, memoryBytes: 64 * 1024 * 1024, stackBytes: 512 * 1024 } },
+    { call: async () => undefined, log: () => {} },
+  );
   runner.close();
   return runner.recipe!;
 }
@@ -127,27 +139,30 @@ export class ScriptRunner {
       if (op === "meta") return context.newString(state.meta);
       const deferred = context.newPromise();
       state.pending.add(deferred);
-      state.io.call(op, context.getString(argsH)).then(
-        (text) => {
-          if (state.over || !deferred.alive) return;
-          const s = context.newString(text ?? "null");
-          deferred.resolve(s);
-          s.dispose();
-        },
-        (err) => {
-          if (state.over || !deferred.alive) return;
-          const msg = context.newString(err instanceof Error ? err.message : String(err));
-          const made = context.callFunction(vm.makeError, context.undefined, msg);
-          msg.dispose();
-          const e = made.error ?? made.value;
-          deferred.reject(e);
-          e.dispose();
-        },
-      ).finally(() => {
-        state.pending.delete(deferred);
-        if (deferred.alive) deferred.dispose();
-        state.wake();
-      });
+      state.io
+        .call(op, context.getString(argsH))
+        .then(
+          (text) => {
+            if (state.over || !deferred.alive) return;
+            const s = context.newString(text ?? "null");
+            deferred.resolve(s);
+            s.dispose();
+          },
+          (err) => {
+            if (state.over || !deferred.alive) return;
+            const msg = context.newString(err instanceof Error ? err.message : String(err));
+            const made = context.callFunction(vm.makeError, context.undefined, msg);
+            msg.dispose();
+            const e = made.error ?? made.value;
+            deferred.reject(e);
+            e.dispose();
+          },
+        )
+        .finally(() => {
+          state.pending.delete(deferred);
+          if (deferred.alive) deferred.dispose();
+          state.wake();
+        });
       return deferred.handle;
     });
     context.setProp(context.global, "__host", host);
@@ -259,7 +274,8 @@ export class ScriptRunner {
             healthy = true;
             throw new ScriptError("output", text.slice(1));
           }
-          if (text.length > MAX_OUTPUT_CHARS + 1) throw new ScriptError("output", `the script returned ${text.length - 1} characters of JSON; at most ${MAX_OUTPUT_CHARS} are allowed`);
+          if (text.length > MAX_OUTPUT_CHARS + 1)
+            throw new ScriptError("output", `the script returned ${text.length - 1} characters of JSON; at most ${MAX_OUTPUT_CHARS} are allowed`);
           healthy = true;
           return text.slice(1);
         }
@@ -291,7 +307,14 @@ export class ScriptRunner {
     handle.dispose();
     const message = typeof e === "object" && e ? `${e.name ?? "Error"}: ${e.message ?? ""}` : String(e);
     const kind = classify(message, timedOut);
-    const text = kind === "timeout" ? "the script ran out of time" : kind === "memory" ? "the script ran out of memory" : kind === "stack" ? "the script overflowed its stack (too deep recursion)" : message;
+    const text =
+      kind === "timeout"
+        ? "the script ran out of time"
+        : kind === "memory"
+          ? "the script ran out of memory"
+          : kind === "stack"
+            ? "the script overflowed its stack (too deep recursion)"
+            : message;
     return new ScriptError(kind, text);
   }
 

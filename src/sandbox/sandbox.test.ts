@@ -2,10 +2,10 @@
 // right kind, within its limits, and the same Sandbox runs the next ordinary script as if
 // nothing had happened (pooled contexts keep no state between runs).
 import { afterAll, describe, expect, test } from "bun:test";
-import { Sandbox, ScriptError, type ScriptErrorKind, type ScriptHost } from "./sandbox";
-import { ScriptRunner, STALE_CTX, searchRecipe, type RunIO } from "./runner";
-import { HARDEN_RECIPE } from "./recipe";
 import { WorkerPool } from "./pool";
+import { HARDEN_RECIPE } from "./recipe";
+import { type RunIO, ScriptRunner, STALE_CTX, searchRecipe } from "./runner";
+import { Sandbox, ScriptError, type ScriptErrorKind, type ScriptHost } from "./sandbox";
 
 const sandbox = new Sandbox();
 afterAll(() => sandbox.close());
@@ -127,7 +127,15 @@ describe("isolation from the host", () => {
       process: typeof process, Bun: typeof Bun, require: typeof require, fetch: typeof fetch,
       module: typeof module, setTimeout: typeof setTimeout, host: typeof __host,
     };`);
-    expect(seen).toEqual({ process: "undefined", Bun: "undefined", require: "undefined", fetch: "undefined", module: "undefined", setTimeout: "undefined", host: "undefined" });
+    expect(seen).toEqual({
+      process: "undefined",
+      Bun: "undefined",
+      require: "undefined",
+      fetch: "undefined",
+      module: "undefined",
+      setTimeout: "undefined",
+      host: "undefined",
+    });
   });
 
   test("the Function constructor does not reach the host's process", async () => {
@@ -161,7 +169,9 @@ describe("isolation from the host", () => {
     for (let i = 0; i < 6; i++) expect(await run("return typeof globalThis.leak + '/' + typeof leaked;")).toBe("undefined/undefined");
     // Global lexical declarations (indirect eval) live outside the global object: not kept either.
     await run("(0, eval)(\"let lexLeak = 'secret'; class LexClass {}\"); return 1;").catch(() => undefined);
-    expect(await run("const r = []; for (const n of ['lexLeak', 'LexClass']) { try { r.push((0, eval)(n)); } catch (e) { r.push(e.name); } } return r;")).toEqual(["ReferenceError", "ReferenceError"]);
+    expect(
+      await run("const r = []; for (const n of ['lexLeak', 'LexClass']) { try { r.push((0, eval)(n)); } catch (e) { r.push(e.name); } } return r;"),
+    ).toEqual(["ReferenceError", "ReferenceError"]);
   });
 
   test("a script cannot keep state on its own (reused) compiled function", async () => {
@@ -328,7 +338,13 @@ describe("freezing by walk", () => {
     const runner = new ScriptRunner(preamble);
     runner.recipe = undefined; // search from scratch, as when the recipe does not fit
     const io: RunIO = { call: async () => undefined, log: () => {} };
-    const job = { app: "a", code: "const p = Object.getPrototypeOf([].futureIterator()); return [Object.isFrozen(p), Object.isFrozen(p.next)];", input: "null", meta: "null", limits: { timeoutMs: 10_000, memoryBytes: 32 << 20, stackBytes: 512 << 10 } };
+    const job = {
+      app: "a",
+      code: "const p = Object.getPrototypeOf([].futureIterator()); return [Object.isFrozen(p), Object.isFrozen(p.next)];",
+      input: "null",
+      meta: "null",
+      limits: { timeoutMs: 10_000, memoryBytes: 32 << 20, stackBytes: 512 << 10 },
+    };
     expect(JSON.parse(await runner.run(job, io))).toEqual([true, true]);
     runner.close();
   }, 30_000);
@@ -346,7 +362,13 @@ describe("per-run ctx and per-app contexts stop a leak the freezing missed", () 
   })();`;
   const calls: { run: string; op: string }[] = [];
   const io = (run: string): RunIO => ({ call: async (op) => (calls.push({ run, op }), JSON.stringify({ ok: run })), log: () => {} });
-  const job = (app: string, code: string) => ({ app, code, input: "null", meta: "null", limits: { timeoutMs: 2000, memoryBytes: 32 << 20, stackBytes: 512 << 10 } });
+  const job = (app: string, code: string) => ({
+    app,
+    code,
+    input: "null",
+    meta: "null",
+    limits: { timeoutMs: 2000, memoryBytes: 32 << 20, stackBytes: 512 << 10 },
+  });
 
   test("a ctx kept from an earlier run is refused, and another app's contexts never see it", async () => {
     const runner = new ScriptRunner(stash);
@@ -354,11 +376,14 @@ describe("per-run ctx and per-app contexts stop a leak the freezing missed", () 
     // A later run of app A finds the stale ctx but cannot act through it…
     const later = JSON.parse(
       await runner.run(
-        job("A", `const old = Math.stash("k-3f9a").ctx; const r = {};
+        job(
+          "A",
+          `const old = Math.stash("k-3f9a").ctx; const r = {};
           try { await old.entities.create("project", { name: "x" }); r.create = "acted"; } catch (e) { r.create = e.message; }
           try { old.log("hello"); r.log = "acted"; } catch (e) { r.log = e.message; }
           try { r.meta = old.run; } catch (e) { r.meta = e.message; }
-          r.own = await ctx.entities.get("project", "1"); return r;`),
+          r.own = await ctx.entities.get("project", "1"); return r;`,
+        ),
         io("second"),
       ),
     );
@@ -378,7 +403,8 @@ describe("worker threads", () => {
     await sb.run("return 1", {}, quiet); // workers up, QuickJS loaded
     // One native call of many seconds (a naive substring search): the interrupt handler never runs.
     const hostile = "const s = 'ab'.repeat(5e6); return s.indexOf('ab'.repeat(1000) + 'c');";
-    let maxGap = 0, last = performance.now();
+    let maxGap = 0,
+      last = performance.now();
     const tick = setInterval(() => {
       const now = performance.now();
       maxGap = Math.max(maxGap, now - last);

@@ -2,11 +2,11 @@
 // limit, and can reach nothing but what its host hands in (through `ctx`). Scripts run in
 // QuickJS on worker threads (pool.ts), never on the server's thread; each app has its
 // own contexts (runner.ts), hardened so that nothing survives a run (hardening.ts).
-import { WorkerPool, type PoolOptions, type ScriptHost } from "./pool";
+import { type PoolOptions, type ScriptHost, WorkerPool } from "./pool";
 import { DEFAULT_LIMITS, type ScriptLimits } from "./types";
 
-export { ScriptError, DEFAULT_LIMITS, type ScriptErrorKind, type ScriptLimits } from "./types";
-export type { ScriptHost, PoolOptions } from "./pool";
+export type { PoolOptions, ScriptHost } from "./pool";
+export { DEFAULT_LIMITS, ScriptError, type ScriptErrorKind, type ScriptLimits } from "./types";
 
 export class Sandbox {
   private readonly pool: WorkerPool;
@@ -16,7 +16,11 @@ export class Sandbox {
    * A sandbox with its own worker pool. `forApp` gives views of it for one app each;
    * `app` names whose contexts a run uses (contexts are never shared between apps).
    */
-  constructor(private readonly limits: ScriptLimits = DEFAULT_LIMITS, pool: Partial<PoolOptions> | WorkerPool = {}, private readonly app = "") {
+  constructor(
+    private readonly limits: ScriptLimits = DEFAULT_LIMITS,
+    pool: Partial<PoolOptions> | WorkerPool = {},
+    private readonly app = "",
+  ) {
     this.owner = !(pool instanceof WorkerPool);
     this.pool = pool instanceof WorkerPool ? pool : new WorkerPool(pool);
   }

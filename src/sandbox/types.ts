@@ -17,7 +17,10 @@ export const DEFAULT_LIMITS: ScriptLimits = { timeoutMs: 1000, memoryBytes: 32 *
 export type ScriptErrorKind = "timeout" | "memory" | "stack" | "syntax" | "thrown" | "output" | "busy" | "crashed";
 
 export class ScriptError extends Error {
-  constructor(readonly kind: ScriptErrorKind, message: string) {
+  constructor(
+    readonly kind: ScriptErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = "ScriptError";
   }

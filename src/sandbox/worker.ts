@@ -2,11 +2,12 @@
 // WebAssembly memory ceiling is per worker, and a script stuck in a native built-in only
 // stalls this thread, which the pool then terminates). ctx calls go to the server's
 // thread as messages and their answers come back the same way.
+
+import { setPriority } from "node:os";
 import type { FromWorker, ToWorker } from "./protocol";
+import { useWasmModule } from "./quickjs";
 import { ScriptRunner } from "./runner";
 import { ScriptError } from "./types";
-import { useWasmModule } from "./quickjs";
-import { setPriority } from "node:os";
 
 declare const self: Worker;
 

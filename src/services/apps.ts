@@ -2,15 +2,16 @@
 // `runtime(slug)` gives the app with its compiled model from memory: dropped when this
 // process saves a model or changes apps (events), or when another process changes the
 // database (the driver notices within ~100 ms), so a request costs no lookup.
+
+import { conflict, notFound, validationError } from "../lib/errors";
+import { type CompiledModel, compileModel } from "../model/compile";
 import type { Driver, Queryable } from "../store/driver";
-import { notFound, conflict, validationError } from "../lib/errors";
-import { compileModel, type CompiledModel } from "../model/compile";
-import { syncIndexes, dropAppIndexes } from "../store/entities/indexes";
+import { dropAppIndexes, syncIndexes } from "../store/entities/indexes";
 import { deleteAppData } from "../store/entities/rows";
-import { writeAudit } from "./audit";
 import type { Actor } from "./actor";
-import type { ModelService } from "./models";
+import { writeAudit } from "./audit";
 import type { EventBus } from "./events";
+import type { ModelService } from "./models";
 
 export interface AppSummary {
   slug: string;
@@ -28,14 +29,25 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** "Customer Orders!" → "customer-orders" */
 export function slugify(name: string): string {
-  const s = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50).replace(/-+$/, "");
+  const s = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 50)
+    .replace(/-+$/, "");
   return s || "app";
 }
 
 export class AppService {
   private cache = new Map<string, AppRuntime>();
 
-  constructor(private readonly db: Driver, private readonly models: ModelService, private readonly events: EventBus) {
+  constructor(
+    private readonly db: Driver,
+    private readonly models: ModelService,
+    private readonly events: EventBus,
+  ) {
     events.on("modelChanged", (e) => e.apps.forEach((s) => this.cache.delete(s)));
     events.on("appsChanged", (e) => e.apps.forEach((s) => this.cache.delete(s)));
     db.onExternalChange(() => this.cache.clear());
@@ -79,12 +91,16 @@ export class AppService {
 
   async create(modelRef: string, slug: string, actor: Actor): Promise<AppRuntime> {
     if (!SLUG_PATTERN.test(slug))
-      throw validationError([{ field: "slug", rule: "pattern", message: `slug "${slug}" must be lowercase letters, digits and inner hyphens (at most 63)` }], "app");
+      throw validationError(
+        [{ field: "slug", rule: "pattern", message: `slug "${slug}" must be lowercase letters, digits and inner hyphens (at most 63)` }],
+        "app",
+      );
     const stored = await this.models.get(modelRef);
     const compiled = compileModel(stored.id, stored.version, stored.doc);
     const now = new Date().toISOString();
     const id = await this.db.transaction(async (tx) => {
-      if (await tx.get("SELECT 1 AS x FROM apps WHERE slug = ?", [slug])) throw conflict(`an app with slug "${slug}" already exists`, { field: "slug", rule: "unique" });
+      if (await tx.get("SELECT 1 AS x FROM apps WHERE slug = ?", [slug]))
+        throw conflict(`an app with slug "${slug}" already exists`, { field: "slug", rule: "unique" });
       await tx.run("INSERT INTO apps (slug, model_id, created_at) VALUES (?, ?, ?)", [slug, stored.id, now]);
       const row = (await tx.get<{ id: number }>("SELECT id FROM apps WHERE slug = ?", [slug]))!;
       await syncIndexes(tx, row.id, compiled, this.db.dialect);
@@ -116,5 +132,3 @@ export async function deleteAppRows(tx: Queryable, appId: number): Promise<void>
   await tx.run("DELETE FROM seed_runs WHERE app_id = ?", [appId]);
   await tx.run("DELETE FROM apps WHERE id = ?", [appId]);
 }
-
-

@@ -3,9 +3,9 @@
 // model, and an exported file imports back to the same data.
 import { describe, expect, test } from "bun:test";
 import Papa from "papaparse";
-import { testServices } from "./entities/test-kit";
-import { escapeCell, unescapeCell } from "./dataio";
 import type { Actor } from "./actor";
+import { escapeCell, unescapeCell } from "./dataio";
+import { testServices } from "./entities/test-kit";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-dataio-", actor);
@@ -31,16 +31,37 @@ const MODEL = {
   ],
 };
 
-const HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "'=already quoted", "''two", "'plain apostrophe", "plain"];
+const HOSTILE = [
+  '=HYPERLINK("http://evil","x")',
+  "+1+cmd|' /C calc'!A0",
+  "-2+3",
+  "@SUM(A1)",
+  "\tTAB",
+  "\rCR",
+  "'=already quoted",
+  "''two",
+  "'plain apostrophe",
+  "plain",
+];
 
 describe("CSV export", () => {
   test("cells a spreadsheet would run as formulas get a leading apostrophe; numbers like -5 stay numbers", async () => {
     const s = await fresh(MODEL, "a");
-    for (const [i, t] of HOSTILE.entries()) await s.entities.create("a", "row", { title: t, amount: -5.5, qty: -3, note: i % 2 ? "=1+1" : undefined }, { actor });
+    for (const [i, t] of HOSTILE.entries())
+      await s.entities.create("a", "row", { title: t, amount: -5.5, qty: -3, note: i % 2 ? "=1+1" : undefined }, { actor });
     const out = await s.data.exportEntities("a", "row", { format: "csv", sort: "createdAt" });
     const parsed = Papa.parse<Record<string, string>>(out.data as string, { header: true }).data.filter((r) => r.id);
     expect(parsed.map((r) => r.title)).toEqual([
-      "'=HYPERLINK(\"http://evil\",\"x\")", "'+1+cmd|' /C calc'!A0", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "''=already quoted", "'''two", "'plain apostrophe", "plain",
+      '\'=HYPERLINK("http://evil","x")',
+      "'+1+cmd|' /C calc'!A0",
+      "'-2+3",
+      "'@SUM(A1)",
+      "'\tTAB",
+      "'\rCR",
+      "''=already quoted",
+      "'''two",
+      "'plain apostrophe",
+      "plain",
     ]);
     for (const r of parsed) {
       expect(r.amount).toBe("-5.5");
@@ -70,15 +91,29 @@ describe("CSV export", () => {
     await s.apps.create(m.id, "b", actor);
     const inputs = [
       ...HOSTILE.map((title, i) => ({ title, note: HOSTILE[(i + 3) % HOSTILE.length], amount: -5, qty: -1 })),
-      { title: "all", amount: 0.25, qty: 7, tags: ["-neg", "=eq"], kind: "+plus", meta: { a: [1, "=x"] }, doc: { name: "r.pdf", url: "https://x.example/r.pdf", size: 3 }, ok: false, day: "2024-02-29" },
-      { meta: "-just text" }, { meta: -5 }, { meta: [-1, "@"] }, { tags: ["plain"], kind: "a", ok: true },
+      {
+        title: "all",
+        amount: 0.25,
+        qty: 7,
+        tags: ["-neg", "=eq"],
+        kind: "+plus",
+        meta: { a: [1, "=x"] },
+        doc: { name: "r.pdf", url: "https://x.example/r.pdf", size: 3 },
+        ok: false,
+        day: "2024-02-29",
+      },
+      { meta: "-just text" },
+      { meta: -5 },
+      { meta: [-1, "@"] },
+      { tags: ["plain"], kind: "a", ok: true },
     ];
     for (const d of inputs) await s.entities.create("a", "row", d, { actor });
     const csv = (await s.data.exportEntities("a", "row", { format: "csv", sort: "createdAt" })).data as string;
     const r = await s.data.bulkImport("b", "row", { format: "csv", data: csv }, actor);
     expect(r.inserted).toBe(inputs.length);
     const data = async (app: string) => (await s.entities.query(app, "row", { sort: "createdAt", limit: 100 })).data.map((x) => x.data);
-    const a = await data("a"), b = await data("b");
+    const a = await data("a"),
+      b = await data("b");
     expect(b).toHaveLength(a.length);
     // Imported rows are new records (same order of creation within one transaction is not promised): compare as sets.
     const key = (d: unknown) => JSON.stringify(d);

@@ -5,10 +5,10 @@
 import Papa from "papaparse";
 import { badRequest, validationError } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
+import type { FieldType } from "../model/schema";
 import type { Actor } from "./actor";
 import type { EntityService } from "./entities/service";
 import type { EntityRecord } from "./entities/types";
-import type { FieldType } from "../model/schema";
 
 export const MAX_IMPORT_ROWS = 100_000;
 export const MAX_EXPORT_ROWS = 100_000;
@@ -28,10 +28,15 @@ export class DataService {
       const parsed = Papa.parse<Record<string, string>>(input.data.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: "greedy" });
       const broken = parsed.errors.filter((e) => e.type !== "Delimiter");
       if (broken.length)
-        throw validationError(broken.slice(0, 50).map((e) => ({ row: e.row ?? 0, field: "data", rule: "csv", message: e.message })), "CSV");
+        throw validationError(
+          broken.slice(0, 50).map((e) => ({ row: e.row ?? 0, field: "data", rule: "csv", message: e.message })),
+          "CSV",
+        );
       // Empty cells mean "no value"; lenient reading turns "" into absent.
       const ent = (await this.entities.ctx.apps.runtime(app)).model.entities.get(entity);
-      rows = parsed.data.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" ? readCell(unescapeCell(v), ent?.fields.get(k)?.type) : v])));
+      rows = parsed.data.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" ? readCell(unescapeCell(v), ent?.fields.get(k)?.type) : v])),
+      );
     } else if (format === "json") {
       const data = typeof input.data === "string" ? safeJson(input.data) : input.data;
       if (!Array.isArray(data)) throw badRequest("JSON data must be a list of records");
@@ -45,7 +50,11 @@ export class DataService {
     return { inserted: r.inserted, ids: r.ids };
   }
 
-  async exportEntities(app: string, entity: string, opts: { format?: DataFormat; filter?: unknown; sort?: unknown; fields?: string[] }): Promise<{ format: DataFormat; count: number; data: string | EntityRecord[] }> {
+  async exportEntities(
+    app: string,
+    entity: string,
+    opts: { format?: DataFormat; filter?: unknown; sort?: unknown; fields?: string[] },
+  ): Promise<{ format: DataFormat; count: number; data: string | EntityRecord[] }> {
     const format = opts.format ?? "json";
     if (format !== "csv" && format !== "json") throw badRequest(`format must be "csv" or "json"`);
     const records: EntityRecord[] = [];
@@ -62,7 +71,13 @@ export class DataService {
     const ent = (await this.entities.ctx.apps.runtime(app)).model.entities.get(entity)!;
     const fields = opts.fields ?? ent.def.fields.map((f) => f.name);
     const types = fields.map((f) => ent.fields.get(f)!.type);
-    const rows = records.map((r) => [r.id, ...fields.map((f, i) => cell(Object.hasOwn(r.data, f) ? r.data[f] : undefined, types[i]!)), r.version, r.createdAt, r.updatedAt]);
+    const rows = records.map((r) => [
+      r.id,
+      ...fields.map((f, i) => cell(Object.hasOwn(r.data, f) ? r.data[f] : undefined, types[i]!)),
+      r.version,
+      r.createdAt,
+      r.updatedAt,
+    ]);
     return { format, count: records.length, data: Papa.unparse({ fields: ["id", ...fields, "version", "createdAt", "updatedAt"], data: rows }) };
   }
 }
@@ -95,7 +110,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const ESCAPED = /^'[=+\-@\t\r']/;
 
 export function escapeCell(s: string): string {
-  return FORMULA_START.test(s) || ESCAPED.test(s) ? "'" + s : s;
+  return FORMULA_START.test(s) || ESCAPED.test(s) ? `'${s}` : s;
 }
 
 export function unescapeCell(s: string): string {

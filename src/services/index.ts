@@ -2,13 +2,13 @@
 // call its services; they never touch the store themselves.
 import type { Driver } from "../store/driver";
 import { openDatabase } from "../store/open";
+import { AppService } from "./apps";
+import { DataService } from "./dataio";
+import { LinkService } from "./entities/links";
+import { EntityService } from "./entities/service";
 import { createEventBus, type EventBus } from "./events";
 import { ModelService } from "./models";
-import { AppService } from "./apps";
-import { EntityService } from "./entities/service";
-import { LinkService } from "./entities/links";
 import { UiService } from "./ui";
-import { DataService } from "./dataio";
 import { XFlowService } from "./xflow/service";
 
 export interface Services {

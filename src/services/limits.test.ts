@@ -3,11 +3,11 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices, type Services } from "./index";
-import { systemActor } from "./actor";
+import type { TorqueError } from "../lib/errors";
 import { templates } from "../model/templates";
-import { RealtimeHub, MAX_PER_SUBSCRIBER } from "../realtime/hub";
-import { TorqueError } from "../lib/errors";
+import { MAX_PER_SUBSCRIBER, RealtimeHub } from "../realtime/hub";
+import { systemActor } from "./actor";
+import { openServices, type Services } from "./index";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-limits-"));
 const opened: Services[] = [];
@@ -25,7 +25,13 @@ async function todo(extra: Record<string, unknown> = {}) {
   return { s, project: project.id, modelId: m.id };
 }
 
-const failure = async (p: Promise<unknown>) => p.then(() => { throw new Error("expected a failure"); }, (e) => e as TorqueError);
+const failure = async (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (e) => e as TorqueError,
+  );
 
 test("a JSON value nested past 64 levels is refused (SQLite could not query its type any more)", async () => {
   const { s, modelId } = await todo();
@@ -84,7 +90,14 @@ test("one connection holds at most 100 subscriptions", async () => {
 });
 
 test("deleting an app deletes its workflow runs, and a new app never gets its id", async () => {
-  const flow = { name: "note", nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }], edges: [{ from: "start", to: "end" }] };
+  const flow = {
+    name: "note",
+    nodes: [
+      { id: "start", type: "start" },
+      { id: "end", type: "end" },
+    ],
+    edges: [{ from: "start", to: "end" }],
+  };
   const { s, modelId } = await todo({ xflows: [flow] });
   const before = await s.apps.runtime("todo");
   await s.xflows.execute("todo", "note", { secret: "payroll" }, { actor: systemActor });

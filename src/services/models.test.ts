@@ -5,11 +5,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { failure } from "./entities/test-kit";
-import { openServices, type Services } from "./index";
 import type { Issue } from "../lib/errors";
 import { templates } from "../model/templates";
 import type { Actor } from "./actor";
+import { failure } from "./entities/test-kit";
+import { openServices, type Services } from "./index";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const w = { actor };
@@ -34,10 +34,12 @@ async function freshServices(doc: Doc = todo(), slug: string | null = "todo"): P
   return { s, id: m.id };
 }
 
-
 const count = async (s: Services, sql: string, params: unknown[] = []) => (await s.db.get<{ n: number }>(sql, params as never))!.n;
 const indexNames = async (s: Services) => (await s.db.all<{ name: string }>("SELECT name FROM entity_indexes ORDER BY name")).map((r) => r.name);
-const sqliteIndexes = async (s: Services) => (await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ent\\_%' ESCAPE '\\' ORDER BY name")).map((r) => r.name);
+const sqliteIndexes = async (s: Services) =>
+  (await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ent\\_%' ESCAPE '\\' ORDER BY name")).map(
+    (r) => r.name,
+  );
 const definitionsFor = async (s: Services, needle: string) =>
   (await s.db.all<{ name: string; definition: string }>("SELECT name, definition FROM entity_indexes")).filter((r) => r.definition.includes(needle));
 
@@ -60,7 +62,11 @@ describe("versions", () => {
 
   test("a broken model is refused with JSON paths, and nothing is saved", async () => {
     const { s, id } = await freshServices();
-    const before = { versions: await count(s, "SELECT count(*) AS n FROM model_versions"), audit: await count(s, "SELECT count(*) AS n FROM audit_log"), ix: await indexNames(s) };
+    const before = {
+      versions: await count(s, "SELECT count(*) AS n FROM model_versions"),
+      audit: await count(s, "SELECT count(*) AS n FROM audit_log"),
+      ix: await indexNames(s),
+    };
     const bad = todo();
     taskOf(bad).fields[0].type = "strng";
     const e = await failure(s.models.save(id, bad, actor));

@@ -1,21 +1,22 @@
 // Models: create, read, save (every save is a new version), diff, roll back, delete.
 // Saving validates the whole document and brings every app of the model in line with it
 // (its derived indexes) in the same transaction, so a broken model is never stored.
-import type { Driver, Queryable } from "../store/driver";
-import { TorqueError, notFound, validationError, conflict, type Issue } from "../lib/errors";
+
+import { conflict, type Issue, notFound, TorqueError, validationError } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
-import { validateFlow } from "../xflow/validate";
-import { validateModel } from "../model/validate";
-import { compileModel, type CompiledModel } from "../model/compile";
+import { type CompiledModel, compileModel } from "../model/compile";
 import { diffModels, type ModelDiff } from "../model/diff";
-import type { Model } from "../model/schema";
 import { applyEdit, type ModelEdit } from "../model/edit";
 import { convertLegacyModel, isLegacyModel } from "../model/legacy/convert";
+import type { Model } from "../model/schema";
+import { validateModel } from "../model/validate";
+import type { Driver, Queryable } from "../store/driver";
 import { syncIndexes } from "../store/entities/indexes";
-import { writeAudit } from "./audit";
-import { actorLabel, type Actor } from "./actor";
-import type { EventBus } from "./events";
+import { validateFlow } from "../xflow/validate";
+import { type Actor, actorLabel } from "./actor";
 import { deleteAppRows } from "./apps";
+import { writeAudit } from "./audit";
+import type { EventBus } from "./events";
 
 export interface ModelSummary {
   id: string;
@@ -38,18 +39,34 @@ export interface StoredModel {
   doc: Model;
 }
 
-interface ModelRow { id: string; name: string; version: number; created_at: string; updated_at: string }
+interface ModelRow {
+  id: string;
+  name: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ModelService {
-  constructor(private readonly db: Driver, private readonly events: EventBus) {}
+  constructor(
+    private readonly db: Driver,
+    private readonly events: EventBus,
+  ) {}
 
   async list(): Promise<ModelSummary[]> {
     const rows = await this.db.all<ModelRow & { apps: string | null }>(
       "SELECT m.*, (SELECT group_concat(slug, ',') FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.name, m.created_at",
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at, apps: r.apps ? r.apps.split(",").sort() : [] }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      version: r.version,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      apps: r.apps ? r.apps.split(",").sort() : [],
+    }));
   }
 
   /** Find a model by id, or by name when exactly one model has it. */
@@ -144,7 +161,9 @@ export class ModelService {
       const m = await this.resolve(ref, tx);
       const apps = await tx.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [m.id]);
       if (apps.length && !opts.withApps)
-        throw conflict(`model ${m.name} is used by app(s) ${apps.map((a) => a.slug).join(", ")}; delete them first or pass --with-apps`, { apps: apps.map((a) => a.slug) });
+        throw conflict(`model ${m.name} is used by app(s) ${apps.map((a) => a.slug).join(", ")}; delete them first or pass --with-apps`, {
+          apps: apps.map((a) => a.slug),
+        });
       for (const a of apps) await deleteAppRows(tx, a.id);
       await tx.run("DELETE FROM model_versions WHERE model_id = ?", [m.id]);
       await tx.run("DELETE FROM models WHERE id = ?", [m.id]);
@@ -157,7 +176,12 @@ export class ModelService {
 
   private async storeVersion(tx: Queryable, id: string, model: Model, actor: Actor, note: string | null, now: string) {
     await tx.run("INSERT INTO model_versions (model_id, version, doc, created_at, actor, note) VALUES (?, ?, ?, ?, ?, ?)", [
-      id, model.version!, JSON.stringify(model), now, actorLabel(actor), note,
+      id,
+      model.version!,
+      JSON.stringify(model),
+      now,
+      actorLabel(actor),
+      note,
     ]);
   }
 
@@ -186,7 +210,13 @@ export function checkModel(input: unknown): Issue[] {
   if (!isPlainObject(doc) || !Array.isArray(doc.xflows)) return issues;
   const seen = new Set(issues.map((i) => i.path));
   doc.xflows.forEach((x, i) => {
-    if (!isPlainObject(x) || !Array.isArray(x.nodes) || !Array.isArray(x.edges) || x.nodes.some((n) => !isPlainObject(n) || typeof n.id !== "string" || typeof n.type !== "string")) return;
+    if (
+      !isPlainObject(x) ||
+      !Array.isArray(x.nodes) ||
+      !Array.isArray(x.edges) ||
+      x.nodes.some((n) => !isPlainObject(n) || typeof n.id !== "string" || typeof n.type !== "string")
+    )
+      return;
     for (const issue of validateFlow(x as never, `/xflows/${i}`)) if (!seen.has(issue.path)) issues.push(issue);
   });
   return issues;

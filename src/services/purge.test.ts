@@ -3,10 +3,10 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices } from "./index";
-import { systemActor } from "./actor";
-import { purgeHiddenData } from "./purge";
 import { templates } from "../model/templates";
+import { systemActor } from "./actor";
+import { openServices } from "./index";
+import { purgeHiddenData } from "./purge";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-purge-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,8 +2,8 @@
 // from an entity type, and records of entity types that were removed from the model.
 // Until this runs, adding a field or type back brings its data back.
 import { checkedIdent } from "../store/dialect";
-import { writeAudit } from "./audit";
 import type { Actor } from "./actor";
+import { writeAudit } from "./audit";
 import type { Services } from "./index";
 
 export interface PurgeResult {
@@ -29,7 +29,10 @@ export async function purgeHiddenData(s: Services, slug: string, actor: Actor): 
       let after = "";
       let changed = 0;
       for (;;) {
-        const rows = await tx.all<{ id: string; data: string }>(`SELECT id, data FROM entities WHERE app_id = ? AND type = '${checkedIdent(type)}' AND id > ? ORDER BY id LIMIT 1000`, [rt.id, after]);
+        const rows = await tx.all<{ id: string; data: string }>(
+          `SELECT id, data FROM entities WHERE app_id = ? AND type = '${checkedIdent(type)}' AND id > ? ORDER BY id LIMIT 1000`,
+          [rt.id, after],
+        );
         if (!rows.length) break;
         for (const r of rows) {
           const data = JSON.parse(r.data) as Record<string, unknown>;

@@ -2,12 +2,12 @@
 // a copy beside the original in the same database gets new ids with every reference and
 // n:m link remapped to the copies; a second import into the same app is refused.
 import { describe, expect, test } from "bun:test";
-import { testServices, failure } from "./entities/test-kit";
 import { templates } from "../model/templates";
+import type { Actor } from "./actor";
+import { failure, testServices } from "./entities/test-kit";
+import type { Services } from "./index";
 import { seedApp } from "./seed/seed";
 import { exportApp, importApp } from "./transfer";
-import type { Services } from "./index";
-import type { Actor } from "./actor";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-transfer-", actor);
@@ -15,8 +15,14 @@ const fresh = testServices("torque-transfer-", actor);
 /** Every row of an app: id → {type, data, version}; and its n:m links. */
 async function snapshot(s: Services, slug: string) {
   const id = (await s.apps.runtime(slug)).id;
-  const rows = await s.db.all<{ id: string; type: string; data: string; version: number }>("SELECT id, type, data, version FROM entities WHERE app_id = ? ORDER BY id", [id]);
-  const links = await s.db.all<{ relationship: string; from_id: string; to_id: string }>("SELECT relationship, from_id, to_id FROM entity_relationships WHERE app_id = ? ORDER BY from_id, to_id", [id]);
+  const rows = await s.db.all<{ id: string; type: string; data: string; version: number }>(
+    "SELECT id, type, data, version FROM entities WHERE app_id = ? ORDER BY id",
+    [id],
+  );
+  const links = await s.db.all<{ relationship: string; from_id: string; to_id: string }>(
+    "SELECT relationship, from_id, to_id FROM entity_relationships WHERE app_id = ? ORDER BY from_id, to_id",
+    [id],
+  );
   return { rows: new Map(rows.map((r) => [r.id, { type: r.type, data: JSON.parse(r.data), version: r.version }])), links };
 }
 
@@ -43,7 +49,8 @@ describe("app import into another app of the same database (a staging copy)", ()
       expect(await snapshot(s, "crm")).toEqual(before);
       const copy = await snapshot(s, "crm-staging");
       // Round trip: the same number of records per type and of links.
-      const countBy = (m: Map<string, { type: string }>) => [...m.values()].reduce<Record<string, number>>((a, x) => ((a[x.type] = (a[x.type] ?? 0) + 1), a), {});
+      const countBy = (m: Map<string, { type: string }>) =>
+        [...m.values()].reduce<Record<string, number>>((a, x) => ((a[x.type] = (a[x.type] ?? 0) + 1), a), {});
       expect(countBy(copy.rows)).toEqual(countBy(before.rows));
       expect(r.loaded).toEqual(countBy(before.rows));
       expect(copy.links).toHaveLength(before.links.length);
@@ -65,11 +72,35 @@ describe("app import into another app of the same database (a staging copy)", ()
       }
       // The copy is the same data, record by record, once ids are mapped back.
       const oldOf = new Map<string, string>();
-      const byContent = new Map([...before.rows].map(([id, r]) => [JSON.stringify([r.type, Object.keys(r.data).sort()]) + r.version + JSON.stringify(Object.entries(r.data).filter(([k]) => !rt.model.entities.get(r.type)!.references.some((f) => f.name === k)).sort()), id]));
-      for (const [id, r] of copy.rows) oldOf.set(id, byContent.get(JSON.stringify([r.type, Object.keys(r.data).sort()]) + r.version + JSON.stringify(Object.entries(r.data).filter(([k]) => !rt.model.entities.get(r.type)!.references.some((f) => f.name === k)).sort()))!);
+      const byContent = new Map(
+        [...before.rows].map(([id, r]) => [
+          JSON.stringify([r.type, Object.keys(r.data).sort()]) +
+            r.version +
+            JSON.stringify(
+              Object.entries(r.data)
+                .filter(([k]) => !rt.model.entities.get(r.type)!.references.some((f) => f.name === k))
+                .sort(),
+            ),
+          id,
+        ]),
+      );
+      for (const [id, r] of copy.rows)
+        oldOf.set(
+          id,
+          byContent.get(
+            JSON.stringify([r.type, Object.keys(r.data).sort()]) +
+              r.version +
+              JSON.stringify(
+                Object.entries(r.data)
+                  .filter(([k]) => !rt.model.entities.get(r.type)!.references.some((f) => f.name === k))
+                  .sort(),
+              ),
+          )!,
+        );
       for (const [id, r] of copy.rows) {
         const orig = before.rows.get(oldOf.get(id)!)!;
-        for (const f of rt.model.entities.get(r.type)!.references) expect(r.data[f.name] === undefined ? undefined : oldOf.get(r.data[f.name])).toBe(orig.data[f.name]);
+        for (const f of rt.model.entities.get(r.type)!.references)
+          expect(r.data[f.name] === undefined ? undefined : oldOf.get(r.data[f.name])).toBe(orig.data[f.name]);
       }
       // Writes to the copy stay in the copy.
       const deal = [...copy.rows].find(([, r]) => r.type === "deal")![0];
@@ -81,7 +112,8 @@ describe("app import into another app of the same database (a staging copy)", ()
     const s = await crmWithData();
     const file = await exportApp(s, "crm");
     await importApp(s, "crm-staging", file, actor);
-    const copy = await snapshot(s, "crm-staging"), orig = await snapshot(s, "crm");
+    const copy = await snapshot(s, "crm-staging"),
+      orig = await snapshot(s, "crm");
     for (const target of ["crm-staging", "crm"]) {
       const e = await failure(importApp(s, target, file, actor));
       expect(e.code).toBe("conflict");

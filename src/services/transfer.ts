@@ -1,15 +1,15 @@
 // Moving models and apps in and out as files: `model import` (canonical or the original
 // Torque's legacy format, with sample data), `app export` and `app import`.
-import { conflict, validationError, type Issue } from "../lib/errors";
-import { SLUG_PATTERN } from "./apps";
+import { conflict, type Issue, validationError } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
 import { convertLegacyModel, isLegacyModel, type LegacyReportItem } from "../model/legacy/convert";
-import type { Services } from "./index";
+import { getRows, linkRows } from "../store/entities/rows";
 import type { Actor } from "./actor";
+import { SLUG_PATTERN } from "./apps";
+import type { EntityRecord } from "./entities/types";
+import type { Services } from "./index";
 import type { StoredModel } from "./models";
 import { dependencyOrder } from "./seed/seed";
-import { getRows, linkRows } from "../store/entities/rows";
-import type { EntityRecord } from "./entities/types";
 
 export interface ImportResult {
   model: StoredModel;
@@ -27,28 +27,39 @@ export interface ImportResult {
  */
 export async function importModel(s: Services, doc: unknown, opts: { name?: string; noApp?: boolean; slug?: string; actor: Actor }): Promise<ImportResult> {
   if (!isPlainObject(doc)) throw validationError([{ path: "", rule: "type", message: "a model file must hold a JSON object" }], "model file");
-  let model: unknown, samples: { entity: string; legacyId?: string; data: Record<string, unknown> }[] = [];
+  let model: unknown,
+    samples: { entity: string; legacyId?: string; data: Record<string, unknown> }[] = [];
   let report: LegacyReportItem[] = [];
   const legacy = isLegacyModel(doc);
   if (legacy) {
     const c = convertLegacyModel(doc);
-    model = c.model, samples = c.samples, report = [...c.report];
+    model = c.model;
+    samples = c.samples;
+    report = [...c.report];
   } else {
     const { sampleData, ...rest } = doc;
     model = rest;
     if (sampleData !== undefined) {
-      if (!isPlainObject(sampleData)) throw validationError([{ path: "/sampleData", rule: "type", message: "sampleData must map entity names to lists of records" }], "model file");
+      if (!isPlainObject(sampleData))
+        throw validationError([{ path: "/sampleData", rule: "type", message: "sampleData must map entity names to lists of records" }], "model file");
       for (const [entity, rows] of Object.entries(sampleData)) {
         if (!Array.isArray(rows)) throw validationError([{ path: `/sampleData/${entity}`, rule: "type", message: "must be a list of records" }], "model file");
-        rows.forEach((data, i) => samples.push({ entity, legacyId: isPlainObject(data) && data.id !== undefined ? String(data.id) : `#${i}`, data: isPlainObject(data) ? data : {} }));
+        rows.forEach((data, i) =>
+          samples.push({ entity, legacyId: isPlainObject(data) && data.id !== undefined ? String(data.id) : `#${i}`, data: isPlainObject(data) ? data : {} }),
+        );
       }
     }
   }
   if (opts.name) (model as Record<string, unknown>).name = opts.name;
   if (opts.slug !== undefined && !opts.noApp) {
     // Refuse a bad or taken slug before anything is created.
-    if (!SLUG_PATTERN.test(opts.slug)) throw validationError([{ field: "slug", rule: "pattern", message: `slug "${opts.slug}" must be lowercase letters, digits and inner hyphens (at most 63)` }], "app");
-    if ((await s.apps.list()).some((a) => a.slug === opts.slug)) throw conflict(`an app with slug "${opts.slug}" already exists`, { field: "slug", rule: "unique" });
+    if (!SLUG_PATTERN.test(opts.slug))
+      throw validationError(
+        [{ field: "slug", rule: "pattern", message: `slug "${opts.slug}" must be lowercase letters, digits and inner hyphens (at most 63)` }],
+        "app",
+      );
+    if ((await s.apps.list()).some((a) => a.slug === opts.slug))
+      throw conflict(`an app with slug "${opts.slug}" already exists`, { field: "slug", rule: "unique" });
   }
   const stored = await s.models.create(model, opts.actor, legacy ? "imported from the legacy Torque format" : "imported");
   const result: ImportResult = { model: stored, format: legacy ? "legacy" : "canonical", loaded: {}, report };
@@ -71,7 +82,13 @@ export async function importModel(s: Services, doc: unknown, opts: { name?: stri
  * ids ("legacy ids") can be mapped; a row that still does not validate is skipped and
  * reported rather than failing the whole import.
  */
-async function loadSamples(s: Services, slug: string, samples: { entity: string; legacyId?: string; data: Record<string, unknown> }[], report: LegacyReportItem[], actor: Actor): Promise<Record<string, number>> {
+async function loadSamples(
+  s: Services,
+  slug: string,
+  samples: { entity: string; legacyId?: string; data: Record<string, unknown> }[],
+  report: LegacyReportItem[],
+  actor: Actor,
+): Promise<Record<string, number>> {
   const rt = await s.apps.runtime(slug);
   const idOf = new Map<string, string>(); // "entity:legacyId" → new id
   for (const r of samples) if (r.legacyId !== undefined) idOf.set(`${r.entity}:${r.legacyId}`, Bun.randomUUIDv7());
@@ -89,7 +106,11 @@ async function loadSamples(s: Services, slug: string, samples: { entity: string;
         const mapped = idOf.get(`${f.entity}:${String(v)}`);
         if (mapped) d[f.name] = mapped;
         else {
-          report.push({ path: `/sample_data/${type}/${i}/${f.name}`, severity: "warning", message: `${type} row ${i}: ${f.name} refers to ${f.entity} ${JSON.stringify(v)}, which the file does not contain; left empty` });
+          report.push({
+            path: `/sample_data/${type}/${i}/${f.name}`,
+            severity: "warning",
+            message: `${type} row ${i}: ${f.name} refers to ${f.entity} ${JSON.stringify(v)}, which the file does not contain; left empty`,
+          });
           delete d[f.name];
         }
       }
@@ -97,10 +118,17 @@ async function loadSamples(s: Services, slug: string, samples: { entity: string;
     });
     const ids = rows.map((r) => (r.legacyId !== undefined ? idOf.get(`${type}:${r.legacyId}`)! : Bun.randomUUIDv7()));
     const res = await s.entities.insertMany(slug, type, data, { actor, ids, lenient: true, onInvalid: "skip" });
-    for (const issue of res.skipped) report.push({ path: `/sample_data/${type}/${issue.row}`, severity: "dropped", message: `${type} row ${issue.row} not loaded: ${issue.field ? issue.field + ": " : ""}${issue.message}` });
+    for (const issue of res.skipped)
+      report.push({
+        path: `/sample_data/${type}/${issue.row}`,
+        severity: "dropped",
+        message: `${type} row ${issue.row} not loaded: ${issue.field ? `${issue.field}: ` : ""}${issue.message}`,
+      });
     loaded[type] = res.inserted;
   }
-  for (const t of new Set(samples.map((r) => r.entity))) if (!rt.model.entities.has(t)) report.push({ path: `/sample_data/${t}`, severity: "dropped", message: `sample data for "${t}", which is not an entity type of the model` });
+  for (const t of new Set(samples.map((r) => r.entity)))
+    if (!rt.model.entities.has(t))
+      report.push({ path: `/sample_data/${t}`, severity: "dropped", message: `sample data for "${t}", which is not an entity type of the model` });
   return loaded;
 }
 
@@ -127,7 +155,7 @@ export async function exportApp(s: Services, slug: string): Promise<AppExport> {
     } while (cursor);
   }
   const links = await s.db.all<{ relationship: string; from: string; to: string }>(
-    "SELECT relationship, from_id AS \"from\", to_id AS \"to\" FROM entity_relationships WHERE app_id = ? ORDER BY relationship, created_at",
+    'SELECT relationship, from_id AS "from", to_id AS "to" FROM entity_relationships WHERE app_id = ? ORDER BY relationship, created_at',
     [rt.id],
   );
   return { format: "torque-app", formatVersion: 1, app: slug, exportedAt: new Date().toISOString(), model: rt.model.doc, entities, links };
@@ -143,17 +171,37 @@ export async function exportApp(s: Services, slug: string): Promise<AppExport> {
  * never points into the original. Ids already in the target app mean the file was
  * imported there before: refused, nothing changes.
  */
-export async function importApp(s: Services, slug: string, doc: unknown, actor: Actor): Promise<{ app: string; created: boolean; loaded: Record<string, number>; links: number; ids: "kept" | "new" }> {
+export async function importApp(
+  s: Services,
+  slug: string,
+  doc: unknown,
+  actor: Actor,
+): Promise<{ app: string; created: boolean; loaded: Record<string, number>; links: number; ids: "kept" | "new" }> {
   if (!isPlainObject(doc) || doc.format !== "torque-app" || !Array.isArray(doc.entities))
-    throw validationError([{ path: "/format", rule: "format", message: 'not an app export: expected {"format": "torque-app", "entities": [...]} as written by `torque app export`' }], "app file");
+    throw validationError(
+      [
+        {
+          path: "/format",
+          rule: "format",
+          message: 'not an app export: expected {"format": "torque-app", "entities": [...]} as written by `torque app export`',
+        },
+      ],
+      "app file",
+    );
   const exists = (await s.apps.list()).some((a) => a.slug === slug);
-  if (!exists && !isPlainObject(doc.model)) throw validationError([{ path: "/model", rule: "required", message: "the file has no model, and app " + slug + " does not exist" }], "app file");
+  if (!exists && !isPlainObject(doc.model))
+    throw validationError([{ path: "/model", rule: "required", message: `the file has no model, and app ${slug} does not exist` }], "app file");
   // Check every record's type against the model it will land in before creating anything.
-  const types = new Set(exists ? (await s.apps.runtime(slug)).model.entities.keys() : ((doc.model as { entities?: { name?: unknown }[] }).entities ?? []).map((e) => String(e?.name)));
+  const types = new Set(
+    exists
+      ? (await s.apps.runtime(slug)).model.entities.keys()
+      : ((doc.model as { entities?: { name?: unknown }[] }).entities ?? []).map((e) => String(e?.name)),
+  );
   const issues: Issue[] = [];
   const byType = new Map<string, { rec: Record<string, unknown>; i: number }[]>();
   (doc.entities as unknown[]).forEach((rec, i) => {
-    if (!isPlainObject(rec) || typeof rec.entity !== "string" || typeof rec.id !== "string") issues.push({ row: i, rule: "type", message: "each record needs id, entity and data" });
+    if (!isPlainObject(rec) || typeof rec.entity !== "string" || typeof rec.id !== "string")
+      issues.push({ row: i, rule: "type", message: "each record needs id, entity and data" });
     else if (!types.has(rec.entity)) issues.push({ row: i, field: "entity", rule: "unknown", message: `app ${slug} has no entity type "${rec.entity}"` });
     else (byType.get(rec.entity) ?? byType.set(rec.entity, []).get(rec.entity)!).push({ rec, i });
   });
@@ -190,19 +238,45 @@ export async function importApp(s: Services, slug: string, doc: unknown, actor: 
           actor,
           tx,
           ids: rows.map((r) => idOf(r.rec.id as string)),
-          meta: rows.map((r) => ({ version: typeof r.rec.version === "number" ? r.rec.version : 1, createdAt: str(r.rec.createdAt), updatedAt: str(r.rec.updatedAt) })),
+          meta: rows.map((r) => ({
+            version: typeof r.rec.version === "number" ? r.rec.version : 1,
+            createdAt: str(r.rec.createdAt),
+            updatedAt: str(r.rec.updatedAt),
+          })),
         });
         loaded[type] = res.inserted;
       }
       for (const [i, l] of links.entries()) {
         if (!isPlainObject(l) || !rt.model.relationships.has(String(l.relationship)))
-          throw validationError([{ path: `/links/${i}`, rule: "reference", message: `link names relationship ${JSON.stringify(isPlainObject(l) ? l.relationship : l)}, which the model does not have` }], "app file");
+          throw validationError(
+            [
+              {
+                path: `/links/${i}`,
+                rule: "reference",
+                message: `link names relationship ${JSON.stringify(isPlainObject(l) ? l.relationship : l)}, which the model does not have`,
+              },
+            ],
+            "app file",
+          );
         const rel = rt.model.relationships.get(String(l.relationship))!;
-        const from = idOf(String(l.from)), to = idOf(String(l.to));
+        const from = idOf(String(l.from)),
+          to = idOf(String(l.to));
         // Both ends must be records of this app, of the relationship's types.
-        for (const [end, id, type] of [["from", from, rel.from], ["to", to, rel.to]] as const)
+        for (const [end, id, type] of [
+          ["from", from, rel.from],
+          ["to", to, rel.to],
+        ] as const)
           if (!(await getRows(tx, rt.id, type, [id])).length)
-            throw validationError([{ path: `/links/${i}/${end}`, rule: "reference", message: `link ${rel.name} names ${type} "${id}", which is neither in the file nor in app ${slug}` }], "app file");
+            throw validationError(
+              [
+                {
+                  path: `/links/${i}/${end}`,
+                  rule: "reference",
+                  message: `link ${rel.name} names ${type} "${id}", which is neither in the file nor in app ${slug}`,
+                },
+              ],
+              "app file",
+            );
         await linkRows.add(tx, rt.id, rel.name, from, to, now);
       }
     });
@@ -232,7 +306,8 @@ async function heldIds(s: Services, ids: string[]): Promise<Map<string, number>>
   const held = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    for (const r of await s.db.all<{ id: string; app_id: number }>(`SELECT id, app_id FROM entities WHERE id IN (${chunk.map(() => "?").join(",")})`, chunk)) held.set(r.id, r.app_id);
+    for (const r of await s.db.all<{ id: string; app_id: number }>(`SELECT id, app_id FROM entities WHERE id IN (${chunk.map(() => "?").join(",")})`, chunk))
+      held.set(r.id, r.app_id);
   }
   return held;
 }

@@ -3,13 +3,13 @@
 // definitions, and form definitions. Shared by JSON-RPC, the runtime and agents.
 import { notFound } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
-import { fieldKinds } from "../model/fields/registry";
 import type { CompiledEntity, CompiledModel } from "../model/compile";
+import { fieldKinds } from "../model/fields/registry";
 import type { Component, Field } from "../model/schema";
 import type { AppService } from "./apps";
+import { entityOf } from "./entities/context";
 import type { EntityService } from "./entities/service";
 import type { EntityRecord, Page, QueryOptions } from "./entities/types";
-import { entityOf } from "./entities/context";
 
 export interface FieldDefinition {
   name: string;
@@ -74,7 +74,9 @@ function entityMeta(m: CompiledModel, e: CompiledEntity) {
 
 /** Column definitions for a list of field names (or all fields). */
 export function columnsFor(m: CompiledModel, e: CompiledEntity, names?: unknown[]): ColumnDefinition[] {
-  const list = names?.length ? names.map((c) => (isPlainObject(c) ? c.field : c)).filter((n): n is string => typeof n === "string") : e.def.fields.map((f) => f.name);
+  const list = names?.length
+    ? names.map((c) => (isPlainObject(c) ? c.field : c)).filter((n): n is string => typeof n === "string")
+    : e.def.fields.map((f) => f.name);
   const out: ColumnDefinition[] = [];
   for (const n of list) {
     const f = e.fields.get(n);
@@ -84,7 +86,10 @@ export function columnsFor(m: CompiledModel, e: CompiledEntity, names?: unknown[
 }
 
 export class UiService {
-  constructor(private readonly apps: AppService, private readonly entities: EntityService) {}
+  constructor(
+    private readonly apps: AppService,
+    private readonly entities: EntityService,
+  ) {}
 
   async getModelMetadata(app: string) {
     const rt = await this.apps.runtime(app);

@@ -3,8 +3,9 @@
 // refuses postgres:// URLs). SQL is written with
 // `?` placeholders; a driver whose database wants `$1` rewrites them. Differences in SQL
 // itself live in the dialect (store/dialect.ts), split by concern.
-import type { Dialect } from "./dialect";
+
 import type { RowCache } from "./cache";
+import type { Dialect } from "./dialect";
 
 export type Param = string | number | bigint | boolean | null | Uint8Array;
 export type Row = Record<string, unknown>;

@@ -5,8 +5,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices, type Services } from "../services";
 import { templates } from "../model/templates";
+import { openServices, type Services } from "../services";
 import { systemActor } from "../services/actor";
 import { migrateDown, migrateUp, migrationStatus } from "./migrations";
 
@@ -20,7 +20,10 @@ afterAll(async () => {
 const flow = (name: string, trigger: Record<string, unknown>) => ({
   name,
   trigger,
-  nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "end", type: "end" },
+  ],
   edges: [{ from: "start", to: "end" }],
 });
 const hasTable = async (name: string) => !!(await s!.db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]));

@@ -1,14 +1,15 @@
 // System schema migrations: ordered, each with an up and a down script from schema/,
 // embedded into the binary as text. Applied versions are recorded in schema_migrations.
-import type { Driver } from "./driver";
-import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
+
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
-import up2 from "../../schema/migrations/sqlite/0002_app_ids.up.sql" with { type: "text" };
+import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
-import up3 from "../../schema/migrations/sqlite/0003_bulk_load_safety.up.sql" with { type: "text" };
+import up2 from "../../schema/migrations/sqlite/0002_app_ids.up.sql" with { type: "text" };
 import down3 from "../../schema/migrations/sqlite/0003_bulk_load_safety.down.sql" with { type: "text" };
-import up4 from "../../schema/migrations/sqlite/0004_drop_xflows.up.sql" with { type: "text" };
+import up3 from "../../schema/migrations/sqlite/0003_bulk_load_safety.up.sql" with { type: "text" };
 import down4 from "../../schema/migrations/sqlite/0004_drop_xflows.down.sql" with { type: "text" };
+import up4 from "../../schema/migrations/sqlite/0004_drop_xflows.up.sql" with { type: "text" };
+import type { Driver } from "./driver";
 
 export interface Migration {
   version: number;

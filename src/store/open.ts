@@ -3,9 +3,9 @@
 import { resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 import type { Driver } from "./driver";
-import { SqliteDriver } from "./sqlite/driver";
-import { migrateUp } from "./migrations";
 import { rebuildPendingIndexes } from "./entities/indexes";
+import { migrateUp } from "./migrations";
+import { SqliteDriver } from "./sqlite/driver";
 
 export async function openDatabase(url: string, opts: { migrate?: boolean } = {}): Promise<Driver> {
   if (/^postgres(ql)?:\/\//.test(url))

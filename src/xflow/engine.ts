@@ -3,11 +3,12 @@
 // condition picks an edge, a parallel walks its branches at once until they meet at a
 // join, an end finishes the run). The run stops at an end (output) or a failure (message),
 // and never outlives its time limit. Knows no node type by name, nor storage or transports.
-import { ScriptError, type Sandbox } from "../sandbox/sandbox";
-import { DEFAULT_SCRIPT_TIMEOUT_MS, FlowError, type EngineHost, type FlowDef, type NodeDef, type NodeRun, type RunOptions, type RunRecord } from "./types";
-import { nodeKind, startOf, type RegisteredKind } from "./nodes/registry";
-import { outgoing } from "./graph";
+
 import { TorqueError } from "../lib/errors";
+import { type Sandbox, ScriptError } from "../sandbox/sandbox";
+import { outgoing } from "./graph";
+import { nodeKind, type RegisteredKind, startOf } from "./nodes/registry";
+import { DEFAULT_SCRIPT_TIMEOUT_MS, type EngineHost, type FlowDef, FlowError, type NodeDef, type NodeRun, type RunOptions, type RunRecord } from "./types";
 
 interface Walk {
   flow: FlowDef;
@@ -34,7 +35,7 @@ function logSink() {
   return {
     lines,
     push(line: string) {
-      if (lines.length < MAX_LOG_LINES) lines.push(line.length > LOG_LINE_CHARS ? line.slice(0, LOG_LINE_CHARS) + "…" : line);
+      if (lines.length < MAX_LOG_LINES) lines.push(line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}…` : line);
       else if (++dropped === 1) lines.push(`(more log lines dropped: at most ${MAX_LOG_LINES} per node)`);
     },
   };
@@ -68,13 +69,26 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
         deadline: w.deadline,
         log: (line) => sink.push(line),
         js: (code, data) =>
-          w.sandbox.run(code, data, {
-            call: (op, args) => hostCall(w.host, op, args),
-            log: (line) => sink.push(line),
-            meta: () => ({ runId: w.opts.runId, app: w.opts.app, flow: w.flow.name, node: node.id, trigger: w.opts.trigger }),
-          }, { timeoutMs: Math.max(1, Math.min(Number(node.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS), w.deadline - Date.now())) }),
+          w.sandbox.run(
+            code,
+            data,
+            {
+              call: (op, args) => hostCall(w.host, op, args),
+              log: (line) => sink.push(line),
+              meta: () => ({ runId: w.opts.runId, app: w.opts.app, flow: w.flow.name, node: node.id, trigger: w.opts.trigger }),
+            },
+            { timeoutMs: Math.max(1, Math.min(Number(node.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS), w.deadline - Date.now())) },
+          ),
       });
-      w.nodes.push({ id: node.id, type: node.type, status: "succeeded", startedAt: new Date(started).toISOString(), ms: performance.now() - t0, attempts: attempt, logs });
+      w.nodes.push({
+        id: node.id,
+        type: node.type,
+        status: "succeeded",
+        startedAt: new Date(started).toISOString(),
+        ms: performance.now() - t0,
+        attempts: attempt,
+        logs,
+      });
       return result;
     } catch (e) {
       lastError = e;
@@ -87,7 +101,16 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
     }
   }
   const text = message(lastError);
-  w.nodes.push({ id: node.id, type: node.type, status: "failed", startedAt: new Date(started).toISOString(), ms: performance.now() - t0, attempts, error: text, logs });
+  w.nodes.push({
+    id: node.id,
+    type: node.type,
+    status: "failed",
+    startedAt: new Date(started).toISOString(),
+    ms: performance.now() - t0,
+    attempts,
+    error: text,
+    logs,
+  });
   throw lastError instanceof FlowError ? lastError : new FlowError(node.id, text);
 }
 
@@ -98,13 +121,20 @@ function hostCall(host: EngineHost, op: string, args: unknown[]): Promise<unknow
     return args[i] as string;
   };
   switch (op) {
-    case "entities.query": return host.entities.query(s(0), (args[1] ?? {}) as Record<string, unknown>);
-    case "entities.get": return host.entities.get(s(0), s(1));
-    case "entities.create": return host.entities.create(s(0), args[1]);
-    case "entities.update": return host.entities.update(s(0), s(1), args[2], (args[3] ?? {}) as { expectedVersion?: number });
-    case "entities.delete": return host.entities.delete(s(0), s(1));
-    case "fetch": return host.fetch(s(0), (args[1] ?? {}) as never);
-    default: return Promise.reject(new TypeError(`ctx has no ${op}`));
+    case "entities.query":
+      return host.entities.query(s(0), (args[1] ?? {}) as Record<string, unknown>);
+    case "entities.get":
+      return host.entities.get(s(0), s(1));
+    case "entities.create":
+      return host.entities.create(s(0), args[1]);
+    case "entities.update":
+      return host.entities.update(s(0), s(1), args[2], (args[3] ?? {}) as { expectedVersion?: number });
+    case "entities.delete":
+      return host.entities.delete(s(0), s(1));
+    case "fetch":
+      return host.fetch(s(0), (args[1] ?? {}) as never);
+    default:
+      return Promise.reject(new TypeError(`ctx has no ${op}`));
   }
 }
 
@@ -135,7 +165,10 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
   const startedAt = new Date();
   const t0 = performance.now();
   const w: Walk = {
-    flow, opts, host, sandbox,
+    flow,
+    opts,
+    host,
+    sandbox,
     deadline: Date.now() + opts.timeoutMs,
     nodes: [],
     out: outgoing(flow),
@@ -143,15 +176,27 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
     running: new Set(),
   };
   const record = (status: RunRecord["status"], extra: Partial<RunRecord>): RunRecord => ({
-    id: opts.runId, app: opts.app, xflow: flow.name, trigger: opts.trigger, status, input, nodes: w.nodes,
-    startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), durationMs: performance.now() - t0, ...extra,
+    id: opts.runId,
+    app: opts.app,
+    xflow: flow.name,
+    trigger: opts.trigger,
+    status,
+    input,
+    nodes: w.nodes,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: performance.now() - t0,
+    ...extra,
   });
   const start = startOf(flow);
   if (!start) return record("failed", { error: { node: null, message: "the flow has no start node" } });
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FlowError(w.running.values().next().value ?? null, `the run passed its time limit of ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      timer = setTimeout(
+        () => reject(new FlowError(w.running.values().next().value ?? null, `the run passed its time limit of ${opts.timeoutMs} ms`)),
+        opts.timeoutMs,
+      );
     });
     const { output } = await Promise.race([walk(w, start.id, input, false), timeout]);
     return record("succeeded", { output });

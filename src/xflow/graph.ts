@@ -42,7 +42,12 @@ export function reachableFrom(flow: FlowDef, start: string): Set<string> {
   const out = outgoing(flow);
   const seen = new Set<string>([start]);
   const stack = [start];
-  while (stack.length) for (const e of out.get(stack.pop()!) ?? []) if (!seen.has(e.to)) seen.add(e.to), stack.push(e.to);
+  while (stack.length)
+    for (const e of out.get(stack.pop()!) ?? [])
+      if (!seen.has(e.to)) {
+        seen.add(e.to);
+        stack.push(e.to);
+      }
   return seen;
 }
 

@@ -43,7 +43,10 @@ export interface EngineHost {
     delete(entity: string, id: string): Promise<unknown>;
   };
   /** HTTP to an allowed host, with a time limit. */
-  fetch(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
+  fetch(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: unknown },
+  ): Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
   /** Run another flow of the same app (subflow nodes). */
   runSubflow(name: string, input: unknown, depth: number): Promise<RunRecord>;
 }
@@ -64,7 +67,10 @@ export const DEFAULT_SCRIPT_TIMEOUT_MS = 1_000;
 
 /** A failure inside a run: which node, and why. */
 export class FlowError extends Error {
-  constructor(readonly node: string | null, message: string) {
+  constructor(
+    readonly node: string | null,
+    message: string,
+  ) {
     super(message);
     this.name = "FlowError";
   }

@@ -4,13 +4,13 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { validateFlow } from "./validate";
-import type { FlowDef } from "./types";
-import { checkModel } from "../services/models";
-import { openServices } from "../services";
+import { type Issue, TorqueError } from "../lib/errors";
 import { templates } from "../model/templates";
-import { TorqueError, type Issue } from "../lib/errors";
+import { openServices } from "../services";
 import { systemActor } from "../services/actor";
+import { checkModel } from "../services/models";
+import type { FlowDef } from "./types";
+import { validateFlow } from "./validate";
 
 type Node = Record<string, unknown> & { id: string; type: string };
 const flow = (nodes: Node[], edges: [string, string, string?][], extra: Record<string, unknown> = {}): FlowDef =>
@@ -32,36 +32,88 @@ describe("validateFlow", () => {
   test("a sound flow has no problems", () => {
     const f = flow(
       [S, script("calc"), { id: "big", type: "condition", expression: "input.total > 10" }, { id: "no", type: "error", message: "too big" }, E],
-      [["start", "calc"], ["calc", "big"], ["big", "no", "true"], ["big", "end", "false"]],
+      [
+        ["start", "calc"],
+        ["calc", "big"],
+        ["big", "no", "true"],
+        ["big", "end", "false"],
+      ],
       { trigger: { type: "entity", entity: "task", event: "beforeCreate" } },
     );
     expect(validateFlow(f)).toEqual([]);
     const par = flow(
       [S, { id: "fan", type: "parallel" }, script("a"), script("b"), { id: "meet", type: "join" }, E],
-      [["start", "fan"], ["fan", "a"], ["fan", "b"], ["a", "meet"], ["b", "meet"], ["meet", "end"]],
+      [
+        ["start", "fan"],
+        ["fan", "a"],
+        ["fan", "b"],
+        ["a", "meet"],
+        ["b", "meet"],
+        ["meet", "end"],
+      ],
     );
     expect(validateFlow(par)).toEqual([]);
   });
 
   test("a cycle", () => {
-    const f = flow([S, script("a"), script("b"), E], [["start", "a"], ["a", "b"], ["b", "a"], ["b", "end"]]);
+    const f = flow(
+      [S, script("a"), script("b"), E],
+      [
+        ["start", "a"],
+        ["a", "b"],
+        ["b", "a"],
+        ["b", "end"],
+      ],
+    );
     const i = expectIssue(f, "/edges", /cycle/);
     expect(i.message).toMatch(/a → b → a|b → a → b/);
   });
 
   test("an edge to a node that does not exist", () => {
-    const f = flow([S, E], [["start", "end"], ["start", "ghost"]]);
+    const f = flow(
+      [S, E],
+      [
+        ["start", "end"],
+        ["start", "ghost"],
+      ],
+    );
     expect(expectIssue(f, "/edges/1/to", /ghost/).rule).toBe("reference");
-    expectIssue(flow([S, E], [["start", "end"], ["phantom", "end"]]), "/edges/1/from", /phantom/);
+    expectIssue(
+      flow(
+        [S, E],
+        [
+          ["start", "end"],
+          ["phantom", "end"],
+        ],
+      ),
+      "/edges/1/from",
+      /phantom/,
+    );
   });
 
   test("two start nodes (and none)", () => {
-    expectIssue(flow([S, { id: "s2", type: "start" }, E], [["start", "end"], ["s2", "end"]]), "/nodes", /exactly one start.*2/);
+    expectIssue(
+      flow(
+        [S, { id: "s2", type: "start" }, E],
+        [
+          ["start", "end"],
+          ["s2", "end"],
+        ],
+      ),
+      "/nodes",
+      /exactly one start.*2/,
+    );
     expectIssue(flow([E], []), "/nodes", /exactly one start.*0/);
   });
 
   test("a node that cannot be reached from start", () => {
-    const f = flow([S, script("lost"), E], [["start", "end"], ["lost", "end"]]);
+    const f = flow(
+      [S, script("lost"), E],
+      [
+        ["start", "end"],
+        ["lost", "end"],
+      ],
+    );
     expect(expectIssue(f, "/nodes/1", /lost cannot be reached/).rule).toBe("unreachable");
   });
 
@@ -71,61 +123,210 @@ describe("validateFlow", () => {
   });
 
   test("an end (or error) node with an outgoing edge", () => {
-    expectIssue(flow([S, E, script("after")], [["start", "end"], ["end", "after"]]), "/nodes/1", /end node end must not lead anywhere/);
+    expectIssue(
+      flow(
+        [S, E, script("after")],
+        [
+          ["start", "end"],
+          ["end", "after"],
+        ],
+      ),
+      "/nodes/1",
+      /end node end must not lead anywhere/,
+    );
     const err: Node = { id: "oops", type: "error", message: "x" };
-    expectIssue(flow([S, err, E], [["start", "oops"], ["oops", "end"]]), "/nodes/1", /error node oops must not lead anywhere/);
+    expectIssue(
+      flow(
+        [S, err, E],
+        [
+          ["start", "oops"],
+          ["oops", "end"],
+        ],
+      ),
+      "/nodes/1",
+      /error node oops must not lead anywhere/,
+    );
   });
 
   test("condition edges without when, or twice the same answer", () => {
     const c: Node = { id: "c", type: "condition", expression: "input.x" };
-    expectIssue(flow([S, c, script("a"), E], [["start", "c"], ["c", "a"], ["c", "end", "false"], ["a", "end"]]), "/nodes/1", /need when "true" or "false"/);
-    expectIssue(flow([S, c, script("a"), E], [["start", "c"], ["c", "a", "true"], ["c", "end", "true"], ["a", "end"]]), "/nodes/1", /two edges for the same answer/);
-    expectIssue(flow([S, c, E], [["start", "c"], ["c", "end", "maybe"]]), "/nodes/1", /need when/);
+    expectIssue(
+      flow(
+        [S, c, script("a"), E],
+        [
+          ["start", "c"],
+          ["c", "a"],
+          ["c", "end", "false"],
+          ["a", "end"],
+        ],
+      ),
+      "/nodes/1",
+      /need when "true" or "false"/,
+    );
+    expectIssue(
+      flow(
+        [S, c, script("a"), E],
+        [
+          ["start", "c"],
+          ["c", "a", "true"],
+          ["c", "end", "true"],
+          ["a", "end"],
+        ],
+      ),
+      "/nodes/1",
+      /two edges for the same answer/,
+    );
+    expectIssue(
+      flow(
+        [S, c, E],
+        [
+          ["start", "c"],
+          ["c", "end", "maybe"],
+        ],
+      ),
+      "/nodes/1",
+      /need when/,
+    );
   });
 
   test("when on an edge that does not leave a condition", () => {
-    const f = flow([S, script("a"), E], [["start", "a", "true"], ["a", "end"]]);
+    const f = flow(
+      [S, script("a"), E],
+      [
+        ["start", "a", "true"],
+        ["a", "end"],
+      ],
+    );
     expectIssue(f, "/nodes/0", /only edges from a condition node carry "when"/);
   });
 
   test("a parallel with one branch, and a join with one incoming branch", () => {
-    const f = flow([S, { id: "fan", type: "parallel" }, script("a"), { id: "meet", type: "join" }, E], [["start", "fan"], ["fan", "a"], ["a", "meet"], ["meet", "end"]]);
+    const f = flow(
+      [S, { id: "fan", type: "parallel" }, script("a"), { id: "meet", type: "join" }, E],
+      [
+        ["start", "fan"],
+        ["fan", "a"],
+        ["a", "meet"],
+        ["meet", "end"],
+      ],
+    );
     expectIssue(f, "/nodes/1", /parallel fan needs at least two branches/);
     expectIssue(f, "/nodes/3", /join meet needs at least two incoming/);
   });
 
   test("two edges out of an ordinary node", () => {
-    expectIssue(flow([S, script("a"), E], [["start", "a"], ["start", "end"], ["a", "end"]]), "/nodes/0", /2 outgoing edges/);
+    expectIssue(
+      flow(
+        [S, script("a"), E],
+        [
+          ["start", "a"],
+          ["start", "end"],
+          ["a", "end"],
+        ],
+      ),
+      "/nodes/0",
+      /2 outgoing edges/,
+    );
   });
 
   test("an unknown node type lists the known ones", () => {
-    const i = expectIssue(flow([S, { id: "x", type: "teleport" }, E], [["start", "x"], ["x", "end"]]), "/nodes/1/type", /unknown type "teleport"/);
+    const i = expectIssue(
+      flow(
+        [S, { id: "x", type: "teleport" }, E],
+        [
+          ["start", "x"],
+          ["x", "end"],
+        ],
+      ),
+      "/nodes/1/type",
+      /unknown type "teleport"/,
+    );
     expect(i.message).toContain("script");
     expect(i.message).toContain("entityWrite");
   });
 
   test("a node type named like a property every object inherits is unknown, not a crash", () => {
     for (const type of ["constructor", "__proto__", "toString"]) {
-      const i = expectIssue(flow([S, { id: "x", type }, E], [["start", "x"], ["x", "end"]]), "/nodes/1/type", new RegExp(`unknown type "${type}"`));
+      const i = expectIssue(
+        flow(
+          [S, { id: "x", type }, E],
+          [
+            ["start", "x"],
+            ["x", "end"],
+          ],
+        ),
+        "/nodes/1/type",
+        new RegExp(`unknown type "${type}"`),
+      );
       expect(i.rule).toBe("enum");
     }
   });
 
   test("parallels nest: each meets at its own join, and conditions may branch inside a branch", () => {
     const f = flow(
-      [S, { id: "p1", type: "parallel" }, script("a"), { id: "p2", type: "parallel" }, script("b"), { id: "c", type: "condition", expression: "input.x" }, script("d"), { id: "j2", type: "join" }, { id: "j1", type: "join" }, E],
-      [["start", "p1"], ["p1", "a"], ["p1", "p2"], ["p2", "b"], ["p2", "c"], ["c", "d", "true"], ["c", "j2", "false"], ["d", "j2"], ["b", "j2"], ["j2", "j1"], ["a", "j1"], ["j1", "end"]],
+      [
+        S,
+        { id: "p1", type: "parallel" },
+        script("a"),
+        { id: "p2", type: "parallel" },
+        script("b"),
+        { id: "c", type: "condition", expression: "input.x" },
+        script("d"),
+        { id: "j2", type: "join" },
+        { id: "j1", type: "join" },
+        E,
+      ],
+      [
+        ["start", "p1"],
+        ["p1", "a"],
+        ["p1", "p2"],
+        ["p2", "b"],
+        ["p2", "c"],
+        ["c", "d", "true"],
+        ["c", "j2", "false"],
+        ["d", "j2"],
+        ["b", "j2"],
+        ["j2", "j1"],
+        ["a", "j1"],
+        ["j1", "end"],
+      ],
     );
     expect(validateFlow(f)).toEqual([]);
   });
 
   test("a script without code (and blank code)", () => {
-    expectIssue(flow([S, { id: "s", type: "script" }, E], [["start", "s"], ["s", "end"]]), "/nodes/1/code", /node s: .*required/);
-    expectIssue(flow([S, { id: "s", type: "script", code: "   " }, E], [["start", "s"], ["s", "end"]]), "/nodes/1/code", /required/);
+    expectIssue(
+      flow(
+        [S, { id: "s", type: "script" }, E],
+        [
+          ["start", "s"],
+          ["s", "end"],
+        ],
+      ),
+      "/nodes/1/code",
+      /node s: .*required/,
+    );
+    expectIssue(
+      flow(
+        [S, { id: "s", type: "script", code: "   " }, E],
+        [
+          ["start", "s"],
+          ["s", "end"],
+        ],
+      ),
+      "/nodes/1/code",
+      /required/,
+    );
   });
 
   test("a bad retry setting", () => {
-    const f = flow([S, { ...script("s"), retry: { attempts: 99 } }, E], [["start", "s"], ["s", "end"]]);
+    const f = flow(
+      [S, { ...script("s"), retry: { attempts: 99 } }, E],
+      [
+        ["start", "s"],
+        ["s", "end"],
+      ],
+    );
     expectIssue(f, "/nodes/1/retry", /attempts: 1\.\.10/);
   });
 
@@ -142,7 +343,18 @@ describe("validateFlow", () => {
   });
 
   test("paths are prefixed with the flow's place in a model", () => {
-    expectIssue(flow([S, { id: "s", type: "script" }, E], [["start", "s"], ["s", "end"]]), "/xflows/3/nodes/1/code", /required/, "/xflows/3");
+    expectIssue(
+      flow(
+        [S, { id: "s", type: "script" }, E],
+        [
+          ["start", "s"],
+          ["s", "end"],
+        ],
+      ),
+      "/xflows/3/nodes/1/code",
+      /required/,
+      "/xflows/3",
+    );
   });
 });
 
@@ -153,8 +365,23 @@ describe("models carrying flows", () => {
     for (const s of opened) await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const good = () => flow([S, script("s"), E], [["start", "s"], ["s", "end"]]);
-  const broken = () => flow([S, { id: "s", type: "script" }, { id: "c", type: "condition", expression: "1" }, E], [["start", "s"], ["s", "c"], ["c", "end"]]);
+  const good = () =>
+    flow(
+      [S, script("s"), E],
+      [
+        ["start", "s"],
+        ["s", "end"],
+      ],
+    );
+  const broken = () =>
+    flow(
+      [S, { id: "s", type: "script" }, { id: "c", type: "condition", expression: "1" }, E],
+      [
+        ["start", "s"],
+        ["s", "c"],
+        ["c", "end"],
+      ],
+    );
   const model = (...xflows: FlowDef[]) => ({ ...structuredClone(templates.todo), xflows: xflows.map((x, i) => ({ ...x, name: `flow_${i}` })) });
 
   test("checkModel reports each broken flow under /xflows/<i>", () => {
@@ -183,7 +410,15 @@ describe("models carrying flows", () => {
     expect(stored.version).toBe(1);
     expect(stored.doc.xflows?.map((x) => x.name)).toEqual(["flow_0"]);
     // A cycle is refused on save too.
-    const cyclic = flow([S, script("a"), script("b"), E], [["start", "a"], ["a", "b"], ["b", "a"], ["b", "end"]]);
+    const cyclic = flow(
+      [S, script("a"), script("b"), E],
+      [
+        ["start", "a"],
+        ["a", "b"],
+        ["b", "a"],
+        ["b", "end"],
+      ],
+    );
     const e2 = await s.models.save(m.id, model(cyclic), systemActor).catch((e) => e);
     expect((e2 as TorqueError).data).toContainEqual(expect.objectContaining({ path: "/xflows/0/edges", rule: "cycle" }));
   });

@@ -5,10 +5,10 @@
 // with JSON Pointer paths relative to the flow (prefix them with /xflows/<i> in a model).
 import type { Issue } from "../lib/errors";
 import { pointer } from "../lib/json";
-import type { FlowDef, NodeDef } from "./types";
-import { nodeKind, nodeTypes, startOf } from "./nodes/registry";
+import { type Branches, branchesOf, findCycle, incoming, outgoing, reachableFrom } from "./graph";
 import type { FlowGraph } from "./nodes/kind";
-import { branchesOf, findCycle, incoming, outgoing, reachableFrom, type Branches } from "./graph";
+import { nodeKind, nodeTypes, startOf } from "./nodes/registry";
+import type { FlowDef, NodeDef } from "./types";
 
 const TRIGGER_TYPES = ["manual", "entity", "webhook", "schedule"];
 const ENTITY_EVENTS = ["beforeCreate", "afterCreate", "beforeUpdate", "afterUpdate", "beforeDelete", "afterDelete"];
@@ -48,9 +48,12 @@ export function validateFlow(flow: FlowDef, base = ""): Issue[] {
   });
   const t = flow.trigger;
   if (t) {
-    if (!TRIGGER_TYPES.includes(t.type)) out.push({ path: at("trigger", "type"), rule: "enum", message: `trigger type must be one of ${TRIGGER_TYPES.join(", ")}` });
-    if (t.type === "entity" && !ENTITY_EVENTS.includes(String(t.event))) out.push({ path: at("trigger", "event"), rule: "enum", message: `an entity trigger's event must be one of ${ENTITY_EVENTS.join(", ")}` });
-    if (t.type === "schedule" && (typeof t.cron !== "string" || !t.cron.trim())) out.push({ path: at("trigger", "cron"), rule: "required", message: "a schedule trigger needs a cron expression" });
+    if (!TRIGGER_TYPES.includes(t.type))
+      out.push({ path: at("trigger", "type"), rule: "enum", message: `trigger type must be one of ${TRIGGER_TYPES.join(", ")}` });
+    if (t.type === "entity" && !ENTITY_EVENTS.includes(String(t.event)))
+      out.push({ path: at("trigger", "event"), rule: "enum", message: `an entity trigger's event must be one of ${ENTITY_EVENTS.join(", ")}` });
+    if (t.type === "schedule" && (typeof t.cron !== "string" || !t.cron.trim()))
+      out.push({ path: at("trigger", "cron"), rule: "required", message: "a schedule trigger needs a cron expression" });
   }
   if (out.length) return out; // the graph checks below assume nodes, edges and the start are sound
 
@@ -65,11 +68,13 @@ export function validateFlow(flow: FlowDef, base = ""): Issue[] {
   return out;
 }
 
-const amount = (w: { min: number; max?: number }) => (w.min === w.max ? `exactly ${w.min === 1 ? "one" : w.min}` : w.max === undefined ? `at least ${w.min === 1 ? "one" : w.min}` : `${w.min} to ${w.max}`);
+const amount = (w: { min: number; max?: number }) =>
+  w.min === w.max ? `exactly ${w.min === 1 ? "one" : w.min}` : w.max === undefined ? `at least ${w.min === 1 ? "one" : w.min}` : `${w.min} to ${w.max}`;
 
 /** The graph facts shape rules read, computed once per flow (branches on first use). */
 function flowGraph(flow: FlowDef): FlowGraph {
-  const outs = outgoing(flow), ins = incoming(flow);
+  const outs = outgoing(flow),
+    ins = incoming(flow);
   const typeOf = new Map(flow.nodes.map((n) => [n.id, n.type]));
   const kindOf = (id: string) => nodeKind(typeOf.get(id)!)!;
   const branches = new Map<string, Branches>();
@@ -80,7 +85,17 @@ function flowGraph(flow: FlowDef): FlowGraph {
     kindOf,
     branches(id) {
       let b = branches.get(id);
-      if (!b) branches.set(id, (b = branchesOf(flow, id, (x) => !!kindOf(x).opensBranches, (x) => !!kindOf(x).meetsBranches, outs)));
+      if (!b)
+        branches.set(
+          id,
+          (b = branchesOf(
+            flow,
+            id,
+            (x) => !!kindOf(x).opensBranches,
+            (x) => !!kindOf(x).meetsBranches,
+            outs,
+          )),
+        );
       return b;
     },
   };

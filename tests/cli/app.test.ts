@@ -5,7 +5,10 @@ import { appSlugs, entityCounts, ok, okJson, tempDir, torque, withDb } from "../
 
 const ids = (file: string, slug: string) =>
   withDb(file, (db) =>
-    db.query<{ id: string; type: string }, [string]>("SELECT e.id, e.type FROM entities e JOIN apps a ON a.id = e.app_id WHERE a.slug = ? ORDER BY e.id").all(slug).map((r) => `${r.type}:${r.id}`),
+    db
+      .query<{ id: string; type: string }, [string]>("SELECT e.id, e.type FROM entities e JOIN apps a ON a.id = e.app_id WHERE a.slug = ? ORDER BY e.id")
+      .all(slug)
+      .map((r) => `${r.type}:${r.id}`),
   );
 
 describe("app create", () => {
@@ -69,8 +72,16 @@ describe("app seed", () => {
 
     // Seeded records satisfy the model: references point at records of the right type.
     withDb(db, (d) => {
-      const companies = new Set(d.query<{ id: string }, []>("SELECT id FROM entities WHERE type = 'company'").all().map((r) => r.id));
-      const contacts = d.query<{ data: string }, []>("SELECT data FROM entities WHERE type = 'contact'").all().map((r) => JSON.parse(r.data));
+      const companies = new Set(
+        d
+          .query<{ id: string }, []>("SELECT id FROM entities WHERE type = 'company'")
+          .all()
+          .map((r) => r.id),
+      );
+      const contacts = d
+        .query<{ data: string }, []>("SELECT data FROM entities WHERE type = 'contact'")
+        .all()
+        .map((r) => JSON.parse(r.data));
       const withCompany = contacts.filter((c) => c.company != null);
       expect(withCompany.length).toBeGreaterThan(0);
       for (const c of withCompany) expect(companies.has(c.company)).toBe(true);
@@ -93,7 +104,12 @@ describe("app seed", () => {
       await ok(["app", "seed", "todo", "--count", "20", "--seed", "7", "--db", f], { cwd: dir });
     }
     const titles = (f: string) =>
-      withDb(join(dir, f), (d) => d.query<{ t: string }, []>("SELECT json_extract(data, '$.title') AS t FROM entities WHERE type = 'task' ORDER BY t").all().map((r) => r.t));
+      withDb(join(dir, f), (d) =>
+        d
+          .query<{ t: string }, []>("SELECT json_extract(data, '$.title') AS t FROM entities WHERE type = 'task' ORDER BY t")
+          .all()
+          .map((r) => r.t),
+      );
     expect(titles("a.db")).toHaveLength(20);
     expect(titles("a.db")).toEqual(titles("b.db"));
   });
@@ -123,11 +139,18 @@ describe("app export and import", () => {
 
     const out = await okJson(["app", "import", "copy", "f.json", "--db", "other.db"], { cwd: dir });
     expect(out).toMatchObject({ app: "copy", created: true, loaded: { company: 225, contact: 225, deal: 225, activity: 225 } });
-    const src = join(dir, "torque.db"), dst = join(dir, "other.db");
+    const src = join(dir, "torque.db"),
+      dst = join(dir, "other.db");
     expect(entityCounts(dst, "copy")).toEqual(entityCounts(src, "crm"));
     expect(ids(dst, "copy")).toEqual(ids(src, "crm"));
     // Same data too, record by record.
-    const data = (f: string) => withDb(f, (d) => d.query<{ id: string; data: string }, []>("SELECT id, data FROM entities ORDER BY id").all().map((x) => [x.id, JSON.parse(x.data)]));
+    const data = (f: string) =>
+      withDb(f, (d) =>
+        d
+          .query<{ id: string; data: string }, []>("SELECT id, data FROM entities ORDER BY id")
+          .all()
+          .map((x) => [x.id, JSON.parse(x.data)]),
+      );
     expect(data(dst)).toEqual(data(src));
     // The new database got a model for the app.
     expect((await okJson<any[]>(["app", "list", "--db", "other.db"], { cwd: dir }))[0]).toMatchObject({ slug: "copy", model: "CRM" });
@@ -188,7 +211,14 @@ describe("app export and import", () => {
 
   test("a file whose records do not fit its model leaves neither app nor model behind", async () => {
     const dir = tempDir();
-    const doc = { format: "torque-app", formatVersion: 1, app: "x", model: { name: "M", entities: [] }, entities: [{ id: "r1", entity: "nope", data: {} }], links: [] };
+    const doc = {
+      format: "torque-app",
+      formatVersion: 1,
+      app: "x",
+      model: { name: "M", entities: [] },
+      entities: [{ id: "r1", entity: "nope", data: {} }],
+      links: [],
+    };
     await Bun.write(join(dir, "x.json"), JSON.stringify(doc));
     const r = await torque(["app", "import", "x", "x.json"], { cwd: dir });
     expect(r.code).toBe(1);

@@ -2,7 +2,7 @@
 // --slug, --name, sampleData) and both legacy fixtures of the original Torque.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { appSlugs, entityCounts, FIXTURES, ok, okJson, template, tempDir, torque, withDb, writeJson } from "../helpers/cli";
+import { appSlugs, entityCounts, FIXTURES, ok, okJson, tempDir, template, torque, withDb, writeJson } from "../helpers/cli";
 
 async function inventoryFile(dir: string, extra: Record<string, unknown> = {}) {
   const m = await template("crm");
@@ -76,7 +76,10 @@ describe("model import of a canonical file", () => {
     const file = await writeJson(dir, "chores.json", {
       ...m,
       sampleData: {
-        project: [{ id: "home", name: "Home" }, { id: "garden", name: "Garden", color: "#00AA00" }],
+        project: [
+          { id: "home", name: "Home" },
+          { id: "garden", name: "Garden", color: "#00AA00" },
+        ],
         task: [
           { title: "Dishes", project: "home", status: "done" },
           { title: "Laundry", project: "home" },
@@ -90,7 +93,10 @@ describe("model import of a canonical file", () => {
     expect(entityCounts(join(dir, "torque.db"), "chores")).toEqual({ project: 2, task: 3 });
 
     const rows = withDb(join(dir, "torque.db"), (db) =>
-      db.query<{ id: string; type: string; data: string }, []>("SELECT id, type, data FROM entities").all().map((r) => ({ ...r, data: JSON.parse(r.data) })),
+      db
+        .query<{ id: string; type: string; data: string }, []>("SELECT id, type, data FROM entities")
+        .all()
+        .map((r) => ({ ...r, data: JSON.parse(r.data) })),
     );
     const projectId = (name: string) => rows.find((r) => r.type === "project" && r.data.name === name)!.id;
     const task = (title: string) => rows.find((r) => r.type === "task" && r.data.title === title)!.data;
@@ -165,8 +171,16 @@ describe("model import of the legacy (Rust Torque) fixtures", () => {
     const ref = order.fields.find((f: any) => f.type === "reference" && f.entity === "customer");
     expect(ref).toBeDefined();
     withDb(join(dir, "torque.db"), (db) => {
-      const customers = new Set(db.query<{ id: string }, []>("SELECT id FROM entities WHERE type = 'customer'").all().map((r) => r.id));
-      const orders = db.query<{ data: string }, []>("SELECT data FROM entities WHERE type = 'order'").all().map((r) => JSON.parse(r.data));
+      const customers = new Set(
+        db
+          .query<{ id: string }, []>("SELECT id FROM entities WHERE type = 'customer'")
+          .all()
+          .map((r) => r.id),
+      );
+      const orders = db
+        .query<{ data: string }, []>("SELECT data FROM entities WHERE type = 'order'")
+        .all()
+        .map((r) => JSON.parse(r.data));
       const linked = orders.filter((o) => o[ref.name] != null);
       expect(linked.length).toBeGreaterThan(0);
       for (const o of linked) expect(customers.has(o[ref.name])).toBe(true);

@@ -2,8 +2,8 @@
 // that start with "-": `--sort -priority` as well as `--sort=-priority`.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { rootCommand } from "../../src/cli/main";
 import type { Command } from "../../src/cli/command";
+import { rootCommand } from "../../src/cli/main";
 import { ok, okJson, tempDir, torque, writeJson } from "../helpers/cli";
 
 const dir = tempDir();
@@ -70,7 +70,14 @@ describe("--json output of every data command", () => {
 
   test("xflow list, execute, runs, validate; migrate; backup; init", async () => {
     expect(Array.isArray(await j("xflow", "list", "--app", "todo"))).toBe(true);
-    const flow = { name: "echo", nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }], edges: [{ from: "start", to: "end" }] };
+    const flow = {
+      name: "echo",
+      nodes: [
+        { id: "start", type: "start" },
+        { id: "end", type: "end" },
+      ],
+      edges: [{ from: "start", to: "end" }],
+    };
     expect(await j("xflow", "validate", await writeJson(dir, "flow.json", flow))).toEqual({ valid: true, issues: [] });
     const id = (await j<any[]>("app", "list")).find((a) => a.slug === "todo").modelId;
     const model = await j("model", "export", id);

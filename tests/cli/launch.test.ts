@@ -55,7 +55,8 @@ describe("bun run torque / npm run torque from a project folder inside the check
 
 test("the linked `torque` command (package.json bin) works from a project outside the checkout, with only Node on the PATH", () => {
   const home = tempDir("torque-link-");
-  const bin = join(home, "bin"), proj = join(home, "proj");
+  const bin = join(home, "bin"),
+    proj = join(home, "proj");
   mkdirSync(bin), mkdirSync(proj);
   // What `npm link` makes: a symlink on the PATH to the package's bin file.
   const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { bin: Record<string, string> };

@@ -6,7 +6,12 @@ import { join } from "node:path";
 import { appSlugs, entityCounts, ok, okJson, spawnTorque, tempDir, torque, withDb } from "../helpers/cli";
 
 const tables = (file: string) =>
-  withDb(file, (db) => db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name));
+  withDb(file, (db) =>
+    db
+      .query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => r.name),
+  );
 
 describe("migrate", () => {
   test("--status lists migration 1 as applied after init, as JSON and as a table", async () => {

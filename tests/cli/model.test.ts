@@ -1,7 +1,7 @@
 // `torque model create|list|show|export|validate|delete` against a real database file.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { appSlugs, FIXTURES, ok, okJson, template, tempDir, torque, withDb, writeJson } from "../helpers/cli";
+import { appSlugs, FIXTURES, ok, okJson, tempDir, template, torque, withDb, writeJson } from "../helpers/cli";
 
 describe("model create, list, show, export", () => {
   test("a created model is listed, shown and exported as the stored document", async () => {
@@ -26,8 +26,9 @@ describe("model create, list, show, export", () => {
     const exported = JSON.parse(await Bun.file(join(dir, "f.json")).text());
     expect(exported).toEqual(shown.model);
     // …and it is the document stored in the file, byte for byte as JSON.
-    const stored = withDb(join(dir, "torque.db"), (db) =>
-      db.query<{ doc: string }, [string]>("SELECT doc FROM model_versions WHERE model_id = ? AND version = 1").get(created.id)!.doc,
+    const stored = withDb(
+      join(dir, "torque.db"),
+      (db) => db.query<{ doc: string }, [string]>("SELECT doc FROM model_versions WHERE model_id = ? AND version = 1").get(created.id)!.doc,
     );
     expect(exported).toEqual(JSON.parse(stored));
   });
@@ -70,7 +71,16 @@ async function semanticallyBroken() {
   task.fields.push({ name: "owner", type: "reference", entity: "person" }); // missing entity → /entities/1/fields/7/entity
   m.pages[0].components.find((c: any) => c.type === "DataGrid").props.columns = ["title", "nonexistent_column"];
   m.startPage = "dashboard"; // no such page
-  m.xflows = [{ name: "close_task", nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }], edges: [{ from: "start", to: "ghost" }] }];
+  m.xflows = [
+    {
+      name: "close_task",
+      nodes: [
+        { id: "start", type: "start" },
+        { id: "end", type: "end" },
+      ],
+      edges: [{ from: "start", to: "ghost" }],
+    },
+  ];
   return m;
 }
 
@@ -96,7 +106,7 @@ describe("model validate", () => {
     expect(r.stderr).toContain("broken.json");
     const lines = r.stderr.split("\n");
     const expectLine = (path: string, ...words: string[]) => {
-      const line = lines.find((l) => l.trim().startsWith(path + ":"));
+      const line = lines.find((l) => l.trim().startsWith(`${path}:`));
       expect(line, `a line for ${path} in:\n${r.stderr}`).toBeDefined();
       for (const w of words) expect(line).toContain(w);
     };
@@ -133,7 +143,9 @@ describe("model validate", () => {
     const r = await torque(["model", "validate", "m.json", "--json"], { cwd: dir });
     expect(r.code).toBe(1);
     const paths = JSON.parse(r.stdout).issues.map((i: any) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["/entities/0/fields/1/type", "/entities/2/name", "/entities/1/fields/7/entity", "/startPage", "/xflows/0/edges/0/to"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["/entities/0/fields/1/type", "/entities/2/name", "/entities/1/fields/7/entity", "/startPage", "/xflows/0/edges/0/to"]),
+    );
   });
 
   test("a duplicate entity does not produce false reports about the first definition", async () => {

@@ -5,17 +5,36 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { entityCounts, ok, spawnTorque, tempDir, withDb } from "../helpers/cli";
 
-const BATCH = 20_000, COUNT = 100_000, SAMPLE = 25; // the todo template brings 25 of each
+const BATCH = 20_000,
+  COUNT = 100_000,
+  SAMPLE = 25; // the todo template brings 25 of each
 
 const indexState = (db: string) =>
   withDb(db, (d) => {
     const recorded = d.query<{ name: string; pending: number }, []>("SELECT name, pending FROM entity_indexes ORDER BY name").all();
-    const built = new Set(d.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'index'").all().map((r) => r.name));
-    return { names: recorded.map((r) => r.name), pending: recorded.filter((r) => r.pending).map((r) => r.name), missing: recorded.filter((r) => !built.has(r.name)).map((r) => r.name) };
+    const built = new Set(
+      d
+        .query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'index'")
+        .all()
+        .map((r) => r.name),
+    );
+    return {
+      names: recorded.map((r) => r.name),
+      pending: recorded.filter((r) => r.pending).map((r) => r.name),
+      missing: recorded.filter((r) => !built.has(r.name)).map((r) => r.name),
+    };
   });
 
 const danglingTasks = (db: string) =>
-  withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(*) AS n FROM entities t WHERE t.type = 'task' AND NOT EXISTS (SELECT 1 FROM entities p WHERE p.type = 'project' AND p.id = json_extract(t.data, '$.project'))").get()!.n);
+  withDb(
+    db,
+    (d) =>
+      d
+        .query<{ n: number }, []>(
+          "SELECT count(*) AS n FROM entities t WHERE t.type = 'task' AND NOT EXISTS (SELECT 1 FROM entities p WHERE p.type = 'project' AND p.id = json_extract(t.data, '$.project'))",
+        )
+        .get()!.n,
+  );
 
 test("SIGKILL during `app seed --count 100000`: indexes come back on the next open, the data is a resumable prefix", async () => {
   const dir = tempDir();
@@ -53,7 +72,8 @@ test("SIGKILL during `app seed --count 100000`: indexes come back on the next op
 
   // Whole batches only, in dependency order (projects before the tasks that refer to them), every reference valid.
   const counts = entityCounts(db, "todo");
-  const seededProjects = counts.project! - SAMPLE, seededTasks = counts.task! - SAMPLE;
+  const seededProjects = counts.project! - SAMPLE,
+    seededTasks = counts.task! - SAMPLE;
   expect(seededProjects % BATCH === 0 || seededProjects === COUNT).toBe(true);
   expect(seededTasks % BATCH).toBe(0);
   expect(seededTasks < COUNT).toBe(true);
@@ -67,6 +87,9 @@ test("SIGKILL during `app seed --count 100000`: indexes come back on the next op
   expect(indexState(db)).toEqual({ names: before.names, pending: [], missing: [] });
   expect(withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(*) AS n FROM seed_runs").get()!.n)).toBe(0);
   expect(danglingTasks(db)).toBe(0);
-  const names = withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(DISTINCT json_extract(data, '$.name')) AS n FROM entities WHERE type = 'project'").get()!.n);
+  const names = withDb(
+    db,
+    (d) => d.query<{ n: number }, []>("SELECT count(DISTINCT json_extract(data, '$.name')) AS n FROM entities WHERE type = 'project'").get()!.n,
+  );
   expect(names).toBe(SAMPLE + COUNT); // unique names stayed unique across the interruption
 }, 120_000);

@@ -46,14 +46,25 @@ describe("todo workflows", () => {
 
   test("finish_project (xflow execute): every unfinished task of the project becomes done, with done_at; others untouched", async () => {
     const { j } = await project("todo");
-    const [a, b] = [await j("entity", "create", "todo", "project", "--data", '{"name":"A"}'), await j("entity", "create", "todo", "project", "--data", '{"name":"B"}')];
-    for (const [title, status, project] of [["a1", "open", a.id], ["a2", "doing", a.id], ["a3", "done", a.id], ["b1", "open", b.id]])
+    const [a, b] = [
+      await j("entity", "create", "todo", "project", "--data", '{"name":"A"}'),
+      await j("entity", "create", "todo", "project", "--data", '{"name":"B"}'),
+    ];
+    for (const [title, status, project] of [
+      ["a1", "open", a.id],
+      ["a2", "doing", a.id],
+      ["a3", "done", a.id],
+      ["b1", "open", b.id],
+    ])
       await j("entity", "create", "todo", "task", "--data", JSON.stringify({ title, status, project }));
     const run = await j("xflow", "execute", "finish_project", "--app", "todo", "--input", JSON.stringify({ project: a.id }));
     expect(run).toMatchObject({ status: "succeeded", output: { finished: 2 } });
     const tasks = (await j("entity", "list", "todo", "task", "--filter", JSON.stringify({ project: { in: [a.id, b.id] } }), "--sort", "title")).data;
     expect(tasks.map((t: any) => [t.data.title, t.data.status, typeof t.data.done_at])).toEqual([
-      ["a1", "done", "string"], ["a2", "done", "string"], ["a3", "done", "undefined"], ["b1", "open", "undefined"],
+      ["a1", "done", "string"],
+      ["a2", "done", "string"],
+      ["a3", "done", "undefined"],
+      ["b1", "open", "undefined"],
     ]);
   }, 30_000);
 });
@@ -82,8 +93,14 @@ describe("crm workflows", () => {
     expect(first.status).toBe("succeeded");
     const deal = await j("entity", "get", "crm", "deal", first.output.deal);
     expect(deal.data).toMatchObject({ title: "Webco (web lead)", stage: "lead", amount: 1200, company: first.output.company, contact: first.output.contact });
-    expect((await j("entity", "get", "crm", "contact", first.output.contact)).data).toMatchObject({ email: "ann@webco.example", company: first.output.company });
-    expect((await j("entity", "list", "crm", "activity", "--filter", JSON.stringify({ deal: deal.id }))).data[0].data).toMatchObject({ subject: "Web form: Call me", kind: "email" });
+    expect((await j("entity", "get", "crm", "contact", first.output.contact)).data).toMatchObject({
+      email: "ann@webco.example",
+      company: first.output.company,
+    });
+    expect((await j("entity", "list", "crm", "activity", "--filter", JSON.stringify({ deal: deal.id }))).data[0].data).toMatchObject({
+      subject: "Web form: Call me",
+      kind: "email",
+    });
     const second = await j("xflow", "execute", "web_lead", "--app", "crm", "--input", JSON.stringify({ ...form, title: "Renewal" }));
     expect(second.output.company).toBe(first.output.company);
     expect(second.output.contact).toBe(first.output.contact);

@@ -25,8 +25,14 @@ describe("--help", () => {
   const cases: [string[], string[]][] = [
     [[], ["init", "migrate", "server", "model", "app", "backup", "--db", "--help"]],
     [["model"], ["list", "create", "show", "export", "import", "validate", "diff", "delete", "rollback", "versions"]],
-    [["model", "import"], ["--name", "--slug", "--no-app", "--json", "--db"]],
-    [["app", "seed"], ["--count", "--seed", "--json", "--db"]],
+    [
+      ["model", "import"],
+      ["--name", "--slug", "--no-app", "--json", "--db"],
+    ],
+    [
+      ["app", "seed"],
+      ["--count", "--seed", "--json", "--db"],
+    ],
     [["migrate"], ["--up", "--down", "--status", "--json", "--db"]],
     [["backup"], ["FILE", "--db"]],
     [["init"], ["--template", "todo", "crm", "blank", "--db"]],
@@ -43,7 +49,10 @@ describe("--help", () => {
 
   test("-h and `help` work like --help", async () => {
     const long = await run(["model", "--help"]);
-    for (const alt of [["model", "-h"], ["model", "help"]]) {
+    for (const alt of [
+      ["model", "-h"],
+      ["model", "help"],
+    ]) {
       const r = await run(alt);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(long.stdout);
@@ -75,9 +84,17 @@ describe("--help", () => {
   test("the commands this suite drives answer without 'not implemented'", async () => {
     // Every real run below fails for its own reason (missing things), never for lack of code.
     const probes = [
-      ["model", "list"], ["app", "list"], ["migrate", "--status"], ["model", "show", "nope"],
-      ["model", "versions", "nope"], ["model", "export", "nope"], ["model", "delete", "nope"],
-      ["model", "rollback", "nope", "1"], ["app", "seed", "nope"], ["app", "export", "nope"], ["app", "delete", "nope"],
+      ["model", "list"],
+      ["app", "list"],
+      ["migrate", "--status"],
+      ["model", "show", "nope"],
+      ["model", "versions", "nope"],
+      ["model", "export", "nope"],
+      ["model", "delete", "nope"],
+      ["model", "rollback", "nope", "1"],
+      ["app", "seed", "nope"],
+      ["app", "export", "nope"],
+      ["app", "delete", "nope"],
     ];
     const d = tempDir();
     for (const p of probes) {

@@ -2,7 +2,7 @@
 // lists them, `model diff` compares files and stored versions, `model rollback` restores.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { ok, okJson, template, tempDir, torque, writeJson } from "../helpers/cli";
+import { ok, okJson, tempDir, template, torque, writeJson } from "../helpers/cli";
 
 /** todo.json (A) and a copy (B) with an added entity, a removed field and a changed page. */
 async function twoVersions(dir: string) {

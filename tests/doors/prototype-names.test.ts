@@ -6,17 +6,35 @@
 // a raw SQLite message or a function's source text.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { systemActor } from "../../src/services/actor";
-import { call, post, rpc, startTestServer, WsClient, type TestServer } from "../helpers/server";
 import { torque } from "../helpers/cli";
-import { call as mcpCall, httpClient, type HttpSession } from "../mcp/helpers";
+import { call, post, rpc, startTestServer, type TestServer, WsClient } from "../helpers/server";
+import { type HttpSession, httpClient, call as mcpCall } from "../mcp/helpers";
 
 const PROTO = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"];
 const UNKNOWN = PROTO.filter((n) => n !== "constructor");
 
 const MODEL = {
   name: "Names",
-  entities: [{ name: "constructor", fields: [{ name: "title", type: "text" }, { name: "constructor", type: "text" }] }],
-  xflows: [{ name: "constructor", trigger: { type: "manual" }, nodes: [{ id: "s", type: "start" }, { id: "e", type: "end" }], edges: [{ from: "s", to: "e" }] }],
+  entities: [
+    {
+      name: "constructor",
+      fields: [
+        { name: "title", type: "text" },
+        { name: "constructor", type: "text" },
+      ],
+    },
+  ],
+  xflows: [
+    {
+      name: "constructor",
+      trigger: { type: "manual" },
+      nodes: [
+        { id: "s", type: "start" },
+        { id: "e", type: "end" },
+      ],
+      edges: [{ from: "s", to: "e" }],
+    },
+  ],
 };
 
 /** What no answer may contain: internal failures leaking out. */
@@ -56,7 +74,8 @@ describe("JSON-RPC over HTTP", () => {
     expect(a.data).toEqual({ title: "a" });
     const b = await rpc(s.url, "createEntity", { app: "names", entity: "constructor", data: { title: "b", constructor: "x" } });
     const c = await rpc(s.url, "createEntity", { app: "names", entity: "constructor", data: { title: "c", constructor: "y" } });
-    const ids = async (params: Record<string, unknown>) => (await rpc(s.url, "queryEntities", { app: "names", entity: "constructor", ...params })).data.map((r: any) => r.id);
+    const ids = async (params: Record<string, unknown>) =>
+      (await rpc(s.url, "queryEntities", { app: "names", entity: "constructor", ...params })).data.map((r: any) => r.id);
     expect(await ids({ filter: { constructor: "x" } })).toEqual([b.id]);
     expect(await ids({ filter: { constructor: { isNull: true } } })).toEqual([a.id]);
     expect(await ids({ filter: { constructor: { contains: "Y" } } })).toEqual([c.id]);
@@ -66,7 +85,12 @@ describe("JSON-RPC over HTTP", () => {
     expect(fetched.data).toEqual({ title: "a" });
     const updated = await rpc(s.url, "updateEntity", { app: "names", entity: "constructor", id: a.id, data: { title: "a2" } });
     expect(updated.data).toEqual({ title: "a2" });
-    const grid = await rpc(s.url, "loadEntityData", { app: "names", entity: "constructor", fields: ["constructor"], sort: [{ field: "constructor", dir: "desc" }] });
+    const grid = await rpc(s.url, "loadEntityData", {
+      app: "names",
+      entity: "constructor",
+      fields: ["constructor"],
+      sort: [{ field: "constructor", dir: "desc" }],
+    });
     expect(grid.data.map((r: any) => r.data)).toEqual([{ constructor: "y" }, { constructor: "x" }, {}]);
   });
 
@@ -145,11 +169,14 @@ describe("GraphQL", () => {
     for (const name of PROTO) {
       const q = await gql("query($n: String!, $id: ID!) { app(slug: $n) { slug } model(id: $id) { id } }", { n: name, id: name });
       expect(q).toEqual({ data: { app: null, model: null } });
-      const runs = (await gql("query($n: String!) { xflowRuns(app: \"names\", xflow: $n) }", { n: name })).data.xflowRuns as { xflow: string }[];
+      const runs = (await gql('query($n: String!) { xflowRuns(app: "names", xflow: $n) }', { n: name })).data.xflowRuns as { xflow: string }[];
       expect(runs.every((r) => r.xflow === name)).toBe(true);
       expect(runs.length > 0).toBe(name === "constructor"); // it ran in the JSON-RPC test
-      const run = await gql("mutation($n: String!) { executeXFlow(app: \"names\", xflow: $n, input: {}) }", { n: name });
-      const edit = await gql("mutation($m: ID!, $n: String!) { updateField(model: $m, entity: \"constructor\", name: $n, patch: {label: \"L\"}) { errors { message } } }", { m: modelId, n: name });
+      const run = await gql('mutation($n: String!) { executeXFlow(app: "names", xflow: $n, input: {}) }', { n: name });
+      const edit = await gql(
+        'mutation($m: ID!, $n: String!) { updateField(model: $m, entity: "constructor", name: $n, patch: {label: "L"}) { errors { message } } }',
+        { m: modelId, n: name },
+      );
       if (name === "constructor") {
         expect(run.data.executeXFlow.status).toBe("succeeded");
         expect(edit).toEqual({ data: { updateField: { errors: [] } } });
@@ -160,7 +187,10 @@ describe("GraphQL", () => {
       }
     }
     // No field can be named toString: the model validator says what a name may be.
-    const bad = await gql("mutation($m: ID!) { addField(model: $m, entity: \"constructor\", field: {name: \"toString\", type: \"text\"}) { model { version } errors { path message } } }", { m: modelId });
+    const bad = await gql(
+      'mutation($m: ID!) { addField(model: $m, entity: "constructor", field: {name: "toString", type: "text"}) { model { version } errors { path message } } }',
+      { m: modelId },
+    );
     expect(bad.data.addField.model).toBeNull();
     expect(bad.data.addField.errors).toEqual([{ path: "/entities/0/fields/2/name", message: expect.stringContaining("lower_snake_case") }]);
   });
@@ -177,11 +207,13 @@ describe("MCP (SDK client over HTTP)", () => {
     expect(q.value.data.map((r: any) => r.data.title)).toEqual(["b"]);
     for (const name of UNKNOWN) {
       // "__proto__" anywhere in arguments is refused up front as invalid params (-32602), naming the key.
-      const f = await mcpCall(mcp.client, "query_entities", { app: "names", entity: "constructor", filter: JSON.parse(`{"${name}": 1}`) }).catch((e: Error & { code?: number }) => {
-        expect(e.code).toBe(-32602);
-        expect(e.message).toContain(name);
-        return { isError: true, text: `has no field ${e.message}` };
-      });
+      const f = await mcpCall(mcp.client, "query_entities", { app: "names", entity: "constructor", filter: JSON.parse(`{"${name}": 1}`) }).catch(
+        (e: Error & { code?: number }) => {
+          expect(e.code).toBe(-32602);
+          expect(e.message).toContain(name);
+          return { isError: true, text: `has no field ${e.message}` };
+        },
+      );
       expect(f.isError).toBe(true);
       expect(f.text).toContain(`has no field`);
       const srt = await mcpCall(mcp.client, "query_entities", { app: "names", entity: "constructor", sort: [{ field: name, dir: "asc" }] });

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditServer } from "graphql-http";
-import { openServices } from "../../src/services";
-import { startServer, type RunningServer } from "../../src/http/server";
+import { type RunningServer, startServer } from "../../src/http/server";
 import { templates } from "../../src/model/templates";
+import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 
 let dir: string, running: RunningServer, modelId: string;
@@ -45,14 +45,18 @@ describe("GraphQL over HTTP", () => {
   });
 
   test("queries work over GET and answer in application/graphql-response+json", async () => {
-    const res = await fetch(`${running.url}/graphql?query=${encodeURIComponent("{ apps { slug version model { name } } }")}`, { headers: { accept: "application/graphql-response+json" } });
+    const res = await fetch(`${running.url}/graphql?query=${encodeURIComponent("{ apps { slug version model { name } } }")}`, {
+      headers: { accept: "application/graphql-response+json" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/graphql-response+json");
     expect((await res.json()).data.apps).toEqual([{ slug: "todo", version: 1, model: { name: "Todo" } }]);
   });
 
   test("mutations are refused over GET", async () => {
-    const res = await fetch(`${running.url}/graphql?query=${encodeURIComponent('mutation { createModel(name: "X") { model { id } } }')}`, { headers: { accept: "application/graphql-response+json" } });
+    const res = await fetch(`${running.url}/graphql?query=${encodeURIComponent('mutation { createModel(name: "X") { model { id } } }')}`, {
+      headers: { accept: "application/graphql-response+json" },
+    });
     expect(res.status).toBe(405);
   });
 
@@ -73,7 +77,9 @@ describe("model queries", () => {
     expect(r.body.data.model).toMatchObject({ name: "Todo", version: 1, apps: [{ slug: "todo" }] });
     expect(r.body.data.model.document.entities.map((e: any) => e.name)).toEqual(["project", "task"]);
     expect((await gql('{ model(id: "nope") { id } }')).body.data.model).toBeNull();
-    const v = await gql('query($d: JSON!) { validateModel(document: $d) { valid issues { path rule message } } }', { d: { name: "X", entities: [{ name: "a", fields: [{ name: "r", type: "reference", entity: "ghost" }] }] } });
+    const v = await gql("query($d: JSON!) { validateModel(document: $d) { valid issues { path rule message } } }", {
+      d: { name: "X", entities: [{ name: "a", fields: [{ name: "r", type: "reference", entity: "ghost" }] }] },
+    });
     expect(v.body.data.validateModel.valid).toBe(false);
     expect(v.body.data.validateModel.issues[0]).toMatchObject({ path: "/entities/0/fields/0/entity", rule: "reference" });
   });
@@ -81,9 +87,15 @@ describe("model queries", () => {
 
 describe("model mutations", () => {
   test("each edit is validated; a broken one returns errors with paths and saves nothing", async () => {
-    const ok = await gql('mutation($m: ID!) { addField(model: $m, entity: "task", field: {name: "estimate", type: "number", min: 0}) { model { version } errors { path message } } }', { m: modelId });
+    const ok = await gql(
+      'mutation($m: ID!) { addField(model: $m, entity: "task", field: {name: "estimate", type: "number", min: 0}) { model { version } errors { path message } } }',
+      { m: modelId },
+    );
     expect(ok.body.data.addField).toEqual({ model: { version: 2 }, errors: [] });
-    const broken = await gql('mutation($m: ID!) { addField(model: $m, entity: "task", field: {name: "owner", type: "reference", entity: "person"}) { model { version } errors { path rule message } } }', { m: modelId });
+    const broken = await gql(
+      'mutation($m: ID!) { addField(model: $m, entity: "task", field: {name: "owner", type: "reference", entity: "person"}) { model { version } errors { path rule message } } }',
+      { m: modelId },
+    );
     expect(broken.body.data.addField.model).toBeNull();
     expect(broken.body.data.addField.errors[0]).toMatchObject({ path: "/entities/1/fields/8/entity", rule: "reference" });
     const now = await gql("query($id: ID!) { model(id: $id) { version } }", { id: modelId });
@@ -91,7 +103,9 @@ describe("model mutations", () => {
   });
 
   test("a stale expectedVersion is a CONFLICT error", async () => {
-    const r = await gql('mutation($m: ID!) { removeField(model: $m, entity: "task", name: "estimate", expectedVersion: 1) { model { version } } }', { m: modelId });
+    const r = await gql('mutation($m: ID!) { removeField(model: $m, entity: "task", name: "estimate", expectedVersion: 1) { model { version } } }', {
+      m: modelId,
+    });
     expect(r.body.errors?.[0].extensions.code).toBe("CONFLICT");
   });
 
@@ -134,7 +148,9 @@ describe("model mutations", () => {
     expect(r.body.data.importModel).toEqual({ model: { name: "Sales" }, app: { slug: "sales" }, errors: [] });
     const seeded = await gql('mutation { seedApp(slug: "sales", count: 5) }');
     expect(seeded.body.data.seedApp).toEqual({ company: 5, contact: 5, deal: 5, activity: 5 });
-    const bad = await gql("mutation($d: JSON!) { importModel(document: $d) { model { name } errors { path rule } } }", { d: { name: "Bad", entities: [{ name: "Bad Name", fields: [] }] } });
+    const bad = await gql("mutation($d: JSON!) { importModel(document: $d) { model { name } errors { path rule } } }", {
+      d: { name: "Bad", entities: [{ name: "Bad Name", fields: [] }] },
+    });
     expect(bad.body.data.importModel.model).toBeNull();
     expect(bad.body.data.importModel.errors[0].path).toBe("/entities/0/name");
   });
@@ -152,7 +168,9 @@ describe("subscriptions", () => {
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const reader = res.body!.getReader();
     await Bun.sleep(100);
-    const saved = await gql('mutation($m: ID!) { addField(model: $m, entity: "project", field: {name: "budget", type: "number"}) { model { version } } }', { m: modelId });
+    const saved = await gql('mutation($m: ID!) { addField(model: $m, entity: "project", field: {name: "budget", type: "number"}) { model { version } } }', {
+      m: modelId,
+    });
     const version = saved.body.data.addField.model.version;
     let text = "";
     const deadline = Date.now() + 3000;
@@ -162,7 +180,12 @@ describe("subscriptions", () => {
       text += new TextDecoder().decode(value);
     }
     ctrl.abort();
-    const data = JSON.parse(text.split("\n").find((l) => l.startsWith("data:") && l.includes("modelChanged"))!.slice(5));
+    const data = JSON.parse(
+      text
+        .split("\n")
+        .find((l) => l.startsWith("data:") && l.includes("modelChanged"))!
+        .slice(5),
+    );
     expect(data.data.modelChanged).toEqual({ modelId, version, apps: ["todo"] });
   });
 });

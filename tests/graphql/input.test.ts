@@ -3,7 +3,7 @@
 // saved (a "__proto__" patch used to be assigned to the prototype and vanish, saving a
 // version that changed nothing).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { type TestServer, startTestServer } from "../helpers/server";
+import { startTestServer, type TestServer } from "../helpers/server";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -16,14 +16,18 @@ async function gql(query: string, variables?: Record<string, unknown>) {
   return (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
 }
 const version = async () => (await s.services.models.get(s.models.todo!)).version;
-const UPDATE = "mutation($m: ID!, $p: JSON!) { updateField(model: $m, entity: \"task\", name: \"title\", patch: $p) { model { version } errors { path rule message } } }";
+const UPDATE =
+  'mutation($m: ID!, $p: JSON!) { updateField(model: $m, entity: "task", name: "title", patch: $p) { model { version } errors { path rule message } } }';
 
 test('"__proto__" in a patch, as a variable or inline, is refused naming the key; nothing is saved', async () => {
   const before = await version();
   const asVariable = await gql(UPDATE, { m: s.models.todo, p: JSON.parse('{"__proto__": {"label": "Hacked"}}') });
   expect(asVariable.errors![0]!.message).toContain('"__proto__" is not allowed as a key in JSON input (at /__proto__)');
   expect(asVariable.errors![0]!.extensions?.code).toBe("BAD_USER_INPUT");
-  const inline = await gql(`mutation($m: ID!) { updateField(model: $m, entity: "task", name: "title", patch: {label: "ok", nested: {__proto__: 1}}) { model { version } } }`, { m: s.models.todo });
+  const inline = await gql(
+    `mutation($m: ID!) { updateField(model: $m, entity: "task", name: "title", patch: {label: "ok", nested: {__proto__: 1}}) { model { version } } }`,
+    { m: s.models.todo },
+  );
   expect(inline.errors![0]!.message).toContain("(at /nested/__proto__)");
   expect(await version()).toBe(before);
 });

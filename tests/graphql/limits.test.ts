@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getIntrospectionQuery } from "graphql";
-import { openServices, type Services } from "../../src/services";
-import { startServer, type RunningServer } from "../../src/http/server";
-import { templates } from "../../src/model/templates";
-import { systemActor } from "../../src/services/actor";
-import { GRAPHQL_LIMITS } from "../../src/graphql/limits";
 import { typeDefs } from "../../src/graphql";
+import { GRAPHQL_LIMITS } from "../../src/graphql/limits";
+import { type RunningServer, startServer } from "../../src/http/server";
+import { templates } from "../../src/model/templates";
+import { openServices, type Services } from "../../src/services";
+import { systemActor } from "../../src/services/actor";
 
 let dir: string, running: RunningServer, services: Services, modelId: string;
 /** Calls of the services behind the top-level resolvers, to prove a refused document ran none. */
@@ -74,7 +74,10 @@ describe("what the Model Editor sends still passes", () => {
     const list = await gql("{ models { id name version document apps { slug } } }");
     expect(list.status).toBe(200);
     expect(list.body.data.models[0].apps).toHaveLength(3);
-    const one = await gql("query($id: ID!) { model(id: $id) { id name version document createdAt updatedAt versions { version createdAt actor note } apps { slug version createdAt model { id } } } }", { id: modelId });
+    const one = await gql(
+      "query($id: ID!) { model(id: $id) { id name version document createdAt updatedAt versions { version createdAt actor note } apps { slug version createdAt model { id } } } }",
+      { id: modelId },
+    );
     expect(one.body.errors).toBeUndefined();
     const edit = await gql(
       'mutation($m: ID!) { a: updateEntityType(model: $m, name: "task", patch: {label: "Task"}) { model { id version document } errors { path rule message } } }',
@@ -88,7 +91,7 @@ describe("what the Model Editor sends still passes", () => {
   });
 
   test("depth 6 (the limit) over the apps cycle is answered", async () => {
-    const r = await gql(nested(2) .replace("document", "id")); // models, apps, model, apps, model, id
+    const r = await gql(nested(2).replace("document", "id")); // models, apps, model, apps, model, id
     expect(r.status).toBe(200);
     expect(r.body.data.models[0].apps[0].model.apps).toHaveLength(3);
   });
@@ -128,7 +131,10 @@ describe("documents past a limit are refused before anything runs", () => {
   });
 
   test("a fragment cycle is refused (and does not hang the counting)", async () => {
-    await refused("{ models { ...A } } fragment A on Model { apps { model { ...B } } } fragment B on Model { apps { model { ...A } } }", /Cannot spread fragment "A" within itself/);
+    await refused(
+      "{ models { ...A } } fragment A on Model { apps { model { ...B } } } fragment B on Model { apps { model { ...A } } }",
+      /Cannot spread fragment "A" within itself/,
+    );
   });
 
   test("cost: a thousand selections of one field", async () => {

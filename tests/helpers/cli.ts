@@ -87,7 +87,11 @@ export function withDb<T>(file: string, fn: (db: Database) => T): T {
 export function entityCounts(file: string, slug?: string): Record<string, number> {
   return withDb(file, (db) => {
     const rows = slug
-      ? db.query<{ type: string; n: number }, [string]>("SELECT e.type, count(*) AS n FROM entities e JOIN apps a ON a.id = e.app_id WHERE a.slug = ? GROUP BY e.type").all(slug)
+      ? db
+          .query<{ type: string; n: number }, [string]>(
+            "SELECT e.type, count(*) AS n FROM entities e JOIN apps a ON a.id = e.app_id WHERE a.slug = ? GROUP BY e.type",
+          )
+          .all(slug)
       : db.query<{ type: string; n: number }, []>("SELECT type, count(*) AS n FROM entities GROUP BY type").all();
     return Object.fromEntries(rows.map((r) => [r.type, r.n]));
   });
@@ -95,7 +99,12 @@ export function entityCounts(file: string, slug?: string): Record<string, number
 
 /** The slugs of the apps in a database file. */
 export function appSlugs(file: string): string[] {
-  return withDb(file, (db) => db.query<{ slug: string }, []>("SELECT slug FROM apps ORDER BY slug").all().map((r) => r.slug));
+  return withDb(file, (db) =>
+    db
+      .query<{ slug: string }, []>("SELECT slug FROM apps ORDER BY slug")
+      .all()
+      .map((r) => r.slug),
+  );
 }
 
 /** A template model (todo, crm, blank) as a fresh object. */

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices, type Services } from "../../src/services";
-import { startServer, type RunningServer, type ServerOptions } from "../../src/http/server";
+import { type RunningServer, type ServerOptions, startServer } from "../../src/http/server";
 import { templates } from "../../src/model/templates";
+import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 
 export interface TestServer {
@@ -34,7 +34,12 @@ export async function startTestServer(opts: { apps?: ("todo" | "crm")[]; server?
   const running = await startServer(services, { hostname: "127.0.0.1", port: 0, log: false, ...opts.server });
   const url = running.url;
   return {
-    dir, dbPath, services, running, url, models,
+    dir,
+    dbPath,
+    services,
+    running,
+    url,
+    models,
     wsUrl: `ws://127.0.0.1:${running.server.port}/ws`,
     async close() {
       await running.stop();

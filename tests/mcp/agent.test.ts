@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { rpc, startTestServer, type TestServer } from "../helpers/server";
-import { CRUD, fails, httpClient, ok1, stdioClient, type HttpSession } from "./helpers";
+import { CRUD, fails, type HttpSession, httpClient, ok1, stdioClient } from "./helpers";
 
 let s: TestServer;
 let designer: HttpSession, user: HttpSession | undefined;
@@ -25,8 +25,17 @@ afterAll(async () => {
 });
 
 const booksPage = (columns: string[]) => ({
-  name: "books", title: "Books", path: "/books",
-  components: [{ id: "grid", type: "DataGrid", position: { row: 0, col: 0, width: 12, height: 8 }, props: { entity: "book", columns, sort: [{ field: "year", dir: "asc" }] } }],
+  name: "books",
+  title: "Books",
+  path: "/books",
+  components: [
+    {
+      id: "grid",
+      type: "DataGrid",
+      position: { row: 0, col: 0, width: 12, height: 8 },
+      props: { entity: "book", columns, sort: [{ field: "year", dir: "asc" }] },
+    },
+  ],
 });
 
 describe("designing the Library through the design tools", () => {
@@ -38,20 +47,50 @@ describe("designing the Library through the design tools", () => {
   });
 
   test("add_entity_type, add_field and add_relationship build authors and books; each change is a new version", async () => {
-    let v = (await ok1(d, "add_entity_type", { model: modelId, name: "author", label: "Author", fields: [{ name: "name", type: "text", required: true, unique: true }, { name: "born", type: "integer" }] })).version;
+    let v = (
+      await ok1(d, "add_entity_type", {
+        model: modelId,
+        name: "author",
+        label: "Author",
+        fields: [
+          { name: "name", type: "text", required: true, unique: true },
+          { name: "born", type: "integer" },
+        ],
+      })
+    ).version;
     expect(v).toBe(2);
-    v = (await ok1(d, "add_entity_type", {
-      model: modelId, name: "book", label: "Book",
-      fields: [{ name: "title", type: "text", required: true }, { name: "year", type: "integer", min: 0 }, { name: "genre", type: "enum", values: ["fiction", "science", "history"], default: "fiction" }],
-    })).version;
+    v = (
+      await ok1(d, "add_entity_type", {
+        model: modelId,
+        name: "book",
+        label: "Book",
+        fields: [
+          { name: "title", type: "text", required: true },
+          { name: "year", type: "integer", min: 0 },
+          { name: "genre", type: "enum", values: ["fiction", "science", "history"], default: "fiction" },
+        ],
+      })
+    ).version;
     expect(v).toBe(3);
     // A relationship whose inverse field does not exist yet is refused and saves nothing.
-    const early = await fails(d, "add_relationship", { model: modelId, relationship: { name: "author_books", from: "author", to: "book", kind: "1:n", inverse: "author", onDelete: "cascade" } });
+    const early = await fails(d, "add_relationship", {
+      model: modelId,
+      relationship: { name: "author_books", from: "author", to: "book", kind: "1:n", inverse: "author", onDelete: "cascade" },
+    });
     expect(early.message).toContain("/relationships/0");
     expect((await ok1(d, "get_model", { model: modelId })).version).toBe(3);
 
-    expect((await ok1(d, "add_field", { model: modelId, entity: "book", field: { name: "author", type: "reference", entity: "author", required: true } })).version).toBe(4);
-    expect((await ok1(d, "add_relationship", { model: modelId, relationship: { name: "author_books", from: "author", to: "book", kind: "1:n", inverse: "author", onDelete: "cascade" } })).version).toBe(5);
+    expect(
+      (await ok1(d, "add_field", { model: modelId, entity: "book", field: { name: "author", type: "reference", entity: "author", required: true } })).version,
+    ).toBe(4);
+    expect(
+      (
+        await ok1(d, "add_relationship", {
+          model: modelId,
+          relationship: { name: "author_books", from: "author", to: "book", kind: "1:n", inverse: "author", onDelete: "cascade" },
+        })
+      ).version,
+    ).toBe(5);
     const doc = (await ok1(d, "get_model", { model: modelId })).document;
     expect(doc.entities.map((e: any) => e.name)).toEqual(["author", "book"]);
     expect(doc.relationships).toEqual([expect.objectContaining({ name: "author_books", kind: "1:n", onDelete: "cascade" })]);
@@ -137,7 +176,9 @@ describe("using the Library through typed tools of a client scoped to it", () =>
     expect((await fails(u, "book_get", { id: ids.earthsea })).value.code).toBe("not_found");
 
     const viaRpc = await rpc(s.url, "queryEntities", { app: "library", entity: "book" });
-    expect(viaRpc.data.map((b: any) => ({ id: b.id, title: b.data.title, version: b.version }))).toEqual([{ id: ids.cosmos, title: "Cosmos (1980)", version: 2 }]);
+    expect(viaRpc.data.map((b: any) => ({ id: b.id, title: b.data.title, version: b.version }))).toEqual([
+      { id: ids.cosmos, title: "Cosmos (1980)", version: 2 },
+    ]);
     expect((await rpc(s.url, "queryEntities", { app: "library", entity: "author" })).data.map((a: any) => a.data.name)).toEqual(["Carl Sagan"]);
   });
 

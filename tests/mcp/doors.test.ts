@@ -4,11 +4,11 @@
 // and the allowed range (services/limits.ts). The seed count used to be 0–1,000,000 in
 // GraphQL, 1–10,000 in MCP and unbounded in the CLI.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rangeMessage } from "../../src/lib/errors";
+import { LIMITS } from "../../src/services/limits";
 import { torque } from "../helpers/cli";
 import { rpcError, startTestServer, type TestServer } from "../helpers/server";
-import { LIMITS } from "../../src/services/limits";
-import { rangeMessage } from "../../src/lib/errors";
-import { fails, httpClient, type HttpSession } from "./helpers";
+import { fails, type HttpSession, httpClient } from "./helpers";
 
 let s: TestServer, mcp: HttpSession, scoped: HttpSession;
 beforeAll(async () => {
@@ -71,7 +71,9 @@ describe("the same out-of-range value gets the same answer at every door", () =>
   });
 
   test("the published contracts carry the same bounds", async () => {
-    const caps = (await (await fetch(`${s.url}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getCapabilities" }) })).json()) as any;
+    const caps = (await (
+      await fetch(`${s.url}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getCapabilities" }) })
+    ).json()) as any;
     expect(caps.result.limits.maxPageSize).toBe(LIMITS.pageSize.max);
     const tools = (await scoped.client.listTools()).tools;
     const limitOf = (name: string) => (tools.find((t) => t.name === name)!.inputSchema.properties as any).limit;

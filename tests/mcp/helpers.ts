@@ -129,7 +129,9 @@ export async function until(pred: () => boolean, timeoutMs = 5000): Promise<bool
 }
 
 /** Rows of the audit log of a database file, read-only (after the writer closed). */
-export function auditRows(dbPath: string): { actor_kind: string; actor_id: string | null; action: string; entity_type: string | null; entity_id: string | null }[] {
+export function auditRows(
+  dbPath: string,
+): { actor_kind: string; actor_id: string | null; action: string; entity_type: string | null; entity_id: string | null }[] {
   const db = new Database(dbPath, { readonly: true });
   try {
     return db.query("SELECT actor_kind, actor_id, action, entity_type, entity_id FROM audit_log ORDER BY id").all() as any[];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { systemActor } from "../../src/services/actor";
 import { rpc, rpcError, startTestServer, type TestServer } from "../helpers/server";
-import { call, CRUD, DESIGN_TOOLS, fails, GENERIC_TOOLS, httpClient, ok1, until, type HttpSession } from "./helpers";
+import { CRUD, call, DESIGN_TOOLS, fails, GENERIC_TOOLS, type HttpSession, httpClient, ok1, until } from "./helpers";
 
 let s: TestServer;
 const open: HttpSession[] = [];
@@ -20,8 +20,17 @@ const projectId = async () => (await rpc(s.url, "createEntity", { app: "todo", e
 
 /** A raw POST to /mcp (for what the SDK client would never send). */
 const rawPost = (body: unknown, headers: Record<string, string> = {}, query = "") =>
-  fetch(`${s.url}/mcp${query}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body: JSON.stringify(body) });
-const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } };
+  fetch(`${s.url}/mcp${query}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+    body: JSON.stringify(body),
+  });
+const initialize = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+};
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -107,7 +116,11 @@ describe("the tool list follows the model", () => {
     await h.streamOpen;
     expect(await toolNames(h)).not.toContain("tag_create");
 
-    await s.services.models.edit(s.models.todo!, { op: "addEntityType", entity: { name: "tag", label: "Tag", fields: [{ name: "label", type: "text", required: true }] } }, systemActor);
+    await s.services.models.edit(
+      s.models.todo!,
+      { op: "addEntityType", entity: { name: "tag", label: "Tag", fields: [{ name: "label", type: "text", required: true }] } },
+      systemActor,
+    );
     expect(await until(() => changed > 0)).toBe(true);
     const tools = (await h.client.listTools()).tools;
     for (const op of CRUD) expect(tools.map((t) => t.name)).toContain(`tag_${op}`);
@@ -124,7 +137,11 @@ describe("the tool list follows the model", () => {
     const res = await fetch(`${s.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: 'mutation($m: ID!) { addField(model: $m, entity: "task", field: {name: "estimate", type: "number", min: 0}) { model { version } errors { path message } } }', variables: { m: s.models.todo } }),
+      body: JSON.stringify({
+        query:
+          'mutation($m: ID!) { addField(model: $m, entity: "task", field: {name: "estimate", type: "number", min: 0}) { model { version } errors { path message } } }',
+        variables: { m: s.models.todo },
+      }),
     });
     expect((await res.json()).data.addField.errors).toEqual([]);
     expect(await until(() => changed > 0)).toBe(true);
@@ -148,7 +165,11 @@ describe("workflows bind MCP writes like every door", () => {
         { id: "reject", type: "error", message: "titles may not contain no" },
         { id: "end", type: "end" },
       ],
-      edges: [{ from: "start", to: "check" }, { from: "check", to: "reject", when: "true" }, { from: "check", to: "end", when: "false" }],
+      edges: [
+        { from: "start", to: "check" },
+        { from: "check", to: "reject", when: "true" },
+        { from: "check", to: "end", when: "false" },
+      ],
     };
     await s.services.models.save(current.id, { ...current.doc, xflows: [...(current.doc.xflows ?? []), guard] }, systemActor);
 
@@ -197,11 +218,24 @@ describe("long-lived sessions", () => {
   }, 60_000);
 
   test("typed tool names are unique even when an entity type and a workflow collide", async () => {
-    const m = await s.services.models.create({
-      name: "Clash",
-      entities: [{ name: "xflow", fields: [{ name: "a", type: "text" }] }],
-      xflows: [{ name: "query", trigger: { type: "manual" }, nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }], edges: [{ from: "start", to: "end" }] }],
-    }, systemActor);
+    const m = await s.services.models.create(
+      {
+        name: "Clash",
+        entities: [{ name: "xflow", fields: [{ name: "a", type: "text" }] }],
+        xflows: [
+          {
+            name: "query",
+            trigger: { type: "manual" },
+            nodes: [
+              { id: "start", type: "start" },
+              { id: "end", type: "end" },
+            ],
+            edges: [{ from: "start", to: "end" }],
+          },
+        ],
+      },
+      systemActor,
+    );
     await s.services.apps.create(m.id, "clash", systemActor);
     const h = await connect("clash");
     const names = await toolNames(h);

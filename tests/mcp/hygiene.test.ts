@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CallToolResultSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { rpc, startTestServer, type TestServer } from "../helpers/server";
-import { httpClient, MAIN, ok1, removeTempDirs, todoProject, type HttpSession } from "./helpers";
+import { type HttpSession, httpClient, MAIN, ok1, removeTempDirs, todoProject } from "./helpers";
 
 let s: TestServer;
 let h: HttpSession; // scoped to todo: typed tools
@@ -34,8 +34,13 @@ async function protocolError(p: Promise<unknown>): Promise<McpError> {
 
 describe("tools/call arguments", () => {
   test("arguments that are a list or a string are invalid params (-32602) saying what they must be, not -32603 with a validator dump", async () => {
-    for (const [args, what] of [[[1, 2], "a list"], ["title", "a string"]] as const) {
-      const e = await protocolError(h.client.request({ method: "tools/call", params: { name: "project_create", arguments: args as never } }, CallToolResultSchema));
+    for (const [args, what] of [
+      [[1, 2], "a list"],
+      ["title", "a string"],
+    ] as const) {
+      const e = await protocolError(
+        h.client.request({ method: "tools/call", params: { name: "project_create", arguments: args as never } }, CallToolResultSchema),
+      );
       expect(e.code).toBe(-32602);
       expect(e.message).toContain(`the arguments of project_create must be an object of named arguments, not ${what}`);
       expect(e.message).not.toContain('"code"'); // no zod dump
@@ -57,7 +62,9 @@ describe("tools/call arguments", () => {
 
   test("update_field with a __proto__ or constructor patch is refused naming the key; no version is saved", async () => {
     const version = (await s.services.models.get(s.models.todo!)).version;
-    const proto = await protocolError(h.client.callTool({ name: "update_field", arguments: JSON.parse('{"entity": "task", "name": "title", "patch": {"__proto__": {"label": "x"}}}') }));
+    const proto = await protocolError(
+      h.client.callTool({ name: "update_field", arguments: JSON.parse('{"entity": "task", "name": "title", "patch": {"__proto__": {"label": "x"}}}') }),
+    );
     expect(proto.message).toContain("(at /patch/__proto__)");
     const r: any = await h.client.callTool({ name: "update_field", arguments: { entity: "task", name: "title", patch: { constructor: "x" } } });
     expect(r.isError).toBe(true);
@@ -79,7 +86,11 @@ describe("resources", () => {
 });
 
 describe("legacy model files at every door", () => {
-  const legacy = { name: "Shop", version: "1.0.0", entities: [{ name: "Customer", display_name: "Customer", fields: [{ name: "Full Name", field_type: { type: "String" }, required: true }] }] };
+  const legacy = {
+    name: "Shop",
+    version: "1.0.0",
+    entities: [{ name: "Customer", display_name: "Customer", fields: [{ name: "Full Name", field_type: { type: "String" }, required: true }] }],
+  };
 
   test("MCP validate_model and create_model accept a file of the original Torque", async () => {
     expect(await ok1(h.client, "validate_model", { document: legacy })).toEqual({ valid: true, issues: [] });
@@ -89,12 +100,24 @@ describe("legacy model files at every door", () => {
 
   test("GraphQL validateModel, createModel and updateModel accept it too", async () => {
     const gql = async (query: string, variables: object) =>
-      (await (await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })).json()) as any;
-    expect((await gql("query($d: JSON!) { validateModel(document: $d) { valid issues { path message } } }", { d: legacy })).data.validateModel).toEqual({ valid: true, issues: [] });
-    const created = (await gql('mutation($d: JSON) { createModel(name: "Shop via GraphQL", document: $d) { model { id document } errors { path message } } }', { d: legacy })).data.createModel;
+      (await (
+        await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })
+      ).json()) as any;
+    expect((await gql("query($d: JSON!) { validateModel(document: $d) { valid issues { path message } } }", { d: legacy })).data.validateModel).toEqual({
+      valid: true,
+      issues: [],
+    });
+    const created = (
+      await gql('mutation($d: JSON) { createModel(name: "Shop via GraphQL", document: $d) { model { id document } errors { path message } } }', { d: legacy })
+    ).data.createModel;
     expect(created.errors).toEqual([]);
     expect(created.model.document.entities[0].name).toBe("customer");
-    const updated = (await gql("mutation($id: ID!, $d: JSON!) { updateModel(id: $id, document: $d) { model { version document } errors { path message } } }", { id: created.model.id, d: { ...legacy, name: "Shop via GraphQL" } })).data.updateModel;
+    const updated = (
+      await gql("mutation($id: ID!, $d: JSON!) { updateModel(id: $id, document: $d) { model { version document } errors { path message } } }", {
+        id: created.model.id,
+        d: { ...legacy, name: "Shop via GraphQL" },
+      })
+    ).data.updateModel;
     expect(updated.errors).toEqual([]);
     expect(updated.model.version).toBe(2);
   });
@@ -120,15 +143,25 @@ describe("torque mcp on stdio: unreadable lines", () => {
         buf += dec.decode(value);
       }
     };
-    const send = (text: string) => p.stdin.write(text + "\n");
+    const send = (text: string) => p.stdin.write(`${text}\n`);
     send("this is not json {");
     expect(await nextLine()).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32700 } });
     send('{"hello": "world"}');
     expect(await nextLine()).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32600 } });
-    send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } }));
+    send(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+      }),
+    );
     expect((await nextLine()).result.serverInfo.name).toBe("torque");
     send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "list_apps", arguments: "all" } }));
-    expect(await nextLine()).toMatchObject({ id: 2, error: { code: -32602, message: expect.stringContaining("must be an object of named arguments, not a string") } });
+    expect(await nextLine()).toMatchObject({
+      id: 2,
+      error: { code: -32602, message: expect.stringContaining("must be an object of named arguments, not a string") },
+    });
     p.stdin.end();
     expect(await p.exited).toBe(0);
   });

@@ -3,9 +3,9 @@
 // then 503 for everyone for an hour), an agent at work keeps its session through the
 // flood, and sessions without requests end after the idle timeout.
 import { afterAll, describe, expect, test } from "bun:test";
-import { startTestServer, sleep, type TestServer } from "../helpers/server";
 import { DEFAULT_SESSION_LIMITS, type McpSessionLimits } from "../../src/mcp/http";
-import { httpClient, ok1, type HttpSession } from "./helpers";
+import { sleep, startTestServer, type TestServer } from "../helpers/server";
+import { type HttpSession, httpClient, ok1 } from "./helpers";
 
 const servers: TestServer[] = [];
 const clients: HttpSession[] = [];
@@ -25,7 +25,12 @@ async function connect(url: string, name: string) {
   return c;
 }
 
-const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "flood", version: "0" } } };
+const initialize = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "flood", version: "0" } },
+};
 const headers = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 
 /** A bare initialize, as a flooding client sends it; returns the HTTP status and the session id. */
@@ -36,7 +41,11 @@ async function rawInitialize(url: string): Promise<{ status: number; sid: string
 }
 /** tools/list on a session by id: 200 while it lives, 404 once it ended. */
 async function listStatus(url: string, sid: string): Promise<number> {
-  const res = await fetch(`${url}/mcp`, { method: "POST", headers: { ...headers, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" }, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }) });
+  const res = await fetch(`${url}/mcp`, {
+    method: "POST",
+    headers: { ...headers, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }),
+  });
   await res.text();
   return res.status;
 }

@@ -9,7 +9,7 @@ import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/typ
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 import { torque } from "../helpers/cli";
-import { auditRows, CRUD, DESIGN_TOOLS, fails, GENERIC_TOOLS, MAIN, ok1, removeTempDirs, stdioClient, todoProject, until, type StdioSession } from "./helpers";
+import { auditRows, CRUD, DESIGN_TOOLS, fails, GENERIC_TOOLS, MAIN, ok1, removeTempDirs, type StdioSession, stdioClient, todoProject, until } from "./helpers";
 
 let dbPath: string, dir: string;
 let plain: StdioSession, scoped: StdioSession;
@@ -59,8 +59,13 @@ describe("handshake and stdout", () => {
         lines.push(...parts.filter((l) => l.trim()));
       }
     };
-    const send = (m: object) => p.stdin.write(JSON.stringify(m) + "\n");
-    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } });
+    const send = (m: object) => p.stdin.write(`${JSON.stringify(m)}\n`);
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+    });
     const init = await next(1);
     expect(init.result.serverInfo.name).toBe("torque");
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
@@ -152,9 +157,17 @@ describe("generic data tools", () => {
 
   test("execute_xflow runs a manual workflow (added with add_xflow); the scoped server offers it as xflow_<name>", async () => {
     const xflow = {
-      name: "double", trigger: { type: "manual" },
-      nodes: [{ id: "start", type: "start" }, { id: "calc", type: "script", code: "return { n: input.n * 2 };" }, { id: "end", type: "end" }],
-      edges: [{ from: "start", to: "calc" }, { from: "calc", to: "end" }],
+      name: "double",
+      trigger: { type: "manual" },
+      nodes: [
+        { id: "start", type: "start" },
+        { id: "calc", type: "script", code: "return { n: input.n * 2 };" },
+        { id: "end", type: "end" },
+      ],
+      edges: [
+        { from: "start", to: "calc" },
+        { from: "calc", to: "end" },
+      ],
     };
     await ok1(c, "add_xflow", { model: "Todo", xflow });
     expect(await ok1(c, "execute_xflow", { app: "todo", xflow: "double", input: { n: 21 } })).toMatchObject({ status: "succeeded", output: { n: 42 } });

@@ -11,7 +11,9 @@ test("a burst of 50 concurrent updateEntity calls on one task all succeed; the t
   const project = await makeProject(s.url);
   const task = await rpc(s.url, "createEntity", { app: "todo", entity: "task", data: { title: "t", project } });
   const replies = await Promise.all(
-    Array.from({ length: 50 }, (_, i) => call(s.url, "updateEntity", { app: "todo", entity: "task", id: task.id, data: { priority: 1 + (i % 5), notes: `n${i}` } })),
+    Array.from({ length: 50 }, (_, i) =>
+      call(s.url, "updateEntity", { app: "todo", entity: "task", id: task.id, data: { priority: 1 + (i % 5), notes: `n${i}` } }),
+    ),
   );
   expect(replies.filter((r) => r.error).map((r) => r.error!.message)).toEqual([]);
   expect(replies.map((r) => r.result.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));

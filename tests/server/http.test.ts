@@ -1,14 +1,15 @@
 // Plain HTTP routes of the real server (health, frontends, redirects, 404, 426), and
 // `torque server` as a subprocess: the URLs it prints, the loopback-only rule, request
 // log lines, and a clean SIGTERM that lets an in-flight write finish and keeps its rows.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { openServices } from "../../src/services";
 import { templates } from "../../src/model/templates";
+import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 import { freePort, makeProject, sleep, startTestServer, type TestServer } from "../helpers/server";
 
@@ -87,7 +88,11 @@ function collect(stream: ReadableStream<Uint8Array>): () => string {
 async function spawnServer(dbPath: string, extra: string[] = []): Promise<Child> {
   for (let attempt = 0; ; attempt++) {
     const port = freePort();
-    const proc = Bun.spawn([process.execPath, MAIN, "server", "--bind", `127.0.0.1:${port}`, "--db", dbPath, ...extra], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn([process.execPath, MAIN, "server", "--bind", `127.0.0.1:${port}`, "--db", dbPath, ...extra], {
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const child: Child = { proc, url: `http://127.0.0.1:${port}`, out: collect(proc.stdout), err: collect(proc.stderr) };
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && proc.exitCode === null && !child.out().includes("JSON-RPC")) await sleep(50);
@@ -163,7 +168,11 @@ describe("torque server (subprocess)", () => {
     await fetch(`${child.url}/health`).catch(() => undefined); // at least one GET, unless already stopped
     if (child.proc.exitCode === null) child.proc.kill("SIGTERM");
     await child.proc.exited; // the log is flushed on shutdown
-    const lines = child.err().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const lines = child
+      .err()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
     const requests = lines.filter((l) => "path" in l);
     for (const r of requests) {
       expect(typeof r.method).toBe("string");

@@ -21,11 +21,17 @@ afterAll(async () => {
 
 /** `torque server --bind BIND --db DB`; resolves once it printed its URLs, or exited. */
 async function server(bind: string, db: string) {
-  const proc = Bun.spawn([process.execPath, MAIN, "server", "--quiet", "--bind", bind, "--db", join(dir, db)], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([process.execPath, MAIN, "server", "--quiet", "--bind", bind, "--db", join(dir, db)], {
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   started.push(proc);
-  let out = "", err = "";
+  let out = "",
+    err = "";
   const collect = async (stream: ReadableStream<Uint8Array>, add: (text: string) => void) => {
-    const reader = stream.getReader(), dec = new TextDecoder();
+    const reader = stream.getReader(),
+      dec = new TextDecoder();
     for (let r = await reader.read(); !r.done; r = await reader.read()) add(dec.decode(r.value, { stream: true }));
   };
   void collect(proc.stdout, (t) => (out += t));
@@ -86,7 +92,9 @@ describe("Host headers", () => {
       sock.on("error", reject);
       sock.on("end", () => resolve({ status: Number(text.split(" ")[1]), body: text.slice(text.indexOf("\r\n\r\n") + 4) }));
       const body = method === "POST" ? JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) : "";
-      sock.write(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      sock.write(
+        `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
     });
   }
 
@@ -103,7 +111,13 @@ describe("Host headers", () => {
 
   for (const host of malformed)
     test(`"${host}" is refused with 403 and a message naming the header, on /rpc and other routes`, async () => {
-      for (const [method, path] of [["POST", "/rpc"], ["POST", "/mcp"], ["GET", "/health"], ["GET", "/graphql?query=%7B__typename%7D"], ["GET", "/ws"]] as const) {
+      for (const [method, path] of [
+        ["POST", "/rpc"],
+        ["POST", "/mcp"],
+        ["GET", "/health"],
+        ["GET", "/graphql?query=%7B__typename%7D"],
+        ["GET", "/ws"],
+      ] as const) {
         const r = await raw(method, path, host);
         expect(r.status, `${method} ${path}`).toBe(403);
         expect(JSON.parse(r.body).error).toContain("malformed Host header");

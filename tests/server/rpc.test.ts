@@ -4,12 +4,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { methods } from "../../src/rpc/methods";
 import { systemActor } from "../../src/services/actor";
-import { call, makeProject, post, rpc, rpcError, startTestServer, WsClient, type TestServer } from "../helpers/server";
+import { call, makeProject, post, rpc, rpcError, startTestServer, type TestServer, WsClient } from "../helpers/server";
 
 let s: TestServer, url: string;
 const todo = (entity: string, more: Record<string, unknown> = {}) => ({ app: "todo", entity, ...more });
 const crm = (entity: string, more: Record<string, unknown> = {}) => ({ app: "crm", entity, ...more });
-const countTasks = async (project: string) => (await rpc(url, "queryEntities", todo("task", { filter: { project }, total: true, limit: 1 }))).pagination.total as number;
+const countTasks = async (project: string) =>
+  (await rpc(url, "queryEntities", todo("task", { filter: { project }, total: true, limit: 1 }))).pagination.total as number;
 
 beforeAll(async () => {
   s = await startTestServer({ apps: ["todo", "crm"] });
@@ -67,7 +68,8 @@ describe("methods", () => {
     expect(typeof first.pagination.nextCursor).toBe("string");
     expect(first.columns.map((c: any) => c.field)).toEqual(["title", "status", "priority", "due", "done_at", "notes", "project"]);
     const titles: string[] = [];
-    let page = first, pages = 1;
+    let page = first,
+      pages = 1;
     for (;;) {
       titles.push(...page.data.map((r: any) => r.data.title));
       if (!page.pagination.nextCursor) break;
@@ -130,7 +132,9 @@ describe("methods", () => {
     ].map((d) => ({ ...d, project }));
     await rpc(url, "bulkImport", todo("task", { data }));
     const q = async (filter: unknown, sort?: unknown) =>
-      (await rpc(url, "queryEntities", todo("task", { filter: { and: [{ project }, filter] }, ...(sort !== undefined && { sort }) }))).data.map((r: any) => r.data.title);
+      (await rpc(url, "queryEntities", todo("task", { filter: { and: [{ project }, filter] }, ...(sort !== undefined && { sort }) }))).data.map(
+        (r: any) => r.data.title,
+      );
     expect(await q({ priority: { gte: 3 } }, [{ field: "priority", dir: "desc" }])).toEqual(["gamma", "beta", "delta"]);
     expect(await q({ or: [{ status: "done" }, { title: { startsWith: "AL" } }] }, [{ field: "title" }])).toEqual(["alpha", "beta"]);
     expect(await q({ status: { in: ["open", "doing"] }, title: { contains: "mm" } })).toEqual(["gamma"]);
@@ -174,7 +178,17 @@ describe("methods", () => {
 
   test("bulkImport JSON inserts a list of records", async () => {
     const project = await makeProject(url);
-    const res = await rpc(url, "bulkImport", todo("task", { format: "json", data: [{ title: "one", project }, { title: "two", project, priority: 1 }] }));
+    const res = await rpc(
+      url,
+      "bulkImport",
+      todo("task", {
+        format: "json",
+        data: [
+          { title: "one", project },
+          { title: "two", project, priority: 1 },
+        ],
+      }),
+    );
     expect(res.inserted).toBe(2);
     expect(res.ids).toHaveLength(2);
     expect((await rpc(url, "getEntity", todo("task", { id: res.ids[1] }))).data).toMatchObject({ title: "two", priority: 1 });
@@ -203,7 +217,11 @@ describe("methods", () => {
     const deal = (await rpc(url, "createEntity", crm("deal", { data: { title: "Big deal", amount: 1000, company } }))).id;
     const ann = (await rpc(url, "createEntity", crm("contact", { data: { first_name: "Ann", last_name: "A", email: "ann@acme.test" } }))).id;
     const bob = (await rpc(url, "createEntity", crm("contact", { data: { first_name: "Bob", last_name: "B", email: "bob@acme.test" } }))).id;
-    expect(await rpc(url, "link", { app: "crm", relationship: "deal_contacts", from: deal, to: ann })).toEqual({ relationship: "deal_contacts", from: deal, to: ann });
+    expect(await rpc(url, "link", { app: "crm", relationship: "deal_contacts", from: deal, to: ann })).toEqual({
+      relationship: "deal_contacts",
+      from: deal,
+      to: ann,
+    });
     await rpc(url, "link", { app: "crm", relationship: "deal_contacts", from: deal, to: bob });
     const related = async (entity: string, id: string, relationship: string) =>
       (await rpc(url, "getRelated", { app: "crm", entity, id, relationship })).data.map((r: any) => r.id).sort();
@@ -221,7 +239,8 @@ describe("methods", () => {
     const a = (await rpc(url, "createEntity", crm("company", { data: { name: "Alpha Inc" } }))).id;
     const b = (await rpc(url, "createEntity", crm("company", { data: { name: "Beta GmbH" } }))).id;
     const deal = (await rpc(url, "createEntity", crm("deal", { data: { title: "Moving deal", company: a } }))).id;
-    const related = async (entity: string, id: string) => (await rpc(url, "getRelated", { app: "crm", entity, id, relationship: "company_deals" })).data.map((r: any) => r.id);
+    const related = async (entity: string, id: string) =>
+      (await rpc(url, "getRelated", { app: "crm", entity, id, relationship: "company_deals" })).data.map((r: any) => r.id);
     expect(await related("company", a)).toEqual([deal]);
     await rpc(url, "link", { app: "crm", relationship: "company_deals", from: b, to: deal });
     expect((await rpc(url, "getEntity", crm("deal", { id: deal }))).data.company).toBe(b);
@@ -260,7 +279,8 @@ describe("protocol", () => {
     const err = (await post(url, '{"jsonrpc":"2.0","id":-0.1000000000000000055511151231257827,"method":"noSuchMethod"}')).text;
     expect(err).toStartWith('{"jsonrpc":"2.0","id":-0.1000000000000000055511151231257827,"error":{"code":-32601');
     // In a batch, beside ordinary ids; a number inside params is a plain number as before.
-    const batch = '[{"jsonrpc":"2.0","id":98765432109876543210,"method":"ping"},{"jsonrpc":"2.0","id":7,"method":"queryEntities","params":{"app":"todo","entity":"task","limit":1}},{"jsonrpc":"2.0","id":"s","method":"ping"}]';
+    const batch =
+      '[{"jsonrpc":"2.0","id":98765432109876543210,"method":"ping"},{"jsonrpc":"2.0","id":7,"method":"queryEntities","params":{"app":"todo","entity":"task","limit":1}},{"jsonrpc":"2.0","id":"s","method":"ping"}]';
     const r = await post(url, batch);
     expect(r.text).toStartWith('[{"jsonrpc":"2.0","id":98765432109876543210,"result":"pong"},{"jsonrpc":"2.0","id":7,"result":{');
     expect(r.json[2]).toEqual({ jsonrpc: "2.0", id: "s", result: "pong" });
@@ -376,7 +396,12 @@ describe("body size limit", () => {
   afterAll(() => small.close());
 
   test("a body over maxBodyBytes gets 413, nothing is written, and the server answers afterwards", async () => {
-    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "createEntity", params: todo("project", { data: { name: "too big", description: "x".repeat(200 * 1024) } }) });
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "createEntity",
+      params: todo("project", { data: { name: "too big", description: "x".repeat(200 * 1024) } }),
+    });
     const r = await post(small.url, body);
     expect(r.status).toBe(413);
     expect(await rpc(small.url, "ping")).toBe("pong");

@@ -4,7 +4,7 @@
 // and fan-out reaches hundreds of clients even when some vanish.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { systemActor } from "../../src/services/actor";
-import { call, makeProject, rpc, startTestServer, WsClient, type TestServer } from "../helpers/server";
+import { call, makeProject, rpc, startTestServer, type TestServer, WsClient } from "../helpers/server";
 
 let s: TestServer, url: string, project: string;
 const clients: WsClient[] = [];
@@ -46,11 +46,13 @@ describe("JSON-RPC over /ws", () => {
 
   test("a batch gets one array answering each member", async () => {
     const c = await open();
-    const reply = await c.sendRaw(JSON.stringify([
-      { jsonrpc: "2.0", id: 1, method: "ping" },
-      { jsonrpc: "2.0", id: 2, method: "createEntity", params: { app: "todo", entity: "task", data: { title: "batched", project } } },
-      { jsonrpc: "2.0", id: 3, method: "nope" },
-    ]));
+    const reply = await c.sendRaw(
+      JSON.stringify([
+        { jsonrpc: "2.0", id: 1, method: "ping" },
+        { jsonrpc: "2.0", id: 2, method: "createEntity", params: { app: "todo", entity: "task", data: { title: "batched", project } } },
+        { jsonrpc: "2.0", id: 3, method: "nope" },
+      ]),
+    );
     expect(Array.isArray(reply)).toBe(true);
     const byId = new Map(reply.map((m: any) => [m.id, m]));
     expect(byId.get(1)).toMatchObject({ result: "pong" });
@@ -67,7 +69,15 @@ describe("subscriptions", () => {
     const t = await task({ title: "hello subscribers" });
     const n = await c.waitFor(changeOf(t.id));
     expect(n).toBeDefined();
-    expect(n.params).toMatchObject({ subscription, app: "todo", entity: "task", id: t.id, op: "create", version: 1, data: { title: "hello subscribers", status: "open", project } });
+    expect(n.params).toMatchObject({
+      subscription,
+      app: "todo",
+      entity: "task",
+      id: t.id,
+      op: "create",
+      version: 1,
+      data: { title: "hello subscribers", status: "open", project },
+    });
   });
 
   test("a filtered subscription hears only changes that enter, stay in or leave its set", async () => {

@@ -16,8 +16,15 @@ const run = (...args: string[]) => {
 const line = (name: string, code: string) => ({
   name,
   trigger: { type: "manual" },
-  nodes: [{ id: "start", type: "start" }, { id: "calc", type: "script", code }, { id: "end", type: "end" }],
-  edges: [{ from: "start", to: "calc" }, { from: "calc", to: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "calc", type: "script", code },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "calc" },
+    { from: "calc", to: "end" },
+  ],
 });
 
 beforeAll(async () => {
@@ -34,10 +41,7 @@ beforeAll(async () => {
   const exported = run("model", "export", "todo", "--out", "m.json");
   expect(exported.code, exported.err).toBe(0);
   const model = await Bun.file(join(dir, "m.json")).json();
-  model.xflows = [
-    line("double", 'ctx.log("doubling"); return { twice: input.a * 2, engine: typeof process };'),
-    line("spin", "for (;;) {}"),
-  ];
+  model.xflows = [line("double", 'ctx.log("doubling"); return { twice: input.a * 2, engine: typeof process };'), line("spin", "for (;;) {}")];
   await Bun.write(join(dir, "m2.json"), JSON.stringify(model));
   const updated = run("model", "update", "todo", "m2.json");
   expect(updated.code, updated.err).toBe(0);

@@ -4,20 +4,30 @@
 // native built-ins. Now three hostile scripts run while /health and JSON-RPC getEntity
 // keep answering at once, and each hostile run ends as a timeout near its limit.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startTestServer, rpc, makeProject, type TestServer } from "../helpers/server";
 import { templates } from "../../src/model/templates";
 import { systemActor } from "../../src/services/actor";
+import { makeProject, rpc, startTestServer, type TestServer } from "../helpers/server";
 
 const line = (name: string, code: string) => ({
   name,
   trigger: { type: "manual" },
-  nodes: [{ id: "start", type: "start" }, { id: "js", type: "script", code }, { id: "end", type: "end" }],
-  edges: [{ from: "start", to: "js" }, { from: "js", to: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "js", type: "script", code },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "js" },
+    { from: "js", to: "end" },
+  ],
 });
 
 const flows = [
   // The review's scripts: a native sort in a loop; a big string searched again and again.
-  line("sorts", "const a = new Float64Array(4e6); for (let i = 0; i < 30; i++) { for (let j = 0; j < a.length; j += 1024) a[j] = Math.random(); a.sort(); } return 'sorted';"),
+  line(
+    "sorts",
+    "const a = new Float64Array(4e6); for (let i = 0; i < 30; i++) { for (let j = 0; j < a.length; j += 1024) a[j] = Math.random(); a.sort(); } return 'sorted';",
+  ),
   line("searches", "const s = 'ab'.repeat(5e6); let n = 0; for (let i = 0; i < 200; i++) n += s.indexOf('ab'.repeat(1000) + 'c' + i); return n;"),
 ];
 

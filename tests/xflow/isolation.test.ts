@@ -8,15 +8,22 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
-import { templates } from "../../src/model/templates";
 
 const line = (name: string, code: string) => ({
   name,
   trigger: { type: "manual" },
-  nodes: [{ id: "start", type: "start" }, { id: "js", type: "script", code }, { id: "end", type: "end" }],
-  edges: [{ from: "start", to: "js" }, { from: "js", to: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "js", type: "script", code },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "js" },
+    { from: "js", to: "end" },
+  ],
 });
 
 // Each plant tries every way in the issue (iterator helpers, Iterator.from wrappers; next
@@ -42,7 +49,10 @@ const plant = (act: string) => `
 const flows = [
   line("plant_create", plant('kept.entities.create("project", { name: "planted by A" })')),
   line("plant_read", plant('kept.entities.query("project", {}).then((p) => kept.log("stolen " + JSON.stringify(p)))')),
-  line("plant_change", plant('kept.entities.query("project", {}).then((p) => p.data.forEach((r) => kept.entities.update("project", r.id, { name: "changed by A" })))')),
+  line(
+    "plant_change",
+    plant('kept.entities.query("project", {}).then((p) => p.data.forEach((r) => kept.entities.update("project", r.id, { name: "changed by A" })))'),
+  ),
   line("victim", "const a = [1, 2].values().map((v) => v).toArray(); const b = Iterator.from([3]).toArray(); for (const x of [4]) a.push(x); return { a, b };"),
 ];
 

@@ -7,7 +7,11 @@ import { ok, okJson, tempDir, torque } from "../helpers/cli";
 
 const fixture = (name: string) => new URL(`../fixtures/torque-rust-samples/${name}`, import.meta.url).pathname;
 
-interface Rec { id: string; data: Record<string, any>; version: number }
+interface Rec {
+  id: string;
+  data: Record<string, any>;
+  version: number;
+}
 
 /** A fresh project folder with one legacy file imported; returns its folder, app slug and report. */
 async function imported(file: string) {
@@ -16,9 +20,12 @@ async function imported(file: string) {
   return { dir, app: out.app as string, report: out.report as { path: string; severity: string; message: string }[] };
 }
 
-const list = async (dir: string, app: string, entity: string) => (await okJson<{ data: Rec[] }>(["entity", "list", app, entity, "--limit", "200"], { cwd: dir })).data;
-const get = async (dir: string, app: string, entity: string, id: string): Promise<Rec> => JSON.parse((await ok(["entity", "get", app, entity, id], { cwd: dir })).stdout);
-const update = (dir: string, app: string, entity: string, id: string, data: object) => torque(["entity", "update", app, entity, id, "--data", JSON.stringify(data)], { cwd: dir });
+const list = async (dir: string, app: string, entity: string) =>
+  (await okJson<{ data: Rec[] }>(["entity", "list", app, entity, "--limit", "200"], { cwd: dir })).data;
+const get = async (dir: string, app: string, entity: string, id: string): Promise<Rec> =>
+  JSON.parse((await ok(["entity", "get", app, entity, id], { cwd: dir })).stdout);
+const update = (dir: string, app: string, entity: string, id: string, data: object) =>
+  torque(["entity", "update", app, entity, id, "--data", JSON.stringify(data)], { cwd: dir });
 async function updated(dir: string, app: string, entity: string, id: string, data: object): Promise<Rec> {
   const r = await update(dir, app, entity, id, data);
   expect(r.code, r.stderr).toBe(0);
@@ -82,7 +89,10 @@ describe("customer-order.json: order_status_validation", () => {
     expect(back.code).toBe(1);
     expect(back.stderr).toContain("Confirmed to Draft");
     // A change that leaves the status alone is not a transition, even on a final state.
-    expect((await updated(dir, app, "order", delivered.id, { notes: "left at the door" })).data).toMatchObject({ status: "Delivered", notes: "left at the door" });
+    expect((await updated(dir, app, "order", delivered.id, { notes: "left at the door" })).data).toMatchObject({
+      status: "Delivered",
+      notes: "left at the door",
+    });
   });
 
   test("the import report names the confirmation email flow it could not carry over", async () => {

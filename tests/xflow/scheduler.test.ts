@@ -4,10 +4,10 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices } from "../../src/services";
 import { startServer } from "../../src/http/server";
-import { systemActor } from "../../src/services/actor";
 import { templates } from "../../src/model/templates";
+import { openServices } from "../../src/services";
+import { systemActor } from "../../src/services/actor";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-sched-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hourly = {
   name: "hourly_report",
   trigger: { type: "schedule", cron: "0 * * * *" },
-  nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "end", type: "end" },
+  ],
   edges: [{ from: "start", to: "end" }],
 };
 
@@ -28,7 +31,19 @@ async function setup(lastRunHoursAgo: number | null) {
     // A run recorded by an earlier server, some hours before this one starts.
     const rt = await s.apps.runtime("todo");
     const at = new Date(Date.now() - lastRunHoursAgo * 3600_000).toISOString();
-    s.xflows.runs.add(rt.id, { id: Bun.randomUUIDv7(), app: "todo", xflow: hourly.name, trigger: "schedule", status: "succeeded", input: {}, output: {}, nodes: [], startedAt: at, finishedAt: at, durationMs: 1 });
+    s.xflows.runs.add(rt.id, {
+      id: Bun.randomUUIDv7(),
+      app: "todo",
+      xflow: hourly.name,
+      trigger: "schedule",
+      status: "succeeded",
+      input: {},
+      output: {},
+      nodes: [],
+      startedAt: at,
+      finishedAt: at,
+      durationMs: 1,
+    });
     await s.xflows.runs.flush();
   }
   return s;

@@ -3,10 +3,10 @@
 // writes whatever door they come through, after-commit flows, manual runs and their
 // history, webhooks, a schedule, input schemas, and hostile scripts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestServer, rpc, rpcError, makeProject, sleep, type TestServer } from "../helpers/server";
-import { torque, writeJson } from "../helpers/cli";
 import { templates } from "../../src/model/templates";
 import { systemActor } from "../../src/services/actor";
+import { torque, writeJson } from "../helpers/cli";
+import { makeProject, rpc, rpcError, sleep, startTestServer, type TestServer } from "../helpers/server";
 
 type N = Record<string, unknown> & { id: string; type: string };
 const S: N = { id: "start", type: "start" };
@@ -19,9 +19,15 @@ const line = (name: string, trigger: Record<string, unknown>, ...nodes: N[]) => 
 };
 /** start → condition → (true: yes, then end unless it is an error) / (false: end). */
 const gate = (name: string, trigger: Record<string, unknown>, expression: string, yes: N) => ({
-  name, trigger,
+  name,
+  trigger,
   nodes: [S, { id: "check", type: "condition", expression }, yes, END],
-  edges: [{ from: "start", to: "check" }, { from: "check", to: yes.id, when: "true" }, { from: "check", to: "end", when: "false" }, ...(yes.type === "error" ? [] : [{ from: yes.id, to: "end" }])],
+  edges: [
+    { from: "start", to: "check" },
+    { from: "check", to: yes.id, when: "true" },
+    { from: "check", to: "end", when: "false" },
+    ...(yes.type === "error" ? [] : [{ from: yes.id, to: "end" }]),
+  ],
 });
 const on = (entity: string, event: string) => ({ type: "entity", entity, event });
 const manual = { type: "manual" };
@@ -29,20 +35,50 @@ const webhook = { type: "webhook" };
 
 const flows = [
   {
-    name: "task_guard", trigger: on("task", "beforeCreate"),
-    nodes: [S, { id: "forbidden", type: "condition", expression: 'input.data.title.toLowerCase().includes("forbidden")' }, { id: "reject", type: "error", message: "titles may not say forbidden" },
-      { id: "upper", type: "script", code: "return { data: { ...input.data, title: input.data.title.toUpperCase() } };" }, END],
-    edges: [{ from: "start", to: "forbidden" }, { from: "forbidden", to: "reject", when: "true" }, { from: "forbidden", to: "upper", when: "false" }, { from: "upper", to: "end" }],
+    name: "task_guard",
+    trigger: on("task", "beforeCreate"),
+    nodes: [
+      S,
+      { id: "forbidden", type: "condition", expression: 'input.data.title.toLowerCase().includes("forbidden")' },
+      { id: "reject", type: "error", message: "titles may not say forbidden" },
+      { id: "upper", type: "script", code: "return { data: { ...input.data, title: input.data.title.toUpperCase() } };" },
+      END,
+    ],
+    edges: [
+      { from: "start", to: "forbidden" },
+      { from: "forbidden", to: "reject", when: "true" },
+      { from: "forbidden", to: "upper", when: "false" },
+      { from: "upper", to: "end" },
+    ],
   },
-  line("project_after", on("project", "afterCreate"), { id: "wait", type: "delay", ms: 500 }, { id: "note", type: "entityWrite", entity: "task", operation: "create", dataExpression: '({ title: "note for " + input.data.name, project: input.id })' }),
+  line(
+    "project_after",
+    on("project", "afterCreate"),
+    { id: "wait", type: "delay", ms: 500 },
+    { id: "note", type: "entityWrite", entity: "task", operation: "create", dataExpression: '({ title: "note for " + input.data.name, project: input.id })' },
+  ),
   line("project_after_fails", on("project", "afterCreate"), { id: "boom", type: "script", code: 'throw new Error("after-create failure");' }),
   line("task_update", on("task", "beforeUpdate"), {
-    id: "check", type: "script",
+    id: "check",
+    type: "script",
     code: 'if (input.previous.status === "done" && input.data.status !== "done") throw new Error("task " + input.previous.title + " is done and cannot be reopened");\nreturn { data: { ...input.data, notes: "was " + input.previous.status } };',
   }),
-  gate("project_keep", on("project", "beforeDelete"), 'input.data.name.startsWith("keep")', { id: "refuse", type: "error", message: "kept projects cannot be deleted" }),
-  gate("project_loop", on("project", "beforeCreate"), 'input.data.name.startsWith("loop")', { id: "again", type: "entityWrite", entity: "project", operation: "create", dataExpression: '({ name: input.data.name + "+" })' }),
-  { ...line("add", manual, { id: "sum", type: "script", code: 'ctx.log("adding " + input.x); return { sum: input.x + (input.y ?? 0) };' }), input: { type: "object", required: ["x"], properties: { x: { type: "number" } } } },
+  gate("project_keep", on("project", "beforeDelete"), 'input.data.name.startsWith("keep")', {
+    id: "refuse",
+    type: "error",
+    message: "kept projects cannot be deleted",
+  }),
+  gate("project_loop", on("project", "beforeCreate"), 'input.data.name.startsWith("loop")', {
+    id: "again",
+    type: "entityWrite",
+    entity: "project",
+    operation: "create",
+    dataExpression: '({ name: input.data.name + "+" })',
+  }),
+  {
+    ...line("add", manual, { id: "sum", type: "script", code: 'ctx.log("adding " + input.x); return { sum: input.x + (input.y ?? 0) };' }),
+    input: { type: "object", required: ["x"], properties: { x: { type: "number" } } },
+  },
   line("hook_echo", webhook, { id: "echo", type: "transform", expression: "({ received: input.msg, ok: true })" }),
   line("hook_fail", webhook, { id: "nope", type: "script", code: 'throw new Error("webhook refused: " + input.why);' }),
   line("tick", { type: "schedule", cron: "* * * * * *" }, { id: "t", type: "transform", expression: "({ at: input.scheduled })" }),
@@ -182,8 +218,10 @@ describe("manual flows", () => {
 
   test("GraphQL executeXFlow and xflowRuns", async () => {
     const gql = async (query: string, variables: Record<string, unknown> = {}) =>
-      (await (await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })).json()) as any;
-    const ran = await gql("mutation($i: JSON) { executeXFlow(app: \"todo\", xflow: \"add\", input: $i) }", { i: { x: 40, y: 2 } });
+      (await (
+        await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })
+      ).json()) as any;
+    const ran = await gql('mutation($i: JSON) { executeXFlow(app: "todo", xflow: "add", input: $i) }', { i: { x: 40, y: 2 } });
     expect(ran.errors).toBeUndefined();
     expect(ran.data.executeXFlow).toMatchObject({ status: "succeeded", output: { sum: 42 } });
     const runs = await gql('{ xflowRuns(app: "todo", xflow: "add", limit: 5) }');
@@ -206,7 +244,13 @@ describe("manual flows", () => {
     const v = await cli("xflow", "validate", good);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain("valid");
-    const broken = await writeJson(srv.dir, "broken.json", { ...flows[6], edges: [{ from: "start", to: "sum" }, { from: "sum", to: "nowhere" }] });
+    const broken = await writeJson(srv.dir, "broken.json", {
+      ...flows[6],
+      edges: [
+        { from: "start", to: "sum" },
+        { from: "sum", to: "nowhere" },
+      ],
+    });
     const b = await cli("xflow", "validate", broken);
     expect(b.code).toBe(1);
     expect(b.stderr).toContain("/edges/1/to");

@@ -6,18 +6,34 @@ const pageName = new URLSearchParams(location.search).get("page") ?? undefined;
 let nextId = 1;
 
 async function rpc<T>(method: string, params: Record<string, unknown>): Promise<T> {
-  const res = await fetch("/rpc", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }) });
+  const res = await fetch("/rpc", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }),
+  });
   const body = (await res.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(body.error.message);
   return body.result as T;
 }
 
-interface Column { field: string; label: string }
-interface Component { id: string; type: string; props: Record<string, unknown>; columns?: Column[] }
+interface Column {
+  field: string;
+  label: string;
+}
+interface Component {
+  id: string;
+  type: string;
+  props: Record<string, unknown>;
+  columns?: Column[];
+}
 
 async function renderGrid(host: HTMLElement, c: Component) {
   const data = await rpc<{ data: { id: string; data: Record<string, unknown> }[]; columns: Column[] }>("loadEntityData", {
-    app: slug, entity: c.props.entity, sort: c.props.sort, limit: 50, columns: c.props.columns,
+    app: slug,
+    entity: c.props.entity,
+    sort: c.props.sort,
+    limit: 50,
+    columns: c.props.columns,
   });
   const table = document.createElement("table");
   table.dataset.component = c.id;
@@ -34,11 +50,16 @@ async function renderGrid(host: HTMLElement, c: Component) {
 async function load() {
   const status = document.getElementById("status")!;
   try {
-    const page = await rpc<{ page: { title: string; components: Component[] }; navigation: { label: string; page: string }[] }>("loadPage", { app: slug, ...(pageName && { page: pageName }) });
+    const page = await rpc<{ page: { title: string; components: Component[] }; navigation: { label: string; page: string }[] }>("loadPage", {
+      app: slug,
+      ...(pageName && { page: pageName }),
+    });
     document.title = `${page.page.title} · ${slug}`;
     document.getElementById("title")!.textContent = slug;
     document.getElementById("page-title")!.textContent = page.page.title;
-    document.getElementById("nav")!.replaceChildren(...page.navigation.map((n) => Object.assign(document.createElement("a"), { href: `?page=${n.page}`, textContent: n.label })));
+    document
+      .getElementById("nav")!
+      .replaceChildren(...page.navigation.map((n) => Object.assign(document.createElement("a"), { href: `?page=${n.page}`, textContent: n.label })));
     const grids = document.getElementById("grids")!;
     const hosts = new Map<string, { el: HTMLElement; c: Component }>();
     for (const c of page.page.components.filter((x) => x.type === "DataGrid")) {
@@ -63,4 +84,5 @@ async function load() {
 }
 
 void load();
+
 export {};

@@ -37,4 +37,5 @@ async function load(): Promise<void> {
 }
 
 void load();
+
 export {};

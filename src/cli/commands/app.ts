@@ -1,9 +1,9 @@
 // `torque app …`: list, create, seed, export, import, delete.
 import { cliActor } from "../../services/actor";
+import { purgeHiddenData } from "../../services/purge";
 import { seedApp } from "../../services/seed/seed";
 import { exportApp, importApp } from "../../services/transfer";
-import { purgeHiddenData } from "../../services/purge";
-import { JSON_OPTION, type Command } from "../command";
+import { type Command, JSON_OPTION } from "../command";
 import { table } from "../table";
 import { intOption, readJsonFile, writeOutput } from "./io";
 
@@ -15,15 +15,30 @@ export const appCommand: Command = {
   usage: "COMMAND [ARGS]",
   subcommands: [
     {
-      name: "list", summary: "list apps with their model and version", usage: "[--json]", options: { json }, positionals: [0, 0],
+      name: "list",
+      summary: "list apps with their model and version",
+      usage: "[--json]",
+      options: { json },
+      positionals: [0, 0],
       async run(ctx) {
         const apps = await (await ctx.services()).apps.list();
-        if (ctx.opts.json) return ctx.json(apps.map((a) => ({ slug: a.slug, model: a.model.name, modelId: a.model.id, version: a.version, createdAt: a.createdAt })));
-        ctx.out(apps.length ? table(["SLUG", "MODEL", "VERSION", "CREATED"], apps.map((a) => [a.slug, a.model.name, a.version, a.createdAt])) : "no apps yet: try `torque app create MODEL --slug S`");
+        if (ctx.opts.json)
+          return ctx.json(apps.map((a) => ({ slug: a.slug, model: a.model.name, modelId: a.model.id, version: a.version, createdAt: a.createdAt })));
+        ctx.out(
+          apps.length
+            ? table(
+                ["SLUG", "MODEL", "VERSION", "CREATED"],
+                apps.map((a) => [a.slug, a.model.name, a.version, a.createdAt]),
+              )
+            : "no apps yet: try `torque app create MODEL --slug S`",
+        );
       },
     },
     {
-      name: "create", summary: "create an app of a model (by id or name)", usage: "MODEL --slug S [--json]", positionals: [1, 1],
+      name: "create",
+      summary: "create an app of a model (by id or name)",
+      usage: "MODEL --slug S [--json]",
+      positionals: [1, 1],
       options: { json, slug: { type: "string", description: "the app's slug (default: from the model name)" } },
       async run(ctx) {
         const s = await ctx.services();
@@ -35,48 +50,91 @@ export const appCommand: Command = {
       },
     },
     {
-      name: "seed", summary: "fill every entity type with plausible records", usage: "SLUG [--count N] [--seed N] [--json]", positionals: [1, 1],
-      options: { json, count: { type: "string", short: "n", description: "records per entity type (default 100)" }, seed: { type: "string", description: "random seed, to repeat a run" } },
+      name: "seed",
+      summary: "fill every entity type with plausible records",
+      usage: "SLUG [--count N] [--seed N] [--json]",
+      positionals: [1, 1],
+      options: {
+        json,
+        count: { type: "string", short: "n", description: "records per entity type (default 100)" },
+        seed: { type: "string", description: "random seed, to repeat a run" },
+      },
       async run(ctx) {
         const count = intOption(ctx, "count", 0) ?? 100;
         const t0 = performance.now();
-        const r = await seedApp(await ctx.services(), ctx.args[0]!, { count, seed: intOption(ctx, "seed", 0), actor: cliActor, onProgress: (e, d, t) => !ctx.opts.json && process.stderr.isTTY && process.stderr.write(`\r${e}: ${d}/${t}   `) });
+        const r = await seedApp(await ctx.services(), ctx.args[0]!, {
+          count,
+          seed: intOption(ctx, "seed", 0),
+          actor: cliActor,
+          onProgress: (e, d, t) => !ctx.opts.json && process.stderr.isTTY && process.stderr.write(`\r${e}: ${d}/${t}   `),
+        });
         if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
         const ms = Math.round(performance.now() - t0);
         if (ctx.opts.json) return ctx.json({ app: ctx.args[0], created: r, ms });
-        ctx.out(`seeded ${ctx.args[0]}: ${Object.entries(r).map(([k, n]) => `${n} ${k}`).join(", ")} in ${(ms / 1000).toFixed(1)} s`);
+        ctx.out(
+          `seeded ${ctx.args[0]}: ${Object.entries(r)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(", ")} in ${(ms / 1000).toFixed(1)} s`,
+        );
       },
     },
     {
-      name: "export", summary: "write an app's model, records and links as JSON", usage: "SLUG [--out FILE] [--json]", positionals: [1, 1],
+      name: "export",
+      summary: "write an app's model, records and links as JSON",
+      usage: "SLUG [--out FILE] [--json]",
+      positionals: [1, 1],
       options: { json, out: { type: "string", short: "o", description: "file to write (default: stdout)" } },
       async run(ctx) {
         const x = await exportApp(await ctx.services(), ctx.args[0]!);
-        await writeOutput(ctx, JSON.stringify(x, null, 1) + "\n", `exported ${x.entities.length} record(s) of ${x.app}`);
+        await writeOutput(ctx, `${JSON.stringify(x, null, 1)}\n`, `exported ${x.entities.length} record(s) of ${x.app}`);
       },
     },
     {
-      name: "import", summary: "load an app export into an app (created from the file's model if missing)", usage: "SLUG FILE [--json]", options: { json }, positionals: [2, 2],
+      name: "import",
+      summary: "load an app export into an app (created from the file's model if missing)",
+      usage: "SLUG FILE [--json]",
+      options: { json },
+      positionals: [2, 2],
       async run(ctx) {
         const doc = await readJsonFile(ctx.args[1]!);
         const r = await importApp(await ctx.services(), ctx.args[0]!, doc, cliActor);
         if (ctx.opts.json) return ctx.json(r);
-        ctx.out(`${r.created ? "created" : "loaded into"} app ${r.app}: ${Object.entries(r.loaded).map(([k, n]) => `${n} ${k}`).join(", ") || "no records"}${r.links ? `, ${r.links} link(s)` : ""}`);
+        ctx.out(
+          `${r.created ? "created" : "loaded into"} app ${r.app}: ${
+            Object.entries(r.loaded)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(", ") || "no records"
+          }${r.links ? `, ${r.links} link(s)` : ""}`,
+        );
       },
     },
     {
-      name: "purge", summary: "remove data a model change left hidden (removed fields and entity types)", usage: "SLUG [--json]", positionals: [1, 1], options: { json },
+      name: "purge",
+      summary: "remove data a model change left hidden (removed fields and entity types)",
+      usage: "SLUG [--json]",
+      positionals: [1, 1],
+      options: { json },
       help: "A model change never deletes data: values of removed fields and records of removed entity types stay,\nhidden, and come back if the field or type is added again. purge removes them for good.",
       async run(ctx) {
         const r = await purgeHiddenData(await ctx.services(), ctx.args[0]!, cliActor);
         if (ctx.opts.json) return ctx.json(r);
         const f = Object.entries(r.fieldsPurged).map(([k, n]) => `${n} ${k}`);
         const d = Object.entries(r.recordsDeleted).map(([k, n]) => `${n} ${k}`);
-        ctx.out(!f.length && !d.length ? "nothing hidden to purge" : [f.length ? `removed hidden field values from ${f.join(", ")}` : "", d.length ? `deleted records of removed types: ${d.join(", ")}` : ""].filter(Boolean).join("; "));
+        ctx.out(
+          !f.length && !d.length
+            ? "nothing hidden to purge"
+            : [f.length ? `removed hidden field values from ${f.join(", ")}` : "", d.length ? `deleted records of removed types: ${d.join(", ")}` : ""]
+                .filter(Boolean)
+                .join("; "),
+        );
       },
     },
     {
-      name: "delete", summary: "delete an app and all its data", usage: "SLUG [--json]", positionals: [1, 1], options: { json },
+      name: "delete",
+      summary: "delete an app and all its data",
+      usage: "SLUG [--json]",
+      positionals: [1, 1],
+      options: { json },
       async run(ctx) {
         await (await ctx.services()).apps.delete(ctx.args[0]!, cliActor);
         if (ctx.opts.json) return ctx.json({ deleted: ctx.args[0] });

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { TorqueError } from "../../lib/errors";
-import { JSON_OPTION, type Command } from "../command";
+import { type Command, JSON_OPTION } from "../command";
 
 export const backupCommand: Command = {
   name: "backup",

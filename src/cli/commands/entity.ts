@@ -2,7 +2,7 @@
 // service as every API (validation, workflows, audit as the CLI user).
 import { parseJson } from "../../lib/json";
 import { cliActor } from "../../services/actor";
-import { JSON_OPTION, UsageError, type Command, type CommandContext } from "../command";
+import { type Command, type CommandContext, JSON_OPTION, UsageError } from "../command";
 import { table } from "../table";
 import { intOption } from "./io";
 
@@ -23,7 +23,10 @@ export const entityCommand: Command = {
   usage: "COMMAND APP ENTITY [ARGS]",
   subcommands: [
     {
-      name: "list", summary: "records, filtered and sorted (a page; --cursor for the next)", usage: "APP ENTITY [--filter JSON] [--sort FIELD|-FIELD] [--limit N] [--cursor C] [--json]", positionals: [2, 2],
+      name: "list",
+      summary: "records, filtered and sorted (a page; --cursor for the next)",
+      usage: "APP ENTITY [--filter JSON] [--sort FIELD|-FIELD] [--limit N] [--cursor C] [--json]",
+      positionals: [2, 2],
       options: {
         json,
         filter: { type: "string", short: "f", description: 'JSON filter, e.g. {"status":"open"}' },
@@ -40,31 +43,64 @@ export const entityCommand: Command = {
         });
         if (ctx.opts.json) return print(ctx, page);
         const fields = [...new Set(page.data.flatMap((r) => Object.keys(r.data)))].slice(0, 6);
-        ctx.out(table(["ID", ...fields.map((f) => f.toUpperCase())], page.data.map((r) => [r.id, ...fields.map((f) => { const v = Object.hasOwn(r.data, f) ? r.data[f] : undefined; return v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v).slice(0, 40); })])));
+        ctx.out(
+          table(
+            ["ID", ...fields.map((f) => f.toUpperCase())],
+            page.data.map((r) => [
+              r.id,
+              ...fields.map((f) => {
+                const v = Object.hasOwn(r.data, f) ? r.data[f] : undefined;
+                return v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v).slice(0, 40);
+              }),
+            ]),
+          ),
+        );
         if (page.pagination.nextCursor) ctx.err(`more: --cursor ${page.pagination.nextCursor}`);
       },
     },
     {
-      name: "get", summary: "one record as JSON", usage: "APP ENTITY ID [--json]", positionals: [3, 3], options: { json },
+      name: "get",
+      summary: "one record as JSON",
+      usage: "APP ENTITY ID [--json]",
+      positionals: [3, 3],
+      options: { json },
       async run(ctx) {
         print(ctx, await (await ctx.services()).entities.get(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!));
       },
     },
     {
-      name: "create", summary: "create a record; prints it as JSON", usage: "APP ENTITY --data JSON [--json]", positionals: [2, 2], options: { json, data },
+      name: "create",
+      summary: "create a record; prints it as JSON",
+      usage: "APP ENTITY --data JSON [--json]",
+      positionals: [2, 2],
+      options: { json, data },
       async run(ctx) {
         print(ctx, await (await ctx.services()).entities.create(ctx.args[0]!, ctx.args[1]!, dataOf(ctx), { actor: cliActor, lenient: true }));
       },
     },
     {
-      name: "update", summary: "change fields of a record (null clears one); prints it as JSON", usage: "APP ENTITY ID --data JSON [--expect-version N] [--json]", positionals: [3, 3],
+      name: "update",
+      summary: "change fields of a record (null clears one); prints it as JSON",
+      usage: "APP ENTITY ID --data JSON [--expect-version N] [--json]",
+      positionals: [3, 3],
       options: { json, data, "expect-version": { type: "string", description: "refuse if the record changed since this version" } },
       async run(ctx) {
-        print(ctx, await (await ctx.services()).entities.update(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, dataOf(ctx), { actor: cliActor, lenient: true, expectedVersion: intOption(ctx, "expect-version") }));
+        print(
+          ctx,
+          await (await ctx.services()).entities.update(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, dataOf(ctx), {
+            actor: cliActor,
+            lenient: true,
+            expectedVersion: intOption(ctx, "expect-version"),
+          }),
+        );
       },
     },
     {
-      name: "delete", summary: "delete a record (relationships' onDelete rules apply)", usage: "APP ENTITY ID [--json]", positionals: [3, 3], options: { json },
+      name: "delete",
+      summary: "delete a record (relationships' onDelete rules apply)",
+      usage: "APP ENTITY ID [--json]",
+      positionals: [3, 3],
+      options: { json },
       async run(ctx) {
         print(ctx, await (await ctx.services()).entities.delete(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, { actor: cliActor }));
       },

@@ -3,12 +3,12 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TorqueError } from "../../lib/errors";
-import { templates, TEMPLATE_NAMES, type TemplateName } from "../../model/templates";
+import { TEMPLATE_NAMES, type TemplateName, templates } from "../../model/templates";
 import { openServices } from "../../services";
 import { cliActor } from "../../services/actor";
 import { seedApp } from "../../services/seed/seed";
+import { type Command, UsageError } from "../command";
 import { PROJECT_FILE } from "../config";
-import { UsageError, type Command } from "../command";
 
 export const initCommand: Command = {
   name: "init",
@@ -36,12 +36,20 @@ export const initCommand: Command = {
       const model = await s.models.create(structuredClone(templates[template]), cliActor, `from template ${template}`);
       const app = await s.apps.create(model.id, template, cliActor);
       const seeded = template === "blank" ? {} : await seedApp(s, app.slug, { count: 25, seed: 42, actor: cliActor });
-      await Bun.write(configFile, JSON.stringify({ db, bind: "127.0.0.1:8080" }, null, 2) + "\n");
+      await Bun.write(configFile, `${JSON.stringify({ db, bind: "127.0.0.1:8080" }, null, 2)}\n`);
       if (ctx.opts.json) return ctx.json({ dir, db: dbPath, model: { id: model.id, name: model.name }, app: app.slug, seeded });
       ctx.out(`created a Torque project in ${dir}`);
       ctx.out(`  database  ${dbPath}`);
       ctx.out(`  model     ${model.name} (id ${model.id})`);
-      ctx.out(`  app       ${app.slug}${Object.keys(seeded).length ? ` with ${Object.entries(seeded).map(([k, n]) => `${n} ${k}`).join(", ")}` : ""}`);
+      ctx.out(
+        `  app       ${app.slug}${
+          Object.keys(seeded).length
+            ? ` with ${Object.entries(seeded)
+                .map(([k, n]) => `${n} ${k}`)
+                .join(", ")}`
+            : ""
+        }`,
+      );
     } finally {
       await s.close();
     }

@@ -1,7 +1,7 @@
 // File input and output shared by the commands.
 import { TorqueError } from "../../lib/errors";
 import { parseJson } from "../../lib/json";
-import { UsageError, type CommandContext } from "../command";
+import { type CommandContext, UsageError } from "../command";
 
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 

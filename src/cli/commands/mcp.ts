@@ -1,7 +1,7 @@
 // `torque mcp`: MCP on stdin/stdout for desktop agents (no HTTP server is started).
 import { openServices } from "../../services";
-import { resolveDb } from "../config";
 import type { Command } from "../command";
+import { resolveDb } from "../config";
 
 export const mcpCommand: Command = {
   name: "mcp",

@@ -1,8 +1,9 @@
 // `torque migrate`: apply, revert or list the system schema migrations in schema/migrations.
-import { openDatabase } from "../../store/open";
+
 import { migrateDown, migrateUp, migrationStatus } from "../../store/migrations";
+import { openDatabase } from "../../store/open";
+import { type Command, UsageError } from "../command";
 import { resolveDb } from "../config";
-import { UsageError, type Command } from "../command";
 import { table } from "../table";
 
 export const migrateCommand: Command = {
@@ -19,13 +20,18 @@ export const migrateCommand: Command = {
   },
   async run(ctx) {
     const modes = ["up", "down", "status"].filter((m) => ctx.opts[m]);
-    if (modes.length > 1) throw new UsageError(`choose one of --up, --down, --status (got ${modes.map((m) => "--" + m).join(" ")})`);
+    if (modes.length > 1) throw new UsageError(`choose one of --up, --down, --status (got ${modes.map((m) => `--${m}`).join(" ")})`);
     const db = await openDatabase(resolveDb(ctx.opts.db as string | undefined), { migrate: false });
     try {
       if (ctx.opts.status) {
         const st = await migrationStatus(db);
         if (ctx.opts.json) return ctx.json(st);
-        ctx.out(table(["VERSION", "NAME", "STATUS", "APPLIED"], st.map((s) => [s.version, s.name, s.applied ? "applied" : "pending", s.appliedAt])));
+        ctx.out(
+          table(
+            ["VERSION", "NAME", "STATUS", "APPLIED"],
+            st.map((s) => [s.version, s.name, s.applied ? "applied" : "pending", s.appliedAt]),
+          ),
+        );
       } else if (ctx.opts.down) {
         const v = await migrateDown(db);
         if (ctx.opts.json) return ctx.json({ reverted: v });

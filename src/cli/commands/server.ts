@@ -2,8 +2,8 @@
 // SIGINT/SIGTERM, which finish in-flight requests and close the database cleanly.
 import { TorqueError } from "../../lib/errors";
 import { openServices } from "../../services";
-import { resolveDb, findProject } from "../config";
-import { UsageError, type Command } from "../command";
+import { type Command, UsageError } from "../command";
+import { findProject, resolveDb } from "../config";
 
 export function parseBind(bind: string): { hostname: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(bind) ?? /^()(\d{1,5})$/.exec(bind);
@@ -29,7 +29,10 @@ export const serverCommand: Command = {
     if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody < 1024)) throw new UsageError("--max-body takes a number of bytes ≥ 1024");
     // Until users and logins exist (SPEC §10), only the loopback is safe to serve.
     if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(bind.hostname))
-      throw new TorqueError("forbidden", `refusing to listen on ${bind.hostname}: Torque has no users or logins yet, so it serves only the loopback (127.0.0.1, ::1)`);
+      throw new TorqueError(
+        "forbidden",
+        `refusing to listen on ${bind.hostname}: Torque has no users or logins yet, so it serves only the loopback (127.0.0.1, ::1)`,
+      );
     const { startServer } = await import("../../http/server");
     const services = await openServices(resolveDb(ctx.opts.db as string | undefined));
     let running;
@@ -39,7 +42,10 @@ export const serverCommand: Command = {
       await services.close();
       const address = `${bind.hostname.includes(":") ? `[${bind.hostname}]` : bind.hostname}:${bind.port}`;
       if ((e as { code?: string }).code === "EADDRINUSE")
-        throw new TorqueError("conflict", `cannot listen on ${address}: address in use (another server, perhaps another Torque, is listening there; choose another --bind)`);
+        throw new TorqueError(
+          "conflict",
+          `cannot listen on ${address}: address in use (another server, perhaps another Torque, is listening there; choose another --bind)`,
+        );
       throw new TorqueError("bad_request", `cannot listen on ${address}: ${(e as Error).message}`);
     }
     ctx.out(`Torque is running on ${running.url}`);
@@ -48,13 +54,16 @@ export const serverCommand: Command = {
     ctx.out(`  JSON-RPC      POST ${running.url}/rpc   GraphQL ${running.url}/graphql   WebSocket ws://${running.url.slice(7)}/ws`);
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {
-        process.off("SIGINT", onInt), process.off("SIGTERM", onTerm);
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
         ctx.err(`received ${signal}: finishing in-flight requests`);
         await running.stop();
         resolve();
       };
-      const onInt = () => void stop("SIGINT"), onTerm = () => void stop("SIGTERM");
-      process.on("SIGINT", onInt), process.on("SIGTERM", onTerm);
+      const onInt = () => void stop("SIGINT"),
+        onTerm = () => void stop("SIGTERM");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
     });
   },
 };

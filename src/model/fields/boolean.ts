@@ -1,7 +1,8 @@
+import { bad, type FieldKind, ok } from "./kind";
 import { describe } from "./text";
-import { bad, ok, type FieldKind } from "./kind";
 
-const TRUE = new Set(["true", "1", "yes", "y"]), FALSE = new Set(["false", "0", "no", "n"]);
+const TRUE = new Set(["true", "1", "yes", "y"]),
+  FALSE = new Set(["false", "0", "no", "n"]);
 
 export const boolean: FieldKind = {
   type: "boolean",

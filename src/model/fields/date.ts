@@ -1,5 +1,5 @@
+import { bad, type FieldKind, ok } from "./kind";
 import { describe } from "./text";
-import { bad, ok, type FieldKind } from "./kind";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -14,7 +14,9 @@ export const date: FieldKind = {
     if (lenient && /^\d{4}-\d{2}-\d{2}T/.test(s)) s = s.slice(0, 10);
     const m = DATE.exec(s);
     if (!m) return bad("type", `must be a date "YYYY-MM-DD" (got ${describe(v)})`);
-    const y = +m[1]!, mo = +m[2]!, d = +m[3]!;
+    const y = +m[1]!,
+      mo = +m[2]!,
+      d = +m[3]!;
     if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo)) return bad("type", `${s} is not a calendar date`);
     return ok(s);
   },

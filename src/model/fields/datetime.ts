@@ -1,5 +1,5 @@
+import { bad, type FieldKind, ok } from "./kind";
 import { describe } from "./text";
-import { bad, ok, type FieldKind } from "./kind";
 
 // ISO 8601 with a time zone; stored normalised to UTC with milliseconds so text order is time order.
 const ISO = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;

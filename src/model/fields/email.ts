@@ -1,5 +1,5 @@
+import { bad, checkText, type FieldKind, pick, TEXT_OPTIONS, textSchema, textSettings } from "./kind";
 import { describe } from "./text";
-import { bad, checkText, pick, textSchema, textSettings, TEXT_OPTIONS, type FieldKind } from "./kind";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Full RFC 5322 helps no user.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -16,5 +16,6 @@ export const email: FieldKind = {
   },
   checkSettings: textSettings,
   jsonSchema: (f) => textSchema(f, { format: "email" }),
-  sample: (_f, rng) => `${pick(rng, ["ana", "li", "sam", "noor", "kai", "eva"])}.${Math.floor(rng() * 100000)}@${pick(rng, ["example.com", "example.org", "mail.example.net"])}`,
+  sample: (_f, rng) =>
+    `${pick(rng, ["ana", "li", "sam", "noor", "kai", "eva"])}.${Math.floor(rng() * 100000)}@${pick(rng, ["example.com", "example.org", "mail.example.net"])}`,
 };

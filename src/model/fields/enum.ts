@@ -1,6 +1,6 @@
-import { describe } from "./text";
-import { bad, ok, pick, type FieldKind } from "./kind";
 import type { Field } from "../schema";
+import { bad, type FieldKind, ok, pick } from "./kind";
+import { describe } from "./text";
 
 export const enumField: FieldKind = {
   type: "enum",

@@ -1,19 +1,34 @@
 // Conformance: every registered field type honours the FieldKind contract.
 import { describe, expect, test } from "bun:test";
-import { fieldKinds } from "./registry";
 import { seededRng } from "../../services/seed/values";
 import type { Field, FieldType } from "../schema";
+import { fieldKinds } from "./registry";
 
 /** A field of each type with the options that type needs. */
 const fieldOf = (type: FieldType): Field =>
-  ({ name: "f", type, ...(type === "enum" || type === "multienum" ? { values: ["a", "b", "c"] } : {}), ...(type === "reference" ? { entity: "x" } : {}) }) as Field;
+  ({
+    name: "f",
+    type,
+    ...(type === "enum" || type === "multienum" ? { values: ["a", "b", "c"] } : {}),
+    ...(type === "reference" ? { entity: "x" } : {}),
+  }) as Field;
 
 /** Values that no type should take (json takes every JSON value, so it is exempt). */
 const alien: Record<FieldType, unknown[]> = {
-  text: [{}, [], null], longtext: [{}, []], integer: ["1", 1.5, {}, true, Number.NaN, 2 ** 60], number: ["1", {}, Number.POSITIVE_INFINITY, true],
-  boolean: ["true", 1, {}], date: ["2024-02-30", "2024/01/01", 20240101, "yesterday"], datetime: ["2024-01-01", "2024-01-01T10:00:00", 5],
-  email: ["no-at-sign", "a@b", 7], url: ["not a url", "ftp://x.org/f", "javascript:alert(1)"], enum: ["d", 1, ["a"]], multienum: [["d"], "a", [1]],
-  json: [], reference: [5, "", {}], file: [42, { name: "x" }, { name: "x", url: "u", evil: 1 }],
+  text: [{}, [], null],
+  longtext: [{}, []],
+  integer: ["1", 1.5, {}, true, Number.NaN, 2 ** 60],
+  number: ["1", {}, Number.POSITIVE_INFINITY, true],
+  boolean: ["true", 1, {}],
+  date: ["2024-02-30", "2024/01/01", 20240101, "yesterday"],
+  datetime: ["2024-01-01", "2024-01-01T10:00:00", 5],
+  email: ["no-at-sign", "a@b", 7],
+  url: ["not a url", "ftp://x.org/f", "javascript:alert(1)"],
+  enum: ["d", 1, ["a"]],
+  multienum: [["d"], "a", [1]],
+  json: [],
+  reference: [5, "", {}],
+  file: [42, { name: "x" }, { name: "x", url: "u", evil: 1 }],
 };
 
 describe.each(Object.values(fieldKinds).map((k) => [k.type, k] as const))("field type %s", (type, kind) => {

@@ -1,6 +1,6 @@
-import { describe } from "./text";
-import { bad, ok, pick, type FieldKind } from "./kind";
 import { isPlainObject } from "../../lib/json";
+import { bad, type FieldKind, ok, pick } from "./kind";
+import { describe } from "./text";
 
 /**
  * A file described by {name, url, size?, type?}. Torque stores the description; the bytes
@@ -18,7 +18,8 @@ export const file: FieldKind = {
     if (extra.length) return bad("unknown", `unknown file properties: ${extra.join(", ")}`);
     if (typeof name !== "string" || !name) return bad("type", "file needs a name");
     if (typeof url !== "string" || !url) return bad("type", "file needs a url");
-    if (size !== undefined && (typeof size !== "number" || !Number.isInteger(size) || size < 0)) return bad("type", "file size must be a whole number of bytes");
+    if (size !== undefined && (typeof size !== "number" || !Number.isInteger(size) || size < 0))
+      return bad("type", "file size must be a whole number of bytes");
     if (type !== undefined && typeof type !== "string") return bad("type", "file type must be a media type such as image/png");
     return ok({ name, url, ...(size !== undefined && { size }), ...(type !== undefined && { type }) });
   },

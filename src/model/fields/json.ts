@@ -1,4 +1,4 @@
-import { bad, ok, type FieldKind } from "./kind";
+import { bad, type FieldKind, ok } from "./kind";
 
 const MAX_JSON_BYTES = 256 * 1024;
 /** SQLite's JSON functions refuse documents nested past 1,000 levels; one such value would break every query of its type. */

@@ -38,8 +38,7 @@ export function checkText(s: string, field: Field): Coerced {
     if (minLength !== undefined && len < minLength) return bad("minLength", `must be at least ${minLength} characters (got ${len})`);
     if (maxLength !== undefined && len > maxLength) return bad("maxLength", `must be at most ${maxLength} characters (got ${len})`);
   }
-  if (field.pattern !== undefined && !compiledPattern(field.pattern).test(s))
-    return bad("pattern", `must match the pattern ${field.pattern}`);
+  if (field.pattern !== undefined && !compiledPattern(field.pattern).test(s)) return bad("pattern", `must match the pattern ${field.pattern}`);
   return ok(s);
 }
 

@@ -1,5 +1,5 @@
+import { type FieldKind, pick } from "./kind";
 import { text } from "./text";
-import { pick, type FieldKind } from "./kind";
 
 const SENTENCES = [
   "Follow up with the team before the next review.",

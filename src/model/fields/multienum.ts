@@ -1,6 +1,6 @@
-import { describe } from "./text";
-import { bad, ok, type FieldKind } from "./kind";
 import { list, valuesSettings } from "./enum";
+import { bad, type FieldKind, ok } from "./kind";
+import { describe } from "./text";
 
 /** Several values from a fixed list, stored as a JSON array without duplicates, in list order. */
 export const multienum: FieldKind = {
@@ -9,7 +9,11 @@ export const multienum: FieldKind = {
   ordered: false,
   coerce(v, field, lenient) {
     let arr = v;
-    if (lenient && typeof v === "string") arr = v.split(/[,;|]/).map((s) => s.trim()).filter(Boolean);
+    if (lenient && typeof v === "string")
+      arr = v
+        .split(/[,;|]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (!Array.isArray(arr)) return bad("type", `must be a list of values from ${list(field)} (got ${describe(v)})`);
     const values = field.values ?? [];
     for (const x of arr) if (typeof x !== "string" || !values.includes(x)) return bad("enum", `every item must be one of ${list(field)} (got ${describe(x)})`);

@@ -1,5 +1,5 @@
+import { bad, checkRange, type FieldKind, rangeSettings } from "./kind";
 import { describe } from "./text";
-import { bad, checkRange, rangeSettings, type FieldKind } from "./kind";
 
 export const number: FieldKind = {
   type: "number",
@@ -14,7 +14,8 @@ export const number: FieldKind = {
   checkSettings: rangeSettings,
   jsonSchema: (f) => ({ type: "number", ...(f.min !== undefined && { minimum: f.min }), ...(f.max !== undefined && { maximum: f.max }) }),
   sample(f, rng) {
-    const lo = f.min ?? 0, hi = f.max ?? Math.max(lo + 100, 1000);
+    const lo = f.min ?? 0,
+      hi = f.max ?? Math.max(lo + 100, 1000);
     return Math.round((lo + rng() * (hi - lo)) * 100) / 100;
   },
 };

@@ -1,6 +1,22 @@
-import { bad, checkText, pick, textSchema, textSettings, TEXT_OPTIONS, type FieldKind } from "./kind";
+import { bad, checkText, type FieldKind, pick, TEXT_OPTIONS, textSchema, textSettings } from "./kind";
 
-const WORDS = ["alpha", "harbor", "quarterly", "review", "launch", "design", "budget", "north", "client", "report", "update", "migration", "draft", "final", "summer"];
+const WORDS = [
+  "alpha",
+  "harbor",
+  "quarterly",
+  "review",
+  "launch",
+  "design",
+  "budget",
+  "north",
+  "client",
+  "report",
+  "update",
+  "migration",
+  "draft",
+  "final",
+  "summer",
+];
 
 export const text: FieldKind = {
   type: "text",
@@ -22,6 +38,6 @@ export const text: FieldKind = {
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
-  if (typeof v === "string") return `text "${v.length > 40 ? v.slice(0, 40) + "…" : v}"`;
+  if (typeof v === "string") return `text "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
   return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
 }

@@ -1,5 +1,5 @@
+import { bad, checkText, type FieldKind, pick, TEXT_OPTIONS, textSchema, textSettings } from "./kind";
 import { describe } from "./text";
-import { bad, checkText, pick, textSchema, textSettings, TEXT_OPTIONS, type FieldKind } from "./kind";
 
 export const url: FieldKind = {
   type: "url",

@@ -2,13 +2,14 @@
 // Every rule lives here: unknown names and operators, which operators a type accepts,
 // value coercion by the field's kind, sizes. Every problem is reported (with a path such
 // as `filter.or[1].price.gt`), and a filter with any problem is refused as a whole.
-import type { CompiledEntity } from "../compile";
-import type { Field } from "../schema";
-import { fieldKinds } from "../fields/registry";
+
+import { type Issue, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
-import { validationError, type Issue } from "../../lib/errors";
+import type { CompiledEntity } from "../compile";
+import { fieldKinds } from "../fields/registry";
+import type { Field } from "../schema";
 import type { CompareOp, FilterNode, Scalar, SystemName, Target, TextMode } from "./ast";
-import { FILTER_LIMITS, OPERATORS, OPERATOR_SET, operatorsFor, SYSTEM_NAMES, type Operator } from "./grammar";
+import { FILTER_LIMITS, OPERATOR_SET, OPERATORS, type Operator, operatorsFor, SYSTEM_NAMES } from "./grammar";
 import { foldCase } from "./text";
 
 const NEVER: FilterNode = { kind: "or", items: [] }; // stands in for a refused part (never returned)
@@ -70,7 +71,8 @@ class Parser {
     const type = target.kind === "field" ? target.field.type : undefined;
     const allowed = target.kind === "field" ? operatorsFor(target.field.type) : operatorsFor(target.name, true);
     if (!allowed.has(o)) {
-      if (type === "multienum" && (o === "eq" || o === "ne" || o === "in" || o === "nin")) return this.fail(at, "operator", "use contains to filter a multienum field");
+      if (type === "multienum" && (o === "eq" || o === "ne" || o === "in" || o === "nin"))
+        return this.fail(at, "operator", "use contains to filter a multienum field");
       const what = type ? `a ${type} field` : target.name;
       return this.fail(at, "operator", `${op} does not apply to ${what}; use one of ${[...allowed].join(", ")}`);
     }
@@ -78,22 +80,31 @@ class Parser {
       case "isNull":
         if (typeof v !== "boolean") return this.fail(at, "type", "isNull takes true or false");
         return { kind: "empty", target, empty: v };
-      case "eq": case "ne": case "gt": case "gte": case "lt": case "lte": {
+      case "eq":
+      case "ne":
+      case "gt":
+      case "gte":
+      case "lt":
+      case "lte": {
         const value = this.value(target, v, at);
         return value === undefined ? NEVER : { kind: "compare", target, op: o as CompareOp, value };
       }
       case "between": {
         if (!Array.isArray(v) || v.length !== 2) return this.fail(at, "type", "between takes [low, high]");
-        const low = this.value(target, v[0], `${at}[0]`), high = this.value(target, v[1], `${at}[1]`);
+        const low = this.value(target, v[0], `${at}[0]`),
+          high = this.value(target, v[1], `${at}[1]`);
         return low === undefined || high === undefined ? NEVER : { kind: "between", target, low, high };
       }
-      case "in": case "nin": {
+      case "in":
+      case "nin": {
         if (!Array.isArray(v) || v.length === 0) return this.fail(at, "type", `${o} takes a non-empty list`);
         if (v.length > FILTER_LIMITS.inValues) return this.fail(at, "type", `${o} takes at most ${FILTER_LIMITS.inValues} values`);
         const values = v.map((x, i) => this.value(target, x, `${at}[${i}]`));
         return values.includes(undefined) ? NEVER : { kind: "in", target, values: values as Scalar[], negated: o === "nin" };
       }
-      case "contains": case "startsWith": case "endsWith": {
+      case "contains":
+      case "startsWith":
+      case "endsWith": {
         if (type === "multienum") {
           const value = this.value(target, v, at, true);
           return value === undefined ? NEVER : { kind: "has", target, value: value as string };
@@ -141,7 +152,10 @@ const loosen = (f: Field): Field => ({ name: f.name, type: f.type, values: f.val
 function enumMessage(f: Field, v: string): string {
   const options = f.values ?? [];
   const near = options.find((x) => x.toLowerCase() === v.toLowerCase());
-  return `"${v}" is not a value of ${f.name}; use one of ${options.map((x) => `"${x}"`).join(", ")}` + (near ? ` (values are case-sensitive: did you mean "${near}"?)` : "");
+  return (
+    `"${v}" is not a value of ${f.name}; use one of ${options.map((x) => `"${x}"`).join(", ")}` +
+    (near ? ` (values are case-sensitive: did you mean "${near}"?)` : "")
+  );
 }
 
 /** Parse and check a filter (undefined/null: every record). Throws a validation error listing every problem. */

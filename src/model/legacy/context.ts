@@ -32,9 +32,15 @@ export class Reporter {
     this.seen.add(key);
     this.items.push({ path, severity, message });
   }
-  dropped(path: string, message: string): void { this.add(path, "dropped", message); }
-  changed(path: string, message: string): void { this.add(path, "changed", message); }
-  warning(path: string, message: string): void { this.add(path, "warning", message); }
+  dropped(path: string, message: string): void {
+    this.add(path, "dropped", message);
+  }
+  changed(path: string, message: string): void {
+    this.add(path, "changed", message);
+  }
+  warning(path: string, message: string): void {
+    this.add(path, "warning", message);
+  }
 }
 
 /** A converted entity plus where it came from, so later steps can report against the legacy document. */
@@ -82,7 +88,8 @@ export function toName(raw: string): string {
 
 /** A name not yet in `taken` (adds it): `name`, `name_2`, `name_3`, … */
 export function uniqueName(name: string, taken: Set<string>): string {
-  let n = name, i = 2;
+  let n = name,
+    i = 2;
   while (taken.has(n)) n = `${name.slice(0, 58)}_${i++}`;
   taken.add(n);
   return n;
@@ -90,6 +97,10 @@ export function uniqueName(name: string, taken: Set<string>): string {
 
 /** "project_dashboard" → "Project Dashboard". */
 export const humanise = (name: string): string =>
-  name.replace(/[_-]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").trim().replace(/\b\w/g, (c) => c.toUpperCase()) || name;
+  name
+    .replace(/[_-]+/g, " ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .trim()
+    .replace(/\b\w/g, (c) => c.toUpperCase()) || name;
 
-export const clip = (s: string, max: number): string => (s.length > max ? s.slice(0, max - 1) + "…" : s);
+export const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);

@@ -53,7 +53,10 @@ describe("converted fixtures are valid Torque models", () => {
   });
 
   test("every report item points at something in the legacy document", () => {
-    for (const [doc, c] of [[todoDoc, todo], [orderDoc, orders]] as const)
+    for (const [doc, c] of [
+      [todoDoc, todo],
+      [orderDoc, orders],
+    ] as const)
       for (const item of c.report) expect({ path: item.path, found: resolvePointer(doc, item.path) !== undefined }).toEqual({ path: item.path, found: true });
   });
 
@@ -166,7 +169,17 @@ describe("layouts become pages", () => {
     expect(addTask).toMatchObject({ type: "Button", props: { label: "Add Task", action: { type: "openForm", entity: "task" } } });
     expect(categories!.props?.action).toEqual({ type: "navigate", page: "category_management" });
     const form = todo.model.pages!.find((p) => p.name === "task_form")!.components[0]!;
-    expect(form.props?.fields).toEqual(["title", "description", "project_id", "category_id", "status", "priority", "estimated_hours", "actual_hours", "due_date"]);
+    expect(form.props?.fields).toEqual([
+      "title",
+      "description",
+      "project_id",
+      "category_id",
+      "status",
+      "priority",
+      "estimated_hours",
+      "actual_hours",
+      "due_date",
+    ]);
   });
 
   test("styling and unsupported settings are reported once per layout", () => {
@@ -184,14 +197,23 @@ describe("flows become xflows", () => {
   test("the status automation is a beforeUpdate flow of script nodes", () => {
     expect(automation.trigger).toEqual({ type: "entity", entity: "task", event: "beforeUpdate" });
     expect(automation.nodes.map((n) => [n.id, n.type])).toEqual([
-      ["start", "start"], ["auto_complete_timestamp", "script"], ["clear_complete_timestamp", "script"], ["end", "end"],
+      ["start", "start"],
+      ["auto_complete_timestamp", "script"],
+      ["clear_complete_timestamp", "script"],
+      ["end", "end"],
     ]);
     expect(automation.nodes[1]).toMatchObject({ retry: { attempts: 2, backoffMs: 5000 } });
     expect(reportAt(todo, "/flows/0/trigger")[0]?.message).toContain("before");
   });
 
   test("completing a task stamps completed_at", async () => {
-    const out = await runFlow(automation, { entity: "task", event: "beforeUpdate", id: "t1", data: { status: "Done" }, previous: { title: "x", status: "Todo" } });
+    const out = await runFlow(automation, {
+      entity: "task",
+      event: "beforeUpdate",
+      id: "t1",
+      data: { status: "Done" },
+      previous: { title: "x", status: "Todo" },
+    });
     expect(out.data.status).toBe("Done");
     expect(Date.parse(out.data.completed_at)).toBeGreaterThanOrEqual(now - 1000);
   });
@@ -208,7 +230,9 @@ describe("flows become xflows", () => {
     expect(check.trigger).toEqual({ type: "entity", entity: "order", event: "beforeUpdate" });
     const ok = await runFlow(check, { data: { status: "Pending" }, previous: { status: "Draft" } });
     expect(ok.data.status).toBe("Pending");
-    await expect(runFlow(check, { data: { status: "Pending" }, previous: { status: "Delivered" } })).rejects.toThrow("status cannot change from Delivered to Pending");
+    await expect(runFlow(check, { data: { status: "Pending" }, previous: { status: "Delivered" } })).rejects.toThrow(
+      "status cannot change from Delivered to Pending",
+    );
     await runFlow(check, { data: { notes: "x" }, previous: { status: "Delivered" } }); // no status change: allowed
   });
 
@@ -225,7 +249,10 @@ describe("sample data", () => {
   const count = (c: LegacyConversion, e: string) => c.samples.filter((s) => s.entity === e).length;
 
   test("one row per legacy record, referenced entity types first", () => {
-    for (const [doc, c] of [[todoDoc, todo], [orderDoc, orders]] as const)
+    for (const [doc, c] of [
+      [todoDoc, todo],
+      [orderDoc, orders],
+    ] as const)
       for (const [name, records] of Object.entries(doc.sample_data as Record<string, unknown[]>)) expect(count(c, name)).toBe(records.length);
     const order = [...new Set(todo.samples.map((s) => s.entity))];
     expect(order.indexOf("task")).toBeGreaterThan(order.indexOf("project"));
@@ -256,7 +283,13 @@ describe("sample data", () => {
 
 describe("flawed and unusable input", () => {
   test("garbage is refused with a clear validation error", () => {
-    for (const [doc, words] of [["a string", "JSON object"], [null, "JSON object"], [[1, 2], "JSON object"], [{}, "entities"], [{ name: "x", entities: "no" }, "entities"]] as const) {
+    for (const [doc, words] of [
+      ["a string", "JSON object"],
+      [null, "JSON object"],
+      [[1, 2], "JSON object"],
+      [{}, "entities"],
+      [{ name: "x", entities: "no" }, "entities"],
+    ] as const) {
       let err: unknown;
       try {
         convertLegacyModel(doc);
@@ -273,29 +306,53 @@ describe("flawed and unusable input", () => {
     const doc = {
       name: "Shop",
       entities: [
-        { name: "OrderItem", display_name: "Order item", fields: [
-          { name: "Item Name", field_type: { type: "String" }, required: true, validation: [{ type: "MinLength", value: 3, message: "too short" }] },
-          { name: "qty", field_type: { type: "Integer", min: 10, max: 1 }, default_value: "seven" },
-          { name: "when", field_type: { type: "Time" } },
-          { name: "tags", field_type: { type: "Array", element_type: { type: "Enum", values: ["a", "b"] } } },
-          { name: "odd", field_type: { type: "constructor" } }, // must not find Object.prototype members
-        ] },
+        {
+          name: "OrderItem",
+          display_name: "Order item",
+          fields: [
+            { name: "Item Name", field_type: { type: "String" }, required: true, validation: [{ type: "MinLength", value: 3, message: "too short" }] },
+            { name: "qty", field_type: { type: "Integer", min: 10, max: 1 }, default_value: "seven" },
+            { name: "when", field_type: { type: "Time" } },
+            { name: "tags", field_type: { type: "Array", element_type: { type: "Enum", values: ["a", "b"] } } },
+            { name: "odd", field_type: { type: "constructor" } }, // must not find Object.prototype members
+          ],
+        },
       ],
-      layouts: [{ name: "items", components: [
-        { type: "TorqueButton", position: { row: 0, col: 10, width: 6, height: 1 }, props: { label: "Go", action: "navigate", navigationConfig: { route: "/nowhere" } } },
-        { type: "KPI", position: { row: 1, column: 0, width: 3, height: 1 }, properties: { entity: "OrderItem", title: "Items", aggregate: "count" } },
-        { type: "Carousel", position: { row: 2, column: 0, width: 3, height: 1 } },
-        { type: "DataGrid", properties: { entity: "order_item", columns: ["Item Name", "ghost"] } },
-      ] }],
-      flows: [{ name: "stamp", trigger: { type: "EntityEvent", config: { entity: "OrderItem", event: "BeforeCreate" } },
-        steps: [{ name: "s", type: "DataUpdate", condition: "qty > 5 and not (tags == null)", configuration: { update_fields: { when: "noon" } } }] }],
+      layouts: [
+        {
+          name: "items",
+          components: [
+            {
+              type: "TorqueButton",
+              position: { row: 0, col: 10, width: 6, height: 1 },
+              props: { label: "Go", action: "navigate", navigationConfig: { route: "/nowhere" } },
+            },
+            { type: "KPI", position: { row: 1, column: 0, width: 3, height: 1 }, properties: { entity: "OrderItem", title: "Items", aggregate: "count" } },
+            { type: "Carousel", position: { row: 2, column: 0, width: 3, height: 1 } },
+            { type: "DataGrid", properties: { entity: "order_item", columns: ["Item Name", "ghost"] } },
+          ],
+        },
+      ],
+      flows: [
+        {
+          name: "stamp",
+          trigger: { type: "EntityEvent", config: { entity: "OrderItem", event: "BeforeCreate" } },
+          steps: [{ name: "s", type: "DataUpdate", condition: "qty > 5 and not (tags == null)", configuration: { update_fields: { when: "noon" } } }],
+        },
+      ],
     };
     expect(isLegacyModel(doc)).toBe(true);
     const c = convertLegacyModel(doc);
     expect(validateModel(c.model)).toEqual([]);
     const e = c.model.entities[0]!;
     expect(e.name).toBe("order_item");
-    expect(e.fields.map((f) => [f.name, f.type])).toEqual([["item_name", "text"], ["qty", "integer"], ["when", "text"], ["tags", "multienum"], ["odd", "json"]]);
+    expect(e.fields.map((f) => [f.name, f.type])).toEqual([
+      ["item_name", "text"],
+      ["qty", "integer"],
+      ["when", "text"],
+      ["tags", "multienum"],
+      ["odd", "json"],
+    ]);
     expect(e.fields[0]).toMatchObject({ minLength: 3, required: true });
     expect(e.fields[1]!.default).toBeUndefined();
     const [button, kpi, grid] = c.model.pages![0]!.components;
@@ -306,8 +363,16 @@ describe("flawed and unusable input", () => {
     const script = String((c.model.xflows![0]!.nodes[1] as { code?: unknown }).code);
     expect(script).toContain("record.qty > 5 && !(record.tags == null)");
     const messages = c.report.map((r) => `${r.path} ${r.message}`).join("\n");
-    for (const expected of ["/entities/0/name", "/entities/0/fields/0/name", "/entities/0/fields/1/default_value", "/entities/0/fields/2/field_type/type",
-      "/layouts/0/components/0/position", "/layouts/0/components/0/props/action", "/layouts/0/components/2", "/layouts/0/components/3/properties/columns/1"])
+    for (const expected of [
+      "/entities/0/name",
+      "/entities/0/fields/0/name",
+      "/entities/0/fields/1/default_value",
+      "/entities/0/fields/2/field_type/type",
+      "/layouts/0/components/0/position",
+      "/layouts/0/components/0/props/action",
+      "/layouts/0/components/2",
+      "/layouts/0/components/3/properties/columns/1",
+    ])
       expect(messages).toContain(expected);
   });
 

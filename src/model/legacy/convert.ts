@@ -6,11 +6,11 @@ import { validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
 import type { Model } from "../schema";
 import { validateModel } from "../validate";
-import { arr, clip, obj, str, sub, toName, Reporter, type Ctx, type LegacyReportItem } from "./context";
+import { arr, type Ctx, clip, type LegacyReportItem, obj, Reporter, str, sub, toName } from "./context";
 import { convertEntities } from "./entities";
-import { checkForeignKeys, convertRelationships } from "./relationships";
 import { convertFlows } from "./flows";
 import { convertLayouts } from "./layouts";
+import { checkForeignKeys, convertRelationships } from "./relationships";
 import { convertSamples, type LegacySampleRow } from "./samples";
 
 export type { LegacyReportItem } from "./context";
@@ -33,7 +33,10 @@ export function isLegacyModel(doc: unknown): boolean {
   if (typeof doc.version === "string") return true; // legacy "1.0.0"; canonical versions are integers
   return doc.entities.some((e) => {
     const entity = obj(e);
-    return entity !== undefined && (entity.display_name !== undefined || entity.entity_type !== undefined || arr(entity.fields).some((f) => obj(f)?.field_type !== undefined));
+    return (
+      entity !== undefined &&
+      (entity.display_name !== undefined || entity.entity_type !== undefined || arr(entity.fields).some((f) => obj(f)?.field_type !== undefined))
+    );
   });
 }
 
@@ -61,7 +64,11 @@ export function convertLegacyModel(doc: unknown): LegacyConversion {
   const pages = convertLayouts(arr(doc.layouts), ctx, new Set(xflows.map((x) => x.name)));
   if (pages.length) {
     model.pages = pages;
-    model.startPage = startPage(doc.start_page, pages.map((p) => p.name), report);
+    model.startPage = startPage(
+      doc.start_page,
+      pages.map((p) => p.name),
+      report,
+    );
     model.navigation = pages.map((p) => ({ label: p.title ?? p.name, page: p.name }));
   }
   model.xflows = xflows;
@@ -69,8 +76,7 @@ export function convertLegacyModel(doc: unknown): LegacyConversion {
 
   // A safety net, not a path the fixtures take: whatever still fails validation is named
   // so the import can say why the model was refused.
-  for (const issue of validateModel(model))
-    report.warning("", `the converted model is still invalid at ${issue.path}: ${issue.message}`);
+  for (const issue of validateModel(model)) report.warning("", `the converted model is still invalid at ${issue.path}: ${issue.message}`);
   return { model, samples, report: report.items };
 }
 
@@ -80,10 +86,14 @@ function reportTopLevel(doc: Record<string, unknown>, report: Reporter): void {
   if (doc.created_by !== undefined) report.dropped("/created_by", "created_by dropped: Torque records who changes a model in its audit log");
   if (doc.config !== undefined) report.dropped("/config", "config (database, caching, theme) dropped: these are settings of the Torque server, not of a model");
   for (const k of Object.keys(doc))
-    if (!HANDLED_TOP_KEYS.has(k) && !["version", "created_by", "config"].includes(k)) report.dropped(sub("", k), `"${k}" is not part of a Torque model; dropped`);
+    if (!HANDLED_TOP_KEYS.has(k) && !["version", "created_by", "config"].includes(k))
+      report.dropped(sub("", k), `"${k}" is not part of a Torque model; dropped`);
   const badIds = countNonUuidIds(doc);
   if (badIds.total)
-    report.changed("", `legacy ids (${badIds.total}) are not carried over: Torque refers to entity types, fields, pages and flows by name and gives records its own ids${badIds.invalid ? `; ${badIds.invalid} of them are not valid UUIDs, which is harmless here` : ""}`);
+    report.changed(
+      "",
+      `legacy ids (${badIds.total}) are not carried over: Torque refers to entity types, fields, pages and flows by name and gives records its own ids${badIds.invalid ? `; ${badIds.invalid} of them are not valid UUIDs, which is harmless here` : ""}`,
+    );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,7 @@
 // Legacy entities → canonical entity types: names, labels, fields (via fields.ts), and the
 // constraints and indexes that Torque can express as `unique` or `indexes`.
 import type { EntityType, Field } from "../schema";
-import { arr, clip, humanise, obj, str, sub, toName, uniqueName, type Ctx, type EntityInfo, type Obj } from "./context";
+import { arr, type Ctx, clip, type EntityInfo, humanise, type Obj, obj, str, sub, toName, uniqueName } from "./context";
 import { convertField } from "./fields";
 
 /** Legacy audit columns that Torque's envelope also has: kept as data fields, worth a note. */
@@ -12,7 +12,8 @@ export function convertEntities(legacy: unknown[], ctx: Ctx): void {
   const taken = new Set<string>();
   const named: { le: Obj; path: string; legacyName: string; name: string }[] = [];
   legacy.forEach((raw, i) => {
-    const le = obj(raw), path = sub("", "entities", i);
+    const le = obj(raw),
+      path = sub("", "entities", i);
     const legacyName = str(le?.name);
     if (!le || !legacyName) return ctx.report.dropped(path, "entity without a name dropped");
     const name = uniqueName(toName(legacyName), taken);
@@ -35,9 +36,11 @@ function convertEntity(le: Obj, path: string, name: string, ctx: Ctx, resolve: (
   const info: EntityInfo = { def, path, legacyName: name, fieldNames: new Map(), fieldPaths: new Map() };
 
   const taken = new Set<string>();
-  const readOnly: string[] = [], twins: string[] = [];
+  const readOnly: string[] = [],
+    twins: string[] = [];
   arr(le.fields).forEach((raw, i) => {
-    const lf = obj(raw), fpath = sub(path, "fields", i);
+    const lf = obj(raw),
+      fpath = sub(path, "fields", i);
     const legacyName = str(lf?.name);
     if (!lf || !legacyName) return report.dropped(fpath, `field without a name in ${name} dropped`);
     const fname = toName(legacyName);
@@ -55,7 +58,10 @@ function convertEntity(le: Obj, path: string, name: string, ctx: Ctx, resolve: (
     if (ENVELOPE_TWINS.has(unique) && field.type === "datetime") twins.push(unique);
   });
   if (twins.length)
-    report.warning(sub(path, "fields"), `${name} keeps ${twins.join(" and ")} as data fields; Torque also stamps every record with createdAt/updatedAt, which it maintains itself`);
+    report.warning(
+      sub(path, "fields"),
+      `${name} keeps ${twins.join(" and ")} as data fields; Torque also stamps every record with createdAt/updatedAt, which it maintains itself`,
+    );
   if (readOnly.length)
     report.dropped(sub(path, "fields"), `read-only/hidden UI flags of ${name} (${readOnly.join(", ")}) dropped: Torque fields have no such flag`);
 
@@ -64,7 +70,8 @@ function convertEntity(le: Obj, path: string, name: string, ctx: Ctx, resolve: (
   def.display = displayField(def.fields);
   if (!def.display) delete def.display;
 
-  if (obj(le.ui_config)) report.dropped(sub(path, "ui_config"), `${name}'s icon, colour and list/detail/form view settings dropped: pages define the views in Torque`);
+  if (obj(le.ui_config))
+    report.dropped(sub(path, "ui_config"), `${name}'s icon, colour and list/detail/form view settings dropped: pages define the views in Torque`);
   if (obj(le.behavior)) report.dropped(sub(path, "behavior"), `${name}'s auditing and caching settings dropped: Torque audits and caches on its own terms`);
   const kind = str(le.entity_type);
   if (kind && kind !== "Data") report.warning(sub(path, "entity_type"), `entity_type "${kind}" has no meaning in Torque; ${name} is an ordinary entity type`);
@@ -92,11 +99,13 @@ function knownFields(info: EntityInfo, names: unknown[], path: string, ctx: Ctx,
 function applyConstraints(info: EntityInfo, constraints: unknown[], path: string, ctx: Ctx): void {
   const { report } = ctx;
   constraints.forEach((raw, i) => {
-    const c = obj(raw), cpath = sub(path, i);
+    const c = obj(raw),
+      cpath = sub(path, i);
     const type = str(c?.type) ?? "";
     const fields = knownFields(info, arr(c?.fields), sub(cpath, "fields"), ctx, `constraint ${String(c?.name ?? i)}`);
     if (type === "ForeignKey") return; // enforced through reference fields and relationships
-    if (type !== "PrimaryKey" && type !== "UniqueKey") return report.dropped(cpath, `${type || "untyped"} constraint ${String(c?.name ?? "")} has no Torque equivalent`);
+    if (type !== "PrimaryKey" && type !== "UniqueKey")
+      return report.dropped(cpath, `${type || "untyped"} constraint ${String(c?.name ?? "")} has no Torque equivalent`);
     if (fields.length === 0) return; // a primary key on "id" is what Torque does anyway
     if (type === "PrimaryKey") report.changed(cpath, `primary key (${fields.join(", ")}) kept as a uniqueness rule: Torque records are keyed by their own id`);
     if (fields.length === 1) {
@@ -112,7 +121,8 @@ function applyConstraints(info: EntityInfo, constraints: unknown[], path: string
 function applyIndexes(info: EntityInfo, indexes: unknown[], path: string, ctx: Ctx): void {
   const taken = new Set<string>();
   indexes.forEach((raw, i) => {
-    const ix = obj(raw), ipath = sub(path, i);
+    const ix = obj(raw),
+      ipath = sub(path, i);
     const fields = [...new Set(knownFields(info, arr(ix?.fields), sub(ipath, "fields"), ctx, `index ${String(ix?.name ?? i)}`))];
     if (fields.length === 0) return ctx.report.dropped(ipath, `index ${String(ix?.name ?? i)} dropped: none of its fields exist in ${info.def.name}`);
     if (fields.length > 8) ctx.report.dropped(sub(ipath, "fields"), `index ${String(ix?.name ?? i)} keeps its first 8 fields (Torque's limit)`);

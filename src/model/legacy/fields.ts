@@ -3,23 +3,41 @@
 // canonical field kind, so what comes out validates; what cannot be kept is reported.
 import { fieldKinds } from "../fields/registry";
 import type { Field, FieldType } from "../schema";
-import { arr, clip, lookup, num, obj, str, sub, type Obj, type Reporter } from "./context";
+import { arr, clip, lookup, num, type Obj, obj, type Reporter, str, sub } from "./context";
 
 /** Legacy field_type.type (lower-cased) → canonical type, for the ones that map directly. */
 const SIMPLE_TYPES: Record<string, FieldType> = {
-  string: "text", text: "text", varchar: "text", char: "text",
-  longtext: "longtext", richtext: "longtext",
-  integer: "integer", int: "integer", long: "integer", biginteger: "integer",
-  float: "number", double: "number", decimal: "number", number: "number", money: "number", currency: "number",
-  boolean: "boolean", bool: "boolean",
+  string: "text",
+  text: "text",
+  varchar: "text",
+  char: "text",
+  longtext: "longtext",
+  richtext: "longtext",
+  integer: "integer",
+  int: "integer",
+  long: "integer",
+  biginteger: "integer",
+  float: "number",
+  double: "number",
+  decimal: "number",
+  number: "number",
+  money: "number",
+  currency: "number",
+  boolean: "boolean",
+  bool: "boolean",
   date: "date",
-  datetime: "datetime", timestamp: "datetime",
+  datetime: "datetime",
+  timestamp: "datetime",
   enum: "enum",
   email: "email",
-  url: "url", uri: "url",
-  json: "json", object: "json",
-  binary: "file", file: "file",
-  reference: "reference", foreignkey: "reference",
+  url: "url",
+  uri: "url",
+  json: "json",
+  object: "json",
+  binary: "file",
+  file: "file",
+  reference: "reference",
+  foreignkey: "reference",
 };
 
 const TEXT_LIKE = new Set<FieldType>(["text", "longtext", "email", "url"]);
@@ -48,7 +66,23 @@ export function convertField(lf: Obj, name: string, path: string, report: Report
   return tidy(field);
 }
 
-const KEY_ORDER = ["name", "type", "label", "help", "required", "unique", "indexed", "default", "values", "entity", "min", "max", "minLength", "maxLength", "pattern"];
+const KEY_ORDER = [
+  "name",
+  "type",
+  "label",
+  "help",
+  "required",
+  "unique",
+  "indexed",
+  "default",
+  "values",
+  "entity",
+  "min",
+  "max",
+  "minLength",
+  "maxLength",
+  "pattern",
+];
 
 /** Options in the order people read them in the canonical templates. */
 function tidy(field: Field): Field {
@@ -70,7 +104,8 @@ function fieldType(ft: Obj, ui: Obj, name: string, path: string, report: Reporte
 
   const out: Omit<Field, "name"> = { type };
   if (TEXT_LIKE.has(type)) {
-    const maxLength = num(ft.max_length ?? ft.maxLength), minLength = num(ft.min_length ?? ft.minLength);
+    const maxLength = num(ft.max_length ?? ft.maxLength),
+      minLength = num(ft.min_length ?? ft.minLength);
     if (maxLength !== undefined && Number.isInteger(maxLength) && maxLength >= 0) out.maxLength = maxLength;
     if (minLength !== undefined && Number.isInteger(minLength) && minLength >= 0) out.minLength = minLength;
     if (str(ft.pattern)) out.pattern = str(ft.pattern);
@@ -107,7 +142,14 @@ function arrayType(ft: Obj, path: string, report: Reporter): Omit<Field, "name">
   return { type: "json" };
 }
 
-const enumValues = (v: unknown): string[] => [...new Set(arr(v).filter((x) => x !== null && x !== undefined).map(String).filter((s) => s !== ""))];
+const enumValues = (v: unknown): string[] => [
+  ...new Set(
+    arr(v)
+      .filter((x) => x !== null && x !== undefined)
+      .map(String)
+      .filter((s) => s !== ""),
+  ),
+];
 
 /** Legacy validation rules become options when they carry a value; rules without one are reported. */
 function applyValidation(field: Field, rules: unknown[], path: string, report: Reporter): void {
@@ -121,8 +163,7 @@ function applyValidation(field: Field, rules: unknown[], path: string, report: R
     const noValue = () => report.dropped(where, `${rule?.type} rule on ${field.name} has no value${said}; set it in Torque if it matters`);
     const notApplicable = () => report.dropped(where, `${rule?.type} rule does not apply to the ${field.type} field ${field.name}`);
 
-    if (rule?.severity === "Warning" && value !== undefined)
-      report.changed(where, `${rule.type} rule on ${field.name} was a warning; Torque enforces it`);
+    if (rule?.severity === "Warning" && value !== undefined) report.changed(where, `${rule.type} rule on ${field.name} was a warning; Torque enforces it`);
     switch (kind) {
       case "required":
         field.required = true;

@@ -2,13 +2,18 @@
 // linear chain start → one script node per mappable step → end. Flows with no mappable
 // step are dropped, and each step that does not map is named in the report.
 import type { XFlow } from "../schema";
-import { arr, entityOf, lookup, num, obj, str, sub, toName, uniqueName, type Ctx, type EntityInfo, type Obj } from "./context";
+import { arr, type Ctx, type EntityInfo, entityOf, lookup, num, type Obj, obj, str, sub, toName, uniqueName } from "./context";
 import { stepToScript } from "./steps";
 
 type Trigger = NonNullable<XFlow["trigger"]>;
 /** Nodes carry settings beside id and type (the schema allows any). */
 type FlowNode = XFlow["nodes"][number] & Record<string, unknown>;
-interface TriggerInfo { trigger: Trigger; entity?: EntityInfo; action?: string; timing?: "before" | "after" }
+interface TriggerInfo {
+  trigger: Trigger;
+  entity?: EntityInfo;
+  action?: string;
+  timing?: "before" | "after";
+}
 
 const EVENT = /^(before|after)?_?(create|insert|update|save|delete|remove)d?$/i;
 const ACTIONS: Record<string, string> = { create: "create", insert: "create", update: "update", save: "update", delete: "delete", remove: "delete" };
@@ -17,7 +22,8 @@ export function convertFlows(legacy: unknown[], ctx: Ctx): XFlow[] {
   const out: XFlow[] = [];
   const taken = new Set<string>();
   legacy.forEach((raw, i) => {
-    const f = obj(raw), path = sub("", "flows", i);
+    const f = obj(raw),
+      path = sub("", "flows", i);
     const legacyName = str(f?.name) ?? `flow_${i + 1}`;
     const t = f && convertTrigger(obj(f.trigger), path, legacyName, ctx);
     if (!f || !t) return;
@@ -40,7 +46,10 @@ function convertTrigger(t: Obj | undefined, path: string, flow: string, ctx: Ctx
       const entity = entityOf(ctx, config.entity);
       const m = EVENT.exec(str(config.event) ?? "");
       if (!entity || !m) {
-        ctx.report.dropped(path, `flow ${flow} dropped: its trigger (${JSON.stringify(config.entity)}, ${JSON.stringify(config.event)}) names no known entity type and event`);
+        ctx.report.dropped(
+          path,
+          `flow ${flow} dropped: its trigger (${JSON.stringify(config.entity)}, ${JSON.stringify(config.event)}) names no known entity type and event`,
+        );
         return undefined;
       }
       const timing = (m[1]?.toLowerCase() ?? "after") as "before" | "after";
@@ -74,10 +83,12 @@ function convertFlow(f: Obj, path: string, legacyName: string, t: TriggerInfo, c
   const ids = new Set(["start", "end"]);
   const nodes: FlowNode[] = [{ id: "start", type: "start" }];
   arr(f.steps).forEach((raw, k) => {
-    const step = obj(raw), spath = sub(path, "steps", k);
+    const step = obj(raw),
+      spath = sub(path, "steps", k);
     const stepName = str(step?.name) ?? `step_${k + 1}`;
     const result = step ? stepToScript(step, spath, { entity: t.entity, action: t.action, report }) : { reason: "it is not an object" };
-    if ("reason" in result) return report.dropped(spath, `step ${stepName} of flow ${legacyName} (${String(step?.type ?? "untyped")}) dropped: ${result.reason}`);
+    if ("reason" in result)
+      return report.dropped(spath, `step ${stepName} of flow ${legacyName} (${String(step?.type ?? "untyped")}) dropped: ${result.reason}`);
     if (result.note) report.changed(spath, `step ${stepName} of flow ${legacyName}: ${result.note}`);
     nodes.push({ id: uniqueName(toName(stepName), ids), type: "script", code: result.code, ...(retry && { retry }) });
   });
@@ -90,11 +101,17 @@ function convertFlow(f: Obj, path: string, legacyName: string, t: TriggerInfo, c
   // Changing or vetoing the record being written is what before* flows do.
   if (t.timing === "after" && t.entity && t.action) {
     t.trigger.event = eventName("before", t.action);
-    report.changed(sub(path, "trigger"), `flow ${legacyName} runs before the ${t.action} (${String(t.trigger.event)}) instead of after: its steps change or check the record being written, which a before* flow does by returning data (or throwing)`);
+    report.changed(
+      sub(path, "trigger"),
+      `flow ${legacyName} runs before the ${t.action} (${String(t.trigger.event)}) instead of after: its steps change or check the record being written, which a before* flow does by returning data (or throwing)`,
+    );
   }
   const onError = str(obj(f.error_handling)?.on_error);
   if (onError && onError !== "Stop" && onError !== "Rollback")
-    report.changed(sub(path, "error_handling", "on_error"), `on_error "${onError}" of flow ${legacyName} is not supported: a failing step fails the run${t.timing ? " and rejects the write" : ""}`);
+    report.changed(
+      sub(path, "error_handling", "on_error"),
+      `on_error "${onError}" of flow ${legacyName} is not supported: a failing step fails the run${t.timing ? " and rejects the write" : ""}`,
+    );
 
   return {
     name: legacyName,

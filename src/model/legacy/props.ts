@@ -3,10 +3,15 @@
 // removed (and reported) so the page validates. Keys a mapper does not read are collected
 // by the caller and reported once per layout.
 import type { ComponentType } from "../schema";
-import { entityOf, fieldOf, num, obj, str, sub, toName, type Ctx, type EntityInfo, type Obj } from "./context";
+import { type Ctx, type EntityInfo, entityOf, fieldOf, num, type Obj, obj, str, sub, toName } from "./context";
 
 /** A page a Button can navigate to, with what the legacy layout was about. */
-export interface PageRef { name: string; legacyName: string; path: string; targets: string[] }
+export interface PageRef {
+  name: string;
+  legacyName: string;
+  path: string;
+  targets: string[];
+}
 
 export interface PropScope {
   ctx: Ctx;
@@ -49,7 +54,8 @@ export function convertProps(type: ComponentType, p: PropReader, s: PropScope): 
   if (ENTITY_BOUND.has(type)) {
     const named = p.get("entity", "entity_name", "entityType");
     entity = named === undefined ? s.defaultEntity : entityOf(s.ctx, named);
-    if (!entity) return { reason: named === undefined ? "it names no entity type" : `it shows entity type ${JSON.stringify(named)}, which the model does not define` };
+    if (!entity)
+      return { reason: named === undefined ? "it names no entity type" : `it shows entity type ${JSON.stringify(named)}, which the model does not define` };
     out.entity = entity.def.name;
   }
   const title = str(p.get("title", "heading"));
@@ -138,7 +144,11 @@ function setSort(out: Record<string, unknown>, raw: unknown, path: string, entit
       s.ctx.report.dropped(path, `sort on ${JSON.stringify(o?.field ?? item)} dropped: ${entity.def.name} has no such field`);
       return [];
     }
-    const dir = String(o?.direction ?? o?.dir ?? "asc").toLowerCase().startsWith("desc") ? "desc" : "asc";
+    const dir = String(o?.direction ?? o?.dir ?? "asc")
+      .toLowerCase()
+      .startsWith("desc")
+      ? "desc"
+      : "asc";
     return [{ field: f.name, dir }];
   });
   if (sort.length) out.sort = sort;
@@ -157,7 +167,10 @@ function setFilter(out: Record<string, unknown>, raw: unknown, s: PropScope, ent
 function buttonAction(p: PropReader, s: PropScope): Record<string, unknown> | undefined {
   const raw = p.get("action", "onClick", "on_click");
   if (raw === undefined) return undefined;
-  const config = obj(p.get("modalConfig", "modal_config", "formConfig", "form_config", "navigationConfig", "navigation_config", "flowConfig", "flow_config")) ?? obj(raw) ?? {};
+  const config =
+    obj(p.get("modalConfig", "modal_config", "formConfig", "form_config", "navigationConfig", "navigation_config", "flowConfig", "flow_config")) ??
+    obj(raw) ??
+    {};
   const name = (str(raw) ?? str(obj(raw)?.type) ?? "").toLowerCase().replace(/[^a-z]/g, "");
   const path = sub(s.path, p.keyOf("action", "onClick", "on_click"));
   const fail = (why: string) => void s.ctx.report.dropped(path, `button action ${JSON.stringify(raw)} dropped: ${why}`);
@@ -199,7 +212,7 @@ export function resolvePage(route: string, pages: PageRef[]): PageRef | undefine
 }
 
 function singular(w: string): string {
-  if (w.endsWith("ies")) return w.slice(0, -3) + "y";
+  if (w.endsWith("ies")) return `${w.slice(0, -3)}y`;
   if (/(ses|xes|ches|shes)$/.test(w)) return w.slice(0, -2);
   return w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w;
 }

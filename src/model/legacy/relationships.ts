@@ -2,7 +2,7 @@
 // `from_entity.id`). In Torque that column is a reference field, and the relationship
 // names it as its `inverse`; cascade rules become `onDelete`.
 import type { Field, Relationship } from "../schema";
-import { arr, lookup, obj, str, sub, toName, uniqueName, type Ctx, entityOf, fieldOf } from "./context";
+import { arr, type Ctx, entityOf, fieldOf, lookup, obj, str, sub, toName, uniqueName } from "./context";
 
 const KINDS: Record<string, Relationship["kind"]> = { OneToMany: "1:n", ManyToOne: "1:n", OneToOne: "1:1", ManyToMany: "n:m" };
 const ON_DELETE: Record<string, Relationship["onDelete"]> = { Cascade: "cascade", Delete: "cascade", SetNull: "setNull", Restrict: "restrict" };
@@ -12,15 +12,18 @@ export function convertRelationships(legacy: unknown[], ctx: Ctx): Relationship[
   const out: Relationship[] = [];
   const taken = new Set<string>();
   legacy.forEach((raw, i) => {
-    const r = obj(raw), path = sub("", "relationships", i);
+    const r = obj(raw),
+      path = sub("", "relationships", i);
     const legacyName = str(r?.name) ?? `relationship_${i + 1}`;
     const type = str(r?.type) ?? "OneToMany";
     const kind = lookup(KINDS, type);
     if (!r || !kind) return report.dropped(path, `relationship ${legacyName} of type "${type}" dropped: Torque knows 1:1, 1:n and n:m`);
     // ManyToOne is the same link seen from the other side: turn it around.
     const flip = type === "ManyToOne";
-    const from = entityOf(ctx, flip ? r.to_entity : r.from_entity), to = entityOf(ctx, flip ? r.from_entity : r.to_entity);
-    const keyName = str(flip ? r.from_field : r.to_field), targetKey = str(flip ? r.to_field : r.from_field);
+    const from = entityOf(ctx, flip ? r.to_entity : r.from_entity),
+      to = entityOf(ctx, flip ? r.from_entity : r.to_entity);
+    const keyName = str(flip ? r.from_field : r.to_field),
+      targetKey = str(flip ? r.to_field : r.from_field);
     if (!from || !to) return report.dropped(path, `relationship ${legacyName} dropped: it joins entity types the model does not define`);
 
     const name = uniqueName(toName(legacyName), taken);
@@ -31,7 +34,10 @@ export function convertRelationships(legacy: unknown[], ctx: Ctx): Relationship[
 
     if (kind !== "n:m") {
       if (targetKey && targetKey !== "id")
-        report.warning(sub(path, flip ? "to_field" : "from_field"), `${legacyName} keyed on ${from.def.name}.${targetKey}; Torque references point at the record id`);
+        report.warning(
+          sub(path, flip ? "to_field" : "from_field"),
+          `${legacyName} keyed on ${from.def.name}.${targetKey}; Torque references point at the record id`,
+        );
       const key = referenceField(keyName, from.def.name, to, sub(path, flip ? "from_field" : "to_field"), ctx);
       rel.inverse = key.name;
       const onDelete = onDeleteRule(r.cascade, sub(path, "cascade"), legacyName, ctx);
@@ -41,7 +47,8 @@ export function convertRelationships(legacy: unknown[], ctx: Ctx): Relationship[
         report.changed(sub(path, "cascade"), `${to.def.name}.${key.name} made optional: deleting a ${from.def.name} sets it to null (SetNull)`);
       }
     } else {
-      if (r.cascade !== undefined && r.cascade !== "None") report.dropped(sub(path, "cascade"), `cascade rule of the n:m relationship ${legacyName} dropped: deleting either side unlinks the pair`);
+      if (r.cascade !== undefined && r.cascade !== "None")
+        report.dropped(sub(path, "cascade"), `cascade rule of the n:m relationship ${legacyName} dropped: deleting either side unlinks the pair`);
       if (keyName || targetKey) report.changed(path, `n:m ${legacyName} links records directly; its key fields are not used`);
     }
     out.push(rel);
@@ -89,7 +96,10 @@ export function checkForeignKeys(legacyEntities: unknown[], ctx: Ctx): void {
       for (const n of arr(obj(c)?.fields)) {
         const f = fieldOf(info, n);
         if (f && f.type !== "reference")
-          ctx.report.warning(sub("", "entities", i, "constraints", k), `foreign key ${info.def.name}.${f.name} names no target entity; it stays a ${f.type} field`);
+          ctx.report.warning(
+            sub("", "entities", i, "constraints", k),
+            `foreign key ${info.def.name}.${f.name} names no target entity; it stays a ${f.type} field`,
+          );
       }
     });
   });

@@ -2,7 +2,7 @@
 // field types, references left as the legacy id of the target (as a string; the loader
 // maps them to new ids), and entity types ordered so referenced ones load first.
 import { fieldKinds } from "../fields/registry";
-import { arr, entityOf, obj, sub, type Ctx, type EntityInfo } from "./context";
+import { arr, type Ctx, type EntityInfo, entityOf, obj, sub } from "./context";
 
 export interface LegacySampleRow {
   entity: string;
@@ -85,7 +85,10 @@ function checkReferences(groups: { info: EntityInfo; rows: LegacySampleRow[] }[]
       if (f.type !== "reference") continue;
       const dangling = rows.filter((r) => r.data[f.name] !== undefined && !ids.get(f.entity!)?.has(String(r.data[f.name])));
       if (dangling.length)
-        ctx.report.warning(sub("", "sample_data", info.legacyName), `${dangling.length} ${info.def.name} sample record(s) refer through ${f.name} to ${f.entity} ids that the sample data does not contain`);
+        ctx.report.warning(
+          sub("", "sample_data", info.legacyName),
+          `${dangling.length} ${info.def.name} sample record(s) refer through ${f.name} to ${f.entity} ids that the sample data does not contain`,
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 // Both run in a before* flow: the script returns the input with changed `data`, or throws
 // to reject the write.
 import { fieldKinds } from "../fields/registry";
-import { arr, fieldOf, lookup, obj, str, sub, type EntityInfo, type Obj, type Reporter } from "./context";
+import { arr, type EntityInfo, fieldOf, lookup, type Obj, obj, type Reporter, str, sub } from "./context";
 import { FUNCTIONS, translateCondition } from "./expressions";
 
 /** What a step can act on: the record of an entity-triggered flow (absent for schedules, webhooks, manual runs). */
@@ -134,7 +134,11 @@ function transitions(step: Obj, rules: unknown[], scope: RecordScope): StepResul
   };
 }
 
-const states = (list: string): string[] => list.split(/,|\bor\b|\band\b/).map((s) => s.trim()).filter(Boolean);
+const states = (list: string): string[] =>
+  list
+    .split(/,|\bor\b|\band\b/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The enum field the states belong to: named by a `<field>_changed` condition, else the one whose values hold them all. */
 function transitionField(step: Obj, mentioned: string[], entity: EntityInfo): string | undefined {

@@ -1,7 +1,8 @@
 // The models `torque init --template` starts a project with (bundled into the binary).
-import todo from "./todo.json";
-import crm from "./crm.json";
+
 import blank from "./blank.json";
+import crm from "./crm.json";
+import todo from "./todo.json";
 
 export const templates = { todo, crm, blank } as const;
 export type TemplateName = keyof typeof templates;

@@ -2,13 +2,13 @@
 // reports bad rows when asked), problems are reported by row and field, and seeded data
 // is data the model accepts, with every reference pointing at a record that exists.
 import { describe, expect, test } from "bun:test";
-import type { Services } from "../index";
-import { testServices, failure, issues } from "./test-kit";
 import { templates } from "../../model/templates";
-import { seedApp } from "../seed/seed";
-import { normaliseData } from "./data";
 import type { Actor } from "../actor";
 import type { EntityChanged } from "../events";
+import type { Services } from "../index";
+import { seedApp } from "../seed/seed";
+import { normaliseData } from "./data";
+import { failure, issues, testServices } from "./test-kit";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-bulk-", actor);
@@ -53,11 +53,19 @@ describe("insertMany", () => {
     rows[4] = { ...rows[4], priority: 7, colour: "red" };
     const e = await failure(s.entities.insertMany("todo", "task", rows, { actor }));
     expect(e.code).toBe("validation");
-    expect(issues(e).map((i) => `${i.row}:${i.field}:${i.rule}`).sort()).toEqual(["2:title:required", "4:colour:unknown", "4:priority:max"]);
+    expect(
+      issues(e)
+        .map((i) => `${i.row}:${i.field}:${i.rule}`)
+        .sort(),
+    ).toEqual(["2:title:required", "4:colour:unknown", "4:priority:max"]);
     expect(e.message).toContain("row 2");
     expect(await snapshot(s)).toEqual(snap);
     const e2 = await failure(s.entities.insertMany("todo", "task", rows, { actor, rowOffset: 100 }));
-    expect(issues(e2).map((i) => i.row).sort()).toEqual([102, 104, 104]);
+    expect(
+      issues(e2)
+        .map((i) => i.row)
+        .sort(),
+    ).toEqual([102, 104, 104]);
   });
 
   test("a reference to a missing record fails the batch, naming row and field", async () => {

@@ -2,15 +2,15 @@
 // invalid rows skipped and reported). Used by seeding, sample-data loading, app import
 // and bulk import. Uniqueness is enforced by the unique expression indexes and reported
 // per row; references are checked in batches.
-import { TorqueError, validationError, type Issue } from "../../lib/errors";
+import { type Issue, TorqueError, validationError } from "../../lib/errors";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
+import type { Queryable } from "../../store/driver";
 import { desiredIndexes } from "../../store/entities/indexes";
 import { getRows } from "../../store/entities/rows";
-import type { Queryable } from "../../store/driver";
 import { writeAudit } from "../audit";
-import { entityOf, logAfterError, type EntityContext } from "./context";
-import { normaliseData, visibleData, type Data } from "./data";
+import { type EntityContext, entityOf, logAfterError } from "./context";
+import { type Data, normaliseData, visibleData } from "./data";
 import type { WriteOptions } from "./types";
 
 export interface BulkOptions extends WriteOptions {
@@ -66,7 +66,11 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       await ctx.hooks.run("beforeCreate", ev);
       if (ev.data === shown) continue; // unchanged: already valid
       const r = normaliseData(ent, ev.data, undefined, false, now, false);
-      if (r.issues.length) throw validationError(r.issues.map((x) => ({ ...x, row: g.i + offset })), "data from a before-hook");
+      if (r.issues.length)
+        throw validationError(
+          r.issues.map((x) => ({ ...x, row: g.i + offset })),
+          "data from a before-hook",
+        );
       g.data = r.data;
       rewritten.push(g);
     }
@@ -81,7 +85,13 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       const m = opts.meta?.[g.i];
       try {
         await tx.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [
-          g.id, rt.id, ent.name, JSON.stringify(g.data), m?.version ?? 1, m?.createdAt ?? now, m?.updatedAt ?? now,
+          g.id,
+          rt.id,
+          ent.name,
+          JSON.stringify(g.data),
+          m?.version ?? 1,
+          m?.createdAt ?? now,
+          m?.updatedAt ?? now,
         ]);
       } catch (e) {
         const err = constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
@@ -96,7 +106,17 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
     }
     const inserted = keep.filter((g) => !skippedIds.has(g.id));
     if (opts.audit === "summary" && inserted.length)
-      await writeAudit(tx, opts.actor, { action: "entity.bulkCreate", appId: rt.id, entityType: ent.name, after: { count: inserted.length, first: inserted[0]!.id, last: inserted.at(-1)!.id } }, now);
+      await writeAudit(
+        tx,
+        opts.actor,
+        {
+          action: "entity.bulkCreate",
+          appId: rt.id,
+          entityType: ent.name,
+          after: { count: inserted.length, first: inserted[0]!.id, last: inserted.at(-1)!.id },
+        },
+        now,
+      );
   };
   const result = () => {
     const inserted = keep.filter((g) => !skippedIds.has(g.id));
@@ -115,7 +135,8 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
     for (const g of inserted) {
       const data = visibleData(ent, g.data);
       await ctx.events.notify("entityChanged", { app: rt.slug, entity: ent.name, id: g.id, op: "create", version: 1, data }, logAfterError);
-      if (afterHooks) await ctx.hooks.notify("afterCreate", { app: rt.slug, entity: ent.name, event: "afterCreate", id: g.id, data, actor: opts.actor }, logAfterError);
+      if (afterHooks)
+        await ctx.hooks.notify("afterCreate", { app: rt.slug, entity: ent.name, event: "afterCreate", id: g.id, data, actor: opts.actor }, logAfterError);
     }
   return out;
 }
@@ -128,7 +149,8 @@ async function missingReferences(q: Queryable, appId: number, ent: CompiledEntit
     for (let i = 0; i < ids.length; i += 500) for (const r of await getRows(q, appId, f.entity!, ids.slice(i, i + 500))) found.add(r.id);
     for (const r of rows) {
       const v = r.data[f.name];
-      if (typeof v === "string" && !found.has(v)) issues.push({ row: r.i + offset, field: f.name, rule: "reference", message: `${f.name} refers to ${f.entity} "${v}", which does not exist` });
+      if (typeof v === "string" && !found.has(v))
+        issues.push({ row: r.i + offset, field: f.name, rule: "reference", message: `${f.name} refers to ${f.entity} "${v}", which does not exist` });
     }
   }
   return issues;
@@ -141,5 +163,8 @@ export function constraintError(e: Error, d: Dialect, appId: number, model: Comp
   if (!m[1]) return validationError([{ row, field: "id", rule: "unique", message: `an entity with id ${id} already exists` }], `${ent.name} rows`);
   const def = desiredIndexes(appId, model, d).find((d) => d.name === m[1]);
   const fields = def?.fields.join(", ") ?? "a unique field";
-  return validationError([{ row, field: def?.fields[0], rule: "unique", message: `${fields} must be unique: another ${ent.name} already has this value` }], `${ent.name} rows`);
+  return validationError(
+    [{ row, field: def?.fields[0], rule: "unique", message: `${fields} must be unique: another ${ent.name} already has this value` }],
+    `${ent.name} rows`,
+  );
 }

@@ -1,13 +1,14 @@
 // What the entity service's parts share: the database, the apps, the hooks and the
 // change events; plus small helpers to resolve names and shape records.
-import type { Driver } from "../../store/driver";
-import type { CompiledEntity } from "../../model/compile";
+
 import { notFound, validationError } from "../../lib/errors";
+import type { Hooks } from "../../lib/hooks";
+import type { CompiledEntity } from "../../model/compile";
+import type { Driver } from "../../store/driver";
 import type { EntityRow } from "../../store/entities/rows";
-import { Hooks } from "../../lib/hooks";
 import type { AppRuntime, AppService } from "../apps";
 import type { EventBus } from "../events";
-import { visibleData, type Data } from "./data";
+import { type Data, visibleData } from "./data";
 import type { EntityHookMap, EntityRecord } from "./types";
 
 export interface EntityContext {
@@ -25,7 +26,8 @@ export function entityOf(rt: AppRuntime, name: unknown): CompiledEntity {
 }
 
 export function checkId(id: unknown): string {
-  if (typeof id !== "string" || !id || id.length > 100) throw validationError([{ field: "id", rule: "type", message: "id must be a non-empty string" }], "request");
+  if (typeof id !== "string" || !id || id.length > 100)
+    throw validationError([{ field: "id", rule: "type", message: "id must be a non-empty string" }], "request");
   return id;
 }
 
@@ -46,7 +48,11 @@ export function checkFields(ent: CompiledEntity, fields: unknown): string[] | un
   if (!Array.isArray(fields) || fields.some((f) => typeof f !== "string"))
     throw validationError([{ field: "fields", rule: "type", message: "fields must be a list of field names" }], "request");
   const bad = fields.filter((f) => !ent.fields.has(f));
-  if (bad.length) throw validationError(bad.map((f) => ({ field: "fields", rule: "unknown", message: `${ent.name} has no field "${f}"` })), "request");
+  if (bad.length)
+    throw validationError(
+      bad.map((f) => ({ field: "fields", rule: "unknown", message: `${ent.name} has no field "${f}"` })),
+      "request",
+    );
   return fields as string[];
 }
 

@@ -1,11 +1,12 @@
 // Turning input into the data a record stores: unknown fields refused, defaults applied,
 // each value coerced and checked by its field type, required fields enforced. Pure: the
 // checks that need the database (references, uniqueness) are in integrity.ts.
+
+import type { Issue } from "../../lib/errors";
+import { isPlainObject, own } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
 import type { Field } from "../../model/schema";
-import { isPlainObject, own } from "../../lib/json";
-import type { Issue } from "../../lib/errors";
 
 export type Data = Record<string, unknown>;
 
@@ -21,12 +22,18 @@ function defaultValue(f: Field, now: string): unknown {
  * whole record and gets no defaults (`applyDefaults` false): a field it left out stays out. Keys of fields removed from the model
  * are carried over from `previous` untouched, so a model change never loses data.
  */
-export function normaliseData(ent: CompiledEntity, input: unknown, previous: Data | undefined, lenient: boolean, now: string, applyDefaults = true): { data: Data; issues: Issue[] } {
+export function normaliseData(
+  ent: CompiledEntity,
+  input: unknown,
+  previous: Data | undefined,
+  lenient: boolean,
+  now: string,
+  applyDefaults = true,
+): { data: Data; issues: Issue[] } {
   const issues: Issue[] = [];
   if (!isPlainObject(input)) return { data: {}, issues: [{ field: "data", rule: "type", message: "data must be an object of field values" }] };
   const data: Data = previous ? { ...previous } : {};
-  for (const key of Object.keys(input))
-    if (!ent.fields.has(key)) issues.push({ field: key, rule: "unknown", message: `${ent.name} has no field "${key}"` });
+  for (const key of Object.keys(input)) if (!ent.fields.has(key)) issues.push({ field: key, rule: "unknown", message: `${ent.name} has no field "${key}"` });
   for (const f of ent.def.fields) {
     let v = own(input, f.name);
     if (lenient && v === "") v = previous ? null : undefined; // an empty CSV cell: no value (a default applies on create)

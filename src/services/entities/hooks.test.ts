@@ -5,12 +5,12 @@ import { afterAll, afterEach, describe, expect, spyOn, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices, type Services } from "../index";
 import { TorqueError } from "../../lib/errors";
-import { readAudit } from "../audit";
 import { templates } from "../../model/templates";
 import type { Actor } from "../actor";
+import { readAudit } from "../audit";
 import type { EntityChanged } from "../events";
+import { openServices, type Services } from "../index";
 import type { EntityEvent } from "./types";
 
 const actor: Actor = { kind: "user", id: "alice" };
@@ -54,16 +54,26 @@ describe("before-hooks", () => {
   test("beforeCreate may replace the data, and what it sets is what is stored", async () => {
     const { s, task } = await setup();
     const seen: EntityEvent[] = [];
-    cleanups.push(s.entities.hooks.on("beforeCreate", (e) => {
-      seen.push(structuredClone(e));
-      if (e.entity === "task") e.data = { ...e.data, title: "x" };
-    }));
+    cleanups.push(
+      s.entities.hooks.on("beforeCreate", (e) => {
+        seen.push(structuredClone(e));
+        if (e.entity === "task") e.data = { ...e.data, title: "x" };
+      }),
+    );
     const rec = await task({ title: "original" });
     expect(rec.data.title).toBe("x");
     expect((await s.entities.get("todo", "task", rec.id)).data.title).toBe("x");
     const raw = await s.db.get<{ data: string }>("SELECT data FROM entities WHERE id = ?", [rec.id]);
     expect(JSON.parse(raw!.data).title).toBe("x");
-    expect(seen).toEqual([expect.objectContaining({ app: "todo", entity: "task", event: "beforeCreate", actor, data: expect.objectContaining({ title: "original", status: "open" }) })]);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        app: "todo",
+        entity: "task",
+        event: "beforeCreate",
+        actor,
+        data: expect.objectContaining({ title: "original", status: "open" }),
+      }),
+    ]);
     const audit = (await readAudit(s.db, { entityId: rec.id }))[0]!;
     expect((audit.after as { title: string }).title).toBe("x");
   });
@@ -89,7 +99,11 @@ describe("before-hooks", () => {
     cleanups.push(s.entities.hooks.on("afterUpdate", () => void (afterRan = true)));
     const veto = new Error("not on my watch");
     for (const name of ["beforeCreate", "beforeUpdate", "beforeDelete"] as const)
-      cleanups.push(s.entities.hooks.on(name, () => { throw veto; }));
+      cleanups.push(
+        s.entities.hooks.on(name, () => {
+          throw veto;
+        }),
+      );
     await expect(task()).rejects.toBe(veto);
     await expect(s.entities.update("todo", "task", t.id, { title: "changed" }, w)).rejects.toBe(veto);
     await expect(s.entities.delete("todo", "task", t.id, w)).rejects.toBe(veto);
@@ -102,10 +116,12 @@ describe("before-hooks", () => {
     const { s, task } = await setup();
     const t = await task({ priority: 2, notes: "n" });
     const seen: EntityEvent[] = [];
-    cleanups.push(s.entities.hooks.on("beforeUpdate", (e) => {
-      seen.push(structuredClone(e));
-      e.data = { ...e.data, notes: `${e.previous!.title} → ${e.data.title}` };
-    }));
+    cleanups.push(
+      s.entities.hooks.on("beforeUpdate", (e) => {
+        seen.push(structuredClone(e));
+        e.data = { ...e.data, notes: `${e.previous!.title} → ${e.data.title}` };
+      }),
+    );
     const up = await s.entities.update("todo", "task", t.id, { title: "new" }, w);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ event: "beforeUpdate", id: t.id, previous: t.data, data: { ...t.data, title: "new" }, actor });
@@ -132,7 +148,7 @@ describe("before-hooks", () => {
     const taskDef = doc.entities.find((e: any) => e.name === "task");
     taskDef.fields = taskDef.fields.filter((f: any) => f.name !== "notes");
     await s.models.save(m.id, doc, actor);
-    cleanups.push(s.entities.hooks.on("beforeUpdate", (e) => void (e.data = { ...e.data, title: e.data.title + "!" })));
+    cleanups.push(s.entities.hooks.on("beforeUpdate", (e) => void (e.data = { ...e.data, title: `${e.data.title}!` })));
     await s.entities.update("todo", "task", t.id, { priority: 4 }, w);
     const raw = JSON.parse((await s.db.get<{ data: string }>("SELECT data FROM entities WHERE id = ?", [t.id]))!.data);
     expect(raw).toMatchObject({ title: "t!", priority: 4, notes: "precious" });
@@ -154,10 +170,12 @@ describe("after-hooks and change events", () => {
   test("afterCreate runs after commit: the handler can read the record", async () => {
     const { s, task } = await setup();
     const readBack: unknown[] = [];
-    cleanups.push(s.entities.hooks.on("afterCreate", async (e) => {
-      readBack.push((await s.entities.get("todo", e.entity, e.id!)).data);
-      readBack.push((await s.entities.query("todo", e.entity, { filter: { id: e.id } })).data.length);
-    }));
+    cleanups.push(
+      s.entities.hooks.on("afterCreate", async (e) => {
+        readBack.push((await s.entities.get("todo", e.entity, e.id!)).data);
+        readBack.push((await s.entities.query("todo", e.entity, { filter: { id: e.id } })).data.length);
+      }),
+    );
     const rec = await task({ title: "visible" });
     expect(readBack).toEqual([rec.data, 1]);
   });
@@ -178,9 +196,21 @@ describe("after-hooks and change events", () => {
     const { s, task } = await setup();
     const logged = spyOn(console, "error").mockImplementation(() => {});
     cleanups.push(() => logged.mockRestore());
-    cleanups.push(s.entities.hooks.on("afterCreate", () => { throw new Error("after boom"); }));
-    cleanups.push(s.entities.hooks.on("afterUpdate", async () => { throw new Error("async boom"); }));
-    cleanups.push(s.events.on("entityChanged", () => { throw new Error("listener boom"); }));
+    cleanups.push(
+      s.entities.hooks.on("afterCreate", () => {
+        throw new Error("after boom");
+      }),
+    );
+    cleanups.push(
+      s.entities.hooks.on("afterUpdate", async () => {
+        throw new Error("async boom");
+      }),
+    );
+    cleanups.push(
+      s.events.on("entityChanged", () => {
+        throw new Error("listener boom");
+      }),
+    );
     const rec = await task();
     const up = await s.entities.update("todo", "task", rec.id, { title: "still" }, w);
     expect(up.version).toBe(2);
@@ -194,7 +224,9 @@ describe("after-hooks and change events", () => {
     const t2 = await task({ title: "two" });
     await s.entities.update("todo", "task", t1.id, { status: "done" }, w);
     expect(events.map((e) => `${e.op}:${e.entity}:${e.id}:${e.version}`)).toEqual([
-      `create:task:${t1.id}:1`, `create:task:${t2.id}:1`, `update:task:${t1.id}:2`,
+      `create:task:${t1.id}:1`,
+      `create:task:${t2.id}:1`,
+      `update:task:${t1.id}:2`,
     ]);
     expect(events[2]).toMatchObject({ app: "todo", data: { status: "done" }, previous: { status: "open" } });
     events.length = 0;
@@ -229,7 +261,9 @@ describe("audit log", () => {
     await s.entities.delete("todo", "task", t.id, { actor: { kind: "token", id: "tok-9" } });
     const log = (await readAudit(s.db, { entityId: t.id })).reverse();
     expect(log.map((a) => [a.action, a.actor.kind, a.actor.id])).toEqual([
-      ["entity.create", "workflow", "flow-1"], ["entity.update", "agent", "claude"], ["entity.delete", "token", "tok-9"],
+      ["entity.create", "workflow", "flow-1"],
+      ["entity.update", "agent", "claude"],
+      ["entity.delete", "token", "tok-9"],
     ]);
     expect(log[0]).toMatchObject({ entityType: "task", before: undefined, after: t.data });
     expect(log[1]).toMatchObject({ before: t.data, after: { ...t.data, title: "b" } });

@@ -1,20 +1,29 @@
 // `include`: related entities loaded alongside a page, in one query per name (never one
 // per row), by reference field (the entity referred to) or by relationship name (the
 // entities on the other side).
+
+import { validationError } from "../../lib/errors";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import { relationshipField } from "../../model/compile";
-import type { Queryable } from "../../store/driver";
 import type { Dialect } from "../../store/dialect";
+import type { Queryable } from "../../store/driver";
 import { scope } from "../../store/entities/columns";
-import { getRows, type EntityRow } from "../../store/entities/rows";
-import { validationError } from "../../lib/errors";
+import { type EntityRow, getRows } from "../../store/entities/rows";
 import { toRecord } from "./context";
 import type { EntityRecord } from "./types";
 
 /** At most this many related rows per include name and page. */
 export const MAX_INCLUDED = 5000;
 
-export async function attachIncludes(q: Queryable, d: Dialect, appId: number, model: CompiledModel, ent: CompiledEntity, records: EntityRecord[], include: unknown): Promise<void> {
+export async function attachIncludes(
+  q: Queryable,
+  d: Dialect,
+  appId: number,
+  model: CompiledModel,
+  ent: CompiledEntity,
+  records: EntityRecord[],
+  include: unknown,
+): Promise<void> {
   if (include === undefined || include === null) return;
   if (!Array.isArray(include) || include.some((i) => typeof i !== "string"))
     throw validationError([{ field: "include", rule: "type", message: "include must be a list of reference field or relationship names" }], "request");
@@ -28,7 +37,10 @@ export async function attachIncludes(q: Queryable, d: Dialect, appId: number, mo
     }
     const rel = model.relationships.get(name);
     if (!rel || (rel.from !== ent.name && rel.to !== ent.name))
-      throw validationError([{ field: "include", rule: "unknown", message: `"${name}" is neither a reference field of ${ent.name} nor one of its relationships` }], "request");
+      throw validationError(
+        [{ field: "include", rule: "unknown", message: `"${name}" is neither a reference field of ${ent.name} nor one of its relationships` }],
+        "request",
+      );
     if (rel.kind === "n:m") {
       const side = rel.from === ent.name ? "from" : "to";
       const other = model.entities.get(side === "from" ? rel.to : rel.from)!;
@@ -64,7 +76,14 @@ export async function attachIncludes(q: Queryable, d: Dialect, appId: number, mo
   }
 }
 
-async function attachReferenced(q: Queryable, appId: number, target: CompiledEntity, records: EntityRecord[], name: string, idOf: (r: EntityRecord) => unknown) {
+async function attachReferenced(
+  q: Queryable,
+  appId: number,
+  target: CompiledEntity,
+  records: EntityRecord[],
+  name: string,
+  idOf: (r: EntityRecord) => unknown,
+) {
   const ids = [...new Set(records.map(idOf).filter((v): v is string => typeof v === "string"))];
   const rows = new Map((await getRows(q, appId, target.name, ids)).map((r) => [r.id, toRecord(target, r)]));
   for (const rec of records) {

@@ -2,11 +2,11 @@
 // (cascade, restrict, setNull), reference fields without a relationship, n:m links and
 // 1:1 cardinality. A refused delete must leave every row, link and audit entry in place.
 import { describe, expect, test } from "bun:test";
-import type { Services } from "../index";
-import { testServices, failure } from "./test-kit";
-import { type Issue } from "../../lib/errors";
-import { readAudit } from "../audit";
+import type { Issue } from "../../lib/errors";
 import type { Actor } from "../actor";
+import { readAudit } from "../audit";
+import type { Services } from "../index";
+import { failure, testServices } from "./test-kit";
 
 const actor: Actor = { kind: "user", id: "u1" };
 const w = { actor };
@@ -42,7 +42,6 @@ const MODEL = {
 
 const freshServices = (doc: unknown = MODEL, slug = "org") => fresh(doc, slug);
 
-
 async function snapshot(s: Services) {
   return {
     rows: await s.db.all("SELECT id, type, data, version FROM entities ORDER BY id"),
@@ -57,7 +56,8 @@ const ids = (page: { data: { id: string }[] }) => page.data.map((r) => r.id).sor
 /** org → 2 teams → 2 members each, every member with a skill link. */
 async function orgTree(s: Services) {
   const org = await make(s, "org", { name: "Acme" });
-  const teams = [], members = [];
+  const teams = [],
+    members = [];
   const skill = await make(s, "skill", { name: "sql" });
   for (const t of ["red", "blue"]) {
     const team = await make(s, "team", { name: t, org: org.id });
@@ -161,7 +161,10 @@ describe("onDelete restrict and setNull", () => {
     const b3 = await make(s, "badge", { name: "bronze", member: m2.id });
     const res = await s.entities.delete("org", "member", m1.id, w);
     expect(res.cascaded.filter((c) => c.entity === "badge")).toEqual(
-      expect.arrayContaining([{ entity: "badge", id: b1.id, op: "update" }, { entity: "badge", id: b2.id, op: "update" }]),
+      expect.arrayContaining([
+        { entity: "badge", id: b1.id, op: "update" },
+        { entity: "badge", id: b2.id, op: "update" },
+      ]),
     );
     for (const b of [b1, b2]) {
       const now = await s.entities.get("org", "badge", b.id);

@@ -1,13 +1,14 @@
 // Checks and effects that need the database: references must point at existing
 // entities, unique values must be unique, and a delete follows each relationship's
 // onDelete rule (cascade, restrict, setNull) so no reference is left dangling.
-import type { CompiledEntity, CompiledModel } from "../../model/compile";
-import type { Queryable, Param } from "../../store/driver";
-import type { Dialect } from "../../store/dialect";
-import { conflict, validationError, type Issue } from "../../lib/errors";
-import { idExists, uniqueHolder, referrers, linkRows, deleteRow, updateRow, type EntityRow } from "../../store/entities/rows";
-import type { Data } from "./data";
+
+import { conflict, type Issue, validationError } from "../../lib/errors";
 import { own } from "../../lib/json";
+import type { CompiledEntity, CompiledModel } from "../../model/compile";
+import type { Dialect } from "../../store/dialect";
+import type { Param, Queryable } from "../../store/driver";
+import { deleteRow, type EntityRow, idExists, linkRows, referrers, uniqueHolder, updateRow } from "../../store/entities/rows";
+import type { Data } from "./data";
 
 /** Reference and uniqueness checks for the fields that changed (all fields on create). */
 export async function checkStoredRules(q: Queryable, d: Dialect, appId: number, ent: CompiledEntity, id: string, data: Data, previous?: Data): Promise<void> {
@@ -40,7 +41,16 @@ export interface DeleteEffect {
  * Apply onDelete rules for removing `id` (of `ent`), recursively for cascades. Returns
  * every other entity deleted or changed, for the audit log and change events.
  */
-export async function applyDeleteRules(q: Queryable, d: Dialect, appId: number, model: CompiledModel, ent: CompiledEntity, id: string, now: string, seen = new Set<string>()): Promise<DeleteEffect[]> {
+export async function applyDeleteRules(
+  q: Queryable,
+  d: Dialect,
+  appId: number,
+  model: CompiledModel,
+  ent: CompiledEntity,
+  id: string,
+  now: string,
+  seen = new Set<string>(),
+): Promise<DeleteEffect[]> {
   seen.add(id);
   const effects: DeleteEffect[] = [];
   for (const ref of ent.incoming) {
@@ -48,9 +58,16 @@ export async function applyDeleteRules(q: Queryable, d: Dialect, appId: number, 
     if (!rows.length) continue;
     const via = ref.relationship ? `relationship ${ref.relationship}` : `field ${ref.entity}.${ref.field}`;
     if (ref.onDelete === "restrict")
-      throw conflict(`cannot delete ${ent.name} ${id}: ${rows.length} ${ref.entity} entit${rows.length === 1 ? "y refers" : "ies refer"} to it (${via}, onDelete restrict)`, {
-        rule: "restrict", relationship: ref.relationship, entity: ref.entity, field: ref.field, count: rows.length,
-      });
+      throw conflict(
+        `cannot delete ${ent.name} ${id}: ${rows.length} ${ref.entity} entit${rows.length === 1 ? "y refers" : "ies refer"} to it (${via}, onDelete restrict)`,
+        {
+          rule: "restrict",
+          relationship: ref.relationship,
+          entity: ref.entity,
+          field: ref.field,
+          count: rows.length,
+        },
+      );
     for (const r of rows) {
       const before = JSON.parse(r.data) as Data;
       if (ref.onDelete === "cascade") {
@@ -69,9 +86,14 @@ export async function applyDeleteRules(q: Queryable, d: Dialect, appId: number, 
   for (const { rel, side } of ent.manyToMany) {
     const linked = await linkRows.others(q, appId, rel.name, side, id);
     if (linked.length && rel.onDelete === "restrict")
-      throw conflict(`cannot delete ${ent.name} ${id}: it is linked to ${linked.length} ${side === "from" ? rel.to : rel.from} (relationship ${rel.name}, onDelete restrict)`, {
-        rule: "restrict", relationship: rel.name, count: linked.length,
-      });
+      throw conflict(
+        `cannot delete ${ent.name} ${id}: it is linked to ${linked.length} ${side === "from" ? rel.to : rel.from} (relationship ${rel.name}, onDelete restrict)`,
+        {
+          rule: "restrict",
+          relationship: rel.name,
+          count: linked.length,
+        },
+      );
     // n:m cascade and setNull both mean: the links go, the other entities stay.
     await linkRows.removeAllFor(q, appId, rel.name, side, id);
     if (rel.from === rel.to) await linkRows.removeAllFor(q, appId, rel.name, side === "from" ? "to" : "from", id);

@@ -2,36 +2,44 @@
 // entity_relationships; 1:1 and 1:n links are the reference field on the "to" side, so
 // linking those is an update of that entity (validated, audited, hooked like any update).
 import { conflict, notFound, validationError } from "../../lib/errors";
-import { relationshipField, type CompiledModel } from "../../model/compile";
+import { type CompiledModel, relationshipField } from "../../model/compile";
 import type { Relationship } from "../../model/schema";
 import { getRow, idExists, linkRows } from "../../store/entities/rows";
 import { writeAudit } from "../audit";
-import { checkId, logAfterError, type EntityContext } from "./context";
+import { checkId, type EntityContext, logAfterError } from "./context";
 import type { EntityService } from "./service";
 import type { Page, QueryOptions, WriteOptions } from "./types";
 
 function relationshipOf(model: CompiledModel, name: unknown, app: string): Relationship {
-  if (typeof name !== "string" || !name) throw validationError([{ field: "relationship", rule: "required", message: "relationship (a name from the model) is required" }], "request");
+  if (typeof name !== "string" || !name)
+    throw validationError([{ field: "relationship", rule: "required", message: "relationship (a name from the model) is required" }], "request");
   const rel = model.relationships.get(name);
   if (!rel) throw notFound(`relationship in app ${app}`, name);
   return rel;
 }
 
 export class LinkService {
-  constructor(private readonly ctx: EntityContext, private readonly entities: EntityService) {}
+  constructor(
+    private readonly ctx: EntityContext,
+    private readonly entities: EntityService,
+  ) {}
 
   /** Link `fromId` (an entity of rel.from) with `toId` (an entity of rel.to). */
   async link(app: string, relationship: string, fromId: string, toId: string, opts: WriteOptions): Promise<{ relationship: string; from: string; to: string }> {
     const rt = await this.ctx.apps.runtime(app);
     const rel = relationshipOf(rt.model, relationship, app);
-    checkId(fromId), checkId(toId);
+    checkId(fromId);
+    checkId(toId);
     if (rel.kind !== "n:m") {
       const fk = relationshipField(rt.model.doc, rel)!;
       if (!(await idExists(this.ctx.db, rt.id, rel.from, fromId))) throw notFound(rel.from, fromId);
       if (rel.kind === "1:1") {
         const page = await this.entities.query(app, rel.to, { filter: { [fk.name]: fromId }, limit: 1 });
         const other = page.data[0];
-        if (other && other.id !== toId) throw conflict(`${rel.from} ${fromId} is already linked to ${rel.to} ${other.id} (relationship ${rel.name} is 1:1); unlink it first`, { rule: "cardinality" });
+        if (other && other.id !== toId)
+          throw conflict(`${rel.from} ${fromId} is already linked to ${rel.to} ${other.id} (relationship ${rel.name} is 1:1); unlink it first`, {
+            rule: "cardinality",
+          });
       }
       await this.entities.update(app, rel.to, toId, { [fk.name]: fromId }, opts);
       return { relationship: rel.name, from: fromId, to: toId };
@@ -41,28 +49,49 @@ export class LinkService {
       if (!(await idExists(tx, rt.id, rel.from, fromId))) throw notFound(rel.from, fromId);
       if (!(await idExists(tx, rt.id, rel.to, toId))) throw notFound(rel.to, toId);
       await linkRows.add(tx, rt.id, rel.name, fromId, toId, now);
-      await writeAudit(tx, opts.actor, { action: "relationship.link", appId: rt.id, entityType: rel.from, entityId: fromId, after: { relationship: rel.name, to: toId } }, now);
+      await writeAudit(
+        tx,
+        opts.actor,
+        { action: "relationship.link", appId: rt.id, entityType: rel.from, entityId: fromId, after: { relationship: rel.name, to: toId } },
+        now,
+      );
     });
     await this.notify(rt.slug, rel, fromId, toId);
     return { relationship: rel.name, from: fromId, to: toId };
   }
 
-  async unlink(app: string, relationship: string, fromId: string, toId: string, opts: WriteOptions): Promise<{ relationship: string; from: string; to: string; removed: boolean }> {
+  async unlink(
+    app: string,
+    relationship: string,
+    fromId: string,
+    toId: string,
+    opts: WriteOptions,
+  ): Promise<{ relationship: string; from: string; to: string; removed: boolean }> {
     const rt = await this.ctx.apps.runtime(app);
     const rel = relationshipOf(rt.model, relationship, app);
-    checkId(fromId), checkId(toId);
+    checkId(fromId);
+    checkId(toId);
     if (rel.kind !== "n:m") {
       const fk = relationshipField(rt.model.doc, rel)!;
       const child = await this.entities.get(app, rel.to, toId);
       if (child.data[fk.name] !== fromId) return { relationship: rel.name, from: fromId, to: toId, removed: false };
-      if (fk.required) throw validationError([{ field: fk.name, rule: "required", message: `${rel.to}.${fk.name} is required: link ${rel.to} ${toId} to another ${rel.from} instead` }]);
+      if (fk.required)
+        throw validationError([
+          { field: fk.name, rule: "required", message: `${rel.to}.${fk.name} is required: link ${rel.to} ${toId} to another ${rel.from} instead` },
+        ]);
       await this.entities.update(app, rel.to, toId, { [fk.name]: null }, opts);
       return { relationship: rel.name, from: fromId, to: toId, removed: true };
     }
     const now = new Date().toISOString();
     const removed = await this.ctx.db.transaction(async (tx) => {
       const r = await linkRows.remove(tx, rt.id, rel.name, fromId, toId);
-      if (r.changes) await writeAudit(tx, opts.actor, { action: "relationship.unlink", appId: rt.id, entityType: rel.from, entityId: fromId, before: { relationship: rel.name, to: toId } }, now);
+      if (r.changes)
+        await writeAudit(
+          tx,
+          opts.actor,
+          { action: "relationship.unlink", appId: rt.id, entityType: rel.from, entityId: fromId, before: { relationship: rel.name, to: toId } },
+          now,
+        );
       return r.changes > 0;
     });
     if (removed) await this.notify(rt.slug, rel, fromId, toId);
@@ -73,7 +102,8 @@ export class LinkService {
   async related(app: string, entity: string, id: string, relationship: string, opts: QueryOptions = {}): Promise<Page> {
     const rt = await this.ctx.apps.runtime(app);
     const rel = relationshipOf(rt.model, relationship, app);
-    if (rel.from !== entity && rel.to !== entity) throw validationError([{ field: "relationship", rule: "reference", message: `relationship ${rel.name} does not involve ${entity}` }], "request");
+    if (rel.from !== entity && rel.to !== entity)
+      throw validationError([{ field: "relationship", rule: "reference", message: `relationship ${rel.name} does not involve ${entity}` }], "request");
     checkId(id);
     if (!(await getRow(this.ctx.db, rt.id, entity, id))) throw notFound(entity, id);
     const side = rel.from === entity ? "from" : "to";

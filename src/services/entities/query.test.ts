@@ -2,12 +2,12 @@
 // predicate in JavaScript, filter errors, multi-field sorting with NULLs, keyset
 // pagination walked to the end, and that a filtered, sorted page uses a model index.
 import { beforeAll, describe, expect, test } from "bun:test";
-import type { Services } from "../index";
-import { testServices, failure } from "./test-kit";
-import { type Issue } from "../../lib/errors";
+import type { Issue } from "../../lib/errors";
 import { templates } from "../../model/templates";
 import { buildPageQuery } from "../../store/entities/query";
 import type { Actor } from "../actor";
+import type { Services } from "../index";
+import { failure, testServices } from "./test-kit";
 import type { EntityRecord } from "./types";
 
 const actor: Actor = { kind: "cli", id: "tester" };
@@ -15,23 +15,24 @@ const fresh = testServices("torque-query-", actor);
 
 const MODEL = {
   name: "Catalog",
-  entities: [{
-    name: "product",
-    fields: [
-      { name: "name", type: "text", required: true },
-      { name: "label", type: "text" },
-      { name: "price", type: "number" },
-      { name: "qty", type: "integer" },
-      { name: "category", type: "enum", values: ["a", "b", "c"] },
-      { name: "released", type: "date" },
-      { name: "active", type: "boolean" },
-      { name: "tags", type: "multienum", values: ["x", "y", "z"] },
-    ],
-  }],
+  entities: [
+    {
+      name: "product",
+      fields: [
+        { name: "name", type: "text", required: true },
+        { name: "label", type: "text" },
+        { name: "price", type: "number" },
+        { name: "qty", type: "integer" },
+        { name: "category", type: "enum", values: ["a", "b", "c"] },
+        { name: "released", type: "date" },
+        { name: "active", type: "boolean" },
+        { name: "tags", type: "multienum", values: ["x", "y", "z"] },
+      ],
+    },
+  ],
 };
 
 const freshServices = fresh;
-
 
 const LABELS = ["50% off", "500 items", "50 off", "a_c", "abc", "ABC def", "back\\slash", "plain"];
 /** 100 products with duplicates and gaps (nulls) in every optional field. */
@@ -62,7 +63,10 @@ const sortedIds = (rs: { id: string }[]) => rs.map((r) => r.id).sort();
 
 type Row = Record<string, unknown>;
 async function expectFilter(filter: unknown, pred: (d: Row) => boolean) {
-  const want = all.filter((r) => pred(r.data)).map((r) => r.id).sort();
+  const want = all
+    .filter((r) => pred(r.data))
+    .map((r) => r.id)
+    .sort();
   expect(want.length).toBeGreaterThan(0); // each case must select some rows…
   expect(want.length).toBeLessThan(all.length); // …but not all of them
   const page = await q({ filter, limit: 1000, total: true });
@@ -88,8 +92,14 @@ describe("filter operators", () => {
     await expectFilter({ qty: { lt: 2 } }, (d) => d.qty !== undefined && v(d, "qty") < 2);
     await expectFilter({ qty: { lte: 2 } }, (d) => d.qty !== undefined && v(d, "qty") <= 2);
     await expectFilter({ price: { between: [3, 6] } }, (d) => d.price !== undefined && v(d, "price") >= 3 && v(d, "price") <= 6);
-    await expectFilter({ released: { between: ["2024-03-01", "2024-05-15"] } }, (d) => !!d.released && (d.released as string) >= "2024-03-01" && (d.released as string) <= "2024-05-15");
-    await expectFilter({ released: { gt: "2024-06-01" }, qty: { gte: 1, lt: 4 } }, (d) => !!d.released && (d.released as string) > "2024-06-01" && d.qty !== undefined && v(d, "qty") >= 1 && v(d, "qty") < 4);
+    await expectFilter(
+      { released: { between: ["2024-03-01", "2024-05-15"] } },
+      (d) => !!d.released && (d.released as string) >= "2024-03-01" && (d.released as string) <= "2024-05-15",
+    );
+    await expectFilter(
+      { released: { gt: "2024-06-01" }, qty: { gte: 1, lt: 4 } },
+      (d) => !!d.released && (d.released as string) > "2024-06-01" && d.qty !== undefined && v(d, "qty") >= 1 && v(d, "qty") < 4,
+    );
   });
 
   test("in, nin (keeps empty fields), isNull, and id/name in lists", async () => {
@@ -120,7 +130,10 @@ describe("filter operators", () => {
     await expectFilter({ or: [{ category: "a" }, { qty: { gte: 4 } }] }, (d) => d.category === "a" || (d.qty !== undefined && v(d, "qty") >= 4));
     await expectFilter(
       { and: [{ active: true }, { or: [{ price: { lt: 3 } }, { and: [{ label: { startsWith: "a" } }, { not: { qty: 0 } }] }] }] },
-      (d) => d.active === true && ((d.price !== undefined && v(d, "price") < 3) || (typeof d.label === "string" && d.label.toLowerCase().startsWith("a") && d.qty !== undefined && d.qty !== 0)),
+      (d) =>
+        d.active === true &&
+        ((d.price !== undefined && v(d, "price") < 3) ||
+          (typeof d.label === "string" && d.label.toLowerCase().startsWith("a") && d.qty !== undefined && d.qty !== 0)),
     );
     await expectFilter({ not: { or: [{ category: "a" }, { category: "b" }] }, category: { isNull: false } }, (d) => d.category === "c");
   });
@@ -175,13 +188,15 @@ function jsSort(rows: EntityRecord[], keys: Key[]): string[] {
   const full = [...keys, { field: "id", dir: keys.at(-1)?.dir ?? "asc" }];
   const get = (r: EntityRecord, f: string) => (f === "id" ? r.id : f === "createdAt" ? r.createdAt : (r.data[f] ?? null)) as string | number | null;
   const cmp = (a: unknown, b: unknown) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : (a as number) < (b as number) ? -1 : 1);
-  return [...rows].sort((a, b) => {
-    for (const k of full) {
-      const c = cmp(get(a, k.field), get(b, k.field));
-      if (c) return k.dir === "asc" ? c : -c;
-    }
-    return 0;
-  }).map((r) => r.id);
+  return [...rows]
+    .sort((a, b) => {
+      for (const k of full) {
+        const c = cmp(get(a, k.field), get(b, k.field));
+        if (c) return k.dir === "asc" ? c : -c;
+      }
+      return 0;
+    })
+    .map((r) => r.id);
 }
 
 async function walk(opts: { sort?: unknown; filter?: unknown }, limit: number): Promise<string[]> {
@@ -204,12 +219,29 @@ describe("sorting and keyset pagination", () => {
     [],
     [{ field: "price", dir: "asc" }],
     [{ field: "price", dir: "desc" }],
-    [{ field: "category", dir: "asc" }, { field: "qty", dir: "desc" }],
-    [{ field: "qty", dir: "desc" }, { field: "name", dir: "asc" }],
-    [{ field: "released", dir: "desc" }, { field: "price", dir: "asc" }],
-    [{ field: "category", dir: "desc" }, { field: "label", dir: "asc" }, { field: "price", dir: "desc" }],
+    [
+      { field: "category", dir: "asc" },
+      { field: "qty", dir: "desc" },
+    ],
+    [
+      { field: "qty", dir: "desc" },
+      { field: "name", dir: "asc" },
+    ],
+    [
+      { field: "released", dir: "desc" },
+      { field: "price", dir: "asc" },
+    ],
+    [
+      { field: "category", dir: "desc" },
+      { field: "label", dir: "asc" },
+      { field: "price", dir: "desc" },
+    ],
     [{ field: "createdAt", dir: "desc" }],
-    [{ field: "active", dir: "asc" }, { field: "price", dir: "desc" }, { field: "id", dir: "asc" }],
+    [
+      { field: "active", dir: "asc" },
+      { field: "price", dir: "desc" },
+      { field: "id", dir: "asc" },
+    ],
     [{ field: "id", dir: "desc" }],
   ];
 
@@ -231,8 +263,14 @@ describe("sorting and keyset pagination", () => {
   });
 
   test("pagination with a filter, and with limits 1 and 100", async () => {
-    const keys: Key[] = [{ field: "qty", dir: "asc" }, { field: "released", dir: "desc" }];
-    const want = jsSort(all.filter((r) => r.data.category !== "a"), keys);
+    const keys: Key[] = [
+      { field: "qty", dir: "asc" },
+      { field: "released", dir: "desc" },
+    ];
+    const want = jsSort(
+      all.filter((r) => r.data.category !== "a"),
+      keys,
+    );
     expect(await walk({ sort: keys, filter: { category: { ne: "a" } } }, 7)).toEqual(want);
     expect(await walk({ sort: keys, filter: { category: { ne: "a" } } }, 1)).toEqual(want);
     expect(await walk({ sort: "-released" }, 100)).toEqual(jsSort(all, [{ field: "released", dir: "desc" }]));
@@ -274,7 +312,12 @@ describe("indexes serve filtered, sorted pages", () => {
   test("a filter on status sorted by due uses the model's ent_ index, on every page", async () => {
     const t = await freshServices(templates.todo, "todo");
     const p = await t.entities.create("todo", "project", { name: "P" }, { actor });
-    const rows = Array.from({ length: 60 }, (_, i) => ({ title: `t${i}`, status: ["open", "done"][i % 2], due: `2025-01-${String(1 + (i % 28)).padStart(2, "0")}`, project: p.id }));
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      title: `t${i}`,
+      status: ["open", "done"][i % 2],
+      due: `2025-01-${String(1 + (i % 28)).padStart(2, "0")}`,
+      project: p.id,
+    }));
     await t.entities.insertMany("todo", "task", rows, { actor });
     const rt = await t.apps.runtime("todo");
     const ent = rt.model.entities.get("task")!;
@@ -300,13 +343,35 @@ describe("indexes serve filtered, sorted pages", () => {
 
 describe("text operators take every character literally", () => {
   // One row per text; each case names the texts it must select, nothing else.
-  const TEXTS = ["a\u0000b", "ab", "\u0000", "tab\there", "tabhere", "x\u0001y", "xy", "del\u007f", "50%", "5000", "a_c", "abc", "back\\slash", "backslash", "Äpfel", "äpfel", "APFEL"];
+  const TEXTS = [
+    "a\u0000b",
+    "ab",
+    "\u0000",
+    "tab\there",
+    "tabhere",
+    "x\u0001y",
+    "xy",
+    "del\u007f",
+    "50%",
+    "5000",
+    "a_c",
+    "abc",
+    "back\\slash",
+    "backslash",
+    "Äpfel",
+    "äpfel",
+    "APFEL",
+  ];
   let t: Services;
-  const select = async (filter: unknown) =>
-    (await t.entities.query("txt", "note", { filter, limit: 1000 })).data.map((r) => r.data.body as string).sort();
+  const select = async (filter: unknown) => (await t.entities.query("txt", "note", { filter, limit: 1000 })).data.map((r) => r.data.body as string).sort();
   beforeAll(async () => {
     t = await freshServices({ name: "Notes", entities: [{ name: "note", fields: [{ name: "body", type: "text" }] }] }, "txt");
-    await t.entities.insertMany("txt", "note", TEXTS.map((body) => ({ body })), { actor });
+    await t.entities.insertMany(
+      "txt",
+      "note",
+      TEXTS.map((body) => ({ body })),
+      { actor },
+    );
   });
 
   test("NUL and other control characters match only where they occur", async () => {
@@ -353,6 +418,10 @@ describe("enum filters", () => {
       expect(issue!.message).toMatch(/use one of "(a|x)", "(b|y)", "(c|z)" \(values are case-sensitive: did you mean "(a|x)"\?\)/);
     }
     const e = await failure(q({ filter: { category: { in: ["b", "zzz"] } } }));
-    expect((e.data as Issue[])[0]).toEqual({ field: "filter.category.in[1]", rule: "enum", message: '"zzz" is not a value of category; use one of "a", "b", "c"' });
+    expect((e.data as Issue[])[0]).toEqual({
+      field: "filter.category.in[1]",
+      rule: "enum",
+      message: '"zzz" is not a value of category; use one of "a", "b", "c"',
+    });
   });
 });

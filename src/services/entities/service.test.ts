@@ -2,10 +2,10 @@
 // the model, defaults, uniqueness and references, optimistic concurrency, partial
 // updates, projections and includes; and that a refused write changes nothing at all.
 import { describe, expect, test } from "bun:test";
-import type { Services } from "../index";
-import { testServices, failure, issues } from "./test-kit";
-import { TorqueError } from "../../lib/errors";
+import type { TorqueError } from "../../lib/errors";
 import type { Actor } from "../actor";
+import type { Services } from "../index";
+import { failure, issues, testServices } from "./test-kit";
 import type { EntityRecord } from "./types";
 
 const actor: Actor = { kind: "cli", id: "tester" };
@@ -122,10 +122,28 @@ describe("create and get", () => {
 
   test("valid formats are accepted and normalised", async () => {
     const s = await freshServices();
-    const rec = await s.entities.create("shop", "item", {
-      title: "ok", email: " ada@example.com ", site: "https://example.com/a?b=1", born: "2024-02-29", seen: "2024-01-31T09:30:00Z", flag: false, price: 0,
-    }, w);
-    expect(rec.data).toMatchObject({ email: "ada@example.com", site: "https://example.com/a?b=1", born: "2024-02-29", seen: "2024-01-31T09:30:00.000Z", flag: false, price: 0 });
+    const rec = await s.entities.create(
+      "shop",
+      "item",
+      {
+        title: "ok",
+        email: " ada@example.com ",
+        site: "https://example.com/a?b=1",
+        born: "2024-02-29",
+        seen: "2024-01-31T09:30:00Z",
+        flag: false,
+        price: 0,
+      },
+      w,
+    );
+    expect(rec.data).toMatchObject({
+      email: "ada@example.com",
+      site: "https://example.com/a?b=1",
+      born: "2024-02-29",
+      seen: "2024-01-31T09:30:00.000Z",
+      flag: false,
+      price: 0,
+    });
   });
 
   test("lenient writes accept text forms of values", async () => {
@@ -257,12 +275,16 @@ describe("concurrent writes", () => {
     const now = await s.entities.get("shop", "item", rec.id);
     expect(now.version).toBe(51);
     // The last update to commit for each field decides it; fields no update touched keep their value.
-    const last = (pick: (d: EntityRecord["data"]) => unknown) => pick(results.map((r) => (r as PromiseFulfilledResult<EntityRecord>).value).sort((a, b) => b.version - a.version)[0]!.data);
+    const last = (pick: (d: EntityRecord["data"]) => unknown) =>
+      pick(results.map((r) => (r as PromiseFulfilledResult<EntityRecord>).value).sort((a, b) => b.version - a.version)[0]!.data);
     expect(now.data.qty).toBe(last((d) => d.qty) as number);
     expect(now.data.title).toBe(last((d) => d.title) as string);
     expect(now.data.notes).toBe("keep");
     // The audit log has one entry per update, each building on the one before.
-    const audit = await s.db.all<{ before: string; after: string }>("SELECT before, after FROM audit_log WHERE entity_id = ? AND action = 'entity.update' ORDER BY id", [rec.id]);
+    const audit = await s.db.all<{ before: string; after: string }>(
+      "SELECT before, after FROM audit_log WHERE entity_id = ? AND action = 'entity.update' ORDER BY id",
+      [rec.id],
+    );
     expect(audit).toHaveLength(50);
     for (let i = 1; i < audit.length; i++) expect(JSON.parse(audit[i]!.before)).toEqual(JSON.parse(audit[i - 1]!.after));
   });
@@ -292,7 +314,10 @@ describe("concurrent writes", () => {
     expect(d!.status).toBe("fulfilled");
     expect((await failure(s.entities.get("shop", "item", rec.id))).code).toBe("not_found");
     const [last] = await s.db.all<{ before: string }>("SELECT before FROM audit_log WHERE entity_id = ? AND action = 'entity.delete'", [rec.id]);
-    const [newest] = await s.db.all<{ after: string }>("SELECT after FROM audit_log WHERE entity_id = ? AND action = 'entity.update' ORDER BY id DESC LIMIT 1", [rec.id]);
+    const [newest] = await s.db.all<{ after: string }>(
+      "SELECT after FROM audit_log WHERE entity_id = ? AND action = 'entity.update' ORDER BY id DESC LIMIT 1",
+      [rec.id],
+    );
     if (newest) expect(JSON.parse(last!.before)).toEqual(JSON.parse(newest.after));
   });
 });
@@ -400,7 +425,9 @@ describe("hostile values and failed writes", () => {
     const rec = await s.entities.create("shop", "item", { title: "gone" }, w);
     expect(await s.entities.delete("shop", "item", rec.id, { actor, expectedVersion: 1 })).toEqual({ id: rec.id, deleted: true, cascaded: [] });
     expect((await failure(s.entities.get("shop", "item", rec.id))).code).toBe("not_found");
-    const last = await s.db.get<{ action: string; before: string; after: string | null }>("SELECT action, before, after FROM audit_log ORDER BY id DESC LIMIT 1");
+    const last = await s.db.get<{ action: string; before: string; after: string | null }>(
+      "SELECT action, before, after FROM audit_log ORDER BY id DESC LIMIT 1",
+    );
     expect(last!.action).toBe("entity.delete");
     expect(JSON.parse(last!.before).title).toBe("gone");
     expect(last!.after).toBeNull();

@@ -2,25 +2,25 @@
 // validated against its model on every write, with lifecycle hooks, referential
 // integrity and an audit entry in the same transaction as each change. Every transport
 // (CLI, JSON-RPC, GraphQL, MCP, workflows) comes through here.
-import { TorqueError, conflict, notFound, validationError } from "../../lib/errors";
-import { jsonEqual } from "../../lib/json";
-import { Hooks } from "../../lib/hooks";
-import type { Driver } from "../../store/driver";
-import { getRow, getRowCached, insertRow, updateRow, deleteRow, type EntityRow } from "../../store/entities/rows";
-import { buildPageQuery, encodeCursor } from "../../store/entities/query";
-import type { CompiledEntity } from "../../model/compile";
-import type { AppService } from "../apps";
-import type { EventBus } from "../events";
-import { writeAudit } from "../audit";
-import type { Actor } from "../actor";
-import { normaliseData, visibleData, type Data } from "./data";
-import { checkStoredRules, applyDeleteRules } from "./integrity";
-import { attachIncludes } from "./include";
-import { checkFields, checkId, entityOf, logAfterError, toRecord, type EntityContext } from "./context";
-import { insertMany, constraintError, type BulkOptions, type BulkResult } from "./bulk";
-import type { Dialect } from "../../store/dialect";
-import type { AppRuntime } from "../apps";
+
 import type { Issue } from "../../lib/errors";
+import { conflict, notFound, TorqueError, validationError } from "../../lib/errors";
+import { Hooks } from "../../lib/hooks";
+import { jsonEqual } from "../../lib/json";
+import type { CompiledEntity } from "../../model/compile";
+import type { Dialect } from "../../store/dialect";
+import type { Driver } from "../../store/driver";
+import { buildPageQuery, encodeCursor } from "../../store/entities/query";
+import { deleteRow, type EntityRow, getRow, getRowCached, insertRow, updateRow } from "../../store/entities/rows";
+import type { Actor } from "../actor";
+import type { AppRuntime, AppService } from "../apps";
+import { writeAudit } from "../audit";
+import type { EventBus } from "../events";
+import { type BulkOptions, type BulkResult, constraintError, insertMany } from "./bulk";
+import { checkFields, checkId, type EntityContext, entityOf, logAfterError, toRecord } from "./context";
+import { type Data, normaliseData, visibleData } from "./data";
+import { attachIncludes } from "./include";
+import { applyDeleteRules, checkStoredRules } from "./integrity";
 import type { EntityEvent, EntityHookMap, EntityRecord, Page, QueryOptions, WriteOptions } from "./types";
 
 export class EntityService {
@@ -86,7 +86,8 @@ export class EntityService {
     const done = await db.transaction(async (tx) => {
       const current = await getRow(tx, rt.id, ent.name, id);
       if (!current) throw notFound(ent.name, id);
-      let before = stored, after = data;
+      let before = stored,
+        after = data;
       if (current.version !== row.version) {
         // Someone else wrote between our read and this transaction: never overwrite blindly.
         checkVersion(ent, id, current.version, opts.expectedVersion);
@@ -104,7 +105,12 @@ export class EntityService {
   }
 
   /** Delete, applying each relationship's onDelete rule. Returns what else was deleted or changed. */
-  async delete(app: string, entity: string, id: string, opts: WriteOptions): Promise<{ id: string; deleted: true; cascaded: { entity: string; id: string; op: "delete" | "update" }[] }> {
+  async delete(
+    app: string,
+    entity: string,
+    id: string,
+    opts: WriteOptions,
+  ): Promise<{ id: string; deleted: true; cascaded: { entity: string; id: string; op: "delete" | "update" }[] }> {
     const { db, apps, events } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
@@ -123,14 +129,36 @@ export class EntityService {
       const fx = await applyDeleteRules(tx, db.dialect, rt.id, rt.model, ent, id, now);
       await deleteRow(tx, rt.id, ent.name, id);
       for (const e of fx)
-        await writeAudit(tx, opts.actor, { action: `entity.${e.op}`, appId: rt.id, entityType: e.type, entityId: e.row.id, before: e.before, after: e.after }, now);
-      await writeAudit(tx, opts.actor, { action: "entity.delete", appId: rt.id, entityType: ent.name, entityId: id, before: JSON.parse(current.data) as Data }, now);
+        await writeAudit(
+          tx,
+          opts.actor,
+          { action: `entity.${e.op}`, appId: rt.id, entityType: e.type, entityId: e.row.id, before: e.before, after: e.after },
+          now,
+        );
+      await writeAudit(
+        tx,
+        opts.actor,
+        { action: "entity.delete", appId: rt.id, entityType: ent.name, entityId: id, before: JSON.parse(current.data) as Data },
+        now,
+      );
       return fx;
     });
     for (const e of effects) {
       const child = rt.model.entities.get(e.type)!;
       const shown = (d: Data | undefined) => (d ? visibleData(child, d) : undefined);
-      await events.notify("entityChanged", { app: rt.slug, entity: e.type, id: e.row.id, op: e.op, version: e.version, data: shown(e.after ?? e.before), previous: e.after ? shown(e.before) : undefined }, logAfterError);
+      await events.notify(
+        "entityChanged",
+        {
+          app: rt.slug,
+          entity: e.type,
+          id: e.row.id,
+          op: e.op,
+          version: e.version,
+          data: shown(e.after ?? e.before),
+          previous: e.after ? shown(e.before) : undefined,
+        },
+        logAfterError,
+      );
     }
     const rec = toRecord(ent, row, undefined, stored);
     await this.after("afterDelete", rt.slug, ent, rec, opts.actor);
@@ -157,7 +185,13 @@ export class EntityService {
     if (more) rows.pop();
     const data = rows.map((r) => toRecord(ent, { ...r, type: ent.name }, opts.include === undefined ? fields : undefined));
     const last = rows.at(-1);
-    const nextCursor = more && last ? encodeCursor(q.keys, q.keys.map((_, i) => (last[`k${i}`] ?? null) as unknown)) : null;
+    const nextCursor =
+      more && last
+        ? encodeCursor(
+            q.keys,
+            q.keys.map((_, i) => (last[`k${i}`] ?? null) as unknown),
+          )
+        : null;
     const pagination: Page["pagination"] = { nextCursor, limit: q.limit };
     if (opts.total) pagination.total = (await db.get<{ n: number }>(q.countSql, q.countParams))!.n;
     if (opts.include !== undefined) {
@@ -169,7 +203,17 @@ export class EntityService {
   }
 
   /** Run before-hooks; a handler may replace the data (re-validated here) or throw to veto. */
-  private async before(name: EntityEvent["event"], app: string, ent: CompiledEntity, data: Data, actor: Actor, id: string | undefined, previous: Data | undefined, now: string, stored?: Data): Promise<Data> {
+  private async before(
+    name: EntityEvent["event"],
+    app: string,
+    ent: CompiledEntity,
+    data: Data,
+    actor: Actor,
+    id: string | undefined,
+    previous: Data | undefined,
+    now: string,
+    stored?: Data,
+  ): Promise<Data> {
     if (!this.hooks.wants(name, { app, entity: ent.name, event: name, data, actor })) return data;
     const event: EntityEvent = { app, entity: ent.name, event: name, id, data: visibleData(ent, data), previous, actor };
     const seen = event.data;
@@ -181,7 +225,11 @@ export class EntityService {
 
   private async after(name: EntityEvent["event"], app: string, ent: CompiledEntity, rec: EntityRecord, actor: Actor, previous?: Data) {
     const op = name === "afterCreate" ? "create" : name === "afterUpdate" ? "update" : "delete";
-    await this.ctx.events.notify("entityChanged", { app, entity: ent.name, id: rec.id, op, version: rec.version, data: rec.data, previous, createdAt: rec.createdAt, updatedAt: rec.updatedAt }, logAfterError);
+    await this.ctx.events.notify(
+      "entityChanged",
+      { app, entity: ent.name, id: rec.id, op, version: rec.version, data: rec.data, previous, createdAt: rec.createdAt, updatedAt: rec.updatedAt },
+      logAfterError,
+    );
     const event: EntityEvent = { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor };
     if (this.hooks.wants(name, event)) await this.hooks.notify(name, event, logAfterError);
   }
@@ -213,7 +261,13 @@ async function uniqueGuard<T>(write: () => Promise<T>, d: Dialect, rt: AppRuntim
     return await write();
   } catch (e) {
     const err = constraintError(e as Error, d, rt.id, rt.model, ent, undefined, id);
-    throw err === e ? e : new TorqueError("validation", err.message.replace(/^invalid [^:]*: /, "invalid data: "), ((err as TorqueError).data as Issue[]).map(({ row: _row, ...i }) => i));
+    throw err === e
+      ? e
+      : new TorqueError(
+          "validation",
+          err.message.replace(/^invalid [^:]*: /, "invalid data: "),
+          ((err as TorqueError).data as Issue[]).map(({ row: _row, ...i }) => i),
+        );
   }
 }
 
@@ -225,9 +279,14 @@ function valid(r: { data: Data; issues: import("../../lib/errors").Issue[] }, wh
 }
 
 function checkVersion(ent: CompiledEntity, id: string, current: number, expected: number | undefined) {
-  if (expected !== undefined && (typeof expected !== "number" || !Number.isInteger(expected))) throw validationError([{ field: "expectedVersion", rule: "type", message: "expectedVersion must be a whole number" }], "request");
+  if (expected !== undefined && (typeof expected !== "number" || !Number.isInteger(expected)))
+    throw validationError([{ field: "expectedVersion", rule: "type", message: "expectedVersion must be a whole number" }], "request");
   if (expected === undefined || expected === current) return;
-  throw conflict(`${ent.name} ${id} is at version ${current}, not ${expected}: it was changed meanwhile; reload and retry`, { rule: "version", currentVersion: current, expectedVersion: expected });
+  throw conflict(`${ent.name} ${id} is at version ${current}, not ${expected}: it was changed meanwhile; reload and retry`, {
+    rule: "version",
+    currentVersion: current,
+    expectedVersion: expected,
+  });
 }
 
 /**
@@ -238,7 +297,8 @@ function checkVersion(ent: CompiledEntity, id: string, current: number, expected
 function rebase(read: Data, wrote: Data, current: Data): Data {
   const out: Data = { ...current };
   for (const k of new Set([...Object.keys(read), ...Object.keys(wrote)])) {
-    const before = Object.hasOwn(read, k) ? read[k] : undefined, after = Object.hasOwn(wrote, k) ? wrote[k] : undefined; // a field may be named "constructor"
+    const before = Object.hasOwn(read, k) ? read[k] : undefined,
+      after = Object.hasOwn(wrote, k) ? wrote[k] : undefined; // a field may be named "constructor"
     if (jsonEqual(before, after)) continue;
     if (after === undefined) delete out[k];
     else out[k] = after;

@@ -5,9 +5,9 @@ import { afterAll, expect } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices, type Services } from "../index";
-import { TorqueError, type Issue } from "../../lib/errors";
+import { type Issue, TorqueError } from "../../lib/errors";
 import type { Actor } from "../actor";
+import { openServices, type Services } from "../index";
 
 /** A factory of fresh services, each with one model and one app of it. */
 export function testServices(prefix: string, actor: Actor) {

@@ -23,19 +23,28 @@ export function patternMaker(pattern: string, longest: number): PatternMaker | u
   } catch {
     return undefined;
   }
-  let current: Rng = Math.random, stretch: number | undefined;
+  let current: Rng = Math.random,
+    stretch: number | undefined;
   re.randInt = (a: number, b: number) => a + Math.floor(current() * (b - a + 1));
   // randexp rebuilds a character class's range on every draw; the classes never change, so
   // each is built once (patterned values became 3–5x faster to generate).
   const expand = re._expand.bind(re);
   const ranges = new WeakMap<object, ReturnType<typeof expand>>();
-  re._expand = (token) => ranges.get(token) ?? (ranges.set(token, expand(token)), ranges.get(token)!);
+  re._expand = (token) => {
+    let r = ranges.get(token);
+    if (!r) {
+      r = expand(token);
+      ranges.set(token, r);
+    }
+    return r;
+  };
   // Repetition counts go through the instance's _gen (recursively), so they can be steered here.
   const gen = re._gen.bind(re) as (token: { type: number; min?: number; max?: number }, groups: unknown) => string;
   const REPETITION = 5; // ret's token type for {m,n}, +, *
   (re as unknown as { _gen: typeof gen })._gen = (token, groups) => {
     if (stretch === undefined || token.type !== REPETITION) return gen(token, groups);
-    const lo = token.min!, hi = token.max === Infinity ? lo + re.max : token.max!;
+    const lo = token.min!,
+      hi = token.max === Infinity ? lo + re.max : token.max!;
     const n = lo + Math.round(stretch * (hi - lo));
     return gen({ ...token, min: n, max: n }, groups);
   };

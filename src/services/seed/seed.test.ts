@@ -5,10 +5,10 @@
 import { describe, expect, test } from "bun:test";
 import { fieldKinds } from "../../model/fields/registry";
 import type { Field, FieldType } from "../../model/schema";
-import { normaliseData } from "../entities/data";
-import { testServices, failure } from "../entities/test-kit";
-import type { Services } from "../index";
 import type { Actor } from "../actor";
+import { normaliseData } from "../entities/data";
+import { failure, testServices } from "../entities/test-kit";
+import type { Services } from "../index";
 import { seedApp } from "./seed";
 
 const actor: Actor = { kind: "cli", id: "tester" };
@@ -18,21 +18,64 @@ const V = ["red", "green", "blue", "amber"];
 /** Option sets per field type: every option the type takes, alone and combined with required/unique/indexed/default. */
 const VARIANTS: Record<FieldType, Partial<Field>[]> = {
   text: [
-    {}, { required: true }, { minLength: 25 }, { maxLength: 4 }, { minLength: 3, maxLength: 6, required: true }, { indexed: true, default: "x" },
-    { pattern: "^[A-Z]{2}-\\d{4}$" }, { pattern: "^[A-Z]{3}-[0-9]{4}$", unique: true, required: true },
-    { pattern: "^[a-z]+$", minLength: 12, maxLength: 14, required: true }, { pattern: "^(foo|bar)_[0-9]{3}$", unique: true },
-    { pattern: "ok" }, { unique: true }, { unique: true, maxLength: 3, required: true }, { unique: true, minLength: 30 }, { unique: true, minLength: 2, maxLength: 8 },
+    {},
+    { required: true },
+    { minLength: 25 },
+    { maxLength: 4 },
+    { minLength: 3, maxLength: 6, required: true },
+    { indexed: true, default: "x" },
+    { pattern: "^[A-Z]{2}-\\d{4}$" },
+    { pattern: "^[A-Z]{3}-[0-9]{4}$", unique: true, required: true },
+    { pattern: "^[a-z]+$", minLength: 12, maxLength: 14, required: true },
+    { pattern: "^(foo|bar)_[0-9]{3}$", unique: true },
+    { pattern: "ok" },
+    { unique: true },
+    { unique: true, maxLength: 3, required: true },
+    { unique: true, minLength: 30 },
+    { unique: true, minLength: 2, maxLength: 8 },
   ],
   longtext: [{}, { required: true }, { minLength: 120 }, { maxLength: 10 }, { pattern: "^Note: .+$" }, { default: "n/a" }],
-  email: [{}, { required: true }, { unique: true }, { unique: true, required: true, maxLength: 16 }, { pattern: "^[a-z]+@acme\\.com$", unique: true }, { minLength: 40 }, { indexed: true }],
+  email: [
+    {},
+    { required: true },
+    { unique: true },
+    { unique: true, required: true, maxLength: 16 },
+    { pattern: "^[a-z]+@acme\\.com$", unique: true },
+    { minLength: 40 },
+    { indexed: true },
+  ],
   url: [{}, { unique: true }, { pattern: "^https://shop\\.example\\.com/p/[0-9]{1,6}$", required: true }, { unique: true, maxLength: 20 }, { minLength: 60 }],
-  integer: [{}, { required: true }, { min: 10, max: 20 }, { min: -5, max: -1, required: true }, { unique: true }, { unique: true, min: 1, max: 400 }, { unique: true, max: 0 }, { unique: true, min: 100 }, { default: 7 }, { indexed: true, min: 0 }],
-  number: [{}, { min: 0.5, max: 0.75 }, { unique: true, min: 0, max: 10 }, { unique: true }, { min: -10, max: -9.5, required: true }, { unique: true, max: -1 }],
+  integer: [
+    {},
+    { required: true },
+    { min: 10, max: 20 },
+    { min: -5, max: -1, required: true },
+    { unique: true },
+    { unique: true, min: 1, max: 400 },
+    { unique: true, max: 0 },
+    { unique: true, min: 100 },
+    { default: 7 },
+    { indexed: true, min: 0 },
+  ],
+  number: [
+    {},
+    { min: 0.5, max: 0.75 },
+    { unique: true, min: 0, max: 10 },
+    { unique: true },
+    { min: -10, max: -9.5, required: true },
+    { unique: true, max: -1 },
+  ],
   boolean: [{}, { required: true }, { default: true }, { unique: true }],
   date: [{}, { unique: true }, { required: true, unique: true }, { default: "now" }, { indexed: true }],
   datetime: [{}, { unique: true, required: true }, { default: "now" }],
   enum: [{ values: V }, { values: V, required: true }, { values: V, unique: true }, { values: V, default: "blue" }, { values: ["only"], required: true }],
-  multienum: [{ values: V }, { values: V, minLength: 2 }, { values: V, maxLength: 1 }, { values: V, minLength: 2, maxLength: 2, required: true }, { values: V, minLength: 4 }],
+  multienum: [
+    { values: V },
+    { values: V, minLength: 2 },
+    { values: V, maxLength: 1 },
+    { values: V, minLength: 2, maxLength: 2, required: true },
+    { values: V, minLength: 4 },
+  ],
   json: [{}, { required: true }],
   file: [{}, { required: true }],
   reference: [{ entity: "parent" }, { entity: "parent", required: true }, { entity: "parent", unique: true }, { entity: "thing" }],
@@ -40,8 +83,7 @@ const VARIANTS: Record<FieldType, Partial<Field>[]> = {
 
 function conformanceModel() {
   const fields: Field[] = [];
-  for (const type of Object.keys(fieldKinds) as FieldType[])
-    VARIANTS[type].forEach((opts, i) => fields.push({ name: `${type}_${i}`, type, ...opts } as Field));
+  for (const type of Object.keys(fieldKinds) as FieldType[]) VARIANTS[type].forEach((opts, i) => fields.push({ name: `${type}_${i}`, type, ...opts } as Field));
   return {
     name: "Conformance",
     entities: [
@@ -82,15 +124,24 @@ describe("seeding conformance", () => {
       if (f.unique) expect({ field: f.name, distinct: new Set(values.map((v) => JSON.stringify(v))).size }).toEqual({ field: f.name, distinct: values.length });
       if (f.type === "reference") for (const v of values) expect((f.entity === "parent" ? parents : things).has(v as string)).toBe(true);
       // Rules are met by real values, not by leaving fields out: optional ones are mostly filled.
-      if (f.unique && f.type !== "enum" && f.type !== "boolean") expect({ field: f.name, filled: values.length >= 300 }).toEqual({ field: f.name, filled: true });
+      if (f.unique && f.type !== "enum" && f.type !== "boolean")
+        expect({ field: f.name, filled: values.length >= 300 }).toEqual({ field: f.name, filled: true });
     }
     // A unique optional field with few options fills every option once, then stays empty.
-    expect(rows.filter((r) => r.data.enum_2 !== undefined).map((r) => r.data.enum_2).sort()).toEqual([...V].sort());
+    expect(
+      rows
+        .filter((r) => r.data.enum_2 !== undefined)
+        .map((r) => r.data.enum_2)
+        .sort(),
+    ).toEqual([...V].sort());
     expect(rows.filter((r) => r.data.boolean_3 !== undefined)).toHaveLength(2);
   });
 
   test("a required unique text field with a pattern is seeded with matching, distinct values", async () => {
-    const s = await fresh({ name: "Codes", entities: [{ name: "sku", fields: [{ name: "code", type: "text", required: true, unique: true, pattern: "^[A-Z]{3}-[0-9]{4}$" }] }] }, "k");
+    const s = await fresh(
+      { name: "Codes", entities: [{ name: "sku", fields: [{ name: "code", type: "text", required: true, unique: true, pattern: "^[A-Z]{3}-[0-9]{4}$" }] }] },
+      "k",
+    );
     await seedApp(s, "k", { count: 5000, seed: 3, actor });
     const codes = (await all(s, "k", "sku")).map((r) => r.data.code as string);
     expect(codes).toHaveLength(5000);
@@ -99,18 +150,45 @@ describe("seeding conformance", () => {
   });
 
   test("values that clash with data entered before the seed are made again, not refused", async () => {
-    const doc = { name: "Pre", entities: [{ name: "item", fields: [{ name: "n", type: "integer", unique: true, min: 1, required: true }, { name: "tag", type: "enum", values: ["a", "b", "c"], unique: true }] }] };
+    const doc = {
+      name: "Pre",
+      entities: [
+        {
+          name: "item",
+          fields: [
+            { name: "n", type: "integer", unique: true, min: 1, required: true },
+            { name: "tag", type: "enum", values: ["a", "b", "c"], unique: true },
+          ],
+        },
+      ],
+    };
     const s = await fresh(doc, "p");
     for (const n of [3, 4, 10]) await s.entities.create("p", "item", { n, ...(n === 3 && { tag: "b" }) }, { actor });
     await seedApp(s, "p", { count: 20, seed: 1, actor, batchSize: 7 });
     const rows = await all(s, "p", "item");
     expect(rows).toHaveLength(23);
     expect(new Set(rows.map((r) => r.data.n)).size).toBe(23);
-    expect(rows.filter((r) => r.data.tag !== undefined).map((r) => r.data.tag).sort()).toEqual(["a", "b", "c"]);
+    expect(
+      rows
+        .filter((r) => r.data.tag !== undefined)
+        .map((r) => r.data.tag)
+        .sort(),
+    ).toEqual(["a", "b", "c"]);
   });
 
   test("the same seed gives the same data, patterned values included", async () => {
-    const doc = { name: "Same", entities: [{ name: "x", fields: [{ name: "code", type: "text", pattern: "^[a-z]{4}\\d{2}$", unique: true }, { name: "mail", type: "email", pattern: "^[a-z]+@acme\\.com$" }] }] };
+    const doc = {
+      name: "Same",
+      entities: [
+        {
+          name: "x",
+          fields: [
+            { name: "code", type: "text", pattern: "^[a-z]{4}\\d{2}$", unique: true },
+            { name: "mail", type: "email", pattern: "^[a-z]+@acme\\.com$" },
+          ],
+        },
+      ],
+    };
     const data = async () => {
       const s = await fresh(doc, "s");
       await seedApp(s, "s", { count: 50, seed: 99, actor });
@@ -121,10 +199,19 @@ describe("seeding conformance", () => {
 });
 
 describe("a seed that could only fail part-way is refused before it writes", () => {
-  const count = async (s: Services, app: string) => (await s.db.get<{ n: number }>("SELECT count(*) AS n FROM entities"))!.n;
+  const count = async (s: Services, _app: string) => (await s.db.get<{ n: number }>("SELECT count(*) AS n FROM entities"))!.n;
 
   test("a required unique field with fewer possible values than records", async () => {
-    const s = await fresh({ name: "Few", entities: [{ name: "a", fields: [{ name: "x", type: "text" }] }, { name: "b", fields: [{ name: "level", type: "enum", values: ["lo", "hi"], required: true, unique: true }] }] }, "f");
+    const s = await fresh(
+      {
+        name: "Few",
+        entities: [
+          { name: "a", fields: [{ name: "x", type: "text" }] },
+          { name: "b", fields: [{ name: "level", type: "enum", values: ["lo", "hi"], required: true, unique: true }] },
+        ],
+      },
+      "f",
+    );
     const e = await failure(seedApp(s, "f", { count: 3, actor }));
     expect(e.message).toContain("level");
     expect(e.message).toContain("2 distinct values");
@@ -132,7 +219,13 @@ describe("a seed that could only fail part-way is refused before it writes", () 
   });
 
   test("a required unique reference with fewer targets than records", async () => {
-    const doc = { name: "One", entities: [{ name: "person", fields: [{ name: "n", type: "text" }] }, { name: "passport", fields: [{ name: "holder", type: "reference", entity: "person", required: true, unique: true }] }] };
+    const doc = {
+      name: "One",
+      entities: [
+        { name: "person", fields: [{ name: "n", type: "text" }] },
+        { name: "passport", fields: [{ name: "holder", type: "reference", entity: "person", required: true, unique: true }] },
+      ],
+    };
     const s = await fresh(doc, "o");
     const e = await failure(seedApp(s, "o", { count: 0, counts: { person: 3, passport: 5 }, actor }));
     expect(e.message).toContain("holder");
@@ -152,7 +245,10 @@ describe("a seed that could only fail part-way is refused before it writes", () 
   });
 
   test("a pattern that allows too few distinct values names the field and its rules", async () => {
-    const s = await fresh({ name: "P", entities: [{ name: "a", fields: [{ name: "code", type: "text", pattern: "^[AB][0-9]$", required: true, unique: true }] }] }, "p");
+    const s = await fresh(
+      { name: "P", entities: [{ name: "a", fields: [{ name: "code", type: "text", pattern: "^[AB][0-9]$", required: true, unique: true }] }] },
+      "p",
+    );
     const e = await failure(seedApp(s, "p", { count: 30, actor }));
     expect(e.message).toContain("a.code");
     expect(e.message).toContain("pattern ^[AB][0-9]$");

@@ -8,13 +8,13 @@
 import { TorqueError, validationError } from "../../lib/errors";
 import type { CompiledModel } from "../../model/compile";
 import type { Field } from "../../model/schema";
-import type { Services } from "../index";
-import type { Actor } from "../actor";
-import { fieldGenerator, seededRng, type FieldGenerator } from "./values";
-import { endRun, startRun, unfinishedRun } from "./runs";
-import { dropIndexesFor, rebuildPendingIndexes } from "../../store/entities/indexes";
 import { scope } from "../../store/entities/columns";
+import { dropIndexesFor, rebuildPendingIndexes } from "../../store/entities/indexes";
+import type { Actor } from "../actor";
+import type { Services } from "../index";
 import { LIMITS, wholeNumber } from "../limits";
+import { endRun, startRun, unfinishedRun } from "./runs";
+import { type FieldGenerator, fieldGenerator, seededRng } from "./values";
 
 export interface SeedOptions {
   /** Records per entity type; `counts` overrides it per type. */
@@ -28,7 +28,8 @@ export interface SeedOptions {
 
 /** Entity types ordered so that referenced types come before those referring to them (cycles broken arbitrarily). */
 export function dependencyOrder(m: CompiledModel): string[] {
-  const out: string[] = [], state = new Map<string, "visiting" | "done">();
+  const out: string[] = [],
+    state = new Map<string, "visiting" | "done">();
   const visit = (name: string) => {
     if (state.get(name)) return;
     state.set(name, "visiting");
@@ -52,7 +53,8 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
   const batchSize = opts.batchSize ?? 20_000;
   const order = dependencyOrder(rt.model);
   for (const type of Object.keys(opts.counts ?? {}))
-    if (!rt.model.entities.has(type)) throw validationError([{ field: `counts.${type}`, rule: "unknown", message: `app ${slug} has no entity type "${type}"` }], "request");
+    if (!rt.model.entities.has(type))
+      throw validationError([{ field: `counts.${type}`, rule: "unknown", message: `app ${slug} has no entity type "${type}"` }], "request");
   const have: Record<string, number> = {};
   for (const type of order) have[type] = (await s.db.get<{ n: number }>(`SELECT count(*) AS n FROM entities WHERE ${scope(rt.id, type)}`))!.n;
   // The same request as an interrupted seed of this app finishes that seed: each type is
@@ -64,14 +66,25 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
   const resumed = (type: string) => (earlier && Object.hasOwn(earlier.targets, type) ? earlier.targets[type] : undefined);
   const targets = Object.fromEntries(order.map((t) => [t, earlier?.request === request ? (resumed(t) ?? have[t]! + asked(t)) : have[t]! + asked(t)]));
   const totals = Object.fromEntries(order.map((t) => [t, Math.max(0, targets[t]! - have[t]!)]));
-  const gens = new Map(order.map((t) => [t, rt.model.entities.get(t)!.def.fields.filter((f) => f.type !== "reference").map((f) => fieldGenerator(f, t))]));
+  const gens = new Map(
+    order.map((t) => [
+      t,
+      rt.model.entities
+        .get(t)!
+        .def.fields.filter((f) => f.type !== "reference")
+        .map((f) => fieldGenerator(f, t)),
+    ]),
+  );
   checkFeasible(rt.model, order, have, totals, gens);
   await startRun(s.db, rt.id, { request, targets });
 
   const pools = new Map<string, string[]>(); // ids available as reference targets, per type
   // Existing records can be referred to too (seeding an app that already has data).
   for (const type of order)
-    pools.set(type, (await s.db.all<{ id: string }>(`SELECT id FROM entities WHERE ${scope(rt.id, type)} LIMIT 100000`)).map((r) => r.id));
+    pools.set(
+      type,
+      (await s.db.all<{ id: string }>(`SELECT id FROM entities WHERE ${scope(rt.id, type)} LIMIT 100000`)).map((r) => r.id),
+    );
   const result: Record<string, number> = {};
   for (const type of order) {
     const ent = rt.model.entities.get(type)!;
@@ -96,7 +109,11 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
         if (!f.required && !f.unique && rng() < 0.1) continue; // some optional fields stay empty, as in real data
         const v = g.next(rng, n);
         if (v !== undefined) data[f.name] = v;
-        else if (f.required) throw new TorqueError("bad_request", `cannot generate a value for ${type}.${f.name} that satisfies its rules (${rulesOf(f)}); give it a default or loosen them`);
+        else if (f.required)
+          throw new TorqueError(
+            "bad_request",
+            `cannot generate a value for ${type}.${f.name} that satisfies its rules (${rulesOf(f)}); give it a default or loosen them`,
+          );
       }
       return data;
     };
@@ -129,7 +146,16 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
  * seed (a unique value someone entered): such rows are made again, with the clashing value
  * struck off, until the batch is whole. Anything else a row is refused for is a bug here.
  */
-async function insertBatch(s: Services, slug: string, type: string, rows: Record<string, unknown>[], makeRow: () => Record<string, unknown>, gens: FieldGenerator[], actor: Actor, offset: number): Promise<string[]> {
+async function insertBatch(
+  s: Services,
+  slug: string,
+  type: string,
+  rows: Record<string, unknown>[],
+  makeRow: () => Record<string, unknown>,
+  gens: FieldGenerator[],
+  actor: Actor,
+  offset: number,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let round = 0; rows.length; round++) {
     // References come from ids that exist (or were just inserted), so the batch check is skipped.
@@ -150,25 +176,47 @@ async function insertBatch(s: Services, slug: string, type: string, rows: Record
 }
 
 /** Refuse, before anything is written, a seed that could only fail part-way. */
-function checkFeasible(m: CompiledModel, order: string[], have: Record<string, number>, totals: Record<string, number>, gens: Map<string, FieldGenerator[]>): void {
+function checkFeasible(
+  m: CompiledModel,
+  order: string[],
+  have: Record<string, number>,
+  totals: Record<string, number>,
+  gens: Map<string, FieldGenerator[]>,
+): void {
   for (const type of order) {
     const total = totals[type]!;
     if (!total) continue;
     for (const f of m.entities.get(type)!.references) {
       const available = have[f.entity!]! + (order.indexOf(f.entity!) < order.indexOf(type) ? totals[f.entity!]! : 0);
       if (f.required && f.entity !== type && !available)
-        throw new TorqueError("bad_request", `cannot seed ${type}: its required reference ${f.name} needs ${f.entity} records, and none exist or are being seeded`);
+        throw new TorqueError(
+          "bad_request",
+          `cannot seed ${type}: its required reference ${f.name} needs ${f.entity} records, and none exist or are being seeded`,
+        );
       if (f.required && f.unique && f.entity !== type && available < have[type]! + total)
-        throw new TorqueError("bad_request", `cannot seed ${total} ${type}: ${f.name} is a required unique reference, and there will be only ${available} ${f.entity} records to point at`);
+        throw new TorqueError(
+          "bad_request",
+          `cannot seed ${total} ${type}: ${f.name} is a required unique reference, and there will be only ${available} ${f.entity} records to point at`,
+        );
     }
     for (const g of gens.get(type)!)
       if (g.field.required && have[type]! + total > g.capacity)
-        throw new TorqueError("bad_request", `cannot seed ${total} ${type}: ${g.field.name} is required and unique, and its rules allow only ${g.capacity} distinct values`);
+        throw new TorqueError(
+          "bad_request",
+          `cannot seed ${total} ${type}: ${g.field.name} is required and unique, and its rules allow only ${g.capacity} distinct values`,
+        );
   }
 }
 
 function rulesOf(f: Field): string {
-  const rules = [f.unique && "unique", f.pattern !== undefined && `pattern ${f.pattern}`, f.minLength !== undefined && `minLength ${f.minLength}`, f.maxLength !== undefined && `maxLength ${f.maxLength}`, f.min !== undefined && `min ${f.min}`, f.max !== undefined && `max ${f.max}`];
+  const rules = [
+    f.unique && "unique",
+    f.pattern !== undefined && `pattern ${f.pattern}`,
+    f.minLength !== undefined && `minLength ${f.minLength}`,
+    f.maxLength !== undefined && `maxLength ${f.maxLength}`,
+    f.min !== undefined && `min ${f.min}`,
+    f.max !== undefined && `max ${f.max}`,
+  ];
   return rules.filter(Boolean).join(", ") || `type ${f.type}`;
 }
 

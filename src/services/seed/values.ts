@@ -2,9 +2,10 @@
 // enum options, item counts, formats, and uniqueness. A plausible value by name (named.ts)
 // or the type's own sample is tried first and bent to the rules; what still fails is
 // drawn again. The field's kind checks every value, so a generator can never store junk.
-import type { Field } from "../../model/schema";
-import { fieldKinds } from "../../model/fields/registry";
+
 import { pick, type Rng } from "../../model/fields/kind";
+import { fieldKinds } from "../../model/fields/registry";
+import type { Field } from "../../model/schema";
 import { byName, type Maker } from "./named";
 import { patternMaker } from "./pattern";
 
@@ -116,7 +117,8 @@ function drawer(f: Field, entity: string): Draw {
  * padding around it.
  */
 function textDrawer(f: Field, sample: Maker): Draw {
-  const min = f.minLength ?? 0, max = f.maxLength ?? Infinity;
+  const min = f.minLength ?? 0,
+    max = f.maxLength ?? Infinity;
   const fromPattern = f.pattern !== undefined ? patternMaker(f.pattern, Math.min(f.maxLength ?? Math.max(16, min * 2), 1000)) : undefined;
   const half = ATTEMPTS / 2;
   return (rng, n, attempt) => {
@@ -143,17 +145,23 @@ function fitText(s: string, min: number, max: number, n: number | undefined, rng
 
 function fitEmail(s: string, f: Field, n: number): string {
   const at = s.lastIndexOf("@");
-  let local = s.slice(0, at), domain = s.slice(at + 1);
+  let local = s.slice(0, at),
+    domain = s.slice(at + 1);
   if (f.unique && !local.endsWith(String(n))) local += n;
-  const max = f.maxLength ?? 254, min = f.minLength ?? 0;
-  if (local.length + domain.length + 1 > max) (domain = "ex.io"), (local = f.unique ? `u${n}` : local.slice(0, Math.max(1, max - 6)));
+  const max = f.maxLength ?? 254,
+    min = f.minLength ?? 0;
+  if (local.length + domain.length + 1 > max) {
+    domain = "ex.io";
+    local = f.unique ? `u${n}` : local.slice(0, Math.max(1, max - 6));
+  }
   while (local.length + domain.length + 1 < min) local += "x";
   return `${local}@${domain}`;
 }
 
 function fitUrl(s: string, f: Field, n: number): string {
   let u = f.unique ? `${s}-${n}` : s;
-  const max = f.maxLength ?? Infinity, min = f.minLength ?? 0;
+  const max = f.maxLength ?? Infinity,
+    min = f.minLength ?? 0;
   if (u.length > max) u = f.unique ? `https://x.io/${n.toString(36)}` : "https://x.io/";
   if (u.length < min) u += (u.includes("?") ? "&" : "?") + "p=".padEnd(min - u.length - 1, "x");
   return u;
@@ -161,11 +169,15 @@ function fitUrl(s: string, f: Field, n: number): string {
 
 /** Integers and numbers in [min, max]; unique ones count up from min (or down from max) by record number. */
 function numberDrawer(f: Field, sample: Maker): Draw {
-  const lo = f.min, hi = f.max;
+  const lo = f.min,
+    hi = f.max;
   const within = (v: number) => (lo === undefined || v >= lo) && (hi === undefined || v <= hi);
   const random = (rng: Rng) => {
-    const a = lo ?? (hi !== undefined ? hi - 1000 : 0), b = hi ?? a + 1000;
-    return f.type === "integer" ? Math.ceil(a) + Math.floor(rng() * (Math.floor(b) - Math.ceil(a) + 1)) : Math.min(b, Math.round((a + rng() * (b - a)) * 100) / 100);
+    const a = lo ?? (hi !== undefined ? hi - 1000 : 0),
+      b = hi ?? a + 1000;
+    return f.type === "integer"
+      ? Math.ceil(a) + Math.floor(rng() * (Math.floor(b) - Math.ceil(a) + 1))
+      : Math.min(b, Math.round((a + rng() * (b - a)) * 100) / 100);
   };
   if (!f.unique) return (rng, n, attempt) => (attempt === 0 ? sample(rng, n) : random(rng));
   return (rng, n, attempt) => {
@@ -177,7 +189,8 @@ function numberDrawer(f: Field, sample: Maker): Draw {
 /** Several options, as many as minLength/maxLength allow, in list order. */
 function someOf(f: Field, rng: Rng): string[] {
   const values = f.values ?? [];
-  const lo = Math.min(f.minLength ?? 0, values.length), hi = Math.min(f.maxLength ?? values.length, values.length);
+  const lo = Math.min(f.minLength ?? 0, values.length),
+    hi = Math.min(f.maxLength ?? values.length, values.length);
   const k = lo + Math.floor(rng() * (Math.min(hi, Math.max(lo, 3)) - lo + 1));
   const chosen = new Set<string>();
   while (chosen.size < k) chosen.add(values[Math.floor(rng() * values.length)]!);

@@ -3,14 +3,19 @@
 // the app's allow-list only, with a time limit, and subflows.
 import { TorqueError } from "../../lib/errors";
 import type { EngineHost, RunRecord } from "../../xflow/types";
-import type { Services } from "../index";
 import type { Actor } from "../actor";
 import type { AppRuntime } from "../apps";
+import type { Services } from "../index";
 
 export const FETCH_TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
-export function engineHost(s: Services, rt: AppRuntime, actor: Actor, runSubflow: (name: string, input: unknown, depth: number) => Promise<RunRecord>): EngineHost {
+export function engineHost(
+  s: Services,
+  rt: AppRuntime,
+  actor: Actor,
+  runSubflow: (name: string, input: unknown, depth: number) => Promise<RunRecord>,
+): EngineHost {
   const app = rt.slug;
   const opts = { actor };
   const allowed = new Set((rt.model.doc.settings?.fetchAllowList ?? []).map((h) => h.toLowerCase()));

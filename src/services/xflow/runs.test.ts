@@ -2,20 +2,27 @@
 // to its budget with a marker saying so, and each app's history is pruned, oldest first,
 // when it passes its byte budget. Real services on real SQLite files.
 import { describe, expect, test } from "bun:test";
-import { testServices } from "../entities/test-kit";
-import { systemActor } from "../actor";
 import { templates } from "../../model/templates";
-import { RunLog } from "./runs";
-import { FIELD_BYTES, NODE_LOG_BYTES } from "./run-caps";
 import type { RunRecord } from "../../xflow/types";
+import { systemActor } from "../actor";
+import { testServices } from "../entities/test-kit";
+import { FIELD_BYTES, NODE_LOG_BYTES } from "./run-caps";
+import { RunLog } from "./runs";
 
 const freshServices = testServices("torque-runs-", systemActor);
 
 const line = (name: string, code: string) => ({
   name,
   trigger: { type: "manual" },
-  nodes: [{ id: "start", type: "start" }, { id: "js", type: "script", code }, { id: "end", type: "end" }],
-  edges: [{ from: "start", to: "js" }, { from: "js", to: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "js", type: "script", code },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "js" },
+    { from: "js", to: "end" },
+  ],
 });
 
 const bytes = (v: unknown) => Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v));
@@ -47,15 +54,26 @@ describe("each stored field is capped in bytes", () => {
       expect(bytes(logs.join(""))).toBeLessThan(NODE_LOG_BYTES + 200);
       expect(logs.at(-1)).toMatch(/more log lines, \d+ bytes, dropped: at most 16384 bytes of logs are kept per node/);
     }
-    const row = s.db.get<{ n: number }>("SELECT max(length(CAST(error AS BLOB)) + length(CAST(nodes AS BLOB)) + length(CAST(input AS BLOB)) + coalesce(length(CAST(output AS BLOB)), 0)) AS n FROM xflow_executions");
+    const row = s.db.get<{ n: number }>(
+      "SELECT max(length(CAST(error AS BLOB)) + length(CAST(nodes AS BLOB)) + length(CAST(input AS BLOB)) + coalesce(length(CAST(output AS BLOB)), 0)) AS n FROM xflow_executions",
+    );
     expect((await row)!.n).toBeLessThan(3 * FIELD_BYTES + 64 * 1024);
   }, 30_000);
 });
 
 describe("each app's history is capped in bytes", () => {
   const record = (id: string, app: string, startedAt: string, size: number): RunRecord => ({
-    id, app, xflow: "f", trigger: "manual", status: "succeeded", input: { pad: "p".repeat(size) }, output: null, nodes: [],
-    startedAt, finishedAt: startedAt, durationMs: 1,
+    id,
+    app,
+    xflow: "f",
+    trigger: "manual",
+    status: "succeeded",
+    input: { pad: "p".repeat(size) },
+    output: null,
+    nodes: [],
+    startedAt,
+    finishedAt: startedAt,
+    durationMs: 1,
   });
 
   test("past its byte budget an app loses its oldest runs first; other apps keep theirs", async () => {

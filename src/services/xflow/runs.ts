@@ -4,9 +4,10 @@
 // RUN_BYTES_KEPT_PER_APP bytes of them (oldest pruned first). Records are written in
 // batches in the background so a run never waits for its own bookkeeping; the recent ones
 // are served from memory until they are stored.
+
+import { notFound } from "../../lib/errors";
 import type { Driver } from "../../store/driver";
 import type { RunRecord } from "../../xflow/types";
-import { notFound } from "../../lib/errors";
 import { capRun } from "./run-caps";
 
 /** Runs kept per app; older ones are deleted. */
@@ -19,19 +20,40 @@ const PRUNE_EVERY_BYTES = 4 * 1024 * 1024;
 const FLUSH_MS = 50;
 
 /** Bytes of a stored row (SQLite's length() counts characters of text; a blob's are bytes). */
-const ROW_BYTES = "coalesce(length(CAST(input AS BLOB)), 0) + coalesce(length(CAST(output AS BLOB)), 0) + coalesce(length(CAST(error AS BLOB)), 0) + coalesce(length(CAST(nodes AS BLOB)), 0)";
+const ROW_BYTES =
+  "coalesce(length(CAST(input AS BLOB)), 0) + coalesce(length(CAST(output AS BLOB)), 0) + coalesce(length(CAST(error AS BLOB)), 0) + coalesce(length(CAST(nodes AS BLOB)), 0)";
 
 interface RunRow {
-  id: string; app: string; xflow: string; status: string; trigger: string; input: string | null; output: string | null;
-  error: string | null; nodes: string | null; started_at: string; finished_at: string | null; duration_ms: number | null;
+  id: string;
+  app: string;
+  xflow: string;
+  status: string;
+  trigger: string;
+  input: string | null;
+  output: string | null;
+  error: string | null;
+  nodes: string | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
 }
 
 const parse = (s: string | null) => (s === null ? undefined : JSON.parse(s));
 
 function fromRow(r: RunRow): RunRecord {
   return {
-    id: r.id, app: r.app, xflow: r.xflow, trigger: r.trigger, status: r.status as RunRecord["status"], input: parse(r.input), output: parse(r.output),
-    error: parse(r.error), nodes: parse(r.nodes) ?? [], startedAt: r.started_at, finishedAt: r.finished_at ?? r.started_at, durationMs: r.duration_ms ?? 0,
+    id: r.id,
+    app: r.app,
+    xflow: r.xflow,
+    trigger: r.trigger,
+    status: r.status as RunRecord["status"],
+    input: parse(r.input),
+    output: parse(r.output),
+    error: parse(r.error),
+    nodes: parse(r.nodes) ?? [],
+    startedAt: r.started_at,
+    finishedAt: r.finished_at ?? r.started_at,
+    durationMs: r.duration_ms ?? 0,
   };
 }
 
@@ -52,13 +74,23 @@ export class RunLog {
   /** Per app: runs and bytes stored since its history was last pruned. */
   private sincePrune = new Map<number, { runs: number; bytes: number }>();
 
-  constructor(private readonly db: Driver, private readonly keep = { runs: RUNS_KEPT_PER_APP, bytes: RUN_BYTES_KEPT_PER_APP, pruneEveryBytes: PRUNE_EVERY_BYTES }) {}
+  constructor(
+    private readonly db: Driver,
+    private readonly keep = { runs: RUNS_KEPT_PER_APP, bytes: RUN_BYTES_KEPT_PER_APP, pruneEveryBytes: PRUNE_EVERY_BYTES },
+  ) {}
 
   /** Keep a run's record (capped in size; the caller's object is left as it is). */
   add(appId: number, record: RunRecord): void {
     const run = capRun(record);
     const output = run.output === undefined ? null : JSON.stringify(run.output);
-    this.queue.push({ appId, run, input: JSON.stringify(run.input ?? null), output, error: run.error ? JSON.stringify(run.error) : null, nodes: JSON.stringify(run.nodes) });
+    this.queue.push({
+      appId,
+      run,
+      input: JSON.stringify(run.input ?? null),
+      output,
+      error: run.error ? JSON.stringify(run.error) : null,
+      nodes: JSON.stringify(run.nodes),
+    });
     this.recent.set(run.id, run);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
@@ -115,12 +147,19 @@ export class RunLog {
 
   async list(opts: { appId?: number; xflow?: string; limit?: number }): Promise<RunRecord[]> {
     await this.flush();
-    const where: string[] = [], params: (string | number)[] = [];
-    if (opts.appId !== undefined) where.push("e.app_id = ?"), params.push(opts.appId);
-    if (opts.xflow) where.push("e.xflow = ?"), params.push(opts.xflow);
+    const where: string[] = [],
+      params: (string | number)[] = [];
+    if (opts.appId !== undefined) {
+      where.push("e.app_id = ?");
+      params.push(opts.appId);
+    }
+    if (opts.xflow) {
+      where.push("e.xflow = ?");
+      params.push(opts.xflow);
+    }
     params.push(Math.min(opts.limit ?? 50, 1000));
     const rows = await this.db.all<RunRow>(
-      `SELECT e.*, a.slug AS app FROM xflow_executions e JOIN apps a ON a.id = e.app_id ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY e.started_at DESC LIMIT ?`,
+      `SELECT e.*, a.slug AS app FROM xflow_executions e JOIN apps a ON a.id = e.app_id ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY e.started_at DESC LIMIT ?`,
       params,
     );
     return rows.map(fromRow);
@@ -129,7 +168,11 @@ export class RunLog {
   /** When the last run of a flow started (for the scheduler's catch-up), if any. */
   async lastStart(appId: number, xflow: string, trigger: string): Promise<string | undefined> {
     await this.flush();
-    const r = await this.db.get<{ s: string | null }>("SELECT max(started_at) AS s FROM xflow_executions WHERE app_id = ? AND xflow = ? AND trigger = ?", [appId, xflow, trigger]);
+    const r = await this.db.get<{ s: string | null }>("SELECT max(started_at) AS s FROM xflow_executions WHERE app_id = ? AND xflow = ? AND trigger = ?", [
+      appId,
+      xflow,
+      trigger,
+    ]);
     return r?.s ?? undefined;
   }
 }

@@ -13,7 +13,10 @@ export class Scheduler {
   private stopped = false;
   private rebuilding: Promise<void> = Promise.resolve();
 
-  constructor(private readonly s: Services, private readonly xflows: XFlowService) {
+  constructor(
+    private readonly s: Services,
+    private readonly xflows: XFlowService,
+  ) {
     s.events.on("modelChanged", () => this.rebuild());
     s.events.on("appsChanged", () => this.rebuild());
   }
@@ -38,7 +41,9 @@ export class Scheduler {
         if (t?.type !== "schedule" || typeof t.cron !== "string") continue;
         let job: Cron;
         try {
-          job = new Cron(t.cron, { timezone: typeof t.timezone === "string" ? t.timezone : undefined, protect: true }, () => this.fire(app.slug, flow.name, new Date(), false));
+          job = new Cron(t.cron, { timezone: typeof t.timezone === "string" ? t.timezone : undefined, protect: true }, () =>
+            this.fire(app.slug, flow.name, new Date(), false),
+          );
         } catch (e) {
           console.error(`torque: scheduler: flow ${flow.name} of ${app.slug} has a bad cron "${t.cron}": ${(e as Error).message}`);
           continue;

@@ -2,19 +2,20 @@
 // record every run, and wire entity-triggered flows into the entity engine's hook points
 // so a before* flow can reject or change a write whatever door it came through, and an
 // after* flow runs after commit without holding up the writer.
-import { TorqueError, notFound, validationError } from "../../lib/errors";
+
+import Ajv, { type ValidateFunction } from "ajv";
+import { notFound, TorqueError, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
 import { Sandbox } from "../../sandbox/sandbox";
 import { runFlow } from "../../xflow/engine";
-import { DEFAULT_RUN_TIMEOUT_MS, MAX_DEPTH, type FlowDef, type RunRecord } from "../../xflow/types";
-import type { Services } from "../index";
+import { DEFAULT_RUN_TIMEOUT_MS, type FlowDef, MAX_DEPTH, type RunRecord } from "../../xflow/types";
 import type { Actor } from "../actor";
 import type { AppRuntime } from "../apps";
 import type { EntityEvent, EntityEventName } from "../entities/types";
-import { engineHost } from "./host";
-import Ajv, { type ValidateFunction } from "ajv";
-import { RunLog } from "./runs";
+import type { Services } from "../index";
 import { LIMITS, wholeNumber } from "../limits";
+import { engineHost } from "./host";
+import { RunLog } from "./runs";
 
 export interface ExecuteOptions {
   actor: Actor;
@@ -61,7 +62,8 @@ export class XFlowService {
 
   private async run(rt: AppRuntime, flow: FlowDef, input: unknown, opts: ExecuteOptions): Promise<RunRecord> {
     const depth = opts.depth ?? opts.actor.depth ?? 0;
-    if (depth >= MAX_DEPTH) throw new TorqueError("conflict", `workflow ${flow.name} not run: flows triggering flows went ${MAX_DEPTH} levels deep (a loop?)`, { rule: "depth" });
+    if (depth >= MAX_DEPTH)
+      throw new TorqueError("conflict", `workflow ${flow.name} not run: flows triggering flows went ${MAX_DEPTH} levels deep (a loop?)`, { rule: "depth" });
     const checked = checkInput(flow, input);
     const actor: Actor = { kind: "workflow", id: flow.name, depth: depth + 1 };
     const host = engineHost(this.s, rt, actor, async (name, subInput, d) => {
@@ -133,7 +135,10 @@ export class XFlowService {
       const input = { entity: e.entity, event: e.event, data: e.data, ...(e.previous && { previous: e.previous }), ...(e.id && { id: e.id }) };
       const run = await this.run(rt, flow, input, { actor: e.actor, trigger: `entity.${e.event}` });
       if (run.status === "failed")
-        throw validationError([{ field: "xflow", rule: flow.name, message: run.error?.message ?? "rejected" }], `${e.entity} (rejected by workflow ${flow.name})`);
+        throw validationError(
+          [{ field: "xflow", rule: flow.name, message: run.error?.message ?? "rejected" }],
+          `${e.entity} (rejected by workflow ${flow.name})`,
+        );
       if (e.event !== "beforeDelete" && isPlainObject(run.output) && isPlainObject(run.output.data)) e.data = run.output.data;
     }
   }
@@ -185,7 +190,10 @@ function schemaProblem(schema: Record<string, unknown> | undefined, value: unkno
     }
   }
   if (v(value)) return undefined;
-  return (v.errors ?? []).slice(0, 5).map((e) => `${what}${e.instancePath.replace(/\//g, ".")} ${e.message}`).join("; ");
+  return (v.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${what}${e.instancePath.replace(/\//g, ".")} ${e.message}`)
+    .join("; ");
 }
 
 /** The flow's input must satisfy its `input` schema, or nothing runs. */

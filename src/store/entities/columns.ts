@@ -1,11 +1,15 @@
 // Where a filterable/sortable name lives: a system column or a field inside the JSON data.
 import type { CompiledEntity } from "../../model/compile";
-import type { Field } from "../../model/schema";
 import type { Target } from "../../model/filter/ast";
+import type { Field } from "../../model/schema";
 import { checkedIdent, type Dialect } from "../dialect";
 
 /** System names and their columns. A Map: names come from requests, and a plain object would answer for "constructor". */
-export const SYSTEM_COLUMNS: ReadonlyMap<string, string> = new Map([["id", "id"], ["createdAt", "created_at"], ["updatedAt", "updated_at"]]);
+export const SYSTEM_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ["id", "id"],
+  ["createdAt", "created_at"],
+  ["updatedAt", "updated_at"],
+]);
 
 export interface Column {
   name: string;

@@ -16,7 +16,14 @@ export interface CompiledFilter {
   params: Param[];
 }
 
-const SQL_OP = new Map([["eq", "="], ["ne", "<>"], ["gt", ">"], ["gte", ">="], ["lt", "<"], ["lte", "<="]]);
+const SQL_OP = new Map([
+  ["eq", "="],
+  ["ne", "<>"],
+  ["gt", ">"],
+  ["gte", ">="],
+  ["lt", "<"],
+  ["lte", "<="],
+]);
 const bind = (v: Scalar): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v);
 
 /** SQL for a parsed filter; parameters are appended to `params` in the order of the `?`s. */

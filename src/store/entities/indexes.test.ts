@@ -4,8 +4,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices, type Services } from "../../services";
 import { templates } from "../../model/templates";
+import { openServices, type Services } from "../../services";
 import { systemActor } from "../../services/actor";
 import { dropIndexesFor, rebuildPendingIndexes } from "./indexes";
 
@@ -15,7 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const state = async (s: Services) => {
   const recorded = await s.db.all<{ name: string; pending: number }>("SELECT name, pending FROM entity_indexes ORDER BY name");
   const built = new Set((await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")).map((r) => r.name));
-  return { names: recorded.map((r) => r.name), pending: recorded.filter((r) => r.pending).map((r) => r.name), missing: recorded.filter((r) => !built.has(r.name)).map((r) => r.name) };
+  return {
+    names: recorded.map((r) => r.name),
+    pending: recorded.filter((r) => r.pending).map((r) => r.name),
+    missing: recorded.filter((r) => !built.has(r.name)).map((r) => r.name),
+  };
 };
 
 test("indexes dropped for a load and never rebuilt (the process died) are rebuilt by the next open", async () => {
@@ -35,7 +39,9 @@ test("indexes dropped for a load and never rebuilt (the process died) are rebuil
   s = await openServices(path);
   expect(await state(s)).toEqual({ names: before.names, pending: [], missing: [] });
   // And queries use them again.
-  const plan = await s.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT id FROM entities WHERE app_id = ${appId} AND type = 'task' AND json_extract(data, '$.status') = 'open'`);
+  const plan = await s.db.all<{ detail: string }>(
+    `EXPLAIN QUERY PLAN SELECT id FROM entities WHERE app_id = ${appId} AND type = 'task' AND json_extract(data, '$.status') = 'open'`,
+  );
   expect(plan.map((p) => p.detail).join(" ")).toContain("USING INDEX");
   await s.close();
 });

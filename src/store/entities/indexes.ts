@@ -2,12 +2,13 @@
 // references, declared composite indexes, and the fields pages sort by. Each is a partial
 // index over one app's rows of one entity type, so it is small and only that type pays
 // for it on write. Created and dropped to follow the model; recorded in entity_indexes.
+
+import { conflict } from "../../lib/errors";
+import { isPlainObject } from "../../lib/json";
 import type { CompiledModel } from "../../model/compile";
-import type { Queryable } from "../driver";
 import type { Dialect } from "../dialect";
 import { checkedIdent } from "../dialect";
-import { isPlainObject } from "../../lib/json";
-import { conflict } from "../../lib/errors";
+import type { Queryable } from "../driver";
 
 export interface IndexDef {
   name: string;
@@ -48,7 +49,13 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     const key = `${unique ? "u" : "i"}|${where}|${cols.join(",")}`;
     const name = `ent_${appId}_${checkedIdent(type)}_${hash(key)}`.slice(0, 63);
     if (defs.has(name)) return;
-    defs.set(name, { name, type, fields, unique, sql: `CREATE ${unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${name} ON entities (${cols.join(", ")}) WHERE ${where}` });
+    defs.set(name, {
+      name,
+      type,
+      fields,
+      unique,
+      sql: `CREATE ${unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${name} ON entities (${cols.join(", ")}) WHERE ${where}`,
+    });
   };
   for (const e of m.entities.values()) {
     // Every type has its own id index: the default order, and the one to walk when a
@@ -67,7 +74,12 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
   // A non-unique index whose columns begin another index's columns adds write cost and
   // nothing else: the longer index serves every query the shorter one would.
   const all = [...defs.values()];
-  return all.filter((a) => a.unique || !a.fields.length || !all.some((b) => b !== a && !b.unique && b.type === a.type && b.fields.length > a.fields.length && a.fields.every((f, i) => b.fields[i] === f)));
+  return all.filter(
+    (a) =>
+      a.unique ||
+      !a.fields.length ||
+      !all.some((b) => b !== a && !b.unique && b.type === a.type && b.fields.length > a.fields.length && a.fields.every((f, i) => b.fields[i] === f)),
+  );
 }
 
 /** Bring one app's indexes in line with its model; a unique index that existing data violates is a conflict. */
@@ -76,7 +88,8 @@ export async function syncIndexes(tx: Queryable, appId: number, m: CompiledModel
   const have = await tx.all<{ name: string }>("SELECT name FROM entity_indexes WHERE app_id = ?", [appId]);
   const wantNames = new Set(want.map((w) => w.name));
   const haveNames = new Set(have.map((h) => h.name));
-  const dropped: string[] = [], created: string[] = [];
+  const dropped: string[] = [],
+    created: string[] = [];
   for (const h of have)
     if (!wantNames.has(h.name)) {
       await tx.run(`DROP INDEX IF EXISTS ${checkedIdent(h.name)}`);
@@ -89,7 +102,11 @@ export async function syncIndexes(tx: Queryable, appId: number, m: CompiledModel
       await tx.run(w.sql);
     } catch (e) {
       if (w.unique && /UNIQUE/i.test((e as Error).message))
-        throw conflict(`cannot make ${w.type}.${w.fields.join("+")} unique: existing ${w.type} entities share a value`, { entity: w.type, fields: w.fields, rule: "unique" });
+        throw conflict(`cannot make ${w.type}.${w.fields.join("+")} unique: existing ${w.type} entities share a value`, {
+          entity: w.type,
+          fields: w.fields,
+          rule: "unique",
+        });
       throw e;
     }
     await tx.run("INSERT INTO entity_indexes (name, app_id, type, definition) VALUES (?, ?, ?, ?)", [w.name, appId, w.type, w.sql]);

@@ -1,13 +1,14 @@
 // Builds the SQL for one page of entities: filter, multi-field sort with the id as the
 // final tie-breaker, and keyset pagination (the cursor carries the last row's sort values),
 // so page 10,000 costs what page 1 costs.
+
+import { badRequest, type Issue, rangeMessage, validationError } from "../../lib/errors";
+import { isPlainObject } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
-import { isPlainObject } from "../../lib/json";
-import { badRequest, rangeMessage, validationError, type Issue } from "../../lib/errors";
 import type { Dialect } from "../dialect";
 import type { Param } from "../driver";
-import { column, scope, type Column } from "./columns";
+import { type Column, column, scope } from "./columns";
 import { compileFilter } from "./filter";
 
 export const DEFAULT_LIMIT = 50;
@@ -33,7 +34,8 @@ export function parseSort(ent: CompiledEntity, sort: unknown, d: Dialect): SortK
     if (dir !== "asc" && dir !== "desc") issues.push({ field: `sort[${i}].dir`, rule: "enum", message: 'dir must be "asc" or "desc"' });
     const col = column(ent, spec.field, d);
     if (!col) issues.push({ field: `sort[${i}].field`, rule: "unknown", message: `${ent.name} has no field "${spec.field}"` });
-    else if (col.field && !fieldKinds[col.field.type].ordered) issues.push({ field: `sort[${i}].field`, rule: "type", message: `a ${col.field.type} field cannot be sorted` });
+    else if (col.field && !fieldKinds[col.field.type].ordered)
+      issues.push({ field: `sort[${i}].field`, rule: "type", message: `a ${col.field.type} field cannot be sorted` });
     else if (keys.some((k) => k.col.name === col.name)) issues.push({ field: `sort[${i}].field`, rule: "duplicate", message: `sorted by ${spec.field} twice` });
     else keys.push({ col, dir: dir as "asc" | "desc" });
   });
@@ -67,7 +69,8 @@ function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
   }
   if (!body || !Array.isArray(body.v) || body.v.length !== keys.length || body.s !== signature(keys))
     throw badRequest("cursor belongs to a different sort; start again without a cursor", { field: "cursor", rule: "mismatch" });
-  for (const v of body.v) if (v !== null && typeof v !== "string" && typeof v !== "number") throw badRequest("cursor is damaged", { field: "cursor", rule: "format" });
+  for (const v of body.v)
+    if (v !== null && typeof v !== "string" && typeof v !== "number") throw badRequest("cursor is damaged", { field: "cursor", rule: "format" });
   return body.v;
 }
 
@@ -82,12 +85,17 @@ export function keysetSegments(keys: SortKey[], values: unknown[], d: Dialect): 
   const segments: { sql: string; params: Param[]; from: number }[] = [];
   // Deepest key first: rows equal on every earlier key and after the cursor on this one come next.
   for (let i = keys.length - 1; i >= 0; i--) {
-    const prefix: string[] = [], params: Param[] = [];
+    const prefix: string[] = [],
+      params: Param[] = [];
     for (let j = 0; j < i; j++) {
       if (values[j] === null) prefix.push(`${keys[j]!.col.sql} IS NULL`);
-      else prefix.push(`${keys[j]!.col.sql} = ?`), params.push(values[j] as Param);
+      else {
+        prefix.push(`${keys[j]!.col.sql} = ?`);
+        params.push(values[j] as Param);
+      }
     }
-    const k = keys[i]!, v = values[i];
+    const k = keys[i]!,
+      v = values[i];
     const seg = (cond: string, p: Param[], from: number) => segments.push({ sql: [...prefix, cond].join(" AND "), params: [...params, ...p], from });
     if (k.dir === "asc") {
       if (v === null) seg(d.notNull(k.col.sql), [], i);
@@ -122,11 +130,22 @@ export function buildPageQuery(
   const f = compileFilter(ent, opts.filter, d);
   const base = `${scope(appId, ent.name)} AND ${f.sql}`;
   const select = `SELECT id, ${d.dataColumn} AS data, version, created_at, updated_at, ${keys.map((k, i) => `${k.col.sql} AS k${i}`).join(", ")} FROM entities WHERE `;
-  const order = (from: number) => (from < keys.length ? ` ORDER BY ${keys.slice(from).map((k) => d.orderBy(k.col.sql, k.dir)).join(", ")}` : "") + " LIMIT ?";
+  const order = (from: number) =>
+    `${
+      from < keys.length
+        ? ` ORDER BY ${keys
+            .slice(from)
+            .map((k) => d.orderBy(k.col.sql, k.dir))
+            .join(", ")}`
+        : ""
+    } LIMIT ?`;
   let parts = [{ sql: select + base + order(0), params: [...f.params] }];
   if (opts.cursor !== undefined && opts.cursor !== null && opts.cursor !== "") {
     if (typeof opts.cursor !== "string") throw badRequest("cursor must be text", { field: "cursor", rule: "type" });
-    parts = keysetSegments(keys, decodeCursor(keys, opts.cursor), d).map((seg) => ({ sql: `${select}${base} AND ${seg.sql}${order(seg.from)}`, params: [...f.params, ...seg.params] }));
+    parts = keysetSegments(keys, decodeCursor(keys, opts.cursor), d).map((seg) => ({
+      sql: `${select}${base} AND ${seg.sql}${order(seg.from)}`,
+      params: [...f.params, ...seg.params],
+    }));
   }
   return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit };
 }

@@ -1,7 +1,8 @@
 // SQL for single entity rows and relationship links. The services call these; nothing
 // else writes the entities table.
-import type { Driver, Param, Queryable } from "../driver";
+
 import type { Dialect } from "../dialect";
+import type { Driver, Param, Queryable } from "../driver";
 import { scope } from "./columns";
 
 export interface EntityRow {
@@ -19,7 +20,10 @@ export const getRow = (q: Queryable, appId: number, type: string, id: string) =>
 export const getRows = (q: Queryable, appId: number, type: string, ids: string[]) =>
   ids.length === 0
     ? Promise.resolve([] as EntityRow[])
-    : q.all<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE id IN (${ids.map(() => "?").join(",")}) AND ${scope(appId, type)}`, ids);
+    : q.all<EntityRow>(
+        `SELECT id, type, data, version, created_at, updated_at FROM entities WHERE id IN (${ids.map(() => "?").join(",")}) AND ${scope(appId, type)}`,
+        ids,
+      );
 
 /** getRow through the driver's row cache (outside transactions only: a transaction reads its own writes). */
 export async function getRowCached(db: Driver, appId: number, type: string, id: string): Promise<EntityRow | undefined> {
@@ -38,7 +42,12 @@ export const insertRow = (q: Queryable, appId: number, type: string, id: string,
 /** Update guarded by the version read earlier in the same transaction. */
 export function updateRow(q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string) {
   q.invalidate(`${appId}/${id}`);
-  return q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [data, now, id, version]);
+  return q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [
+    data,
+    now,
+    id,
+    version,
+  ]);
 }
 
 export function deleteRow(q: Queryable, appId: number, type: string, id: string) {
@@ -51,18 +60,38 @@ export async function idExists(q: Queryable, appId: number, type: string, id: st
 }
 
 /** The id of another entity holding `value` in a unique field, if any. */
-export async function uniqueHolder(q: Queryable, d: Dialect, appId: number, type: string, field: string, value: Param, exceptId: string): Promise<string | undefined> {
-  const r = await q.get<{ id: string }>(`SELECT id FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} = ? AND id <> ? LIMIT 1`, [value, exceptId]);
+export async function uniqueHolder(
+  q: Queryable,
+  d: Dialect,
+  appId: number,
+  type: string,
+  field: string,
+  value: Param,
+  exceptId: string,
+): Promise<string | undefined> {
+  const r = await q.get<{ id: string }>(`SELECT id FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} = ? AND id <> ? LIMIT 1`, [
+    value,
+    exceptId,
+  ]);
   return r?.id;
 }
 
 /** Entities of `type` whose reference `field` holds `targetId`. */
 export const referrers = (q: Queryable, d: Dialect, appId: number, type: string, field: string, targetId: string, limit = -1) =>
-  q.all<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} = ? LIMIT ?`, [targetId, limit]);
+  q.all<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} = ? LIMIT ?`, [
+    targetId,
+    limit,
+  ]);
 
 export const linkRows = {
   add: (q: Queryable, appId: number, rel: string, from: string, to: string, now: string) =>
-    q.run("INSERT INTO entity_relationships (app_id, relationship, from_id, to_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [appId, rel, from, to, now]),
+    q.run("INSERT INTO entity_relationships (app_id, relationship, from_id, to_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [
+      appId,
+      rel,
+      from,
+      to,
+      now,
+    ]),
   remove: (q: Queryable, appId: number, rel: string, from: string, to: string) =>
     q.run("DELETE FROM entity_relationships WHERE app_id = ? AND relationship = ? AND from_id = ? AND to_id = ?", [appId, rel, from, to]),
   /** Ids linked to `id` on the other side of relationship `rel`. */

@@ -1,6 +1,7 @@
 // The SQLite driver: group commit, a busy write lock, and the row cache's coherence.
-import { afterAll, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
+import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +26,12 @@ test("a write lock held elsewhere past the busy timeout fails the write instead 
   const other = new Database(path);
   other.exec("BEGIN IMMEDIATE");
   const started = Date.now();
-  const outcome = await db.transaction((tx) => tx.run("INSERT INTO t (x) VALUES (1)")).then(() => "written", (e) => `failed: ${(e as Error).message}`);
+  const outcome = await db
+    .transaction((tx) => tx.run("INSERT INTO t (x) VALUES (1)"))
+    .then(
+      () => "written",
+      (e) => `failed: ${(e as Error).message}`,
+    );
   other.exec("ROLLBACK");
   other.close();
   expect(outcome).toMatch(/^failed: .*locked/i);

@@ -3,10 +3,10 @@
 // uncommitted writes and never wait for a writer. Statements are cached by their SQL.
 import { Database } from "bun:sqlite";
 import { statSync } from "node:fs";
-import type { Driver, Param, Queryable, Row } from "../driver";
-import { sqliteDialect } from "../dialect";
-import { startCheckpointer, type Checkpointer } from "./checkpointer";
 import { RowCache } from "../cache";
+import { sqliteDialect } from "../dialect";
+import type { Driver, Param, Queryable, Row } from "../driver";
+import { type Checkpointer, startCheckpointer } from "./checkpointer";
 
 function open(path: string, readonly: boolean): Database {
   const db = new Database(path, readonly ? { readonly: true, strict: true } : { create: true, readwrite: true, strict: true });
@@ -168,7 +168,10 @@ export class SqliteDriver implements Driver {
         let mineAll = false;
         const tx: Queryable = {
           ...this.w,
-          invalidate: (key) => (this.cache.hold(key), mine.push(key)),
+          invalidate: (key) => {
+            this.cache.hold(key);
+            mine.push(key);
+          },
           invalidateAll: () => (mineAll = true),
         };
         if (grouped) this.writer.exec("SAVEPOINT unit");
@@ -204,7 +207,7 @@ export class SqliteDriver implements Driver {
 
   private boundWal() {
     try {
-      if (statSync(this.location + "-wal").size > WAL_LIMIT_BYTES) this.writer.exec("PRAGMA wal_checkpoint(RESTART)");
+      if (statSync(`${this.location}-wal`).size > WAL_LIMIT_BYTES) this.writer.exec("PRAGMA wal_checkpoint(RESTART)");
     } catch {
       // no log file yet, or readers hold it: the next check will do
     }

@@ -1,5 +1,5 @@
 import { FlowError } from "../types";
-import { expr, need, type NodeKind } from "./kind";
+import { expr, type NodeKind, need } from "./kind";
 /** A JavaScript expression over `input`; the run follows the edge whose `when` matches ("true"/"false"). */
 export const condition: NodeKind = {
   type: "condition",

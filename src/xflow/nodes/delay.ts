@@ -1,5 +1,6 @@
 import { FlowError } from "../types";
 import type { NodeKind } from "./kind";
+
 const MAX_DELAY_MS = 60_000;
 /** Wait `ms` milliseconds (at most a minute, and never past the run's time limit), then pass the input on. */
 export const delay: NodeKind = {

@@ -1,5 +1,5 @@
 import { isPlainObject } from "../../lib/json";
-import { expr, need, str, type NodeKind } from "./kind";
+import { expr, type NodeKind, need, str } from "./kind";
 /**
  * Query entities of the app: `entity`, and a `filter`, `sort`, `limit` (JSON) or a
  * `filterExpression` computed from the input. Output: the list of records.

@@ -1,6 +1,6 @@
 import { isPlainObject } from "../../lib/json";
 import { FlowError } from "../types";
-import { expr, need, str, type NodeKind } from "./kind";
+import { expr, type NodeKind, need, str } from "./kind";
 
 const OPERATIONS = ["create", "update", "delete", "upsert"];
 
@@ -18,7 +18,8 @@ export const entityWrite: NodeKind = {
   ],
   run: async (c) => {
     const entity = String(c.node.entity);
-    const dx = str(c.node, "dataExpression"), ix = str(c.node, "idExpression");
+    const dx = str(c.node, "dataExpression"),
+      ix = str(c.node, "idExpression");
     const data = dx ? await c.js(expr(dx), c.input) : isPlainObject(c.input) && isPlainObject(c.input.data) ? c.input.data : c.input;
     const idOf = async () => {
       const id = ix ? await c.js(expr(ix), c.input) : isPlainObject(c.input) ? c.input.id : undefined;

@@ -1,5 +1,5 @@
 import { FlowError } from "../types";
-import { leadsNowhere, need, type NodeKind } from "./kind";
+import { leadsNowhere, type NodeKind, need } from "./kind";
 /** Where a run fails on purpose, with a message (a before* flow's message rejects the write). Nothing leads on. */
 export const error: NodeKind = {
   type: "error",

@@ -1,5 +1,5 @@
 import { isPlainObject } from "../../lib/json";
-import { expr, need, str, type NodeKind } from "./kind";
+import { expr, type NodeKind, need, str } from "./kind";
 /**
  * An HTTP request to a host on the app's allow-list: `url`, `method`, `headers`, and a
  * body from `bodyExpression` (default: the input for POST/PUT/PATCH). Output: {status, headers, body}.

@@ -11,8 +11,10 @@ export const join: NodeKind = {
     const problems = leadsOn(n, g);
     if (g.incoming(n.id).length < 2) problems.push({ rule: "edges", message: `join ${n.id} needs at least two incoming branches` });
     const forks = g.flow.nodes.filter((p) => g.kindOf(p.id).opensBranches && g.branches(p.id).meets.has(n.id)).map((p) => p.id);
-    if (!forks.length) problems.push({ rule: "branches", message: `join ${n.id} is not where the branches of a parallel node meet, so it would have nothing to wait for` });
-    if (forks.length > 1) problems.push({ rule: "branches", message: `the branches of ${forks.join(" and ")} all meet at join ${n.id}; each parallel needs its own join` });
+    if (!forks.length)
+      problems.push({ rule: "branches", message: `join ${n.id} is not where the branches of a parallel node meet, so it would have nothing to wait for` });
+    if (forks.length > 1)
+      problems.push({ rule: "branches", message: `the branches of ${forks.join(" and ")} all meet at join ${n.id}; each parallel needs its own join` });
     return problems;
   },
   run: async (c) => ({ output: c.input }),

@@ -1,8 +1,9 @@
 // The contract of a node type (one file each, registered in registry.ts): its settings,
 // its place in the graph, what it does when run, and where the walk goes after it. The
 // engine and the validator know no node type by name; they ask the kind.
-import { FlowError, type EdgeDef, type EngineHost, type FlowDef, type NodeDef } from "../types";
+
 import type { Branches } from "../graph";
+import { type EdgeDef, type EngineHost, type FlowDef, FlowError, type NodeDef } from "../types";
 
 export interface NodeContext {
   node: NodeDef;
@@ -106,5 +107,6 @@ export function followEdge(c: StepContext): Step {
 }
 
 export const str = (node: NodeDef, key: string): string | undefined => (typeof node[key] === "string" ? (node[key] as string) : undefined);
-export const need = (node: NodeDef, key: string, what: string): string[] => (typeof node[key] === "string" && (node[key] as string).trim() ? [] : [`${key}: ${what} is required`]);
+export const need = (node: NodeDef, key: string, what: string): string[] =>
+  typeof node[key] === "string" && (node[key] as string).trim() ? [] : [`${key}: ${what} is required`];
 export const expr = (e: string) => `return (${e}\n);`;

@@ -1,4 +1,4 @@
-import { expr, str, type NodeKind } from "./kind";
+import { expr, type NodeKind, str } from "./kind";
 /** Add a line to the run's log (`message`, or the value of `expression`), and pass the input on. */
 export const log: NodeKind = {
   type: "log",

@@ -7,15 +7,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nodeKind, nodeTypes } from "./registry";
-import { runFlow } from "../engine";
-import { validateFlow } from "../validate";
-import type { EngineHost, FlowDef, NodeDef, RunRecord } from "../types";
+import { templates } from "../../model/templates";
 import { Sandbox } from "../../sandbox/sandbox";
 import { openServices, type Services } from "../../services";
-import { engineHost } from "../../services/xflow/host";
-import { templates } from "../../model/templates";
 import { systemActor } from "../../services/actor";
+import { engineHost } from "../../services/xflow/host";
+import { runFlow } from "../engine";
+import type { EngineHost, FlowDef, NodeDef, RunRecord } from "../types";
+import { validateFlow } from "../validate";
+import { nodeKind, nodeTypes } from "./registry";
 
 type N = Record<string, unknown> & { id: string; type: string };
 
@@ -25,18 +25,54 @@ const examples: Record<string, { valid: Record<string, unknown>; invalid: [Recor
   end: { valid: {}, invalid: [] },
   parallel: { valid: {}, invalid: [] },
   join: { valid: {}, invalid: [] },
-  error: { valid: { message: "no" }, invalid: [[{}, "message"], [{ message: " " }, "message"]] },
-  script: { valid: { code: "return 1;" }, invalid: [[{}, "code"], [{ code: 42 }, "code"]] },
+  error: {
+    valid: { message: "no" },
+    invalid: [
+      [{}, "message"],
+      [{ message: " " }, "message"],
+    ],
+  },
+  script: {
+    valid: { code: "return 1;" },
+    invalid: [
+      [{}, "code"],
+      [{ code: 42 }, "code"],
+    ],
+  },
   condition: { valid: { expression: "input.ok" }, invalid: [[{}, "expression"]] },
   transform: { valid: { expression: "input" }, invalid: [[{}, "expression"]] },
-  entityQuery: { valid: { entity: "task" }, invalid: [[{}, "entity"], [{ entity: "task", filter: [1] }, "filter"], [{ entity: "task", limit: 0 }, "limit"]] },
+  entityQuery: {
+    valid: { entity: "task" },
+    invalid: [
+      [{}, "entity"],
+      [{ entity: "task", filter: [1] }, "filter"],
+      [{ entity: "task", limit: 0 }, "limit"],
+    ],
+  },
   entityWrite: {
     valid: { entity: "task", operation: "create" },
-    invalid: [[{ operation: "create" }, "entity"], [{ entity: "task", operation: "merge" }, "operation"], [{ entity: "project", operation: "upsert" }, "matchField"]],
+    invalid: [
+      [{ operation: "create" }, "entity"],
+      [{ entity: "task", operation: "merge" }, "operation"],
+      [{ entity: "project", operation: "upsert" }, "matchField"],
+    ],
   },
-  http: { valid: { url: "http://127.0.0.1/" }, invalid: [[{}, "url"], [{ url: "http://x/", headers: "a: b" }, "headers"]] },
+  http: {
+    valid: { url: "http://127.0.0.1/" },
+    invalid: [
+      [{}, "url"],
+      [{ url: "http://x/", headers: "a: b" }, "headers"],
+    ],
+  },
   subflow: { valid: { flow: "other" }, invalid: [[{}, "flow"]] },
-  delay: { valid: { ms: 0 }, invalid: [[{}, "ms"], [{ ms: -5 }, "ms"], [{ ms: 3_600_000 }, "ms"]] },
+  delay: {
+    valid: { ms: 0 },
+    invalid: [
+      [{}, "ms"],
+      [{ ms: -5 }, "ms"],
+      [{ ms: 3_600_000 }, "ms"],
+    ],
+  },
   log: { valid: { message: "hi" }, invalid: [[{}, "message"]] },
 };
 
@@ -45,7 +81,11 @@ const raw = (nodes: N[], edges: [string, string, string?][]): FlowDef =>
   ({ name: "shape", nodes, edges: edges.map(([from, to, when]) => ({ from, to, ...(when && { when }) })) }) as FlowDef;
 /** A flow from nodes (start and end are added when not given) and [from, to, when?] edges. */
 function graph(nodes: N[], edges: [string, string, string?][]): FlowDef {
-  const all = [...(nodes.some((n) => n.type === "start") ? [] : [{ id: "start", type: "start" }]), ...nodes, ...(nodes.some((n) => n.type === "end") ? [] : [{ id: "end", type: "end" }])];
+  const all = [
+    ...(nodes.some((n) => n.type === "start") ? [] : [{ id: "start", type: "start" }]),
+    ...nodes,
+    ...(nodes.some((n) => n.type === "end") ? [] : [{ id: "end", type: "end" }]),
+  ];
   return { name: "shape", nodes: all, edges: edges.map(([from, to, when]) => ({ from, to, ...(when && { when }) })) } as FlowDef;
 }
 const node = (type: string, id = "n"): N => ({ id, type, ...examples[type]!.valid });
@@ -54,14 +94,49 @@ const E: N = { id: "end", type: "end" };
 /** start → fan → (a, b) → meet → end, the sound parallel. */
 const fanOut = (): [N[], [string, string][]] => [
   [node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")],
-  [["start", "fan"], ["fan", "a"], ["fan", "b"], ["a", "meet"], ["b", "meet"], ["meet", "end"]],
+  [
+    ["start", "fan"],
+    ["fan", "a"],
+    ["fan", "b"],
+    ["a", "meet"],
+    ["b", "meet"],
+    ["meet", "end"],
+  ],
 ];
 const ordinary = (type: string) => ({
-  placed: graph([node(type)], [["start", "n"], ["n", "end"]]),
+  placed: graph(
+    [node(type)],
+    [
+      ["start", "n"],
+      ["n", "end"],
+    ],
+  ),
   misplaced: [
     [graph([node(type)], [["start", "n"]]), "n", /n leads nowhere/],
-    [graph([node(type), node("log", "x")], [["start", "n"], ["n", "x"], ["n", "end"], ["x", "end"]]), "n", /2 outgoing edges/],
-    [graph([node(type)], [["start", "n"], ["n", "end", "true"]]), "n", /only edges from a condition node carry "when"/],
+    [
+      graph(
+        [node(type), node("log", "x")],
+        [
+          ["start", "n"],
+          ["n", "x"],
+          ["n", "end"],
+          ["x", "end"],
+        ],
+      ),
+      "n",
+      /2 outgoing edges/,
+    ],
+    [
+      graph(
+        [node(type)],
+        [
+          ["start", "n"],
+          ["n", "end", "true"],
+        ],
+      ),
+      "n",
+      /only edges from a condition node carry "when"/,
+    ],
   ] as [FlowDef, string, RegExp][],
 });
 
@@ -74,47 +149,185 @@ const shapes: Record<string, { placed: FlowDef; misplaced: [FlowDef, string, Reg
   start: {
     placed: graph([], [["start", "end"]]),
     misplaced: [
-      [graph([S, { id: "s2", type: "start" }], [["start", "end"], ["s2", "end"]]), "", /exactly one start node \(has 2\)/],
+      [
+        graph(
+          [S, { id: "s2", type: "start" }],
+          [
+            ["start", "end"],
+            ["s2", "end"],
+          ],
+        ),
+        "",
+        /exactly one start node \(has 2\)/,
+      ],
       [raw([E], []), "", /exactly one start node \(has 0\)/],
-      [graph([node("log", "x")], [["start", "end"], ["x", "start"]]), "start", /nothing may lead into the start node/],
+      [
+        graph(
+          [node("log", "x")],
+          [
+            ["start", "end"],
+            ["x", "start"],
+          ],
+        ),
+        "start",
+        /nothing may lead into the start node/,
+      ],
     ],
   },
   end: {
     placed: graph([], [["start", "end"]]),
     misplaced: [
-      [graph([S, E, node("log", "x")], [["start", "end"], ["end", "x"]]), "end", /end node end must not lead anywhere/],
+      [
+        graph(
+          [S, E, node("log", "x")],
+          [
+            ["start", "end"],
+            ["end", "x"],
+          ],
+        ),
+        "end",
+        /end node end must not lead anywhere/,
+      ],
       [raw([S, node("error", "no")], [["start", "no"]]), "", /at least one end node \(has 0\)/],
     ],
   },
   error: {
-    placed: graph([node("condition", "c"), node("error", "no")], [["start", "c"], ["c", "no", "true"], ["c", "end", "false"]]),
-    misplaced: [[graph([node("error", "no")], [["start", "no"], ["no", "end"]]), "no", /error node no must not lead anywhere/]],
+    placed: graph(
+      [node("condition", "c"), node("error", "no")],
+      [
+        ["start", "c"],
+        ["c", "no", "true"],
+        ["c", "end", "false"],
+      ],
+    ),
+    misplaced: [
+      [
+        graph(
+          [node("error", "no")],
+          [
+            ["start", "no"],
+            ["no", "end"],
+          ],
+        ),
+        "no",
+        /error node no must not lead anywhere/,
+      ],
+    ],
   },
   condition: {
-    placed: graph([node("condition", "c")], [["start", "c"], ["c", "end", "true"]]),
+    placed: graph(
+      [node("condition", "c")],
+      [
+        ["start", "c"],
+        ["c", "end", "true"],
+      ],
+    ),
     misplaced: [
-      [graph([node("condition", "c")], [["start", "c"], ["c", "end"]]), "c", /need when "true" or "false"/],
-      [graph([node("condition", "c"), node("log", "x")], [["start", "c"], ["c", "x", "true"], ["c", "end", "true"], ["x", "end"]]), "c", /two edges for the same answer/],
+      [
+        graph(
+          [node("condition", "c")],
+          [
+            ["start", "c"],
+            ["c", "end"],
+          ],
+        ),
+        "c",
+        /need when "true" or "false"/,
+      ],
+      [
+        graph(
+          [node("condition", "c"), node("log", "x")],
+          [
+            ["start", "c"],
+            ["c", "x", "true"],
+            ["c", "end", "true"],
+            ["x", "end"],
+          ],
+        ),
+        "c",
+        /two edges for the same answer/,
+      ],
       [graph([node("condition", "c")], [["start", "c"]]), "c", /c leads nowhere/],
     ],
   },
   parallel: {
     placed: graph(...fanOut()),
     misplaced: [
-      [graph([node("parallel", "fan"), node("log", "a"), node("join", "meet")], [["start", "fan"], ["fan", "a"], ["a", "meet"], ["meet", "end"]]), "fan", /needs at least two branches/],
-      [graph([node("parallel", "fan"), node("log", "a")], [["start", "fan"], ["fan", "a"], ["fan", "end"], ["a", "end"]]), "fan", /reaches end before its branches meet/],
       [
-        graph([node("parallel", "fan"), node("join", "j1"), node("join", "j2"), node("parallel", "p2")], [["start", "p2"], ["p2", "fan"], ["p2", "j1"], ["fan", "j1"], ["fan", "j2"], ["j1", "j2"], ["j2", "end"]]),
+        graph(
+          [node("parallel", "fan"), node("log", "a"), node("join", "meet")],
+          [
+            ["start", "fan"],
+            ["fan", "a"],
+            ["a", "meet"],
+            ["meet", "end"],
+          ],
+        ),
+        "fan",
+        /needs at least two branches/,
+      ],
+      [
+        graph(
+          [node("parallel", "fan"), node("log", "a")],
+          [
+            ["start", "fan"],
+            ["fan", "a"],
+            ["fan", "end"],
+            ["a", "end"],
+          ],
+        ),
+        "fan",
+        /reaches end before its branches meet/,
+      ],
+      [
+        graph(
+          [node("parallel", "fan"), node("join", "j1"), node("join", "j2"), node("parallel", "p2")],
+          [
+            ["start", "p2"],
+            ["p2", "fan"],
+            ["p2", "j1"],
+            ["fan", "j1"],
+            ["fan", "j2"],
+            ["j1", "j2"],
+            ["j2", "end"],
+          ],
+        ),
         "fan",
         /arrive at different joins \(j\d, j\d\)/,
       ],
       // Entered from outside the branches: a walk that comes in there reaches the join alone.
       [
-        graph([node("condition", "c"), node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")], [["start", "c"], ["c", "fan", "true"], ["c", "b", "false"], ["fan", "a"], ["fan", "b"], ["a", "meet"], ["b", "meet"], ["meet", "end"]]),
+        graph(
+          [node("condition", "c"), node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")],
+          [
+            ["start", "c"],
+            ["c", "fan", "true"],
+            ["c", "b", "false"],
+            ["fan", "a"],
+            ["fan", "b"],
+            ["a", "meet"],
+            ["b", "meet"],
+            ["meet", "end"],
+          ],
+        ),
         "fan",
         /c leads into b, which is on the branches of parallel fan/,
       ],
-      [graph([node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")], [["start", "fan"], ["fan", "a", "true"], ["fan", "b"], ["a", "meet"], ["b", "meet"], ["meet", "end"]]), "fan", /only edges from a condition/],
+      [
+        graph(
+          [node("parallel", "fan"), node("log", "a"), node("log", "b"), node("join", "meet")],
+          [
+            ["start", "fan"],
+            ["fan", "a", "true"],
+            ["fan", "b"],
+            ["a", "meet"],
+            ["b", "meet"],
+            ["meet", "end"],
+          ],
+        ),
+        "fan",
+        /only edges from a condition/,
+      ],
     ],
   },
   join: {
@@ -122,18 +335,67 @@ const shapes: Record<string, { placed: FlowDef; misplaced: [FlowDef, string, Reg
     misplaced: [
       // A condition's two answers meeting at a join: the join would run after one of them, waiting for nothing.
       [
-        graph([node("condition", "c"), node("log", "a"), node("log", "b"), node("join", "meet")], [["start", "c"], ["c", "a", "true"], ["c", "b", "false"], ["a", "meet"], ["b", "meet"], ["meet", "end"]]),
+        graph(
+          [node("condition", "c"), node("log", "a"), node("log", "b"), node("join", "meet")],
+          [
+            ["start", "c"],
+            ["c", "a", "true"],
+            ["c", "b", "false"],
+            ["a", "meet"],
+            ["b", "meet"],
+            ["meet", "end"],
+          ],
+        ),
         "meet",
         /not where the branches of a parallel node meet/,
       ],
-      [graph([node("parallel", "fan"), node("log", "a"), node("join", "meet")], [["start", "fan"], ["fan", "a"], ["fan", "meet"], ["a", "meet"], ["meet", "end"], ["meet", "end"]]), "meet", /2 outgoing edges/],
+      [
+        graph(
+          [node("parallel", "fan"), node("log", "a"), node("join", "meet")],
+          [
+            ["start", "fan"],
+            ["fan", "a"],
+            ["fan", "meet"],
+            ["a", "meet"],
+            ["meet", "end"],
+            ["meet", "end"],
+          ],
+        ),
+        "meet",
+        /2 outgoing edges/,
+      ],
       // Two parallels, one nested in the other, sharing one join.
       [
-        graph([node("parallel", "p1"), node("parallel", "p2"), node("log", "a"), node("log", "b"), node("log", "c"), node("join", "meet")], [["start", "p1"], ["p1", "a"], ["p1", "p2"], ["p2", "b"], ["p2", "c"], ["a", "meet"], ["b", "meet"], ["c", "meet"], ["meet", "end"]]),
+        graph(
+          [node("parallel", "p1"), node("parallel", "p2"), node("log", "a"), node("log", "b"), node("log", "c"), node("join", "meet")],
+          [
+            ["start", "p1"],
+            ["p1", "a"],
+            ["p1", "p2"],
+            ["p2", "b"],
+            ["p2", "c"],
+            ["a", "meet"],
+            ["b", "meet"],
+            ["c", "meet"],
+            ["meet", "end"],
+          ],
+        ),
         "meet",
         /the branches of p\d and p\d all meet at join meet; each parallel needs its own join/,
       ],
-      [graph([node("parallel", "fan"), node("join", "meet")], [["start", "fan"], ["fan", "meet"], ["fan", "end"], ["meet", "end"]]), "meet", /needs at least two incoming branches/],
+      [
+        graph(
+          [node("parallel", "fan"), node("join", "meet")],
+          [
+            ["start", "fan"],
+            ["fan", "meet"],
+            ["fan", "end"],
+            ["meet", "end"],
+          ],
+        ),
+        "meet",
+        /needs at least two incoming branches/,
+      ],
     ],
   },
   ...Object.fromEntries(["script", "transform", "entityQuery", "entityWrite", "http", "subflow", "delay", "log"].map((t) => [t, ordinary(t)])),
@@ -153,7 +415,10 @@ describe("every node type", () => {
       for (const [bad, setting] of ex.invalid) {
         const problems = kind.check({ id: "n", type: key, ...bad } as NodeDef);
         expect(problems.length, `${key} ${JSON.stringify(bad)}`).toBeGreaterThan(0);
-        expect(problems.some((p) => p.startsWith(`${setting}: `)), `${JSON.stringify(problems)} should name ${setting}`).toBe(true);
+        expect(
+          problems.some((p) => p.startsWith(`${setting}: `)),
+          `${JSON.stringify(problems)} should name ${setting}`,
+        ).toBe(true);
       }
     });
     test(`${key}: its shape rule accepts it where it belongs and names it where it does not`, () => {
@@ -225,7 +490,13 @@ afterAll(async () => {
 
 let runs = 0;
 async function run(flow: FlowDef, input: unknown = {}, opts: { timeoutMs?: number; depth?: number } = {}): Promise<RunRecord> {
-  const r = await runFlow(flow, input, host, sandbox, { runId: `run-${++runs}`, app: "todo", trigger: "manual", timeoutMs: opts.timeoutMs ?? 10_000, depth: opts.depth ?? 0 });
+  const r = await runFlow(flow, input, host, sandbox, {
+    runId: `run-${++runs}`,
+    app: "todo",
+    trigger: "manual",
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    depth: opts.depth ?? 0,
+  });
   for (const n of r.nodes) if (n.status === "succeeded") typesRun.add(n.type);
   return r;
 }
@@ -242,13 +513,17 @@ async function succeeds(flow: FlowDef, input: unknown = {}): Promise<RunRecord> 
   return r;
 }
 
-const newTask = (title: string, extra: Record<string, unknown> = {}) => s.entities.create("todo", "task", { title, project: projectId, ...extra }, { actor: systemActor });
+const newTask = (title: string, extra: Record<string, unknown> = {}) =>
+  s.entities.create("todo", "task", { title, project: projectId, ...extra }, { actor: systemActor });
 
 describe("running each node type", () => {
   test("start and end pass the input through; each node's timing is recorded", async () => {
     const r = await succeeds(line("pass"), { a: 1, list: [1, 2] });
     expect(r.output).toEqual({ a: 1, list: [1, 2] });
-    expect(r.nodes.map((n) => [n.id, n.status, n.attempts])).toEqual([["start", "succeeded", 1], ["end", "succeeded", 1]]);
+    expect(r.nodes.map((n) => [n.id, n.status, n.attempts])).toEqual([
+      ["start", "succeeded", 1],
+      ["end", "succeeded", 1],
+    ]);
     for (const n of r.nodes) expect(n.ms).toBeGreaterThanOrEqual(0);
   });
 
@@ -260,7 +535,14 @@ describe("running each node type", () => {
   });
 
   test("a script's return value flows on; its ctx.log lines are in the node's logs", async () => {
-    const r = await succeeds(line("calc", { id: "calc", type: "script", code: 'ctx.log("qty", input.qty); ctx.log("run of " + ctx.run.flow); return { total: input.qty * input.price };' }), { qty: 3, price: 7 });
+    const r = await succeeds(
+      line("calc", {
+        id: "calc",
+        type: "script",
+        code: 'ctx.log("qty", input.qty); ctx.log("run of " + ctx.run.flow); return { total: input.qty * input.price };',
+      }),
+      { qty: 3, price: 7 },
+    );
     expect(r.output).toEqual({ total: 21 });
     expect(r.nodes.find((n) => n.id === "calc")!.logs).toEqual(["qty 3", "run of calc"]);
   });
@@ -282,7 +564,13 @@ describe("running each node type", () => {
         { id: "no", type: "transform", expression: '({ ...input, size: "small" })' },
         { id: "end", type: "end" },
       ],
-      edges: [{ from: "start", to: "big" }, { from: "big", to: "yes", when: "true" }, { from: "big", to: "no", when: "false" }, { from: "yes", to: "end" }, { from: "no", to: "end" }],
+      edges: [
+        { from: "start", to: "big" },
+        { from: "big", to: "yes", when: "true" },
+        { from: "big", to: "no", when: "false" },
+        { from: "yes", to: "end" },
+        { from: "no", to: "end" },
+      ],
     } as FlowDef;
     expect((await succeeds(f, { total: 5000 })).output).toEqual({ total: 5000, size: "big" });
     const small = await succeeds(f, { total: 5 });
@@ -291,7 +579,9 @@ describe("running each node type", () => {
   });
 
   test("a transform's value is the output", async () => {
-    const r = await succeeds(line("t", { id: "t", type: "transform", expression: "input.items.filter((x) => x % 2).map((x) => x * 10)" }), { items: [1, 2, 3] });
+    const r = await succeeds(line("t", { id: "t", type: "transform", expression: "input.items.filter((x) => x % 2).map((x) => x * 10)" }), {
+      items: [1, 2, 3],
+    });
     expect(r.output).toEqual([10, 30]);
   });
 
@@ -299,14 +589,28 @@ describe("running each node type", () => {
     await newTask("q-open-1");
     await newTask("q-done-1", { status: "done" });
     await newTask("q-done-2", { status: "done" });
-    const byFilter = await succeeds(line("q1", { id: "q", type: "entityQuery", entity: "task", filter: { status: "done", title: { startsWith: "q-" } }, sort: [{ field: "title" }] }));
+    const byFilter = await succeeds(
+      line("q1", { id: "q", type: "entityQuery", entity: "task", filter: { status: "done", title: { startsWith: "q-" } }, sort: [{ field: "title" }] }),
+    );
     expect((byFilter.output as any[]).map((r) => r.data.title)).toEqual(["q-done-1", "q-done-2"]);
-    const byExpr = await succeeds(line("q2", { id: "q", type: "entityQuery", entity: "task", filterExpression: "({ title: { startsWith: input.prefix }, status: input.status })", limit: 5 }), { prefix: "q-", status: "open" });
+    const byExpr = await succeeds(
+      line("q2", {
+        id: "q",
+        type: "entityQuery",
+        entity: "task",
+        filterExpression: "({ title: { startsWith: input.prefix }, status: input.status })",
+        limit: 5,
+      }),
+      { prefix: "q-", status: "open" },
+    );
     expect((byExpr.output as any[]).map((r) => r.data.title)).toEqual(["q-open-1"]);
   });
 
   test("entityWrite create, update, delete and upsert change the app's data", async () => {
-    const created = await succeeds(line("c", { id: "w", type: "entityWrite", entity: "task", operation: "create", dataExpression: "({ title: input.t, project: input.p, priority: 5 })" }), { t: "written", p: projectId });
+    const created = await succeeds(
+      line("c", { id: "w", type: "entityWrite", entity: "task", operation: "create", dataExpression: "({ title: input.t, project: input.p, priority: 5 })" }),
+      { t: "written", p: projectId },
+    );
     const rec = created.output as any;
     expect((await s.entities.get("todo", "task", rec.id)).data).toMatchObject({ title: "written", priority: 5, status: "open" });
 
@@ -314,7 +618,10 @@ describe("running each node type", () => {
     expect((await s.entities.get("todo", "task", rec.id)).data.status).toBe("done");
 
     // Writes are validated like any other: a bad value fails the node.
-    const bad = await run(line("u2", { id: "w", type: "entityWrite", entity: "task", operation: "update", idExpression: "input.key", dataExpression: "({ priority: 99 })" }), { key: rec.id });
+    const bad = await run(
+      line("u2", { id: "w", type: "entityWrite", entity: "task", operation: "update", idExpression: "input.key", dataExpression: "({ priority: 99 })" }),
+      { key: rec.id },
+    );
     expect(bad.status).toBe("failed");
     expect(bad.error?.node).toBe("w");
     expect(bad.error?.message).toContain("priority");
@@ -346,7 +653,11 @@ describe("running each node type", () => {
   test("a subflow's output flows back; a failing subflow fails the parent naming the node", async () => {
     flows.double = line("double", { id: "x2", type: "transform", expression: "({ n: input.n * 2 })" });
     flows.broken = line("broken", { id: "bad", type: "error", message: "cannot double" });
-    const parent = line("parent", { id: "sub", type: "subflow", flow: "double", inputExpression: "({ n: input.value })" }, { id: "plus", type: "transform", expression: "input.n + 1" });
+    const parent = line(
+      "parent",
+      { id: "sub", type: "subflow", flow: "double", inputExpression: "({ n: input.value })" },
+      { id: "plus", type: "transform", expression: "input.n + 1" },
+    );
     expect((await succeeds(parent, { value: 20 })).output).toBe(41);
 
     const failing = await run(line("parent2", { id: "call_broken", type: "subflow", flow: "broken" }));
@@ -370,12 +681,21 @@ describe("running each node type", () => {
         { id: "end", type: "end" },
       ],
       edges: [
-        { from: "start", to: "fan" }, { from: "fan", to: "wait_a" }, { from: "wait_a", to: "a" }, { from: "fan", to: "wait_b" },
-        { from: "wait_b", to: "b" }, { from: "a", to: "meet" }, { from: "b", to: "meet" }, { from: "meet", to: "end" },
+        { from: "start", to: "fan" },
+        { from: "fan", to: "wait_a" },
+        { from: "wait_a", to: "a" },
+        { from: "fan", to: "wait_b" },
+        { from: "wait_b", to: "b" },
+        { from: "a", to: "meet" },
+        { from: "b", to: "meet" },
+        { from: "meet", to: "end" },
       ],
     } as FlowDef;
     const r = await succeeds(f, { n: 1 });
-    expect(r.output).toEqual([{ branch: "a", n: 1 }, { branch: "b", n: 2 }]);
+    expect(r.output).toEqual([
+      { branch: "a", n: 1 },
+      { branch: "b", n: 2 },
+    ]);
     // Side by side: the second delay began long before the first one's 150 ms were over.
     const [a, b] = ["wait_a", "wait_b"].map((id) => r.nodes.find((n) => n.id === id)!);
     expect(a!.ms).toBeGreaterThanOrEqual(140);
@@ -398,9 +718,18 @@ describe("running each node type", () => {
         { id: "end", type: "end" },
       ],
       edges: [
-        { from: "start", to: "outer" }, { from: "outer", to: "a" }, { from: "outer", to: "inner" }, { from: "inner", to: "b" }, { from: "inner", to: "big" },
-        { from: "big", to: "c", when: "true" }, { from: "big", to: "meet_inner", when: "false" }, { from: "b", to: "meet_inner" }, { from: "c", to: "meet_inner" },
-        { from: "meet_inner", to: "meet_outer" }, { from: "a", to: "meet_outer" }, { from: "meet_outer", to: "end" },
+        { from: "start", to: "outer" },
+        { from: "outer", to: "a" },
+        { from: "outer", to: "inner" },
+        { from: "inner", to: "b" },
+        { from: "inner", to: "big" },
+        { from: "big", to: "c", when: "true" },
+        { from: "big", to: "meet_inner", when: "false" },
+        { from: "b", to: "meet_inner" },
+        { from: "c", to: "meet_inner" },
+        { from: "meet_inner", to: "meet_outer" },
+        { from: "a", to: "meet_outer" },
+        { from: "meet_outer", to: "end" },
       ],
     } as FlowDef;
     expect(validateFlow(f)).toEqual([]);
@@ -411,7 +740,15 @@ describe("running each node type", () => {
   });
 
   test("delay waits and passes the input on; log adds a line", async () => {
-    const r = await succeeds(line("dl", { id: "wait", type: "delay", ms: 30 }, { id: "say", type: "log", message: "waited" }, { id: "say2", type: "log", expression: "({ got: input.x })" }), { x: 7 });
+    const r = await succeeds(
+      line(
+        "dl",
+        { id: "wait", type: "delay", ms: 30 },
+        { id: "say", type: "log", message: "waited" },
+        { id: "say2", type: "log", expression: "({ got: input.x })" },
+      ),
+      { x: 7 },
+    );
     expect(r.output).toEqual({ x: 7 });
     expect(r.nodes.find((n) => n.id === "wait")!.ms).toBeGreaterThanOrEqual(25);
     expect(r.nodes.find((n) => n.id === "say")!.logs).toEqual(["waited"]);
@@ -449,7 +786,11 @@ describe("running each node type", () => {
     expect(r.error?.message).toMatch(/time limit/);
     expect(performance.now() - t0).toBeLessThan(1000);
     // Steps that each fit but together do not are stopped as well.
-    const r2 = await run(line("slow2", { id: "w1", type: "delay", ms: 200 }, { id: "w2", type: "delay", ms: 200 }, { id: "w3", type: "delay", ms: 200 }), {}, { timeoutMs: 300 });
+    const r2 = await run(
+      line("slow2", { id: "w1", type: "delay", ms: 200 }, { id: "w2", type: "delay", ms: 200 }, { id: "w3", type: "delay", ms: 200 }),
+      {},
+      { timeoutMs: 300 },
+    );
     expect(r2.status).toBe("failed");
     expect(r2.error?.message).toMatch(/time limit/);
     const loop = await run(line("spin", { id: "spin", type: "script", code: "for (;;) {}", timeoutMs: 5000 }), {}, { timeoutMs: 300 });
@@ -472,8 +813,25 @@ test("a script that logs without end keeps at most 200 lines per node and is sto
   const { runFlow } = await import("../engine");
   const { Sandbox } = await import("../../sandbox/sandbox");
   const sb = new Sandbox({ timeoutMs: 300, memoryBytes: 32 * 1024 * 1024, stackBytes: 512 * 1024 });
-  const flow = { name: "chatty", nodes: [{ id: "start", type: "start" }, { id: "s", type: "script", code: "for (;;) ctx.log('x'.repeat(100000));" }, { id: "end", type: "end" }], edges: [{ from: "start", to: "s" }, { from: "s", to: "end" }] };
-  const host = { entities: {} as never, fetch: async () => ({ status: 200, headers: {}, body: null }), runSubflow: async () => { throw new Error("no"); } };
+  const flow = {
+    name: "chatty",
+    nodes: [
+      { id: "start", type: "start" },
+      { id: "s", type: "script", code: "for (;;) ctx.log('x'.repeat(100000));" },
+      { id: "end", type: "end" },
+    ],
+    edges: [
+      { from: "start", to: "s" },
+      { from: "s", to: "end" },
+    ],
+  };
+  const host = {
+    entities: {} as never,
+    fetch: async () => ({ status: 200, headers: {}, body: null }),
+    runSubflow: async () => {
+      throw new Error("no");
+    },
+  };
   const run = await runFlow(flow as never, {}, host as never, sb, { runId: "r", app: "a", trigger: "manual", timeoutMs: 5000, depth: 0 });
   expect(run.status).toBe("failed");
   expect(run.error?.message).toMatch(/time/);

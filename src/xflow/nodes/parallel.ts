@@ -1,5 +1,5 @@
 import { FlowError, type NodeDef } from "../types";
-import { noWhen, type FlowGraph, type NodeKind, type ShapeProblem } from "./kind";
+import { type FlowGraph, type NodeKind, noWhen, type ShapeProblem } from "./kind";
 
 /**
  * Fan-out: every outgoing branch runs at once with this node's input, until all of them
@@ -27,14 +27,23 @@ function branchProblems(n: NodeDef, g: FlowGraph): ShapeProblem[] {
   const b = g.branches(n.id);
   const problems: ShapeProblem[] = [];
   const finishing = [...b.leaves].filter((id) => g.kindOf(id).endsRun === "output");
-  if (finishing.length) problems.push({ rule: "branches", message: `a branch of parallel ${n.id} reaches ${finishing.join(", ")} before its branches meet at a join` });
+  if (finishing.length)
+    problems.push({ rule: "branches", message: `a branch of parallel ${n.id} reaches ${finishing.join(", ")} before its branches meet at a join` });
   if (b.meets.size === 0 && !finishing.length) problems.push({ rule: "branches", message: `the branches of parallel ${n.id} never meet at a join` });
-  if (b.meets.size > 1) problems.push({ rule: "branches", message: `the branches of parallel ${n.id} arrive at different joins (${[...b.meets].join(", ")}); they must all meet at one` });
+  if (b.meets.size > 1)
+    problems.push({
+      rule: "branches",
+      message: `the branches of parallel ${n.id} arrive at different joins (${[...b.meets].join(", ")}); they must all meet at one`,
+    });
   // A branch is entered only through its parallel: a walk coming in from outside would
   // reach the join alone, and the join would not wait for the branches.
   const inner = new Set([n.id, ...b.inside]);
   for (const id of [...b.inside, ...(b.meets.size === 1 ? b.meets : [])])
     for (const e of g.incoming(id))
-      if (!inner.has(e.from)) problems.push({ rule: "branches", message: `${e.from} leads into ${id}, which is on the branches of parallel ${n.id}; branches are entered only through their parallel` });
+      if (!inner.has(e.from))
+        problems.push({
+          rule: "branches",
+          message: `${e.from} leads into ${id}, which is on the branches of parallel ${n.id}; branches are entered only through their parallel`,
+        });
   return problems;
 }

@@ -1,21 +1,21 @@
 // Every node type, by name: one file each. The conformance test runs over all of them.
 // A Map, so a node type such as "constructor" or "__proto__" is simply unknown.
 import type { FlowDef, NodeDef } from "../types";
-import { followEdge, leadsOn, type NodeKind, type RegisteredKind } from "./kind";
-import { start } from "./start";
-import { end } from "./end";
-import { error } from "./error";
-import { script } from "./script";
 import { condition } from "./condition";
-import { transform } from "./transform";
+import { delay } from "./delay";
+import { end } from "./end";
 import { entityQuery } from "./entity-query";
 import { entityWrite } from "./entity-write";
+import { error } from "./error";
 import { http } from "./http";
-import { subflow } from "./subflow";
-import { parallel } from "./parallel";
 import { join } from "./join";
-import { delay } from "./delay";
+import { followEdge, leadsOn, type NodeKind, type RegisteredKind } from "./kind";
 import { log } from "./log";
+import { parallel } from "./parallel";
+import { script } from "./script";
+import { start } from "./start";
+import { subflow } from "./subflow";
+import { transform } from "./transform";
 
 const kinds = new Map<string, RegisteredKind>(
   [start, end, error, script, condition, transform, entityQuery, entityWrite, http, subflow, parallel, join, delay, log].map((k: NodeKind) => [
@@ -32,4 +32,4 @@ export const nodeTypes: readonly string[] = [...kinds.keys()];
 /** The node where a run begins (validation makes sure a flow has exactly one). */
 export const startOf = (flow: FlowDef): NodeDef | undefined => flow.nodes.find((n) => kinds.get(n.type)?.startsRun) as NodeDef | undefined;
 
-export type { NodeKind, RegisteredKind, NodeContext, NodeResult } from "./kind";
+export type { NodeContext, NodeKind, NodeResult, RegisteredKind } from "./kind";

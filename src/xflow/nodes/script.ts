@@ -1,4 +1,4 @@
-import { need, type NodeKind } from "./kind";
+import { type NodeKind, need } from "./kind";
 /** JavaScript in the sandbox: `code` is the body of async (input, ctx); what it returns is the output. */
 export const script: NodeKind = {
   type: "script",

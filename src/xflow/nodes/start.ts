@@ -5,9 +5,6 @@ export const start: NodeKind = {
   perFlow: { min: 1, max: 1 },
   startsRun: true,
   check: () => [],
-  shape: (n, g) => [
-    ...(g.incoming(n.id).length ? [{ rule: "start", message: "nothing may lead into the start node" }] : []),
-    ...leadsOn(n, g),
-  ],
+  shape: (n, g) => [...(g.incoming(n.id).length ? [{ rule: "start", message: "nothing may lead into the start node" }] : []), ...leadsOn(n, g)],
   run: async (c) => ({ output: c.input }),
 };

@@ -1,5 +1,5 @@
 import { FlowError } from "../types";
-import { expr, need, str, type NodeKind } from "./kind";
+import { expr, type NodeKind, need, str } from "./kind";
 /** Run another flow of the app (`flow`) with the input (or `inputExpression`); its output is this node's. */
 export const subflow: NodeKind = {
   type: "subflow",
@@ -8,7 +8,8 @@ export const subflow: NodeKind = {
     const ix = str(c.node, "inputExpression");
     const input = ix ? await c.js(expr(ix), c.input) : c.input;
     const run = await c.host.runSubflow(String(c.node.flow), input, c.depth + 1);
-    if (run.status !== "succeeded") throw new FlowError(c.node.id, `subflow ${String(c.node.flow)} failed${run.error?.node ? ` at ${run.error.node}` : ""}: ${run.error?.message}`);
+    if (run.status !== "succeeded")
+      throw new FlowError(c.node.id, `subflow ${String(c.node.flow)} failed${run.error?.node ? ` at ${run.error.node}` : ""}: ${run.error?.message}`);
     return { output: run.output };
   },
 };

@@ -1,4 +1,4 @@
-import { expr, need, type NodeKind } from "./kind";
+import { expr, type NodeKind, need } from "./kind";
 /** A JavaScript expression over `input` whose value is the output, e.g. ({ ...input, total: input.qty * input.price }). */
 export const transform: NodeKind = {
   type: "transform",
