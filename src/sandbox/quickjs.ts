@@ -10,6 +10,7 @@ import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } f
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 let loading: Promise<QuickJSWASMModule> | undefined;
+let memory: WebAssembly.Memory | undefined;
 
 /**
  * Each thread's scripts share one WebAssembly memory with a hard ceiling. QuickJS's own
@@ -36,8 +37,18 @@ export function useWasmModule(module: WebAssembly.Module): void {
 export function quickjs(): Promise<QuickJSWASMModule> {
   loading ??= (async () => {
     const module = await wasmModule();
-    const wasmMemory = new WebAssembly.Memory({ initial: (16 * 1024 * 1024) / PAGE, maximum: SANDBOX_MEMORY_CEILING_BYTES / PAGE });
-    return newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmModule: module, wasmMemory }));
+    memory = new WebAssembly.Memory({ initial: (16 * 1024 * 1024) / PAGE, maximum: SANDBOX_MEMORY_CEILING_BYTES / PAGE });
+    return newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmModule: module, wasmMemory: memory }));
   })();
   return loading;
+}
+
+/**
+ * How much of the memory ceiling this thread's QuickJS has grown to (0 to 1). The memory
+ * never shrinks, so a worker past most of it is replaced; and when a script fails at the
+ * ceiling, QuickJS may not even have room left for its "out of memory" error and throws
+ * null instead, which this tells apart from a script's own `throw null`.
+ */
+export function memoryUsed(): number {
+  return memory ? memory.buffer.byteLength / SANDBOX_MEMORY_CEILING_BYTES : 0;
 }

@@ -12,7 +12,7 @@ import {
   shouldInterruptAfterDeadline,
 } from "quickjs-emscripten-core";
 import { HARDEN_SOURCE, MAX_OUTPUT_CHARS } from "./hardening";
-import { quickjs } from "./quickjs";
+import { memoryUsed, quickjs } from "./quickjs";
 import { HARDEN_RECIPE } from "./recipe";
 import { ScriptError, type ScriptErrorKind, type ScriptLimits } from "./types";
 
@@ -33,6 +33,8 @@ export interface RunJob {
   /** JSON text: what `ctx.run` shows. */
   meta: string;
   limits: ScriptLimits;
+  /** When the run this script belongs to must be over (epoch ms): the script never runs past it, nor starts after it. */
+  deadline?: number;
 }
 
 const MAX_CACHED_SCRIPTS = 200;
@@ -41,6 +43,16 @@ const LOG_LINE_CHARS = 4000;
 const MAX_LOG_LINES = 1000;
 /** Idle contexts kept per runner, over all apps (the least recently used app's go first). */
 const MAX_IDLE = 16;
+/**
+ * ctx calls (entities.*, fetch) a run may have in flight at once; further calls wait in
+ * this thread, and those not yet sent when the run ends are dropped. A script looping on
+ * calls it never awaits would otherwise queue unbounded work on the server's thread.
+ */
+export const MAX_CALLS_IN_FLIGHT = 16;
+/** ctx calls one run may make in all; the next one fails saying so. */
+export const MAX_CALLS = 1000;
+/** An error message crossing back to the server is cut to this many characters (a script can throw megabytes). */
+export const MAX_ERROR_CHARS = 16 * 1024;
 
 export const STALE_CTX = "this ctx belongs to a run that has ended: a script can use only the ctx it was given, while its own run lasts";
 
@@ -53,6 +65,10 @@ interface RunState {
   wake: () => void;
   over: boolean;
   logs: number;
+  /** ctx calls made, calls being answered, and calls waiting for one of those to finish. */
+  calls: number;
+  inFlight: number;
+  waiting: (() => void)[];
 }
 
 class Vm {
@@ -60,6 +76,8 @@ class Vm {
   current: RunState | undefined;
   invoke!: QuickJSHandle;
   makeError!: QuickJSHandle;
+  /** Function.prototype.toString, taken before any code ran in the context: compile() reads a function's source with it. */
+  source!: QuickJSHandle;
   constructor(
     readonly runtime: QuickJSRuntime,
     readonly context: QuickJSContext,
@@ -71,6 +89,7 @@ class Vm {
       for (const h of this.fns.values()) h.dispose();
       this.invoke?.dispose();
       this.makeError?.dispose();
+      this.source?.dispose();
       this.context.dispose();
       this.runtime.dispose();
       return true;
@@ -91,6 +110,14 @@ export async function searchRecipe(): Promise<string> {
   );
   runner.close();
   return runner.recipe!;
+}
+
+/** Share of the memory ceiling past which this thread's QuickJS counts as full (see quickjs.ts memoryUsed). */
+export const NEAR_CEILING = 0.75;
+
+/** A message cut to MAX_ERROR_CHARS, saying so. */
+function clip(message: string): string {
+  return message.length <= MAX_ERROR_CHARS ? message : `${message.slice(0, MAX_ERROR_CHARS)}… [cut: the message had ${message.length} characters]`;
 }
 
 function classify(message: string, timedOut: boolean): ScriptErrorKind {
@@ -126,6 +153,7 @@ export class ScriptRunner {
     runtime.setMaxStackSize(limits.stackBytes);
     const context = runtime.newContext();
     const vm = new Vm(runtime, context);
+    vm.source = context.unwrapResult(context.evalCode("Function.prototype.toString", "source.js"));
     const host = context.newFunction("__host", (tokenH, opH, argsH) => {
       const state = vm.current;
       if (!state || state.over || context.typeof(tokenH) !== "number" || context.getNumber(tokenH) !== state.token) throw new Error(STALE_CTX);
@@ -137,32 +165,42 @@ export class ScriptRunner {
         return context.undefined;
       }
       if (op === "meta") return context.newString(state.meta);
+      if (++state.calls > MAX_CALLS)
+        throw new Error(`ctx: this run has already made ${MAX_CALLS} calls to ctx.entities and ctx.fetch, the most one run may make`);
+      const args = context.getString(argsH);
       const deferred = context.newPromise();
       state.pending.add(deferred);
-      state.io
-        .call(op, context.getString(argsH))
-        .then(
-          (text) => {
-            if (state.over || !deferred.alive) return;
-            const s = context.newString(text ?? "null");
-            deferred.resolve(s);
-            s.dispose();
-          },
-          (err) => {
-            if (state.over || !deferred.alive) return;
-            const msg = context.newString(err instanceof Error ? err.message : String(err));
-            const made = context.callFunction(vm.makeError, context.undefined, msg);
-            msg.dispose();
-            const e = made.error ?? made.value;
-            deferred.reject(e);
-            e.dispose();
-          },
-        )
-        .finally(() => {
-          state.pending.delete(deferred);
-          if (deferred.alive) deferred.dispose();
-          state.wake();
-        });
+      const send = () => {
+        state.inFlight++;
+        state.io
+          .call(op, args)
+          .then(
+            (text) => {
+              if (state.over || !deferred.alive) return;
+              const s = context.newString(text ?? "null");
+              deferred.resolve(s);
+              s.dispose();
+            },
+            (err) => {
+              if (state.over || !deferred.alive) return;
+              const msg = context.newString(err instanceof Error ? err.message : String(err));
+              const made = context.callFunction(vm.makeError, context.undefined, msg);
+              msg.dispose();
+              const e = made.error ?? made.value;
+              deferred.reject(e);
+              e.dispose();
+            },
+          )
+          .finally(() => {
+            state.inFlight--;
+            state.pending.delete(deferred);
+            if (deferred.alive) deferred.dispose();
+            if (!state.over) state.waiting.shift()?.();
+            state.wake();
+          });
+      };
+      if (state.inFlight < MAX_CALLS_IN_FLIGHT) send();
+      else state.waiting.push(send);
       return deferred.handle;
     });
     context.setProp(context.global, "__host", host);
@@ -213,17 +251,38 @@ export class ScriptRunner {
     if (!olds.length) this.idle.delete(oldest);
   }
 
-  /** Compile the body of `async (input, ctx) => { … }` once per context. */
+  /**
+   * Compile the body of `async (input, ctx) => { … }` once per context. The body is pasted
+   * into a wrapper, so code could close it early (`return 1 }); let kept = …; (async
+   * function () {`) and leave a global binding or a closure that outlives the run. The
+   * function's own source text says where it really ended: only the wrapper's function
+   * spans exactly `async function (input, ctx) {…CODE…}`, so any other answer is code
+   * that broke out, and the context it ran in is thrown away (compile errors discard it).
+   */
   private compile(vm: Vm, code: string): QuickJSHandle {
     const cached = vm.fns.get(code);
     if (cached) return cached;
+    const fnText = `async function (input, ctx) {\n"use strict";\n${code}\n}`;
     // Anonymous and frozen: the compiled function is reused by later runs of the same code,
     // so a script must not be able to name it and keep state on it.
-    const r = vm.context.evalCode(`Object.freeze(async function (input, ctx) {\n"use strict";\n${code}\n})`, "script.js");
+    const r = vm.context.evalCode(`Object.freeze(${fnText})`, "script.js");
     if (r.error) {
       const e = vm.context.dump(r.error) as { name?: string; message?: string };
       r.error.dispose();
-      throw new ScriptError(e?.name === "SyntaxError" ? "syntax" : classify(String(e?.message), false), `${e?.name ?? "Error"}: ${e?.message ?? String(e)}`);
+      throw new ScriptError(
+        e?.name === "SyntaxError" ? "syntax" : classify(String(e?.message), false),
+        clip(`${e?.name ?? "Error"}: ${e?.message ?? String(e)}`),
+      );
+    }
+    const src = vm.context.typeof(r.value) === "function" ? vm.context.callFunction(vm.source, r.value) : undefined;
+    const text = src && !src.error ? vm.context.getString(src.value) : undefined;
+    src?.dispose();
+    if (text !== fnText) {
+      r.value.dispose();
+      throw new ScriptError(
+        "syntax",
+        "SyntaxError: the code closes the function it is the body of (a `}` with no matching `{` before it); a script is the body of async (input, ctx) => { … }",
+      );
     }
     if (vm.fns.size >= MAX_CACHED_SCRIPTS) {
       const [k, h] = vm.fns.entries().next().value!;
@@ -243,9 +302,22 @@ export class ScriptRunner {
       io.setup?.("started");
     }
     const { timeoutMs } = job.limits;
-    const deadline = Date.now() + timeoutMs;
+    // Never past the run's own deadline: a script that waited for a worker does not get a fresh limit.
+    const deadline = Math.min(Date.now() + timeoutMs, job.deadline ?? Number.POSITIVE_INFINITY);
     let wake = () => {};
-    const state: RunState = { token: this.nextToken++, io, meta: job.meta, deadline, pending: new Set(), wake: () => wake(), over: false, logs: 0 };
+    const state: RunState = {
+      token: this.nextToken++,
+      io,
+      meta: job.meta,
+      deadline,
+      pending: new Set(),
+      wake: () => wake(),
+      over: false,
+      logs: 0,
+      calls: 0,
+      inFlight: 0,
+      waiting: [],
+    };
     vm.current = state;
     const { context, runtime } = vm;
     // A pooled runtime keeps its old deadline and limits: every run sets its own.
@@ -255,6 +327,10 @@ export class ScriptRunner {
     let healthy = false;
     let promise: QuickJSHandle | undefined;
     try {
+      if (deadline <= Date.now()) {
+        healthy = true;
+        throw new ScriptError("timeout", "the run passed its time limit before the script could start; it was not started");
+      }
       const fn = this.compile(vm, job.code);
       const inputH = context.newString(job.input);
       const tokenH = context.newNumber(state.token);
@@ -295,6 +371,7 @@ export class ScriptRunner {
       }
     } finally {
       state.over = true;
+      state.waiting.length = 0; // calls never sent are dropped with the run
       vm.current = undefined;
       promise?.dispose();
       if (healthy && state.pending.size === 0) this.release(job.app, vm);
@@ -306,7 +383,8 @@ export class ScriptRunner {
     const e = vm.context.dump(handle) as { name?: string; message?: string } | string;
     handle.dispose();
     const message = typeof e === "object" && e ? `${e.name ?? "Error"}: ${e.message ?? ""}` : String(e);
-    const kind = classify(message, timedOut);
+    // At the memory ceiling QuickJS may have no room for its error object and throw null.
+    const kind = e === null && memoryUsed() > NEAR_CEILING ? "memory" : classify(message, timedOut);
     const text =
       kind === "timeout"
         ? "the script ran out of time"
@@ -314,7 +392,7 @@ export class ScriptRunner {
           ? "the script ran out of memory"
           : kind === "stack"
             ? "the script overflowed its stack (too deep recursion)"
-            : message;
+            : clip(message);
     return new ScriptError(kind, text);
   }
 

@@ -179,6 +179,31 @@ describe("isolation from the host", () => {
     for (const v of [1, 2, 3]) expect(await run(code, { v })).toBe("ReferenceError");
   });
 
+  // Red-team finding 6: the body was pasted into `Object.freeze(async function (input, ctx) {…})`,
+  // so code that closed the wrapper declared a global binding that outlived the run (two
+  // runs returned 1 then 2, and another flow read it).
+  test("code that closes its wrapper function is refused, and what it declared is gone", async () => {
+    const breakouts = [
+      // a global lexical binding, kept by a second function opened to match the wrapper's end
+      "return 1 }); let __inj = { n: 0 }; (async function (input, ctx) { __inj.n++; return __inj.n;",
+      // no statement at all: a closure over a counter, handed back instead of the wrapper's function
+      "return 1 }) && (() => { let n = 0; return Object.freeze(async function (input, ctx) { return ++n; }); })(), (async function () {",
+      // the wrapper's function, then another argument to Object.freeze
+      "return 1 }, async function (input, ctx) { return 2;",
+    ];
+    for (const code of breakouts) {
+      for (let i = 0; i < 2; i++) {
+        const err = await fails(code, ["syntax"]);
+        expect(err.message).toMatch(/closes the function it is the body of/);
+      }
+    }
+    expect(await run("try { return typeof __inj; } catch (e) { return e.name; }")).toBe("undefined");
+    // Braces inside strings, comments, templates and regexps are not closing ones.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the script's own template literal
+    expect(await run("const s = '})'; /* }) */ const t = `${'}'}`; const r = /\\}\\)/; return s + t + r.source; // })")).toBe("})}\\}\\)");
+    await stillWorks();
+  });
+
   test("ordinary code may shadow prototype properties on its own objects", async () => {
     const out = await run(`
       class NotFound extends Error { constructor(m) { super(m); this.name = "NotFound"; } }
@@ -432,7 +457,7 @@ describe("worker threads", () => {
     const third: any = await spin(100);
     expect(third).toBeInstanceOf(ScriptError);
     expect(third.kind).toBe("busy");
-    expect(third.message).toMatch(/busy: 1 scripts are already waiting/);
+    expect(third.message).toMatch(/busy: 1 scripts of this app are already waiting/);
     expect(((await first) as ScriptError).kind).toBe("timeout");
     expect(((await second) as ScriptError).kind).toBe("timeout");
     expect(sb.workers).toBe(1);
@@ -440,7 +465,7 @@ describe("worker threads", () => {
   }, 20_000);
 
   test("the pool starts empty, grows under load and retires idle workers beyond its minimum", async () => {
-    const sb = new Sandbox(undefined, { min: 1, max: 3, idleMs: 200 });
+    const sb = new Sandbox(undefined, { min: 1, max: 3, perApp: 3, idleMs: 1000 });
     expect(sb.workers).toBe(0); // nothing loads until the first run
     const results = await Promise.all([1, 2, 3].map((i) => sb.run(`const end = Date.now() + 150; while (Date.now() < end) {} return ${i};`, {}, quiet)));
     expect(results).toEqual([1, 2, 3]);
@@ -457,5 +482,144 @@ describe("worker threads", () => {
     const host: ScriptHost = { call: async () => sb.run("return 41 + 1;", {}, quiet), log: () => {}, meta: () => null };
     expect(await sb.run('return await ctx.entities.get("x", "y");', {}, host, { timeoutMs: 3000 })).toBe(42);
     sb.close();
+  }, 20_000);
+});
+
+// Red-team findings 2–5 (issue 8 follow-up): one app starved the others' scripts, nested
+// runs deadlocked waiting for workers their parents held, a script that waited for a
+// worker past its run's deadline still ran later with a fresh limit, and a script could
+// queue unbounded ctx calls that went on after it ended.
+describe("fair scheduling, deadlines and ctx call limits", () => {
+  const quiet: ScriptHost = { call: async () => null, log: () => {}, meta: () => null };
+  const busy = (ms: number) => `const end = Date.now() + ${ms}; while (Date.now() < end) {} return input.tag;`;
+
+  test("an app may hold only its share of the workers: another app's script runs while the first one's queue", async () => {
+    const sb = new Sandbox(undefined, { max: 2 }); // perApp 1
+    await Promise.all([sb.forApp("A").run("return 0", {}, quiet), sb.forApp("B").run("return 0", {}, quiet)]); // workers up
+    const done: string[] = [];
+    const a = sb.forApp("A");
+    const hogs = ["a1", "a2", "a3"].map((tag) => a.run(busy(250), { tag }, quiet, { timeoutMs: 3000 }).then((t) => void done.push(t as string)));
+    await Bun.sleep(50);
+    await sb
+      .forApp("B")
+      .run("return input.tag", { tag: "b" }, quiet)
+      .then((t) => void done.push(t as string));
+    expect(done).toEqual(["b"]); // before: b waited behind every run of A
+    await Promise.all(hogs);
+    sb.close();
+  }, 20_000);
+
+  test("apps with waiting runs are served in turn, not first come first served", async () => {
+    const sb = new Sandbox(undefined, { max: 1 });
+    const order: string[] = [];
+    const go = (app: string, tag: string) =>
+      sb
+        .forApp(app)
+        .run(busy(30), { tag }, quiet)
+        .then((t) => void order.push(t as string));
+    const first = go("A", "a1");
+    await Bun.sleep(20);
+    const rest = [go("A", "a2"), go("A", "a3"), go("B", "b1")];
+    await Promise.all([first, ...rest]);
+    expect(order).toEqual(["a1", "a2", "b1", "a3"]);
+    sb.close();
+  }, 20_000);
+
+  test("a script still waiting for a worker when its run's deadline passes is dropped, never started", async () => {
+    const sb = new Sandbox(undefined, { max: 1 });
+    const calls: string[] = [];
+    const h: ScriptHost = { call: async (op) => void calls.push(op), log: () => {}, meta: () => null };
+    const hog = sb.run(busy(400), { tag: "hog" }, quiet, { timeoutMs: 3000 });
+    await Bun.sleep(50);
+    let hogDone = false;
+    void hog.then(() => (hogDone = true));
+    const late: any = await sb
+      .run('await ctx.entities.create("project", { name: "ZOMBIE" }); return 1;', {}, h, { timeoutMs: 1000 }, Date.now() + 100)
+      .catch((e) => e);
+    expect(hogDone).toBe(false); // dropped at its deadline, not when a worker came free
+    expect(late).toBeInstanceOf(ScriptError);
+    expect(late.kind).toBe("timeout");
+    expect(late.message).toMatch(/before a worker was free.*not started/);
+    await hog;
+    await sb.run("return 1", {}, quiet); // the worker has moved on past where the dropped script was
+    expect(calls).toEqual([]); // before: it ran once the worker was free, with a fresh limit, and wrote
+    sb.close();
+  }, 20_000);
+
+  test("chains of nested runs never wait for a worker: six chains five deep finish on one worker", async () => {
+    const sb = new Sandbox(undefined, { max: 1 });
+    const nested = (level: number): ScriptHost => ({
+      call: async () => (level < 5 ? sb.run("return 1 + (await ctx.entities.get('x', 'y'));", {}, nested(level + 1), { timeoutMs: 3000 }) : 0),
+      log: () => {},
+      meta: () => null,
+    });
+    const chains = Array.from({ length: 6 }, () => sb.run("return 1 + (await ctx.entities.get('x', 'y'));", {}, nested(1), { timeoutMs: 3000 }));
+    expect(await Promise.all(chains)).toEqual([5, 5, 5, 5, 5, 5]); // before: deadlocked until their time limits
+    expect(sb.workers).toBe(1);
+    sb.close();
+  }, 20_000);
+
+  test("a nested run never outlives the script that waits for it", async () => {
+    const sb = new Sandbox(undefined, { max: 2 });
+    let child: Promise<unknown> | undefined;
+    const t0 = performance.now();
+    let childTook = 0;
+    const h: ScriptHost = {
+      call: () => {
+        child = sb.run("for (;;) {}", {}, quiet, { timeoutMs: 5000 }).finally(() => (childTook = performance.now() - t0));
+        return child;
+      },
+      log: () => {},
+      meta: () => null,
+    };
+    const parent: any = await sb.run('return await ctx.entities.get("x", "y");', {}, h, { timeoutMs: 300 }).catch((e) => e);
+    expect(parent.kind).toBe("timeout");
+    expect(((await child!.catch((e) => e)) as ScriptError).kind).toBe("timeout");
+    expect(childTook).toBeLessThan(2000); // its own limit was 5 s; before, it spun on for all of them
+    sb.close();
+  }, 20_000);
+
+  test("ctx calls: at most 16 in flight per run, the rest wait; calls never sent when the run ends are dropped", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let seen = 0;
+    const h: ScriptHost = {
+      call: async () => {
+        seen++;
+        most = Math.max(most, ++inFlight);
+        await Bun.sleep(5);
+        inFlight--;
+        return 1;
+      },
+      log: () => {},
+      meta: () => null,
+    };
+    const sum = await sandbox.run(
+      "const ps = []; for (let i = 0; i < 100; i++) ps.push(ctx.entities.get('t', String(i))); return (await Promise.all(ps)).length;",
+      {},
+      h,
+      { timeoutMs: 5000 },
+    );
+    expect(sum).toBe(100);
+    expect(most).toBe(16); // before: 100 at once
+    seen = 0;
+    expect(await sandbox.run("for (let i = 0; i < 3000; i++) ctx.entities.create('project', {}).catch(() => {}); return 'gone';", {}, h)).toBe("gone");
+    await Bun.sleep(100);
+    expect(seen).toBeLessThanOrEqual(16); // before: all 3,000 were made after the script had returned
+  }, 20_000);
+
+  test("ctx calls: at most 1,000 per run, then a clear error the script can catch", async () => {
+    const h: ScriptHost = { call: async () => 1, log: () => {}, meta: () => null };
+    const out = await sandbox.run("let n = 0; try { for (;;) n += await ctx.entities.get('t', 'x'); } catch (e) { return { n, message: e.message }; }", {}, h, {
+      timeoutMs: 10_000,
+    });
+    expect(out).toEqual({ n: 1000, message: expect.stringMatching(/already made 1000 calls to ctx.entities and ctx.fetch, the most one run may make/) });
+  }, 20_000);
+
+  test("a huge error message is cut before it leaves the worker", async () => {
+    const err = await fails("throw new Error('E'.repeat(5e6));", ["thrown"]);
+    expect(err.message.length).toBeLessThan(17_000); // before: 5,000,007 characters
+    expect(err.message).toMatch(/\[cut: the message had 5000007 characters\]$/);
+    await stillWorks();
   }, 20_000);
 });

@@ -5,7 +5,7 @@
 import { type PoolOptions, type ScriptHost, WorkerPool } from "./pool";
 import { DEFAULT_LIMITS, type ScriptLimits } from "./types";
 
-export type { PoolOptions, ScriptHost } from "./pool";
+export { detached, type PoolOptions, type ScriptHost } from "./pool";
 export { DEFAULT_LIMITS, ScriptError, type ScriptErrorKind, type ScriptLimits } from "./types";
 
 export class Sandbox {
@@ -35,14 +35,19 @@ export class Sandbox {
     return this.pool.size;
   }
 
-  /** Run one script body with `input` (JSON-able) and the host's powers; returns what it returns. */
-  async run(code: string, input: unknown, host: ScriptHost, opts: Partial<ScriptLimits> = {}): Promise<unknown> {
+  /**
+   * Run one script body with `input` (JSON-able) and the host's powers; returns what it
+   * returns. `deadline` (epoch ms) is when the run it belongs to must be over: a script
+   * still waiting for a worker then is dropped, and none runs past it.
+   */
+  async run(code: string, input: unknown, host: ScriptHost, opts: Partial<ScriptLimits> = {}, deadline?: number): Promise<unknown> {
     const job = {
       app: this.app,
       code,
       input: JSON.stringify(input ?? null),
       meta: JSON.stringify(host.meta() ?? null),
       limits: { ...this.limits, ...opts },
+      deadline,
     };
     return JSON.parse(await this.pool.run(job, host));
   }

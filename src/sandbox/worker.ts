@@ -5,8 +5,8 @@
 
 import { setPriority } from "node:os";
 import type { FromWorker, ToWorker } from "./protocol";
-import { useWasmModule } from "./quickjs";
-import { ScriptRunner } from "./runner";
+import { memoryUsed, useWasmModule } from "./quickjs";
+import { NEAR_CEILING, ScriptRunner } from "./runner";
 import { ScriptError } from "./types";
 
 declare const self: Worker;
@@ -26,6 +26,8 @@ const runner = new ScriptRunner();
 const waiting = new Map<string, { resolve: (v: string | undefined) => void; reject: (e: Error) => void }>();
 let nextCall = 1;
 const post = (m: FromWorker) => self.postMessage(m);
+/** This worker should be replaced: its QuickJS may be damaged, or its memory (which never shrinks) is nearly full. */
+const worn = () => runner.damaged || memoryUsed() > NEAR_CEILING;
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
@@ -59,10 +61,10 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       },
     })
     .then(
-      (output) => post({ t: "done", id, output, recycle: runner.damaged }),
+      (output) => post({ t: "done", id, output, recycle: worn() }),
       (err) => {
         const [kind, message] = err instanceof ScriptError ? [err.kind, err.message] : (["crashed", String((err as Error)?.message ?? err)] as const);
-        post({ t: "failed", id, kind, message, recycle: runner.damaged });
+        post({ t: "failed", id, kind, message, recycle: worn() });
       },
     )
     .finally(() => {

@@ -4,7 +4,6 @@
 // join, an end finishes the run). The run stops at an end (output) or a failure (message),
 // and never outlives its time limit. Knows no node type by name, nor storage or transports.
 
-import { TorqueError } from "../lib/errors";
 import { type Sandbox, ScriptError } from "../sandbox/sandbox";
 import { outgoing } from "./graph";
 import { nodeKind, type RegisteredKind, startOf } from "./nodes/registry";
@@ -21,9 +20,14 @@ interface Walk {
   byId: Map<string, NodeDef>;
   /** Nodes running now: a run stopped by its time limit names the one it was stuck in. */
   running: Set<string>;
+  /** Set when the run has ended (its time limit passed while branches still walked): nothing more of it may act. */
+  over: boolean;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** Error messages kept in a run record (and so in every answer about it): a script can throw megabytes. */
+const MAX_MESSAGE_CHARS = 64 * 1024;
+const clip = (s: string) => (s.length <= MAX_MESSAGE_CHARS ? s : `${s.slice(0, MAX_MESSAGE_CHARS)}… [cut: the message had ${s.length} characters]`);
+const message = (e: unknown) => clip(e instanceof Error ? e.message : String(e));
 
 /** Per node: at most this many log lines of at most LOG_LINE_CHARS each (the rest is dropped, and said so). */
 const MAX_LOG_LINES = 200;
@@ -59,7 +63,7 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
   const attempts = retry?.attempts ?? 1;
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (Date.now() >= w.deadline) throw new FlowError(node.id, `the run passed its time limit of ${w.opts.timeoutMs} ms`);
+    if (w.over || Date.now() >= w.deadline) throw new FlowError(node.id, `the run passed its time limit of ${w.opts.timeoutMs} ms`);
     try {
       const result = await kind.run({
         node,
@@ -73,11 +77,12 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
             code,
             data,
             {
-              call: (op, args) => hostCall(w.host, op, args),
+              call: (op, args) => hostCall(w, op, args),
               log: (line) => sink.push(line),
               meta: () => ({ runId: w.opts.runId, app: w.opts.app, flow: w.flow.name, node: node.id, trigger: w.opts.trigger }),
             },
             { timeoutMs: Math.max(1, Math.min(Number(node.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS), w.deadline - Date.now())) },
+            w.deadline,
           ),
       });
       w.nodes.push({
@@ -114,8 +119,10 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
   throw lastError instanceof FlowError ? lastError : new FlowError(node.id, text);
 }
 
-/** A script's ctx.* call, delegated to the host with its arguments checked for shape. */
-function hostCall(host: EngineHost, op: string, args: unknown[]): Promise<unknown> {
+/** A script's ctx.* call, delegated to the host with its arguments checked for shape; refused once the run is over. */
+function hostCall(w: Walk, op: string, args: unknown[]): Promise<unknown> {
+  if (w.over || Date.now() >= w.deadline) return Promise.reject(new Error(`ctx: the run passed its time limit of ${w.opts.timeoutMs} ms`));
+  const host = w.host;
   const s = (i: number) => {
     if (typeof args[i] !== "string") throw new TypeError(`${op}: argument ${i + 1} must be text`);
     return args[i] as string;
@@ -174,6 +181,7 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
     out: outgoing(flow),
     byId: new Map(flow.nodes.map((n) => [n.id, n as NodeDef])),
     running: new Set(),
+    over: false,
   };
   const record = (status: RunRecord["status"], extra: Partial<RunRecord>): RunRecord => ({
     id: opts.runId,
@@ -182,7 +190,7 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
     trigger: opts.trigger,
     status,
     input,
-    nodes: w.nodes,
+    nodes: [...w.nodes],
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     durationMs: performance.now() - t0,
@@ -202,9 +210,9 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
     return record("succeeded", { output });
   } catch (e) {
     const node = e instanceof FlowError ? e.node : null;
-    const msg = e instanceof TorqueError || e instanceof Error ? e.message : String(e);
-    return record("failed", { error: { node, message: msg } });
+    return record("failed", { error: { node, message: message(e) } });
   } finally {
+    w.over = true; // branches still walking (after a time-out) stop at their next step
     clearTimeout(timer);
   }
 }

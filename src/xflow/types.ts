@@ -62,6 +62,14 @@ export interface RunOptions {
 }
 
 export const MAX_DEPTH = 8;
+/**
+ * Workflow runs one trigger (a call, a webhook, a write, a schedule tick) may start in all:
+ * itself, its subflows, and the flows its writes trigger, at any depth. Depth alone let a
+ * parallel of four subflows calling itself start 21,844 runs from one request.
+ */
+export const MAX_RUNS_PER_TRIGGER = 100;
+/** Branches of one parallel node. */
+export const MAX_BRANCHES = 16;
 export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
 export const DEFAULT_SCRIPT_TIMEOUT_MS = 1_000;
 

@@ -14,6 +14,8 @@ export function engineHost(
   s: Services,
   rt: AppRuntime,
   actor: Actor,
+  /** Runs a write within the run's chain (service.ts): the flows it triggers share the run's budget and deadline. */
+  within: <T>(f: () => Promise<T>) => Promise<T>,
   runSubflow: (name: string, input: unknown, depth: number) => Promise<RunRecord>,
 ): EngineHost {
   const app = rt.slug;
@@ -23,9 +25,9 @@ export function engineHost(
     entities: {
       query: (entity, o) => s.entities.query(app, entity, o),
       get: (entity, id) => s.entities.get(app, entity, id),
-      create: (entity, data) => s.entities.create(app, entity, data, opts),
-      update: (entity, id, data, o) => s.entities.update(app, entity, id, data, { ...opts, expectedVersion: o?.expectedVersion }),
-      delete: (entity, id) => s.entities.delete(app, entity, id, opts),
+      create: (entity, data) => within(() => s.entities.create(app, entity, data, opts)),
+      update: (entity, id, data, o) => within(() => s.entities.update(app, entity, id, data, { ...opts, expectedVersion: o?.expectedVersion })),
+      delete: (entity, id) => within(() => s.entities.delete(app, entity, id, opts)),
     },
     async fetch(url, init) {
       let u: URL;

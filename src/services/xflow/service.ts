@@ -3,18 +3,20 @@
 // so a before* flow can reject or change a write whatever door it came through, and an
 // after* flow runs after commit without holding up the writer.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import Ajv, { type ValidateFunction } from "ajv";
 import { notFound, TorqueError, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
-import { Sandbox } from "../../sandbox/sandbox";
+import { detached, Sandbox } from "../../sandbox/sandbox";
 import { runFlow } from "../../xflow/engine";
-import { DEFAULT_RUN_TIMEOUT_MS, type FlowDef, MAX_DEPTH, type RunRecord } from "../../xflow/types";
+import { DEFAULT_RUN_TIMEOUT_MS, type FlowDef, MAX_DEPTH, MAX_RUNS_PER_TRIGGER, type RunRecord } from "../../xflow/types";
 import type { Actor } from "../actor";
 import type { AppRuntime } from "../apps";
 import type { EntityEvent, EntityEventName } from "../entities/types";
 import type { Services } from "../index";
 import { LIMITS, wholeNumber } from "../limits";
 import { engineHost } from "./host";
+import { capText, FIELD_BYTES } from "./run-caps";
 import { RunLog } from "./runs";
 
 export interface ExecuteOptions {
@@ -23,13 +25,26 @@ export interface ExecuteOptions {
   depth?: number;
 }
 
-/** What callers see of a run (JSON-RPC executeXFlow, MCP, CLI). */
+/** What callers see of a run (JSON-RPC executeXFlow, MCP, CLI); its error message capped as in the history. */
 export const runSummary = (r: RunRecord) => ({
   runId: r.id,
   status: r.status,
-  ...(r.status === "succeeded" ? { output: r.output ?? null } : { error: r.error }),
+  ...(r.status === "succeeded" ? { output: r.output ?? null } : { error: r.error && { ...r.error, message: capText(r.error.message, FIELD_BYTES) } }),
   durationMs: Math.round(r.durationMs * 1000) / 1000,
 });
+
+/**
+ * Everything one trigger started (the run a call, webhook, write or schedule started, its
+ * subflows, the flows its writes trigger, at any depth) shares one budget of runs and the
+ * root's deadline, so a chain can neither fan out without bound nor outlive its root.
+ */
+interface Chain {
+  runs: number;
+  deadline: number;
+}
+
+/** The chain a run belongs to, while its nodes and its ctx calls are answered. */
+const chains = new AsyncLocalStorage<Chain>();
 
 export class XFlowService {
   readonly sandbox = new Sandbox();
@@ -64,21 +79,38 @@ export class XFlowService {
     const depth = opts.depth ?? opts.actor.depth ?? 0;
     if (depth >= MAX_DEPTH)
       throw new TorqueError("conflict", `workflow ${flow.name} not run: flows triggering flows went ${MAX_DEPTH} levels deep (a loop?)`, { rule: "depth" });
+    const ownLimit = Number((flow as Record<string, unknown>).timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS);
+    const chain = chains.getStore() ?? { runs: 0, deadline: Date.now() + ownLimit };
+    if (chain.runs >= MAX_RUNS_PER_TRIGGER)
+      throw new TorqueError(
+        "conflict",
+        `workflow ${flow.name} not run: this trigger has already started ${MAX_RUNS_PER_TRIGGER} workflow runs (subflows and flows started by its writes count), the most one trigger may start`,
+        { rule: "runs" },
+      );
+    const timeoutMs = Math.min(ownLimit, chain.deadline - Date.now());
+    if (timeoutMs <= 0)
+      throw new TorqueError("conflict", `workflow ${flow.name} not run: the run that started it has passed its time limit`, { rule: "deadline" });
     const checked = checkInput(flow, input);
+    chain.runs++;
     const actor: Actor = { kind: "workflow", id: flow.name, depth: depth + 1 };
-    const host = engineHost(this.s, rt, actor, async (name, subInput, d) => {
+    // Writes and subflows of this run belong to its chain, also when a script's ctx call
+    // (answered from a worker's message, outside this async context) makes them.
+    const within = <T>(f: () => Promise<T>) => chains.run(chain, f);
+    const host = engineHost(this.s, rt, actor, within, async (name, subInput, d) => {
       const sub = this.flowsOf(rt).find((f) => f.name === name);
       if (!sub) throw notFound(`xflow in app ${rt.slug}`, name);
-      return this.run(rt, sub, subInput, { actor, trigger: "subflow", depth: d });
+      return within(() => this.run(rt, sub, subInput, { actor, trigger: "subflow", depth: d }));
     });
     // Each app has its own QuickJS contexts (by id: ids are never reused).
-    const record = await runFlow(flow, checked, host, this.sandbox.forApp(String(rt.id)), {
-      runId: Bun.randomUUIDv7(),
-      app: rt.slug,
-      trigger: opts.trigger ?? "manual",
-      timeoutMs: Number((flow as Record<string, unknown>).timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS),
-      depth,
-    });
+    const record = await within(() =>
+      runFlow(flow, checked, host, this.sandbox.forApp(String(rt.id)), {
+        runId: Bun.randomUUIDv7(),
+        app: rt.slug,
+        trigger: opts.trigger ?? "manual",
+        timeoutMs,
+        depth,
+      }),
+    );
     if (record.status === "succeeded") {
       const problem = checkOutput(flow, record.output);
       if (problem) Object.assign(record, { status: "failed", output: undefined, error: { node: null, message: problem } });
@@ -136,7 +168,7 @@ export class XFlowService {
       const run = await this.run(rt, flow, input, { actor: e.actor, trigger: `entity.${e.event}` });
       if (run.status === "failed")
         throw validationError(
-          [{ field: "xflow", rule: flow.name, message: run.error?.message ?? "rejected" }],
+          [{ field: "xflow", rule: flow.name, message: capText(run.error?.message ?? "rejected", FIELD_BYTES) }],
           `${e.entity} (rejected by workflow ${flow.name})`,
         );
       if (e.event !== "beforeDelete" && isPlainObject(run.output) && isPlainObject(run.output.data)) e.data = run.output.data;
@@ -152,19 +184,22 @@ export class XFlowService {
     const p = new Promise<void>((r) => (done = r));
     this.running.add(p);
     void p.then(() => this.running.delete(p));
-    setImmediate(async () => {
-      try {
-        const rt = await this.s.apps.runtime(e.app);
-        for (const flow of this.flowsFor(rt, e.entity, e.event)) {
-          const input = { entity: e.entity, event: e.event, data: e.data, ...(e.previous && { previous: e.previous }), ...(e.id && { id: e.id }) };
-          await this.run(rt, flow, input, { actor: e.actor, trigger: `entity.${e.event}` });
+    // Nobody waits for it, so it is not nested under the script whose write started it.
+    setImmediate(() =>
+      detached(async () => {
+        try {
+          const rt = await this.s.apps.runtime(e.app);
+          for (const flow of this.flowsFor(rt, e.entity, e.event)) {
+            const input = { entity: e.entity, event: e.event, data: e.data, ...(e.previous && { previous: e.previous }), ...(e.id && { id: e.id }) };
+            await this.run(rt, flow, input, { actor: e.actor, trigger: `entity.${e.event}` });
+          }
+        } catch (err) {
+          console.error(`torque: after-write workflow failed to start: ${(err as Error).message}`);
+        } finally {
+          done();
         }
-      } catch (err) {
-        console.error(`torque: after-write workflow failed to start: ${(err as Error).message}`);
-      } finally {
-        done();
-      }
-    });
+      }),
+    );
   }
 
   async close(): Promise<void> {

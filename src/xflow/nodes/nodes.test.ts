@@ -474,11 +474,17 @@ beforeAll(async () => {
   await s.apps.create(m.id, "todo", systemActor);
   projectId = (await s.entities.create("todo", "project", { name: "Home" }, { actor: systemActor })).id;
   const rt = await s.apps.runtime("todo");
-  host = engineHost(s, rt, { kind: "workflow", id: "nodes-test", depth: 1 }, (name, input, depth) => {
-    const f = flows[name];
-    if (!f) throw new Error(`no flow ${name}`);
-    return run(f, input, { depth });
-  });
+  host = engineHost(
+    s,
+    rt,
+    { kind: "workflow", id: "nodes-test", depth: 1 },
+    (f) => f(),
+    (name, input, depth) => {
+      const f = flows[name];
+      if (!f) throw new Error(`no flow ${name}`);
+      return run(f, input, { depth });
+    },
+  );
 });
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { FlowError, type NodeDef } from "../types";
+import { FlowError, MAX_BRANCHES, type NodeDef } from "../types";
 import { type FlowGraph, type NodeKind, noWhen, type ShapeProblem } from "./kind";
 
 /**
@@ -13,6 +13,7 @@ export const parallel: NodeKind = {
   shape: (n, g) => [...noWhen(n, g.outgoing(n.id)), ...branchProblems(n, g)],
   run: async (c) => ({ output: c.input }),
   next: async (c) => {
+    if (c.edges.length > MAX_BRANCHES) throw new FlowError(c.node.id, tooMany(c.node.id, c.edges.length));
     const branches = await Promise.all(c.edges.map((e) => c.branch(e.to, c.result.output)));
     const meetsAt = new Set(branches.map((b) => b.meetsAt));
     const join = branches[0]?.meetsAt;
@@ -21,9 +22,12 @@ export const parallel: NodeKind = {
   },
 };
 
+const tooMany = (id: string, n: number) => `parallel ${id} has ${n} branches; at most ${MAX_BRANCHES} are allowed`;
+
 function branchProblems(n: NodeDef, g: FlowGraph): ShapeProblem[] {
   const edges = g.outgoing(n.id);
   if (edges.length < 2) return [{ rule: "edges", message: `parallel ${n.id} needs at least two branches` }];
+  if (edges.length > MAX_BRANCHES) return [{ rule: "edges", message: tooMany(n.id, edges.length) }];
   const b = g.branches(n.id);
   const problems: ShapeProblem[] = [];
   const finishing = [...b.leaves].filter((id) => g.kindOf(id).endsRun === "output");
