@@ -3,7 +3,7 @@
 import { TorqueError } from "../lib/errors";
 import { openServices, type Services } from "../services";
 import { VERSION } from "../version";
-import { type Command, type CommandContext, helpText, parse, UsageError } from "./command";
+import { type Command, type CommandContext, GLOBAL_OPTIONS, helpText, parse, UsageError } from "./command";
 import { appCommand } from "./commands/app";
 import { backupCommand } from "./commands/backup";
 import { entityCommand } from "./commands/entity";
@@ -18,7 +18,7 @@ import { resolveDb } from "./config";
 export const rootCommand: Command = {
   name: "torque",
   summary: "Torque: a model-driven application platform in one executable.",
-  usage: "COMMAND [ARGS] [--db FILE]",
+  usage: "[--db FILE] COMMAND [ARGS]",
   subcommands: [initCommand, migrateCommand, serverCommand, modelCommand, appCommand, entityCommand, xflowCommand, mcpCommand, backupCommand],
 };
 
@@ -30,8 +30,17 @@ export async function runCli(argv: string[]): Promise<number> {
   let cmd = rootCommand;
   let path = "torque";
   let rest = argv;
+  // Global options may come before the command too (`torque --db F app list`): they are
+  // moved after it, where the command's own parser reads them.
+  const globals: string[] = [];
   // Walk down sub-commands: `torque model import FILE` → model → import.
   while (cmd.subcommands) {
+    const taken = leadingGlobal(rest);
+    if (taken) {
+      globals.push(...rest.slice(0, taken));
+      rest = rest.slice(taken);
+      continue;
+    }
     const name = rest[0];
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
       (name === undefined ? console.error : console.log)(helpText(cmd, path));
@@ -46,6 +55,7 @@ export async function runCli(argv: string[]): Promise<number> {
     path += ` ${name}`;
     rest = rest.slice(1);
   }
+  rest = [...rest, ...globals];
   let services: Services | undefined;
   // The server owns its services and closes them itself when it stops.
   try {
@@ -77,6 +87,17 @@ export async function runCli(argv: string[]): Promise<number> {
   } finally {
     await services?.close();
   }
+}
+
+/** How many words at the start of `argv` are a global option taking a value (`--db F`, `--db=F`): 0 when none. */
+function leadingGlobal(argv: string[]): number {
+  const a = argv[0];
+  for (const [name, o] of Object.entries(GLOBAL_OPTIONS)) {
+    if (o.type !== "string") continue;
+    if (a === `--${name}`) return Math.min(argv.length, 2); // alone: its missing value is a usage error
+    if (a?.startsWith(`--${name}=`)) return 1;
+  }
+  return 0;
 }
 
 function oneLine(e: unknown): string {

@@ -1,13 +1,15 @@
 // The GraphQL endpoint (graphql-yoga): GraphQL-over-HTTP (GET for queries, POST,
 // application/graphql-response+json), subscriptions over SSE. The SDL is schema.graphql,
 // also published as schema/schema.graphql. Documents too deep, costly or wide are refused
-// before any resolver runs (limits.ts).
+// before any resolver runs (limits.ts); the JSON values of one answer have a byte budget
+// (budget.ts).
 
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
 import { createPubSub, createSchema, createYoga } from "graphql-yoga";
 import { findKey } from "../lib/json";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
+import { meterJsonFields } from "./budget";
 import { limitPlugins } from "./limits";
 import { type GqlContext, resolvers } from "./resolvers";
 import typeDefs from "./schema.graphql" with { type: "text" };
@@ -47,10 +49,15 @@ const JSONScalar = new GraphQLScalarType({
   parseLiteral: (node) => noProto(literal(node)),
 });
 
-export function createGraphql(services: Services, actorOf: (req: Request) => Actor) {
+/** Bytes of JSON values one answer may hold (the same budget as a JSON-RPC answer). */
+export const DEFAULT_ANSWER_BYTES = 32 * 1024 * 1024;
+
+export function createGraphql(services: Services, actorOf: (req: Request) => Actor, opts: { answerBytes?: number } = {}) {
+  const limit = opts.answerBytes ?? DEFAULT_ANSWER_BYTES;
   const pubsub = createPubSub<{ modelChanged: [modelId: string, payload: { modelId: string; version: number; apps: string[] }] }>();
   services.events.on("modelChanged", (e) => pubsub.publish("modelChanged", e.modelId, e));
   const schema = createSchema<GqlContext>({ typeDefs, resolvers: { JSON: JSONScalar, ...resolvers(pubsub as never) } });
+  meterJsonFields(schema);
   return createYoga<{ request: Request }, GqlContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -58,6 +65,6 @@ export function createGraphql(services: Services, actorOf: (req: Request) => Act
     landingPage: false,
     maskedErrors: true,
     plugins: limitPlugins(),
-    context: ({ request }) => ({ services, actor: actorOf(request) }),
+    context: ({ request }) => ({ services, actor: actorOf(request), answer: { bytes: 0, limit } }),
   });
 }

@@ -13,10 +13,13 @@ import { checkModel } from "../services/models";
 import { seedApp } from "../services/seed/seed";
 import { importModel } from "../services/transfer";
 import { runSummary } from "../services/xflow/service";
+import type { AnswerMeter } from "./budget";
 
 export interface GqlContext {
   services: Services;
   actor: Actor;
+  /** Bytes of JSON values in this answer so far (budget.ts). */
+  answer?: AnswerMeter;
 }
 
 const CODES: Record<ErrorCode, string> = {
@@ -32,6 +35,16 @@ const CODES: Record<ErrorCode, string> = {
 function gqlError(e: unknown): never {
   if (e instanceof TorqueError) throw new GraphQLError(e.message, { extensions: { code: CODES[e.code], ...(e.data !== undefined && { data: e.data }) } });
   throw e;
+}
+
+/**
+ * A version argument is 1 or more: a model has no version -5, and `model` answering null
+ * for it (as for a model that does not exist) would hide the mistake.
+ */
+function version<T extends number | null | undefined>(name: string, v: T): T {
+  if (v !== null && v !== undefined && v < 1)
+    throw new GraphQLError(`${name} must be a version number, 1 or more (got ${v})`, { extensions: { code: "BAD_USER_INPUT" } });
+  return v;
 }
 
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
@@ -113,7 +126,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       model: (_: unknown, a: { id: string; version?: number }, ctx: GqlContext) =>
         guarded(async () => {
           try {
-            return shape(await ctx.services.models.get(a.id, a.version ?? undefined));
+            return shape(await ctx.services.models.get(a.id, version("version", a.version) ?? undefined));
           } catch (e) {
             if (e instanceof TorqueError && e.code === "not_found") return null;
             throw e;
@@ -122,7 +135,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       modelVersions: (_: unknown, a: { id: string }, ctx: GqlContext) => guarded(() => ctx.services.models.versions(a.id)),
       diff: (_: unknown, a: { id: string; from: number; to?: number }, ctx: GqlContext) =>
         guarded(async () => {
-          const d = await ctx.services.models.diff(a.id, a.from, a.to ?? undefined);
+          const d = await ctx.services.models.diff(a.id, version("from", a.from), version("to", a.to) ?? undefined);
           return { from: d.from, to: d.to, identical: d.identical, changes: formatDiff(d), detail: d };
         }),
       apps: (_: unknown, __: unknown, ctx: GqlContext) => guarded(() => ctx.services.apps.list()),
@@ -164,9 +177,9 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         }
       },
       exportModel: (_: unknown, a: { id: string; version?: number }, ctx: GqlContext) =>
-        guarded(async () => (await ctx.services.models.get(a.id, a.version ?? undefined)).doc),
+        guarded(async () => (await ctx.services.models.get(a.id, version("version", a.version) ?? undefined)).doc),
       rollbackModel: (_: unknown, a: { id: string; version: number }, ctx: GqlContext) =>
-        payload(() => ctx.services.models.rollback(a.id, a.version, ctx.actor)),
+        payload(async () => ctx.services.models.rollback(a.id, version("version", a.version), ctx.actor)),
       ...editResolvers,
       createApp: (_: unknown, a: { model: string; slug?: string }, ctx: GqlContext) =>
         guarded(async () => {

@@ -6,7 +6,7 @@ import { Type } from "@sinclair/typebox";
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { RealtimeHub, type Subscriber } from "../realtime/hub";
 import { type MethodSpec, methodTable, type RpcContext } from "../rpc/methods";
-import { handleRpc } from "../rpc/protocol";
+import { type AnswerBudget, DEFAULT_ANSWER_BUDGET, handleRpc } from "../rpc/protocol";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 
@@ -33,8 +33,10 @@ export const wsOnlyParams = {
   unsubscribe: { summary: "Stop a subscription. WebSocket only.", params: Type.Object({ subscription: Type.String() }, { additionalProperties: false }) },
 };
 
-export function createWsHandler(services: Services): { handler: WebSocketHandler<WsData>; hub: RealtimeHub } {
+export function createWsHandler(services: Services, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET): { handler: WebSocketHandler<WsData>; hub: RealtimeHub } {
   const hub = new RealtimeHub(services);
+  // An answer larger than what a socket may queue would only get the socket closed.
+  const answers: AnswerBudget = { ...budget, answerBytes: Math.min(budget.answerBytes, WS_BUFFER_LIMIT) };
   const subscriberOf = (ws: ServerWebSocket<WsData>): Subscriber =>
     (ws.data.subscriber ??= {
       // send() > 0 sent, -1 queued behind backpressure (still delivered; past the limit Bun
@@ -65,8 +67,8 @@ export function createWsHandler(services: Services): { handler: WebSocketHandler
     sendPings: true,
     async message(ws, message) {
       const text = typeof message === "string" ? message : new TextDecoder().decode(message);
-      const res = await handleRpc(text, table, { services, actor: ws.data.actor, ws } as RpcContext);
-      if (res && ws.readyState === 1) ws.send(JSON.stringify(res));
+      const res = await handleRpc(text, table, { services, actor: ws.data.actor, ws } as RpcContext, answers);
+      if (res && ws.readyState === 1) ws.send(res);
     },
     close(ws) {
       if (ws.data.subscriber) hub.drop(ws.data.subscriber);

@@ -5,13 +5,21 @@
 // at most `max`; a new initialize past either bound ends the least recently used session
 // in that scope, preferring one that never made a call after initialize. So a client that
 // floods initialize only pushes out its own idle sessions, and a new client always gets in.
-// (While the server is loopback-only every client has the same address: then the
-// preference for never-used sessions is what keeps a working agent's session alive.)
+// New sessions are also rate limited per address (a token bucket: `burst`, then
+// `perSecond`; past it 429 with Retry-After), because one ping marks a session as used:
+// 100 × (initialize, initialized, ping) in 0.2 s used to push out a working agent's
+// session. (While the server is loopback-only every client has the same address; real
+// per-client separation comes with users and logins.) Batches run member by member and
+// answers are capped in bytes (answers.ts); ids above 2^53 are kept exact (ids.ts).
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import { TorqueError } from "../lib/errors";
+import { type AnswerBudget, DEFAULT_ANSWER_BUDGET } from "../rpc/protocol";
 import type { Services } from "../services";
+import { capAnswers, isPacedBatch, runBatch } from "./answers";
+import { TokenBuckets } from "./bucket";
 import { guardIncoming } from "./guard";
+import { RawIds } from "./ids";
 import { createMcpServer } from "./server";
 
 export interface McpSessionLimits {
@@ -21,9 +29,13 @@ export interface McpSessionLimits {
   perClient: number;
   /** A session without a request for this long ends. */
   idleMs: number;
+  /** New sessions one address may open at once… */
+  burst: number;
+  /** …and then per second. */
+  perSecond: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: McpSessionLimits = { max: 1000, perClient: 100, idleMs: 60 * 60 * 1000 };
+export const DEFAULT_SESSION_LIMITS: McpSessionLimits = { max: 1000, perClient: 100, idleMs: 60 * 60 * 1000, burst: 20, perSecond: 1 };
 
 interface Session {
   id: string;
@@ -54,13 +66,15 @@ function withOpenStream(req: Request, res: Response): Response {
   return new Response(body, { status: res.status, headers: res.headers });
 }
 
-const jsonError = (status: number, message: string, code = -32000) => Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status });
+const jsonError = (status: number, message: string, code = -32000, headers?: Record<string, string>) =>
+  Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status, headers });
 
 /** Whether a POST body holds a request an agent makes to work (not the handshake). */
 const isWork = (body: unknown) => (Array.isArray(body) ? body : [body]).some((m) => isJSONRPCRequest(m) && m.method !== "initialize");
 
-export function mcpHandler(services: Services, limits: Partial<McpSessionLimits> = {}) {
-  const { max, perClient, idleMs } = { ...DEFAULT_SESSION_LIMITS, ...limits };
+export function mcpHandler(services: Services, limits: Partial<McpSessionLimits> = {}, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET) {
+  const { max, perClient, idleMs, burst, perSecond } = { ...DEFAULT_SESSION_LIMITS, ...limits };
+  const newSessions = new TokenBuckets(burst, perSecond);
   // Insertion order is recency: a session is moved to the end on every request, so the
   // least recently used come first.
   const sessions = new Map<string, Session>();
@@ -92,6 +106,7 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
         if (!expired(s, now)) break; // the rest were used more recently
         end(s);
       }
+      newSessions.prune();
     },
     Math.max(10, Math.min(60_000, idleMs / 2)),
   );
@@ -134,9 +149,10 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
   async function handle(req: Request, client = "unknown"): Promise<Response> {
     const id = req.headers.get("mcp-session-id");
     let body: unknown;
+    const ids = new RawIds();
     if (req.method === "POST") {
       try {
-        body = await req.json();
+        body = ids.parse(await req.text());
       } catch {
         return jsonError(400, "parse error: the body is not valid JSON", -32700);
       }
@@ -151,13 +167,22 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
       s.used ||= req.method === "POST" && isWork(body);
       sessions.delete(id);
       sessions.set(id, s); // now the most recently used
-      return withOpenStream(req, await s.transport.handleRequest(req, body === undefined ? undefined : { parsedBody: body }));
+      if (isPacedBatch(body)) return ids.restoreResponse(await runBatch(s.transport, req, body, budget));
+      return ids.restoreResponse(withOpenStream(req, await s.transport.handleRequest(req, body === undefined ? undefined : { parsedBody: body })));
     }
     if (req.method !== "POST") return jsonError(400, "no MCP session: start with an initialize request (POST)");
     if (!isInitializeRequest(body)) return jsonError(400, "no MCP session: the first request must be initialize");
+    const wait = newSessions.take(client);
+    if (wait > 0)
+      return jsonError(
+        429,
+        `too many new MCP sessions from this address (at most ${burst} at once, then ${perSecond} a second); try again in ${wait} s, or keep using the session you have`,
+        -32000,
+        { "retry-after": String(wait) },
+      );
     if (!admit(client)) return jsonError(503, "too many MCP sessions are being opened at once; try again shortly");
     try {
-      return await initialize(req, body, client);
+      return ids.restoreResponse(await initialize(req, body, client));
     } finally {
       opened(client);
     }
@@ -182,6 +207,7 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
     };
     await made.server.connect(transport);
     guardIncoming(transport);
+    capAnswers(transport, budget.answerBytes);
     const res = await transport.handleRequest(req, { parsedBody: body });
     // The SDK refused the initialize (a bad Accept header, …): no session, so nothing may stay behind.
     if (!session) await transport.close().catch(() => {}); // its onclose releases the MCP server

@@ -11,8 +11,49 @@ import { type EntityType, type Model, ModelSchema, NAME_PATTERN } from "./schema
 export const RESERVED_FIELD_NAMES = new Set(["id"]);
 const COMMON_FIELD_KEYS = new Set(["name", "type", "label", "help", "required", "unique", "indexed", "default"]);
 
+/**
+ * Sizes of a model document, in bytes of its JSON (UTF-8). A model is read whole by every
+ * door that shows it and kept in memory per app; a 10 MB script was accepted before these.
+ */
+export const MODEL_SIZE_LIMITS = {
+  /** The whole document. */
+  documentBytes: 4 * 1024 * 1024,
+  /** The code of one script node (a flow with more belongs in several nodes or a subflow). */
+  scriptBytes: 256 * 1024,
+} as const;
+
+const KIB = 1024;
+const kib = (n: number) => `${Math.ceil(n / KIB).toLocaleString("en-US")} KiB`;
+
+/** Whether an issue is about a document over its size limits: reported alone, so nothing else walks a huge one. */
+export const isSizeIssue = (i: Issue): boolean => i.rule === "maxBytes";
+
+/** A document over the size limits: checked first, so nothing walks a huge one. */
+function sizeIssues(doc: Record<string, unknown>): Issue[] {
+  const bytes = Buffer.byteLength(JSON.stringify(doc));
+  if (bytes > MODEL_SIZE_LIMITS.documentBytes)
+    return [{ path: "", rule: "maxBytes", message: `the model document is ${kib(bytes)}; at most ${kib(MODEL_SIZE_LIMITS.documentBytes)} are allowed` }];
+  const out: Issue[] = [];
+  arr(doc.xflows).forEach((x, i) => {
+    if (!isPlainObject(x)) return;
+    arr(x.nodes).forEach((n, j) => {
+      if (!isPlainObject(n) || n.type !== "script" || typeof n.code !== "string") return;
+      const size = Buffer.byteLength(n.code);
+      if (size > MODEL_SIZE_LIMITS.scriptBytes)
+        out.push({
+          path: pointer("xflows", i, "nodes", j, "code"),
+          rule: "maxBytes",
+          message: `the script is ${kib(size)}; at most ${kib(MODEL_SIZE_LIMITS.scriptBytes)} of code per script node`,
+        });
+    });
+  });
+  return out;
+}
+
 export function validateModel(doc: unknown): Issue[] {
   if (!isPlainObject(doc)) return [{ path: "", rule: "type", message: "a model must be a JSON object" }];
+  const tooLarge = sizeIssues(doc);
+  if (tooLarge.length) return tooLarge;
   const issues = structuralIssues(doc);
   // Report reference problems too, so one run lists everything. On a broken structure
   // the semantic checks see only the parts that are well formed (see wellFormed).

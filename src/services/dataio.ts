@@ -3,7 +3,7 @@
 // ("42", "true", "a, b" for a multienum). CSV cells that a spreadsheet would run as a
 // formula are written with a leading apostrophe, which import takes off again.
 import Papa from "papaparse";
-import { badRequest, validationError } from "../lib/errors";
+import { badRequest, type Issue, TorqueError, validationError } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
 import type { FieldType } from "../model/schema";
 import type { Actor } from "./actor";
@@ -14,6 +14,9 @@ export const MAX_IMPORT_ROWS = 100_000;
 export const MAX_EXPORT_ROWS = 100_000;
 
 const ENVELOPE = new Set(["id", "version", "createdAt", "updatedAt"]);
+
+/** What a bulk import's row numbers count from: 1 is the first data row (a CSV's header is not counted). */
+const ROWS_FROM_ONE = (what: string) => `${what} (row 1 is the first data row)`;
 
 export type DataFormat = "csv" | "json";
 
@@ -29,11 +32,21 @@ export class DataService {
       const broken = parsed.errors.filter((e) => e.type !== "Delimiter");
       if (broken.length)
         throw validationError(
-          broken.slice(0, 50).map((e) => ({ row: e.row ?? 0, field: "data", rule: "csv", message: e.message })),
-          "CSV",
+          // Papa counts a field-count mismatch from 0 at the first data row, and a quote error from the header row.
+          broken.slice(0, 50).map((e) => ({ row: (e.row ?? 0) + (e.type === "FieldMismatch" ? 1 : 0), field: "data", rule: "csv", message: e.message })),
+          ROWS_FROM_ONE("CSV"),
+        );
+      const ent = (await this.entities.ctx.apps.runtime(app)).model.entities.get(entity);
+      // Papa builds each row as a plain object, where a "__proto__" column would vanish on
+      // assignment (set the prototype) instead of being refused like any unknown column.
+      // So every header must name a field (or an export's envelope column) before any row is read.
+      const unknown = ent ? (parsed.meta.fields ?? []).filter((h) => !ent.fields.has(h) && !ENVELOPE.has(h)) : [];
+      if (unknown.length)
+        throw validationError(
+          unknown.map((h) => ({ field: h, rule: "unknown", message: `${entity} has no field "${h}"` })),
+          "CSV header",
         );
       // Empty cells mean "no value"; lenient reading turns "" into absent.
-      const ent = (await this.entities.ctx.apps.runtime(app)).model.entities.get(entity);
       rows = parsed.data.map((r) =>
         Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" ? readCell(unescapeCell(v), ent?.fields.get(k)?.type) : v])),
       );
@@ -46,8 +59,15 @@ export class DataService {
     rows = rows.map((r) => (isPlainObject(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => !ENVELOPE.has(k))) : r));
     if (rows.length === 0) return { inserted: 0, ids: [] };
     if (rows.length > MAX_IMPORT_ROWS) throw badRequest(`at most ${MAX_IMPORT_ROWS} rows per import (got ${rows.length}); split the file`);
-    const r = await this.entities.insertMany(app, entity, rows, { actor, lenient: format === "csv" });
-    return { inserted: r.inserted, ids: r.ids };
+    try {
+      const r = await this.entities.insertMany(app, entity, rows, { actor, lenient: format === "csv", rowOffset: 1 });
+      return { inserted: r.inserted, ids: r.ids };
+    } catch (e) {
+      // Rows are numbered as people count them (rowOffset 1): say so in the message.
+      if (e instanceof TorqueError && e.code === "validation" && Array.isArray(e.data) && e.data.some((i: Issue) => i.row !== undefined))
+        throw validationError(e.data as Issue[], ROWS_FROM_ONE(`${entity} rows`));
+      throw e;
+    }
   }
 
   async exportEntities(

@@ -203,7 +203,10 @@ export async function importApp(
     if (!isPlainObject(rec) || typeof rec.entity !== "string" || typeof rec.id !== "string")
       issues.push({ row: i, rule: "type", message: "each record needs id, entity and data" });
     else if (!types.has(rec.entity)) issues.push({ row: i, field: "entity", rule: "unknown", message: `app ${slug} has no entity type "${rec.entity}"` });
-    else (byType.get(rec.entity) ?? byType.set(rec.entity, []).get(rec.entity)!).push({ rec, i });
+    else {
+      issues.push(...envelopeIssues(rec, i));
+      (byType.get(rec.entity) ?? byType.set(rec.entity, []).get(rec.entity)!).push({ rec, i });
+    }
   });
   if (issues.length) throw validationError(issues, "app file");
   const fileIds = (doc.entities as { id: string }[]).map((r) => r.id);
@@ -240,8 +243,8 @@ export async function importApp(
           ids: rows.map((r) => idOf(r.rec.id as string)),
           meta: rows.map((r) => ({
             version: typeof r.rec.version === "number" ? r.rec.version : 1,
-            createdAt: str(r.rec.createdAt),
-            updatedAt: str(r.rec.updatedAt),
+            createdAt: timestamp(r.rec.createdAt),
+            updatedAt: timestamp(r.rec.updatedAt),
           })),
         });
         loaded[type] = res.inserted;
@@ -322,4 +325,36 @@ function remapReferences(data: Record<string, unknown>, refs: { name: string }[]
   return out;
 }
 
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+/** Ids as Torque issues them (UUIDs, lowercase): an id is stored as it is, so nothing else may come in. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** ISO 8601 date and time with a zone, as Torque writes it (2024-05-01T12:00:00.000Z) or with an offset. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+const shown = (v: unknown) => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+};
+
+/**
+ * An export's record envelope is stored as it is (ids, versions and timestamps are not
+ * made again on a restore), so each is checked first: the file is refused listing every
+ * problem, and nothing changes. (Before, `x'; DROP TABLE entities;--` as an id, version
+ * -5 and "not a date" were stored.)
+ */
+function envelopeIssues(rec: Record<string, unknown>, i: number): Issue[] {
+  const out: Issue[] = [];
+  const at = (key: string) => `/entities/${i}/${key}`;
+  if (!UUID.test(rec.id as string))
+    out.push({ path: at("id"), rule: "format", message: `id must be a UUID as Torque issues them (lowercase), not ${shown(rec.id)}` });
+  if (rec.version !== undefined && (typeof rec.version !== "number" || !Number.isInteger(rec.version) || rec.version < 1))
+    out.push({ path: at("version"), rule: "range", message: `version must be a whole number, 1 or more, not ${shown(rec.version)}` });
+  for (const key of ["createdAt", "updatedAt"]) {
+    const v = rec[key];
+    if (v !== undefined && (typeof v !== "string" || !ISO_TIME.test(v) || Number.isNaN(Date.parse(v))))
+      out.push({ path: at(key), rule: "format", message: `${key} must be an ISO 8601 date and time such as 2024-05-01T12:00:00.000Z, not ${shown(v)}` });
+  }
+  return out;
+}
+
+/** A checked timestamp in the one form stored (UTC, milliseconds), so text order stays time order. */
+const timestamp = (v: unknown) => (typeof v === "string" ? new Date(v).toISOString() : undefined);

@@ -103,10 +103,15 @@ describe("option values that start with -", () => {
     expect(await priorities("-s", "-priority")).toEqual(want);
   }, 30_000);
 
-  test("a negative number reaches the option's own check; a missing value stays a usage error", async () => {
-    const neg = await torque(["entity", "list", "todo", "task", "--limit", "-5"], opts);
-    expect(neg.code).toBe(2);
-    expect(neg.stderr).toContain('--limit takes a whole number ≥ 1, not "-5"');
+  test("a negative number reaches the service's range check (exit 1, like one too large); a missing value stays a usage error", async () => {
+    for (const n of ["-5", "1001"]) {
+      const r = await torque(["entity", "list", "todo", "task", "--limit", n], opts);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe("torque: invalid query: limit: limit must be a whole number from 1 to 1,000");
+    }
+    const word = await torque(["entity", "list", "todo", "task", "--limit", "ten"], opts);
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain('--limit takes a whole number, not "ten"');
     const missing = await torque(["entity", "list", "todo", "task", "--sort", "--json"], opts);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--sort");

@@ -169,10 +169,10 @@ describe("methods", () => {
     const err = await rpcError(url, "bulkImport", todo("task", { data: csv }));
     expect(err.code).toBe(-32001);
     const issues = err.data.map((i: any) => `${i.row}:${i.field}:${i.rule}`).sort();
-    expect(issues).toEqual(["1:priority:type", "3:priority:max", "3:title:required"]);
+    expect(issues).toEqual(["2:priority:type", "4:priority:max", "4:title:required"]); // 1 = the first data row
     expect(await countTasks(project)).toBe(0);
     const jsonErr = await rpcError(url, "bulkImport", todo("task", { format: "json", data: [{ title: "fine", project }, { title: "no project" }] }));
-    expect(jsonErr.data).toEqual([expect.objectContaining({ row: 1, field: "project", rule: "required" })]);
+    expect(jsonErr.data).toEqual([expect.objectContaining({ row: 2, field: "project", rule: "required" })]);
     expect(await countTasks(project)).toBe(0);
   });
 

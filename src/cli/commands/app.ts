@@ -60,11 +60,11 @@ export const appCommand: Command = {
         seed: { type: "string", description: "random seed, to repeat a run" },
       },
       async run(ctx) {
-        const count = intOption(ctx, "count", 0) ?? 100;
+        const count = intOption(ctx, "count") ?? 100;
         const t0 = performance.now();
         const r = await seedApp(await ctx.services(), ctx.args[0]!, {
           count,
-          seed: intOption(ctx, "seed", 0),
+          seed: intOption(ctx, "seed"),
           actor: cliActor,
           onProgress: (e, d, t) => !ctx.opts.json && process.stderr.isTTY && process.stderr.write(`\r${e}: ${d}/${t}   `),
         });

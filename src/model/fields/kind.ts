@@ -28,9 +28,10 @@ export interface FieldKind {
 export const ok = (value: unknown): Coerced => ({ ok: true, value });
 export const bad = (rule: string, message: string): Coerced => ({ ok: false, rule, message });
 
-/** Length and pattern rules shared by the text-like types. */
-export function checkText(s: string, field: Field): Coerced {
-  const { minLength, maxLength } = field;
+/** Length and pattern rules shared by the text-like types; `maxDefault` applies when the field sets no maxLength. */
+export function checkText(s: string, field: Field, maxDefault?: number): Coerced {
+  const { minLength } = field;
+  const maxLength = field.maxLength ?? maxDefault;
   // Lengths count characters (code points); s.length counts UTF-16 units, which is never
   // fewer, so the exact count is needed only when the quick bound is not conclusive.
   if ((minLength !== undefined && s.length < minLength * 2) || (maxLength !== undefined && s.length > maxLength)) {

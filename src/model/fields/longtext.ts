@@ -1,5 +1,5 @@
 import { type FieldKind, pick } from "./kind";
-import { text } from "./text";
+import { TEXT_LIMITS, text, textRules } from "./text";
 
 const SENTENCES = [
   "Follow up with the team before the next review.",
@@ -9,9 +9,10 @@ const SENTENCES = [
   "Blocked until the new environment is ready.",
 ];
 
-/** Multi-line text: same rules as text, rendered as a text area. */
+/** Multi-line text: same rules as text (a larger default maxLength), rendered as a text area. */
 export const longtext: FieldKind = {
   ...text,
+  ...textRules(TEXT_LIMITS.longtext),
   type: "longtext",
   ordered: false,
   sample(field, rng) {

@@ -1,5 +1,5 @@
 import { bad, checkText, type FieldKind, pick, TEXT_OPTIONS, textSchema, textSettings } from "./kind";
-import { describe } from "./text";
+import { describe, TEXT_LIMITS } from "./text";
 
 export const url: FieldKind = {
   type: "url",
@@ -15,7 +15,7 @@ export const url: FieldKind = {
       return bad("format", `"${s.slice(0, 80)}" is not a URL`);
     }
     if (u.protocol !== "http:" && u.protocol !== "https:") return bad("format", `URL must use http or https (got ${u.protocol})`);
-    return checkText(s, field);
+    return checkText(s, field, TEXT_LIMITS.text); // a URL is text too: the same default maxLength
   },
   checkSettings: textSettings,
   jsonSchema: (f) => textSchema(f, { format: "uri" }),
