@@ -4,7 +4,7 @@ export interface Figure {
   value: number;
   unit: string;
   /** The target, as a comparison the value must satisfy. */
-  target?: { op: "<" | ">="; value: number };
+  target?: { op: "<" | "<=" | ">="; value: number };
   note?: string;
 }
 
@@ -22,7 +22,8 @@ function line(f: Figure): string {
   return `${f.name.padEnd(52)} ${(`${v} ${f.unit}`).padStart(16)}   ${target.padEnd(26)} ${verdict}${f.note ? `  (${f.note})` : ""}`;
 }
 
-const met = (f: Figure) => !f.target || (f.target.op === "<" ? f.value < f.target.value : f.value >= f.target.value);
+const met = (f: Figure) =>
+  !f.target || (f.target.op === "<" ? f.value < f.target.value : f.target.op === "<=" ? f.value <= f.target.value : f.value >= f.target.value);
 
 export function summary(): boolean {
   const missed = figures.filter((f) => !met(f));

@@ -13,7 +13,7 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function waitHealthy(base: string, timeoutMs = 10_000): Promise<void> {
+export async function waitHealthy(base: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (
@@ -35,7 +35,7 @@ interface WrkResult {
 }
 
 /** Run wrk with a Lua script; latencies in ms. */
-function wrk(base: string, path: string, lua: string, opts: { connections?: number; seconds?: number } = {}): WrkResult {
+export function wrk(base: string, path: string, lua: string, opts: { connections?: number; seconds?: number } = {}): WrkResult {
   const script = join(tmpdir(), `torque-wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
   writeFileSync(script, lua);
   const r = Bun.spawnSync(["wrk", "-t1", `-c${opts.connections ?? 50}`, `-d${opts.seconds ?? 8}s`, "--latency", "-s", script, `${base}${path}`]);
@@ -53,7 +53,7 @@ function wrk(base: string, path: string, lua: string, opts: { connections?: numb
   };
 }
 
-const rpcLua = (bodies: string[]) => `
+export const rpcLua = (bodies: string[]) => `
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local bodies = { ${bodies.map((b) => JSON.stringify(b)).join(",\n")} }

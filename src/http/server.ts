@@ -11,7 +11,7 @@ import { createGraphql } from "../graphql";
 import { type ErrorCode, TorqueError } from "../lib/errors";
 import { type McpSessionLimits, mcpHandler } from "../mcp/http";
 import { methodTable, type RpcContext } from "../rpc/methods";
-import { handleRpc } from "../rpc/protocol";
+import { type AnswerBudget, DEFAULT_ANSWER_BUDGET, handleRpc } from "../rpc/protocol";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import { Scheduler } from "../services/xflow/scheduler";
@@ -30,6 +30,8 @@ export interface ServerOptions {
   development?: boolean;
   /** MCP session bounds (defaults: mcp/http.ts). */
   mcp?: Partial<McpSessionLimits>;
+  /** Time of a batch and bytes of an answer, for /rpc, /ws, /mcp and /graphql (defaults: rpc/protocol.ts). */
+  answers?: Partial<AnswerBudget>;
 }
 
 export interface RunningServer {
@@ -46,12 +48,13 @@ const localActor: Actor = { kind: "user", id: "local" };
 const json = (body: unknown, status = 200) => Response.json(body, { status });
 
 /** POST /rpc: the hot path, served by Bun's router directly (see DESIGN.md, "Server"). */
-export function rpcHandler(services: Services) {
+export function rpcHandler(services: Services, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET) {
   const rpc = methodTable();
+  const headers = { "content-type": "application/json;charset=utf-8" };
   return async (request: Request): Promise<Response> => {
-    const res = await handleRpc(await request.text(), rpc, { services, actor: localActor } satisfies RpcContext);
+    const res = await handleRpc(await request.text(), rpc, { services, actor: localActor } satisfies RpcContext, budget);
     // Only notifications: JSON-RPC says nothing comes back; HTTP says 204.
-    return res === null ? new Response(null, { status: 204 }) : json(res);
+    return res === null ? new Response(null, { status: 204 }) : new Response(res, { headers });
   };
 }
 
@@ -77,15 +80,17 @@ async function webhook(services: Services, app: string, flow: string, request: R
 
 const HTTP_STATUS: Record<ErrorCode, number> = { validation: 422, bad_request: 400, not_found: 404, conflict: 409, forbidden: 403, internal: 500 };
 
-export function createApi(services: Services) {
+export function createApi(services: Services, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET) {
   const started = Date.now();
-  const yoga = createGraphql(services, () => localActor);
+  const yoga = createGraphql(services, () => localActor, { answerBytes: budget.answerBytes });
   return new Elysia()
     .get("/health", () => ({
       status: "ok",
       version: VERSION,
       database: { driver: services.db.dialect.name, location: services.db.location },
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      // The row cache of point reads (getEntity): hits / all reads since the server started.
+      cache: services.db.cache.stats(),
     }))
     .all("/graphql", ({ request }) => yoga.fetch(request), { parse: "none" })
     .post("/hooks/:app/:flow", ({ params, request }) => webhook(services, params.app, params.flow, request), { parse: "none" })
@@ -93,11 +98,12 @@ export function createApi(services: Services) {
 }
 
 export async function startServer(services: Services, opts: ServerOptions): Promise<RunningServer> {
-  const api = createApi(services);
+  const budget: AnswerBudget = { ...DEFAULT_ANSWER_BUDGET, ...opts.answers };
+  const api = createApi(services, budget);
   const logger = new Logger(opts.log ?? true);
-  const ws = createWsHandler(services);
+  const ws = createWsHandler(services, budget);
   const handle = api.handle.bind(api);
-  const rpc = rpcHandler(services);
+  const rpc = rpcHandler(services, budget);
   const server = Bun.serve<WsData>({
     hostname: opts.hostname,
     port: opts.port,
@@ -150,7 +156,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       return json({ error: "internal error" }, 500);
     },
   });
-  const mcp = mcpHandler(services, opts.mcp);
+  const mcp = mcpHandler(services, opts.mcp, budget);
   const scheduler = new Scheduler(services, services.xflows);
   await scheduler.start();
   const url = server.url.origin; // an IPv6 address comes bracketed: http://[::1]:8080

@@ -2,6 +2,7 @@
 
 import type { CompiledModel } from "../model/compile";
 import { fieldKinds } from "../model/fields/registry";
+import { AGGREGATE_OPS, BUCKETS, MAX_AGGREGATES } from "../services/entities/aggregate";
 import { LIMITS } from "../services/limits";
 import { runSummary } from "../services/xflow/service";
 import { FILTER_DOC } from "./docs";
@@ -21,7 +22,7 @@ const query = {
   cursor: { type: ["string", "null"], description: "pagination.nextCursor of the previous answer" },
   fields: { type: "array", items: { type: "string" }, description: "return only these fields" },
   include: { type: "array", items: { type: "string" }, description: "reference fields or relationship names whose records to add under `related`" },
-  total: { type: "boolean", description: "also count all matches" },
+  total: { type: "boolean", description: "also count all matches (pagination.total; totalExact false when it is an estimate)" },
 };
 
 /** The JSON Schema of an entity type's data, for agents (also used by typed tools). */
@@ -97,6 +98,38 @@ export const genericTools: Tool[] = [
     description: `Find records of one entity type. Returns {data: [{id, entity, data, version, createdAt, updatedAt}], pagination: {nextCursor}}.\n${FILTER_DOC}`,
     inputSchema: obj({ app, entity, ...query }, ["app", "entity"]),
     run: (a, ctx) => ctx.services.entities.query(String(a.app), String(a.entity), a),
+  },
+  {
+    name: "aggregate_entities",
+    description:
+      'Count, sum, avg, min, max over one entity type, computed in the database: for KPIs and charts. `aggregates` e.g. [{op: "count"}, {op: "sum", field: "amount"}] (sum/avg need a number or integer field; min/max also take date/datetime). Optional `groupBy`: an enum, boolean, reference, date or datetime field name, or {field, bucket: "day"|"week"|"month"} (weeks start Monday). Returns {groups: [{key, values}], limited} (values in the order of aggregates; at most 1,000 groups, limited true when more exist).\n' +
+      FILTER_DOC,
+    inputSchema: obj(
+      {
+        app,
+        entity,
+        filter: query.filter,
+        groupBy: {
+          anyOf: [
+            { type: "string" },
+            { type: "object", properties: { field: { type: "string" }, bucket: { enum: [...BUCKETS] } }, required: ["field"], additionalProperties: false },
+          ],
+        },
+        aggregates: {
+          type: "array",
+          minItems: 1,
+          maxItems: MAX_AGGREGATES,
+          items: {
+            type: "object",
+            properties: { op: { enum: [...AGGREGATE_OPS] }, field: { type: "string" } },
+            required: ["op"],
+            additionalProperties: false,
+          },
+        },
+      },
+      ["app", "entity", "aggregates"],
+    ),
+    run: (a, ctx) => ctx.services.entities.aggregate(String(a.app), String(a.entity), a),
   },
   {
     name: "get_entity",

@@ -36,7 +36,12 @@ export const FieldSchema = Type.Object(
     help: Type.Optional(Description),
     required: Type.Optional(Type.Boolean()),
     unique: Type.Optional(Type.Boolean()),
-    indexed: Type.Optional(Type.Boolean()),
+    indexed: Type.Optional(
+      Type.Boolean({
+        description:
+          "scalar fields (text, number, integer, date, datetime, enum, boolean, email, url, reference) are indexed by default; false opts out (sorting by the field then scans; references stay indexed)",
+      }),
+    ),
     default: Type.Optional(Type.Unknown({ description: 'a value of the field\'s type, or "now" for date/datetime' })),
     min: Type.Optional(Type.Number()),
     max: Type.Optional(Type.Number()),
@@ -140,8 +145,9 @@ export const XFlowSchema = Type.Object(
     input: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "JSON Schema of the input" })),
     output: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "JSON Schema of the output" })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: "whole-run time limit (default 30 s)" })),
-    nodes: Type.Array(XFlowNodeSchema),
-    edges: Type.Array(XFlowEdgeSchema),
+    // Bounds of one flow's work per run (see xflow/types.ts for the per-trigger run budget).
+    nodes: Type.Array(XFlowNodeSchema, { maxItems: 200 }),
+    edges: Type.Array(XFlowEdgeSchema, { maxItems: 400 }),
   },
   closed,
 );

@@ -1,9 +1,9 @@
 // The filter language has one grammar (model/filter) and two evaluators: SQL on SQLite
 // (store/entities/filter.ts, through the entity service) and the in-memory matcher used
 // for subscriptions (realtime/match.ts). Thousands of seeded pseudo-random filters (every
-// operator, and/or/not nesting, every scalar field type, non-ASCII and control characters,
-// empty strings, missing fields) run through both over the same generated rows; the id
-// sets must be equal.
+// operator, and/or/not nesting, every scalar field type, `$search` terms, non-ASCII and
+// control characters, empty strings, missing fields) run through both over the same
+// generated rows; the id sets must be equal.
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { CompiledEntity } from "../model/compile";
 import { operatorsFor, SYSTEM_NAMES } from "../model/filter/grammar";
@@ -219,7 +219,14 @@ function valueFor(r: Rng, name: string, f: Field | undefined): unknown {
   }
 }
 
+/** A `$search` term: words from the needles and texts (FTS syntax, case, NUL, 1–2 characters), whitespace between. */
+function searchTerm(r: Rng): string {
+  const word = () => (r() < 0.5 ? pick(r, NEEDLES) : pick(r, [...TEXTS, '"', "NEAR", "a*", "-abc", "x:y", "(abc", "OR", "pfel", "ple.com", "EXAMPLE"]));
+  return Array.from({ length: Math.floor(r() * 4) }, word).join(pick(r, [" ", "  ", "\t"]));
+}
+
 function condition(r: Rng): Record<string, unknown> {
+  if (r() < 0.08) return { $search: searchTerm(r) };
   const names = [...SYSTEM_NAMES, ...ent.fields.keys()];
   const name = pick(r, names);
   const f = ent.fields.get(name);

@@ -49,6 +49,14 @@ export function matches(node: FilterNode, r: MatchRecord): boolean {
       return !matches(node.item, r);
     case "empty":
       return (read(node.target, r) === null) === node.empty;
+    case "search":
+      // Every word in some text-like field, by the contains rule (non-text values never contain).
+      return node.words.every((w) =>
+        node.fields.some((f) => {
+          const v = Object.hasOwn(r.data, f.name) ? r.data[f.name] : undefined;
+          return typeof v === "string" && textMatches(v, w, "contains");
+        }),
+      );
   }
   const v = read(node.target, r);
   if (v === null) return node.kind === "compare" ? node.op === "ne" : node.kind === "in" && node.negated;

@@ -8,6 +8,7 @@ import { rangeMessage } from "../lib/errors";
 import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
+import { AGGREGATE_OPS, BUCKETS, MAX_AGGREGATES } from "../services/entities/aggregate";
 import { LIMITS, type Range } from "../services/limits";
 import { runSummary } from "../services/xflow/service";
 import { OPERATORS } from "../store/entities/filter";
@@ -50,7 +51,9 @@ const Query = {
   cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "nextCursor of the previous page" })),
   fields: Type.Optional(Fields),
   include: Type.Optional(Include),
-  total: Type.Optional(Type.Boolean({ description: "also count every match (costs a scan)" })),
+  total: Type.Optional(
+    Type.Boolean({ description: "also count every match: pagination.total, with totalExact false when it is an estimate (an exact count would be slow)" }),
+  ),
 };
 const closed = <T extends TProperties>(props: T) => Type.Object(props, { additionalProperties: false });
 const method = <P extends TObject>(m: MethodSpec<P>): MethodSpec => m as unknown as MethodSpec;
@@ -115,6 +118,29 @@ export const methods: Record<string, MethodSpec> = {
     summary: "Filtered, sorted, keyset-paged records.",
     params: closed({ app: App, entity: Entity, ...Query }),
     run: (p, c) => c.services.entities.query(p.app, p.entity, p),
+  }),
+  aggregateEntities: method({
+    summary:
+      "Count, sum, avg, min, max over an entity type's records, with an optional filter and group (an enum, boolean or reference field, or a date/datetime bucket: day, week starting Monday, month). Returns {groups: [{key?, values}], limited}.",
+    params: closed({
+      app: App,
+      entity: Entity,
+      filter: Type.Optional(Filter),
+      groupBy: Type.Optional(
+        Type.Union([
+          Type.String({ description: "an enum, boolean, reference, date or datetime field" }),
+          closed({ field: Type.String(), bucket: Type.Optional(Type.Union(BUCKETS.map((b) => Type.Literal(b)))) }),
+        ]),
+      ),
+      aggregates: Type.Array(
+        Type.Union([
+          closed({ op: Type.Literal("count") }),
+          closed({ op: Type.Union(AGGREGATE_OPS.filter((o) => o !== "count").map((o) => Type.Literal(o))), field: Type.String() }),
+        ]),
+        { minItems: 1, maxItems: MAX_AGGREGATES, description: "values of each group, in this order" },
+      ),
+    }),
+    run: (p, c) => c.services.entities.aggregate(p.app, p.entity, p),
   }),
   bulkImport: method({
     summary: "Create many records from CSV (text with a header row) or JSON (a list); all or nothing, with every bad row reported.",

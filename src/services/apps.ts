@@ -6,6 +6,7 @@
 import { conflict, notFound, validationError } from "../lib/errors";
 import { type CompiledModel, compileModel } from "../model/compile";
 import type { Driver, Queryable } from "../store/driver";
+import { syncFts } from "../store/entities/fts";
 import { dropAppIndexes, syncIndexes } from "../store/entities/indexes";
 import { deleteAppData } from "../store/entities/rows";
 import type { Actor } from "./actor";
@@ -104,6 +105,7 @@ export class AppService {
       await tx.run("INSERT INTO apps (slug, model_id, created_at) VALUES (?, ?, ?)", [slug, stored.id, now]);
       const row = (await tx.get<{ id: number }>("SELECT id FROM apps WHERE slug = ?", [slug]))!;
       await syncIndexes(tx, row.id, compiled, this.db.dialect);
+      await syncFts(tx, row.id, compiled); // a new app has no rows: its full-text tables are ready at once
       await writeAudit(tx, actor, { action: "app.create", appId: row.id, modelId: stored.id, after: { slug, model: stored.name } }, now);
       return row.id;
     });

@@ -155,21 +155,23 @@ describe("versions", () => {
 });
 
 describe("index sync on save", () => {
-  test("indexed: true creates an index (bookkept and real); removing it drops it", async () => {
+  test("a scalar field is indexed by default (bookkept and real); indexed: false drops it, removing that makes it again", async () => {
     const { s, id } = await freshServices();
-    expect(await definitionsFor(s, "'$.title'")).toEqual([]);
-    const d2 = todo();
-    taskOf(d2).fields[0].indexed = true;
-    await s.models.save(id, d2, actor);
     const made = await definitionsFor(s, "'$.title'");
     expect(made).toHaveLength(1);
     expect(made[0]!.name).toStartWith("ent_");
     expect(await sqliteIndexes(s)).toContain(made[0]!.name);
     expect(await indexNames(s)).toEqual(await sqliteIndexes(s));
 
-    await s.models.save(id, todo(), actor);
+    const d2 = todo();
+    taskOf(d2).fields[0].indexed = false;
+    await s.models.save(id, d2, actor);
     expect(await definitionsFor(s, "'$.title'")).toEqual([]);
     expect(await sqliteIndexes(s)).not.toContain(made[0]!.name);
+    expect(await indexNames(s)).toEqual(await sqliteIndexes(s));
+
+    await s.models.save(id, todo(), actor);
+    expect(await definitionsFor(s, "'$.title'")).toEqual(made);
     expect(await indexNames(s)).toEqual(await sqliteIndexes(s));
   });
 

@@ -9,8 +9,9 @@ import { diffModels, type ModelDiff } from "../model/diff";
 import { applyEdit, type ModelEdit } from "../model/edit";
 import { convertLegacyModel, isLegacyModel } from "../model/legacy/convert";
 import type { Model } from "../model/schema";
-import { validateModel } from "../model/validate";
+import { isSizeIssue, validateModel } from "../model/validate";
 import type { Driver, Queryable } from "../store/driver";
+import { fillPendingFts, syncFts } from "../store/entities/fts";
 import { syncIndexes } from "../store/entities/indexes";
 import { validateFlow } from "../xflow/validate";
 import { type Actor, actorLabel } from "./actor";
@@ -132,6 +133,9 @@ export class ModelService {
       return { stored: { id: m.id, name: model.name, version, doc: model }, apps };
     });
     await this.events.notify("modelChanged", { modelId: result.stored.id, version: result.stored.version, apps: result.apps }, logError);
+    // Full-text tables this save made (text-like fields changed) are filled now, in short
+    // transactions; searches are right meanwhile, only slower. A crash leaves them to the next open.
+    await fillPendingFts(this.db).catch(logError);
     return result.stored;
   }
 
@@ -187,7 +191,10 @@ export class ModelService {
 
   private async syncApps(tx: Queryable, compiled: CompiledModel): Promise<string[]> {
     const apps = await tx.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [compiled.id]);
-    for (const a of apps) await syncIndexes(tx, a.id, compiled, this.db.dialect);
+    for (const a of apps) {
+      await syncIndexes(tx, a.id, compiled, this.db.dialect);
+      await syncFts(tx, a.id, compiled);
+    }
     return apps.map((a) => a.slug);
   }
 }
@@ -207,7 +214,7 @@ export const canonicalModel = (doc: unknown): unknown => (isLegacyModel(doc) ? c
 export function checkModel(input: unknown): Issue[] {
   const doc = canonicalModel(input);
   const issues = validateModel(doc);
-  if (!isPlainObject(doc) || !Array.isArray(doc.xflows)) return issues;
+  if (!isPlainObject(doc) || !Array.isArray(doc.xflows) || issues.some(isSizeIssue)) return issues;
   const seen = new Set(issues.map((i) => i.path));
   doc.xflows.forEach((x, i) => {
     if (

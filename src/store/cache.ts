@@ -4,8 +4,12 @@
 // driver clears it when another process changes the database.
 
 export interface CacheStats {
+  /** Point reads served from the cache since the driver opened. */
   hits: number;
+  /** Point reads that went to the database. */
   misses: number;
+  /** hits / (hits + misses), 0 before the first read. */
+  hitRate: number;
   size: number;
 }
 
@@ -70,6 +74,7 @@ export class RowCache<T = unknown> {
   }
 
   stats(): CacheStats {
-    return { hits: this.hits, misses: this.misses, size: this.rows.size };
+    const reads = this.hits + this.misses;
+    return { hits: this.hits, misses: this.misses, hitRate: reads ? this.hits / reads : 0, size: this.rows.size };
   }
 }

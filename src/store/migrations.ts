@@ -9,6 +9,10 @@ import down3 from "../../schema/migrations/sqlite/0003_bulk_load_safety.down.sql
 import up3 from "../../schema/migrations/sqlite/0003_bulk_load_safety.up.sql" with { type: "text" };
 import down4 from "../../schema/migrations/sqlite/0004_drop_xflows.down.sql" with { type: "text" };
 import up4 from "../../schema/migrations/sqlite/0004_drop_xflows.up.sql" with { type: "text" };
+import down5 from "../../schema/migrations/sqlite/0005_full_text.down.sql" with { type: "text" };
+import up5 from "../../schema/migrations/sqlite/0005_full_text.up.sql" with { type: "text" };
+import down6 from "../../schema/migrations/sqlite/0006_entity_counts.down.sql" with { type: "text" };
+import up6 from "../../schema/migrations/sqlite/0006_entity_counts.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -23,6 +27,8 @@ export const migrations: Migration[] = [
   { version: 2, name: "app_ids", up: { sqlite: up2 }, down: { sqlite: down2 } },
   { version: 3, name: "bulk_load_safety", up: { sqlite: up3 }, down: { sqlite: down3 } },
   { version: 4, name: "drop_xflows", up: { sqlite: up4 }, down: { sqlite: down4 } },
+  { version: 5, name: "full_text", up: { sqlite: up5 }, down: { sqlite: down5 } },
+  { version: 6, name: "entity_counts", up: { sqlite: up6 }, down: { sqlite: down6 } },
 ];
 
 export interface MigrationStatus {

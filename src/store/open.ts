@@ -3,7 +3,8 @@
 import { resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 import type { Driver } from "./driver";
-import { rebuildPendingIndexes } from "./entities/indexes";
+import { repairFts } from "./entities/fts";
+import { rebuildPendingIndexes, upgradeIndexRules } from "./entities/indexes";
 import { migrateUp } from "./migrations";
 import { SqliteDriver } from "./sqlite/driver";
 
@@ -21,6 +22,10 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
     // Indexes a bulk load dropped and did not live to rebuild (see entities/indexes.ts).
     // Checked with a read first: an open must not queue for the write lock for nothing.
     if (await db.get("SELECT 1 AS x FROM entity_indexes WHERE pending = 1 LIMIT 1")) await db.transaction((tx) => rebuildPendingIndexes(tx));
+    // A database from before the current index rules gets each app's derived indexes once.
+    await upgradeIndexRules(db);
+    // Full-text tables still to be made (apps from before migration 5) or filled (a fill a crash cut short): see entities/fts.ts.
+    if (await db.get("SELECT 1 AS x FROM entity_fts WHERE pending = 1 LIMIT 1")) await repairFts(db);
   }
   return db;
 }

@@ -33,4 +33,10 @@ export type FilterNode =
   /** Text search; `needle` is already case-folded (see text.ts), never empty. */
   | { kind: "text"; target: Target; mode: TextMode; needle: string }
   /** A multienum field holds `value` among its items. */
-  | { kind: "has"; target: Target; value: string };
+  | { kind: "has"; target: Target; value: string }
+  /**
+   * `$search`: every word (case-folded, never empty, at least one) is contained, by the
+   * `contains` rule, in at least one of `fields`, the type's text-like fields in model
+   * order (none: nothing matches). `entity` names the type (its full-text index).
+   */
+  | { kind: "search"; entity: string; words: string[]; fields: Field[] };

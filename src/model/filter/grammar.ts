@@ -2,7 +2,8 @@
 // system names every record has, the operators each field type (and system name) accepts,
 // and the size limits. Tables are Maps and Sets: names come from requests, and a plain
 // object would answer for "constructor" or "__proto__" through its prototype.
-import type { FieldType } from "../schema";
+import type { CompiledEntity } from "../compile";
+import type { Field, FieldType } from "../schema";
 import type { SystemName } from "./ast";
 
 export const OPERATORS = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "startsWith", "endsWith", "isNull", "between"] as const;
@@ -13,6 +14,18 @@ export const SYSTEM_NAMES: ReadonlySet<string> = new Set<SystemName>(["id", "cre
 
 /** Nesting depth of and/or/not, conditions per filter, values per in/nin list. */
 export const FILTER_LIMITS = { depth: 8, conditions: 200, inValues: 1000 } as const;
+
+/**
+ * `{"$search": "words"}`: a grid's search box. Model names are lower_snake_case, so the
+ * key can never be a field's name. The term is split on whitespace; each word must occur
+ * in one of the type's text-like fields (the `contains` rule).
+ */
+export const SEARCH_KEY = "$search";
+export const SEARCH_LIMITS = { words: 10, wordLength: 100 } as const;
+/** The field types a search looks in. */
+export const SEARCHED_TYPES: ReadonlySet<FieldType> = new Set<FieldType>(["text", "longtext", "email", "url"]);
+/** The fields of a type that a search looks in, in model order. */
+export const searchedFields = (ent: CompiledEntity): Field[] => ent.def.fields.filter((f) => SEARCHED_TYPES.has(f.type));
 
 const EQUALITY: Operator[] = ["eq", "ne", "in", "nin", "isNull"];
 const ORDER: Operator[] = ["gt", "gte", "lt", "lte", "between"];

@@ -9,8 +9,8 @@ import type { CompiledEntity } from "../compile";
 import { fieldKinds } from "../fields/registry";
 import type { Field } from "../schema";
 import type { CompareOp, FilterNode, Scalar, SystemName, Target, TextMode } from "./ast";
-import { FILTER_LIMITS, OPERATOR_SET, OPERATORS, type Operator, operatorsFor, SYSTEM_NAMES } from "./grammar";
-import { foldCase } from "./text";
+import { FILTER_LIMITS, OPERATOR_SET, OPERATORS, type Operator, operatorsFor, SEARCH_KEY, SEARCH_LIMITS, SYSTEM_NAMES, searchedFields } from "./grammar";
+import { foldCase, searchWords } from "./text";
 
 const NEVER: FilterNode = { kind: "or", items: [] }; // stands in for a refused part (never returned)
 
@@ -33,6 +33,8 @@ class Parser {
         items.push({ kind: key, items: val.map((v, i) => this.node(v, `${at}[${i}]`, depth + 1)) });
       } else if (key === "not") {
         items.push({ kind: "not", item: this.node(val, at, depth + 1) });
+      } else if (key === SEARCH_KEY) {
+        items.push(this.search(val, at));
       } else {
         const target = this.target(key);
         if (!target) {
@@ -113,6 +115,19 @@ class Parser {
         return { kind: "text", target, mode: o as TextMode, needle: foldCase(v) };
       }
     }
+  }
+
+  /** `$search`: text split into words (an empty term matches everything); one condition. */
+  search(v: unknown, at: string): FilterNode {
+    if (++this.conditions > FILTER_LIMITS.conditions)
+      return this.conditions === FILTER_LIMITS.conditions + 1 ? this.fail(at, "size", `a filter holds at most ${FILTER_LIMITS.conditions} conditions`) : NEVER;
+    if (typeof v !== "string") return this.fail(at, "type", `${SEARCH_KEY} takes text: the words to look for in the text fields`);
+    const words = searchWords(v);
+    if (words.length > SEARCH_LIMITS.words) return this.fail(at, "size", `${SEARCH_KEY} takes at most ${SEARCH_LIMITS.words} words (got ${words.length})`);
+    const long = words.findIndex((w) => [...w].length > SEARCH_LIMITS.wordLength);
+    if (long >= 0) return this.fail(at, "size", `${SEARCH_KEY} words are at most ${SEARCH_LIMITS.wordLength} characters (word ${long + 1} is longer)`);
+    if (!words.length) return { kind: "all" };
+    return { kind: "search", entity: this.ent.name, words: words.map(foldCase), fields: searchedFields(this.ent) };
   }
 
   /** Check a comparison value against the target's type; undefined (with an issue) when it does not fit. */

@@ -17,6 +17,11 @@ export function textMatches(subject: string, foldedNeedle: string, mode: "contai
   return mode === "contains" ? s.includes(foldedNeedle) : mode === "startsWith" ? s.startsWith(foldedNeedle) : s.endsWith(foldedNeedle);
 }
 
+/** The words of a search term: split on whitespace (JavaScript's \s), empty parts dropped. */
+export function searchWords(term: string): string[] {
+  return term.split(/\s+/).filter((w) => w !== "");
+}
+
 const SURROGATE = /[\ud800-\udfff]/;
 
 /**

@@ -6,6 +6,7 @@ import { type Issue, TorqueError, validationError } from "../../lib/errors";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
+import { ftsInsert, ftsTarget } from "../../store/entities/fts";
 import { desiredIndexes } from "../../store/entities/indexes";
 import { getRows } from "../../store/entities/rows";
 import { writeAudit } from "../audit";
@@ -81,14 +82,16 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
   }
   const skippedIds = new Set<string>();
   const write = async (tx: Queryable) => {
+    const fts = await ftsTarget(tx, rt.id, ent.name); // the type's full-text index, kept in step row by row
     for (const g of keep) {
       const m = opts.meta?.[g.i];
+      const text = JSON.stringify(g.data);
       try {
         await tx.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [
           g.id,
           rt.id,
           ent.name,
-          JSON.stringify(g.data),
+          text,
           m?.version ?? 1,
           m?.createdAt ?? now,
           m?.updatedAt ?? now,
@@ -101,6 +104,7 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
         skippedIds.add(g.id);
         continue;
       }
+      if (fts) await ftsInsert(tx, fts, g.id, text);
       if (opts.audit !== "summary")
         await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data }, now);
     }

@@ -8,14 +8,20 @@ import { conflict, notFound, TorqueError, validationError } from "../../lib/erro
 import { Hooks } from "../../lib/hooks";
 import { jsonEqual } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
+import { parseFilter } from "../../model/filter/parse";
 import type { Dialect } from "../../store/dialect";
 import type { Driver } from "../../store/driver";
-import { buildPageQuery, encodeCursor } from "../../store/entities/query";
+import type { AggregateRequest } from "../../store/entities/aggregate";
+import { countEntities } from "../../store/entities/count";
+import { walkIndexes } from "../../store/entities/indexes";
+import { runPlan } from "../../store/entities/planner";
+import { buildPageQuery, cursorValues, encodeCursor, type PageQuery } from "../../store/entities/query";
 import { deleteRow, type EntityRow, getRow, getRowCached, insertRow, updateRow } from "../../store/entities/rows";
 import type { Actor } from "../actor";
 import type { AppRuntime, AppService } from "../apps";
 import { writeAudit } from "../audit";
 import type { EventBus } from "../events";
+import { type AggregateResult, aggregateEntities } from "./aggregate";
 import { type BulkOptions, type BulkResult, constraintError, insertMany } from "./bulk";
 import { checkFields, checkId, type EntityContext, entityOf, logAfterError, toRecord } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
@@ -176,30 +182,31 @@ export class EntityService {
     const ent = entityOf(rt, entity);
     const fields = checkFields(ent, opts.fields);
     const q = buildPageQuery(rt.id, ent, db.dialect, opts);
-    const rows: PageRow[] = [];
-    for (const part of q.parts) {
-      rows.push(...(await db.all<PageRow>(part.sql, [...part.params, q.limit + 1 - rows.length])));
-      if (rows.length > q.limit) break;
-    }
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
+    const { rows, more, resume } = await plannedPage(db, rt, ent, q, opts);
     const data = rows.map((r) => toRecord(ent, { ...r, type: ent.name }, opts.include === undefined ? fields : undefined));
     const last = rows.at(-1);
-    const nextCursor =
-      more && last
+    // A page the planner ended early (its budget of examined rows spent) resumes after the last row it examined.
+    const nextCursor = resume
+      ? encodeCursor(q.keys, resume)
+      : more && last
         ? encodeCursor(
             q.keys,
             q.keys.map((_, i) => (last[`k${i}`] ?? null) as unknown),
           )
         : null;
     const pagination: Page["pagination"] = { nextCursor, limit: q.limit };
-    if (opts.total) pagination.total = (await db.get<{ n: number }>(q.countSql, q.countParams))!.n;
+    if (opts.total) Object.assign(pagination, await pageTotal(db, rt.id, ent, opts.filter, !opts.cursor, rows.length, more));
     if (opts.include !== undefined) {
       // Includes read the reference fields, so they are attached before the projection.
       await attachIncludes(db, db.dialect, rt.id, rt.model, ent, data, opts.include);
       if (fields) for (const r of data) r.data = visibleData(ent, r.data, fields);
     }
     return { data, pagination };
+  }
+
+  /** Count, sum, avg, min, max with an optional filter and group (see aggregate.ts). */
+  aggregate(app: string, entity: string, opts: AggregateRequest): Promise<AggregateResult> {
+    return aggregateEntities(this.ctx, app, entity, opts);
   }
 
   /** Run before-hooks; a handler may replace the data (re-validated here) or throw to veto. */
@@ -233,6 +240,16 @@ export class EntityService {
     const event: EntityEvent = { app, entity: ent.name, event: name, id: rec.id, data: rec.data, previous, actor };
     if (this.hooks.wants(name, event)) await this.hooks.notify(name, event, logAfterError);
   }
+}
+
+/**
+ * `total` and `totalExact` of a page (store/entities/count.ts). A first page that holds
+ * every match is its own exact total; an estimate is never below what the page shows.
+ */
+async function pageTotal(db: Driver, appId: number, ent: CompiledEntity, filter: unknown, first: boolean, shown: number, more: boolean) {
+  if (first && !more) return { total: shown, totalExact: true };
+  const t = await countEntities(db, db.dialect, appId, ent, filter);
+  return { total: t.exact || !first ? t.total : Math.max(t.total, shown + (more ? 1 : 0)), totalExact: t.exact };
 }
 
 /**
@@ -271,7 +288,42 @@ async function uniqueGuard<T>(write: () => Promise<T>, d: Dialect, rt: AppRuntim
   }
 }
 
-type PageRow = Record<string, unknown> & { id: string; type: string; data: string; version: number; created_at: string; updated_at: string };
+/**
+ * One page through the planner (store/entities/planner.ts). While a bulk load has an
+ * index dropped (rebuilt when it ends), the plain query answers instead.
+ */
+async function plannedPage(
+  db: Driver,
+  rt: AppRuntime,
+  ent: CompiledEntity,
+  q: PageQuery,
+  opts: QueryOptions,
+): Promise<{ rows: PageRow[]; more: boolean; resume?: unknown[] }> {
+  try {
+    return await runPlan(db, {
+      appId: rt.id,
+      ent,
+      d: db.dialect,
+      keys: q.keys,
+      filter: parseFilter(ent, opts.filter),
+      after: cursorValues(q.keys, opts.cursor),
+      limit: q.limit,
+      indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name),
+    });
+  } catch (e) {
+    if (!/no such index/.test((e as Error).message)) throw e;
+  }
+  const rows: PageRow[] = [];
+  for (const part of q.parts) {
+    rows.push(...(await db.all<PageRow>(part.sql, [...part.params, q.limit + 1 - rows.length])));
+    if (rows.length > q.limit) break;
+  }
+  const more = rows.length > q.limit;
+  if (more) rows.pop();
+  return { rows, more };
+}
+
+type PageRow = Record<string, unknown> & { id: string; data: string; version: number; created_at: string; updated_at: string };
 
 function valid(r: { data: Data; issues: import("../../lib/errors").Issue[] }, what = "data"): Data {
   if (r.issues.length) throw validationError(r.issues, what);

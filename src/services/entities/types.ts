@@ -21,13 +21,14 @@ export interface QueryOptions {
   cursor?: unknown;
   fields?: string[];
   include?: string[];
-  /** Count every match (costs a second query); off by default. */
+  /** Count every match (see store/entities/count.ts); off by default. */
   total?: boolean;
 }
 
 export interface Page {
   data: EntityRecord[];
-  pagination: { nextCursor: string | null; limit: number; total?: number };
+  /** `totalExact: false`: `total` is an estimate (an exact count would have been slow). */
+  pagination: { nextCursor: string | null; limit: number; total?: number; totalExact?: boolean };
 }
 
 export interface WriteOptions {

@@ -8,6 +8,7 @@ import { parseFilter } from "../../model/filter/parse";
 import type { Dialect } from "../dialect";
 import type { Param } from "../driver";
 import { targetSql } from "./columns";
+import { ftsCandidates } from "./fts";
 
 export { OPERATORS } from "../../model/filter/grammar";
 
@@ -26,17 +27,20 @@ const SQL_OP = new Map([
 ]);
 const bind = (v: Scalar): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v);
 
-/** SQL for a parsed filter; parameters are appended to `params` in the order of the `?`s. */
-export function filterSql(node: FilterNode, d: Dialect, params: Param[]): string {
+/**
+ * SQL for a parsed filter; parameters are appended to `params` in the order of the `?`s.
+ * With `appId`, a `$search` is also narrowed by the full-text index (fts.ts).
+ */
+export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?: number): string {
   switch (node.kind) {
     case "all":
       return "1=1";
     case "and":
     case "or":
-      return node.items.length ? `(${node.items.map((n) => filterSql(n, d, params)).join(node.kind === "and" ? " AND " : " OR ")})` : "0=1";
+      return node.items.length ? `(${node.items.map((n) => filterSql(n, d, params, appId)).join(node.kind === "and" ? " AND " : " OR ")})` : "0=1";
     case "not":
       // SQL's NOT of NULL is NULL: COALESCE makes "not" the exact complement (empty fields included).
-      return `NOT COALESCE((${filterSql(node.item, d, params)}), 0)`;
+      return `NOT COALESCE((${filterSql(node.item, d, params, appId)}), 0)`;
     case "empty":
       return `${targetSql(node.target, d)} IS ${node.empty ? "" : "NOT "}NULL`;
     case "compare": {
@@ -63,12 +67,27 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[]): string
       if (node.target.kind !== "field") throw new Error("only a multienum field holds items");
       params.push(node.value);
       return d.arrayContains(node.target.field.name);
+    case "search": {
+      // The exact rule (every word `contains`-matched in some text-like field), and before
+      // it, when the index can help, the FTS candidates (a superset) to narrow the rows.
+      const fts = appId === undefined ? null : ftsCandidates(appId, node.entity, node.words, node.fields);
+      if (fts) params.push(...fts.params);
+      const words = node.words.map((w) => {
+        const any = node.fields.map((f) => {
+          const m = d.textMatch(d.jsonField(f.name), "contains", w);
+          params.push(...m.params);
+          return m.sql;
+        });
+        return any.length ? `(${any.join(" OR ")})` : "0=1";
+      });
+      return `(${fts ? `${fts.sql} AND ` : ""}${words.join(" AND ")})`;
+    }
   }
 }
 
 /** Check a filter against the entity type and compile it (validation error listing every problem). */
-export function compileFilter(ent: CompiledEntity, filter: unknown, d: Dialect): CompiledFilter {
+export function compileFilter(ent: CompiledEntity, filter: unknown, d: Dialect, appId?: number): CompiledFilter {
   const params: Param[] = [];
-  const sql = filterSql(parseFilter(ent, filter), d, params);
+  const sql = filterSql(parseFilter(ent, filter), d, params, appId);
   return { sql, params };
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { templates } from "../../model/templates";
 import { openServices, type Services } from "../../services";
 import { systemActor } from "../../services/actor";
-import { dropIndexesFor, rebuildPendingIndexes } from "./indexes";
+import { dropIndexesFor, INDEX_RULES_VERSION, rebuildPendingIndexes, walkIndexes } from "./indexes";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-indexes-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +42,7 @@ test("indexes dropped for a load and never rebuilt (the process died) are rebuil
   const plan = await s.db.all<{ detail: string }>(
     `EXPLAIN QUERY PLAN SELECT id FROM entities WHERE app_id = ${appId} AND type = 'task' AND json_extract(data, '$.status') = 'open'`,
   );
-  expect(plan.map((p) => p.detail).join(" ")).toContain("USING INDEX");
+  expect(plan.map((p) => p.detail).join(" ")).toMatch(/USING (COVERING )?INDEX/);
   await s.close();
 });
 
@@ -64,5 +64,61 @@ test("a model save while indexes are pending keeps the marks right: a removed in
   expect(mid.missing).toEqual(mid.pending); // nothing recorded as built that is not
   expect((await s.db.transaction((tx) => rebuildPendingIndexes(tx))).sort()).toEqual(mid.pending);
   expect(await state(s)).toMatchObject({ pending: [], missing: [] });
+  await s.close();
+});
+
+test("every scalar field is indexed by default; indexed: false opts out (references stay indexed); createdAt and updatedAt too", async () => {
+  const s = await openServices(join(dir, "c.db"));
+  const types = ["text", "number", "integer", "date", "datetime", "enum", "boolean", "email", "url"];
+  const fields = [
+    ...types.map((t) => ({ name: `f_${t}`, type: t, ...(t === "enum" && { values: ["a"] }) })),
+    ...types.map((t) => ({ name: `off_${t}`, type: t, indexed: false, ...(t === "enum" && { values: ["a"] }) })),
+    { name: "owner", type: "reference", entity: "person", indexed: false },
+    { name: "notes", type: "longtext" },
+    { name: "tags", type: "multienum", values: ["x"] },
+    { name: "extra", type: "json" },
+  ];
+  const doc = {
+    name: "Kinds",
+    entities: [
+      { name: "person", fields: [{ name: "name", type: "text" }] },
+      { name: "thing", fields },
+    ],
+  };
+  const m = await s.models.create(doc, systemActor);
+  await s.apps.create(m.id, "kinds", systemActor);
+  const rt = await s.apps.runtime("kinds");
+  const ix = walkIndexes(rt.id, rt.model, s.db.dialect, "thing");
+  expect([...ix.keys()].sort()).toEqual(["createdAt", "id", "owner", "updatedAt", ...types.map((t) => `f_${t}`)].sort());
+  const built = new Set((await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")).map((r) => r.name));
+  for (const name of ix.values()) expect(built.has(name)).toBe(true);
+  await s.close();
+});
+
+test("a database made under older index rules gets each app's derived indexes at its next open, once", async () => {
+  const path = join(dir, "rules.db");
+  let s = await openServices(path);
+  const m = await s.models.create(structuredClone(templates.todo), systemActor);
+  await s.apps.create(m.id, "todo", systemActor);
+  const want = await state(s);
+  // As an older version left it: some derived indexes never made, and the old rules' mark.
+  const gone = want.names.slice(0, 3);
+  await s.db.transaction(async (tx) => {
+    for (const n of gone) {
+      await tx.run(`DROP INDEX ${n}`);
+      await tx.run("DELETE FROM entity_indexes WHERE name = ?", [n]);
+    }
+  });
+  await s.db.exec("PRAGMA user_version = 1");
+  await s.close();
+
+  s = await openServices(path);
+  expect(await state(s)).toEqual({ names: want.names, pending: [], missing: [] });
+  expect((await s.db.get<{ user_version: number }>("PRAGMA user_version"))!.user_version).toBe(INDEX_RULES_VERSION);
+  // Once upgraded, an open does not sync again (a missing index is then left to model saves and pending repair).
+  await s.db.transaction((tx) => tx.run(`DROP INDEX ${gone[0]}`));
+  await s.close();
+  s = await openServices(path);
+  expect((await state(s)).missing).toEqual([gone[0]!]);
   await s.close();
 });

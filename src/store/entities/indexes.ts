@@ -1,14 +1,28 @@
-// Expression indexes derived from the model, per app: fields marked indexed or unique,
-// references, declared composite indexes, and the fields pages sort by. Each is a partial
-// index over one app's rows of one entity type, so it is small and only that type pays
-// for it on write. Created and dropped to follow the model; recorded in entity_indexes.
+// Expression indexes derived from the model, per app: every scalar field (unless it says
+// `indexed: false`), createdAt and updatedAt, unique fields, references, declared
+// composite indexes, and the fields pages sort by. Each is a partial index over one app's
+// rows of one entity type, so it is small and only that type pays for it on write.
+// Created and dropped to follow the model; recorded in entity_indexes. The single-field
+// (field, id) indexes are what the query planner (planner.ts) walks and seeks.
 
 import { conflict } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
-import type { CompiledModel } from "../../model/compile";
+import { type CompiledModel, compileModel } from "../../model/compile";
+import { fieldKinds } from "../../model/fields/registry";
+import type { Field, Model } from "../../model/schema";
 import type { Dialect } from "../dialect";
 import { checkedIdent } from "../dialect";
-import type { Queryable } from "../driver";
+import type { Driver, Queryable } from "../driver";
+import { SYSTEM_COLUMNS } from "./columns";
+
+/** System columns that get a (column, id) index of their own in every type (id has its own). */
+const INDEXED_SYSTEM = ["createdAt", "updatedAt"];
+
+/**
+ * Whether a field gets its own (field, id) index: every scalar (ordered) type does unless
+ * the model says `indexed: false`; references always do (integrity checks seek them).
+ */
+export const fieldIndexed = (f: Field): boolean => f.type === "reference" || f.indexed === true || (fieldKinds[f.type].ordered && f.indexed !== false);
 
 export interface IndexDef {
   name: string;
@@ -41,9 +55,13 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
   const sorts = sortedFields(m);
   const add = (type: string, fields: string[], unique: boolean) => {
     const ent = m.entities.get(type);
-    if (!ent || fields.some((f) => !ent.fields.has(f))) return;
+    if (!ent || fields.some((f) => !ent.fields.has(f) && !INDEXED_SYSTEM.includes(f))) return;
     // Non-unique indexes end with id: the keyset tie-breaker, so a sorted page needs no sort step.
-    const cols = fields.map((f) => d.jsonField(f)).concat(unique ? [] : ["id"]);
+    const cols = fields.map((f) => (ent.fields.has(f) ? d.jsonField(f) : SYSTEM_COLUMNS.get(f)!)).concat(unique ? [] : ["id"]);
+    // SQLite reads the table for app_id and type when a partial index holds an expression
+    // (it does not for plain columns), so a walk or count over the index alone would cost a
+    // row read per entry; carrying them (a few bytes per entry) makes the index covering.
+    if (!unique && fields.some((f) => ent.fields.has(f))) cols.push("app_id", "type");
     if (!cols.length) return;
     const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;
     const key = `${unique ? "u" : "i"}|${where}|${cols.join(",")}`;
@@ -63,23 +81,48 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     // to the planner than a field index of the same type (a shared (app_id, type, id)
     // index did, and won plans it should have lost).
     add(e.name, [], false);
+    for (const f of INDEXED_SYSTEM) add(e.name, [f], false);
     for (const f of e.def.fields) {
       if (f.unique) add(e.name, [f.name], true);
-      if (f.indexed || f.type === "reference") add(e.name, [f.name], false);
+      // Unique fields get a (field, id) index too: the planner walks it in sort order
+      // (NULLs are not unique, and ties among them are ordered by id).
+      if (fieldIndexed(f)) add(e.name, [f.name], false);
     }
     for (const f of e.unique) if (!f.unique) add(e.name, [f.name], true);
     for (const ix of e.def.indexes ?? []) add(e.name, ix.fields, !!ix.unique);
     for (const f of sorts.get(e.name) ?? []) add(e.name, [f], false);
   }
   // A non-unique index whose columns begin another index's columns adds write cost and
-  // nothing else: the longer index serves every query the shorter one would.
+  // nothing else: the longer index serves every query the shorter one would. Single-field
+  // indexes stay: the planner needs each field's (field, id) order.
   const all = [...defs.values()];
   return all.filter(
     (a) =>
       a.unique ||
-      !a.fields.length ||
+      a.fields.length <= 1 ||
       !all.some((b) => b !== a && !b.unique && b.type === a.type && b.fields.length > a.fields.length && a.fields.every((f, i) => b.fields[i] === f)),
   );
+}
+
+/**
+ * The (name, id) index of every sortable name of each entity type that has one, by type:
+ * "id" → the type's id index, a field or createdAt/updatedAt → its (column, id) index.
+ * Kept per compiled model (the names depend only on the app id and the model).
+ */
+const walkCache = new WeakMap<CompiledModel, { appId: number; byType: Map<string, Map<string, string>> }>();
+export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: string): ReadonlyMap<string, string> {
+  let c = walkCache.get(m);
+  if (!c || c.appId !== appId) {
+    const byType = new Map<string, Map<string, string>>();
+    for (const ix of desiredIndexes(appId, m, d)) {
+      if (ix.unique || ix.fields.length > 1) continue;
+      const names = byType.get(ix.type) ?? byType.set(ix.type, new Map()).get(ix.type)!;
+      names.set(ix.fields[0] ?? "id", ix.name);
+    }
+    c = { appId, byType };
+    walkCache.set(m, c);
+  }
+  return c.byType.get(type) ?? new Map();
 }
 
 /** Bring one app's indexes in line with its model; a unique index that existing data violates is a conflict. */
@@ -151,4 +194,32 @@ export async function dropAppIndexes(tx: Queryable, appId: number): Promise<void
   for (const h of await tx.all<{ name: string }>("SELECT name FROM entity_indexes WHERE app_id = ?", [appId]))
     await tx.run(`DROP INDEX IF EXISTS ${checkedIdent(h.name)}`);
   await tx.run("DELETE FROM entity_indexes WHERE app_id = ?", [appId]);
+}
+
+/**
+ * Which rules derive the indexes from a model. When the rules change (version 2: every
+ * scalar field, createdAt and updatedAt indexed by default), a database made under older
+ * rules would keep its old index set until each model's next save, and the planner would
+ * fall back to slow plain queries meanwhile. So the version is kept in SQLite's
+ * user_version and every open of an older database brings each app's indexes in line once.
+ */
+export const INDEX_RULES_VERSION = 2;
+
+/** Bring every app's indexes in line with its current model if the rules changed since the last open; returns the apps synced. */
+export async function upgradeIndexRules(db: Driver): Promise<number[]> {
+  const at = (await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0;
+  if (at >= INDEX_RULES_VERSION) return [];
+  const apps = await db.all<{ app_id: number; model_id: string; version: number; doc: string }>(
+    `SELECT a.id AS app_id, m.id AS model_id, m.version, v.doc FROM apps a JOIN models m ON m.id = a.model_id
+     JOIN model_versions v ON v.model_id = m.id AND v.version = m.version`,
+  );
+  const synced: number[] = [];
+  for (const a of apps) {
+    const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
+    // One transaction per app: a crash part-way leaves user_version old, so the next open resumes.
+    const r = await db.transaction((tx) => syncIndexes(tx, a.app_id, model, db.dialect));
+    if (r.created.length || r.dropped.length) synced.push(a.app_id);
+  }
+  await db.exec(`PRAGMA user_version = ${INDEX_RULES_VERSION}`);
+  return synced;
 }

@@ -60,7 +60,7 @@ export function encodeCursor(keys: SortKey[], values: unknown[]): string {
   return Buffer.from(JSON.stringify({ s: signature(keys), v: values } satisfies CursorBody)).toString("base64url");
 }
 
-function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
+export function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
   let body: CursorBody;
   try {
     body = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -117,15 +117,34 @@ export interface PageQuery {
   limit: number;
 }
 
+/** The page size asked for, checked (default 50). */
+export function pageLimit(value: unknown): number {
+  const limit = value === undefined || value === null ? DEFAULT_LIMIT : value;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw validationError([{ field: "limit", rule: "range", message: rangeMessage("limit", 1, MAX_LIMIT) }], "query");
+  return limit;
+}
+
+/** The cursor's sort values (undefined for a first page); a cursor of another sort is refused. */
+export function cursorValues(keys: SortKey[], cursor: unknown): unknown[] | undefined {
+  if (cursor === undefined || cursor === null || cursor === "") return undefined;
+  if (typeof cursor !== "string") throw badRequest("cursor must be text", { field: "cursor", rule: "type" });
+  return decodeCursor(keys, cursor);
+}
+
+/**
+ * The plain form of a page: the filter and the keyset segments as written, left to
+ * SQLite's planner (which scans and sorts when the filter has no index of its own). The
+ * reference the planner (planner.ts) is tested against, its fallback while an index is
+ * being rebuilt, and the count of `total`.
+ */
 export function buildPageQuery(
   appId: number,
   ent: CompiledEntity,
   d: Dialect,
   opts: { filter?: unknown; sort?: unknown; limit?: unknown; cursor?: unknown },
 ): PageQuery {
-  const limit = opts.limit === undefined || opts.limit === null ? DEFAULT_LIMIT : opts.limit;
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    throw validationError([{ field: "limit", rule: "range", message: rangeMessage("limit", 1, MAX_LIMIT) }], "query");
+  const limit = pageLimit(opts.limit);
   const keys = withTieBreaker(parseSort(ent, opts.sort, d));
   const f = compileFilter(ent, opts.filter, d);
   const base = `${scope(appId, ent.name)} AND ${f.sql}`;
@@ -140,9 +159,9 @@ export function buildPageQuery(
         : ""
     } LIMIT ?`;
   let parts = [{ sql: select + base + order(0), params: [...f.params] }];
-  if (opts.cursor !== undefined && opts.cursor !== null && opts.cursor !== "") {
-    if (typeof opts.cursor !== "string") throw badRequest("cursor must be text", { field: "cursor", rule: "type" });
-    parts = keysetSegments(keys, decodeCursor(keys, opts.cursor), d).map((seg) => ({
+  const values = cursorValues(keys, opts.cursor);
+  if (values) {
+    parts = keysetSegments(keys, values, d).map((seg) => ({
       sql: `${select}${base} AND ${seg.sql}${order(seg.from)}`,
       params: [...f.params, ...seg.params],
     }));

@@ -1,9 +1,12 @@
 // SQL for single entity rows and relationship links. The services call these; nothing
-// else writes the entities table.
+// else writes the entities table (but bulk.ts's inserts and purge.ts's removal of hidden
+// values, which keep the full-text index in step themselves or need not). Each write
+// keeps the type's full-text index (fts.ts) in step in the same transaction.
 
 import type { Dialect } from "../dialect";
 import type { Driver, Param, Queryable } from "../driver";
 import { scope } from "./columns";
+import { dropAppFts, ftsAfterDelete, ftsAfterInsert, ftsChanged, ftsDelete, ftsInsert, ftsTarget } from "./fts";
 
 export interface EntityRow {
   id: string;
@@ -36,23 +39,43 @@ export async function getRowCached(db: Driver, appId: number, type: string, id: 
   return row;
 }
 
-export const insertRow = (q: Queryable, appId: number, type: string, id: string, data: string, now: string) =>
-  q.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)", [id, appId, type, data, now, now]);
+export async function insertRow(q: Queryable, appId: number, type: string, id: string, data: string, now: string) {
+  const r = await q.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)", [
+    id,
+    appId,
+    type,
+    data,
+    now,
+    now,
+  ]);
+  await ftsAfterInsert(q, appId, type, id, data);
+  return r;
+}
 
 /** Update guarded by the version read earlier in the same transaction. */
-export function updateRow(q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string) {
+export async function updateRow(q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string) {
   q.invalidate(`${appId}/${id}`);
-  return q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [
+  // The full-text entry changes only when the text it holds does (compared before the write).
+  const fts = await ftsTarget(q, appId, type);
+  const reindex = fts ? await ftsChanged(q, fts, id, data) : false;
+  const r = await q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [
     data,
     now,
     id,
     version,
   ]);
+  if (fts && reindex && r.changes) {
+    await ftsDelete(q, fts, id);
+    await ftsInsert(q, fts, id, data);
+  }
+  return r;
 }
 
-export function deleteRow(q: Queryable, appId: number, type: string, id: string) {
+export async function deleteRow(q: Queryable, appId: number, type: string, id: string) {
   q.invalidate(`${appId}/${id}`);
-  return q.run(`DELETE FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]);
+  const r = await q.run(`DELETE FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]);
+  if (r.changes) await ftsAfterDelete(q, appId, type, id);
+  return r;
 }
 
 export async function idExists(q: Queryable, appId: number, type: string, id: string): Promise<boolean> {
@@ -106,9 +129,10 @@ export const linkRows = {
     q.run(`DELETE FROM entity_relationships WHERE app_id = ? AND relationship = ? AND ${side === "from" ? "from_id" : "to_id"} = ?`, [appId, rel, id]),
 };
 
-/** Remove every row an app owns (entities, links, indexes bookkeeping is separate). */
+/** Remove every row an app owns (entities, links, full-text tables; indexes bookkeeping is separate). */
 export async function deleteAppData(q: Queryable, appId: number): Promise<void> {
   q.invalidateAll();
+  await dropAppFts(q, appId);
   await q.run("DELETE FROM entities WHERE app_id = ?", [appId]);
   await q.run("DELETE FROM entity_relationships WHERE app_id = ?", [appId]);
 }

@@ -52,3 +52,18 @@ test("a row read before a commit is never cached after it", async () => {
   expect(db.cache.get("k")).toEqual({ fresh: true });
   await db.close();
 });
+
+test("an EXPLAIN on the reader leaves it on no old snapshot: later commits are still seen", async () => {
+  const db = new SqliteDriver(join(dir, "e.db"));
+  await db.exec("CREATE TABLE t (x INTEGER); CREATE INDEX t_x ON t (x)");
+  await db.transaction((tx) => tx.run("INSERT INTO t (x) VALUES (1)"));
+  const plan = await db.all<{ detail: string }>("EXPLAIN QUERY PLAN SELECT 1 FROM t WHERE x = ?", [1]);
+  expect(plan.some((p) => p.detail.startsWith("SEARCH"))).toBe(true);
+  for (const x of [2, 3]) {
+    // A read, then a commit: the next read sees it (an active EXPLAIN kept the first read's snapshot).
+    await db.get("SELECT max(x) AS m FROM t");
+    await db.transaction((tx) => tx.run("INSERT INTO t (x) VALUES (?)", [x]));
+    expect(await db.get("SELECT max(x) AS m FROM t")).toEqual({ m: x });
+  }
+  await db.close();
+});

@@ -1,7 +1,7 @@
 // SQLite driver on bun:sqlite. Two connections to one WAL file: a writer that runs the
 // (serialised) transactions and a reader for everything else, so reads never see
 // uncommitted writes and never wait for a writer. Statements are cached by their SQL.
-import { Database } from "bun:sqlite";
+import { Database, type Statement } from "bun:sqlite";
 import { statSync } from "node:fs";
 import { RowCache } from "../cache";
 import { sqliteDialect } from "../dialect";
@@ -44,13 +44,33 @@ interface Unit {
 
 const bind = (params: Param[] | undefined): Param[] => (params ?? []).map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
 
+const EXPLAIN = /^\s*EXPLAIN\b/i;
+
+/**
+ * Run one statement: cached by its SQL, but an EXPLAIN is prepared anew and finalized at
+ * once. SQLite never halts an EXPLAIN's VM when it returns its last row, and bun:sqlite
+ * resets a statement only when it next runs, so a cached EXPLAIN stays "active"; while a
+ * statement is active the connection's read transaction outlives every later statement,
+ * and the reader would keep the snapshot of its next read for good (count.ts plans with
+ * EXPLAIN QUERY PLAN: rows committed after it were never seen again).
+ */
+function withStatement<R>(db: Database, sql: string, fn: (s: Statement) => R): R {
+  if (!EXPLAIN.test(sql)) return fn(db.query(sql));
+  const s = db.prepare(sql);
+  try {
+    return fn(s);
+  } finally {
+    s.finalize();
+  }
+}
+
 function queryable(db: Database, cache: RowCache): Queryable {
   return {
     invalidate: (key: string) => cache.delete(key),
     invalidateAll: () => cache.clear(),
-    all: async <T = Row>(sql: string, params?: Param[]) => db.query(sql).all(...(bind(params) as never[])) as T[],
-    get: async <T = Row>(sql: string, params?: Param[]) => (db.query(sql).get(...(bind(params) as never[])) ?? undefined) as T | undefined,
-    run: async (sql: string, params?: Param[]) => ({ changes: db.query(sql).run(...(bind(params) as never[])).changes }),
+    all: async <T = Row>(sql: string, params?: Param[]) => withStatement(db, sql, (s) => s.all(...(bind(params) as never[])) as T[]),
+    get: async <T = Row>(sql: string, params?: Param[]) => withStatement(db, sql, (s) => (s.get(...(bind(params) as never[])) ?? undefined) as T | undefined),
+    run: async (sql: string, params?: Param[]) => withStatement(db, sql, (s) => ({ changes: s.run(...(bind(params) as never[])).changes })),
   };
 }
 

@@ -1,0 +1,160 @@
+// SQL for aggregates over one entity type: count, sum, avg, min, max with an optional
+// filter and an optional group (an enum, a boolean, a reference, or a date/datetime cut
+// into days, ISO weeks or months), computed in the database. Checks every part of the
+// request first and reports every problem at once; names reach SQL as checked
+// identifiers, values only as bound parameters.
+
+import { type Issue, validationError } from "../../lib/errors";
+import { isPlainObject } from "../../lib/json";
+import type { CompiledEntity } from "../../model/compile";
+import type { Field } from "../../model/schema";
+import type { Dialect } from "../dialect";
+import type { Param } from "../driver";
+import { scope } from "./columns";
+import { compileFilter } from "./filter";
+
+export const MAX_AGGREGATES = 10;
+export const MAX_GROUPS = 1000;
+export const AGGREGATE_OPS = ["count", "sum", "avg", "min", "max"] as const;
+export const BUCKETS = ["day", "week", "month"] as const;
+export type AggregateOp = (typeof AGGREGATE_OPS)[number];
+export type Bucket = (typeof BUCKETS)[number];
+
+export interface AggregateSpec {
+  op: AggregateOp;
+  field?: string;
+}
+
+export interface AggregateRequest {
+  filter?: unknown;
+  groupBy?: unknown;
+  aggregates?: unknown;
+}
+
+export interface AggregateQuery {
+  sql: string;
+  params: Param[];
+  specs: AggregateSpec[];
+  /** The group field (absent without groupBy) and how its key is read back. */
+  group?: { field: Field; bucket?: Bucket };
+  /** Nothing but count(*) of the whole type: the maintained count answers it. */
+  countOnly: boolean;
+}
+
+const NUMERIC = new Set(["number", "integer"]);
+const ORDERED = new Set(["number", "integer", "date", "datetime"]);
+const GROUPABLE = new Set(["enum", "boolean", "reference", "date", "datetime"]);
+const DATED = new Set(["date", "datetime"]);
+
+/** Check an aggregate request against the entity type and build its SQL. */
+export function buildAggregate(appId: number, ent: CompiledEntity, d: Dialect, req: AggregateRequest): AggregateQuery {
+  const issues: Issue[] = [];
+  const specs = checkAggregates(ent, req.aggregates, issues);
+  const group = checkGroup(ent, req.groupBy, issues);
+  if (issues.length) throw validationError(issues, "aggregate");
+  const f = compileFilter(ent, req.filter, d);
+  const values = specs.map((s, i) => `${valueSql(s, d)} AS v${i}`).join(", ");
+  const where = `${scope(appId, ent.name)} AND ${f.sql}`;
+  const countOnly = !group && f.sql === "1=1" && specs.every((s) => s.op === "count");
+  if (!group) return { sql: `SELECT ${values} FROM entities WHERE ${where}`, params: f.params, specs, countOnly };
+  const key = keySql(group.field, group.bucket, d);
+  // NULL keys sort first; one group more than the limit says that there are more.
+  return {
+    sql: `SELECT ${key} AS k, ${values} FROM entities WHERE ${where} GROUP BY k ORDER BY k LIMIT ${MAX_GROUPS + 1}`,
+    params: f.params,
+    specs,
+    group,
+    countOnly: false,
+  };
+}
+
+function checkAggregates(ent: CompiledEntity, list: unknown, issues: Issue[]): AggregateSpec[] {
+  if (!Array.isArray(list) || list.length === 0) {
+    issues.push({ field: "aggregates", rule: "required", message: 'aggregates must be a non-empty list, e.g. [{"op": "count"}]' });
+    return [];
+  }
+  if (list.length > MAX_AGGREGATES) {
+    issues.push({ field: "aggregates", rule: "range", message: `at most ${MAX_AGGREGATES} aggregates per request (got ${list.length})` });
+    return [];
+  }
+  const specs: AggregateSpec[] = [];
+  list.forEach((a, i) => {
+    const at = `aggregates[${i}]`;
+    if (!isPlainObject(a) || typeof a.op !== "string" || !(AGGREGATE_OPS as readonly string[]).includes(a.op)) {
+      issues.push({ field: `${at}.op`, rule: "enum", message: `op must be one of ${AGGREGATE_OPS.join(", ")}` });
+      return;
+    }
+    const op = a.op as AggregateOp;
+    if (op === "count") {
+      if (a.field !== undefined) issues.push({ field: `${at}.field`, rule: "unexpected", message: "count counts records and takes no field" });
+      else specs.push({ op });
+      return;
+    }
+    if (typeof a.field !== "string") {
+      issues.push({ field: `${at}.field`, rule: "required", message: `${op} needs a field` });
+      return;
+    }
+    const field = ent.fields.get(a.field);
+    const allowed = op === "sum" || op === "avg" ? NUMERIC : ORDERED;
+    if (!field) issues.push({ field: `${at}.field`, rule: "unknown", message: `${ent.name} has no field "${a.field}"` });
+    else if (!allowed.has(field.type))
+      issues.push({
+        field: `${at}.field`,
+        rule: "type",
+        message: `${op} needs a ${[...allowed].join(" or ")} field; ${a.field} is ${field.type}`,
+      });
+    else specs.push({ op, field: field.name });
+  });
+  return specs;
+}
+
+function checkGroup(ent: CompiledEntity, groupBy: unknown, issues: Issue[]): { field: Field; bucket?: Bucket } | undefined {
+  if (groupBy === undefined || groupBy === null) return undefined;
+  const spec = typeof groupBy === "string" ? { field: groupBy } : groupBy;
+  if (!isPlainObject(spec) || typeof spec.field !== "string") {
+    issues.push({ field: "groupBy", rule: "type", message: 'groupBy is a field name or {"field": name, "bucket": "day"|"week"|"month"}' });
+    return undefined;
+  }
+  const field = ent.fields.get(spec.field);
+  if (!field) {
+    issues.push({ field: "groupBy.field", rule: "unknown", message: `${ent.name} has no field "${spec.field}"` });
+    return undefined;
+  }
+  if (!GROUPABLE.has(field.type)) {
+    issues.push({
+      field: "groupBy.field",
+      rule: "type",
+      message: `records can be grouped by an enum, boolean, reference, date or datetime field; ${spec.field} is ${field.type}`,
+    });
+    return undefined;
+  }
+  const bucket = spec.bucket;
+  if (bucket !== undefined && !(BUCKETS as readonly unknown[]).includes(bucket)) {
+    issues.push({ field: "groupBy.bucket", rule: "enum", message: `bucket must be one of ${BUCKETS.join(", ")}` });
+    return undefined;
+  }
+  if (bucket !== undefined && !DATED.has(field.type)) {
+    issues.push({ field: "groupBy.bucket", rule: "type", message: `only a date or datetime field is cut into buckets; ${spec.field} is ${field.type}` });
+    return undefined;
+  }
+  return DATED.has(field.type) ? { field, bucket: (bucket as Bucket | undefined) ?? "day" } : { field };
+}
+
+function valueSql(s: AggregateSpec, d: Dialect): string {
+  if (s.op === "count") return "count(*)";
+  const x = d.jsonField(s.field!);
+  // total() never overflows (sum() of integers raises an error past 2^63); no value at all gives null.
+  if (s.op === "sum") return `CASE WHEN count(${x}) > 0 THEN total(${x}) END`;
+  return `${s.op}(${x})`;
+}
+
+/** The group key: the value itself, or its day (YYYY-MM-DD), ISO week (its Monday) or month (YYYY-MM), in UTC as stored. */
+function keySql(field: Field, bucket: Bucket | undefined, d: Dialect): string {
+  const x = d.jsonField(field.name);
+  if (!bucket) return x;
+  const day = `substr(${x}, 1, 10)`;
+  if (bucket === "day") return day;
+  if (bucket === "month") return `substr(${x}, 1, 7)`;
+  // strftime('%w') is 0 on Sunday: step back (w + 6) % 7 days to the Monday.
+  return `date(${day}, '-' || ((CAST(strftime('%w', ${day}) AS INTEGER) + 6) % 7) || ' days')`;
+}

@@ -1,0 +1,372 @@
+// The query planner for pages: every sort × filter shape a grid sends answered from the
+// per-field (field, id) indexes (indexes.ts) in bounded work, with the same rows, order
+// and cursors as the plain query (query.ts `buildPageQuery`, the reference in tests).
+//
+// A page is a queue of segments of the sort order (the first page is one; a cursor gives
+// the keyset segments "after the cursor"). Each segment is answered by one of:
+//  - sort-driven: walk the index of the segment's first sort key in order, a window of W
+//    index entries at a time (a LIMIT subquery forced onto that index with INDEXED BY),
+//    the filter applied to the window's rows. When the window fills the page, done; when
+//    it held every entry left, the segment is done; otherwise the rest of the segment
+//    ("after the window's last entry") goes back on the queue.
+//  - filter-driven: after the first window that did not fill the page, the filter's own
+//    index-backed candidate set (equality, in, ranges, isNull of indexed fields; `or` as a
+//    union; full-text candidates from a registered provider) is counted up to a bound;
+//    when it is small, one query reads the candidates, keeps those in the remaining
+//    segments and sorts them. The window told us the filter is selective here, so the set
+//    is small when we get there.
+//  - a sort by two or more keys walks the first key's index in chunks of whole groups
+//    (rows sharing that key's value, sorted by the other keys), and a group larger than a
+//    window becomes a segment of its own ordered by the next key.
+// Without a usable candidate set, windows go on until the page's budget of examined
+// entries is spent; the page then ends early with a cursor at the last examined entry
+// (fewer rows than the limit, nextCursor set), so a filter no index serves costs a bounded
+// amount per page instead of a scan of the whole type on the reader connection.
+
+import type { CompiledEntity } from "../../model/compile";
+import type { FilterNode, Target } from "../../model/filter/ast";
+import type { Dialect } from "../dialect";
+import type { Param, Queryable } from "../driver";
+import { scope, targetSql } from "./columns";
+import { filterSql } from "./filter";
+import { ftsCandidateRowids } from "./fts";
+import type { SortKey } from "./query";
+
+/** Tunables (tests shrink them to exercise every path on small data). */
+export const PLAN = {
+  /** Index entries of the first window of a segment; later windows double. */
+  window: 500,
+  /** Index entries a page may examine sort-driven before it ends early (at least 20 per row asked for). */
+  budget: 2000,
+  /** A candidate set counted up to this bound; at the bound it is not used. */
+  candidates: 10_000,
+};
+
+/** What the last page did (windows, counts, candidates, chunks, groups, budget): for tests and the benchmark. */
+export const lastTrace: { steps: string[] } = { steps: [] };
+
+/** An index-backed candidate set of one predicate: SQL selecting the rowids of a superset of its matching rows. */
+export interface Candidates {
+  sql: string;
+  params: Param[];
+}
+/** A source of candidate sets for predicates the field indexes do not serve (full text: contains, $search). */
+export type CandidateProvider = (node: FilterNode, ctx: { appId: number; ent: CompiledEntity; d: Dialect }) => Candidates | undefined;
+// The full-text index (fts.ts) serves $search and contains/startsWith/endsWith of 3+ characters on text-like fields.
+const providers: CandidateProvider[] = [ftsCandidateRowids];
+/** Register a candidate source (e.g. the FTS index); the planner asks it for every predicate it cannot serve itself. */
+export function registerCandidates(p: CandidateProvider): void {
+  if (!providers.includes(p)) providers.push(p);
+}
+
+/** A part of the sort order: keys before `from` fixed to `eq`, keys[from] limited by `range` (which excludes NULL). */
+interface Seg {
+  from: number;
+  eq: (Param | null)[];
+  range?: { op: ">" | ">=" | "<" | "<=" | "notnull"; v?: Param };
+}
+
+export interface PlanInput {
+  appId: number;
+  ent: CompiledEntity;
+  d: Dialect;
+  keys: SortKey[];
+  filter: FilterNode;
+  /** Sort values of the cursor row, id last; undefined for a first page. */
+  after?: unknown[];
+  limit: number;
+  /** Index name by sortable name ("id", a field, createdAt/updatedAt): the (name, id) indexes. */
+  indexes: ReadonlyMap<string, string>;
+}
+
+export type PageRow = Record<string, unknown> & { id: string; data: string; version: number; created_at: string; updated_at: string };
+
+export interface PlanResult {
+  rows: PageRow[];
+  /** More rows may follow. */
+  more: boolean;
+  /** When the page ended early (budget spent): the sort values of the last examined entry, to resume after. */
+  resume?: unknown[];
+  /** What was done, for tests and the benchmark. */
+  trace: string[];
+}
+
+const flip = (op: ">" | "<") => (op === ">" ? "<" : ">");
+
+export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
+  const { keys, d } = p;
+  const want = p.limit + 1;
+  const budget = Math.max(PLAN.budget, p.limit * 20);
+  const scopeSql = scope(p.appId, p.ent.name);
+  const f: Param[] = [];
+  const fSql = filterSql(p.filter, d, f);
+  const trace: string[] = [];
+  lastTrace.steps = trace;
+  const cols = (alias: string) =>
+    `${alias}id AS id, ${alias}${d.dataColumn} AS data, ${alias}version AS version, ${alias}created_at AS created_at, ${alias}updated_at AS updated_at, ${keys
+      .map((k, i) => `${k.col.sql} AS k${i}`)
+      .join(", ")}`;
+  const nullable = (i: number) => !!keys[i]!.col.field;
+  const up = (i: number) => keys[i]!.dir === "asc";
+  const after = (i: number): ">" | "<" => (up(i) ? ">" : "<");
+
+  /** SQL of a segment's conditions; `plain` writes them so no index is used for them. */
+  const segSql = (s: Seg, params: Param[], plain = false): string[] => {
+    const out: string[] = [];
+    const e = (i: number) => (plain ? `+${keys[i]!.col.sql}` : keys[i]!.col.sql);
+    s.eq.forEach((v, i) => {
+      if (v === null) out.push(`${e(i)} IS NULL`);
+      else {
+        out.push(`${e(i)} = ?`);
+        params.push(v);
+      }
+    });
+    if (s.range) {
+      if (s.range.op === "notnull") out.push(d.notNull(e(s.from)));
+      else {
+        out.push(`${e(s.from)} ${s.range.op} ?`);
+        params.push(s.range.v!);
+      }
+    }
+    return out;
+  };
+
+  /** A segment whose first key may be NULL and has no range yet: its NULL group and its non-NULL part, in sort order. */
+  const normalise = (s: Seg): Seg[] => {
+    if (s.range || s.from >= keys.length - 1 || !nullable(s.from)) return [s];
+    const nulls: Seg = { from: s.from + 1, eq: [...s.eq, null] };
+    const rest: Seg = { from: s.from, eq: s.eq, range: { op: "notnull" } };
+    return up(s.from) ? [...normalise(nulls), rest] : [rest, ...normalise(nulls)];
+  };
+
+  // The segments of the page, in order.
+  let queue: Seg[] = [];
+  if (!p.after) queue = normalise({ from: 0, eq: [] });
+  else {
+    const v = p.after as (Param | null)[];
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const eq = v.slice(0, i);
+      if (up(i)) queue.push(v[i] === null ? { from: i, eq, range: { op: "notnull" } } : { from: i, eq, range: { op: ">", v: v[i]! } });
+      else if (v[i] !== null) {
+        queue.push({ from: i, eq, range: { op: "<", v: v[i]! } });
+        if (nullable(i)) queue.push(...normalise({ from: i + 1, eq: [...eq, null] }));
+      }
+    }
+  }
+
+  /** Conditions of the filter on one sort key, written so the key's index serves them as a range. */
+  const boundsOn = (i: number, params: Param[]): string[] => {
+    const name = keys[i]!.col.name;
+    const items = p.filter.kind === "and" ? p.filter.items : [p.filter];
+    const out: string[] = [];
+    for (const n of items)
+      if ((n.kind === "compare" && n.op !== "ne") || n.kind === "between") if (targetName(n.target) === name) out.push(filterSql(n, d, params));
+    return out;
+  };
+
+  const ord = (from: number, prefix = "") =>
+    keys
+      .slice(from)
+      .map((k) => `${prefix}${k.col.sql} ${k.dir === "desc" ? "DESC" : "ASC"}`)
+      .join(", ");
+
+  let examined = 0;
+  let windows = 0;
+  let resume: unknown[] | undefined;
+  const rows: PageRow[] = [];
+
+  /** The walk of a segment whose order is one index's order: [K, id] on K's index, or [id] (on the fixed key's index, or the id index). */
+  const linear = async (s: Seg, need: number): Promise<{ rows: PageRow[]; rest: Seg[]; edge?: unknown[] } | undefined> => {
+    const last = keys.length - 1;
+    const walkKey = s.from === last ? (s.from > 0 ? s.from - 1 : last) : s.from; // the key whose index is walked
+    const ix = p.indexes.get(keys[walkKey]!.col.name);
+    if (!ix) return undefined;
+    const wp: Param[] = [];
+    const walk = [scopeSql];
+    const residualParams: Param[] = [];
+    const residual: string[] = [];
+    // Keys fixed before the walked one are checked on the row.
+    const fixed = Math.min(walkKey, s.from);
+    segSql({ from: fixed, eq: s.eq.slice(0, fixed) }, residualParams, true).forEach((c) => residual.push(c));
+    if (walkKey < s.from) {
+      const v = s.eq[walkKey]!;
+      if (v === null) walk.push(`${keys[walkKey]!.col.sql} IS NULL`);
+      else {
+        walk.push(`${keys[walkKey]!.col.sql} = ?`);
+        wp.push(v);
+      }
+    } else walk.push(...boundsOn(walkKey, wp));
+    if (s.range) walk.push(...segSql({ from: s.from, eq: [], range: s.range }, wp));
+    const order =
+      walkKey === s.from ? `${keys[walkKey]!.col.sql} ${up(walkKey) ? "ASC" : "DESC"}, id ${up(last) ? "ASC" : "DESC"}` : `id ${up(last) ? "ASC" : "DESC"}`;
+    const inner = `FROM entities INDEXED BY ${ix} WHERE ${walk.join(" AND ")} ORDER BY ${order}`;
+    const w = Math.max(1, Math.min(PLAN.window * 2 ** Math.min(windows, 10), budget - examined));
+    windows++;
+    const got = await q.all<PageRow>(
+      `SELECT ${cols("e.")} FROM (SELECT rowid AS r ${inner} LIMIT ?) AS w CROSS JOIN entities AS e ON e.rowid = w.r WHERE ${[...residual, `(${fSql})`].join(" AND ")} LIMIT ?`,
+      [...wp, w, ...residualParams, ...f, need],
+    );
+    trace.push(`window ${keys[walkKey]!.col.name} ${w}: ${got.length}`);
+    if (got.length >= need) return { rows: got, rest: [] };
+    const e = await q.get<{ ek: Param; eid: string }>(`SELECT ${keys[walkKey]!.col.sql} AS ek, id AS eid ${inner} LIMIT 1 OFFSET ?`, [...wp, w - 1]);
+    if (!e) return { rows: got, rest: [] };
+    examined += w;
+    if (walkKey < s.from || walkKey === last)
+      return { rows: got, rest: [{ from: s.from, eq: s.eq, range: { op: after(last), v: e.eid } }], edge: [...s.eq, e.eid] };
+    // keys[from..] is [K, id]: rows tied with the edge on K and after it by id, then rows after it on K.
+    return {
+      rows: got,
+      rest: [
+        { from: s.from + 1, eq: [...s.eq, e.ek], range: { op: after(last), v: e.eid } },
+        { from: s.from, eq: s.eq, range: { op: after(s.from), v: e.ek } },
+      ],
+      edge: [...s.eq, e.ek, e.eid],
+    };
+  };
+
+  /** A segment ordered by [K, L, …, id]: chunks of whole K groups from K's index; a big group is its own segment. */
+  const grouped = async (s: Seg, need: number): Promise<{ rows: PageRow[]; rest: Seg[] } | undefined> => {
+    const ix = p.indexes.get(keys[s.from]!.col.name);
+    if (!ix) return undefined;
+    const K = keys[s.from]!.col.sql;
+    const wp: Param[] = [];
+    const walk = [scopeSql, ...boundsOn(s.from, wp)];
+    if (s.range) walk.push(...segSql({ from: s.from, eq: [], range: s.range }, wp));
+    const residualParams: Param[] = [];
+    const residual = segSql({ from: s.from, eq: s.eq }, residualParams, true);
+    const inner = `FROM entities INDEXED BY ${ix} WHERE ${walk.join(" AND ")} ORDER BY ${K} ${up(s.from) ? "ASC" : "DESC"}, id ${up(keys.length - 1) ? "ASC" : "DESC"}`;
+    const w = PLAN.window;
+    const edge = await q.get<{ ek: Param }>(`SELECT ${K} AS ek ${inner} LIMIT 1 OFFSET ?`, [...wp, w - 1]);
+    const chunk = async (extra: string[], extraParams: Param[]) => {
+      const got = await q.all<PageRow>(
+        `SELECT ${cols("")} FROM entities INDEXED BY ${ix} WHERE ${[...walk, ...extra, ...residual, `(${fSql})`].join(" AND ")} ORDER BY ${ord(s.from)} LIMIT ?`,
+        [...wp, ...extraParams, ...residualParams, ...f, need],
+      );
+      trace.push(`chunk ${keys[s.from]!.col.name}: ${got.length}`);
+      return got;
+    };
+    if (!edge) return { rows: await chunk([], []), rest: [] };
+    const first = await q.get<{ ek: Param }>(`SELECT ${K} AS ek ${inner} LIMIT 1`, wp);
+    examined += w;
+    if (first!.ek === edge.ek) {
+      trace.push(`group ${keys[s.from]!.col.name}`);
+      return {
+        rows: [],
+        rest: [...normalise({ from: s.from + 1, eq: [...s.eq, edge.ek] }), { from: s.from, eq: s.eq, range: { op: after(s.from), v: edge.ek } }],
+      };
+    }
+    const got = await chunk([`${K} ${flip(after(s.from))} ?`], [edge.ek]);
+    return { rows: got, rest: got.length >= need ? [] : [{ from: s.from, eq: s.eq, range: { op: up(s.from) ? ">=" : "<=", v: edge.ek } }] };
+  };
+
+  /** No index to walk (a field with `indexed: false`): the plain query for the segment. */
+  const plainSeg = async (s: Seg, need: number): Promise<PageRow[]> => {
+    const sp: Param[] = [];
+    const conds = segSql(s, sp);
+    trace.push(`plain ${keys[s.from]!.col.name}`);
+    return q.all<PageRow>(`SELECT ${cols("")} FROM entities WHERE ${[scopeSql, ...conds, `(${fSql})`].join(" AND ")} ORDER BY ${ord(s.from)} LIMIT ?`, [
+      ...sp,
+      ...f,
+      need,
+    ]);
+  };
+
+  let triedCandidates = false;
+  while (queue.length && rows.length < want) {
+    if (examined >= budget && resume) {
+      trace.push("budget");
+      return { rows, more: true, resume, trace };
+    }
+    const s = queue.shift()!;
+    const need = want - rows.length;
+    const multi = s.from < keys.length - 2;
+    const r = multi ? await grouped(s, need) : await linear(s, need);
+    if (!r) {
+      rows.push(...(await plainSeg(s, need)));
+      resume = undefined;
+      continue;
+    }
+    rows.push(...r.rows);
+    // Where to resume if the budget ends the page: only a walk's last entry is a position.
+    resume = "edge" in r ? (r.edge as unknown[] | undefined) : undefined;
+    if (rows.length >= want || !r.rest.length) continue;
+    queue = [...r.rest.flatMap(normalise), ...queue];
+    if (triedCandidates) continue;
+    triedCandidates = true;
+    const cand = await candidates(q, p, scopeSql, trace);
+    if (!cand) continue;
+    // Filter-driven: the candidates in what is left of the page's segments, sorted.
+    const sp: Param[] = [];
+    const left = queue.map((x) => `(${segSql(x, sp, true).join(" AND ") || "1=1"})`).join(" OR ");
+    const got = await q.all<PageRow>(
+      `SELECT ${cols("")} FROM entities NOT INDEXED WHERE rowid IN (${cand.sql}) AND ${scopeSql} AND (${fSql}) AND (${left}) ORDER BY ${ord(0, "+")} LIMIT ?`,
+      [...cand.params, ...f, ...sp, want - rows.length],
+    );
+    trace.push(`candidates: ${got.length}`);
+    rows.push(...got);
+    queue = [];
+  }
+  const more = rows.length > p.limit;
+  if (more) rows.length = p.limit;
+  return { rows, more, trace };
+}
+
+const targetName = (t: Target) => (t.kind === "system" ? t.name : t.name);
+
+/**
+ * The smallest index-backed candidate set of the filter, counted up to PLAN.candidates;
+ * undefined when no part of the filter has one or every one is at the bound.
+ */
+async function candidates(q: Queryable, p: PlanInput, scopeSql: string, trace: string[]): Promise<Candidates | undefined> {
+  const options = sources(p.filter, p, scopeSql).slice(0, 3);
+  let best: { c: Candidates; n: number } | undefined;
+  for (const c of options) {
+    const n = (await q.get<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql} LIMIT ?)`, [...c.params, PLAN.candidates]))!.n;
+    trace.push(`count ${n}`);
+    if (n < PLAN.candidates && (!best || n < best.n)) best = { c, n };
+  }
+  return best?.c;
+}
+
+/** Candidate sets of a filter, most selective kinds first: for `and`, each part's; for `or`, the union of every branch's best. */
+function sources(node: FilterNode, p: PlanInput, scopeSql: string): Candidates[] {
+  const { d } = p;
+  switch (node.kind) {
+    case "and":
+      return node.items
+        .map((n) => ({ n, rank: rank(n) }))
+        .sort((a, b) => a.rank - b.rank)
+        .flatMap(({ n }) => sources(n, p, scopeSql));
+    case "or": {
+      const each = node.items.map((n) => sources(n, p, scopeSql)[0]);
+      if (!each.length || each.some((c) => !c)) return [];
+      return [{ sql: each.map((c) => c!.sql).join(" UNION "), params: each.flatMap((c) => c!.params) }];
+    }
+    case "compare":
+    case "between":
+    case "in":
+    case "empty": {
+      if ((node.kind === "compare" && node.op === "ne") || (node.kind === "in" && node.negated)) return [];
+      const ix = p.indexes.get(targetName(node.target));
+      if (!ix) return [];
+      const params: Param[] = [];
+      const cond = node.kind === "empty" && !node.empty ? d.notNull(targetSql(node.target, d)) : filterSql(node, d, params);
+      return [{ sql: `SELECT rowid FROM entities INDEXED BY ${ix} WHERE ${scopeSql} AND ${cond}`, params }];
+    }
+    default:
+      for (const pr of providers) {
+        const c = pr(node, { appId: p.appId, ent: p.ent, d });
+        if (c) return [c];
+      }
+      return [];
+  }
+}
+
+/** How selective a kind of condition usually is (lower first). */
+function rank(n: FilterNode): number {
+  if (n.kind === "compare") return n.op === "eq" ? 0 : 2;
+  if (n.kind === "in" || (n.kind === "empty" && n.empty)) return 1;
+  if (n.kind === "between") return 2;
+  if (n.kind === "text") return 3;
+  return 4;
+}
