@@ -35,6 +35,19 @@ describe("bun run torque / npm run torque from a project folder inside the check
     expect(r.out).toContain(project);
   }, 20_000);
 
+  test("bun run torque started under an outer npm run (npm test) still works where it was typed", () => {
+    // What `npm test` leaves in the environment: npm's user agent, INIT_CWD and local prefix of the outer package.
+    const outer = {
+      npm_config_user_agent: "npm/11.0.0 node/v20",
+      INIT_CWD: REPO,
+      npm_config_local_prefix: REPO,
+      npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js",
+    };
+    const apps = run([process.execPath, "run", "torque", "app", "list", "--json"], project, outer);
+    expect(apps.code, apps.err).toBe(0);
+    expect(JSON.parse(apps.out).map((a: { slug: string }) => a.slug)).toEqual(["todo"]);
+  }, 20_000);
+
   test("bun run torque inside the project uses the project's torque.json, and relative paths are the user's", async () => {
     // A stale INIT_CWD (left by an outer `npm run`) must not send it elsewhere.
     const apps = run([process.execPath, "run", "torque", "app", "list", "--json"], project, { INIT_CWD: "/nonexistent" });
