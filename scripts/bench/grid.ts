@@ -13,6 +13,7 @@ import { Database } from "bun:sqlite";
 import { rmSync } from "node:fs";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { NOUNS, VERBS } from "../../src/services/seed/named";
 import { seedApp } from "../../src/services/seed/seed";
 import { type Figure, record } from "./report";
 import { rpcLua, waitHealthy, wrk } from "./server";
@@ -23,22 +24,7 @@ const actor = systemActor;
 // ---------------------------------------------------------------- the model
 
 const STATUSES = ["new", "paid", "shipped", "delivered", "cancelled", "refunded"];
-// The seeder's plausible titles (services/seed/named.ts): verb + noun, 144 distinct.
-const VERBS = ["Review", "Prepare", "Update", "Fix", "Plan", "Design", "Ship", "Test", "Draft", "Migrate", "Call", "Follow up on"];
-const NOUNS = [
-  "quarterly report",
-  "landing page",
-  "invoice batch",
-  "onboarding flow",
-  "release notes",
-  "pricing model",
-  "customer feedback",
-  "API docs",
-  "budget",
-  "roadmap",
-  "contract",
-  "dashboard",
-];
+// The seeder's plausible titles are verb + noun (144 distinct): the same lists.
 const LAST = ["lovelace", "hopper", "torvalds", "hamilton", "turing", "haddad", "nakamura", "rossi", "sharma", "okafor", "berg", "silva"];
 
 function gridModel(indexed: boolean) {

@@ -55,8 +55,9 @@ const COMPANY_B = ["Systems", "Labs", "Industries", "Trading", "Foods", "Logisti
 const CITIES = ["Lisbon", "Osaka", "Nairobi", "Toronto", "Berlin", "Lyon", "Austin", "Melbourne", "Bogotá", "Krakow", "Seoul", "Oslo"];
 const COUNTRIES = ["Portugal", "Japan", "Kenya", "Canada", "Germany", "France", "United States", "Australia", "Colombia", "Poland", "Korea", "Norway"];
 const STREETS = ["Main St", "Harbor Rd", "Elm Ave", "King St", "Station Rd", "Park Lane", "Mill Road", "Queen St"];
-const VERBS = ["Review", "Prepare", "Update", "Fix", "Plan", "Design", "Ship", "Test", "Draft", "Migrate", "Call", "Follow up on"];
-const NOUNS = [
+/** Title words; the grid benchmark builds its search terms from them. */
+export const VERBS = ["Review", "Prepare", "Update", "Fix", "Plan", "Design", "Ship", "Test", "Draft", "Migrate", "Call", "Follow up on"];
+export const NOUNS = [
   "quarterly report",
   "landing page",
   "invoice batch",
