@@ -27,7 +27,7 @@ const STATUSES = ["new", "paid", "shipped", "delivered", "cancelled", "refunded"
 // The seeder's plausible titles are verb + noun (144 distinct): the same lists.
 const LAST = ["lovelace", "hopper", "torvalds", "hamilton", "turing", "haddad", "nakamura", "rossi", "sharma", "okafor", "berg", "silva"];
 
-function gridModel(indexed: boolean) {
+export function gridModel(indexed: boolean) {
   const off = indexed ? {} : { indexed: false };
   const field = (f: Record<string, unknown>) => ({ ...f, ...off });
   return {
@@ -67,7 +67,7 @@ function gridModel(indexed: boolean) {
   };
 }
 
-async function seedGrid(dbPath: string, orders: number, indexed: boolean): Promise<{ s: Services; seconds: number }> {
+export async function seedGrid(dbPath: string, orders: number, indexed: boolean): Promise<{ s: Services; seconds: number }> {
   const s = await openServices(dbPath);
   const model = await s.models.create(gridModel(indexed), actor);
   await s.apps.create(model.id, APP, actor);
@@ -94,7 +94,7 @@ const timeI = (i: number, salt: number) => new Date(Date.UTC(2024, 0, 1) + Math.
 const titleI = (i: number, salt: number) => `${pickI(VERBS, i, salt)} ${pickI(NOUNS, i, salt + 1)}`;
 
 /** Values only the data knows (emails, urls, customer ids), read once after the seed. */
-interface Samples {
+export interface Samples {
   emails: string[];
   websites: string[];
   customers: string[];
@@ -102,15 +102,15 @@ interface Samples {
 
 // ---------------------------------------------------------------- shapes
 
-type Sort = { field: string; dir: "asc" | "desc" }[];
-interface Shape {
+export type Sort = { field: string; dir: "asc" | "desc" }[];
+export interface Shape {
   type: string;
   name: string;
   filter?: (i: number) => unknown;
   sort: Sort;
 }
 
-function shapes(v: Samples): Shape[] {
+export function shapes(v: Samples): Shape[] {
   const S = (field: string, dir: "asc" | "desc" = "asc") => ({ field, dir });
   const list: Shape[] = [
     // text
@@ -270,7 +270,7 @@ function shapes(v: Samples): Shape[] {
   return list;
 }
 
-const flip = (sort: Sort): Sort => sort.map((k) => ({ field: k.field, dir: k.dir === "asc" ? "desc" : "asc" }));
+export const flip = (sort: Sort): Sort => sort.map((k) => ({ field: k.field, dir: k.dir === "asc" ? "desc" : "asc" }));
 const sortLabel = (sort: Sort) => sort.map((k) => `${k.field}${k.dir === "desc" ? " desc" : ""}`).join(", ");
 
 // ---------------------------------------------------------------- measuring

@@ -35,6 +35,7 @@ import type { Field, Model } from "../../model/schema";
 import { checkedIdent, type Dialect } from "../dialect";
 import type { Driver, Param, Queryable } from "../driver";
 import { scope } from "./columns";
+import { pickTerms, sampleTerms } from "./fts-terms";
 
 /** Slots per id: rowids an id may take when its first one is held by another id. */
 const SLOTS = 16;
@@ -180,25 +181,44 @@ export async function ftsAfterDelete(q: Queryable, appId: number, type: string, 
 const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /**
- * The FTS5 query for folded search words: each word of 3+ characters as the AND of the
- * trigrams that cover it (every third one and the last), each a quoted string, so FTS
- * syntax (quotes, *, -, :, parentheses, NEAR, AND/OR) is plain text. Shorter words, and
- * words FTS5 cannot take (a NUL ends its query text; unpaired surrogates), are left to the
- * exact rule. Null when no word is left.
+ * The FTS5 query for folded search words: each word of 3+ characters as the AND of
+ * trigrams inside it, each a quoted string, so FTS syntax (quotes, *, -, :, parentheses,
+ * NEAR, AND/OR) is plain text. Without a term sample (fts-terms.ts) of the type, the
+ * trigrams that cover each word (every third one and the last); with one, the rarest few
+ * of all the words' trigrams. Shorter words, and words FTS5 cannot take (a NUL ends its
+ * query text; unpaired surrogates), are left to the exact rule. Null when no word is left.
  */
-export function ftsMatch(words: readonly string[]): string | null {
-  const terms = new Set<string>();
+export function ftsMatch(words: readonly string[], sampled?: { appId: number; type: string }): string | null {
+  const covering: string[] = [];
+  const every: string[][] = [];
   for (const w of words) {
     if (w.includes("\u0000") || !w.isWellFormed()) continue;
     const cs = [...w];
     if (cs.length < 3) continue;
+    every.push(cs.slice(2).map((_, i) => cs.slice(i, i + 3).join("")));
     for (let i = 0; ; i += 3) {
       const at = Math.min(i, cs.length - 3);
-      terms.add(quote(cs.slice(at, at + 3).join("")));
+      covering.push(cs.slice(at, at + 3).join(""));
       if (at === cs.length - 3) break;
     }
   }
-  return terms.size ? [...terms].join(" AND ") : null;
+  const terms = (sampled && pickTerms(sampled.appId, sampled.type, every)) ?? covering;
+  return terms.length ? [...new Set(terms)].map(quote).join(" AND ") : null;
+}
+
+/** Read the type's term sample if it is missing or old (before a query that may use the index). */
+export async function ftsSampleTerms(q: Queryable, appId: number, type: string, fields: readonly Field[]): Promise<void> {
+  if (!fields.length) return;
+  await sampleTerms(
+    q,
+    appId,
+    type,
+    scope(appId, type),
+    bodySql(
+      fields.map((f) => f.name),
+      "data",
+    ),
+  );
 }
 
 /** The ids of a superset of the rows of (app, type) holding every word, as SQL (a pending table: every row). */
@@ -208,7 +228,7 @@ function candidateIds(appId: number, type: string, words: readonly string[], fie
     type,
     fields.map((f) => (typeof f === "string" ? f : f.name)),
   );
-  const match = name && ftsMatch(words);
+  const match = name && ftsMatch(words, { appId, type });
   if (!name || !match) return null;
   const pending = `EXISTS (SELECT 1 FROM entity_fts WHERE app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}' AND pending = 1)`;
   return {

@@ -2,7 +2,8 @@
 // × cursor shapes, walked several pages deep, must give the same rows in the same order
 // (and the same cursors wherever a page is full) as the plain filter-and-ORDER-BY query.
 // The planner's windows and bounds are shrunk so every path runs on 1,500 rows: windows,
-// the filter-driven candidate set, chunks of groups, big groups, the budget that ends a
+// the filter-driven candidate set (read and sorted, or matched during the walk), a
+// window dense enough to skip it, chunks of groups, big groups, the budget that ends a
 // page early, and the plain query for a field with `indexed: false`.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -226,7 +227,7 @@ async function plainPage(opts: { filter?: unknown; sort?: unknown; limit: number
 }
 
 test("generated filter × sort × cursor shapes give the plain query's rows, order and cursors, pages deep", async () => {
-  Object.assign(PLAN, { window: 16, budget: 300, candidates: 250 });
+  Object.assign(PLAN, { window: 16, budget: 300, candidates: 250, semiWindow: 64, semiBudget: 1200 });
   const seen = new Map<string, number>();
   const traces = (t: string) => seen.set(t.replace(/[: ].*/, ""), (seen.get(t.replace(/[: ].*/, "")) ?? 0) + 1);
   let shortPages = 0;
@@ -256,7 +257,8 @@ test("generated filter × sort × cursor shapes give the plain query's rows, ord
     if (!cursor) expect(got.length).toBe(expected.length);
   }
   // Every path ran.
-  for (const path of ["window", "candidates", "chunk", "group", "budget", "plain"]) expect({ path, n: seen.get(path) ?? 0 }).not.toEqual({ path, n: 0 });
+  for (const path of ["window", "dense", "windows", "candidates", "semi", "chunk", "group", "budget", "plain"])
+    expect({ path, n: seen.get(path) ?? 0 }).not.toEqual({ path, n: 0 });
   expect(shortPages).toBeGreaterThan(0);
 }, 120_000);
 

@@ -9,12 +9,16 @@
 //    the filter applied to the window's rows. When the window fills the page, done; when
 //    it held every entry left, the segment is done; otherwise the rest of the segment
 //    ("after the window's last entry") goes back on the queue.
-//  - filter-driven: after the first window that did not fill the page, the filter's own
-//    index-backed candidate set (equality, in, ranges, isNull of indexed fields; `or` as a
-//    union; full-text candidates from a registered provider) is counted up to a bound;
-//    when it is small, one query reads the candidates, keeps those in the remaining
-//    segments and sorts them. The window told us the filter is selective here, so the set
-//    is small when we get there.
+//  - filter-driven: after the first window that did not fill the page, when that window
+//    matched rarely (it is a sample of the filter), the filter's own index-backed
+//    candidate set (equality, in, ranges, isNull, a case-insensitive prefix of indexed
+//    fields; `or` as a union; full-text candidates from a registered provider) is
+//    counted up to a bound. A small set is read and sorted in one query. A larger one is
+//    matched during the walk instead (a semi-join): the windows go on over the sort
+//    index, but each index entry is tested for membership in the set (no row is read
+//    for a non-member), so a window can be 40× larger for the same cost. A window that
+//    matched often skips the set: more windows fill the page soon, and counting a set
+//    from a common full-text term would cost more than the walk.
 //  - a sort by two or more keys walks the first key's index in chunks of whole groups
 //    (rows sharing that key's value, sorted by the other keys), and a group larger than a
 //    window becomes a segment of its own ordered by the next key.
@@ -25,11 +29,12 @@
 
 import type { CompiledEntity } from "../../model/compile";
 import type { FilterNode, Target } from "../../model/filter/ast";
+import { searchedFields } from "../../model/filter/grammar";
 import type { Dialect } from "../dialect";
 import type { Param, Queryable } from "../driver";
 import { scope, targetSql } from "./columns";
 import { filterSql } from "./filter";
-import { ftsCandidateRowids } from "./fts";
+import { ftsCandidateRowids, ftsSampleTerms } from "./fts";
 import type { SortKey } from "./query";
 
 /** Tunables (tests shrink them to exercise every path on small data). */
@@ -39,7 +44,18 @@ export const PLAN = {
   /** Index entries a page may examine sort-driven before it ends early (at least 20 per row asked for). */
   budget: 2000,
   /** A candidate set counted up to this bound; at the bound it is not used. */
-  candidates: 10_000,
+  candidates: 25_000,
+  /** Index entries of the first semi-join window at least (membership tests on index entries only); later windows double. */
+  semiWindow: 20_000,
+  /** Index entries a page may examine in semi-join windows before it ends early. */
+  semiBudget: 200_000,
+  /**
+   * Relative costs (µs on the 2-core machine, 1M rows, measured) that choose how a counted
+   * set of c candidates is used when the page still needs k rows of a type of N:
+   * read and sort them (c × read), match them during the walk (c × member to build the
+   * set, N·k/c × entry to walk), or go on with plain windows (N·k/c × row).
+   */
+  cost: { read: 2.2, member: 0.4, entry: 0.1, row: 1.4 },
 };
 
 /** What the last page did (windows, counts, candidates, chunks, groups, budget): for tests and the benchmark. */
@@ -49,6 +65,8 @@ export const lastTrace: { steps: string[] } = { steps: [] };
 export interface Candidates {
   sql: string;
   params: Param[];
+  /** Costly to compute (a full-text query): read once per page, as a list, not once per statement. */
+  costly?: boolean;
 }
 /** A source of candidate sets for predicates the field indexes do not serve (full text: contains, $search). */
 export type CandidateProvider = (node: FilterNode, ctx: { appId: number; ent: CompiledEntity; d: Dialect }) => Candidates | undefined;
@@ -96,7 +114,7 @@ const flip = (op: ">" | "<") => (op === ">" ? "<" : ">");
 export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
   const { keys, d } = p;
   const want = p.limit + 1;
-  const budget = Math.max(PLAN.budget, p.limit * 20);
+  let budget = Math.max(PLAN.budget, p.limit * 20);
   const scopeSql = scope(p.appId, p.ent.name);
   const f: Param[] = [];
   const fSql = filterSql(p.filter, d, f);
@@ -176,7 +194,7 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
   const rows: PageRow[] = [];
 
   /** The walk of a segment whose order is one index's order: [K, id] on K's index, or [id] (on the fixed key's index, or the id index). */
-  const linear = async (s: Seg, need: number): Promise<{ rows: PageRow[]; rest: Seg[]; edge?: unknown[] } | undefined> => {
+  const linear = async (s: Seg, need: number, semi?: Candidates): Promise<{ rows: PageRow[]; rest: Seg[]; edge?: unknown[] } | undefined> => {
     const last = keys.length - 1;
     const walkKey = s.from === last ? (s.from > 0 ? s.from - 1 : last) : s.from; // the key whose index is walked
     const ix = p.indexes.get(keys[walkKey]!.col.name);
@@ -200,13 +218,16 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
     const order =
       walkKey === s.from ? `${keys[walkKey]!.col.sql} ${up(walkKey) ? "ASC" : "DESC"}, id ${up(last) ? "ASC" : "DESC"}` : `id ${up(last) ? "ASC" : "DESC"}`;
     const inner = `FROM entities INDEXED BY ${ix} WHERE ${walk.join(" AND ")} ORDER BY ${order}`;
-    const w = Math.max(1, Math.min(PLAN.window * 2 ** Math.min(windows, 10), budget - examined));
+    const w = Math.max(1, Math.min((semi ? semiFirst : PLAN.window) * 2 ** Math.min(windows, 10), budget - examined));
     windows++;
+    // A semi-join window tests each index entry's rowid against the candidate set before
+    // any row is read. (The LIMIT keeps the inner walk a subquery of its own, in order.)
+    const entries = semi ? `SELECT r FROM (SELECT rowid AS r ${inner} LIMIT ?) WHERE r IN (${semi.sql})` : `SELECT rowid AS r ${inner} LIMIT ?`;
     const got = await q.all<PageRow>(
-      `SELECT ${cols("e.")} FROM (SELECT rowid AS r ${inner} LIMIT ?) AS w CROSS JOIN entities AS e ON e.rowid = w.r WHERE ${[...residual, `(${fSql})`].join(" AND ")} LIMIT ?`,
-      [...wp, w, ...residualParams, ...f, need],
+      `SELECT ${cols("e.")} FROM (${entries}) AS w CROSS JOIN entities AS e ON e.rowid = w.r WHERE ${[...residual, `(${fSql})`].join(" AND ")} LIMIT ?`,
+      [...wp, w, ...(semi ? semi.params : []), ...residualParams, ...f, need],
     );
-    trace.push(`window ${keys[walkKey]!.col.name} ${w}: ${got.length}`);
+    trace.push(`${semi ? "semi" : "window"} ${keys[walkKey]!.col.name} ${w}: ${got.length}`);
     if (got.length >= need) return { rows: got, rest: [] };
     const e = await q.get<{ ek: Param; eid: string }>(`SELECT ${keys[walkKey]!.col.sql} AS ek, id AS eid ${inner} LIMIT 1 OFFSET ?`, [...wp, w - 1]);
     if (!e) return { rows: got, rest: [] };
@@ -234,7 +255,10 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
     if (s.range) walk.push(...segSql({ from: s.from, eq: [], range: s.range }, wp));
     const residualParams: Param[] = [];
     const residual = segSql({ from: s.from, eq: s.eq }, residualParams, true);
-    const inner = `FROM entities INDEXED BY ${ix} WHERE ${walk.join(" AND ")} ORDER BY ${K} ${up(s.from) ? "ASC" : "DESC"}, id ${up(keys.length - 1) ? "ASC" : "DESC"}`;
+    // Only K is read from this order (the value at an offset, the first value), so ties go
+    // by id in K's own direction: the index's order, forwards or backwards. (The page's id
+    // direction could differ from K's, which is an order no index has: a sort of the type.)
+    const inner = `FROM entities INDEXED BY ${ix} WHERE ${walk.join(" AND ")} ORDER BY ${K} ${up(s.from) ? "ASC" : "DESC"}, id ${up(s.from) ? "ASC" : "DESC"}`;
     const w = PLAN.window;
     const edge = await q.get<{ ek: Param }>(`SELECT ${K} AS ek ${inner} LIMIT 1 OFFSET ?`, [...wp, w - 1]);
     const chunk = async (extra: string[], extraParams: Param[]) => {
@@ -272,6 +296,8 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
   };
 
   let triedCandidates = false;
+  let semi: Candidates | undefined;
+  let semiFirst = 0;
   while (queue.length && rows.length < want) {
     if (examined >= budget && resume) {
       trace.push("budget");
@@ -280,7 +306,7 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
     const s = queue.shift()!;
     const need = want - rows.length;
     const multi = s.from < keys.length - 2;
-    const r = multi ? await grouped(s, need) : await linear(s, need);
+    const r = multi ? await grouped(s, need) : await linear(s, need, semi);
     if (!r) {
       rows.push(...(await plainSeg(s, need)));
       resume = undefined;
@@ -293,14 +319,38 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
     queue = [...r.rest.flatMap(normalise), ...queue];
     if (triedCandidates) continue;
     triedCandidates = true;
+    const k = want - rows.length;
+    const n = (await q.get<{ n: number }>("SELECT n FROM entity_counts WHERE app_id = ? AND type = ?", [p.appId, p.ent.name]))?.n ?? 0;
+    // The entries walked so far are a sample of the filter: when the matches it predicts
+    // make plain windows the cheapest way, counting a candidate set (from a common
+    // full-text term, say) would cost more than it saves.
+    if (examined > 0 && choose(n, k, (rows.length / examined) * n) === "windows") {
+      trace.push("dense");
+      continue;
+    }
+    if (usesText(p.filter)) await ftsSampleTerms(q, p.appId, p.ent.name, searchedFields(p.ent));
     const cand = await candidates(q, p, scopeSql, trace);
     if (!cand) continue;
+    const how = choose(Math.max(n, cand.n), k, cand.n);
+    if (how === "windows") {
+      trace.push("windows");
+      continue;
+    }
+    if (how === "semi") {
+      // Matched during the walk from here on, in windows sized to find the page in one.
+      semi = cand.c;
+      semiFirst = Math.min(PLAN.semiBudget, Math.max(PLAN.semiWindow, Math.ceil((2 * n * k) / Math.max(1, cand.n))));
+      examined = 0;
+      windows = 0;
+      budget = PLAN.semiBudget;
+      continue;
+    }
     // Filter-driven: the candidates in what is left of the page's segments, sorted.
     const sp: Param[] = [];
     const left = queue.map((x) => `(${segSql(x, sp, true).join(" AND ") || "1=1"})`).join(" OR ");
     const got = await q.all<PageRow>(
-      `SELECT ${cols("")} FROM entities NOT INDEXED WHERE rowid IN (${cand.sql}) AND ${scopeSql} AND (${fSql}) AND (${left}) ORDER BY ${ord(0, "+")} LIMIT ?`,
-      [...cand.params, ...f, ...sp, want - rows.length],
+      `SELECT ${cols("")} FROM entities NOT INDEXED WHERE rowid IN (${cand.c.sql}) AND ${scopeSql} AND (${fSql}) AND (${left}) ORDER BY ${ord(0, "+")} LIMIT ?`,
+      [...cand.c.params, ...f, ...sp, want - rows.length],
     );
     trace.push(`candidates: ${got.length}`);
     rows.push(...got);
@@ -311,21 +361,39 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
   return { rows, more, trace };
 }
 
+/**
+ * The cheapest way to use c candidates for k more rows of a type of n (PLAN.cost): read and
+ * sort them, match them during the walk, or go on with plain windows.
+ */
+function choose(n: number, k: number, c: number): "read" | "semi" | "windows" {
+  const walk = (n * k) / Math.max(1, c); // index entries to walk for k matches, if they are spread evenly
+  const { read, member, entry, row } = PLAN.cost;
+  const costs = { read: c * read, semi: c * member + walk * entry, windows: walk * row };
+  return costs.read <= costs.semi && costs.read <= costs.windows ? "read" : costs.semi <= costs.windows ? "semi" : "windows";
+}
+
 const targetName = (t: Target) => (t.kind === "system" ? t.name : t.name);
 
 /**
  * The smallest index-backed candidate set of the filter, counted up to PLAN.candidates;
  * undefined when no part of the filter has one or every one is at the bound.
  */
-async function candidates(q: Queryable, p: PlanInput, scopeSql: string, trace: string[]): Promise<Candidates | undefined> {
+async function candidates(q: Queryable, p: PlanInput, scopeSql: string, trace: string[]): Promise<{ c: Candidates; n: number } | undefined> {
   const options = sources(p.filter, p, scopeSql).slice(0, 3);
   let best: { c: Candidates; n: number } | undefined;
-  for (const c of options) {
-    const n = (await q.get<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql} LIMIT ?)`, [...c.params, PLAN.candidates]))!.n;
+  for (const option of options) {
+    let c = option;
+    let n: number;
+    if (c.costly) {
+      // Read rather than counted: the set is then at hand for every later statement.
+      const ids = await q.all<{ r: number }>(`SELECT rowid AS r FROM (${c.sql}) LIMIT ?`, [...c.params, PLAN.candidates]);
+      n = ids.length;
+      c = { sql: "SELECT value FROM json_each(?)", params: [JSON.stringify(ids.map((x) => x.r))] };
+    } else n = (await q.get<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql} LIMIT ?)`, [...c.params, PLAN.candidates]))!.n;
     trace.push(`count ${n}`);
     if (n < PLAN.candidates && (!best || n < best.n)) best = { c, n };
   }
-  return best?.c;
+  return best;
 }
 
 /** Candidate sets of a filter, most selective kinds first: for `and`, each part's; for `or`, the union of every branch's best. */
@@ -340,7 +408,8 @@ function sources(node: FilterNode, p: PlanInput, scopeSql: string): Candidates[]
     case "or": {
       const each = node.items.map((n) => sources(n, p, scopeSql)[0]);
       if (!each.length || each.some((c) => !c)) return [];
-      return [{ sql: each.map((c) => c!.sql).join(" UNION "), params: each.flatMap((c) => c!.params) }];
+      // UNION ALL: a rowid twice costs nothing where the set is used (IN), and deduplicating costs a sort.
+      return [{ sql: each.map((c) => c!.sql).join(" UNION ALL "), params: each.flatMap((c) => c!.params), costly: each.some((c) => c!.costly) }];
     }
     case "compare":
     case "between":
@@ -353,13 +422,30 @@ function sources(node: FilterNode, p: PlanInput, scopeSql: string): Candidates[]
       const cond = node.kind === "empty" && !node.empty ? d.notNull(targetSql(node.target, d)) : filterSql(node, d, params);
       return [{ sql: `SELECT rowid FROM entities INDEXED BY ${ix} WHERE ${scopeSql} AND ${cond}`, params }];
     }
+    case "text": {
+      // A prefix of an indexed field: index ranges (exact, read from index entries alone).
+      const ix = node.mode === "startsWith" ? p.indexes.get(targetName(node.target)) : undefined;
+      const c = ix && prefixCandidates(node.needle, targetSql(node.target, d), ix, scopeSql, d);
+      if (c) return [c];
+      for (const pr of providers) {
+        const c = pr(node, { appId: p.appId, ent: p.ent, d });
+        if (c) return [{ ...c, costly: true }];
+      }
+      return [];
+    }
     default:
       for (const pr of providers) {
         const c = pr(node, { appId: p.appId, ent: p.ent, d });
-        if (c) return [c];
+        if (c) return [{ ...c, costly: true }];
       }
       return [];
   }
+}
+
+/** Whether a filter has a part the full-text index may serve ($search, contains, …). */
+function usesText(n: FilterNode): boolean {
+  if (n.kind === "and" || n.kind === "or") return n.items.some(usesText);
+  return n.kind === "search" || n.kind === "text";
 }
 
 /** How selective a kind of condition usually is (lower first). */
@@ -369,4 +455,43 @@ function rank(n: FilterNode): number {
   if (n.kind === "between") return 2;
   if (n.kind === "text") return 3;
   return 4;
+}
+
+/** Case variants of a prefix tried at most (2 per A–Z letter): each is one index range. */
+const MAX_PREFIX_RANGES = 64;
+
+/**
+ * The rows whose field starts with a case-folded needle (A–Z folded, nothing else: see
+ * model/filter/text.ts), from the field's (value, id) index: one range per case variant
+ * of the needle's first letters (as many as MAX_PREFIX_RANGES allows), each entry then
+ * checked against the whole needle on the index entry itself, which holds the value.
+ */
+function prefixCandidates(needle: string, expr: string, ix: string, scopeSql: string, d: Dialect): Candidates | undefined {
+  // A value stored as a number (a field whose type changed) sorts before every text, out
+  // of these ranges; its text form starts with a digit, a sign or a point.
+  if (d.name !== "sqlite" || needle.includes("\u0000") || /^[0-9+\-.]/.test(needle)) return undefined;
+  let variants = [""];
+  for (const ch of needle) {
+    const alts = ch >= "a" && ch <= "z" ? [ch, ch.toUpperCase()] : [ch];
+    if (variants.length * alts.length > MAX_PREFIX_RANGES) break;
+    variants = variants.flatMap((v) => alts.map((a) => v + a));
+  }
+  const ranges = variants.map((v) => [v, successor(v)] as const);
+  if (!variants[0] || ranges.some(([, hi]) => hi === undefined)) return undefined;
+  const m = d.textMatch(expr, "startsWith", needle);
+  const params: Param[] = [];
+  const parts = ranges.map(([lo, hi]) => {
+    params.push(lo, hi!, ...m.params);
+    return `SELECT rowid FROM entities INDEXED BY ${ix} WHERE ${scopeSql} AND ${expr} >= ? AND ${expr} < ? AND ${m.sql}`;
+  });
+  return { sql: parts.join(" UNION ALL "), params };
+}
+
+/** The least string greater than every string starting with `s` (its last code point plus one). */
+function successor(s: string): string | undefined {
+  const cps = [...s];
+  const last = cps.pop()!.codePointAt(0)!;
+  if (last >= 0x10ffff) return undefined;
+  const next = last + 1 === 0xd800 ? 0xe000 : last + 1; // no string holds a lone surrogate
+  return cps.join("") + String.fromCodePoint(next);
 }

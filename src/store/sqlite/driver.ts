@@ -23,6 +23,10 @@ function open(path: string, readonly: boolean): Database {
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA cache_size = -65536"); // 64 MiB page cache per connection
   db.exec("PRAGMA temp_store = MEMORY");
+  // Reads of the database file through a memory map: a row read at random (a grid page's
+  // rows, a candidate set) costs half as much as through read() into the page cache.
+  // Writes still go to the write-ahead log; 2 GiB is SQLite's own ceiling.
+  db.exec("PRAGMA mmap_size = 2147418112");
   return db;
 }
 
