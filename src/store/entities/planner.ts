@@ -389,7 +389,12 @@ async function candidates(q: Queryable, p: PlanInput, scopeSql: string, trace: s
       const ids = await q.all<{ r: number }>(`SELECT rowid AS r FROM (${c.sql}) LIMIT ?`, [...c.params, PLAN.candidates]);
       n = ids.length;
       c = { sql: "SELECT value FROM json_each(?)", params: [JSON.stringify(ids.map((x) => x.r))] };
-    } else n = (await q.get<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql} LIMIT ?)`, [...c.params, PLAN.candidates]))!.n;
+    } else {
+      // Counted no further than the best set so far: a larger one would not be used.
+      const bound = Math.min(PLAN.candidates, best?.n ?? PLAN.candidates);
+      n = (await q.get<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql} LIMIT ?)`, [...c.params, bound]))!.n;
+      if (n >= bound) n = PLAN.candidates;
+    }
     trace.push(`count ${n}`);
     if (n < PLAN.candidates && (!best || n < best.n)) best = { c, n };
   }
