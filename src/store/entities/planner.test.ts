@@ -257,7 +257,7 @@ test("generated filter × sort × cursor shapes give the plain query's rows, ord
     if (!cursor) expect(got.length).toBe(expected.length);
   }
   // Every path ran.
-  for (const path of ["window", "dense", "windows", "candidates", "semi", "chunk", "group", "budget", "plain"])
+  for (const path of ["window", "dense", "windows", "candidates", "semi", "chunk", "group", "read-group", "budget", "plain"])
     expect({ path, n: seen.get(path) ?? 0 }).not.toEqual({ path, n: 0 });
   expect(shortPages).toBeGreaterThan(0);
 }, 120_000);

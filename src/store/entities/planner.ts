@@ -42,7 +42,7 @@ export const PLAN = {
   /** Index entries of the first window of a segment; later windows double. */
   window: 500,
   /** Index entries a page may examine sort-driven before it ends early (at least 20 per row asked for). */
-  budget: 2000,
+  budget: 4000,
   /** A candidate set counted up to this bound; at the bound it is not used. */
   candidates: 25_000,
   /** Index entries of the first semi-join window at least (membership tests on index entries only); later windows double. */
@@ -188,6 +188,11 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
       .map((k) => `${prefix}${k.col.sql} ${k.dir === "desc" ? "DESC" : "ASC"}`)
       .join(", ");
 
+  let count: number | undefined;
+  /** The type's record count (maintained), read once per page when a choice needs it. */
+  const typeCount = async () =>
+    (count ??= (await q.get<{ n: number }>("SELECT n FROM entity_counts WHERE app_id = ? AND type = ?", [p.appId, p.ent.name]))?.n ?? 0);
+
   let examined = 0;
   let windows = 0;
   let resume: unknown[] | undefined;
@@ -274,6 +279,18 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
     examined += w;
     if (first!.ek === edge.ek) {
       trace.push(`group ${keys[s.from]!.col.name}`);
+      // A group (K = v) the size of a window or more. Read whole and sorted when that is
+      // cheaper than walking the next key's index for its rows (a group that is a small
+      // share of the type: one customer's orders among a million).
+      const g = (await q.get<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM entities INDEXED BY ${ix} WHERE ${scopeSql} AND ${K} = ? LIMIT ?)`, [
+        edge.ek,
+        PLAN.candidates,
+      ]))!.n;
+      if (g < PLAN.candidates && choose(await typeCount(), need, g) === "read") {
+        trace.push(`read-group ${g}`);
+        const got = await chunk([`${K} = ?`], [edge.ek]);
+        return { rows: got, rest: got.length >= need ? [] : [{ from: s.from, eq: s.eq, range: { op: after(s.from), v: edge.ek } }] };
+      }
       return {
         rows: [],
         rest: [...normalise({ from: s.from + 1, eq: [...s.eq, edge.ek] }), { from: s.from, eq: s.eq, range: { op: after(s.from), v: edge.ek } }],
@@ -320,7 +337,7 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
     if (triedCandidates) continue;
     triedCandidates = true;
     const k = want - rows.length;
-    const n = (await q.get<{ n: number }>("SELECT n FROM entity_counts WHERE app_id = ? AND type = ?", [p.appId, p.ent.name]))?.n ?? 0;
+    const n = await typeCount();
     // The entries walked so far are a sample of the filter: when the matches it predicts
     // make plain windows the cheapest way, counting a candidate set (from a common
     // full-text term, say) would cost more than it saves.
