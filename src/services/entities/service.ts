@@ -195,7 +195,11 @@ export class EntityService {
           )
         : null;
     const pagination: Page["pagination"] = { nextCursor, limit: q.limit };
-    if (opts.total) Object.assign(pagination, await pageTotal(db, rt.id, ent, opts.filter, !opts.cursor, rows.length, more));
+    if (opts.total)
+      Object.assign(
+        pagination,
+        await pageTotal(db, rt.id, ent, opts.filter, walkIndexes(rt.id, rt.model, db.dialect, ent.name), !opts.cursor, rows.length, more),
+      );
     if (opts.include !== undefined) {
       // Includes read the reference fields, so they are attached before the projection.
       await attachIncludes(db, db.dialect, rt.id, rt.model, ent, data, opts.include);
@@ -246,9 +250,18 @@ export class EntityService {
  * `total` and `totalExact` of a page (store/entities/count.ts). A first page that holds
  * every match is its own exact total; an estimate is never below what the page shows.
  */
-async function pageTotal(db: Driver, appId: number, ent: CompiledEntity, filter: unknown, first: boolean, shown: number, more: boolean) {
+async function pageTotal(
+  db: Driver,
+  appId: number,
+  ent: CompiledEntity,
+  filter: unknown,
+  indexes: ReadonlyMap<string, string>,
+  first: boolean,
+  shown: number,
+  more: boolean,
+) {
   if (first && !more) return { total: shown, totalExact: true };
-  const t = await countEntities(db, db.dialect, appId, ent, filter);
+  const t = await countEntities(db, db.dialect, appId, ent, filter, indexes);
   return { total: t.exact || !first ? t.total : Math.max(t.total, shown + (more ? 1 : 0)), totalExact: t.exact };
 }
 

@@ -395,7 +395,13 @@ const targetName = (t: Target) => (t.kind === "system" ? t.name : t.name);
  * The smallest index-backed candidate set of the filter, counted up to PLAN.candidates;
  * undefined when no part of the filter has one or every one is at the bound.
  */
-async function candidates(q: Queryable, p: PlanInput, scopeSql: string, trace: string[]): Promise<{ c: Candidates; n: number } | undefined> {
+async function candidates(
+  q: Queryable,
+  p: FilterInput,
+  scopeSql: string,
+  trace: string[],
+  limit = PLAN.candidates,
+): Promise<{ c: Candidates; n: number } | undefined> {
   const options = sources(p.filter, p, scopeSql).slice(0, 3);
   let best: { c: Candidates; n: number } | undefined;
   for (const option of options) {
@@ -403,23 +409,35 @@ async function candidates(q: Queryable, p: PlanInput, scopeSql: string, trace: s
     let n: number;
     if (c.costly) {
       // Read rather than counted: the set is then at hand for every later statement.
-      const ids = await q.all<{ r: number }>(`SELECT rowid AS r FROM (${c.sql}) LIMIT ?`, [...c.params, PLAN.candidates]);
+      const ids = await q.all<{ r: number }>(`SELECT rowid AS r FROM (${c.sql}) LIMIT ?`, [...c.params, limit]);
       n = ids.length;
       c = { sql: "SELECT value FROM json_each(?)", params: [JSON.stringify(ids.map((x) => x.r))] };
     } else {
       // Counted no further than the best set so far: a larger one would not be used.
-      const bound = Math.min(PLAN.candidates, best?.n ?? PLAN.candidates);
+      const bound = Math.min(limit, best?.n ?? limit);
       n = (await q.get<{ n: number }>(`SELECT count(*) AS n FROM (${c.sql} LIMIT ?)`, [...c.params, bound]))!.n;
-      if (n >= bound) n = PLAN.candidates;
+      if (n >= bound) n = limit;
     }
     trace.push(`count ${n}`);
-    if (n < PLAN.candidates && (!best || n < best.n)) best = { c, n };
+    if (n < limit && (!best || n < best.n)) best = { c, n };
   }
   return best;
 }
 
+/** What finding a filter's candidate sets takes. */
+type FilterInput = Pick<PlanInput, "appId" | "ent" | "d" | "filter" | "indexes">;
+
+/**
+ * The filter's smallest index-backed candidate set (a superset of its matches) when it
+ * holds fewer than `limit` rows: for an exact total of a selective filter (count.ts).
+ */
+export async function smallCandidateSet(q: Queryable, p: FilterInput, limit: number): Promise<Candidates | undefined> {
+  if (usesText(p.filter)) await ftsSampleTerms(q, p.appId, p.ent.name, searchedFields(p.ent));
+  return (await candidates(q, p, scope(p.appId, p.ent.name), [], limit))?.c;
+}
+
 /** Candidate sets of a filter, most selective kinds first: for `and`, each part's; for `or`, the union of every branch's best. */
-function sources(node: FilterNode, p: PlanInput, scopeSql: string): Candidates[] {
+function sources(node: FilterNode, p: FilterInput, scopeSql: string): Candidates[] {
   const { d } = p;
   switch (node.kind) {
     case "and":
