@@ -8,6 +8,7 @@ import { type CompiledModel, compileModel } from "../model/compile";
 import type { Driver, Queryable } from "../store/driver";
 import { syncFts } from "../store/entities/fts";
 import { dropAppIndexes, syncIndexes } from "../store/entities/indexes";
+import { dropAppRollups, syncRollups } from "../store/entities/rollups";
 import { deleteAppData } from "../store/entities/rows";
 import type { Actor } from "./actor";
 import { writeAudit } from "./audit";
@@ -106,6 +107,7 @@ export class AppService {
       const row = (await tx.get<{ id: number }>("SELECT id FROM apps WHERE slug = ?", [slug]))!;
       await syncIndexes(tx, row.id, compiled, this.db.dialect);
       await syncFts(tx, row.id, compiled); // a new app has no rows: its full-text tables are ready at once
+      await syncRollups(tx, row.id, compiled);
       await writeAudit(tx, actor, { action: "app.create", appId: row.id, modelId: stored.id, after: { slug, model: stored.name } }, now);
       return row.id;
     });
@@ -129,6 +131,7 @@ export class AppService {
 /** Everything an app owns, for app and model deletion. */
 export async function deleteAppRows(tx: Queryable, appId: number): Promise<void> {
   await dropAppIndexes(tx, appId);
+  await dropAppRollups(tx, appId); // before the rows go: their triggers would run once per row
   await deleteAppData(tx, appId);
   await tx.run("DELETE FROM xflow_executions WHERE app_id = ?", [appId]);
   await tx.run("DELETE FROM seed_runs WHERE app_id = ?", [appId]);

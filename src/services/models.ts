@@ -13,6 +13,7 @@ import { isSizeIssue, validateModel } from "../model/validate";
 import type { Driver, Queryable } from "../store/driver";
 import { fillPendingFts, syncFts } from "../store/entities/fts";
 import { syncIndexes } from "../store/entities/indexes";
+import { syncRollups } from "../store/entities/rollups";
 import { validateFlow } from "../xflow/validate";
 import { type Actor, actorLabel } from "./actor";
 import { deleteAppRows } from "./apps";
@@ -194,6 +195,7 @@ export class ModelService {
     for (const a of apps) {
       await syncIndexes(tx, a.id, compiled, this.db.dialect);
       await syncFts(tx, a.id, compiled);
+      await syncRollups(tx, a.id, compiled);
     }
     return apps.map((a) => a.slug);
   }

@@ -13,6 +13,8 @@ import down5 from "../../schema/migrations/sqlite/0005_full_text.down.sql" with 
 import up5 from "../../schema/migrations/sqlite/0005_full_text.up.sql" with { type: "text" };
 import down6 from "../../schema/migrations/sqlite/0006_entity_counts.down.sql" with { type: "text" };
 import up6 from "../../schema/migrations/sqlite/0006_entity_counts.up.sql" with { type: "text" };
+import down7 from "../../schema/migrations/sqlite/0007_entity_rollups.down.sql" with { type: "text" };
+import up7 from "../../schema/migrations/sqlite/0007_entity_rollups.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -29,6 +31,7 @@ export const migrations: Migration[] = [
   { version: 4, name: "drop_xflows", up: { sqlite: up4 }, down: { sqlite: down4 } },
   { version: 5, name: "full_text", up: { sqlite: up5 }, down: { sqlite: down5 } },
   { version: 6, name: "entity_counts", up: { sqlite: up6 }, down: { sqlite: down6 } },
+  { version: 7, name: "entity_rollups", up: { sqlite: up7 }, down: { sqlite: down7 } },
 ];
 
 export interface MigrationStatus {

@@ -5,6 +5,7 @@ import { TorqueError } from "../lib/errors";
 import type { Driver } from "./driver";
 import { repairFts } from "./entities/fts";
 import { rebuildPendingIndexes, upgradeIndexRules } from "./entities/indexes";
+import { repairRollups } from "./entities/rollups";
 import { migrateUp } from "./migrations";
 import { SqliteDriver } from "./sqlite/driver";
 
@@ -26,6 +27,8 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
     await upgradeIndexRules(db);
     // Full-text tables still to be made (apps from before migration 5) or filled (a fill a crash cut short): see entities/fts.ts.
     if (await db.get("SELECT 1 AS x FROM entity_fts WHERE pending = 1 LIMIT 1")) await repairFts(db);
+    // Aggregate rollups of apps from before migration 7 (marked by it): see entities/rollups.ts.
+    if (await db.get("SELECT 1 AS x FROM entity_rollups WHERE type = '' LIMIT 1")) await repairRollups(db);
   }
   return db;
 }

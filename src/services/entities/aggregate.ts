@@ -1,10 +1,16 @@
 // Aggregates for KPIs and charts (`aggregateEntities`): count, sum, avg, min, max over
 // one entity type, with an optional filter and group, computed in the database
 // (store/entities/aggregate.ts builds and checks the SQL). Reads run on the reader
-// connection: an aggregate never holds the write lock.
+// connection: an aggregate never holds the write lock. In order of preference: the
+// maintained count, the maintained rollups (store/entities/rollup-aggregate.ts, with
+// min/max from the field's index), the plain query.
 
-import { type AggregateRequest, buildAggregate, MAX_GROUPS } from "../../store/entities/aggregate";
+import type { CompiledEntity } from "../../model/compile";
+import { type AggregateQuery, type AggregateRequest, buildAggregate, MAX_GROUPS } from "../../store/entities/aggregate";
 import { typeCount } from "../../store/entities/count";
+import { walkIndexes } from "../../store/entities/indexes";
+import { MINMAX_WINDOW, minMaxWindow, rollupAggregate } from "../../store/entities/rollup-aggregate";
+import type { AppRuntime } from "../apps";
 
 export { AGGREGATE_OPS, BUCKETS, MAX_AGGREGATES, MAX_GROUPS } from "../../store/entities/aggregate";
 
@@ -23,6 +29,8 @@ export interface AggregateResult {
   limited: boolean;
 }
 
+type Row = Record<string, unknown>;
+
 export async function aggregateEntities(ctx: EntityContext, app: string, entity: string, req: AggregateRequest): Promise<AggregateResult> {
   const { db, apps } = ctx;
   const rt = await apps.runtime(app);
@@ -32,7 +40,19 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
     const n = await typeCount(db, rt.id, ent.name);
     return { groups: [{ values: q.specs.map(() => n) }], limited: false };
   }
-  const rows = await db.all<Record<string, unknown>>(q.sql, q.params);
+  let rows: Row[] | null = null;
+  const fast = rollupAggregate(rt.id, ent, db.dialect, q);
+  if (fast) {
+    try {
+      rows = await db.all<Row>(fast.sql, fast.params);
+    } catch (e) {
+      // The table is named from the model this process compiled; a model saved elsewhere
+      // (or an app whose rollups an open has not made yet) has another or none: the rows answer.
+      if (!/no such table/.test((e as Error).message)) throw e;
+    }
+    if (rows && fast.later.length && !(await fillMinMax(ctx, rt, ent, q, rows[0]!, fast.later))) rows = null;
+  }
+  if (!rows) rows = await db.all<Row>(q.sql, q.params);
   const limited = rows.length > MAX_GROUPS;
   if (limited) rows.length = MAX_GROUPS;
   const groups = rows.map((r) => {
@@ -43,4 +63,19 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
     return { key, values };
   });
   return { groups, limited };
+}
+
+/** Filtered min/max from each field's index (minMaxWindow); false when a window was not enough (the plain query answers). */
+async function fillMinMax(ctx: EntityContext, rt: AppRuntime, ent: CompiledEntity, q: AggregateQuery, row: Row, later: number[]): Promise<boolean> {
+  const indexes = walkIndexes(rt.id, rt.model, ctx.db.dialect, ent.name);
+  for (const i of later) {
+    const s = q.specs[i]!;
+    const index = indexes.get(s.field!);
+    if (!index) return false;
+    const w = minMaxWindow(rt.id, ent, ctx.db.dialect, s.op as "min" | "max", s.field!, index, q.filter);
+    const r = await ctx.db.get<{ v: unknown; seen: number }>(w.sql, w.params);
+    if (r?.v == null && (r?.seen ?? 0) >= MINMAX_WINDOW.entries) return false;
+    row[`v${i}`] = r?.v ?? null;
+  }
+  return true;
 }

@@ -7,11 +7,13 @@
 import { type Issue, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
+import type { FilterNode } from "../../model/filter/ast";
+import { parseFilter } from "../../model/filter/parse";
 import type { Field } from "../../model/schema";
 import type { Dialect } from "../dialect";
 import type { Param } from "../driver";
 import { scope } from "./columns";
-import { compileFilter } from "./filter";
+import { filterSql } from "./filter";
 
 export const MAX_AGGREGATES = 10;
 export const MAX_GROUPS = 1000;
@@ -39,6 +41,8 @@ export interface AggregateQuery {
   group?: { field: Field; bucket?: Bucket };
   /** Nothing but count(*) of the whole type: the maintained count answers it. */
   countOnly: boolean;
+  /** The parsed filter (the rollups answer some filters without reading rows). */
+  filter: FilterNode;
 }
 
 const NUMERIC = new Set(["number", "integer"]);
@@ -52,19 +56,37 @@ export function buildAggregate(appId: number, ent: CompiledEntity, d: Dialect, r
   const specs = checkAggregates(ent, req.aggregates, issues);
   const group = checkGroup(ent, req.groupBy, issues);
   if (issues.length) throw validationError(issues, "aggregate");
-  const f = compileFilter(ent, req.filter, d);
-  const values = specs.map((s, i) => `${valueSql(s, d)} AS v${i}`).join(", ");
-  const where = `${scope(appId, ent.name)} AND ${f.sql}`;
-  const countOnly = !group && f.sql === "1=1" && specs.every((s) => s.op === "count");
-  if (!group) return { sql: `SELECT ${values} FROM entities WHERE ${where}`, params: f.params, specs, countOnly };
-  const key = keySql(group.field, group.bucket, d);
+  const filter = parseFilter(ent, req.filter);
+  const params: Param[] = [];
+  const cond = filterSql(filter, d, params, appId);
+  const where = `${scope(appId, ent.name)} AND ${cond}`;
+  const counts = specs.every((s) => s.op === "count");
+  const countOnly = !group && cond === "1=1" && counts;
+  if (!group) {
+    const values = specs.map((s, i) => `${valueSql(s, s.field ? d.jsonField(s.field) : "")} AS v${i}`).join(", ");
+    return { sql: `SELECT ${values} FROM entities WHERE ${where}`, params, specs, countOnly, filter };
+  }
+  const key = keySql(group.bucket, d.jsonField(group.field.name));
   // NULL keys sort first; one group more than the limit says that there are more.
+  const tail = `GROUP BY k ORDER BY k LIMIT ${MAX_GROUPS + 1}`;
+  if (cond === "1=1" && counts) {
+    // Counting by an indexed field walks its index in key order: no row read, no sort.
+    const values = specs.map((_, i) => `count(*) AS v${i}`).join(", ");
+    return { sql: `SELECT ${key} AS k, ${values} FROM entities WHERE ${where} ${tail}`, params, specs, group, countOnly, filter };
+  }
+  // The values are read out of each row in a subquery SQLite cannot flatten (LIMIT -1), so
+  // the GROUP BY sorts (key, values) only; flattened, it sorted each row's whole JSON text
+  // and read the values after the sort (measured 437 → 247 ms over 100,000 rows).
+  const fields = [...new Set(specs.flatMap((s) => (s.field ? [s.field] : [])))];
+  const inner = [`${key} AS k`, ...fields.map((f, i) => `${d.jsonField(f)} AS a${i}`)].join(", ");
+  const values = specs.map((s, i) => `${valueSql(s, s.field ? `a${fields.indexOf(s.field)}` : "")} AS v${i}`).join(", ");
   return {
-    sql: `SELECT ${key} AS k, ${values} FROM entities WHERE ${where} GROUP BY k ORDER BY k LIMIT ${MAX_GROUPS + 1}`,
-    params: f.params,
+    sql: `SELECT k, ${values} FROM (SELECT ${inner} FROM entities WHERE ${where} LIMIT -1) ${tail}`,
+    params,
     specs,
     group,
-    countOnly: false,
+    countOnly,
+    filter,
   };
 }
 
@@ -140,17 +162,18 @@ function checkGroup(ent: CompiledEntity, groupBy: unknown, issues: Issue[]): { f
   return DATED.has(field.type) ? { field, bucket: (bucket as Bucket | undefined) ?? "day" } : { field };
 }
 
-function valueSql(s: AggregateSpec, d: Dialect): string {
+function valueSql(s: AggregateSpec, x: string): string {
   if (s.op === "count") return "count(*)";
-  const x = d.jsonField(s.field!);
   // total() never overflows (sum() of integers raises an error past 2^63); no value at all gives null.
   if (s.op === "sum") return `CASE WHEN count(${x}) > 0 THEN total(${x}) END`;
   return `${s.op}(${x})`;
 }
 
-/** The group key: the value itself, or its day (YYYY-MM-DD), ISO week (its Monday) or month (YYYY-MM), in UTC as stored. */
-function keySql(field: Field, bucket: Bucket | undefined, d: Dialect): string {
-  const x = d.jsonField(field.name);
+/**
+ * The group key of `x` (a field as read, or a rollup's stored day): the value itself, or
+ * its day (YYYY-MM-DD), ISO week (its Monday) or month (YYYY-MM), in UTC as stored.
+ */
+export function keySql(bucket: Bucket | undefined, x: string): string {
   if (!bucket) return x;
   const day = `substr(${x}, 1, 10)`;
   if (bucket === "day") return day;
