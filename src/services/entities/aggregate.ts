@@ -9,6 +9,7 @@ import type { CompiledEntity } from "../../model/compile";
 import { type AggregateQuery, type AggregateRequest, buildAggregate, MAX_GROUPS } from "../../store/entities/aggregate";
 import { typeCount } from "../../store/entities/count";
 import { walkIndexes } from "../../store/entities/indexes";
+import { smallCandidateSet } from "../../store/entities/planner";
 import { MINMAX_WINDOW, minMaxWindow, rollupAggregate } from "../../store/entities/rollup-aggregate";
 import type { AppRuntime } from "../apps";
 
@@ -31,6 +32,9 @@ export interface AggregateResult {
 
 type Row = Record<string, unknown>;
 
+/** Candidates a filtered aggregate reads at most instead of every row of the type (~2 µs each). */
+const AGGREGATE_CANDIDATES = 25_000;
+
 export async function aggregateEntities(ctx: EntityContext, app: string, entity: string, req: AggregateRequest): Promise<AggregateResult> {
   const { db, apps } = ctx;
   const rt = await apps.runtime(app);
@@ -52,7 +56,19 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
     }
     if (rows && fast.later.length && !(await fillMinMax(ctx, rt, ent, q, rows[0]!, fast.later))) rows = null;
   }
-  if (!rows) rows = await db.all<Row>(q.sql, q.params);
+  if (!rows) {
+    // A selective filter reads only its candidates (planner.ts): at most AGGREGATE_CANDIDATES rows.
+    const within =
+      q.filter.kind === "all"
+        ? undefined
+        : await smallCandidateSet(
+            db,
+            { appId: rt.id, ent, d: db.dialect, filter: q.filter, indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name) },
+            AGGREGATE_CANDIDATES,
+          );
+    const plain = within ? buildAggregate(rt.id, ent, db.dialect, req ?? {}, within) : q;
+    rows = await db.all<Row>(plain.sql, plain.params);
+  }
   const limited = rows.length > MAX_GROUPS;
   if (limited) rows.length = MAX_GROUPS;
   const groups = rows.map((r) => {

@@ -51,15 +51,25 @@ const GROUPABLE = new Set(["enum", "boolean", "reference", "date", "datetime"]);
 const DATED = new Set(["date", "datetime"]);
 
 /** Check an aggregate request against the entity type and build its SQL. */
-export function buildAggregate(appId: number, ent: CompiledEntity, d: Dialect, req: AggregateRequest): AggregateQuery {
+/**
+ * `within`: a superset of the matching rows as SQL selecting rowids (a selective filter's
+ * index-backed candidate set), so only those rows are read.
+ */
+export function buildAggregate(
+  appId: number,
+  ent: CompiledEntity,
+  d: Dialect,
+  req: AggregateRequest,
+  within?: { sql: string; params: Param[] },
+): AggregateQuery {
   const issues: Issue[] = [];
   const specs = checkAggregates(ent, req.aggregates, issues);
   const group = checkGroup(ent, req.groupBy, issues);
   if (issues.length) throw validationError(issues, "aggregate");
   const filter = parseFilter(ent, req.filter);
-  const params: Param[] = [];
+  const params: Param[] = [...(within?.params ?? [])];
   const cond = filterSql(filter, d, params, appId);
-  const where = `${scope(appId, ent.name)} AND ${cond}`;
+  const where = `${within ? `rowid IN (${within.sql}) AND ` : ""}${scope(appId, ent.name)} AND ${cond}`;
   const counts = specs.every((s) => s.op === "count");
   const countOnly = !group && cond === "1=1" && counts;
   if (!group) {
