@@ -32,8 +32,8 @@ export interface AggregateResult {
 
 type Row = Record<string, unknown>;
 
-/** Candidates a filtered aggregate reads at most instead of every row of the type (~2 µs each). */
-const AGGREGATE_CANDIDATES = 25_000;
+/** Candidates a filtered aggregate reads at most instead of every row of the type (2–3 µs each at random, against 1.2 µs a row in order: a fifth of a million-row type still wins). */
+const AGGREGATE_CANDIDATES = 200_000;
 
 export async function aggregateEntities(ctx: EntityContext, app: string, entity: string, req: AggregateRequest): Promise<AggregateResult> {
   const { db, apps } = ctx;
