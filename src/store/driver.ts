@@ -21,6 +21,19 @@ export interface Queryable {
   invalidate(key: string): void;
   /** Drop every cached row (bulk deletes, schema changes). */
   invalidateAll(): void;
+  /**
+   * Inside a write transaction only: run fn in the same transaction after every unit of
+   * its group commit has run, just before COMMIT, in the order registered (dropped if
+   * this unit rolls back; if fn fails, the whole group fails). For work that is cheaper
+   * done once per commit than once per unit: the full-text index (entities/fts.ts), which
+   * writes its buffered entries at every savepoint.
+   */
+  atCommit?(fn: () => Promise<void>): void;
+  /**
+   * Inside a write transaction only: a cache that lives while the write lock is held
+   * (no other connection can change anything meanwhile), cleared when a unit rolls back.
+   */
+  readonly txCache?: Map<string, unknown>;
 }
 
 export interface Driver extends Queryable {

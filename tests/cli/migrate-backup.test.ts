@@ -50,7 +50,9 @@ describe("migrate", () => {
   test("--down reverts, --status then shows pending, and --up applies it again", async () => {
     const dir = tempDir();
     await ok(["init", ".", "--template", "crm"], { cwd: dir });
-    // --down reverts the latest migration only: 6 (entity counts), 5 (full text), 4 (drop xflows), 3 (bulk-load safety), 2 (app ids), then 1 (the system tables).
+    // --down reverts the latest migration only: 7 (rollups), 6 (entity counts), 5 (full text), 4 (drop xflows), 3 (bulk-load safety), 2 (app ids), then 1 (the system tables).
+    expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 7/);
+    expect(tables(join(dir, "torque.db"))).not.toContain("entity_rollups");
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 6/);
     expect(tables(join(dir, "torque.db"))).not.toContain("entity_counts");
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 5/);

@@ -1,5 +1,5 @@
 // An `app seed` killed half-way (SIGKILL, real processes): the next open of the database
-// rebuilds the indexes the seed had dropped, the data is whole batches of valid records,
+// rebuilds the indexes the seed had dropped and fills the full-text entries it deferred, the data is whole batches of valid records,
 // and running the same seed again finishes it.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
@@ -24,6 +24,21 @@ const indexState = (db: string) =>
       missing: recorded.filter((r) => !built.has(r.name)).map((r) => r.name),
     };
   });
+
+/** Each full-text table of the app: pending or not, entries in its id map beside the type's rows. */
+const ftsState = (db: string) =>
+  withDb(db, (d) =>
+    d
+      .query<{ type: string; name: string; pending: number }, []>("SELECT type, name, pending FROM entity_fts WHERE type <> '' ORDER BY type")
+      .all()
+      .map((t) => ({
+        type: t.type,
+        pending: t.pending,
+        entries: d.query<{ n: number }, []>(`SELECT count(*) AS n FROM ftsid${t.name.slice(3)}`).get()!.n,
+        rows: d.query<{ n: number }, [string]>("SELECT count(*) AS n FROM entities WHERE type = ?").get(t.type)!.n,
+      })),
+  );
+const whole = (db: string) => ftsState(db).map((t) => ({ ...t, pending: 0, entries: t.rows }));
 
 const danglingTasks = (db: string) =>
   withDb(
@@ -58,16 +73,22 @@ test("SIGKILL during `app seed --count 100000`: indexes come back on the next op
   seed.kill("SIGKILL");
   await seed.exited;
 
-  // What the kill left: indexes dropped (recorded as pending), the seed's aim recorded.
+  // What the kill left: indexes dropped (recorded as pending), the type's full-text
+  // entries deferred (its table pending, fewer entries than rows), the seed's aim recorded.
   const killed = indexState(db);
   expect(killed.pending.length).toBeGreaterThan(0);
   expect(killed.missing).toEqual(killed.pending);
+  const deferred = ftsState(db).filter((t) => t.pending);
+  expect(deferred.length).toBe(1);
+  expect(deferred[0]!.entries).toBeLessThan(deferred[0]!.rows);
   expect(withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(*) AS n FROM seed_runs").get()!.n)).toBe(1);
 
   // Any command opens the database, and the open rebuilds them.
   await ok(["app", "list"], { cwd: dir });
   const reopened = indexState(db);
   expect(reopened).toEqual({ names: before.names, pending: [], missing: [] });
+  // and fills the full-text index: one entry per row, nothing pending.
+  expect(ftsState(db)).toEqual(whole(db));
   expect(withDb(db, (d) => d.query<{ integrity_check: string }, []>("PRAGMA integrity_check").get()!.integrity_check)).toBe("ok");
 
   // Whole batches only, in dependency order (projects before the tasks that refer to them), every reference valid.
@@ -85,6 +106,7 @@ test("SIGKILL during `app seed --count 100000`: indexes come back on the next op
   expect(JSON.parse(again.stdout).created).toEqual({ project: COUNT - seededProjects, task: COUNT - seededTasks });
   expect(entityCounts(db, "todo")).toEqual({ project: SAMPLE + COUNT, task: SAMPLE + COUNT });
   expect(indexState(db)).toEqual({ names: before.names, pending: [], missing: [] });
+  expect(ftsState(db)).toEqual(whole(db));
   expect(withDb(db, (d) => d.query<{ n: number }, []>("SELECT count(*) AS n FROM seed_runs").get()!.n)).toBe(0);
   expect(danglingTasks(db)).toBe(0);
   const names = withDb(

@@ -6,7 +6,7 @@ import { type Issue, TorqueError, validationError } from "../../lib/errors";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
-import { ftsInsert, ftsTarget } from "../../store/entities/fts";
+import { type FtsTarget, ftsDefer, ftsIndexRows, ftsTarget } from "../../store/entities/fts";
 import { desiredIndexes } from "../../store/entities/indexes";
 import { getRows } from "../../store/entities/rows";
 import { writeAudit } from "../audit";
@@ -27,6 +27,12 @@ export interface BulkOptions extends WriteOptions {
   onInvalid?: "fail" | "skip";
   /** Added to row numbers in reported issues (when a caller splits input into batches). */
   rowOffset?: number;
+  /**
+   * Leave the type's full-text index to a fill after the load (a seed of many batches):
+   * its table is marked pending in this transaction and no entries are written. The
+   * caller must call `refillFts` when the load ends (the next open fills it otherwise).
+   */
+  deferFts?: boolean;
   /**
    * Run inside the caller's transaction (several types restored all-or-nothing). Hooks
    * and change events are then the caller's business: restores do not trigger flows.
@@ -82,7 +88,11 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
   }
   const skippedIds = new Set<string>();
   const write = async (tx: Queryable) => {
-    const fts = await ftsTarget(tx, rt.id, ent.name); // the type's full-text index, kept in step row by row
+    // The type's full-text index: written after the rows, in one pass (see ftsIndexRows),
+    // or left to a fill after a large load.
+    let fts: FtsTarget | undefined;
+    if (opts.deferFts) await ftsDefer(tx, rt.id, ent.name);
+    else fts = await ftsTarget(tx, rt.id, ent.name);
     for (const g of keep) {
       const m = opts.meta?.[g.i];
       const text = JSON.stringify(g.data);
@@ -104,11 +114,16 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
         skippedIds.add(g.id);
         continue;
       }
-      if (fts) await ftsInsert(tx, fts, g.id, text);
       if (opts.audit !== "summary")
         await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data }, now);
     }
     const inserted = keep.filter((g) => !skippedIds.has(g.id));
+    if (fts)
+      await ftsIndexRows(
+        tx,
+        fts,
+        inserted.map((g) => g.id),
+      );
     if (opts.audit === "summary" && inserted.length)
       await writeAudit(
         tx,

@@ -101,7 +101,7 @@ export class EntityService {
         after = rebase(stored, data, before);
       }
       await checkStoredRules(tx, db.dialect, rt.id, ent, id, after, before);
-      await uniqueGuard(() => updateRow(tx, rt.id, ent.name, id, JSON.stringify(after), current.version, now), db.dialect, rt, ent, id);
+      await uniqueGuard(() => updateRow(tx, rt.id, ent.name, id, JSON.stringify(after), current.version, now, current.data), db.dialect, rt, ent, id);
       await writeAudit(tx, opts.actor, { action: "entity.update", appId: rt.id, entityType: ent.name, entityId: id, before, after }, now);
       return { version: current.version + 1, before, after };
     });

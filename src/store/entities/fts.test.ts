@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TorqueError } from "../../lib/errors";
-import type { CompiledEntity } from "../../model/compile";
+import { type CompiledEntity, compileModel } from "../../model/compile";
 import { searchedFields } from "../../model/filter/grammar";
 import { parseFilter } from "../../model/filter/parse";
 import { matches } from "../../realtime/match";
@@ -14,12 +14,13 @@ import { openServices, type Services } from "../../services";
 import type { Actor } from "../../services/actor";
 import { purgeHiddenData } from "../../services/purge";
 import { exportApp, importApp } from "../../services/transfer";
-import type { Driver, Param } from "../driver";
+import type { Driver, Param, Queryable } from "../driver";
 import { migrateDown } from "../migrations";
 import { openDatabase } from "../open";
 import { scope } from "./columns";
 import { filterSql } from "./filter";
-import { ftsCandidates, ftsMatch, ftsRowid, ftsTarget } from "./fts";
+import { fillPendingFts, ftsCandidates, ftsMatch, ftsRowid, ftsTarget, refillFts, syncFts } from "./fts";
+import { insertRow } from "./rows";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const dir = mkdtempSync(join(tmpdir(), "torque-fts-"));
@@ -187,6 +188,12 @@ async function expectInStep(s: Services, slug: string, type: string, gone: { id:
   const rows = await s.db.all<{ id: string; data: string }>(`SELECT id, data FROM entities WHERE ${scope(rt.id, type)} ORDER BY id`);
   const mapped = await s.db.all<{ id: string }>(`SELECT id FROM ftsid${t!.name.slice(3)} ORDER BY id`);
   expect(mapped.map((m) => m.id)).toEqual(rows.map((r) => r.id));
+  // The index holds one entry per mapped rowid, none other (no orphan of a rolled-back write, no duplicate).
+  expect(
+    await s.db.get(
+      `SELECT (SELECT count(*) FROM ${t!.name}) AS entries, (SELECT count(*) FROM ${t!.name} f WHERE NOT EXISTS (SELECT 1 FROM ftsid${t!.name.slice(3)} i WHERE i.r = f.rowid)) AS orphans`,
+    ),
+  ).toEqual({ entries: rows.length, orphans: 0 });
   await s.db.run(`INSERT INTO ${t!.name} (${t!.name}, rank) VALUES ('integrity-check', 0)`);
   for (const r of rows) {
     const data = JSON.parse(r.data) as Record<string, unknown>;
@@ -473,4 +480,114 @@ describe("the index stays in step", () => {
     expect((await s2.entities.query("shop", "customer", { filter: { $search: "written timer" } })).data).toHaveLength(0);
     expect((await s2.entities.query("shop", "customer", { filter: { $search: "written v4" } })).data).toHaveLength(1);
   });
+
+  test("a bulk load that defers the index: pending while it runs, whole after the fill, answers equal to the exact rule throughout", async () => {
+    const { s } = await shop();
+    const rt = await s.apps.runtime("shop");
+    const ent = rt.model.entities.get("customer")!;
+    const r = rng(7);
+    const pending = async () =>
+      (await s.db.get<{ pending: number }>("SELECT pending FROM entity_fts WHERE app_id = ? AND type = 'customer'", [rt.id]))!.pending;
+    const same = async (n: number) => {
+      const texts = (await s.db.all<{ data: string }>(`SELECT data FROM entities WHERE ${scope(rt.id, "customer")}`)).flatMap((x) =>
+        Object.values(JSON.parse(x.data) as Record<string, unknown>).filter((v): v is string => typeof v === "string"),
+      );
+      const diffs: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const f = { $search: term(r, texts) };
+        const exact = await ids(s.db, rt.id, ent, f, false);
+        const fast = await ids(s.db, rt.id, ent, f, true);
+        if (exact.join() !== fast.join()) diffs.push(`${JSON.stringify(f)}: exact ${exact.length}, with index ${fast.length}`);
+      }
+      expect(diffs.slice(0, 5)).toEqual([]);
+    };
+    // Rows from before the load, indexed as they were written.
+    const early = await s.entities.insertMany(
+      "shop",
+      "customer",
+      Array.from({ length: 150 }, () => customerData(r)),
+      { actor },
+    );
+    const load = (n: number) =>
+      s.entities.insertMany(
+        "shop",
+        "customer",
+        Array.from({ length: n }, () => customerData(r)),
+        { actor, deferFts: true },
+      );
+    await load(400);
+    expect(await pending()).toBe(1);
+    const mapped = async () =>
+      (await s.db.get<{ n: number }>(`SELECT count(*) AS n FROM ftsid${(await ftsTarget(s.db, rt.id, "customer"))!.name.slice(3)}`))!.n;
+    expect(await mapped()).toBe(150); // the load wrote no entries
+    await same(100); // pending: every row is a candidate, the exact rule decides
+    // A writer meanwhile indexes its row as always, and the fill leaves that entry alone.
+    const single = await s.entities.create("shop", "customer", { name: "Written during the load" }, { actor });
+    // Another process's fill (an open) may finish before the load does: the next batch marks the table again.
+    expect(await fillPendingFts(s.db)).toHaveLength(1);
+    expect(await pending()).toBe(0);
+    await load(300);
+    expect(await pending()).toBe(1);
+    // The fill at the end: several transactions (batches of 250), rows indexed already skipped.
+    await refillFts(s.db, rt.id, "customer", 250);
+    await expectInStep(s, "shop", "customer");
+    await same(300);
+    expect((await s.entities.query("shop", "customer", { filter: { $search: "during the load" } })).data.map((x) => x.id)).toEqual([single.id]);
+    expect(early.ids).toHaveLength(150);
+  }, 60_000);
+
+  test("writes grouped in one commit: entries written at its end, a unit that fails leaves none, a model change in the group is no failure", async () => {
+    const { s, modelId } = await shop();
+    const rt = await s.apps.runtime("shop");
+    const made = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => s.entities.create("shop", "customer", { name: `Grouped customer ${i}`, notes: `batch ${i % 3}` }, { actor })),
+    );
+    await Promise.all([
+      ...made.slice(0, 20).map((c, i) => s.entities.update("shop", "customer", c.id, { name: `Renamed customer ${i}` }, { actor })),
+      ...made.slice(20, 30).map((c) => s.entities.update("shop", "customer", c.id, { score: 3 }, { actor })),
+      ...made.slice(30, 40).map((c) => s.entities.delete("shop", "customer", c.id, { actor })),
+    ]);
+    await expectInStep(s, "shop", "customer", [
+      { id: made[0]!.id, word: "Grouped" },
+      { id: made[30]!.id, word: "Grouped" },
+    ]);
+    // Units queued together run as one group (driver.ts). One fails after writing its row
+    // and entry: both go; its neighbours' stay.
+    const now = new Date().toISOString();
+    const row = (name: string) => ({ id: Bun.randomUUIDv7(), data: JSON.stringify({ name }) });
+    const [a, b, c] = [row("Before the failure"), row("Failed unit"), row("After the failure")];
+    const put = (x: { id: string; data: string }) => (tx: Queryable) => insertRow(tx, rt.id, "customer", x.id, x.data, now);
+    const outcomes = await Promise.allSettled([
+      s.db.transaction(put(a)),
+      s.db.transaction(async (tx) => {
+        await put(b)(tx);
+        throw new Error("fails after its writes");
+      }),
+      s.db.transaction(put(c)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    await expectInStep(s, "shop", "customer", [{ id: b.id, word: "Failed" }]);
+    // A unit that changes the tables (a model change) and then fails: the next unit writes the table that is still current.
+    const doc = structuredClone(MODEL) as any;
+    doc.entities[0].fields.push({ name: "alias", type: "text" });
+    const next = compileModel(modelId, 99, doc);
+    const d = row("After a failed change");
+    const undone = await Promise.allSettled([
+      s.db.transaction(async (tx) => {
+        await syncFts(tx, rt.id, next);
+        await put(row("Written to the new table"))(tx);
+        throw new Error("the save fails");
+      }),
+      s.db.transaction(put(d)),
+    ]);
+    expect(undone.map((o) => o.status)).toEqual(["rejected", "fulfilled"]);
+    await expectInStep(s, "shop", "customer");
+    // A model change after units that wrote to the table it drops: their entries go with it, the group commits.
+    const e = row("Before the change");
+    await Promise.all([s.db.transaction(put(e)), s.db.transaction((tx) => syncFts(tx, rt.id, next)), s.db.transaction(put(row("After the change")))]);
+    await s.models.save(modelId, doc, actor); // the tables match it already
+    await fillPendingFts(s.db);
+    await expectInStep(s, "shop", "customer");
+    expect((await s.entities.query("shop", "customer", { filter: { $search: "the change" } })).data).toHaveLength(2);
+  }, 60_000);
 });

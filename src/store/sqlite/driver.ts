@@ -185,10 +185,15 @@ export class SqliteDriver implements Driver {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const held: string[] = [];
     let all = false;
+    // Work the units left for the end of the group (see Queryable.atCommit), and what they
+    // cached for the length of the transaction (dropped when a unit rolls back).
+    const late: (() => Promise<void>)[] = [];
+    const txCache = new Map<string, unknown>();
     try {
       this.writer.exec("BEGIN IMMEDIATE");
       for (const unit of batch) {
         const mine: string[] = [];
+        const mineLate: (() => Promise<void>)[] = [];
         let mineAll = false;
         const tx: Queryable = {
           ...this.w,
@@ -197,20 +202,26 @@ export class SqliteDriver implements Driver {
             mine.push(key);
           },
           invalidateAll: () => (mineAll = true),
+          atCommit: (fn) => mineLate.push(fn),
+          txCache,
         };
         if (grouped) this.writer.exec("SAVEPOINT unit");
         try {
           outcomes.push({ ok: true, value: await unit.fn(tx) });
           if (grouped) this.writer.exec("RELEASE unit");
+          late.push(...mineLate);
         } catch (error) {
           if (!grouped) throw error;
           this.writer.exec("ROLLBACK TO unit");
           this.writer.exec("RELEASE unit");
+          txCache.clear();
           outcomes.push({ ok: false, error });
         }
         held.push(...mine);
         all ||= mineAll;
       }
+      // Outside every unit's savepoint: a failure here fails the whole group (the catch below).
+      for (const fn of late) await fn();
       this.writer.exec("COMMIT");
       if (++this.commits % 64 === 0) this.boundWal();
     } catch (error) {
