@@ -314,7 +314,7 @@ export async function ftsSampleTerms(q: Queryable, appId: number, type: string, 
 }
 
 /** The ids of a superset of the rows of (app, type) holding every word, as SQL (a pending table: every row). */
-function candidateIds(appId: number, type: string, words: readonly string[], fields: readonly Field[] | readonly string[]) {
+function candidateIds(appId: number, type: string, words: readonly string[], fields: readonly Field[] | readonly string[], as: "id" | "rowid" = "id") {
   const name = ftsTableName(
     appId,
     type,
@@ -323,8 +323,14 @@ function candidateIds(appId: number, type: string, words: readonly string[], fie
   const match = name && ftsMatch(words, { appId, type });
   if (!name || !match) return null;
   const pending = `EXISTS (SELECT 1 FROM entity_fts WHERE app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}' AND pending = 1)`;
+  // As a join, rows stream from the FTS match: a LIMIT on it stops the work early (an
+  // `IN (subquery)` form built the whole set first: 147 ms against 5 ms for 5,000 of 150,000).
+  const matched =
+    as === "id"
+      ? `SELECT i.id FROM ${name} f CROSS JOIN ${idsOf(name)} i ON i.r = f.rowid WHERE f.${name} MATCH ?`
+      : `SELECT e.rowid FROM ${name} f CROSS JOIN ${idsOf(name)} i ON i.r = f.rowid CROSS JOIN entities e ON e.id = i.id WHERE f.${name} MATCH ?`;
   return {
-    sql: `SELECT id FROM ${idsOf(name)} WHERE r IN (SELECT rowid FROM ${name} WHERE ${name} MATCH ?) UNION ALL SELECT id FROM entities WHERE ${scope(appId, type)} AND ${pending}`,
+    sql: `${matched} UNION ALL SELECT ${as} FROM entities WHERE ${scope(appId, type)} AND ${pending}`,
     params: [match] as Param[],
   };
 }
@@ -359,8 +365,7 @@ export function ftsCandidateRowids(
   if (node.kind === "search") words = node.words;
   else if (node.kind === "text" && node.target?.kind === "field" && node.target.field && fields.includes(node.target.field) && node.needle)
     words = [node.needle];
-  const c = words && candidateIds(ctx.appId, ctx.ent.name, words, fields);
-  return c ? { sql: `SELECT rowid FROM entities WHERE id IN (${c.sql})`, params: c.params } : undefined;
+  return (words && candidateIds(ctx.appId, ctx.ent.name, words, fields, "rowid")) ?? undefined;
 }
 
 // ---- following the model ----------------------------------------------------------

@@ -45,6 +45,8 @@ export const PLAN = {
   budget: 4000,
   /** A candidate set counted up to this bound; at the bound it is not used. */
   candidates: 25_000,
+  /** A costly candidate set (full text) is read up to this many rows; more is "too many" (~1 µs a row). */
+  costly: 5_000,
   /** Index entries of the first semi-join window at least (membership tests on index entries only); later windows double. */
   semiWindow: 20_000,
   /** Index entries a page may examine in semi-join windows before it ends early. */
@@ -409,8 +411,9 @@ async function candidates(
     let n: number;
     if (c.costly) {
       // Read rather than counted: the set is then at hand for every later statement.
-      const ids = await q.all<{ r: number }>(`SELECT rowid AS r FROM (${c.sql}) LIMIT ?`, [...c.params, limit]);
-      n = ids.length;
+      const cap = Math.min(limit, PLAN.costly);
+      const ids = await q.all<{ r: number }>(`SELECT rowid AS r FROM (${c.sql}) LIMIT ?`, [...c.params, cap]);
+      n = ids.length >= cap ? limit : ids.length;
       c = { sql: "SELECT value FROM json_each(?)", params: [JSON.stringify(ids.map((x) => x.r))] };
     } else {
       // Counted no further than the best set so far: a larger one would not be used.
