@@ -452,7 +452,7 @@ function sources(node: FilterNode, p: FilterInput, scopeSql: string): Candidates
       const each = node.items.map((n) => sources(n, p, scopeSql)[0]);
       if (!each.length || each.some((c) => !c)) return [];
       // SQLite takes at most 500 SELECTs in one compound and 32,766 parameters: a union
-      // past MAX_UNION_PARTS (200 prefixes of 16 ranges each, say) is no candidate set.
+      // past MAX_UNION_PARTS (200 prefixes of up to 64 ranges each, say) is no candidate set.
       const parts = each.reduce((n, c) => n + (c!.sql.match(/ UNION ALL /g)?.length ?? 0) + 1, 0);
       if (parts > MAX_UNION_PARTS) return [];
       // UNION ALL: a rowid twice costs nothing where the set is used (IN), and deduplicating costs a sort.
@@ -505,7 +505,7 @@ function rank(n: FilterNode): number {
 }
 
 /** Case variants of a prefix tried at most (2 per A–Z letter): each is one index range. */
-const MAX_PREFIX_RANGES = 16;
+const MAX_PREFIX_RANGES = 64;
 /** SELECTs one candidate union may join (SQLite's own limit for a compound is 500). */
 const MAX_UNION_PARTS = 128;
 
