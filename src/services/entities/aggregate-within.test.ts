@@ -1,21 +1,18 @@
 // A filtered aggregate the rollups cannot answer reads only its filter's candidate set
 // when that set is small (services/entities/aggregate.ts → planner's smallCandidateSet),
 // and answers exactly what the query over every row answers.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { beforeAll, expect, test } from "bun:test";
 import { buildAggregate } from "../../store/entities/aggregate";
 import type { Actor } from "../actor";
-import { openServices, type Services } from "../index";
+import type { Services } from "../index";
+import { testServices } from "./test-kit";
 
 const actor: Actor = { kind: "cli", id: "tester" };
-const dir = mkdtempSync(join(tmpdir(), "torque-agg-within-"));
+const fresh = testServices("torque-agg-within-", actor);
 let s: Services;
 
 beforeAll(async () => {
-  s = await openServices(join(dir, "a.db"));
-  const m = await s.models.create(
+  s = await fresh(
     {
       name: "Sales",
       entities: [
@@ -32,9 +29,8 @@ beforeAll(async () => {
         },
       ],
     },
-    actor,
+    "sales",
   );
-  await s.apps.create(m.id, "sales", actor);
   const rows = Array.from({ length: 2000 }, (_, i) => ({
     code: `${["ab", "cd", "ef"][i % 3]}-${i}`,
     region: ["north", "south", "east", "west"][i % 4],
@@ -44,10 +40,6 @@ beforeAll(async () => {
     units: i % 13,
   }));
   await s.entities.insertMany("sales", "sale", rows, { actor });
-});
-afterAll(async () => {
-  await s.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("filtered aggregates read the candidates only, with the answers of the full query", async () => {

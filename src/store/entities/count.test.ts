@@ -2,23 +2,20 @@
 // filter's small index-backed candidate set, whatever kind of set it is (equality, a
 // case-insensitive prefix, full-text terms, an `or` of them), and equal to the truth.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openServices, type Services } from "../../services";
 import type { Actor } from "../../services/actor";
+import { testServices } from "../../services/entities/test-kit";
+import type { Services } from "../../services/index";
 import { COUNT, EXACT_CANDIDATES } from "./count";
 
 const actor: Actor = { kind: "cli", id: "tester" };
-const dir = mkdtempSync(join(tmpdir(), "torque-count-"));
+const fresh = testServices("torque-count-", actor);
 let s: Services;
 const small = COUNT.smallType;
 type Row = { code: string; tier: string; note: string; qty: number };
 const rows: Row[] = [];
 
 beforeAll(async () => {
-  s = await openServices(join(dir, "c.db"));
-  const m = await s.models.create(
+  s = await fresh(
     {
       name: "Stock",
       entities: [
@@ -33,18 +30,15 @@ beforeAll(async () => {
         },
       ],
     },
-    actor,
+    "stock",
   );
-  await s.apps.create(m.id, "stock", actor);
   for (let i = 0; i < 3000; i++)
     rows.push({ code: `${i % 3 ? "Box" : "bag"}-${i}`, tier: ["a", "b", "c"][i % 3]!, note: i % 250 === 0 ? "rare walrus" : "plain", qty: i % 40 });
   await s.entities.insertMany("stock", "item", rows, { actor });
   COUNT.smallType = 10; // a large type: totals are not a plain count
 });
-afterAll(async () => {
+afterAll(() => {
   COUNT.smallType = small;
-  await s.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("selective filters get exact totals from their candidate sets", async () => {

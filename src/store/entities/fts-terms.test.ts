@@ -2,27 +2,24 @@
 // sample of the type, a query leaves out a trigram found in nearly every row and asks for
 // the rare ones, and the answers are the exact rule's whatever the terms.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { searchedFields } from "../../model/filter/grammar";
 import { textMatches } from "../../model/filter/text";
-import { openServices, type Services } from "../../services";
 import type { Actor } from "../../services/actor";
+import { testServices } from "../../services/entities/test-kit";
+import type { Services } from "../../services/index";
 import { ftsMatch, ftsSampleTerms } from "./fts";
 import { dropTermSample } from "./fts-terms";
 import { lastTrace, PLAN } from "./planner";
 
 const actor: Actor = { kind: "cli", id: "tester" };
-const dir = mkdtempSync(join(tmpdir(), "torque-fts-terms-"));
+const fresh = testServices("torque-fts-terms-", actor);
 let s: Services;
 let appId: number;
 const saved = { ...PLAN };
 const rows: { mail: string; note: string }[] = [];
 
 beforeAll(async () => {
-  s = await openServices(join(dir, "t.db"));
-  const m = await s.models.create(
+  s = await fresh(
     {
       name: "Mail",
       entities: [
@@ -35,17 +32,15 @@ beforeAll(async () => {
         },
       ],
     },
-    actor,
+    "mail",
   );
-  appId = (await s.apps.create(m.id, "mail", actor)).id;
+  appId = (await s.apps.runtime("mail")).id;
   // Every row holds "example.com"; a few hold "zebra"; one in 7 holds "Quokka".
   for (let i = 0; i < 600; i++) rows.push({ mail: `user${i}@example.com`, note: `${i % 97 === 0 ? "zebra " : ""}${i % 7 === 0 ? "Quokka" : "cat"} ${i}` });
   await s.entities.insertMany("mail", "contact", rows, { actor });
 });
-afterAll(async () => {
+afterAll(() => {
   Object.assign(PLAN, saved);
-  await s.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("with a sample, a common trigram is left out and the rarest are asked for", async () => {
