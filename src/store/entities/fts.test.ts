@@ -350,6 +350,23 @@ describe("the index stays in step", () => {
     await s.entities.delete("shop", "customer", b, { actor });
     await s.entities.delete("shop", "customer", c, { actor });
     await expectInStep(s, "shop", "customer", [{ id: b, word: "two" }]);
+    // More ids sharing one rowid than the nibble slots hold (chosen on import): every one is indexed.
+    const crowd = Array.from({ length: 40 }, (_, i) => `01a228f1-119e-750e-a000-${String(i).padStart(12, "0")}`);
+    await s.entities.insertMany(
+      "shop",
+      "customer",
+      crowd.slice(0, 20).map((_, i) => ({ name: `Crowd ${i}` })),
+      { actor, ids: crowd.slice(0, 20) },
+    );
+    await s.entities.insertMany(
+      "shop",
+      "customer",
+      crowd.slice(20).map((_, i) => ({ name: `Crowd ${20 + i}` })),
+      { actor, ids: crowd.slice(20) },
+    );
+    expect((await s.entities.query("shop", "customer", { filter: { $search: "crowd" }, limit: 100 })).data.length).toBe(40);
+    for (const id of crowd.slice(0, 30)) await s.entities.delete("shop", "customer", id, { actor });
+    await expectInStep(s, "shop", "customer", [{ id: crowd[0]!, word: "Crowd" }]);
     // After VACUUM (which may renumber the entities table's rowids), writes still find their entries.
     await s.db.exec("VACUUM");
     await s.entities.delete("shop", "customer", c2.id, { actor }); // cascades to every order

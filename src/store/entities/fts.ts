@@ -41,8 +41,13 @@ import type { Driver, Param, Queryable } from "../driver";
 import { scope } from "./columns";
 import { pickTerms, sampleTerms } from "./fts-terms";
 
-/** Slots per id: rowids an id may take when its first one is held by another id. */
-const SLOTS = 16;
+/**
+ * Slots per id: rowids an id may take when its first one is held by another id. The
+ * first 16 vary the UUIDv7 version nibble; the rest are hashes of the id and slot, so
+ * ids that share their top 64 bits (anyone may choose ids on import) cannot use them all up.
+ */
+const SLOTS = 48;
+const NIBBLE_SLOTS = 16;
 /** Rows per transaction when a table is filled. */
 export const FILL_BATCH = 5000;
 
@@ -56,6 +61,7 @@ function baseRowid(id: string): bigint {
 
 /** The FTS rowid of an entity id in one of its slots (0 first). */
 export function ftsRowid(id: string, slot = 0): bigint {
+  if (slot >= NIBBLE_SLOTS) return BigInt(Bun.hash(`${id}\u0000${slot}`)) & MASK63;
   const b = baseRowid(id);
   const nibble = (Number((b >> 12n) & 0xfn) + slot) & 0xf;
   return (b & ~0xf000n) | (BigInt(nibble) << 12n);
