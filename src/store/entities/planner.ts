@@ -347,8 +347,7 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
       trace.push("dense");
       continue;
     }
-    if (usesText(p.filter)) await ftsSampleTerms(q, p.appId, p.ent.name, searchedFields(p.ent));
-    const cand = await candidates(q, p, scopeSql, trace);
+    const cand = await candidates(q, await prepared(q, p, scopeSql), scopeSql, trace);
     if (!cand) continue;
     const how = choose(Math.max(n, cand.n), k, cand.n);
     if (how === "windows") {
@@ -428,15 +427,25 @@ async function candidates(
 }
 
 /** What finding a filter's candidate sets takes. */
-type FilterInput = Pick<PlanInput, "appId" | "ent" | "d" | "filter" | "indexes">;
+type FilterInput = Pick<PlanInput, "appId" | "ent" | "d" | "filter" | "indexes"> & {
+  /** The stored case variants of each indexed prefix in the filter (resolvePrefixes). */
+  prefixes?: ReadonlyMap<FilterNode, string[]>;
+};
 
 /**
  * The filter's smallest index-backed candidate set (a superset of its matches) when it
  * holds fewer than `limit` rows: for an exact total of a selective filter (count.ts).
  */
 export async function smallCandidateSet(q: Queryable, p: FilterInput, limit: number): Promise<Candidates | undefined> {
-  if (usesText(p.filter)) await ftsSampleTerms(q, p.appId, p.ent.name, searchedFields(p.ent));
-  return (await candidates(q, p, scope(p.appId, p.ent.name), [], limit))?.c;
+  const scopeSql = scope(p.appId, p.ent.name);
+  return (await candidates(q, await prepared(q, p, scopeSql), scopeSql, [], limit))?.c;
+}
+
+/** What candidate sets need read before they are built: the term sample, the prefixes' stored variants. */
+async function prepared(q: Queryable, p: FilterInput, scopeSql: string): Promise<FilterInput> {
+  if (!usesText(p.filter)) return p;
+  await ftsSampleTerms(q, p.appId, p.ent.name, searchedFields(p.ent));
+  return { ...p, prefixes: await resolvePrefixes(q, p, scopeSql) };
 }
 
 /** Candidate sets of a filter, most selective kinds first: for `and`, each part's; for `or`, the union of every branch's best. */
@@ -472,7 +481,7 @@ function sources(node: FilterNode, p: FilterInput, scopeSql: string): Candidates
     case "text": {
       // A prefix of an indexed field: index ranges (exact, read from index entries alone).
       const ix = node.mode === "startsWith" ? p.indexes.get(targetName(node.target)) : undefined;
-      const c = ix && prefixCandidates(node.needle, targetSql(node.target, d), ix, scopeSql, d);
+      const c = ix && prefixCandidates(node.needle, targetSql(node.target, d), ix, scopeSql, d, p.prefixes?.get(node));
       if (c) return [c];
       for (const pr of providers) {
         const c = pr(node, { appId: p.appId, ent: p.ent, d });
@@ -515,16 +524,16 @@ const MAX_UNION_PARTS = 128;
  * of the needle's first letters (as many as MAX_PREFIX_RANGES allows), each entry then
  * checked against the whole needle on the index entry itself, which holds the value.
  */
-function prefixCandidates(needle: string, expr: string, ix: string, scopeSql: string, d: Dialect): Candidates | undefined {
-  // A value stored as a number (a field whose type changed) sorts before every text, out
-  // of these ranges; its text form starts with a digit, a sign or a point.
-  if (d.name !== "sqlite" || needle.includes("\u0000") || /^[0-9+\-.]/.test(needle)) return undefined;
-  let variants = [""];
-  for (const ch of needle) {
-    const alts = ch >= "a" && ch <= "z" ? [ch, ch.toUpperCase()] : [ch];
-    if (variants.length * alts.length > MAX_PREFIX_RANGES) break;
-    variants = variants.flatMap((v) => alts.map((a) => v + a));
-  }
+function prefixCandidates(needle: string, expr: string, ix: string, scopeSql: string, d: Dialect, stored?: string[]): Candidates | undefined {
+  if (!prefixable(needle, d)) return undefined;
+  if (stored && !stored.length) return { sql: "SELECT rowid FROM entities WHERE 0", params: [] }; // no value starts so
+  let variants = stored ?? [""];
+  if (!stored)
+    for (const ch of needle) {
+      const alts = cases(ch);
+      if (variants.length * alts.length > MAX_PREFIX_RANGES) break;
+      variants = variants.flatMap((v) => alts.map((a) => v + a));
+    }
   const ranges = variants.map((v) => [v, successor(v)] as const);
   if (!variants[0] || ranges.some(([, hi]) => hi === undefined)) return undefined;
   const m = d.textMatch(expr, "startsWith", needle);
@@ -534,6 +543,60 @@ function prefixCandidates(needle: string, expr: string, ix: string, scopeSql: st
     return `SELECT rowid FROM entities INDEXED BY ${ix} WHERE ${scopeSql} AND ${expr} >= ? AND ${expr} < ? AND ${m.sql}`;
   });
   return { sql: parts.join(" UNION ALL "), params };
+}
+
+/** The characters that fold to `ch` under the filter's rule (A–Z only). */
+const cases = (ch: string) => (ch >= "a" && ch <= "z" ? [ch, ch.toUpperCase()] : [ch]);
+
+/**
+ * Whether index ranges can serve a prefix. A value stored as a number (a field whose type
+ * changed) sorts before every text, out of the ranges; its text form starts with a digit,
+ * a sign or a point.
+ */
+const prefixable = (needle: string, d: Dialect) => d.name === "sqlite" && !needle.includes("\u0000") && !/^[0-9+\-.]/.test(needle);
+
+/** Seeks one prefix may spend finding its stored case variants. */
+const MAX_PREFIX_SEEKS = 128;
+
+/**
+ * The case variants of each indexed prefix in the filter that stored values really start
+ * with, found letter by letter with one seek per candidate variant: "roadmap 17" has 128
+ * case variants of its letters, more than the ranges allowed, so ranges stopped at
+ * "roadma" (every Roadmap code, 27 ms); the data holds one of them, so the range is
+ * "Roadmap 17" (a few hundred entries). When the seeks or variants run out, the variants
+ * found so far stand (shorter: a superset). An empty list: no value starts so.
+ */
+async function resolvePrefixes(q: Queryable, p: FilterInput, scopeSql: string): Promise<Map<FilterNode, string[]>> {
+  const out = new Map<FilterNode, string[]>();
+  const walk = async (n: FilterNode): Promise<void> => {
+    if (n.kind === "and" || n.kind === "or") {
+      for (const x of n.items) await walk(x);
+      return;
+    }
+    const ix = n.kind === "text" && n.mode === "startsWith" ? p.indexes.get(targetName(n.target)) : undefined;
+    if (n.kind !== "text" || !ix || !prefixable(n.needle, p.d)) return;
+    const expr = targetSql(n.target, p.d);
+    const exists = `SELECT 1 AS x FROM entities INDEXED BY ${ix} WHERE ${scopeSql} AND ${expr} >= ? AND ${expr} < ? LIMIT 1`;
+    let variants = [""];
+    let seeks = 0;
+    for (const ch of n.needle) {
+      const alts = cases(ch);
+      const next: string[] = [];
+      for (const v of variants)
+        for (const a of alts) {
+          const w = v + a;
+          const hi = successor(w);
+          if (alts.length === 1 || hi === undefined) next.push(w);
+          else if (seeks++ < MAX_PREFIX_SEEKS && (await q.get(exists, [w, hi]))) next.push(w);
+        }
+      if (seeks > MAX_PREFIX_SEEKS || next.length > MAX_PREFIX_RANGES) break;
+      variants = next;
+      if (!variants.length) break;
+    }
+    out.set(n, variants);
+  };
+  await walk(p.filter);
+  return out;
 }
 
 /** The least string greater than every string starting with `s` (its last code point plus one). */
