@@ -4,7 +4,7 @@
 //   bun scripts/bench/grid-probe.ts <db path> [name filter] [runs=30]
 import { openServices } from "../../src/services";
 import { lastTrace } from "../../src/store/entities/planner";
-import { flip, type Samples, shapes } from "./grid";
+import { flip, readSamples, shapes } from "./grid";
 import { latency } from "./report";
 
 const [path, match = "", runsArg] = process.argv.slice(2);
@@ -12,12 +12,7 @@ if (!path) throw new Error("usage: bun scripts/bench/grid-probe.ts <db path> [na
 const runs = Number(runsArg ?? 30);
 const s = await openServices(path);
 const query = (o: Record<string, unknown>) => s.entities.query("grid", "order", o);
-const some = (await query({ limit: 1000, fields: ["contact_email", "website", "customer"] })).data as { data: Record<string, unknown> }[];
-const samples: Samples = {
-  emails: some.map((r) => r.data.contact_email as string).filter(Boolean),
-  websites: some.map((r) => r.data.website as string).filter(Boolean),
-  customers: [...new Set(some.map((r) => r.data.customer as string).filter(Boolean))],
-};
+const samples = await readSamples(query);
 for (const shape of shapes(samples).filter((x) => `${x.type} ${x.name}`.includes(match)))
   for (const [dir, sort] of [
     ["asc", shape.sort],

@@ -93,11 +93,22 @@ const addDays = (d: string, n: number) => new Date(Date.parse(d) + n * DAY).toIS
 const timeI = (i: number, salt: number) => new Date(Date.UTC(2024, 0, 1) + Math.floor(frac(i, salt) * 3 * 365 * DAY)).toISOString();
 const titleI = (i: number, salt: number) => `${pickI(VERBS, i, salt)} ${pickI(NOUNS, i, salt + 1)}`;
 
-/** Values only the data knows (emails, urls, customer ids), read once after the seed. */
+/** Values only the data knows (emails, urls, customer ids; the first orders' ids), read once after the seed. */
 export interface Samples {
   emails: string[];
   websites: string[];
   customers: string[];
+  orders: string[];
+}
+
+export async function readSamples(query: (o: Record<string, unknown>) => Promise<{ data: unknown[] }>): Promise<Samples> {
+  const some = (await query({ limit: 1000, fields: ["contact_email", "website", "customer"] })).data as { id: string; data: Record<string, unknown> }[];
+  return {
+    emails: some.map((r) => r.data.contact_email as string).filter(Boolean),
+    websites: some.map((r) => r.data.website as string).filter(Boolean),
+    customers: [...new Set(some.map((r) => r.data.customer as string).filter(Boolean))],
+    orders: some.map((r) => r.id),
+  };
 }
 
 // ---------------------------------------------------------------- shapes
@@ -405,12 +416,7 @@ export async function benchGrid(dir: string, opts: { entities: number; binary?: 
   record({ name: `grid: seed ${n.toLocaleString("en-US")} orders (default indexing)`, value: seeded.seconds, unit: "s" });
 
   const query: Query = (o) => s.entities.query(APP, "order", o) as ReturnType<Query>;
-  const some = (await query({ limit: 1000, fields: ["contact_email", "website", "customer"] })).data as { data: Record<string, unknown> }[];
-  const samples: Samples = {
-    emails: some.map((r) => r.data.contact_email as string).filter(Boolean),
-    websites: some.map((r) => r.data.website as string).filter(Boolean),
-    customers: [...new Set(some.map((r) => r.data.customer as string).filter(Boolean))],
-  };
+  const samples = await readSamples(query);
   const all = shapes(samples);
   const http: HttpCase[] = [];
   const rpc = (method: string, params: Record<string, unknown>, id = 1) => JSON.stringify({ jsonrpc: "2.0", id, method, params });
@@ -676,8 +682,7 @@ export async function benchGrid(dir: string, opts: { entities: number; binary?: 
   const size = dbSize(dbPath);
 
   // ---- over HTTP
-  if (opts.binary && Bun.spawnSync(["which", "wrk"]).exitCode === 0)
-    await overHttp(opts.binary, dbPath, http, samples.customers, some.map((r) => (r as { id?: string }).id!).filter(Boolean));
+  if (opts.binary && Bun.spawnSync(["which", "wrk"]).exitCode === 0) await overHttp(opts.binary, dbPath, http, samples.customers, samples.orders);
   else console.log("\n(no binary or no wrk: the HTTP part is skipped)");
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}-wal`, { force: true });

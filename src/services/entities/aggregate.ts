@@ -7,10 +7,10 @@
 
 import type { CompiledEntity } from "../../model/compile";
 import { type AggregateQuery, type AggregateRequest, buildAggregate, MAX_GROUPS } from "../../store/entities/aggregate";
-import { typeCount } from "../../store/entities/count";
 import { walkIndexes } from "../../store/entities/indexes";
 import { smallCandidateSet } from "../../store/entities/planner";
 import { MINMAX_WINDOW, minMaxWindow, rollupAggregate } from "../../store/entities/rollup-aggregate";
+import { typeCount } from "../../store/entities/stats";
 import type { AppRuntime } from "../apps";
 
 export { AGGREGATE_OPS, BUCKETS, MAX_AGGREGATES, MAX_GROUPS } from "../../store/entities/aggregate";

@@ -78,7 +78,7 @@ export async function applyDeleteRules(
       } else {
         const after = { ...before };
         delete after[ref.field];
-        await updateRow(q, appId, ref.entity, r.id, JSON.stringify(after), r.version, now);
+        await updateRow(q, appId, ref.entity, r.id, JSON.stringify(after), r.version, now, r.data);
         effects.push({ op: "update", type: ref.entity, row: r, before, after, version: r.version + 1 });
       }
     }

@@ -22,6 +22,7 @@ import type { Param, Queryable } from "../driver";
 import { scope } from "./columns";
 import { filterSql } from "./filter";
 import { smallCandidateSet } from "./planner";
+import { rowidRange, typeCount } from "./stats";
 
 /** A type with at most this many records is always counted exactly (a scan of this many rows takes ~10–20 ms). */
 export const SMALL_TYPE = 20_000;
@@ -41,12 +42,6 @@ const CLUSTERS = 128;
 export interface Total {
   total: number;
   exact: boolean;
-}
-
-/** The number of records of a type, from the maintained counts. */
-export async function typeCount(q: Queryable, appId: number, type: string): Promise<number> {
-  const r = await q.get<{ n: number }>("SELECT n FROM entity_counts WHERE app_id = ? AND type = ?", [appId, type]);
-  return r?.n ?? 0;
 }
 
 /** The total of a filter (unparsed, as a request sends it): exact when cheap, else an estimate. */
@@ -136,10 +131,8 @@ function oneIndexedTarget(node: FilterNode): boolean {
  * still follow any drift of the data with insertion time.
  */
 async function estimate(q: Queryable, appId: number, type: string, n: number, node: FilterNode, d: Dialect): Promise<number> {
-  const range = await q.get<{ lo: number | null; hi: number | null }>(
-    "SELECT (SELECT min(rowid) FROM entities) AS lo, (SELECT max(rowid) FROM entities) AS hi",
-  );
-  if (range?.lo == null || range.hi == null) return 0;
+  const range = await rowidRange(q);
+  if (!range) return 0;
   const span = range.hi - range.lo + 1;
   // Rowids per run so that the runs hold about SAMPLE_ROWS rows of this type, within MAX_PROBES in all.
   const width = Math.max(1, Math.min(Math.floor(MAX_PROBES / CLUSTERS), Math.ceil((SAMPLE_ROWS * span) / (n * CLUSTERS))));

@@ -8,6 +8,7 @@
 // expected candidates few.
 
 import type { Queryable } from "../driver";
+import { rowidRange } from "./stats";
 
 /** Rows in a type's sample, read in runs at spread-out rowids (one seek a run). */
 const SAMPLE_RUNS = 8;
@@ -44,14 +45,11 @@ export async function sampleTerms(q: Queryable, appId: number, type: string, sco
   const k = key(appId, type);
   const have = samples.get(k);
   if (have && Date.now() - have.at < SAMPLE_TTL_MS) return;
-  // Two subqueries: each is one seek; min and max in one SELECT scan the table.
-  const range = await q.get<{ lo: number | null; hi: number | null }>(
-    "SELECT (SELECT min(rowid) FROM entities) AS lo, (SELECT max(rowid) FROM entities) AS hi",
-  );
+  const range = await rowidRange(q);
   const df = new Map<string, number>();
   let rows = 0;
-  if (range?.lo != null && range.hi != null) {
-    const starts = Array.from({ length: SAMPLE_RUNS }, (_, i) => range.lo! + Math.floor(((range.hi! - range.lo!) * i) / SAMPLE_RUNS));
+  if (range) {
+    const starts = Array.from({ length: SAMPLE_RUNS }, (_, i) => range.lo + Math.floor(((range.hi - range.lo) * i) / SAMPLE_RUNS));
     for (const start of starts) {
       const got = await q.all<{ body: string | null }>(`SELECT ${bodySql} AS body FROM entities WHERE rowid >= ? AND ${scopeSql} LIMIT ?`, [start, RUN_ROWS]);
       for (const r of got) {

@@ -101,7 +101,6 @@ export interface FtsTarget {
   release: string;
   find: string;
   remove: string;
-  same: string;
 }
 
 const targets = new Map<string, FtsTarget>();
@@ -127,7 +126,6 @@ function target(appId: number, type: string, name: string, fieldsJson: string): 
       // As text: a 64-bit rowid does not fit a JavaScript number.
       find: `SELECT CAST(r AS TEXT) AS r FROM ${ids} WHERE r IN (${Array.from({ length: SLOTS }, () => "?").join(", ")}) AND id = ?`,
       remove: `DELETE FROM ${n} WHERE rowid = ?`,
-      same: `SELECT ${bodySql(fields, "data")} IS ${bodySql(fields, "?1")} AS same FROM entities WHERE id = ?2`,
     };
     if (targets.size > 10_000) targets.clear();
     targets.set(key, t);
@@ -242,16 +240,11 @@ export async function ftsDelete(q: Queryable, t: FtsTarget, id: string): Promise
   await fts5Write(q, t, t.remove, [rowid]);
 }
 
-/** Whether new data changes the text this stored row gives the index (call before the UPDATE). */
-export async function ftsChanged(q: Queryable, t: FtsTarget, id: string, data: string): Promise<boolean> {
-  const r = await q.get<{ same: number }>(t.same, [data, id]);
-  return !r?.same;
-}
-
 /**
- * The same question answered from both versions of the data in hand, without SQL: the
- * text can only change if some text-like field's value did (equal JSON values read the
- * same in SQL). Unequal values that read the same (1 and 1.0) only cost a reindex.
+ * Whether new data changes the text a row gives the index, from both versions of the data
+ * in hand (no SQL): the text can only change if some text-like field's value did (equal
+ * JSON values read the same in SQL). Unequal values that read the same (1 and 1.0) only
+ * cost a reindex.
  */
 export function ftsChangedData(t: FtsTarget, before: Record<string, unknown>, after: Record<string, unknown>): boolean {
   return t.fields.some((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
@@ -345,6 +338,7 @@ function candidateIds(appId: number, type: string, words: readonly string[], fie
   return {
     sql: `${matched} UNION ALL SELECT ${as} FROM entities WHERE ${scope(appId, type)} AND ${pending}`,
     params: [match] as Param[],
+    parts: 2,
   };
 }
 
@@ -372,7 +366,7 @@ export function ftsCandidates(
 export function ftsCandidateRowids(
   node: { kind: string; words?: string[]; needle?: string; target?: { kind: string; field?: Field } },
   ctx: { appId: number; ent: CompiledEntity; d?: Dialect },
-): { sql: string; params: Param[] } | undefined {
+): { sql: string; params: Param[]; parts: number } | undefined {
   const fields = searchedFields(ctx.ent);
   let words: string[] | undefined;
   if (node.kind === "search") words = node.words;

@@ -36,6 +36,7 @@ import { scope, targetSql } from "./columns";
 import { filterSql } from "./filter";
 import { ftsCandidateRowids, ftsSampleTerms } from "./fts";
 import type { SortKey } from "./query";
+import { typeCount } from "./stats";
 
 /** Tunables (tests shrink them to exercise every path on small data). */
 export const PLAN = {
@@ -52,7 +53,8 @@ export const PLAN = {
   /** Index entries a page may examine in semi-join windows before it ends early. */
   semiBudget: 200_000,
   /**
-   * Relative costs (µs on the 2-core machine, 1M rows, measured) that choose how a counted
+   * Relative costs (µs on the 2-core machine, 1M rows, measured warm in isolation; inside
+   * real pages reads at random cost more, 2–9 µs, but in proportion) that choose how a counted
    * set of c candidates is used when the page still needs k rows of a type of N:
    * read and sort them (c × read), match them during the walk (c × member to build the
    * set, N·k/c × entry to walk), or go on with plain windows (N·k/c × row).
@@ -69,6 +71,8 @@ export interface Candidates {
   params: Param[];
   /** Costly to compute (a full-text query): read once per page, as a list, not once per statement. */
   costly?: boolean;
+  /** SELECTs its SQL joins with UNION ALL (1 when absent): SQLite bounds a compound. */
+  parts?: number;
 }
 /** A source of candidate sets for predicates the field indexes do not serve (full text: contains, $search). */
 export type CandidateProvider = (node: FilterNode, ctx: { appId: number; ent: CompiledEntity; d: Dialect }) => Candidates | undefined;
@@ -191,9 +195,8 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
       .join(", ");
 
   let count: number | undefined;
-  /** The type's record count (maintained), read once per page when a choice needs it. */
-  const typeCount = async () =>
-    (count ??= (await q.get<{ n: number }>("SELECT n FROM entity_counts WHERE app_id = ? AND type = ?", [p.appId, p.ent.name]))?.n ?? 0);
+  /** The type's record count, read once per page when a choice needs it. */
+  const records = async () => (count ??= await typeCount(q, p.appId, p.ent.name));
 
   let examined = 0;
   let windows = 0;
@@ -288,7 +291,7 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
         edge.ek,
         PLAN.candidates,
       ]))!.n;
-      if (g < PLAN.candidates && choose(await typeCount(), need, g) === "read") {
+      if (g < PLAN.candidates && choose(await records(), need, g) === "read") {
         trace.push(`read-group ${g}`);
         const got = await chunk([`${K} = ?`], [edge.ek]);
         return { rows: got, rest: got.length >= need ? [] : [{ from: s.from, eq: s.eq, range: { op: after(s.from), v: edge.ek } }] };
@@ -339,7 +342,7 @@ export async function runPlan(q: Queryable, p: PlanInput): Promise<PlanResult> {
     if (triedCandidates) continue;
     triedCandidates = true;
     const k = want - rows.length;
-    const n = await typeCount();
+    const n = await records();
     // The entries walked so far are a sample of the filter: when the matches it predicts
     // make plain windows the cheapest way, counting a candidate set (from a common
     // full-text term, say) would cost more than it saves.
@@ -462,10 +465,10 @@ function sources(node: FilterNode, p: FilterInput, scopeSql: string): Candidates
       if (!each.length || each.some((c) => !c)) return [];
       // SQLite takes at most 500 SELECTs in one compound and 32,766 parameters: a union
       // past MAX_UNION_PARTS (200 prefixes of up to 64 ranges each, say) is no candidate set.
-      const parts = each.reduce((n, c) => n + (c!.sql.match(/ UNION ALL /g)?.length ?? 0) + 1, 0);
+      const parts = each.reduce((n, c) => n + (c!.parts ?? 1), 0);
       if (parts > MAX_UNION_PARTS) return [];
       // UNION ALL: a rowid twice costs nothing where the set is used (IN), and deduplicating costs a sort.
-      return [{ sql: each.map((c) => c!.sql).join(" UNION ALL "), params: each.flatMap((c) => c!.params), costly: each.some((c) => c!.costly) }];
+      return [{ sql: each.map((c) => c!.sql).join(" UNION ALL "), params: each.flatMap((c) => c!.params), costly: each.some((c) => c!.costly), parts }];
     }
     case "compare":
     case "between":
@@ -542,7 +545,7 @@ function prefixCandidates(needle: string, expr: string, ix: string, scopeSql: st
     params.push(lo, hi!, ...m.params);
     return `SELECT rowid FROM entities INDEXED BY ${ix} WHERE ${scopeSql} AND ${expr} >= ? AND ${expr} < ? AND ${m.sql}`;
   });
-  return { sql: parts.join(" UNION ALL "), params };
+  return { sql: parts.join(" UNION ALL "), params, parts: parts.length };
 }
 
 /** The characters that fold to `ch` under the filter's rule (A–Z only). */

@@ -6,7 +6,7 @@
 import type { Dialect } from "../dialect";
 import type { Driver, Param, Queryable } from "../driver";
 import { scope } from "./columns";
-import { dropAppFts, ftsAfterDelete, ftsAfterInsert, ftsChanged, ftsChangedData, ftsDelete, ftsInsert, ftsTarget } from "./fts";
+import { dropAppFts, ftsAfterDelete, ftsAfterInsert, ftsChangedData, ftsDelete, ftsInsert, ftsTarget } from "./fts";
 
 export interface EntityRow {
   id: string;
@@ -57,11 +57,11 @@ export async function insertRow(q: Queryable, appId: number, type: string, id: s
  * stored data as read in that transaction, lets the full-text check compare in memory
  * instead of reading the row again.
  */
-export async function updateRow(q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string, previous?: string) {
+export async function updateRow(q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string, previous: string) {
   q.invalidate(`${appId}/${id}`);
   // The full-text entry changes only when the text it holds does (compared before the write).
   const fts = await ftsTarget(q, appId, type);
-  const reindex = !fts ? false : previous === undefined ? await ftsChanged(q, fts, id, data) : ftsChangedData(fts, JSON.parse(previous), JSON.parse(data));
+  const reindex = !!fts && ftsChangedData(fts, JSON.parse(previous), JSON.parse(data));
   const r = await q.run(`UPDATE entities SET data = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND ${scope(appId, type)}`, [
     data,
     now,

@@ -1,0 +1,16 @@
+// Two cheap facts about the entities table that the planner, totals and the full-text
+// term sample all ask for: a type's record count and the span of rowids.
+
+import type { Queryable } from "../driver";
+
+/** The number of records of a type, from the maintained counts (entity_counts, migration 6). */
+export async function typeCount(q: Queryable, appId: number, type: string): Promise<number> {
+  const r = await q.get<{ n: number }>("SELECT n FROM entity_counts WHERE app_id = ? AND type = ?", [appId, type]);
+  return r?.n ?? 0;
+}
+
+/** The lowest and highest rowid of the table, or null when it is empty. Two subqueries: each is one seek (min and max in one SELECT scan the table). */
+export async function rowidRange(q: Queryable): Promise<{ lo: number; hi: number } | null> {
+  const r = await q.get<{ lo: number | null; hi: number | null }>("SELECT (SELECT min(rowid) FROM entities) AS lo, (SELECT max(rowid) FROM entities) AS hi");
+  return r?.lo == null || r.hi == null ? null : { lo: r.lo, hi: r.hi };
+}
