@@ -32,6 +32,8 @@ export interface ServerOptions {
   mcp?: Partial<McpSessionLimits>;
   /** Time of a batch and bytes of an answer, for /rpc, /ws, /mcp and /graphql (defaults: rpc/protocol.ts). */
   answers?: Partial<AnswerBudget>;
+  /** Serve the runtime's component gallery at /app/_gallery/ (off unless asked: it is a developer's page). */
+  gallery?: boolean;
 }
 
 export interface RunningServer {
@@ -125,6 +127,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       "/editor": Response.redirect("/editor/", 302),
       "/editor/*": editorPage,
       "/app/*": appPage,
+      "/app/_gallery/*": opts.gallery ? appPage : new Response("The component gallery is off; start the server with --gallery.\n", { status: 404 }),
     },
     async fetch(req, srv) {
       const t0 = performance.now();

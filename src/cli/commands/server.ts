@@ -14,13 +14,14 @@ export function parseBind(bind: string): { hostname: string; port: number } {
 export const serverCommand: Command = {
   name: "server",
   summary: "run everything: JSON-RPC, GraphQL, WebSocket, the Model Editor and the apps",
-  usage: "[--bind HOST:PORT] [--db FILE] [--dev]",
+  usage: "[--bind HOST:PORT] [--db FILE] [--dev] [--gallery]",
   help: "Serves POST /rpc (JSON-RPC 2.0), /graphql, /ws (JSON-RPC and subscriptions), /health, the Model Editor at\n/editor/ and every app at /app/<slug>/. Stops cleanly on SIGINT/SIGTERM.",
   positionals: [0, 0],
   options: {
     bind: { type: "string", short: "b", description: "address to listen on (default 127.0.0.1:8080; TORQUE_BIND)" },
     dev: { type: "boolean", description: "development mode: frontends rebuilt on change, detailed errors" },
     quiet: { type: "boolean", short: "q", description: "no request log lines" },
+    gallery: { type: "boolean", description: "also serve the app runtime's component gallery at /app/_gallery/" },
     "max-body": { type: "string", description: "largest request body in bytes (default 33554432)" },
   },
   async run(ctx) {
@@ -37,7 +38,7 @@ export const serverCommand: Command = {
     const services = await openServices(resolveDb(ctx.opts.db as string | undefined));
     let running;
     try {
-      running = await startServer(services, { ...bind, maxBodyBytes: maxBody, log: !ctx.opts.quiet, development: !!ctx.opts.dev });
+      running = await startServer(services, { ...bind, maxBodyBytes: maxBody, log: !ctx.opts.quiet, development: !!ctx.opts.dev, gallery: !!ctx.opts.gallery });
     } catch (e) {
       await services.close();
       const address = `${bind.hostname.includes(":") ? `[${bind.hostname}]` : bind.hostname}:${bind.port}`;
@@ -51,6 +52,7 @@ export const serverCommand: Command = {
     ctx.out(`Torque is running on ${running.url}`);
     ctx.out(`  Model Editor  ${running.url}/editor/`);
     for (const a of await services.apps.list()) ctx.out(`  app ${a.slug.padEnd(9)} ${running.url}/app/${a.slug}/`);
+    if (ctx.opts.gallery) ctx.out(`  gallery       ${running.url}/app/_gallery/`);
     ctx.out(`  JSON-RPC      POST ${running.url}/rpc   GraphQL ${running.url}/graphql   WebSocket ws://${running.url.slice(7)}/ws`);
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {

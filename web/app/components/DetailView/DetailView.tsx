@@ -1,0 +1,6 @@
+// PENDING: being built.
+import type { ComponentProps } from "../contract";
+
+export default function DetailView(props: ComponentProps) {
+  return <div class="card">{props.c.type}</div>;
+}

@@ -1,0 +1,3 @@
+import type { Story } from "../../gallery/fixtures";
+
+export const stories: Story[] = [];

@@ -1,0 +1,178 @@
+// The shapes the runtime receives over JSON-RPC (SPEC section 4). They mirror the server's
+// services/ui.ts and services/entities/types.ts; kept here so the browser bundle never
+// imports server code.
+
+export type FieldType =
+  | "text"
+  | "longtext"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "date"
+  | "datetime"
+  | "email"
+  | "url"
+  | "enum"
+  | "multienum"
+  | "json"
+  | "reference"
+  | "file";
+
+export interface FieldDefinition {
+  name: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  unique: boolean;
+  help?: string;
+  default?: unknown;
+  values?: string[];
+  /** References: the entity type referred to and its display field. */
+  entity?: string;
+  display?: string;
+  min?: number;
+  max?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  sortable: boolean;
+  schema: Record<string, unknown>;
+}
+
+export interface ColumnDefinition extends FieldDefinition {
+  field: string;
+}
+
+export interface EntityRecord {
+  id: string;
+  entity: string;
+  data: Record<string, unknown>;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Filled by `include`: referenced records (one) or related records (many) by name. */
+  related?: Record<string, EntityRecord | EntityRecord[] | null>;
+}
+
+export interface Pagination {
+  nextCursor: string | null;
+  limit: number;
+  total?: number;
+  /** false: `total` is an estimate. */
+  totalExact?: boolean;
+}
+
+export interface PageResult {
+  data: EntityRecord[];
+  pagination: Pagination;
+  columns?: ColumnDefinition[];
+}
+
+export interface Position {
+  row: number;
+  col: number;
+  width: number;
+  height: number;
+}
+
+/** A component of a page as loadPage returns it: props from the model, resolved against it. */
+export interface ResolvedComponent {
+  id: string;
+  type: string;
+  position?: Position;
+  props: Record<string, unknown>;
+  entity?: { name: string; label: string; display: string | null };
+  columns?: ColumnDefinition[];
+  fields?: ColumnDefinition[];
+}
+
+export interface NavItem {
+  label: string;
+  page: string;
+}
+
+export interface LoadedPage {
+  app: string;
+  version: number;
+  page: { name: string; title: string; path: string; components: ResolvedComponent[] };
+  navigation: NavItem[];
+  startPage: string | null;
+}
+
+export interface EntityMeta {
+  name: string;
+  label: string;
+  description?: string;
+  display: string | null;
+  fields: FieldDefinition[];
+}
+
+export interface Relationship {
+  name: string;
+  from: string;
+  to: string;
+  kind: "1:1" | "1:n" | "n:m";
+  inverse?: string;
+  onDelete?: "cascade" | "restrict" | "setNull";
+}
+
+export interface ModelMetadata {
+  app: string;
+  model: { id: string; name: string; version: number; description?: string };
+  entities: EntityMeta[];
+  relationships: Relationship[];
+  pages: { name: string; title: string; path: string }[];
+  navigation: NavItem[];
+  startPage: string | null;
+  xflows: { name: string; trigger: string; description?: string }[];
+}
+
+export type SortKey = { field: string; dir?: "asc" | "desc" };
+export type Filter = Record<string, unknown>;
+
+export interface QueryParams {
+  filter?: Filter;
+  sort?: SortKey[];
+  limit?: number;
+  cursor?: string | null;
+  fields?: string[];
+  include?: string[];
+  total?: boolean;
+}
+
+export type AggregateOp = "count" | "sum" | "avg" | "min" | "max";
+export interface AggregateParams {
+  filter?: Filter;
+  groupBy?: string | { field: string; bucket?: "day" | "week" | "month" };
+  aggregates: ({ op: "count" } | { op: Exclude<AggregateOp, "count">; field: string })[];
+}
+export interface AggregateResult {
+  groups: { key?: unknown; values: (number | null)[] }[];
+  limited: boolean;
+}
+
+/** One problem the server found with a value (validation errors carry a list of them). */
+export interface Issue {
+  field: string;
+  rule: string;
+  message: string;
+  row?: number;
+}
+
+export interface XFlowRunSummary {
+  runId: string;
+  status: string;
+  output?: unknown;
+  error?: { message: string; node?: string } | string;
+  durationMs?: number;
+}
+
+/** A change pushed over /ws. */
+export interface EntityChange {
+  app: string;
+  entity: string;
+  id: string;
+  op: "create" | "update" | "delete";
+  version: number;
+  data?: Record<string, unknown>;
+}

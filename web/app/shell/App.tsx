@@ -1,0 +1,189 @@
+// The app shell: header with the model's navigation, live-connection state, theme and
+// language; the current page (from the URL) loaded with loadPage on every navigation and
+// again when the model changes; dialogs (forms, confirmations) and toasts for the page.
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
+import type { ComponentContext, ConfirmOptions, FormRequest, OpenRecord } from "../components/contract";
+import { LANGUAGES, type Language, language, setLanguage } from "../lib/i18n";
+import { LiveConnection } from "../lib/live";
+import { go, route } from "../lib/route";
+import { rpc } from "../lib/rpc";
+import { RpcSource } from "../lib/source";
+import { setTheme, theme } from "../lib/theme";
+import type { LoadedPage, ModelMetadata } from "../lib/types";
+import { ConfirmDialog } from "../ui/Dialog";
+import { t } from "../ui/messages";
+import { ErrorBox, messageOf, Skeleton } from "../ui/Status";
+import { FormDialog } from "./FormDialog";
+import { PageView } from "./PageView";
+
+interface Toast {
+  id: number;
+  message: string;
+  kind: "info" | "error";
+}
+
+export function App(props: { slug: string }) {
+  const live = new LiveConnection(props.slug);
+  onCleanup(() => live.close());
+  const [meta, { refetch: refetchMeta }] = createResource(() => rpc<ModelMetadata>("getModelMetadata", { app: props.slug }));
+  const source = new RpcSource(props.slug, live, (e) => meta()?.entities.find((x) => x.name === e)?.display ?? null);
+
+  /** The page name for the URL's path ("" = the start page). */
+  const pageName = () => {
+    const m = meta();
+    const path = route().path;
+    if (!m) return undefined;
+    if (!path) return m.startPage ?? m.pages[0]?.name;
+    return m.pages.find((p) => p.path.replace(/^\//, "") === path || p.name === path)?.name ?? path;
+  };
+  const [page, setPage] = createStore<{ loaded?: LoadedPage; error?: string; loading: boolean }>({ loading: true });
+  let loadSeq = 0;
+  async function loadPage(name: string | undefined, quiet = false) {
+    const seq = ++loadSeq;
+    if (!quiet) setPage({ loading: true, error: undefined });
+    try {
+      const p = await rpc<LoadedPage>("loadPage", { app: props.slug, ...(name && { page: name }) });
+      if (seq !== loadSeq) return;
+      // reconcile keeps unchanged components (and their state) by id.
+      setPage("loaded", reconcile(p, { key: "id", merge: true }));
+      setPage({ loading: false, error: undefined });
+      document.title = `${p.page.title} · ${meta()?.model.name ?? props.slug}`;
+    } catch (e) {
+      if (seq !== loadSeq) return;
+      setPage({ loading: false, error: messageOf(e) });
+    }
+  }
+  createEffect(
+    on(
+      () => (meta() ? pageName() : undefined),
+      (name) => {
+        if (meta()) void loadPage(name);
+      },
+    ),
+  );
+  // A model change re-renders the page in place: metadata and page reloaded, components reconciled by id.
+  live.listen({
+    model: async () => {
+      await refetchMeta();
+      await loadPage(pageName(), true);
+    },
+  });
+
+  const [toasts, setToasts] = createSignal<Toast[]>([]);
+  let toastId = 0;
+  const notify = (message: string, kind: "info" | "error" = "info") => {
+    const id = ++toastId;
+    setToasts((l) => [...l, { id, message, kind }]);
+    setTimeout(() => setToasts((l) => l.filter((x) => x.id !== id)), kind === "error" ? 8000 : 4000);
+  };
+  const [confirming, setConfirming] = createSignal<(ConfirmOptions & { answer: (yes: boolean) => void }) | undefined>();
+  const [forms, setForms] = createSignal<(FormRequest & { key: number; done: (r: unknown) => void })[]>([]);
+  let formKey = 0;
+
+  const pages = () => meta()?.pages ?? [];
+  const pathOf = (name: string) => (pages().find((p) => p.name === name)?.path ?? `/${name}`).replace(/^\//, "");
+  const openRecord = (r: OpenRecord | null) => go({ ...route(), record: r ?? undefined });
+  const ctx: Omit<ComponentContext, "renderChild" | "openModal" | "closeModal"> = {
+    slug: props.slug,
+    source,
+    meta,
+    entityMeta: (name) => meta()?.entities.find((e) => e.name === name),
+    record: () => route().record,
+    openRecord,
+    navigate: (name, record) => go({ slug: props.slug, path: pathOf(name), record }),
+    openForm: (req) => new Promise((done) => setForms((l) => [...l, { ...req, key: ++formKey, done }])),
+    confirm: (opts) => new Promise((answer) => setConfirming({ ...opts, answer })),
+    notify,
+  };
+
+  // A record open in the URL that no DetailView or Form of the page shows opens in a form dialog.
+  const recordShownOnPage = () => {
+    const r = route().record;
+    const comps = page.loaded?.page.components ?? [];
+    return !!r && comps.some((c) => (c.type === "DetailView" || c.type === "Form") && c.props.entity === r.entity && (c.type === "DetailView" || c.props.mode === "edit"));
+  };
+
+  const navHref = (name: string) => `/app/${encodeURIComponent(props.slug)}/${pathOf(name)}`;
+  const current = () => page.loaded?.page.name;
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t("skipToContent")}
+      </a>
+      <header class="shell-head">
+        <span class="brand">{meta()?.model.name ?? props.slug}</span>
+        <nav class="shell-nav" aria-label={t("menu")}>
+          <For each={page.loaded?.navigation ?? meta()?.navigation ?? []}>
+            {(n) => (
+              <a
+                href={navHref(n.page)}
+                aria-current={current() === n.page ? "page" : undefined}
+                onClick={(e) => {
+                  if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+                  e.preventDefault();
+                  ctx.navigate(n.page);
+                }}
+              >
+                {n.label}
+              </a>
+            )}
+          </For>
+        </nav>
+        <div class="shell-tools">
+          <span class="live-state" data-state={live.state()} role="status">
+            {live.state() === "open" ? t("live") : live.state() === "offline" ? t("offline") : t("connecting")}
+          </span>
+          <label class="visually-hidden" for="lang-select">
+            {t("language")}
+          </label>
+          <select id="lang-select" value={language()} onChange={(e) => setLanguage(e.currentTarget.value as Language)}>
+            <For each={[...LANGUAGES]}>{(l) => <option value={l}>{l.toUpperCase()}</option>}</For>
+          </select>
+          <button type="button" class="icon-button" aria-pressed={theme() === "dark"} onClick={() => setTheme(theme() === "dark" ? "light" : "dark")}>
+            <span aria-hidden="true">{theme() === "dark" ? "☀" : "☾"}</span>
+            <span class="visually-hidden">{t("themeDark")}</span>
+          </button>
+        </div>
+      </header>
+      <main id="main" class="shell-main" tabindex="-1">
+        <Show when={!meta.error} fallback={<ErrorBox title={t("appFailed")} message={messageOf(meta.error)} onRetry={() => void refetchMeta()} />}>
+          <Show when={page.loaded && !page.error} fallback={page.error ? <ErrorBox title={t("appFailed")} message={page.error} onRetry={() => void loadPage(pageName())} /> : <Skeleton lines={6} />}>
+            <h1 class="page-title">{page.loaded!.page.title}</h1>
+            <PageView components={page.loaded!.page.components} ctx={ctx} />
+          </Show>
+        </Show>
+      </main>
+      <For each={forms()}>
+        {(f) => (
+          <FormDialog
+            req={f}
+            ctx={ctx}
+            onDone={(r) => {
+              setForms((l) => l.filter((x) => x.key !== f.key));
+              f.done(r);
+            }}
+          />
+        )}
+      </For>
+      <Show when={!page.loading && route().record && !recordShownOnPage() ? route().record : undefined} keyed>
+        {(r) => <FormDialog req={{ entity: r.entity, id: r.id }} ctx={ctx} onDone={() => openRecord(null)} />}
+      </Show>
+      <Show when={confirming()} keyed>
+        {(c) => (
+          <ConfirmDialog
+            {...c}
+            onAnswer={(yes) => {
+              setConfirming(undefined);
+              c.answer(yes);
+            }}
+          />
+        )}
+      </Show>
+      <div class="toasts" aria-live="polite">
+        <For each={toasts()}>{(x) => <div class={`toast ${x.kind}`}>{x.message}</div>}</For>
+      </div>
+    </>
+  );
+}

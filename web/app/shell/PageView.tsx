@@ -1,0 +1,79 @@
+// One page: its components placed on the 12-column grid by `position`, each in its own
+// error boundary (a broken component shows a contained error; the rest of the page
+// works). Components named as children of a Container or Modal render inside it, not on
+// the grid; Modals render only while open. The page arrives as a Solid store reconciled
+// by component id, so a model change updates components in place and a half-filled form
+// keeps what the user typed.
+import { createMemo, createSignal, ErrorBoundary, For, type JSX, Show } from "solid-js";
+import { Dynamic } from "solid-js/web";
+import type { ComponentContext, ComponentProps } from "../components/contract";
+import { componentFor } from "../components/registry";
+import type { ResolvedComponent } from "../lib/types";
+import { t } from "../ui/messages";
+import { ErrorBox, messageOf } from "../ui/Status";
+
+/** One component with its boundary: an unknown type or a thrown error stays inside the box. */
+export function ComponentSlot(props: ComponentProps) {
+  const impl = createMemo(() => componentFor(props.c.type));
+  return (
+    <ErrorBoundary fallback={(err, reset) => <ErrorBox message={messageOf(err)} onRetry={reset} />}>
+      <Show when={impl()} fallback={<ErrorBox message={t("unknownType", { type: String(props.c.type) })} />}>
+        <Dynamic component={impl()} c={props.c} ctx={props.ctx} />
+      </Show>
+    </ErrorBoundary>
+  );
+}
+
+export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<ComponentContext, "renderChild" | "openModal" | "closeModal"> }) {
+  const [open, setOpen] = createSignal<string[]>([]);
+  const byId = createMemo(() => new Map(props.components.map((c) => [c.id, c])));
+  /** Ids shown inside a Container or Modal rather than on the grid. */
+  const nested = createMemo(() => {
+    const s = new Set<string>();
+    for (const c of props.components)
+      if ((c.type === "Container" || c.type === "Modal") && Array.isArray(c.props.children))
+        for (const id of c.props.children) if (typeof id === "string" && id !== c.id) s.add(id);
+    return s;
+  });
+  const onGrid = createMemo(() => props.components.filter((c) => c.type !== "Modal" && !nested().has(c.id)));
+  const modals = createMemo(() => props.components.filter((c) => c.type === "Modal" && open().includes(c.id)));
+
+  // Nesting is followed at most this deep, so a Container listing itself (or a cycle) cannot recurse forever.
+  const MAX_DEPTH = 8;
+  const contextFor = (modal: string | undefined, depth: number): ComponentContext => ({
+    ...props.ctx,
+    openModal: (id) => byId().get(id)?.type === "Modal" && setOpen((o) => (o.includes(id) ? o : [...o, id])),
+    closeModal: () => modal !== undefined && setOpen((o) => o.filter((x) => x !== modal)),
+    renderChild: (id): JSX.Element => {
+      const c = byId().get(id);
+      if (!c || depth >= MAX_DEPTH) return <ErrorBox message={t("unknownType", { type: id })} />;
+      return <ComponentSlot c={c} ctx={contextFor(c.type === "Modal" ? c.id : modal, depth + 1)} />;
+    },
+  });
+  const pageCtx = contextFor(undefined, 0);
+
+  return (
+    <>
+      <div class="page-grid">
+        <For each={onGrid()}>
+          {(c) => (
+            <div
+              class="slot"
+              data-component={c.id}
+              data-type={c.type}
+              style={{
+                "--col": String((c.position?.col ?? 0) + 1),
+                "--w": String(Math.min(12, Math.max(1, c.position?.width ?? 12))),
+                "--row": String((c.position?.row ?? 0) + 1),
+                "--h": String(Math.max(1, c.position?.height ?? 1)),
+              }}
+            >
+              <ComponentSlot c={c} ctx={pageCtx} />
+            </div>
+          )}
+        </For>
+      </div>
+      <For each={modals()}>{(c) => <ComponentSlot c={c} ctx={contextFor(c.id, 1)} />}</For>
+    </>
+  );
+}
