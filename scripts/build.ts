@@ -2,6 +2,7 @@
 // frontends (production builds) and everything else; nothing needs to sit beside it.
 // `bun run build --all` also cross-compiles for Linux x64/arm64 and macOS x64/arm64.
 import { parseArgs } from "node:util";
+import solid from "./solid-plugin";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { all: { type: "boolean" }, out: { type: "string" } } });
 const TARGETS = ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-x64", "bun-darwin-arm64"] as const;
@@ -19,6 +20,9 @@ async function build(target: string | undefined, outfile: string) {
     bytecode: true,
     format: "esm",
     define: { "process.env.NODE_ENV": '"production"' },
+    // The app runtime's Solid JSX (web/app) is compiled by babel-preset-solid.
+    plugins: [solid],
+    splitting: true,
   });
   if (!r.success) {
     for (const l of r.logs) console.error(l);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { launchBrowser, openPage, shot } from "./web/browser";
 
 const repo = new URL("..", import.meta.url).pathname;
 let dir: string, bin: string, server: ReturnType<typeof Bun.spawn> | undefined;
@@ -95,3 +96,59 @@ test("the server answers health, JSON-RPC, GraphQL, WebSocket and both frontends
   expect(await server.exited).toBe(0);
   server = undefined;
 }, 60_000);
+
+test("the app runtime in the binary is split: a page loads only what it shows; the chart's code only with a chart", async () => {
+  server = Bun.spawn([bin, "server", "--bind", `127.0.0.1:${port}`, "--quiet"], {
+    cwd: dir,
+    env: { PATH: "/usr/bin:/bin", HOME: dir },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  for (let i = 0; i < 100; i++) {
+    if (
+      await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    await Bun.sleep(50);
+  }
+  const gz = async (url: string) => {
+    const text = await (await fetch(url)).text();
+    return { url, gz: Bun.gzipSync(text).length, chart: text.includes("chart-legend") };
+  };
+  const browser = await launchBrowser();
+  try {
+    /** The scripts a page fetched before it was painted, and all it fetched once settled. */
+    const scripts = async (path: string, ready: string) => {
+      const { page, errors, close } = await openPage(browser);
+      await page.goto(`${base}${path}`);
+      await page.locator(ready).first().waitFor();
+      await page.waitForLoadState("networkidle");
+      const js = await page.evaluate(() => {
+        const painted = performance.getEntriesByName("torque:page-painted")[0]!.startTime;
+        const all = performance.getEntriesByType("resource").filter((e) => new URL(e.name).pathname.endsWith(".js"));
+        return { initial: all.filter((e) => e.startTime <= painted).map((e) => e.name), all: all.map((e) => e.name) };
+      });
+      await shot(page, `binary${path.replace(/\//g, "-")}`);
+      expect(errors).toEqual([]);
+      await close();
+      return { initial: await Promise.all(js.initial.map(gz)), all: await Promise.all(js.all.map(gz)) };
+    };
+    const plain = await scripts("/app/crm/companies", "h1.page-title");
+    const charted = await scripts("/app/crm/deals", ".chart svg");
+    expect(plain.all.some((x) => x.chart)).toBe(false);
+    // What a page needs before it is shown stays within 60 KB gzipped (the benchmark prints the figure).
+    expect(plain.initial.reduce((n, x) => n + x.gz, 0)).toBeLessThanOrEqual(60 * 1024);
+    const chunk = charted.all.filter((x) => x.chart);
+    expect(chunk.length).toBe(1);
+    expect(plain.all.map((x) => x.url)).not.toContain(chunk[0]!.url);
+    expect(chunk[0]!.gz).toBeLessThanOrEqual(25 * 1024);
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    await server.exited;
+    server = undefined;
+  }
+}, 90_000);

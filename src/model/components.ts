@@ -58,6 +58,7 @@ export const componentRefs: Record<ComponentType, RefFinder> = {
   DetailView: (p) => [...entityProp(p), ...fieldList(p, "fields", p.entity)],
   Chart: (p) => [...entityProp(p), ...optionalField(p, "x"), ...optionalField(p, "y"), ...optionalField(p, "groupBy"), ...filterRefs(p, p.entity)],
   Kpi: (p) => [...entityProp(p), ...optionalField(p, "field"), ...filterRefs(p, p.entity)],
+  ImportWizard: entityProp,
   Button: actionRefs,
   Container: childRefs,
   Modal: childRefs,

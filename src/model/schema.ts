@@ -21,7 +21,7 @@ export const FIELD_TYPES = [
   "reference",
   "file",
 ] as const;
-export const COMPONENT_TYPES = ["DataGrid", "Form", "Button", "Text", "Container", "Modal", "Chart", "Kpi", "DetailView"] as const;
+export const COMPONENT_TYPES = ["DataGrid", "Form", "Button", "Text", "Container", "Modal", "Chart", "Kpi", "DetailView", "ImportWizard"] as const;
 
 const closed = { additionalProperties: false } as const;
 const Name = Type.String({ pattern: NAME_PATTERN, maxLength: 63, description: "lower_snake_case identifier" });

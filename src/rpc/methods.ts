@@ -12,6 +12,7 @@ import { AGGREGATE_OPS, BUCKETS, MAX_AGGREGATES } from "../services/entities/agg
 import { LIMITS, type Range } from "../services/limits";
 import { runSummary } from "../services/xflow/service";
 import { OPERATORS } from "../store/entities/filter";
+import { MAX_OFFSET } from "../store/entities/query";
 import { VERSION } from "../version";
 import { InvalidParams, MAX_BATCH, type MethodTable } from "./protocol";
 
@@ -49,6 +50,7 @@ const Query = {
   sort: Type.Optional(Sort),
   limit: Type.Optional(Count(LIMITS.pageSize, "page size")),
   cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "nextCursor of the previous page" })),
+  offset: Type.Optional(Count({ min: 0, max: MAX_OFFSET, default: 0 }, "rows to skip after the cursor (or the start), to jump into a long list")),
   fields: Type.Optional(Fields),
   include: Type.Optional(Include),
   total: Type.Optional(
@@ -143,14 +145,16 @@ export const methods: Record<string, MethodSpec> = {
     run: (p, c) => c.services.entities.aggregate(p.app, p.entity, p),
   }),
   bulkImport: method({
-    summary: "Create many records from CSV (text with a header row) or JSON (a list); all or nothing, with every bad row reported.",
+    summary:
+      "Create many records from CSV (text with a header row) or JSON (a list); all or nothing, with every bad row reported. With dryRun, every row is checked as an import would and nothing is written: {inserted: 0, wouldInsert, ids: [], dryRun: true}, or the same validation error.",
     params: closed({
       app: App,
       entity: Entity,
       format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json")])),
       data: Type.Union([Type.String(), Type.Array(Type.Unknown())]),
+      dryRun: Type.Optional(Type.Boolean({ description: "check every row (field rules, references, uniqueness) and write nothing; before-hooks are not run" })),
     }),
-    run: (p, c) => c.services.data.bulkImport(p.app, p.entity, { format: p.format, data: p.data }, c.actor),
+    run: (p, c) => c.services.data.bulkImport(p.app, p.entity, { format: p.format, data: p.data, dryRun: p.dryRun }, c.actor),
   }),
   exportEntities: method({
     summary: "Every matching record as JSON records or CSV text.",

@@ -7,6 +7,7 @@ import { badRequest, type Issue, TorqueError, validationError } from "../lib/err
 import { isPlainObject } from "../lib/json";
 import type { FieldType } from "../model/schema";
 import type { Actor } from "./actor";
+import type { BulkOptions, BulkResult } from "./entities/bulk";
 import type { EntityService } from "./entities/service";
 import type { EntityRecord } from "./entities/types";
 
@@ -20,10 +21,23 @@ const ROWS_FROM_ONE = (what: string) => `${what} (row 1 is the first data row)`;
 
 export type DataFormat = "csv" | "json";
 
+export interface ImportResult {
+  inserted: number;
+  ids: string[];
+  /** A dry run: the rows that would have been inserted; nothing was written. */
+  wouldInsert?: number;
+  dryRun?: true;
+}
+
+/** Thrown out of a dry run's transaction so it always rolls back, carrying what the insert found. */
+class RolledBack {
+  constructor(readonly result: BulkResult) {}
+}
+
 export class DataService {
   constructor(private readonly entities: EntityService) {}
 
-  async bulkImport(app: string, entity: string, input: { format?: DataFormat; data: unknown }, actor: Actor): Promise<{ inserted: number; ids: string[] }> {
+  async bulkImport(app: string, entity: string, input: { format?: DataFormat; data: unknown; dryRun?: boolean }, actor: Actor): Promise<ImportResult> {
     const format = input.format ?? (typeof input.data === "string" ? "csv" : "json");
     let rows: unknown[];
     if (format === "csv") {
@@ -57,10 +71,12 @@ export class DataService {
     } else throw badRequest(`format must be "csv" or "json"`);
     // Envelope columns of an export (id, version, timestamps) are not data: the import makes new records.
     rows = rows.map((r) => (isPlainObject(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => !ENVELOPE.has(k))) : r));
-    if (rows.length === 0) return { inserted: 0, ids: [] };
     if (rows.length > MAX_IMPORT_ROWS) throw badRequest(`at most ${MAX_IMPORT_ROWS} rows per import (got ${rows.length}); split the file`);
+    if (rows.length === 0) return input.dryRun ? { inserted: 0, wouldInsert: 0, ids: [], dryRun: true } : { inserted: 0, ids: [] };
+    const opts: BulkOptions = { actor, lenient: format === "csv", rowOffset: 1 };
     try {
-      const r = await this.entities.insertMany(app, entity, rows, { actor, lenient: format === "csv", rowOffset: 1 });
+      if (input.dryRun) return { inserted: 0, wouldInsert: await this.dryRun(app, entity, rows, opts), ids: [], dryRun: true };
+      const r = await this.entities.insertMany(app, entity, rows, opts);
       return { inserted: r.inserted, ids: r.ids };
     } catch (e) {
       // Rows are numbered as people count them (rowOffset 1): say so in the message.
@@ -68,6 +84,34 @@ export class DataService {
         throw validationError(e.data as Issue[], ROWS_FROM_ONE(`${entity} rows`));
       throw e;
     }
+  }
+
+  /**
+   * The real insert, in a transaction that is always rolled back, so its checks cannot
+   * drift from an import's: field rules, references that must exist, and uniqueness
+   * within the file and against stored data (the unique indexes). Inside a caller's
+   * transaction insertMany sends no change events and runs no hooks, and the rollback
+   * takes back the rows, their audit entries and full-text entries. Before-hooks
+   * (workflows) are deliberately not run: a run is itself a write (a run record, maybe a
+   * call out), so the rows are checked as given, and a hook that rewrites or refuses a
+   * row is heard by the real import only. In skip mode every clash with a unique index
+   * is reported, not just the first one a real import stops at.
+   */
+  private async dryRun(app: string, entity: string, rows: unknown[], opts: BulkOptions): Promise<number> {
+    const found = await this.entities.ctx.db
+      .transaction(async (tx): Promise<never> => {
+        throw new RolledBack(await this.entities.insertMany(app, entity, rows, { ...opts, tx, onInvalid: "skip" }));
+      })
+      .catch((e) => {
+        if (e instanceof RolledBack) return e.result;
+        throw e;
+      });
+    if (found.skipped.length)
+      throw validationError(
+        found.skipped.toSorted((a, b) => (a.row ?? 0) - (b.row ?? 0)),
+        `${entity} rows`,
+      );
+    return found.inserted;
   }
 
   async exportEntities(

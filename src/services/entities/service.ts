@@ -15,7 +15,7 @@ import type { AggregateRequest } from "../../store/entities/aggregate";
 import { countEntities } from "../../store/entities/count";
 import { walkIndexes } from "../../store/entities/indexes";
 import { runPlan } from "../../store/entities/planner";
-import { buildPageQuery, cursorValues, encodeCursor, type PageQuery } from "../../store/entities/query";
+import { buildPageQuery, cursorValues, encodeCursor, offsetSql, type PageQuery } from "../../store/entities/query";
 import { deleteRow, type EntityRow, getRow, getRowCached, insertRow, updateRow } from "../../store/entities/rows";
 import type { Actor } from "../actor";
 import type { AppRuntime, AppService } from "../apps";
@@ -198,7 +198,7 @@ export class EntityService {
     if (opts.total)
       Object.assign(
         pagination,
-        await pageTotal(db, rt.id, ent, opts.filter, walkIndexes(rt.id, rt.model, db.dialect, ent.name), !opts.cursor, rows.length, more),
+        await pageTotal(db, rt.id, ent, opts.filter, walkIndexes(rt.id, rt.model, db.dialect, ent.name), !opts.cursor && !q.offset, rows.length, more),
       );
     if (opts.include !== undefined) {
       // Includes read the reference fields, so they are attached before the projection.
@@ -303,7 +303,8 @@ async function uniqueGuard<T>(write: () => Promise<T>, d: Dialect, rt: AppRuntim
 
 /**
  * One page through the planner (store/entities/planner.ts). While a bulk load has an
- * index dropped (rebuilt when it ends), the plain query answers instead.
+ * index dropped (rebuilt when it ends), the plain query answers instead; so does a page
+ * with an offset (the planner pages by keyset only).
  */
 async function plannedPage(
   db: Driver,
@@ -312,6 +313,7 @@ async function plannedPage(
   q: PageQuery,
   opts: QueryOptions,
 ): Promise<{ rows: PageRow[]; more: boolean; resume?: unknown[] }> {
+  if (q.offset > 0) return offsetPage(db, q);
   try {
     return await runPlan(db, {
       appId: rt.id,
@@ -329,6 +331,31 @@ async function plannedPage(
   const rows: PageRow[] = [];
   for (const part of q.parts) {
     rows.push(...(await db.all<PageRow>(part.sql, [...part.params, q.limit + 1 - rows.length])));
+    if (rows.length > q.limit) break;
+  }
+  const more = rows.length > q.limit;
+  if (more) rows.pop();
+  return { rows, more };
+}
+
+/**
+ * The plain query skipping `q.offset` rows first. After a cursor the rows come in several
+ * parts (keyset segments): a part with fewer rows than are still to skip is skipped whole,
+ * counted no further than the rows still to skip, so the work stays that of one OFFSET.
+ */
+async function offsetPage(db: Driver, q: PageQuery): Promise<{ rows: PageRow[]; more: boolean }> {
+  const rows: PageRow[] = [];
+  let skip = q.offset;
+  for (const part of q.parts) {
+    if (skip > 0 && q.parts.length > 1) {
+      const n = Number((await db.get<{ n: number }>(part.skipSql, [...part.params, skip]))?.n ?? 0);
+      if (n < skip) {
+        skip -= n;
+        continue;
+      }
+    }
+    rows.push(...(await db.all<PageRow>(offsetSql(part), [...part.params, q.limit + 1 - rows.length, skip])));
+    skip = 0;
     if (rows.length > q.limit) break;
   }
   const more = rows.length > q.limit;

@@ -19,6 +19,8 @@ export interface QueryOptions {
   sort?: unknown;
   limit?: unknown;
   cursor?: unknown;
+  /** Skip this many rows after the cursor (or the start) first: 0 to 1,000,000, default 0. */
+  offset?: unknown;
   fields?: string[];
   include?: string[];
   /** Count every match (see store/entities/count.ts); off by default. */

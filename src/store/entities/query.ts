@@ -1,6 +1,7 @@
 // Builds the SQL for one page of entities: filter, multi-field sort with the id as the
 // final tie-breaker, and keyset pagination (the cursor carries the last row's sort values),
-// so page 10,000 costs what page 1 costs.
+// so page 10,000 costs what page 1 costs. An `offset` skips rows after the cursor (or the
+// start), for a grid's jump into the middle of a long list.
 
 import { badRequest, type Issue, rangeMessage, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
@@ -13,6 +14,8 @@ import { compileFilter } from "./filter";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
+/** Rows an `offset` may skip: skipping costs a walk over them, so it is bounded. */
+export const MAX_OFFSET = 1_000_000;
 
 export interface SortKey {
   col: Column;
@@ -108,14 +111,27 @@ export function keysetSegments(keys: SortKey[], values: unknown[], d: Dialect): 
   return segments;
 }
 
+export interface PagePart {
+  /** The part's rows in order; params, then LIMIT (see `offsetSql` to skip some first). */
+  sql: string;
+  params: Param[];
+  /** How many rows the part has, counting no further than the last param: whether an offset skips it whole. */
+  skipSql: string;
+}
+
 export interface PageQuery {
   /** Run in order, each with LIMIT = rows still wanted, until the page is full. */
-  parts: { sql: string; params: Param[] }[];
+  parts: PagePart[];
   countSql: string;
   countParams: Param[];
   keys: SortKey[];
   limit: number;
+  /** Rows to skip before the page starts (0: none). */
+  offset: number;
 }
+
+/** A part's SQL taking LIMIT and then OFFSET. */
+export const offsetSql = (part: PagePart): string => `${part.sql} OFFSET ?`;
 
 /** The page size asked for, checked (default 50). */
 export function pageLimit(value: unknown): number {
@@ -123,6 +139,14 @@ export function pageLimit(value: unknown): number {
   if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw validationError([{ field: "limit", rule: "range", message: rangeMessage("limit", 1, MAX_LIMIT) }], "query");
   return limit;
+}
+
+/** The offset asked for, checked (default 0). */
+export function pageOffset(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_OFFSET)
+    throw validationError([{ field: "offset", rule: "range", message: rangeMessage("offset", 0, MAX_OFFSET) }], "query");
+  return value;
 }
 
 /** The cursor's sort values (undefined for a first page); a cursor of another sort is refused. */
@@ -142,9 +166,10 @@ export function buildPageQuery(
   appId: number,
   ent: CompiledEntity,
   d: Dialect,
-  opts: { filter?: unknown; sort?: unknown; limit?: unknown; cursor?: unknown },
+  opts: { filter?: unknown; sort?: unknown; limit?: unknown; cursor?: unknown; offset?: unknown },
 ): PageQuery {
   const limit = pageLimit(opts.limit);
+  const offset = pageOffset(opts.offset);
   const keys = withTieBreaker(parseSort(ent, opts.sort, d));
   const f = compileFilter(ent, opts.filter, d);
   const base = `${scope(appId, ent.name)} AND ${f.sql}`;
@@ -158,13 +183,13 @@ export function buildPageQuery(
             .join(", ")}`
         : ""
     } LIMIT ?`;
-  let parts = [{ sql: select + base + order(0), params: [...f.params] }];
+  const part = (where: string, params: Param[], from: number): PagePart => ({
+    sql: select + where + order(from),
+    params,
+    skipSql: `SELECT count(*) AS n FROM (SELECT 1 FROM entities WHERE ${where} LIMIT ?) AS part`,
+  });
+  let parts = [part(base, [...f.params], 0)];
   const values = cursorValues(keys, opts.cursor);
-  if (values) {
-    parts = keysetSegments(keys, values, d).map((seg) => ({
-      sql: `${select}${base} AND ${seg.sql}${order(seg.from)}`,
-      params: [...f.params, ...seg.params],
-    }));
-  }
-  return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit };
+  if (values) parts = keysetSegments(keys, values, d).map((seg) => part(`${base} AND ${seg.sql}`, [...f.params, ...seg.params], seg.from));
+  return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit, offset };
 }

@@ -5,7 +5,7 @@
 // the editor's preview.
 import type { Accessor, JSX } from "solid-js";
 import type { DataSource } from "../lib/source";
-import type { EntityMeta, ModelMetadata, ResolvedComponent } from "../lib/types";
+import type { EntityMeta, ModelMetadata, Position, ResolvedComponent } from "../lib/types";
 
 /** The record a page has open (in the URL: ?record=<entity>/<id>). */
 export interface OpenRecord {
@@ -55,6 +55,8 @@ export interface ComponentContext {
   notify(message: string, kind?: "info" | "error"): void;
   /** Render another component of the page by id (for Container and Modal children). */
   renderChild(id: string): JSX.Element;
+  /** Where the model places a component of the page (a row Container sizes its children by their widths). */
+  childPosition?(id: string): Position | undefined;
 }
 
 /**

@@ -6,8 +6,8 @@ import { createMemo, For, Show } from "solid-js";
 import { applyTheme, type Theme } from "../lib/theme";
 import { ComponentSlot } from "../shell/PageView";
 import { fixtureContext, fixtureSource, type Story } from "./fixtures";
-import { allStories, storyKey } from "./stories";
 import { t } from "./messages";
+import { allStories, storyKey } from "./stories";
 
 function StoryView(props: { story: Story }) {
   const source = fixtureSource(props.story.fixture);

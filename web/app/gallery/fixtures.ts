@@ -4,10 +4,20 @@
 // made to load forever, fail, or be empty, so each component can be seen in each state.
 import type { JSX } from "solid-js";
 import type { ComponentContext } from "../components/contract";
+import { RpcError } from "../lib/rpc";
 import type { DataSource, ImportReport } from "../lib/source";
 import { recordLabel } from "../lib/source";
-import type { ColumnDefinition, EntityMeta, EntityRecord, FieldDefinition, Issue, ModelMetadata, PageResult, QueryParams, ResolvedComponent } from "../lib/types";
-import { RpcError } from "../lib/rpc";
+import type {
+  ColumnDefinition,
+  EntityMeta,
+  EntityRecord,
+  FieldDefinition,
+  Issue,
+  ModelMetadata,
+  PageResult,
+  QueryParams,
+  ResolvedComponent,
+} from "../lib/types";
 
 const f = (name: string, type: FieldDefinition["type"], extra: Partial<FieldDefinition> = {}): FieldDefinition => ({
   name,
@@ -179,19 +189,23 @@ export function fixtureSource(opts: FixtureOptions = {}): DataSource {
     const issues: Issue[] = [];
     for (const fd of entityMeta(entity)?.fields ?? []) {
       const v = data[fd.name];
-      if (fd.required && creating && (v === undefined || v === null || v === "")) issues.push({ field: fd.name, rule: "required", message: `${fd.name} is required` });
-      if (typeof v === "number" && fd.max !== undefined && v > fd.max) issues.push({ field: fd.name, rule: "max", message: `${fd.name} must be at most ${fd.max}` });
-      if (typeof v === "number" && fd.min !== undefined && v < fd.min) issues.push({ field: fd.name, rule: "min", message: `${fd.name} must be at least ${fd.min}` });
+      if (fd.required && creating && (v === undefined || v === null || v === ""))
+        issues.push({ field: fd.name, rule: "required", message: `${fd.name} is required` });
+      if (typeof v === "number" && fd.max !== undefined && v > fd.max)
+        issues.push({ field: fd.name, rule: "max", message: `${fd.name} must be at most ${fd.max}` });
+      if (typeof v === "number" && fd.min !== undefined && v < fd.min)
+        issues.push({ field: fd.name, rule: "min", message: `${fd.name} must be at least ${fd.min}` });
     }
     if (issues.length) throw new RpcError(`invalid data: ${issues.map((i) => i.message).join("; ")}`, -32001, issues);
   };
   const page = (entity: string, p: QueryParams): PageResult => {
-    // Large fixtures without filter or sort are paged by index, never materialised.
+    // Large fixtures without filter or sort (or sorted by id descending) are paged by index, never materialised.
     const limit = p.limit ?? 50;
-    const start = p.cursor ? Number(p.cursor) : 0;
-    if (!p.filter && !p.sort?.length && count(entity) > 5000) {
+    const start = (p.cursor ? Number(p.cursor) : 0) + (p.offset ?? 0);
+    const byIdDesc = p.sort?.length === 1 && p.sort[0]!.field === "id" && p.sort[0]!.dir === "desc";
+    if (!p.filter && (!p.sort?.length || byIdDesc) && count(entity) > 5000) {
       const n = count(entity);
-      const data = Array.from({ length: Math.max(0, Math.min(limit, n - start)) }, (_, k) => generated(entity, start + k));
+      const data = Array.from({ length: Math.max(0, Math.min(limit, n - start)) }, (_, k) => generated(entity, byIdDesc ? n - 1 - start - k : start + k));
       return { data, pagination: { nextCursor: start + limit < n ? String(start + limit) : null, limit, ...(p.total && { total: n, totalExact: true }) } };
     }
     let list = all(entity).filter((r) => matches(r, p.filter));
@@ -209,7 +223,10 @@ export function fixtureSource(opts: FixtureOptions = {}): DataSource {
       });
     }
     const data = list.slice(start, start + limit);
-    return { data, pagination: { nextCursor: start + limit < list.length ? String(start + limit) : null, limit, ...(p.total && { total: list.length, totalExact: true }) } };
+    return {
+      data,
+      pagination: { nextCursor: start + limit < list.length ? String(start + limit) : null, limit, ...(p.total && { total: list.length, totalExact: true }) },
+    };
   };
   const withIncludes = (entity: string, res: PageResult, include?: string[]) => {
     if (!include?.length) return res;
@@ -328,7 +345,8 @@ export function resolved(type: string, props: Record<string, unknown>, id = `${t
   const out: ResolvedComponent = { id, type, position: { row: 0, col: 0, width: 12, height: 6 }, props };
   if (!ent) return out;
   out.entity = { name: ent.name, label: ent.label, display: ent.display };
-  const names = (key: string) => (Array.isArray(props[key]) ? (props[key] as unknown[]).map((c) => (typeof c === "string" ? c : (c as { field: string }).field)) : undefined);
+  const names = (key: string) =>
+    Array.isArray(props[key]) ? (props[key] as unknown[]).map((c) => (typeof c === "string" ? c : (c as { field: string }).field)) : undefined;
   const cols = (list?: string[]) => ent.fields.filter((x) => !list?.length || list.includes(x.name)).map((x) => ({ ...x, field: x.name }));
   if (type === "DataGrid") out.columns = cols(names("columns"));
   if (type === "Form" || type === "DetailView") out.fields = cols(names("fields"));

@@ -15,6 +15,7 @@ function pickLanguage(): Language {
 }
 
 const [language, setLanguageSignal] = createSignal<Language>(typeof location === "undefined" ? "en" : pickLanguage());
+
 export { language };
 
 export function setLanguage(l: Language): void {
@@ -52,14 +53,19 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
 
 /** Numbers, dates and date-times formatted for the browser's locale. */
 export const fmt = {
-  number: (n: number, opts?: Intl.NumberFormatOptions) => cached(`n${locale()}${JSON.stringify(opts ?? {})}`, () => new Intl.NumberFormat(locale(), opts)).format(n),
+  number: (n: number, opts?: Intl.NumberFormatOptions) =>
+    cached(`n${locale()}${JSON.stringify(opts ?? {})}`, () => new Intl.NumberFormat(locale(), opts)).format(n),
   /** A `YYYY-MM-DD` date, shown without shifting it through a time zone. */
   date: (iso: string) => {
     const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-    return Number.isNaN(d.getTime()) ? iso : cached(`d${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" })).format(d);
+    return Number.isNaN(d.getTime())
+      ? iso
+      : cached(`d${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" })).format(d);
   },
   datetime: (iso: string) => {
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? iso : cached(`t${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" })).format(d);
+    return Number.isNaN(d.getTime())
+      ? iso
+      : cached(`t${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" })).format(d);
   },
 };

@@ -29,6 +29,7 @@ export function routeUrl(r: Route): string {
 }
 
 const [route, setRoute] = createSignal<Route>(typeof location === "undefined" ? { slug: "", path: "" } : parseRoute());
+
 export { route };
 
 if (typeof window !== "undefined") window.addEventListener("popstate", () => setRoute(parseRoute()));

@@ -4,23 +4,15 @@
 // server. Components never call fetch or rpc themselves.
 import type { LiveConnection, LiveListener } from "./live";
 import { rpc } from "./rpc";
-import type {
-  AggregateParams,
-  AggregateResult,
-  EntityChange,
-  EntityMeta,
-  EntityRecord,
-  Issue,
-  PageResult,
-  QueryParams,
-  XFlowRunSummary,
-} from "./types";
+import type { AggregateParams, AggregateResult, EntityChange, EntityMeta, EntityRecord, Issue, PageResult, QueryParams, XFlowRunSummary } from "./types";
 
 export interface ImportReport {
   inserted: number;
   ids: string[];
   /** A dry run checked every row and wrote nothing. */
   dryRun?: boolean;
+  /** A dry run: how many rows the import would insert. */
+  wouldInsert?: number;
 }
 
 export interface DataSource {
@@ -36,7 +28,10 @@ export interface DataSource {
   aggregate(entity: string, p: AggregateParams): Promise<AggregateResult>;
   related(entity: string, id: string, relationship: string, p?: QueryParams): Promise<PageResult>;
   bulkImport(entity: string, p: { format: "csv" | "json"; data: string | unknown[]; dryRun?: boolean }): Promise<ImportReport>;
-  exportEntities(entity: string, p: { format: "csv" | "json"; filter?: Record<string, unknown>; sort?: QueryParams["sort"]; fields?: string[] }): Promise<{ format: string; count: number; data: string | EntityRecord[] }>;
+  exportEntities(
+    entity: string,
+    p: { format: "csv" | "json"; filter?: Record<string, unknown>; sort?: QueryParams["sort"]; fields?: string[] },
+  ): Promise<{ format: string; count: number; data: string | EntityRecord[] }>;
   executeXFlow(xflow: string, input: unknown): Promise<XFlowRunSummary>;
   /** Labels of referenced records, batched: calls in the same tick become one request per entity type. */
   labels(entity: string, ids: string[]): Promise<Map<string, string>>;
@@ -54,7 +49,10 @@ export function recordLabel(rec: EntityRecord | null | undefined, display: strin
 }
 
 export class RpcSource implements DataSource {
-  private pendingLabels = new Map<string, { ids: Set<string>; waiters: { ids: string[]; resolve: (m: Map<string, string>) => void; reject: (e: unknown) => void }[] }>();
+  private pendingLabels = new Map<
+    string,
+    { ids: Set<string>; waiters: { ids: string[]; resolve: (m: Map<string, string>) => void; reject: (e: unknown) => void }[] }
+  >();
   private labelCache = new Map<string, Map<string, string>>();
 
   constructor(

@@ -6,6 +6,7 @@ export type Theme = "light" | "dark";
 const stored = typeof localStorage === "undefined" ? null : localStorage.getItem("torque.theme");
 const system = (): Theme => (typeof matchMedia !== "undefined" && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");
 const [theme, setThemeSignal] = createSignal<Theme>(stored === "dark" || stored === "light" ? stored : system());
+
 export { theme };
 
 export function applyTheme(t: Theme = theme()): void {

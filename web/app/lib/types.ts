@@ -135,6 +135,8 @@ export interface QueryParams {
   sort?: SortKey[];
   limit?: number;
   cursor?: string | null;
+  /** Skip this many rows after the cursor (or the start): a jump into a long list. */
+  offset?: number;
   fields?: string[];
   include?: string[];
   total?: boolean;

@@ -1,7 +1,7 @@
 // The app shell: header with the model's navigation, live-connection state, theme and
 // language; the current page (from the URL) loaded with loadPage on every navigation and
 // again when the model changes; dialogs (forms, confirmations) and toasts for the page.
-import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import type { ComponentContext, ConfirmOptions, FormRequest, OpenRecord } from "../components/contract";
 import { LANGUAGES, type Language, language, setLanguage } from "../lib/i18n";
@@ -26,7 +26,9 @@ interface Toast {
 export function App(props: { slug: string }) {
   const live = new LiveConnection(props.slug);
   onCleanup(() => live.close());
-  const [meta, { refetch: refetchMeta }] = createResource(() => rpc<ModelMetadata>("getModelMetadata", { app: props.slug }));
+  const [metaResource, { refetch: refetchMeta }] = createResource(() => rpc<ModelMetadata>("getModelMetadata", { app: props.slug }));
+  // Reading a failed resource throws; the shell shows its error instead.
+  const meta = () => (metaResource.error ? undefined : metaResource());
   const source = new RpcSource(props.slug, live, (e) => meta()?.entities.find((x) => x.name === e)?.display ?? null);
 
   /** The page name for the URL's path ("" = the start page). */
@@ -45,22 +47,29 @@ export function App(props: { slug: string }) {
     try {
       const p = await rpc<LoadedPage>("loadPage", { app: props.slug, ...(name && { page: name }) });
       if (seq !== loadSeq) return;
-      // reconcile keeps unchanged components (and their state) by id.
-      setPage("loaded", reconcile(p, { key: "id", merge: true }));
+      // User-timing marks: the benchmark reads how long rendering takes after the answer.
+      performance.mark("torque:page-answer");
+      // The same page again (a model change): reconcile keeps unchanged components, and the
+      // state inside them, by id. Another page: new components (a "grid" of another page is
+      // another grid, not this one with its sort and scroll).
+      if (page.loaded?.page.name === p.page.name) setPage("loaded", reconcile(p, { key: "id", merge: true }));
+      else setPage("loaded", p);
       setPage({ loading: false, error: undefined });
+      performance.mark("torque:page-rendered");
+      requestAnimationFrame(() => performance.mark("torque:page-painted"));
       document.title = `${p.page.title} · ${meta()?.model.name ?? props.slug}`;
     } catch (e) {
       if (seq !== loadSeq) return;
       setPage({ loading: false, error: messageOf(e) });
     }
   }
+  // A memo: refetched metadata (a model change) naming the same page must not reload it
+  // loudly (loading unmounts the record's form dialog and what the user typed in it).
+  const shownPage = createMemo(() => (meta() ? pageName() : undefined));
   createEffect(
-    on(
-      () => (meta() ? pageName() : undefined),
-      (name) => {
-        if (meta()) void loadPage(name);
-      },
-    ),
+    on(shownPage, (name) => {
+      if (meta()) void loadPage(name);
+    }),
   );
   // A model change re-renders the page in place: metadata and page reloaded, components reconciled by id.
   live.listen({
@@ -101,7 +110,10 @@ export function App(props: { slug: string }) {
   const recordShownOnPage = () => {
     const r = route().record;
     const comps = page.loaded?.page.components ?? [];
-    return !!r && comps.some((c) => (c.type === "DetailView" || c.type === "Form") && c.props.entity === r.entity && (c.type === "DetailView" || c.props.mode === "edit"));
+    return (
+      !!r &&
+      comps.some((c) => (c.type === "DetailView" || c.type === "Form") && c.props.entity === r.entity && (c.type === "DetailView" || c.props.mode === "edit"))
+    );
   };
 
   const navHref = (name: string) => `/app/${encodeURIComponent(props.slug)}/${pathOf(name)}`;
@@ -148,8 +160,14 @@ export function App(props: { slug: string }) {
         </div>
       </header>
       <main id="main" class="shell-main" tabindex="-1">
-        <Show when={!meta.error} fallback={<ErrorBox title={t("appFailed")} message={messageOf(meta.error)} onRetry={() => void refetchMeta()} />}>
-          <Show when={page.loaded && !page.error} fallback={page.error ? <ErrorBox title={t("appFailed")} message={page.error} onRetry={() => void loadPage(pageName())} /> : <Skeleton lines={6} />}>
+        <Show
+          when={!metaResource.error}
+          fallback={<ErrorBox title={t("appFailed")} message={messageOf(metaResource.error)} onRetry={() => void refetchMeta()} />}
+        >
+          <Show
+            when={page.loaded && !page.error}
+            fallback={page.error ? <ErrorBox title={t("appFailed")} message={page.error} onRetry={() => void loadPage(pageName())} /> : <Skeleton lines={6} />}
+          >
             <h1 class="page-title">{page.loaded!.page.title}</h1>
             <PageView components={page.loaded!.page.components} ctx={ctx} />
           </Show>

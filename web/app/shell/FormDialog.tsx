@@ -7,7 +7,11 @@ import { Dialog } from "../ui/Dialog";
 import { t } from "../ui/messages";
 import { ComponentSlot } from "./PageView";
 
-export function FormDialog(props: { req: FormRequest; ctx: Omit<ComponentContext, "renderChild" | "openModal" | "closeModal">; onDone: (saved: unknown) => void }) {
+export function FormDialog(props: {
+  req: FormRequest;
+  ctx: Omit<ComponentContext, "renderChild" | "openModal" | "closeModal">;
+  onDone: (saved: unknown) => void;
+}) {
   const ent = () => props.ctx.entityMeta(props.req.entity);
   const def = createMemo<ResolvedComponent | undefined>(() => {
     const e = ent();
@@ -15,7 +19,12 @@ export function FormDialog(props: { req: FormRequest; ctx: Omit<ComponentContext
     return {
       id: `form-${e.name}`,
       type: "Form",
-      props: { entity: e.name, mode: props.req.id ? "edit" : "create", ...(props.req.id && { recordId: props.req.id }), ...(props.req.initial && { initial: props.req.initial }) },
+      props: {
+        entity: e.name,
+        mode: props.req.id ? "edit" : "create",
+        ...(props.req.id && { recordId: props.req.id }),
+        ...(props.req.initial && { initial: props.req.initial }),
+      },
       entity: { name: e.name, label: e.label, display: e.display },
       fields: e.fields.map((f) => ({ ...f, field: f.name })),
     };

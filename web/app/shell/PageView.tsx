@@ -4,13 +4,13 @@
 // the grid; Modals render only while open. The page arrives as a Solid store reconciled
 // by component id, so a model change updates components in place and a half-filled form
 // keeps what the user typed.
-import { createMemo, createSignal, ErrorBoundary, For, type JSX, Show } from "solid-js";
+import { createMemo, createSignal, ErrorBoundary, For, type JSX, onMount, Show, Suspense } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import type { ComponentContext, ComponentProps } from "../components/contract";
-import { componentFor } from "../components/registry";
+import { componentFor, preload } from "../components/registry";
 import type { ResolvedComponent } from "../lib/types";
 import { t } from "../ui/messages";
-import { ErrorBox, messageOf } from "../ui/Status";
+import { ErrorBox, messageOf, Skeleton } from "../ui/Status";
 
 /** One component with its boundary: an unknown type or a thrown error stays inside the box. */
 export function ComponentSlot(props: ComponentProps) {
@@ -18,7 +18,9 @@ export function ComponentSlot(props: ComponentProps) {
   return (
     <ErrorBoundary fallback={(err, reset) => <ErrorBox message={messageOf(err)} onRetry={reset} />}>
       <Show when={impl()} fallback={<ErrorBox message={t("unknownType", { type: String(props.c.type) })} />}>
-        <Dynamic component={impl()} c={props.c} ctx={props.ctx} />
+        <Suspense fallback={<Skeleton />}>
+          <Dynamic component={impl()} c={props.c} ctx={props.ctx} />
+        </Suspense>
       </Show>
     </ErrorBoundary>
   );
@@ -44,6 +46,7 @@ export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<Com
     ...props.ctx,
     openModal: (id) => byId().get(id)?.type === "Modal" && setOpen((o) => (o.includes(id) ? o : [...o, id])),
     closeModal: () => modal !== undefined && setOpen((o) => o.filter((x) => x !== modal)),
+    childPosition: (id) => byId().get(id)?.position,
     renderChild: (id): JSX.Element => {
       const c = byId().get(id);
       if (!c || depth >= MAX_DEPTH) return <ErrorBox message={t("unknownType", { type: id })} />;
@@ -51,6 +54,9 @@ export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<Com
     },
   });
   const pageCtx = contextFor(undefined, 0);
+  // Once the page is painted, fetch the chunks its components (in modals too) may need, and
+  // the Form's: grids, records and buttons open forms.
+  onMount(() => requestAnimationFrame(() => setTimeout(() => preload([...props.components.map((c) => c.type), "Form"]), 0)));
 
   return (
     <>
@@ -66,6 +72,8 @@ export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<Com
                 "--w": String(Math.min(12, Math.max(1, c.position?.width ?? 12))),
                 "--row": String((c.position?.row ?? 0) + 1),
                 "--h": String(Math.max(1, c.position?.height ?? 1)),
+                // Stacked on a narrow screen, slots read top to bottom, left to right.
+                "--order": String((c.position?.row ?? 0) * 12 + (c.position?.col ?? 0)),
               }}
             >
               <ComponentSlot c={c} ctx={pageCtx} />

@@ -7,7 +7,14 @@ import { t } from "./messages";
 
 const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select:not([disabled]),textarea:not([disabled]),[tabindex]:not([tabindex="-1"])';
 
-export function Dialog(props: { title: string; onClose: () => void; children: JSX.Element; footer?: JSX.Element; wide?: boolean; role?: "dialog" | "alertdialog" }) {
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  children: JSX.Element;
+  footer?: JSX.Element;
+  wide?: boolean;
+  role?: "dialog" | "alertdialog";
+}) {
   let panel!: HTMLDivElement;
   const titleId = createUniqueId();
   const before = document.activeElement as HTMLElement | null;
@@ -36,7 +43,9 @@ export function Dialog(props: { title: string; onClose: () => void; children: JS
   onCleanup(() => before?.isConnected && before.focus());
   return (
     <Portal>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog closes it; keyboard users have Escape and the close button */}
       <div class="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
+        {/* biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useAriaPropsSupportedByRole: the role is dialog or alertdialog (a prop), which Biome cannot see */}
         <div
           ref={panel}
           class="dialog"

@@ -33,7 +33,7 @@ export const t = defineMessages({
     loading: "Wird geladen…",
     retry: "Erneut versuchen",
     componentFailed: "Dieser Teil der Seite konnte nicht angezeigt werden",
-    unknownType: 'Unbekannter Komponententyp „{type}“',
+    unknownType: "Unbekannter Komponententyp „{type}“",
     networkError: "Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.",
     appFailed: "Die App konnte nicht geladen werden",
     pageNotFound: "Diese Seite gibt es nicht",
