@@ -42,6 +42,10 @@ describe("routes and navigation", () => {
     const { page, errors, close } = await openPage(browser);
     await page.goto(`${s.url}/app/todo/`);
     await expect(page.locator("h1.page-title").textContent()).resolves.toBe("Tasks");
+    // The start page shows the sample data: the grid's rows are the seeded tasks.
+    const firstTask = (await rpc(s.url, "queryEntities", { app: "todo", entity: "task", sort: [{ field: "due", dir: "asc" }], limit: 1 })).data[0];
+    await page.getByRole("grid").getByText(firstTask.data.title).first().waitFor();
+    expect(await page.getByRole("grid").locator('[role="row"][aria-rowindex]').count()).toBeGreaterThan(5);
     await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe("Tasks");
     await page.getByRole("link", { name: "Projects" }).click();
     await page.locator("h1.page-title", { hasText: "Projects" }).waitFor();

@@ -363,6 +363,8 @@ describe("against the todo server", () => {
     // A double click saves once: the button is busy from the first click on.
     await dialog.getByRole("button", { name: "Create task" }).dblclick();
     await dialog.waitFor({ state: "detached" });
+    // The new record appears in the page's grid (live, without a reload).
+    await page.getByRole("grid").getByText("Write the launch plan").first().waitFor({ timeout: 5000 });
     const found = await rpcT("queryEntities", { entity: "task", filter: { title: "Write the launch plan" } });
     expect(found.data).toHaveLength(1);
     expect(found.data[0].data).toMatchObject({ project: project.id, due: "2026-07-14", status: "open", priority: 3 });

@@ -51,21 +51,37 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return f as T;
 }
 
+/**
+ * Formatted dates by locale and value: a grid shows the same few hundred dates again and
+ * again, and Intl's format is the costly part of drawing a cell.
+ */
+const formatted = new Map<string, string>();
+function memo(key: string, make: () => string): string {
+  let s = formatted.get(key);
+  if (s === undefined) {
+    if (formatted.size > 20_000) formatted.clear();
+    formatted.set(key, (s = make()));
+  }
+  return s;
+}
+
 /** Numbers, dates and date-times formatted for the browser's locale. */
 export const fmt = {
   number: (n: number, opts?: Intl.NumberFormatOptions) =>
     cached(`n${locale()}${JSON.stringify(opts ?? {})}`, () => new Intl.NumberFormat(locale(), opts)).format(n),
   /** A `YYYY-MM-DD` date, shown without shifting it through a time zone. */
-  date: (iso: string) => {
-    const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-    return Number.isNaN(d.getTime())
-      ? iso
-      : cached(`d${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" })).format(d);
-  },
-  datetime: (iso: string) => {
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime())
-      ? iso
-      : cached(`t${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" })).format(d);
-  },
+  date: (iso: string) =>
+    memo(`d${locale()}|${iso}`, () => {
+      const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+      return Number.isNaN(d.getTime())
+        ? iso
+        : cached(`d${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" })).format(d);
+    }),
+  datetime: (iso: string) =>
+    memo(`t${locale()}|${iso}`, () => {
+      const d = new Date(iso);
+      return Number.isNaN(d.getTime())
+        ? iso
+        : cached(`t${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" })).format(d);
+    }),
 };

@@ -25,6 +25,9 @@ import { RowStore } from "./rows";
 import { createWidths, SELECT_WIDTH } from "./widths";
 import "./DataGrid.css";
 
+/** Every row's height in px: the virtualizer's unit, and the CSS's (--row-h, set on the grid). */
+const ROW_H = 36;
+
 /** The server's code for a record changed meanwhile (expectedVersion). */
 const CONFLICT = -32009;
 const FILTER_DELAY = 250;
@@ -56,14 +59,14 @@ function Grid(props: { config: GridConfig; ctx: ComponentContext; id: string }) 
 
   const [scroller, setScroller] = createSignal<HTMLDivElement>();
   const [headerHeight, setHeaderHeight] = createSignal(0);
-  const [rowHeight, setRowHeight] = createSignal(36);
   let root!: HTMLElement;
   let head!: HTMLDivElement;
+  // No layout is read while the page renders (each read forces the browser to lay out the
+  // whole page, once per grid): the header's height comes from the observer, which reports
+  // it after layout and before the first paint.
   onMount(() => {
-    setRowHeight(Number.parseFloat(getComputedStyle(root).getPropertyValue("--row-h")) || 36);
-    const ro = new ResizeObserver(() => setHeaderHeight(head.offsetHeight));
+    const ro = new ResizeObserver((entries) => setHeaderHeight(entries[0]?.borderBoxSize[0]?.blockSize ?? head.offsetHeight));
     ro.observe(head);
-    setHeaderHeight(head.offsetHeight);
     onCleanup(() => ro.disconnect());
   });
 
@@ -101,10 +104,14 @@ function Grid(props: { config: GridConfig; ctx: ComponentContext; id: string }) 
   const query = createMemo(() => ({ entity: cfg().entity, filter: filter(), sort: sort(), fields: fields(), include: include() }), undefined, {
     equals: (a, b) => JSON.stringify(a) === JSON.stringify(b),
   });
+  let shown = false;
   createEffect(
     on(query, (q) => {
       store.reset(q);
-      scroller()?.scrollTo({ top: 0 });
+      // Back to the top for another query; not for the first (scrolling forces a layout of
+      // the page while it renders, once per grid).
+      if (shown) scroller()?.scrollTo({ top: 0 });
+      shown = true;
     }),
   );
   // Selection: by id; shift-click takes the loaded rows between the last click and this one.
@@ -237,7 +244,7 @@ function Grid(props: { config: GridConfig; ctx: ComponentContext; id: string }) 
   const empty = () => store.status() === "ready" && store.total() === 0;
 
   return (
-    <section class="dg" ref={root} aria-labelledby={titleId} style={{ "--dg-cols": template(), "--dg-width": `${gridWidth()}px` }}>
+    <section class="dg" ref={root} aria-labelledby={titleId} style={{ "--dg-cols": template(), "--dg-width": `${gridWidth()}px`, "--row-h": `${ROW_H}px` }}>
       <div class="dg-toolbar">
         <div class="dg-heading">
           <h2 class="dg-title" id={titleId}>
@@ -307,7 +314,7 @@ function Grid(props: { config: GridConfig; ctx: ComponentContext; id: string }) 
             editable={cfg().editable}
             display={cfg().display}
             labels={labels}
-            rowHeight={rowHeight()}
+            rowHeight={ROW_H}
             headerHeight={headerHeight()}
             scroller={scroller}
             isSelected={(id) => selected().has(id)}

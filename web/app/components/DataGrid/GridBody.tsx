@@ -81,6 +81,9 @@ export function GridBody(props: BodyProps) {
       return count();
     },
     getScrollElement: () => (mounted() && props.scroller()) || null,
+    // The first rows are laid out for a window-high view; the observer gives the true size.
+    initialRect: { width: 0, height: typeof innerHeight === "number" ? innerHeight : 800 },
+    observeElementRect: observeRectAfterLayout,
     estimateSize: () => props.rowHeight,
     get scrollMargin() {
       return props.headerHeight;
@@ -91,7 +94,11 @@ export function GridBody(props: BodyProps) {
         setOffset(s);
         cb(s * ratio(), scrolling);
       }),
-    scrollToFn: (off, opts, inst) => elementScroll(off / ratio(), opts, inst),
+    // Already there (the virtualizer "scrolls" to the start when it attaches): no scroll,
+    // which would force a layout of the page while it renders.
+    scrollToFn: (off, opts, inst) => {
+      if (Math.round(off / ratio()) !== Math.round(offset())) elementScroll(off / ratio(), opts, inst);
+    },
     // The active row stays rendered wherever it is, so focus is never lost by scrolling.
     get rangeExtractor() {
       const keep = active().row;
@@ -109,9 +116,10 @@ export function GridBody(props: BodyProps) {
   createEffect(() => {
     const el = props.scroller();
     if (!el) return;
+    // Sizes come from the observer (after layout, before paint), never read while the page
+    // renders: each read would force a layout of the whole page, once per grid.
     const ro = new ResizeObserver(() => setViewH(el.clientHeight));
     ro.observe(el);
-    setViewH(el.clientHeight);
     const onWheel = (e: WheelEvent) => {
       if (ratio() === 1 || e.ctrlKey || Math.abs(e.deltaY) < Math.abs(e.deltaX)) return;
       e.preventDefault();
@@ -363,4 +371,19 @@ export function GridBody(props: BodyProps) {
       </For>
     </div>
   );
+}
+
+/**
+ * The scroller's size for the virtualizer, from a ResizeObserver only: the library's own
+ * version also measures at once, which forces a layout of the page while it renders.
+ */
+function observeRectAfterLayout(inst: { scrollElement: Element | null }, cb: (rect: { width: number; height: number }) => void): () => void {
+  const el = inst.scrollElement;
+  if (!el) return () => {};
+  const ro = new ResizeObserver(() => {
+    const r = el.getBoundingClientRect();
+    cb({ width: Math.round(r.width), height: Math.round(r.height) });
+  });
+  ro.observe(el, { box: "content-box" });
+  return () => ro.disconnect();
 }

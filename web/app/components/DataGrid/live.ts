@@ -1,6 +1,6 @@
 // Keeping a grid current: changes of its entity type heard over the app's connection are
-// gathered and applied at most five times a second, so a flood of changes cannot freeze
-// it. An update of a loaded row patches it in place (fetched, in one query for all, when
+// gathered and applied at most five times a second (the first at once), so a flood of
+// changes cannot freeze it. An update of a loaded row patches it in place (fetched, in one query for all, when
 // the change carries no data); a delete takes the row out; creates reload the first page
 // and the total; a reconnect reloads what is shown.
 import { onCleanup } from "solid-js";
@@ -17,13 +17,17 @@ export function followChanges(source: DataSource, entity: () => string | undefin
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
 
+  let last = Number.NEGATIVE_INFINITY;
+  // The first change after a quiet spell applies at once (a row someone just made shows up
+  // without delay); the ones after it wait for the rest of the 200 ms window.
   const schedule = () => {
-    if (timer === undefined && !running) timer = setTimeout(flush, EVERY_MS);
+    if (timer === undefined && !running) timer = setTimeout(flush, Math.max(0, last + EVERY_MS - performance.now()));
   };
 
   async function flush() {
     timer = undefined;
     running = true;
+    last = performance.now();
     const ent = entity();
     const ups = [...updated.values()];
     const dels = [...deleted];
