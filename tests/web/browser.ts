@@ -65,6 +65,11 @@ export async function openPage(browser: Browser, opts: BrowserContextOptions = {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  // A script that data managed to run (an XSS) would typically open a dialog: every test fails on one.
+  page.on("dialog", (d) => {
+    errors.push(`dialog opened: ${d.message()}`);
+    void d.dismiss();
+  });
   page.on("console", (m) => {
     // A failed request the test caused on purpose is logged as a console error by Chromium; those are checked by the tests themselves.
     if (m.type() === "error" && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
@@ -77,6 +82,10 @@ export async function openPage(browser: Browser, opts: BrowserContextOptions = {
   };
   return { page, errors, close };
 }
+
+/** The gallery's address for one story (`Type/name`), in the dark theme when asked. */
+export const storyUrl = (base: string, key: string, theme?: "light" | "dark") =>
+  `${base}/app/_gallery/?story=${encodeURIComponent(key)}${theme ? `&theme=${theme}` : ""}`;
 
 export const SHOTS = join(new URL("../..", import.meta.url).pathname, "artifacts", "screenshots");
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, launchBrowser, openPage, shot, storyUrl, type TestPage } from "./browser";
 
 // Browser steps on a busy 2-core machine need generous bounds (a test that times out also
 // has the browser it started killed, failing the tests after it).
@@ -48,7 +48,7 @@ const domRows = () =>
 
 describe("DataGrid gallery stories", () => {
   const story = async (name: string, dark = false) => {
-    await page.goto(`${s.url}/app/_gallery/?story=${encodeURIComponent(`DataGrid/${name}`)}${dark ? "&theme=dark" : ""}`);
+    await page.goto(storyUrl(s.url, `DataGrid/${name}`, dark ? "dark" : undefined));
     await page.waitForSelector(".dg, .error-box");
   };
   const loaded = () => page.waitForSelector(".dg-count:not(:has-text('Loading'))");

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { rpc, startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, launchBrowser, openPage, shot, storyUrl, type TestPage } from "./browser";
 
 // Browser steps on a busy 2-core machine need generous bounds (a test that times out also
 // has the browser it started killed, failing the tests after it).
@@ -24,10 +24,6 @@ beforeAll(async () => {
   page = tp.page;
   page.setDefaultTimeout(8000);
   page.setDefaultNavigationTimeout(60000);
-  page.on("dialog", (d) => {
-    tp.errors.push(`dialog opened: ${d.message()}`);
-    void d.dismiss();
-  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -35,7 +31,7 @@ afterAll(async () => {
 });
 
 async function story(name: string, theme?: "dark") {
-  await page.goto(`${s.url}/app/_gallery/?story=${encodeURIComponent(`DetailView/${name}`)}${theme ? "&theme=dark" : ""}`);
+  await page.goto(storyUrl(s.url, `DetailView/${name}`, theme));
   await page.locator(".gallery-story").waitFor();
 }
 const row = (field: string) => page.locator(`.tq-dv-row[data-field="${field}"] dd`);

@@ -10,7 +10,7 @@ import { systemActor } from "../../src/services/actor";
 import { defaultRaw, fromRaw, isoToLocalInput, localDate, rawChanged, toRaw } from "../../web/app/components/Form/values";
 import type { FieldDefinition } from "../../web/app/lib/types";
 import { rpc, startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, launchBrowser, openPage, shot, storyUrl, type TestPage } from "./browser";
 
 // Browser steps on a busy 2-core machine need generous bounds (a test that times out also
 // has the browser it started killed, failing the tests after it).
@@ -30,11 +30,6 @@ beforeAll(async () => {
   page = tp.page;
   page.setDefaultTimeout(8000);
   page.setDefaultNavigationTimeout(60000);
-  // Any script a hostile value managed to run would open a dialog or set this flag.
-  page.on("dialog", (d) => {
-    tp.errors.push(`dialog opened: ${d.message()}`);
-    void d.dismiss();
-  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -42,7 +37,7 @@ afterAll(async () => {
 });
 
 async function story(name: string, theme?: "dark") {
-  await page.goto(`${s.url}/app/_gallery/?story=${encodeURIComponent(`Form/${name}`)}${theme ? "&theme=dark" : ""}`);
+  await page.goto(storyUrl(s.url, `Form/${name}`, theme));
   await page.locator(".gallery-story").waitFor();
 }
 const field = (name: string) => page.locator(`.tq-field[data-field="${name}"]`);

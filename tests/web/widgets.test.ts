@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { templates } from "../../src/model/templates";
 import { systemActor } from "../../src/services/actor";
 import { rpc, startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, SHOTS, shot } from "./browser";
+import { axeViolations, launchBrowser, openPage, SHOTS, shot, storyUrl } from "./browser";
 
 // Browser steps on a busy 2-core machine need generous bounds (a test that times out also
 // has the browser it started killed, failing the tests after it).
@@ -292,7 +292,7 @@ describe("gallery", () => {
   test("contained errors name what is wrong; hostile text stays text", async () => {
     const p = await openPage(browser);
     const story = async (key: string) => {
-      await p.page.goto(`${s.url}/app/_gallery/?story=${encodeURIComponent(key)}`);
+      await p.page.goto(storyUrl(s.url, key));
       await p.page.locator(".gallery-frame > *").first().waitFor();
       return p.page.locator(".gallery-frame");
     };
