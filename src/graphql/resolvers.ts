@@ -14,6 +14,7 @@ import { seedApp } from "../services/seed/seed";
 import { importModel } from "../services/transfer";
 import { runSummary } from "../services/xflow/service";
 import type { AnswerMeter } from "./budget";
+import { templates } from "../model/templates";
 
 export interface GqlContext {
   services: Services;
@@ -119,6 +120,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
     },
     App: {
       model: async (a: { model: { id: string } }, _: unknown, ctx: GqlContext) => shape(await ctx.services.models.get(a.model.id)),
+      records: (a: { slug: string }, _: unknown, ctx: GqlContext) => ctx.services.apps.recordCount(a.slug),
     },
     Query: {
       models: (_: unknown, __: unknown, ctx: GqlContext) =>
@@ -139,6 +141,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
           return { from: d.from, to: d.to, identical: d.identical, changes: formatDiff(d), detail: d };
         }),
       apps: (_: unknown, __: unknown, ctx: GqlContext) => guarded(() => ctx.services.apps.list()),
+      templates: () => Object.entries(templates).map(([name, document]) => ({ name, description: document.description ?? "", document })),
       app: (_: unknown, a: { slug: string }, ctx: GqlContext) => guarded(async () => (await ctx.services.apps.list()).find((x) => x.slug === a.slug) ?? null),
       xflows: (_: unknown, a: { model: string }, ctx: GqlContext) =>
         guarded(async () =>

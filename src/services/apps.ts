@@ -9,6 +9,7 @@ import type { Driver, Queryable } from "../store/driver";
 import { syncFts } from "../store/entities/fts";
 import { dropAppIndexes, syncIndexes } from "../store/entities/indexes";
 import { dropAppRollups, syncRollups } from "../store/entities/rollups";
+import { appCount } from "../store/entities/stats";
 import { deleteAppData } from "../store/entities/rows";
 import type { Actor } from "./actor";
 import { writeAudit } from "./audit";
@@ -65,6 +66,11 @@ export class AppService {
   /** The app's runtime if it is in memory (never loads it). */
   cached(slug: string): AppRuntime | undefined {
     return this.cache.get(slug);
+  }
+
+  /** How many records an app holds, every entity type together (maintained counts: no scan). */
+  async recordCount(slug: string): Promise<number> {
+    return appCount(this.db, (await this.runtime(slug)).id);
   }
 
   async runtime(slug: string): Promise<AppRuntime> {

@@ -85,6 +85,23 @@ describe("model queries", () => {
   });
 });
 
+describe("home page queries", () => {
+  test("templates carry their documents; an app's records count every type and follow writes", async () => {
+    const t = await gql("{ templates { name description document } }");
+    expect(t.body.data.templates.map((x: any) => x.name)).toEqual(["todo", "crm", "blank"]);
+    expect(t.body.data.templates[0].document.entities.map((e: any) => e.name)).toEqual(["project", "task"]);
+    const count = async () => (await gql('{ app(slug: "todo") { records } }')).body.data.app.records as number;
+    const before = await count();
+    const rpc = (method: string, params: unknown) =>
+      fetch(`${running.url}/rpc`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((r) => r.json() as Promise<any>);
+    const p = await rpc("createEntity", { app: "todo", entity: "project", data: { name: `Counted ${Date.now()}` } });
+    await rpc("createEntity", { app: "todo", entity: "task", data: { title: "one", project: p.result.id } });
+    expect(await count()).toBe(before + 2);
+    await rpc("deleteEntity", { app: "todo", entity: "project", id: p.result.id }); // cascades to its task
+    expect(await count()).toBe(before);
+  });
+});
+
 describe("model mutations", () => {
   test("each edit is validated; a broken one returns errors with paths and saves nothing", async () => {
     const ok = await gql(

@@ -9,6 +9,12 @@ export async function typeCount(q: Queryable, appId: number, type: string): Prom
   return r?.n ?? 0;
 }
 
+/** The number of records of an app, every type together (the same maintained counts). */
+export async function appCount(q: Queryable, appId: number): Promise<number> {
+  const r = await q.get<{ n: number | null }>("SELECT sum(n) AS n FROM entity_counts WHERE app_id = ?", [appId]);
+  return Number(r?.n ?? 0);
+}
+
 /** The lowest and highest rowid of the table, or null when it is empty. Two subqueries: each is one seek (min and max in one SELECT scan the table). */
 export async function rowidRange(q: Queryable): Promise<{ lo: number; hi: number } | null> {
   const r = await q.get<{ lo: number | null; hi: number | null }>("SELECT (SELECT min(rowid) FROM entities) AS lo, (SELECT max(rowid) FROM entities) AS hi");
