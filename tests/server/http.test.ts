@@ -42,7 +42,8 @@ describe("routes", () => {
       const html = await res.text();
       expect(html).toContain("<script");
     }
-  });
+    // The first request of each page bundles it (React and Mantine, Solid): seconds on 2 cores.
+  }, 60_000);
 
   test("/ and /editor redirect to /editor/", async () => {
     for (const path of ["/", "/editor"]) {

@@ -1,0 +1,74 @@
+// The editor's one way to the server: POST /graphql. Failures come back as typed errors so
+// a form can put a server's message at the field it names instead of losing it.
+
+/** The server answered with GraphQL errors (the first one's message, code and field). */
+export class GraphQLRequestError extends Error {
+  constructor(
+    message: string,
+    /** extensions.code: BAD_USER_INPUT, CONFLICT, NOT_FOUND, ... */
+    readonly code: string | undefined,
+    /** The input field the server named (e.g. "slug"), when it named one. */
+    readonly field: string | undefined,
+  ) {
+    super(message);
+    this.name = "GraphQLRequestError";
+  }
+}
+
+/** The server could not be reached, or answered with something that is not GraphQL. */
+export class NetworkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NetworkError";
+  }
+}
+
+/** A model change the server refused (ModelPayload.errors / ImportPayload.errors). */
+export interface Issue {
+  path?: string | null;
+  field?: string | null;
+  rule: string;
+  message: string;
+}
+
+interface GraphQLErrorJson {
+  message: string;
+  extensions?: { code?: string; data?: unknown };
+}
+
+/** The field named in an error's data: `{field}` for one problem, `[{field}, ...]` for a list of issues. */
+function fieldOf(data: unknown): string | undefined {
+  const first = Array.isArray(data) ? data[0] : data;
+  if (first && typeof first === "object" && "field" in first && typeof first.field === "string") return first.field;
+  return undefined;
+}
+
+/** Run one operation; resolves with `data` or rejects with GraphQLRequestError / NetworkError. */
+export async function gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (e) {
+    throw new NetworkError(e instanceof Error ? e.message : String(e));
+  }
+  let body: { data?: T | null; errors?: GraphQLErrorJson[] };
+  try {
+    body = await res.json();
+  } catch {
+    throw new NetworkError(`HTTP ${res.status}`);
+  }
+  const err = body.errors?.[0];
+  if (err) {
+    const data = err.extensions?.data;
+    throw new GraphQLRequestError(err.message, err.extensions?.code, fieldOf(data));
+  }
+  if (!body.data) throw new NetworkError(`HTTP ${res.status}`);
+  return body.data;
+}
+
+/** A message for any failure, for a notification. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,0 +1,60 @@
+/** @jsxImportSource react */
+// The language of the editor: chosen from ?lang=, then the one remembered (the same key
+// the app runtime uses, so both speak alike), then the browser's; kept on <html lang>.
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
+import { de, en, type Messages } from "./messages";
+
+export const LANGUAGES = ["en", "de"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export type MessageKey = keyof Messages;
+/** Keys with a `One` and an `Other` form, named without the suffix. */
+type CountKey = { [K in MessageKey]: K extends `${infer B}One` ? (`${B}Other` extends MessageKey ? B : never) : never }[MessageKey];
+
+const CATALOGUES: Record<Language, Messages> = { en, de };
+const STORAGE_KEY = "torque.lang";
+
+function initialLanguage(): Language {
+  const asked = new URLSearchParams(location.search).get("lang") ?? localStorage.getItem(STORAGE_KEY) ?? navigator.language;
+  const base = asked.slice(0, 2).toLowerCase();
+  return (LANGUAGES as readonly string[]).includes(base) ? (base as Language) : "en";
+}
+
+type Params = Record<string, string | number>;
+const fill = (s: string, p?: Params) => (p ? s.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(p, k) ? String(p[k]) : m)) : s);
+
+export interface I18n {
+  language: Language;
+  setLanguage(l: Language): void;
+  t(key: MessageKey, params?: Params): string;
+  /** A count with its noun: `tn("records", 3)` → "3 records". */
+  tn(key: CountKey, n: number): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const setLanguage = useCallback((l: Language) => {
+    localStorage.setItem(STORAGE_KEY, l);
+    document.documentElement.lang = l;
+    setLanguageState(l);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    document.documentElement.lang = language;
+    const messages = CATALOGUES[language];
+    const format = new Intl.NumberFormat(language);
+    return {
+      language,
+      setLanguage,
+      t: (key, params) => fill(messages[key], params),
+      tn: (key, n) => fill(messages[`${key}${n === 1 ? "One" : "Other"}` as MessageKey], { n: format.format(n) }),
+    };
+  }, [language, setLanguage]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const v = useContext(I18nContext);
+  if (!v) throw new Error("useI18n outside I18nProvider");
+  return v;
+}
