@@ -5,6 +5,7 @@ import { GraphQLError } from "graphql";
 import { type ErrorCode, type Issue, TorqueError } from "../lib/errors";
 import { formatDiff } from "../model/diff";
 import type { ModelEdit } from "../model/edit";
+import { templates } from "../model/templates";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import { LIMITS } from "../services/limits";
@@ -14,7 +15,6 @@ import { seedApp } from "../services/seed/seed";
 import { importModel } from "../services/transfer";
 import { runSummary } from "../services/xflow/service";
 import type { AnswerMeter } from "./budget";
-import { templates } from "../model/templates";
 
 export interface GqlContext {
   services: Services;

@@ -21,6 +21,9 @@ export class RpcError extends Error {
   }
 }
 
+/** The code of an RpcError for a reply that is no JSON-RPC (a proxy's page, a crash); its message is the HTTP status. */
+export const BAD_REPLY = -2;
+
 let nextId = 1;
 
 export async function rpc<T>(method: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
@@ -36,12 +39,14 @@ export async function rpc<T>(method: string, params: Record<string, unknown>, si
     if ((e as Error).name === "AbortError") throw e;
     throw new RpcError("network", -1);
   }
-  let body: { result?: T; error?: { code: number; message: string; data?: unknown } };
+  let body: { result?: T; error?: { code: number; message: string; data?: unknown } } | null;
   try {
     body = await res.json();
   } catch {
-    throw new RpcError(`HTTP ${res.status}`, -2);
+    body = null;
   }
+  // A proxy's HTML page, or JSON that is no JSON-RPC reply: an error status says most; a 200 says nothing.
+  if (!body || typeof body !== "object" || !("result" in body || body.error)) throw new RpcError(`HTTP ${res.status}`, BAD_REPLY);
   if (body.error) throw new RpcError(body.error.message, body.error.code, body.error.data);
   return body.result as T;
 }

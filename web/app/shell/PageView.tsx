@@ -29,31 +29,59 @@ export function ComponentSlot(props: ComponentProps) {
 export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<ComponentContext, "renderChild" | "openModal" | "closeModal"> }) {
   const [open, setOpen] = createSignal<string[]>([]);
   const byId = createMemo(() => new Map(props.components.map((c) => [c.id, c])));
-  /** Ids shown inside a Container or Modal rather than on the grid. */
+  /**
+   * Ids shown inside a Container or Modal rather than on the grid: those reached from the
+   * components nobody lists. A cycle nobody reaches (A lists B, B lists A) would vanish
+   * whole, so its first member goes on the grid and the rest inside it.
+   */
   const nested = createMemo(() => {
-    const s = new Set<string>();
+    const kids = new Map<string, string[]>();
     for (const c of props.components)
       if ((c.type === "Container" || c.type === "Modal") && Array.isArray(c.props.children))
-        for (const id of c.props.children) if (typeof id === "string" && id !== c.id) s.add(id);
+        kids.set(
+          c.id,
+          c.props.children.filter((id): id is string => typeof id === "string" && id !== c.id),
+        );
+    const listed = new Set([...kids.values()].flat());
+    const s = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (id: string) => {
+      for (const k of kids.get(id) ?? [])
+        if (!seen.has(k)) {
+          seen.add(k);
+          s.add(k);
+          visit(k);
+        }
+    };
+    const roots = props.components.filter((c) => !listed.has(c.id));
+    for (const c of roots) seen.add(c.id);
+    for (const c of roots) visit(c.id);
+    for (const c of props.components)
+      if (!seen.has(c.id)) {
+        seen.add(c.id);
+        visit(c.id);
+      }
     return s;
   });
   const onGrid = createMemo(() => props.components.filter((c) => c.type !== "Modal" && !nested().has(c.id)));
   const modals = createMemo(() => props.components.filter((c) => c.type === "Modal" && open().includes(c.id)));
 
-  // Nesting is followed at most this deep, so a Container listing itself (or a cycle) cannot recurse forever.
+  // A child is not rendered inside itself (a Container listing an ancestor), and nesting is
+  // followed at most this deep, so a cycle cannot recurse forever.
   const MAX_DEPTH = 8;
-  const contextFor = (modal: string | undefined, depth: number): ComponentContext => ({
+  const contextFor = (modal: string | undefined, path: string[]): ComponentContext => ({
     ...props.ctx,
     openModal: (id) => byId().get(id)?.type === "Modal" && setOpen((o) => (o.includes(id) ? o : [...o, id])),
     closeModal: () => modal !== undefined && setOpen((o) => o.filter((x) => x !== modal)),
     childPosition: (id) => byId().get(id)?.position,
     renderChild: (id): JSX.Element => {
       const c = byId().get(id);
-      if (!c || depth >= MAX_DEPTH) return <ErrorBox message={t("unknownType", { type: id })} />;
-      return <ComponentSlot c={c} ctx={contextFor(c.type === "Modal" ? c.id : modal, depth + 1)} />;
+      if (!c) return <ErrorBox message={t("noChild", { id })} />;
+      if (path.includes(id) || path.length >= MAX_DEPTH) return <ErrorBox message={t("childCycle", { id })} />;
+      return <ComponentSlot c={c} ctx={contextFor(c.type === "Modal" ? c.id : modal, [...path, id])} />;
     },
   });
-  const pageCtx = contextFor(undefined, 0);
+
   // Once the page is painted, fetch the chunks its components (in modals too) may need, and
   // the Form's: grids, records and buttons open forms.
   onMount(() => requestAnimationFrame(() => setTimeout(() => preload([...props.components.map((c) => c.type), "Form"]), 0)));
@@ -76,12 +104,12 @@ export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<Com
                 "--order": String((c.position?.row ?? 0) * 12 + (c.position?.col ?? 0)),
               }}
             >
-              <ComponentSlot c={c} ctx={pageCtx} />
+              <ComponentSlot c={c} ctx={contextFor(undefined, [c.id])} />
             </div>
           )}
         </For>
       </div>
-      <For each={modals()}>{(c) => <ComponentSlot c={c} ctx={contextFor(c.id, 1)} />}</For>
+      <For each={modals()}>{(c) => <ComponentSlot c={c} ctx={contextFor(c.id, [c.id])} />}</For>
     </>
   );
 }

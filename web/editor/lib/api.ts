@@ -7,12 +7,26 @@ export interface AppSummary {
   records: number;
 }
 
+/** The parts of a model document (docs/model-format.md) the editor reads. */
+export interface ModelDocument {
+  entities?: {
+    name: string;
+    label?: string;
+    display?: string;
+    fields?: { name: string; type: string; required?: boolean; unique?: boolean; entity?: string }[];
+  }[];
+  relationships?: { name: string; from: string; to: string; kind: "1:1" | "1:n" | "n:m"; inverse?: string }[];
+  /** Editor state kept with the model: the ERD's node positions by entity type. */
+  ui?: { erd?: { positions?: Record<string, { x: number; y: number }> } };
+}
+
 export interface ModelSummary {
   id: string;
   name: string;
   version: number;
   entityTypes: string[];
   apps: AppSummary[];
+  document: ModelDocument;
 }
 
 export interface Template {
@@ -48,7 +62,7 @@ interface ModelJson {
   id: string;
   name: string;
   version: number;
-  document: { entities?: { name: string }[] };
+  document: ModelDocument;
   apps: AppSummary[];
 }
 
@@ -59,6 +73,7 @@ const summary = (m: ModelJson): ModelSummary => ({
   version: m.version,
   entityTypes: (m.document.entities ?? []).map((e) => e.name),
   apps: m.apps,
+  document: m.document,
 });
 
 export async function listModels(): Promise<ModelSummary[]> {

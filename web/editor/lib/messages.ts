@@ -87,6 +87,20 @@ export const en = {
   modelNoEntityTypes: "This model has no entity types yet.",
   modelApps: "Apps",
   modelMissing: "There is no model {id}.",
+
+  erdTitle: "Entity-relationship diagram",
+  erdNoFields: "No fields",
+  erdRequired: "required",
+  erdUnique: "unique",
+  erdDisplay: "display field (shown when a record is referred to)",
+  erdNodeHelp: "Press enter or space to select an entity type, then the arrow keys to move it.",
+  erdEdgeHelp: "Press enter or space to select a relationship.",
+  erdControls: "Diagram controls",
+  erdZoomIn: "Zoom in",
+  erdZoomOut: "Zoom out",
+  erdFitView: "Fit the diagram to the view",
+  erdMinimap: "Overview of the diagram",
+  erdHandle: "Connection point",
 } as const;
 
 export type Messages = { [K in keyof typeof en]: string };
@@ -177,4 +191,18 @@ export const de: Messages = {
   modelNoEntityTypes: "Dieses Modell hat noch keine Entitätstypen.",
   modelApps: "Apps",
   modelMissing: "Es gibt kein Modell {id}.",
+
+  erdTitle: "Entity-Relationship-Diagramm",
+  erdNoFields: "Keine Felder",
+  erdRequired: "Pflichtfeld",
+  erdUnique: "eindeutig",
+  erdDisplay: "Anzeigefeld (wird gezeigt, wenn auf einen Datensatz verwiesen wird)",
+  erdNodeHelp: "Drücken Sie Eingabe oder Leertaste, um einen Entitätstyp auszuwählen, dann die Pfeiltasten, um ihn zu verschieben.",
+  erdEdgeHelp: "Drücken Sie Eingabe oder Leertaste, um eine Beziehung auszuwählen.",
+  erdControls: "Diagrammsteuerung",
+  erdZoomIn: "Vergrößern",
+  erdZoomOut: "Verkleinern",
+  erdFitView: "Diagramm an die Ansicht anpassen",
+  erdMinimap: "Übersicht des Diagramms",
+  erdHandle: "Verbindungspunkt",
 };

@@ -2,7 +2,7 @@
 // biome-ignore-all lint/a11y/useFocusableInteractive: the ARIA grid pattern: one cell at a time is in the tab order (roving tabindex); rows and headers are not focus targets
 // The filter row under the header: one control per column, fitting its type (filters.ts
 // makes the server filter of them). Every control is labelled by its column.
-import { For, Match, Show, Switch } from "solid-js";
+import { createMemo, createSignal, For, Match, Show, Switch } from "solid-js";
 import { fmt } from "../../lib/i18n";
 import type { DataSource } from "../../lib/source";
 import type { ColumnDefinition } from "../../lib/types";
@@ -186,12 +186,31 @@ function DateRange(props: {
   );
 }
 
+/** A value list longer than this gets a search box and shows at most this many matches (an enum may have thousands). */
+const VALUES_SHOWN = 50;
+
 function ValuesFilter(props: {
   col: ColumnDefinition;
   value: Extract<FilterValue, { kind: "in" }> | undefined;
   onChange: (v: FilterValue | undefined) => void;
 }) {
+  const [search, setSearch] = createSignal("");
   const chosen = () => props.value?.values ?? [];
+  const all = () => props.col.values ?? [];
+  /** The chosen values and those matching the search, in the model's order, cut at VALUES_SHOWN (chosen ones always stay: a checkbox that moved would lose focus). */
+  const shown = createMemo(() => {
+    const q = search().trim().toLowerCase();
+    const picked = new Set(chosen());
+    let room = Math.max(0, VALUES_SHOWN - picked.size);
+    let matching = 0;
+    const list = all().filter((x) => {
+      const on = picked.has(x);
+      if (!on && q && !x.toLowerCase().includes(q)) return false;
+      matching++;
+      return on || room-- > 0;
+    });
+    return { list, matching };
+  });
   const summary = () => (chosen().length === 0 ? t("any") : chosen().length <= 2 ? chosen().join(", ") : t("nValues", { count: chosen().length }));
   const toggle = (x: string, on: boolean) => {
     const next = on ? [...chosen(), x] : chosen().filter((y) => y !== x);
@@ -199,7 +218,17 @@ function ValuesFilter(props: {
   };
   return (
     <Popover label={t("valuesOf", { column: props.col.label })} summary={summary()} active={chosen().length > 0}>
-      <For each={props.col.values ?? []}>
+      <Show when={all().length > VALUES_SHOWN}>
+        <input
+          type="search"
+          class="dg-finput"
+          aria-label={t("searchValues", { column: props.col.label })}
+          placeholder={`${t("opContains")}…`}
+          value={search()}
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+      </Show>
+      <For each={shown().list}>
         {(x) => (
           <label class="dg-pop-check">
             <input type="checkbox" checked={chosen().includes(x)} onChange={(e) => toggle(x, e.currentTarget.checked)} />
@@ -209,6 +238,14 @@ function ValuesFilter(props: {
           </label>
         )}
       </For>
+      <Show when={shown().list.length === 0}>
+        <p class="dg-pop-note">{t("noMatches")}</p>
+      </Show>
+      <Show when={shown().matching > shown().list.length}>
+        <p class="dg-pop-note" role="status">
+          {t("someValues", { shown: fmt.number(shown().list.length), total: fmt.number(shown().matching) })}
+        </p>
+      </Show>
     </Popover>
   );
 }

@@ -10,6 +10,8 @@ import { safeHref } from "../Form/inputs/FileValue";
 import { t } from "./messages";
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
+/** Longer texts scroll in their box. */
+const LONG = 2000;
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 
 /** A link to a record: opens it through the page (middle-click opens the URL in a new tab). */
@@ -94,7 +96,10 @@ export function FieldValue(props: { def: FieldDefinition; value: unknown; ctx: C
           </a>
         </Match>
         <Match when={props.def.type === "longtext"}>
-          <span class="tq-dv-long">{s()}</span>
+          {/* A long text scrolls inside its box (focusable, to scroll by keyboard) instead of stretching the page. */}
+          <span class="tq-dv-long" classList={{ "tq-dv-scroll": s().length > LONG }} tabindex={s().length > LONG ? 0 : undefined}>
+            {s()}
+          </span>
         </Match>
         <Match when={props.def.type === "json"}>
           <pre class="tq-dv-json">{JSON.stringify(v(), null, 2)}</pre>
