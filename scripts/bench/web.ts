@@ -258,6 +258,8 @@ export async function benchWeb(bin: string, opts: { rows: number }): Promise<voi
         target: { op: "<", value: 200 },
         note: `max ${Math.max(...live)} ms`,
       });
+
+      await benchEditor(base, fresh);
     } finally {
       await browser?.close();
       server.kill();
@@ -281,4 +283,105 @@ async function rpcCall(base: string, method: string, params: unknown): Promise<a
   const body = (await r.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
+}
+
+/**
+ * The Model Editor (issue 11), targets and why:
+ * - home JavaScript ≤ 150 KB gzipped: React + ReactDOM are ~60 KB and the Mantine parts in use
+ *   ~50 KB; the editor is a design tool opened once per session, but must still open at once.
+ * - home painted < 500 ms cold, a model of 100 entity types × 30 fields drawn < 1,000 ms: the
+ *   editor should answer like a local tool (the ERD editors people use slow down at 30 tables).
+ * - the ERD chunk ≤ 120 KB gzipped: xyflow and dagre, loaded only on a model page.
+ * - an edit's round trip (GraphQL mutation to a saved version) < 100 ms on that model: the
+ *   limit for a change to feel immediate.
+ */
+async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<void> {
+  const gql = async (query: string, variables: Record<string, unknown>) => {
+    const r = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    const body = (await r.json()) as { data?: any; errors?: { message: string }[] };
+    if (body.errors?.length) throw new Error(body.errors[0]!.message);
+    return body.data;
+  };
+  const entities = Array.from({ length: 100 }, (_, i) => ({
+    name: `e${i}`,
+    label: `Entity ${i}`,
+    display: "f0",
+    fields: Array.from({ length: 30 }, (_, j) =>
+      j === 29 && i > 0
+        ? { name: `f${j}`, type: "reference", entity: `e${Math.floor(i / 2)}` }
+        : { name: `f${j}`, type: j % 3 ? "text" : "integer", required: j === 0 },
+    ),
+  }));
+  const created = await gql('mutation ($d: JSON) { createModel(name: "Big", document: $d) { model { id version } errors { message } } }', {
+    d: { name: "Big", entities },
+  });
+  const id = created.createModel.model.id as string;
+
+  /** Milliseconds from navigation start until `selector` is first in the document. */
+  const until = async (path: string, selector: string) => {
+    const p = await fresh();
+    await p.addInitScript((sel: string) => {
+      const w = window as unknown as { __seen?: number };
+      const look = () => {
+        if (document.querySelector(sel)) w.__seen = performance.now();
+        else requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    }, selector);
+    await p.goto(`${base}${path}`);
+    const seen = Number(await (await p.waitForFunction(() => (window as unknown as { __seen?: number }).__seen, undefined, { timeout: 30_000 })).jsonValue());
+    const js = await p.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => new URL(e.name).pathname.endsWith(".js"))
+        .map((e) => e.name),
+    );
+    await p.context().close();
+    return { seen, js };
+  };
+  const gzipOf = async (urls: string[]) => {
+    let n = 0;
+    for (const u of urls) n += Bun.gzipSync(await (await fetch(u)).text()).length;
+    return n;
+  };
+  const homes: number[] = [];
+  let homeJs: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    const r = await until("/editor/", "h1");
+    homes.push(r.seen);
+    homeJs = r.js;
+  }
+  record({
+    name: "editor: home JavaScript (gzip)",
+    value: (await gzipOf(homeJs)) / 1024,
+    unit: "KB",
+    target: { op: "<=", value: 150 },
+    note: `${homeJs.length} files`,
+  });
+  record({ name: "editor: home painted from the binary (cold, median of 7)", value: median(homes), unit: "ms", target: { op: "<", value: 500 } });
+  const opens: number[] = [];
+  let erdJs: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await until(`/editor/models/${id}`, ".react-flow__node");
+    opens.push(r.seen);
+    erdJs = r.js.filter((u) => !homeJs.includes(u));
+  }
+  record({
+    name: "editor: ERD chunk (gzip)",
+    value: (await gzipOf(erdJs)) / 1024,
+    unit: "KB",
+    target: { op: "<=", value: 120 },
+    note: `${erdJs.length} files`,
+  });
+  record({ name: "editor: open a model of 100 types × 30 fields (median of 5)", value: median(opens), unit: "ms", target: { op: "<", value: 1000 } });
+  const trips: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    await gql('mutation ($m: ID!, $f: JSON!) { addField(model: $m, entity: "e1", field: $f) { model { version } errors { message } } }', {
+      m: id,
+      f: { name: `extra_${i}`, type: "text" },
+    });
+    trips.push(performance.now() - t0);
+  }
+  record({ name: "editor: an edit to a saved version, 100-type model (median of 10)", value: median(trips), unit: "ms", target: { op: "<", value: 100 } });
 }

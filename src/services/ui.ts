@@ -112,7 +112,8 @@ export class UiService {
     const d = rt.model.doc;
     const pages = d.pages ?? [];
     const name = page ?? d.startPage ?? pages[0]?.name;
-    const p = pages.find((x) => x.name === name || x.path === name);
+    // By name, or by path with or without its leading slash (as it stands in an app's URL).
+    const p = pages.find((x) => x.name === name || x.path === name || (name !== undefined && x.path === `/${name}`));
     if (!p) throw notFound(`page in app ${rt.slug}`, name ?? "(the app has no pages)");
     return {
       app: rt.slug,

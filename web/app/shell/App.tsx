@@ -31,14 +31,12 @@ export function App(props: { slug: string }) {
   const meta = () => (metaResource.error ? undefined : metaResource());
   const source = new RpcSource(props.slug, live, (e) => meta()?.entities.find((x) => x.name === e)?.display ?? null);
 
-  /** The page name for the URL's path ("" = the start page). */
-  const pageName = () => {
-    const m = meta();
-    const path = route().path;
-    if (!m) return undefined;
-    if (!path) return m.startPage ?? m.pages[0]?.name;
-    return m.pages.find((p) => p.path.replace(/^\//, "") === path || p.name === path)?.name ?? path;
-  };
+  /**
+   * The page the URL names: its path as written, which loadPage resolves (by path or name;
+   * none = the start page). Asked without waiting for the metadata: both requests run at
+   * once, so the first paint waits for one round trip, not two.
+   */
+  const pageName = () => route().path || undefined;
   const [page, setPage] = createStore<{ loaded?: LoadedPage; error?: string; loading: boolean }>({ loading: true });
   let loadSeq = 0;
   async function loadPage(name: string | undefined, quiet = false) {
@@ -65,12 +63,8 @@ export function App(props: { slug: string }) {
   }
   // A memo: refetched metadata (a model change) naming the same page must not reload it
   // loudly (loading unmounts the record's form dialog and what the user typed in it).
-  const shownPage = createMemo(() => (meta() ? pageName() : undefined));
-  createEffect(
-    on(shownPage, (name) => {
-      if (meta()) void loadPage(name);
-    }),
-  );
+  const shownPage = createMemo(() => pageName());
+  createEffect(on(shownPage, (name) => void loadPage(name)));
   // A model change re-renders the page in place: metadata and page reloaded, components reconciled by id.
   live.listen({
     model: async () => {
@@ -165,7 +159,7 @@ export function App(props: { slug: string }) {
           fallback={<ErrorBox title={t("appFailed")} message={messageOf(metaResource.error)} onRetry={() => void refetchMeta()} />}
         >
           <Show
-            when={page.loaded && !page.error}
+            when={page.loaded && meta() && !page.error}
             fallback={page.error ? <ErrorBox title={t("appFailed")} message={page.error} onRetry={() => void loadPage(pageName())} /> : <Skeleton lines={6} />}
           >
             <h1 class="page-title">{page.loaded!.page.title}</h1>
