@@ -1,6 +1,5 @@
-// The shapes the runtime receives over JSON-RPC (SPEC section 4). They mirror the server's
-// services/ui.ts and services/entities/types.ts; kept here so the browser bundle never
-// imports server code.
+// The shapes the runtime receives over JSON-RPC (SPEC section 4). Written out here, or
+// imported from the server as types only, so the browser bundle holds no server code.
 
 export type FieldType =
   | "text"
@@ -18,30 +17,11 @@ export type FieldType =
   | "reference"
   | "file";
 
-export interface FieldDefinition {
-  name: string;
-  label: string;
-  type: FieldType;
-  required: boolean;
-  unique: boolean;
-  help?: string;
-  default?: unknown;
-  values?: string[];
-  /** References: the entity type referred to and its display field. */
-  entity?: string;
-  display?: string;
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  sortable: boolean;
-  schema: Record<string, unknown>;
-}
+// The field and column definitions are the server's own types (type-only: nothing of the
+// server is bundled), so the two cannot drift apart.
+import type { ColumnDefinition, FieldDefinition } from "../../../src/services/ui";
 
-export interface ColumnDefinition extends FieldDefinition {
-  field: string;
-}
+export type { ColumnDefinition, FieldDefinition };
 
 export interface EntityRecord {
   id: string;
