@@ -10,6 +10,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { openServices } from "../../src/services";
 import { systemActor as actor } from "../../src/services/actor";
 import { seedApp } from "../../src/services/seed/seed";
+import { bigModel } from "./big-model";
 import { gridModel } from "./grid";
 import { record } from "./report";
 import { waitHealthy } from "./server";
@@ -302,18 +303,8 @@ async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<vo
     if (body.errors?.length) throw new Error(body.errors[0]!.message);
     return body.data;
   };
-  const entities = Array.from({ length: 100 }, (_, i) => ({
-    name: `e${i}`,
-    label: `Entity ${i}`,
-    display: "f0",
-    fields: Array.from({ length: 30 }, (_, j) =>
-      j === 29 && i > 0
-        ? { name: `f${j}`, type: "reference", entity: `e${Math.floor(i / 2)}` }
-        : { name: `f${j}`, type: j % 3 ? "text" : "integer", required: j === 0 },
-    ),
-  }));
   const created = await gql('mutation ($d: JSON) { createModel(name: "Big", document: $d) { model { id version } errors { message } } }', {
-    d: { name: "Big", entities },
+    d: bigModel(),
   });
   const id = created.createModel.model.id as string;
 

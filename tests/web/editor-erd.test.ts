@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { bigModel } from "../../scripts/bench/big-model";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
 
@@ -129,20 +130,9 @@ test("with code splitting, the editor's entry holds no xyflow code and the ERD i
 });
 
 test("a model of 100 entity types × 30 fields renders", async () => {
-  const entities = Array.from({ length: 100 }, (_, i) => ({
-    name: `e${i}`,
-    label: `Entity ${i}`,
-    display: "f0",
-    fields: Array.from({ length: 30 }, (_, j) =>
-      // Each type but the first refers to an earlier one, so there are edges to lay out.
-      j === 29 && i > 0
-        ? { name: `f${j}`, type: "reference", entity: `e${Math.floor(i / 2)}` }
-        : { name: `f${j}`, type: j % 3 ? "text" : "integer", required: j === 0 },
-    ),
-  }));
   const d = await gql<{ createModel: { model: { id: string } | null; errors: { message: string }[] } }>(
     "mutation ($name: String!, $document: JSON) { createModel(name: $name, document: $document) { model { id } errors { message } } }",
-    { name: "Big", document: { name: "Big", entities } },
+    { name: "Big", document: bigModel(100, 30) },
   );
   expect(d.createModel.errors).toEqual([]);
   await openErd(page, d.createModel.model!.id);

@@ -1,27 +1,12 @@
 // The shapes the runtime receives over JSON-RPC (SPEC section 4). Written out here, or
 // imported from the server as types only, so the browser bundle holds no server code.
 
-export type FieldType =
-  | "text"
-  | "longtext"
-  | "integer"
-  | "number"
-  | "boolean"
-  | "date"
-  | "datetime"
-  | "email"
-  | "url"
-  | "enum"
-  | "multienum"
-  | "json"
-  | "reference"
-  | "file";
-
-// The field and column definitions are the server's own types (type-only: nothing of the
-// server is bundled), so the two cannot drift apart.
+// Field types and the field and column definitions are the server's own types (type-only:
+// nothing of the server is bundled), so the two cannot drift apart.
+import type { FieldType } from "../../../src/model/schema";
 import type { ColumnDefinition, FieldDefinition } from "../../../src/services/ui";
 
-export type { ColumnDefinition, FieldDefinition };
+export type { ColumnDefinition, FieldDefinition, FieldType };
 
 export interface EntityRecord {
   id: string;
