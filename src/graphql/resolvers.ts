@@ -4,10 +4,11 @@
 import { GraphQLError } from "graphql";
 import { type ErrorCode, type Issue, TorqueError } from "../lib/errors";
 import { formatDiff } from "../model/diff";
-import type { ModelEdit } from "../model/edit";
+import { EDIT_OPS as ALL_EDIT_OPS, type ModelEdit, parseEdits } from "../model/edit";
 import { templates } from "../model/templates";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
+import { dataImpact } from "../services/impact";
 import { LIMITS } from "../services/limits";
 import type { StoredModel } from "../services/models";
 import { checkModel } from "../services/models";
@@ -79,28 +80,10 @@ const edit = (ctx: GqlContext, model: string, e: ModelEdit, expectedVersion?: nu
 
 /**
  * One mutation per model edit: its arguments, less `model` and `expectedVersion`, are the
- * edit's own fields (see model/edit.ts), so the resolvers are made from the list.
+ * edit's own fields (see model/edit.ts), so the resolvers are made from the list. The
+ * editor's own edits (layout, model properties, field order) go through editModel only.
  */
-const EDIT_OPS = [
-  "addEntityType",
-  "updateEntityType",
-  "removeEntityType",
-  "addField",
-  "updateField",
-  "removeField",
-  "addRelationship",
-  "updateRelationship",
-  "removeRelationship",
-  "addPage",
-  "updatePage",
-  "removePage",
-  "addComponent",
-  "updateComponent",
-  "removeComponent",
-  "addXFlow",
-  "updateXFlow",
-  "removeXFlow",
-] as const satisfies readonly ModelEdit["op"][];
+const EDIT_OPS = ALL_EDIT_OPS.filter((op) => op !== "setLayout" && op !== "setProperties" && op !== "moveField");
 
 const editResolvers = Object.fromEntries(
   EDIT_OPS.map((op) => [
@@ -149,6 +132,8 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         ),
       xflowRuns: (_: unknown, a: { app?: string; xflow?: string; limit?: number }, ctx: GqlContext) =>
         guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit })),
+      dataImpact: (_: unknown, a: { model: string; entity: string; field?: string | null }, ctx: GqlContext) =>
+        guarded(() => dataImpact(ctx.services, a.model, a.entity, a.field ?? undefined)),
       validateModel: (_: unknown, a: { document: unknown }) => {
         const issues = checkModel(a.document);
         return { valid: issues.length === 0, issues };
@@ -184,6 +169,10 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       rollbackModel: (_: unknown, a: { id: string; version: number }, ctx: GqlContext) =>
         payload(async () => ctx.services.models.rollback(a.id, version("version", a.version), ctx.actor)),
       ...editResolvers,
+      editModel: (_: unknown, a: { model: string; edits: unknown; expectedVersion?: number | null; note?: string | null }, ctx: GqlContext) =>
+        payload(() =>
+          ctx.services.models.editMany(a.model, parseEdits(a.edits), ctx.actor, { expectedVersion: a.expectedVersion ?? undefined, note: a.note ?? undefined }),
+        ),
       createApp: (_: unknown, a: { model: string; slug?: string }, ctx: GqlContext) =>
         guarded(async () => {
           const m = await ctx.services.models.get(a.model);

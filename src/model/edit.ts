@@ -7,24 +7,79 @@ import { findKey, isPlainObject, RESERVED_KEYS } from "../lib/json";
 import type { Model } from "./schema";
 
 export type ModelEdit =
-  | { op: "addEntityType"; entity: unknown }
+  | { op: "addEntityType"; entity: unknown; at?: number }
   | { op: "updateEntityType"; name: string; patch: unknown }
   | { op: "removeEntityType"; name: string }
-  | { op: "addField"; entity: string; field: unknown }
+  | { op: "addField"; entity: string; field: unknown; at?: number }
   | { op: "updateField"; entity: string; name: string; patch: unknown }
   | { op: "removeField"; entity: string; name: string }
-  | { op: "addRelationship"; relationship: unknown }
+  | { op: "moveField"; entity: string; name: string; to: number }
+  | { op: "addRelationship"; relationship: unknown; at?: number }
   | { op: "updateRelationship"; name: string; patch: unknown }
   | { op: "removeRelationship"; name: string }
-  | { op: "addPage"; page: unknown }
+  | { op: "addPage"; page: unknown; at?: number }
   | { op: "updatePage"; name: string; patch: unknown }
   | { op: "removePage"; name: string }
-  | { op: "addComponent"; page: string; component: unknown }
+  | { op: "addComponent"; page: string; component: unknown; at?: number }
   | { op: "updateComponent"; page: string; id: string; patch: unknown }
   | { op: "removeComponent"; page: string; id: string }
-  | { op: "addXFlow"; xflow: unknown }
+  | { op: "addXFlow"; xflow: unknown; at?: number }
   | { op: "updateXFlow"; name: string; patch: unknown }
-  | { op: "removeXFlow"; name: string };
+  | { op: "removeXFlow"; name: string }
+  | { op: "setLayout"; positions: unknown }
+  | { op: "setProperties"; patch: unknown };
+
+/** Top-level properties that setProperties may change; the lists have their own edits. */
+export const MODEL_PROPERTIES = ["name", "description", "startPage", "navigation", "settings"] as const;
+
+/** Every operation, for the doors that take edits as data (GraphQL editModel, its per-op mutations). */
+export const EDIT_OPS = [
+  "addEntityType",
+  "updateEntityType",
+  "removeEntityType",
+  "addField",
+  "updateField",
+  "removeField",
+  "moveField",
+  "addRelationship",
+  "updateRelationship",
+  "removeRelationship",
+  "addPage",
+  "updatePage",
+  "removePage",
+  "addComponent",
+  "updateComponent",
+  "removeComponent",
+  "addXFlow",
+  "updateXFlow",
+  "removeXFlow",
+  "setLayout",
+  "setProperties",
+] as const satisfies readonly ModelEdit["op"][];
+
+/** The most edits one editModel call applies (an editor's batch is a handful). */
+export const MAX_EDITS = 1000;
+
+/**
+ * Edits sent as JSON: a list of objects each naming a known `op`, with string names where
+ * the op takes them. What an op does with its payload is checked by applyEdit and the
+ * whole model's validation.
+ */
+export function parseEdits(input: unknown): ModelEdit[] {
+  if (!Array.isArray(input)) throw validationError([{ path: "", rule: "type", message: "edits must be a list" }], "edits");
+  if (input.length > MAX_EDITS)
+    throw validationError([{ path: "", rule: "maxItems", message: `at most ${MAX_EDITS} edits at once (got ${input.length})` }], "edits");
+  const names = ["name", "entity", "page", "id"] as const;
+  input.forEach((e, i) => {
+    if (!isPlainObject(e)) throw validationError([{ path: `/${i}`, rule: "type", message: "an edit must be a JSON object" }], "edits");
+    if (typeof e.op !== "string" || !(EDIT_OPS as readonly string[]).includes(e.op))
+      throw validationError([{ path: `/${i}/op`, rule: "enum", message: `"op" must be one of ${EDIT_OPS.join(", ")}` }], "edits");
+    for (const k of names)
+      if (Object.hasOwn(e, k) && typeof e[k] !== "string" && !(k === "entity" && e.op === "addEntityType"))
+        throw validationError([{ path: `/${i}/${k}`, rule: "type", message: `"${k}" must be a string` }], "edits");
+  });
+  return input as ModelEdit[];
+}
 
 type Named = { name: string };
 
@@ -33,11 +88,22 @@ function object(v: unknown, what: string): Record<string, unknown> {
   return v;
 }
 
-function add<T extends Named>(list: T[], item: unknown, what: string): T[] {
+/** A list position given by a client: an integer from 0 to `max`, or the end when absent. */
+function index(at: unknown, max: number, what: string): number {
+  if (at === undefined || at === null) return max;
+  if (!Number.isInteger(at) || (at as number) < 0 || (at as number) > max)
+    throw validationError([{ path: "/at", rule: "range", message: `${what}: a position from 0 to ${max}` }], what);
+  return at as number;
+}
+
+/** Insert at `at` (an undo puts a removed item back where it was), else at the end. */
+function add<T extends Named>(list: T[], item: unknown, what: string, at?: unknown): T[] {
   const o = object(item, what) as unknown as T;
   if (typeof o.name === "string" && list.some((x) => x.name === o.name))
     throw conflict(`${what} "${o.name}" already exists`, { rule: "duplicate", name: o.name });
-  return [...list, o];
+  const next = [...list];
+  next.splice(index(at, list.length, what), 0, o);
+  return next;
 }
 
 /**
@@ -86,18 +152,38 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
   switch (e.op) {
     case "addEntityType": {
       const ent = object(e.entity, "entity type");
-      m.entities = add(m.entities, { fields: [], ...ent }, "entity type");
+      m.entities = add(m.entities, { fields: [], ...ent }, "entity type", e.at);
       break;
     }
-    case "updateEntityType":
+    case "updateEntityType": {
       m.entities = update(m.entities, e.name, e.patch, "entity type");
+      // A renamed type keeps its place in the diagram.
+      const renamed = (e.patch as { name?: unknown }).name;
+      const positions = m.ui?.erd?.positions;
+      if (positions && typeof renamed === "string" && !RESERVED_KEYS.has(renamed) && renamed !== e.name && Object.hasOwn(positions, e.name)) {
+        positions[renamed] = positions[e.name]!;
+        delete positions[e.name];
+      }
       break;
-    case "removeEntityType":
+    }
+    case "removeEntityType": {
       m.entities = remove(m.entities, e.name, "entity type");
+      const positions = m.ui?.erd?.positions;
+      if (positions) delete positions[e.name];
       break;
+    }
     case "addField": {
       const ent = entity(e.entity);
-      ent.fields = add(ent.fields, e.field, `field of ${e.entity}`);
+      ent.fields = add(ent.fields, e.field, `field of ${e.entity}`, e.at);
+      break;
+    }
+    case "moveField": {
+      const ent = entity(e.entity);
+      const from = ent.fields.findIndex((f) => f.name === e.name);
+      if (from < 0) throw notFound(`field of ${e.entity}`, e.name);
+      const to = index(e.to, ent.fields.length - 1, `field of ${e.entity}`);
+      const [f] = ent.fields.splice(from, 1);
+      ent.fields.splice(to, 0, f!);
       break;
     }
     case "updateField": {
@@ -111,7 +197,7 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
       break;
     }
     case "addRelationship":
-      m.relationships = add(m.relationships ?? [], e.relationship, "relationship");
+      m.relationships = add(m.relationships ?? [], e.relationship, "relationship", e.at);
       break;
     case "updateRelationship":
       m.relationships = update(m.relationships ?? [], e.name, e.patch, "relationship");
@@ -120,8 +206,8 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
       m.relationships = remove(m.relationships ?? [], e.name, "relationship");
       break;
     case "addPage":
-      m.pages = add(m.pages ?? [], { components: [], ...object(e.page, "page") }, "page");
-      if (!m.startPage) m.startPage = (m.pages.at(-1) as Named).name;
+      m.pages = add(m.pages ?? [], { components: [], ...object(e.page, "page") }, "page", e.at);
+      if (!m.startPage) m.startPage = (e.page as Named).name;
       break;
     case "updatePage":
       m.pages = update(m.pages ?? [], e.name, e.patch, "page");
@@ -136,7 +222,7 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
       const p = page(e.page);
       const c = object(e.component, "component");
       if (p.components.some((x) => x.id === c.id)) throw conflict(`component "${String(c.id)}" already exists on page ${e.page}`, { rule: "duplicate" });
-      p.components.push(c as never);
+      p.components.splice(index(e.at, p.components.length, "component"), 0, c as never);
       break;
     }
     case "updateComponent": {
@@ -153,7 +239,7 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
       break;
     }
     case "addXFlow":
-      m.xflows = add(m.xflows ?? [], e.xflow, "xflow");
+      m.xflows = add(m.xflows ?? [], e.xflow, "xflow", e.at);
       break;
     case "updateXFlow":
       m.xflows = update(m.xflows ?? [], e.name, e.patch, "xflow");
@@ -161,6 +247,23 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
     case "removeXFlow":
       m.xflows = remove(m.xflows ?? [], e.name, "xflow");
       break;
+    case "setProperties": {
+      const p = object(e.patch, "model properties");
+      const other = Object.keys(p).find((k) => !(MODEL_PROPERTIES as readonly string[]).includes(k));
+      if (other !== undefined)
+        throw validationError(
+          [{ path: `/${other}`, rule: "unknown", message: `"${other}" cannot be set here; the properties are ${MODEL_PROPERTIES.join(", ")}` }],
+          "model properties",
+        );
+      if (p.name === null) throw validationError([{ path: "/name", rule: "required", message: "a model needs a name" }], "model properties");
+      return patched(m, p, "model properties") as Model;
+    }
+    case "setLayout": {
+      // Merged into the saved positions; null removes one. Validation checks the shapes.
+      const p = patched(m.ui?.erd?.positions ?? {}, e.positions, "layout");
+      m.ui = { ...m.ui, erd: { ...m.ui?.erd, positions: p as Record<string, { x: number; y: number }> } };
+      break;
+    }
   }
   return m;
 }

@@ -152,6 +152,26 @@ export const XFlowSchema = Type.Object(
   closed,
 );
 
+/** Editor state saved with the model (the ERD's layout); the runtime ignores it. */
+export const UiSchema = Type.Object(
+  {
+    erd: Type.Optional(
+      Type.Object(
+        {
+          positions: Type.Optional(
+            Type.Record(Type.String({ pattern: NAME_PATTERN }), Type.Object({ x: Type.Number(), y: Type.Number() }, closed), {
+              additionalProperties: false,
+              description: "entity type name → its node's top-left corner in the diagram",
+            }),
+          ),
+        },
+        closed,
+      ),
+    ),
+  },
+  { ...closed, description: "editor layout (ERD node positions); not used by apps" },
+);
+
 export const ModelSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -164,6 +184,7 @@ export const ModelSchema = Type.Object(
     startPage: Type.Optional(Name),
     navigation: Type.Optional(Type.Array(NavigationSchema)),
     xflows: Type.Optional(Type.Array(XFlowSchema)),
+    ui: Type.Optional(UiSchema),
     settings: Type.Optional(
       Type.Object({ fetchAllowList: Type.Optional(Type.Array(Type.String(), { description: "hosts that workflow scripts may fetch" })) }, closed),
     ),
@@ -180,6 +201,7 @@ export type Component = Static<typeof ComponentSchema>;
 export type ComponentType = (typeof COMPONENT_TYPES)[number];
 export type XFlow = Static<typeof XFlowSchema>;
 export type Model = Static<typeof ModelSchema>;
+export type ModelUi = Static<typeof UiSchema>;
 
 /** The JSON Schema document published at schema/model.schema.json. */
 export function modelJsonSchema(): Record<string, unknown> {

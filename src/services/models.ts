@@ -7,6 +7,7 @@ import { isPlainObject } from "../lib/json";
 import { type CompiledModel, compileModel } from "../model/compile";
 import { diffModels, type ModelDiff } from "../model/diff";
 import { applyEdit, type ModelEdit } from "../model/edit";
+import { applyEdits } from "../model/invert";
 import { convertLegacyModel, isLegacyModel } from "../model/legacy/convert";
 import type { Model } from "../model/schema";
 import { isSizeIssue, validateModel } from "../model/validate";
@@ -146,6 +147,18 @@ export class ModelService {
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version)
       throw conflict(`model ${current.name} is at version ${current.version}, not ${opts.expectedVersion}`, { currentVersion: current.version });
     return this.save(current.id, applyEdit(current.doc, edit), actor, { note: edit.op, expectedVersion: current.version });
+  }
+
+  /**
+   * Apply several edits to one version and save the result as one new version (the Model
+   * Editor sends an action's edits together, and an undo is one action). All or nothing.
+   */
+  async editMany(ref: string, edits: ModelEdit[], actor: Actor, opts: { expectedVersion?: number; note?: string } = {}): Promise<StoredModel> {
+    const current = await this.get(ref);
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version)
+      throw conflict(`model ${current.name} is at version ${current.version}, not ${opts.expectedVersion}`, { currentVersion: current.version });
+    const note = opts.note ?? [...new Set(edits.map((e) => e.op))].join(", ");
+    return this.save(current.id, applyEdits(current.doc, edits), actor, { note, expectedVersion: current.version });
   }
 
   /** Restore an old version by saving it as the newest one (history is never rewritten). */
