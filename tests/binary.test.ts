@@ -4,9 +4,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildBinary } from "./helpers/binary";
 import { launchBrowser, openPage, shot } from "./web/browser";
 
-const repo = new URL("..", import.meta.url).pathname;
 let dir: string, bin: string, server: ReturnType<typeof Bun.spawn> | undefined;
 const port = 20000 + Math.floor(Math.random() * 20000);
 const base = `http://127.0.0.1:${port}`;
@@ -17,13 +17,9 @@ const run = (args: string[]) => {
 };
 
 beforeAll(async () => {
-  const build = mkdtempSync(join(tmpdir(), "torque-build-"));
-  const b = Bun.spawnSync([process.execPath, "scripts/build.ts", "--out", join(build, "torque")], { cwd: repo });
-  expect(b.exitCode).toBe(0);
   dir = mkdtempSync(join(tmpdir(), "torque-bin-"));
   bin = join(dir, "torque");
-  copyFileSync(join(build, "torque"), bin);
-  rmSync(build, { recursive: true, force: true });
+  copyFileSync(await buildBinary(), bin);
 }, 120_000);
 
 afterAll(() => {

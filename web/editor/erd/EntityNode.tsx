@@ -11,8 +11,8 @@ function EntityNodeView({ data }: NodeProps<EntityNodeType>) {
   const { t } = useI18n();
   return (
     <div className="erd-node" data-entity={data.name}>
-      {/* Edges need an anchor on each side; connecting by hand is off in this read-only view. */}
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      {/* Edges arrive on the left; a connection is dropped anywhere on a node (ErdEditor's onConnectEnd). */}
+      <Handle type="target" position={Position.Left} isConnectableStart={false} className="erd-handle-target" />
       <div className="erd-node-header">
         <span className="erd-node-name">{data.label ?? data.name}</span>
         {data.label && data.label !== data.name ? <span className="erd-node-id">{data.name}</span> : null}
@@ -46,7 +46,8 @@ function EntityNodeView({ data }: NodeProps<EntityNodeType>) {
           ))}
         </ul>
       )}
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      {/* Drag from this dot to another type (or back to this one) to relate them. */}
+      <Handle type="source" position={Position.Right} className="erd-handle-source" title={t("erdHandleTitle")} />
     </div>
   );
 }

@@ -1,10 +1,11 @@
 /** @jsxImportSource react */
 // Home: every model with its apps, and the actions on them. One modal at a time; the
 // list reloads after each change so counts and apps are the server's.
-import { Alert, Button, EmptyState, Group, Loader, Stack, Text, Title } from "@mantine/core";
+import { Alert, Button, EmptyState, Group, Stack, Text, Title } from "@mantine/core";
 import { useRef, useState } from "react";
 import type { ModelSummary } from "../lib/api";
 import { useI18n } from "../lib/i18n";
+import { Loading } from "../shell/Loading";
 import { CreateAppModal } from "./CreateAppModal";
 import { CreateModelModal } from "./CreateModelModal";
 import { DeleteModelModal } from "./DeleteModelModal";
@@ -48,7 +49,7 @@ export function HomePage() {
         {state.status === "ready" && state.models.length > 0 && actions}
       </Group>
 
-      {state.status === "loading" && <Loader aria-label={t("loading")} />}
+      {state.status === "loading" && <Loading />}
       {state.status === "error" && (
         <Alert color="red" role="alert" title={t("loadFailed", { message: state.message })}>
           <Button variant="default" onClick={() => void reload()}>

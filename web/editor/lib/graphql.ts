@@ -9,6 +9,8 @@ export class GraphQLRequestError extends Error {
     readonly code: string | undefined,
     /** The input field the server named (e.g. "slug"), when it named one. */
     readonly field: string | undefined,
+    /** extensions.data: what the server said about the failure (a conflict's currentVersion, …). */
+    readonly data?: unknown,
   ) {
     super(message);
     this.name = "GraphQLRequestError";
@@ -64,7 +66,7 @@ export async function gql<T>(query: string, variables?: Record<string, unknown>)
   const err = body.errors?.[0];
   if (err) {
     const data = err.extensions?.data;
-    throw new GraphQLRequestError(err.message, err.extensions?.code, fieldOf(data));
+    throw new GraphQLRequestError(err.message, err.extensions?.code, fieldOf(data), data);
   }
   if (!body.data) throw new NetworkError(`HTTP ${res.status}`);
   return body.data;

@@ -1,7 +1,16 @@
 // Every string the editor shows. `de` is typed by `en`'s keys, so a missing or extra
 // translation fails the type check. `{name}` placeholders are filled by `t`; a count
-// has a `One` and an `Other` form, picked by `tn`.
-export const en = {
+// has a `One` and an `Other` form, picked by `tn`. Each part of the editor keeps its own
+// strings beside its code (workspace, erd, entity, problems, history, palette); this
+// file joins them into one catalogue per language.
+import { entityDe, entityEn } from "../entity/messages";
+import { erdDe, erdEn } from "../erd/messages";
+import { historyDe, historyEn } from "../history/messages";
+import { paletteDe, paletteEn } from "../palette/messages";
+import { problemsDe, problemsEn } from "../problems/messages";
+import { workspaceDe, workspaceEn } from "../workspace/messages";
+
+const coreEn = {
   product: "Torque Model Editor",
   navHome: "Models",
   navMain: "Main",
@@ -87,25 +96,15 @@ export const en = {
   modelNoEntityTypes: "This model has no entity types yet.",
   modelApps: "Apps",
   modelMissing: "There is no model {id}.",
-
-  erdTitle: "Entity-relationship diagram",
-  erdNoFields: "No fields",
-  erdRequired: "required",
-  erdUnique: "unique",
-  erdDisplay: "display field (shown when a record is referred to)",
-  erdNodeHelp: "Press enter or space to select an entity type, then the arrow keys to move it.",
-  erdEdgeHelp: "Press enter or space to select a relationship.",
-  erdControls: "Diagram controls",
-  erdZoomIn: "Zoom in",
-  erdZoomOut: "Zoom out",
-  erdFitView: "Fit the diagram to the view",
-  erdMinimap: "Overview of the diagram",
-  erdHandle: "Connection point",
 } as const;
 
-export type Messages = { [K in keyof typeof en]: string };
+export const en = { ...coreEn, ...workspaceEn, ...erdEn, ...entityEn, ...problemsEn, ...historyEn, ...paletteEn };
 
-export const de: Messages = {
+export type Messages = { [K in keyof typeof en]: string };
+/** A part's German strings: exactly the keys of its English ones. */
+export type Translation<T> = { [K in keyof T]: string };
+
+const coreDe: Translation<typeof coreEn> = {
   product: "Torque Modell-Editor",
   navHome: "Modelle",
   navMain: "Hauptnavigation",
@@ -191,18 +190,6 @@ export const de: Messages = {
   modelNoEntityTypes: "Dieses Modell hat noch keine Entitätstypen.",
   modelApps: "Apps",
   modelMissing: "Es gibt kein Modell {id}.",
-
-  erdTitle: "Entity-Relationship-Diagramm",
-  erdNoFields: "Keine Felder",
-  erdRequired: "Pflichtfeld",
-  erdUnique: "eindeutig",
-  erdDisplay: "Anzeigefeld (wird gezeigt, wenn auf einen Datensatz verwiesen wird)",
-  erdNodeHelp: "Drücken Sie Eingabe oder Leertaste, um einen Entitätstyp auszuwählen, dann die Pfeiltasten, um ihn zu verschieben.",
-  erdEdgeHelp: "Drücken Sie Eingabe oder Leertaste, um eine Beziehung auszuwählen.",
-  erdControls: "Diagrammsteuerung",
-  erdZoomIn: "Vergrößern",
-  erdZoomOut: "Verkleinern",
-  erdFitView: "Diagramm an die Ansicht anpassen",
-  erdMinimap: "Übersicht des Diagramms",
-  erdHandle: "Verbindungspunkt",
 };
+
+export const de: Messages = { ...coreDe, ...workspaceDe, ...erdDe, ...entityDe, ...problemsDe, ...historyDe, ...paletteDe };

@@ -53,3 +53,32 @@ export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchor
   };
   return <a href={href} onClick={click} {...rest} />;
 }
+
+/** The query string of the current address, kept in step with navigation. */
+export function useSearch(): URLSearchParams {
+  const [search, setSearch] = useState(() => location.search);
+  useEffect(() => {
+    const update = () => setSearch(location.search);
+    listeners.add(update);
+    addEventListener("popstate", update);
+    return () => {
+      listeners.delete(update);
+      removeEventListener("popstate", update);
+    };
+  }, []);
+  return new URLSearchParams(search);
+}
+
+/**
+ * Change query parameters of the current address (null removes one). Selection changes
+ * replace the history entry, so Back leaves the page instead of walking every click.
+ */
+export function setSearch(params: Record<string, string | null>, opts: { push?: boolean } = {}): void {
+  const q = new URLSearchParams(location.search);
+  for (const [k, v] of Object.entries(params)) v === null ? q.delete(k) : q.set(k, v);
+  const s = q.toString();
+  const href = `${location.pathname}${s ? `?${s}` : ""}`;
+  if (href === `${location.pathname}${location.search}`) return;
+  opts.push ? history.pushState(null, "", href) : history.replaceState(null, "", href);
+  notify();
+}

@@ -9,13 +9,14 @@ import { Header } from "./Header";
 import { NotFound } from "./NotFound";
 import { NoticesProvider } from "./notices";
 
-// Mantine's defaults (blue 6 for buttons and links, gray 6 for dimmed text) fall below the
-// 4.5:1 contrast WCAG AA asks of text; shade 8 and one step darker (lighter in dark) pass.
+// Mantine's defaults (blue 6 for buttons and links, gray 6 for dimmed text, red 6/8 for
+// error messages) fall below the 4.5:1 contrast WCAG AA asks of text; shade 8 and one step
+// darker (lighter in dark) pass.
 const theme = createTheme({ primaryShade: { light: 8, dark: 8 } });
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" },
-  dark: { "--mantine-color-dimmed": "var(--mantine-color-dark-1)" },
+  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)", "--mantine-color-error": "var(--mantine-color-red-8)" },
+  dark: { "--mantine-color-dimmed": "var(--mantine-color-dark-1)", "--mantine-color-error": "var(--mantine-color-red-4)" },
 });
 
 function Page() {
@@ -26,8 +27,9 @@ function Page() {
         <Header route={route} />
       </AppShell.Header>
       <AppShell.Main>
-        <Container size="lg">
-          {route.name === "home" ? <HomePage /> : route.name === "model" ? <ModelPage key={route.id} id={route.id} /> : <NotFound />}
+        {/* A model's workspace uses the whole width (the diagram needs it); Home reads better narrow. */}
+        <Container size={route.name === "model" ? "100%" : "lg"}>
+          {route.name === "home" ? <HomePage /> : route.name === "model" ? <ModelPage id={route.id} rest={route.rest} /> : <NotFound />}
         </Container>
       </AppShell.Main>
     </AppShell>

@@ -1,0 +1,104 @@
+/** @jsxImportSource react */
+// A new field: its name (checked as it is typed: lower_snake_case, not taken, not "id")
+// and type, plus what the type cannot do without (the values of an enum, the type a
+// reference points at). Added with addField; the new field's editor opens with focus.
+import { Button, Group, NativeSelect, Stack, TagsInput, TextInput } from "@mantine/core";
+import { type FormEvent, useState } from "react";
+import type { EntityType, Field, FieldType } from "../../../src/model/schema";
+import { FIELD_TYPES } from "../../../src/model/schema";
+import { useI18n } from "../lib/i18n";
+import { addField } from "../state/actions";
+import { useEditor, useRun } from "../state/context";
+import { nameProblem, RESERVED_FIELD_NAMES } from "./model";
+
+export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(name: string): void }) {
+  const { t } = useI18n();
+  const run = useRun();
+  const doc = useEditor((s) => s.doc);
+  const [name, setName] = useState("");
+  const [type, setType] = useState<FieldType>("text");
+  const [values, setValues] = useState<string[]>([]);
+  const [target, setTarget] = useState("");
+  const [tried, setTried] = useState(false);
+  const [dup, setDup] = useState<string | null>(null);
+
+  const nameErr = nameProblem(
+    name,
+    entity.fields.map((f) => f.name),
+    RESERVED_FIELD_NAMES,
+  );
+  const needsValues = type === "enum" || type === "multienum";
+  const valuesErr = needsValues && !values.length ? t("entityValuesEmpty") : null;
+  const targetErr = type === "reference" && !target ? t("entityTargetMissing") : null;
+  // Name problems show as soon as something is typed; an empty name only after trying.
+  const showName = nameErr && (name || tried) ? t(nameErr, { name }) : null;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (nameErr || valuesErr || targetErr) return;
+    const field: Field = { name, type, ...(needsValues ? { values } : {}), ...(type === "reference" ? { entity: target } : {}) };
+    if (!run(addField(doc, entity.name, field))) return;
+    setName("");
+    setValues([]);
+    setTried(false);
+    onAdded(name);
+  };
+
+  return (
+    <form onSubmit={submit} noValidate aria-label={t("entityAddFieldForm")} data-testid="add-field">
+      <Stack gap="xs">
+        <Group align="flex-start" gap="xs" wrap="wrap">
+          <TextInput
+            label={t("entityNewFieldName")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={showName}
+            description={t("entityNameHint")}
+            inputWrapperOrder={["label", "input", "description", "error"]}
+            maxLength={80}
+            w={240}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <NativeSelect
+            label={t("entityNewFieldType")}
+            value={type}
+            onChange={(e) => setType(e.currentTarget.value as FieldType)}
+            data={FIELD_TYPES.map((x) => ({ value: x, label: t(`entityType_${x}`) }))}
+            w={200}
+          />
+          {type === "reference" ? (
+            <NativeSelect
+              label={t("entityTarget")}
+              value={target}
+              onChange={(e) => setTarget(e.currentTarget.value)}
+              error={tried ? targetErr : null}
+              data={[{ value: "", label: t("entityChoose") }, ...doc.entities.map((x) => ({ value: x.name, label: x.name }))]}
+              w={200}
+            />
+          ) : null}
+        </Group>
+        {needsValues ? (
+          <TagsInput
+            label={t("entityValues")}
+            description={t("entityValuesHint")}
+            value={values}
+            onChange={(v) => {
+              setValues(v.map((x) => x.trim()).filter(Boolean));
+              setDup(null);
+            }}
+            onDuplicate={(v) => setDup(t("entityValueDuplicate", { value: v }))}
+            error={dup ?? (tried ? valuesErr : null)}
+            maw={560}
+          />
+        ) : null}
+        <Group>
+          <Button type="submit" variant="light">
+            {t("entityAddField")}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,123 @@
+/** @jsxImportSource react */
+// The entities tab: the model's entity types on the left, the selected one's editor on the
+// right (/editor/models/<id>/entities/<type>), with the selected field in the address
+// (?field=<name>) and a property to land on (?prop=<prop>, the problems panel's links):
+// reload and shared links open the same place. Every change is an action through the
+// store, so it is undoable, saved in one batch and checked by the server, whose problems
+// show at the control they name.
+import "./entity.css";
+import { Grid, Paper, Stack, Text, Title } from "@mantine/core";
+import { type ReactNode, useEffect, useRef } from "react";
+import { useI18n } from "../lib/i18n";
+import { navigate, setSearch, useSearch } from "../lib/route";
+import { useEditor } from "../state/context";
+import { tabHref } from "../workspace/tabs";
+import { EntityEditor } from "./EntityEditor";
+import { EntityList } from "./EntityList";
+import { focusProp } from "./focus";
+import { useLocatedProblems } from "./problems";
+
+/** Where focus goes after the next render: set by the action that changes the address. */
+type FocusNext = "fieldName" | "entity" | "fields" | "search" | "keep" | null;
+
+export default function EntitiesPanel({ entity }: { entity: string | undefined }) {
+  const { t, tn } = useI18n();
+  const id = useEditor((s) => s.id);
+  const entities = useEditor((s) => s.doc.entities);
+  const located = useLocatedProblems();
+  const search = useSearch();
+  const field = search.get("field");
+  const prop = search.get("prop");
+  const current = entity === undefined ? undefined : entities.find((e) => e.name === entity);
+  const focusNext = useRef<FocusNext>(null);
+  const exists = !!current;
+
+  // After an address change: focus what the change was about; a deep link (?prop=, or a
+  // field opened from a link) lands on its control. A first visit without either keeps
+  // the page's focus where the browser put it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the place changes
+  useEffect(() => {
+    const want = focusNext.current;
+    focusNext.current = null;
+    if (want === "keep") return;
+    if (want === "search") {
+      document.querySelector<HTMLInputElement>("[data-entity-search]")?.focus();
+      return;
+    }
+    if (!exists) return;
+    if (want === "fieldName") focusProp("field", null, "name");
+    else if (want === "fields") document.getElementById("entity-fields-title")?.focus();
+    else if (field && focusProp("field", prop)) return;
+    else if (prop) focusProp("entity", prop);
+    else if (want === "entity") document.getElementById("entity-editor-title")?.focus();
+  }, [entity, field, prop, exists]);
+
+  const open = (name: string) => {
+    focusNext.current = "entity";
+    navigate(tabHref(id, "entities", name));
+  };
+
+  let content: ReactNode;
+  if (entity === undefined)
+    content = (
+      <Paper withBorder p="lg">
+        <Stack gap="xs">
+          <Title order={2} size="h3">
+            {t("entityNoneSelectedTitle")}
+          </Title>
+          <Text>{tn("entityNoneSelected", entities.length)}</Text>
+        </Stack>
+      </Paper>
+    );
+  else if (!current)
+    content = (
+      <Paper withBorder p="lg">
+        <Stack gap="xs">
+          <Title order={2} size="h3">
+            {t("entityUnknownTitle", { name: entity })}
+          </Title>
+          <Text role="alert">{t("entityUnknown", { name: entity })}</Text>
+        </Stack>
+      </Paper>
+    );
+  else
+    content = (
+      <EntityEditor
+        entity={current}
+        field={field}
+        located={located}
+        onFieldAdded={(name) => {
+          focusNext.current = "fieldName";
+          setSearch({ field: name, prop: null }, { push: true });
+        }}
+        onFieldRenamed={(to) => {
+          focusNext.current = "keep";
+          setSearch({ field: to, prop: null });
+        }}
+        onFieldRemoved={() => {
+          focusNext.current = "fields";
+          setSearch({ field: null, prop: null });
+        }}
+        onRemoved={() => {
+          focusNext.current = "search";
+          navigate(tabHref(id, "entities"));
+        }}
+      />
+    );
+
+  return (
+    <Grid gap="lg" data-panel="entities">
+      <Grid.Col span={{ base: 12, md: 3, lg: 2 }}>
+        <EntityList
+          selected={entity}
+          located={located}
+          onAdded={open}
+          onPick={() => {
+            focusNext.current = "entity";
+          }}
+        />
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 9, lg: 10 }}>{content}</Grid.Col>
+    </Grid>
+  );
+}

@@ -1,0 +1,135 @@
+/** @jsxImportSource react */
+// A field's type. Options the new type does not take are removed with the change, and
+// what it needs (an enum's values, a reference's target) is asked for. When records hold
+// a value in the field, a dialog says how many and what becomes of values that do not fit:
+// the server keeps them as they are (reads return them unconverted, a record saved without
+// touching the field keeps its value, a new value must fit the new type), and changing the
+// type back makes them valid again. A combobox, not a native select: arrow keys on a
+// closed native select change its value (and would change the type) at every step.
+import { List, NativeSelect, Select, Stack, TagsInput, Text } from "@mantine/core";
+import { useState } from "react";
+import type { EntityType, Field, FieldType } from "../../../src/model/schema";
+import { FIELD_TYPES } from "../../../src/model/schema";
+import { useI18n } from "../lib/i18n";
+import { useEditor, useRun } from "../state/context";
+import { changeFieldType } from "./actions";
+import { useCount } from "./count";
+import { type ImpactLoad, valuesHeld } from "./dataImpact";
+import { ImpactModal } from "./ImpactModal";
+import { retype } from "./model";
+
+interface Props {
+  entity: EntityType;
+  field: Field;
+  problem: string | null;
+  /** The field's data as read when its editor opened (to know whether to ask). */
+  held: ImpactLoad | null;
+  /** Relationships this field holds (as their key): its type cannot change while they do. */
+  heldBy: string[];
+}
+
+export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props) {
+  const { t } = useI18n();
+  const count = useCount();
+  const run = useRun();
+  const doc = useEditor((s) => s.doc);
+  const [pending, setPending] = useState<FieldType | null>(null);
+  const [values, setValues] = useState<string[]>([]);
+  const [dup, setDup] = useState<string | null>(null);
+  const [target, setTarget] = useState("");
+
+  const apply = (to: FieldType, extra: { values?: string[]; entity?: string } = {}) =>
+    run(changeFieldType(entity.name, field.name, to, retype(field, to, extra).patch));
+
+  const choose = (to: FieldType) => {
+    if (to === field.type) return;
+    const r = retype(field, to);
+    // Nothing to ask and nothing to say: no data in the field (known), nothing dropped, nothing needed.
+    const noData = held === null || (held.status === "ready" && valuesHeld(held.apps) === 0);
+    if (noData && !r.needs.length && !r.dropped.length && !r.droppedDefault) apply(to);
+    else {
+      setValues([]);
+      setTarget("");
+      setDup(null);
+      setPending(to);
+    }
+  };
+
+  const r = pending ? retype(field, pending, { values, entity: target }) : null;
+  const missing = !!r?.needs.length;
+
+  return (
+    <>
+      <Select
+        label={t("entityFieldType")}
+        value={field.type}
+        allowDeselect={false}
+        onChange={(v) => v && choose(v as FieldType)}
+        data={FIELD_TYPES.map((x) => ({ value: x, label: t(`entityType_${x}`) }))}
+        error={problem}
+        disabled={heldBy.length > 0}
+        description={heldBy.length ? t("entityTypeHeldBy", { names: heldBy.join(", ") }) : undefined}
+      />
+      <ImpactModal
+        opened={pending !== null}
+        onClose={() => setPending(null)}
+        title={t("entityRetypeTitle", { name: `${entity.name}.${field.name}`, from: field.type, to: pending ?? "" })}
+        data={{
+          entity: entity.name,
+          field: field.name,
+          render: (apps) => (
+            <>
+              <List size="sm">
+                {apps.map((a) => (
+                  <List.Item key={a.slug}>{count("entityDataRetype", a.withValue ?? 0, { slug: a.slug })}</List.Item>
+                ))}
+              </List>
+              {valuesHeld(apps) > 0 ? <Text size="sm">{t("entityRetypeValues")}</Text> : null}
+            </>
+          ),
+        }}
+        confirmLabel={t("entityRetypeConfirm", { type: pending ?? "" })}
+        confirmDisabled={missing}
+        onConfirm={() => {
+          const to = pending;
+          if (!to || missing) return;
+          setPending(null);
+          apply(to, { values, entity: target });
+        }}
+      >
+        {r && (r.dropped.length || r.droppedDefault) ? (
+          <Stack gap={2}>
+            {r.dropped.length ? <Text size="sm">{t("entityRetypeDropped", { type: pending ?? "", options: r.dropped.join(", ") })}</Text> : null}
+            {r.droppedDefault ? <Text size="sm">{t("entityRetypeDroppedDefault", { value: JSON.stringify(field.default) })}</Text> : null}
+          </Stack>
+        ) : null}
+        {pending === "enum" || pending === "multienum" ? (
+          field.values?.length ? null : (
+            <TagsInput
+              label={t("entityValues")}
+              description={t("entityValuesHint")}
+              value={values}
+              onChange={(v) => {
+                setValues(v.map((x) => x.trim()).filter(Boolean));
+                setDup(null);
+              }}
+              onDuplicate={(v) => setDup(t("entityValueDuplicate", { value: v }))}
+              error={dup ?? (missing ? t("entityValuesEmpty") : null)}
+              data-autofocus
+            />
+          )
+        ) : null}
+        {pending === "reference" ? (
+          <NativeSelect
+            label={t("entityTarget")}
+            value={target}
+            onChange={(e) => setTarget(e.currentTarget.value)}
+            data={[{ value: "", label: t("entityChoose") }, ...doc.entities.map((x) => ({ value: x.name, label: x.name }))]}
+            error={missing ? t("entityTargetMissing") : null}
+            data-autofocus
+          />
+        ) : null}
+      </ImpactModal>
+    </>
+  );
+}

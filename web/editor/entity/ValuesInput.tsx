@@ -1,0 +1,42 @@
+/** @jsxImportSource react */
+// The values of an enum or multienum: tags added with Enter (or a comma) and removed with
+// their × or Backspace. A duplicate and an empty list are refused with a message; a value
+// taken off that was the default takes the default with it (it would no longer be valid).
+import { TagsInput } from "@mantine/core";
+import { useState } from "react";
+import type { EntityType, Field } from "../../../src/model/schema";
+import { useI18n } from "../lib/i18n";
+import { useRun } from "../state/context";
+import { setFieldOptions } from "./actions";
+
+export function ValuesInput({ entity, field, problem }: { entity: EntityType; field: Field; problem: string | null }) {
+  const { t } = useI18n();
+  const run = useRun();
+  const [error, setError] = useState<string | null>(null);
+  const values = field.values ?? [];
+
+  const change = (next: string[]) => {
+    const clean = [...new Set(next.map((v) => v.trim()).filter(Boolean))];
+    if (!clean.length) return setError(t("entityValuesEmpty"));
+    setError(null);
+    const patch: Record<string, unknown> = { values: clean };
+    const d = field.default;
+    if (typeof d === "string" && !clean.includes(d)) patch.default = null;
+    if (Array.isArray(d) && d.some((x) => !clean.includes(String(x)))) {
+      const kept = d.filter((x) => clean.includes(String(x)));
+      patch.default = kept.length ? kept : null;
+    }
+    run(setFieldOptions(entity.name, field.name, patch));
+  };
+
+  return (
+    <TagsInput
+      label={t("entityValues")}
+      description={t("entityValuesEditHint")}
+      value={values}
+      onChange={change}
+      onDuplicate={(v) => setError(t("entityValueDuplicate", { value: v }))}
+      error={error ?? problem}
+    />
+  );
+}

@@ -1,0 +1,164 @@
+// Everything the palette can do for the open model: the general commands (undo and redo
+// with what they undo, theme, shortcuts, apps, back), the views, and one command per
+// entity type and field, rebuilt when the document changes.
+import { useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
+import { useEffect, useMemo, useState } from "react";
+import { errorMessage, gql } from "../lib/graphql";
+import { useI18n } from "../lib/i18n";
+import { homeHref, navigate } from "../lib/route";
+import { useNotices } from "../shell/notices";
+import { useEditor, useStore } from "../state/context";
+import { SHORTCUTS } from "../workspace/keys";
+import { TAB_LABELS, TABS, tabHref } from "../workspace/tabs";
+import { type Command, command } from "./search";
+
+type Apps = { status: "loading" } | { status: "ready"; slugs: string[] } | { status: "error"; message: string };
+
+/** The apps last seen per model: a palette opened again lists them at once while they are asked for anew. */
+const seen = new Map<string, string[]>();
+
+/** The model's apps (the palette opens them), asked for each time the palette is loaded (apps come and go elsewhere). */
+function useApps(id: string): Apps {
+  const [apps, setApps] = useState<Apps>(() => {
+    const slugs = seen.get(id);
+    return slugs ? { status: "ready", slugs } : { status: "loading" };
+  });
+  useEffect(() => {
+    let cancelled = false;
+    gql<{ model: { apps: { slug: string }[] } | null }>("query ($id: ID!) { model(id: $id) { apps { slug } } }", { id }).then(
+      (d) => {
+        const slugs = (d.model?.apps ?? []).map((a) => a.slug);
+        seen.set(id, slugs);
+        if (!cancelled) setApps({ status: "ready", slugs });
+      },
+      (e) => !cancelled && setApps({ status: "error", message: errorMessage(e) }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id]);
+  return apps;
+}
+
+const keysOf = (what: (typeof SHORTCUTS)[number]["what"]) => SHORTCUTS.find((s) => s.what === what)?.keys;
+
+export function useCommands(openShortcuts: () => void): Command[] {
+  const { t, tn } = useI18n();
+  const store = useStore();
+  const notices = useNotices();
+  const id = useEditor((s) => s.id);
+  const doc = useEditor((s) => s.doc);
+  const undo = useEditor((s) => s.undo);
+  const redo = useEditor((s) => s.redo);
+  const conflict = useEditor((s) => s.conflict);
+  const apps = useApps(id);
+  const { setColorScheme } = useMantineColorScheme();
+  const scheme = useComputedColorScheme("light", { getInitialValueInEffect: false });
+
+  const general = useMemo(() => {
+    // As the bar's buttons: a refused undo (the edit no longer applies) is shown, not thrown.
+    const guard = (f: () => void) => () => {
+      try {
+        f();
+      } catch (e) {
+        notices.error(errorMessage(e));
+      }
+    };
+    const u = undo.at(-1),
+      r = redo.at(-1);
+    const list: Command[] = [
+      command({
+        id: "undo",
+        group: "general",
+        label: u ? t("undoWhat", { label: u }) : t("nothingToUndo"),
+        keys: keysOf("undo"),
+        disabled: !u || !!conflict,
+        run: guard(() => store.undo()),
+      }),
+      command({
+        id: "redo",
+        group: "general",
+        label: r ? t("redoWhat", { label: r }) : t("nothingToRedo"),
+        keys: keysOf("redo"),
+        disabled: !r || !!conflict,
+        run: guard(() => store.redo()),
+      }),
+      command({
+        id: "add-entity",
+        group: "general",
+        label: t("paletteAddEntity"),
+        description: t("paletteAddEntityHint"),
+        run: () => navigate(tabHref(id, "entities")),
+      }),
+    ];
+    if (apps.status === "ready")
+      for (const slug of apps.slugs)
+        list.push(
+          command({
+            id: `app:${slug}`,
+            group: "general",
+            label: t("openAppNamed", { slug }),
+            description: `/app/${slug}/`,
+            // A named window, as the bar's link: a second time brings the open app forward.
+            run: () => void window.open(`/app/${encodeURIComponent(slug)}/`, `torque-app-${slug}`),
+          }),
+        );
+    if (apps.status === "error")
+      list.push(command({ id: "apps-failed", group: "general", label: t("paletteAppsFailed", { message: apps.message }), disabled: true, run: () => {} }));
+    list.push(
+      command({
+        id: "theme",
+        group: "general",
+        label: t(scheme === "dark" ? "colorSchemeLight" : "colorSchemeDark"),
+        run: () => setColorScheme(scheme === "dark" ? "light" : "dark"),
+      }),
+      command({ id: "shortcuts", group: "general", label: t("shortcuts"), keys: keysOf("shortcuts"), run: openShortcuts }),
+      command({ id: "home", group: "general", label: t("backHome"), run: () => navigate(homeHref()) }),
+    );
+    for (const tab of TABS)
+      list.push(command({ id: `tab:${tab}`, group: "goto", label: t("paletteGoTo", { tab: t(TAB_LABELS[tab]) }), run: () => navigate(tabHref(id, tab)) }));
+    return list;
+  }, [t, store, notices, id, undo, redo, conflict, apps, scheme, setColorScheme, openShortcuts]);
+
+  const model = useMemo(() => {
+    const types: Command[] = [];
+    const fields: Command[] = [];
+    for (const e of doc.entities) {
+      const about = [e.label, tn("paletteFields", e.fields.length)].filter(Boolean).join(" · ");
+      types.push(
+        command(
+          {
+            id: `entity:${e.name}`,
+            group: "entities",
+            label: t("paletteOpenEntity", { name: e.name }),
+            description: about,
+            run: () => navigate(tabHref(id, "entities", e.name)),
+          },
+          e.name,
+        ),
+        command(
+          {
+            id: `diagram:${e.name}`,
+            group: "entities",
+            label: t("paletteShowInDiagram", { name: e.name }),
+            run: () => navigate(tabHref(id, "diagram", undefined, { sel: e.name })),
+          },
+          e.label,
+        ),
+      );
+      for (const f of e.fields)
+        fields.push(
+          command({
+            id: `field:${e.name}.${f.name}`,
+            group: "fields",
+            label: t("paletteOpenField", { entity: e.name, field: f.name }),
+            description: [f.label, f.type === "reference" && f.entity ? `→ ${f.entity}` : f.type].filter(Boolean).join(" · "),
+            run: () => navigate(tabHref(id, "entities", e.name, { field: f.name })),
+          }),
+        );
+    }
+    return [...types, ...fields];
+  }, [doc.entities, t, tn, id]);
+
+  return useMemo(() => [...general, ...model], [general, model]);
+}

@@ -1,0 +1,45 @@
+/** @jsxImportSource react */
+// The open model's store for every panel: read with useEditor(select), change with
+// useRun()(action). Selectors must return parts of the state as they are (no new objects),
+// or React would render forever.
+import { createContext, type ReactNode, useCallback, useContext, useSyncExternalStore } from "react";
+import { useNotices } from "../shell/notices";
+import type { Action, EditorState, ModelStore } from "./store";
+
+const StoreContext = createContext<ModelStore | null>(null);
+
+export function ModelStoreProvider({ store, children }: { store: ModelStore; children: ReactNode }) {
+  return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+}
+
+export function useStore(): ModelStore {
+  const s = useContext(StoreContext);
+  if (!s) throw new Error("useStore outside ModelStoreProvider");
+  return s;
+}
+
+export function useEditor<T>(select: (s: EditorState) => T): T {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
+
+/**
+ * Apply an action; an edit that does not apply (a name taken meanwhile) is shown as an
+ * error notice and changes nothing. Returns whether it was applied.
+ */
+export function useRun(): (action: Action) => boolean {
+  const store = useStore();
+  const notices = useNotices();
+  return useCallback(
+    (action: Action) => {
+      try {
+        store.dispatch(action);
+        return true;
+      } catch (e) {
+        notices.error(e instanceof Error ? e.message : String(e));
+        return false;
+      }
+    },
+    [store, notices],
+  );
+}
