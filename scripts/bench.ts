@@ -1,7 +1,8 @@
 // `bun run bench`: every benchmark, each figure printed beside its target.
 // Options: --entities N (default 1,000,000), --only core|server|grid|web (server runs core first;
 // grid runs alone: its own 1M `order` records, in-process and over HTTP; web: the app runtime
-// in Chromium, served by the binary, with its own 1M-row grid).
+// in Chromium, served by the binary, with its own 1M-row grid, then the Model Editor; editor: the
+// Model Editor alone, on an empty database).
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,13 +14,14 @@ import { benchHostile } from "./bench/hostile";
 import { benchMcp } from "./bench/mcp";
 import { summary } from "./bench/report";
 import { benchServer, buildBinary } from "./bench/server";
-import { benchWeb } from "./bench/web";
+import { benchEditorAlone, benchWeb } from "./bench/web";
 import { benchXFlow } from "./bench/xflow";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" } } });
 const entities = Number(values.entities ?? 1_000_000);
 const only = values.only;
-if (only !== undefined && !["core", "server", "grid", "web"].includes(only)) throw new Error(`--only takes core, server, grid or web (got ${only})`);
+if (only !== undefined && !["core", "server", "grid", "web", "editor"].includes(only))
+  throw new Error(`--only takes core, server, grid, web or editor (got ${only})`);
 const dir = mkdtempSync(join(tmpdir(), "torque-bench-"));
 const db = join(dir, "bench.db");
 
@@ -49,6 +51,10 @@ try {
       if (runs("web")) {
         console.log(`\n== app runtime in Chromium (compiled binary; a grid of ${entities.toLocaleString("en-US")} orders)`);
         await benchWeb(binary.bin, { rows: entities });
+      }
+      if (only === "editor") {
+        console.log("\n== Model Editor in Chromium (compiled binary, empty database)");
+        await benchEditorAlone(binary.bin);
       }
     } finally {
       binary.cleanup();

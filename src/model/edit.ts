@@ -137,17 +137,35 @@ function remove<T extends Named>(list: T[], name: string, what: string): T[] {
   return list.filter((x) => x.name !== name);
 }
 
+/**
+ * The document after one edit. Copy-on-write: only what the edit changes is new, everything
+ * else is shared with `doc` (an editor keeps its per-entity work when an edit touched
+ * another entity). Neither `doc` nor the edit's payload is ever mutated.
+ */
 export function applyEdit(doc: Model, e: ModelEdit): Model {
-  const m: Model = structuredClone(doc);
+  const m: Model = { ...doc };
   const entity = (name: string) => {
-    const ent = m.entities.find((x) => x.name === name);
-    if (!ent) throw notFound("entity type", name);
+    const i = m.entities.findIndex((x) => x.name === name);
+    if (i < 0) throw notFound("entity type", name);
+    const ent = { ...m.entities[i]!, fields: [...m.entities[i]!.fields] };
+    m.entities = m.entities.map((x, j) => (j === i ? ent : x));
     return ent;
   };
   const page = (name: string) => {
-    const p = (m.pages ?? []).find((x) => x.name === name);
-    if (!p) throw notFound("page", name);
+    const pages = m.pages ?? [];
+    const i = pages.findIndex((x) => x.name === name);
+    if (i < 0) throw notFound("page", name);
+    const p = { ...pages[i]!, components: [...pages[i]!.components] };
+    m.pages = pages.map((x, j) => (j === i ? p : x));
     return p;
+  };
+  /** The diagram positions, copied for changing, when the document has one for `name`. */
+  const positionsWith = (name: string) => {
+    const current = m.ui?.erd?.positions;
+    if (!current || !Object.hasOwn(current, name)) return undefined;
+    const copy = { ...current };
+    m.ui = { ...m.ui, erd: { ...m.ui?.erd, positions: copy } };
+    return copy;
   };
   switch (e.op) {
     case "addEntityType": {
@@ -159,16 +177,18 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
       m.entities = update(m.entities, e.name, e.patch, "entity type");
       // A renamed type keeps its place in the diagram.
       const renamed = (e.patch as { name?: unknown }).name;
-      const positions = m.ui?.erd?.positions;
-      if (positions && typeof renamed === "string" && !RESERVED_KEYS.has(renamed) && renamed !== e.name && Object.hasOwn(positions, e.name)) {
-        positions[renamed] = positions[e.name]!;
-        delete positions[e.name];
+      if (typeof renamed === "string" && !RESERVED_KEYS.has(renamed) && renamed !== e.name) {
+        const positions = positionsWith(e.name);
+        if (positions) {
+          positions[renamed] = positions[e.name]!;
+          delete positions[e.name];
+        }
       }
       break;
     }
     case "removeEntityType": {
       m.entities = remove(m.entities, e.name, "entity type");
-      const positions = m.ui?.erd?.positions;
+      const positions = positionsWith(e.name);
       if (positions) delete positions[e.name];
       break;
     }

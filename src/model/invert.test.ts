@@ -41,6 +41,30 @@ const cases: [string, ModelEdit][] = [
   ["setProperties", { op: "setProperties", patch: { name: "CRM 2", description: null, startPage: "contacts" } }],
 ];
 
+/** Frozen all the way down: an edit that mutated its input would throw in strict mode. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object") {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+describe("applyEdit is copy-on-write", () => {
+  for (const [name, e] of cases)
+    test(`${name}: the input stays as it was, and untouched entity types are shared`, () => {
+      const doc = deepFreeze(crm());
+      const e2 = deepFreeze(structuredClone(e));
+      const after = applyEdit(doc, e2);
+      expect(doc).toEqual(crm());
+      for (const ent of after.entities) {
+        const before = doc.entities.find((x) => x.name === ent.name);
+        const touched = JSON.stringify(e).includes(`"${ent.name}"`);
+        if (before && !touched) expect(ent).toBe(before);
+      }
+    });
+});
+
 describe("invert", () => {
   for (const [name, e] of cases)
     test(name, () => {

@@ -106,18 +106,27 @@ export interface AxeViolation {
   nodes: string[];
 }
 
-/** axe-core's serious and critical violations on the page as it is now. */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+/**
+ * axe-core's serious and critical violations on the page as it is now; with `include`
+ * (CSS selectors), only in what those match. axe refuses an include that matches nothing at
+ * all, not one selector of several that does: callers check their parts are there.
+ */
+export async function axeViolations(page: Page, include?: string[]): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
+  const result = await page.evaluate(async (include) => {
     const axe = (
       window as unknown as {
-        axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+        axe: {
+          run(
+            ctx: Document | { include: string[][] },
+            opts: unknown,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
       }
     ).axe;
-    const r = await axe.run(document, { resultTypes: ["violations"] });
+    const r = await axe.run(include ? { include: include.map((s) => [s]) } : document, { resultTypes: ["violations"] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
-  });
+  }, include);
   return result.filter((v) => v.impact === "serious" || v.impact === "critical");
 }

@@ -5,70 +5,33 @@
 // agent's change flagged in the problems panel and fixed from its link; undo and redo;
 // a diff against the first version and a rollback; the legacy customer-order.json imported
 // and drawn; a change made over GraphQL from outside arriving in the open editor.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import type { Model } from "../../src/model/schema";
 import { type BinaryServer, buildBinary, startBinaryServer } from "../helpers/binary";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, shot } from "./browser";
+import { centre, drag, editorSuite, fieldOf } from "./editor-kit";
 
 setDefaultTimeout(90_000);
 
 const LEGACY = join(import.meta.dir, "..", "fixtures", "torque-rust-samples", "customer-order.json");
 
+// Building the binary takes a while the first time.
+const suite = editorSuite(async () => startBinaryServer(await buildBinary()), { startTimeout: 180_000 });
+const { savedModel, editModel, modelUrl, pageErrors, dialog, saveStatus, whenSaved } = suite;
 let srv: BinaryServer;
-let browser: Browser;
-let tp: TestPage;
 let page: Page;
 let id: string;
+beforeAll(() => ({ server: srv, page } = suite));
 
-beforeAll(async () => {
-  srv = await startBinaryServer(await buildBinary());
-  browser = await launchBrowser();
-  tp = await openPage(browser, { colorScheme: "light" });
-  page = tp.page;
-}, 180_000);
-afterAll(async () => {
-  await tp?.close();
-  await browser?.close();
-  await srv?.stop();
-});
-
-interface Doc {
-  entities: { name: string; display?: string; fields: { name: string; type: string; required?: boolean; values?: string[]; entity?: string }[] }[];
-  relationships?: { name: string; from: string; to: string; kind: string; inverse?: string }[];
-}
-
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const r = await fetch(`${srv.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-  const body = (await r.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-const current = async () =>
-  (await gql<{ model: { version: number; document: Doc } }>("query ($id: ID!) { model(id: $id) { version document } }", { id })).model;
-async function until(ok: (d: Doc) => boolean): Promise<Doc> {
-  for (let i = 0; i < 80; i++) {
-    const d = (await current()).document;
-    if (ok(d)) return d;
-    await Bun.sleep(100);
-  }
-  throw new Error(`the saved model never got there: ${JSON.stringify((await current()).document).slice(0, 600)}`);
-}
-const field = (d: Doc, e: string, f: string) => d.entities.find((x) => x.name === e)?.fields.find((x) => x.name === f);
-
-const pageErrors = () => tp.errors.filter((e) => !/favicon|Failed to fetch|net::ERR/.test(e));
-const dialog = () => page.getByRole("dialog");
+const current = () => savedModel(id);
+/** The binary is a process of its own beside Chromium and the test runner: its saves get 8 s. */
+const until = (ok: (d: Model) => boolean) => suite.until(id, ok, 8000);
 const erd = () => page.getByTestId("erd");
 const node = (entity: string) => erd().locator(`.erd-node[data-entity="${entity}"]`);
 const prop = (name: string) => page.locator('[data-editor="field"]').locator(`[data-prop="${name}"]`);
-const whenSaved = () => page.locator('[data-testid="save-status"][data-status="saved"]').waitFor();
 const tab = (name: string) => page.getByRole("tab", { name: new RegExp(`^${name}`) });
-
-async function centre(l: Locator) {
-  const b = await l.boundingBox();
-  if (!b) throw new Error("not on screen");
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-}
 
 /** Add a type from the diagram's toolbar. */
 async function addType(name: string) {
@@ -105,7 +68,7 @@ test("a todo type with label (text, required) and status (enum open/closed)", as
   // The rename says what it touches first (here: the display field).
   await dialog().getByRole("heading", { name: "Rename field todo.name to label?" }).waitFor();
   await dialog().getByRole("button", { name: "Rename", exact: true }).click();
-  await until((d) => !!field(d, "todo", "label")?.required);
+  await until((d) => !!fieldOf(d, "todo", "label")?.required);
   const add = page.getByTestId("add-field");
   await add.getByLabel("New field name").fill("status");
   await add.getByLabel("Type").selectOption("enum");
@@ -114,8 +77,8 @@ test("a todo type with label (text, required) and status (enum open/closed)", as
     await add.getByLabel("Values").press("Enter");
   }
   await add.getByRole("button", { name: "Add field" }).click();
-  const d = await until((x) => field(x, "todo", "status")?.values?.join() === "open,closed");
-  expect(field(d, "todo", "label")).toMatchObject({ type: "text", required: true });
+  const d = await until((x) => fieldOf(x, "todo", "status")?.values?.join() === "open,closed");
+  expect(fieldOf(d, "todo", "label")).toMatchObject({ type: "text", required: true });
   await whenSaved();
   await shot(page, "e2e-02-todo-fields");
   expect(await axeViolations(page)).toEqual([]);
@@ -128,16 +91,13 @@ test("a project type, connected 1:n to todo by dragging", async () => {
   await page.waitForTimeout(400);
   const from = await centre(node("project").locator(".erd-handle-source"));
   const to = await centre(node("todo").locator(".erd-node-header"));
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
+  await drag(page, from, to);
   await dialog().getByRole("heading", { name: "Relate project to another entity type" }).waitFor();
   expect(await dialog().getByRole("radio", { name: /^1:n/ }).isChecked()).toBe(true);
   await dialog().getByRole("button", { name: "Relate" }).click();
   const d = await until((x) => !!x.relationships?.length);
   expect(d.relationships).toEqual([{ name: "project_todo", from: "project", to: "todo", kind: "1:n", inverse: "project" }]);
-  expect(field(d, "todo", "project")).toMatchObject({ type: "reference", entity: "project" });
+  expect(fieldOf(d, "todo", "project")).toMatchObject({ type: "reference", entity: "project" });
   await erd().locator('.react-flow__edge[data-id="rel:project_todo"]').waitFor();
   await dialog().waitFor({ state: "detached" });
   await whenSaved();
@@ -156,19 +116,16 @@ test("a broken reference is flagged in the problems panel and fixed from its lin
   await add.getByLabel("Type").selectOption("reference");
   await add.getByLabel("Refers to").selectOption("project");
   await add.getByRole("button", { name: "Add field" }).click();
-  await page.locator('[data-testid="save-status"][data-status="offline"]').waitFor();
-  await gql("mutation ($id: ID!, $e: JSON!) { editModel(model: $id, edits: $e) { model { version } errors { message } } }", {
-    id,
-    e: [
-      { op: "removeRelationship", name: "project_todo" },
-      { op: "removeField", entity: "todo", name: "project" },
-      { op: "removeEntityType", name: "project" },
-    ],
-  });
+  await saveStatus("offline").waitFor();
+  await editModel(id, [
+    { op: "removeRelationship", name: "project_todo" },
+    { op: "removeField", entity: "todo", name: "project" },
+    { op: "removeEntityType", name: "project" },
+  ]);
   await page.getByText(/arrived from elsewhere/).waitFor();
   await page.unroute("**/graphql");
   await page.getByRole("button", { name: "Save now" }).click();
-  await page.locator('[data-testid="save-status"][data-status="invalid"]').waitFor();
+  await saveStatus("invalid").waitFor();
   await tab("Problems").click();
   await shot(page, "e2e-04-problems");
   const link = page.getByRole("link", { name: /entity type todo.*field owner.*entity/ });
@@ -183,7 +140,7 @@ test("a broken reference is flagged in the problems panel and fixed from its lin
   await target.click();
   await page.getByRole("listbox").getByRole("option", { name: "todo", exact: true }).click();
   await whenSaved();
-  const d = await until((x) => field(x, "todo", "owner")?.entity === "todo");
+  const d = await until((x) => fieldOf(x, "todo", "owner")?.entity === "todo");
   expect(d.entities.map((e) => e.name)).toEqual(["todo"]);
   await shot(page, "e2e-05-fixed");
 });
@@ -191,25 +148,25 @@ test("a broken reference is flagged in the problems panel and fixed from its lin
 test("undo and redo an edit, saved each time", async () => {
   await page.getByTestId("field-list").locator('tr[data-field="status"]').getByRole("link", { name: "status" }).click();
   await prop("required").getByLabel("Required").check();
-  await until((d) => !!field(d, "todo", "status")?.required);
+  await until((d) => !!fieldOf(d, "todo", "status")?.required);
   await whenSaved();
   const v = (await current()).version;
   // Outside a text field Ctrl+Z undoes the model edit (inside one, the browser's own undo works).
   await page.locator("h1").click();
   await page.keyboard.press("Control+z");
-  await until((d) => !field(d, "todo", "status")?.required);
+  await until((d) => !fieldOf(d, "todo", "status")?.required);
   await whenSaved();
   expect((await current()).version).toBe(v + 1);
   expect(await prop("required").getByLabel("Required").isChecked()).toBe(false);
   await page.keyboard.press("Control+Shift+z");
-  await until((d) => !!field(d, "todo", "status")?.required);
+  await until((d) => !!fieldOf(d, "todo", "status")?.required);
   await whenSaved();
   expect((await current()).version).toBe(v + 2);
 });
 
 test("the diff against the first version, then a rollback to it", async () => {
   const v = (await current()).version;
-  await page.goto(`${srv.url}/editor/models/${id}/history?from=1&to=${v}`);
+  await page.goto(modelUrl(id, `/history?from=1&to=${v}`));
   await page.getByRole("heading", { name: `Changes from version 1 to version ${v}` }).waitFor();
   const diff = (await page.locator("main").textContent()) ?? "";
   expect(diff).toContain("entity type todo");
@@ -223,8 +180,7 @@ test("the diff against the first version, then a rollback to it", async () => {
   const after = await current();
   expect(after.version).toBe(v + 1);
   expect(after.document.entities).toEqual([]);
-  await whenSaved();
-  await page.getByText(`Saved · version ${v + 1}`).waitFor();
+  await whenSaved(v + 1);
 });
 
 test("the legacy customer-order.json, imported from Home, is drawn with both types and their relationship", async () => {
@@ -245,10 +201,7 @@ test("the legacy customer-order.json, imported from Home, is drawn with both typ
 test("with the editor open, a change over GraphQL from outside arrives", async () => {
   const legacyId = new URL(page.url()).pathname.split("/")[3]!;
   await whenSaved();
-  await gql("mutation ($id: ID!, $e: JSON!) { editModel(model: $id, edits: $e) { model { version } errors { message } } }", {
-    id: legacyId,
-    e: [{ op: "addEntityType", entity: { name: "invoice", fields: [{ name: "number", type: "text", required: true }] } }],
-  });
+  await editModel(legacyId, [{ op: "addEntityType", entity: { name: "invoice", fields: [{ name: "number", type: "text", required: true }] } }]);
   await node("invoice").waitFor();
   await page.getByText(/arrived from elsewhere/).waitFor();
   await shot(page, "e2e-08-arrived");

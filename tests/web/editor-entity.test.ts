@@ -5,103 +5,26 @@
 // renaming a field the crm pages use and removing one with data, each after a dialog
 // naming what it touches and the records; a type change with data; a problem the server
 // reports shown under its control; undo; axe in light and dark; screenshots.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import type { Browser, Locator, Page } from "playwright-core";
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import type { Locator, Page } from "playwright-core";
 import { systemActor } from "../../src/services/actor";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { openPage, shot } from "./browser";
+import { centre, drag, editorSuite, entityOf, fieldOf, panelViolations } from "./editor-kit";
 
 // Browser steps are slow on a busy 2-core machine.
 setDefaultTimeout(60_000);
 
+const suite = editorSuite(() => startTestServer({ apps: ["todo", "crm"] }));
+const { savedModel: saved, until, modelUrl, pageErrors, dialog, saveStatus, whenSaved, leaveDraft } = suite;
 let s: TestServer;
-let browser: Browser;
-let tp: TestPage;
 let page: Page;
+beforeAll(() => ({ server: s, page } = suite));
 
-beforeAll(async () => {
-  s = await startTestServer({ apps: ["todo", "crm"] });
-  browser = await launchBrowser();
-  tp = await openPage(browser, { colorScheme: "light" });
-  page = tp.page;
-});
-afterAll(async () => {
-  await tp?.close();
-  await browser?.close();
-  await s?.close();
-});
-
-// Chromium asks for /favicon.ico on its own; the server has none, which is not the page's fault.
-const pageErrors = (t: TestPage = tp) => t.errors.filter((e) => !/favicon/.test(e));
-
-async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const r = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-  const body = (await r.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-interface Field {
-  name: string;
-  type: string;
-  entity?: string;
-  values?: string[];
-  min?: number;
-  max?: number;
-  pattern?: string;
-  required?: boolean;
-  default?: unknown;
-  label?: string;
-}
-interface Doc {
-  entities: { name: string; display?: string; fields: Field[]; indexes?: { fields: string[] }[] }[];
-  relationships?: { name: string; from: string; to: string; inverse?: string }[];
-  pages?: { name: string; components: { id: string; type: string; props?: Record<string, unknown> }[] }[];
-}
-
-const saved = async (id: string) =>
-  (await gql<{ model: { version: number; document: Doc } }>("query ($id: ID!) { model(id: $id) { version document } }", { id })).model;
-const entityOf = (d: Doc, name: string) => d.entities.find((e) => e.name === name);
-const fieldOf = (d: Doc, entity: string, field: string) => entityOf(d, entity)?.fields.find((f) => f.name === field);
-
-/** Wait until the saved model satisfies `ok` (saves are asynchronous). */
-async function until(id: string, ok: (d: Doc) => boolean): Promise<Doc> {
-  for (let i = 0; i < 60; i++) {
-    const d = (await saved(id)).document;
-    if (ok(d)) return d;
-    await Bun.sleep(100);
-  }
-  throw new Error(`the saved model never got there: ${JSON.stringify((await saved(id)).document).slice(0, 600)}`);
-}
-
-let axeSource: string | undefined;
-
-/**
- * axe's serious and critical violations in what this part draws: the entities panel and
- * any dialog it opened. (The workspace around it is scanned by the workspace's own test.)
- */
-async function axeViolations(p: Page) {
-  axeSource ??= readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ content: axeSource });
-  expect(await p.locator('[data-panel="entities"]').count()).toBe(1);
-  return p.evaluate(async () => {
-    const axe = (window as any).axe;
-    const include = [['[data-panel="entities"]']];
-    if (document.querySelector(".mantine-Modal-root")) include.push([".mantine-Modal-root"]);
-    const r = await axe.run({ include }, { resultTypes: ["violations"] });
-    return r.violations
-      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
-      .map((v: any) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n: any) => n.html) }));
-  });
-}
-
-const dialog = (p: Page = page) => p.getByRole("dialog");
 const fieldEditor = (p: Page = page) => p.locator('[data-editor="field"]');
 const entityEditor = (p: Page = page) => p.locator('[data-editor="entity"]');
 const prop = (name: string, scope: Locator = fieldEditor()) => scope.locator(`[data-prop="${name}"]`);
 const row = (name: string, p: Page = page) => p.getByTestId("field-list").locator(`tr[data-field="${name}"]`);
-const whenSaved = (p: Page = page) => p.locator('[data-testid="save-status"][data-status="saved"]').waitFor();
 const fieldOrder = async (p: Page = page) =>
   p
     .getByTestId("field-list")
@@ -109,7 +32,7 @@ const fieldOrder = async (p: Page = page) =>
     .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-field")));
 
 async function open(p: Page, id: string, rest = "") {
-  await p.goto(`${s.url}/editor/models/${encodeURIComponent(id)}/entities${rest}`);
+  await p.goto(modelUrl(id, `/entities${rest}`));
   await p.getByTestId("entity-list").waitFor();
 }
 
@@ -138,7 +61,7 @@ test("no type chosen: the list and a hint; an unknown type in the address says i
   await open(page, id, "/nope");
   await page.getByRole("heading", { name: "There is no entity type nope" }).waitFor();
   expect(await page.getByRole("alert").filter({ hasText: "renamed or removed" }).count()).toBe(1);
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await panelViolations(page, "entities")).toEqual([]);
   await shot(page, "editor-entity-unknown");
   expect(await list.getByRole("link").count()).toBe(2);
   await list.getByRole("link", { name: /^task/ }).click();
@@ -146,7 +69,7 @@ test("no type chosen: the list and a hint; an unknown type in the address says i
   expect(new URL(page.url()).pathname).toBe(`/editor/models/${id}/entities/task`);
   // Focus went to the editor that opened.
   expect(await page.evaluate(() => document.activeElement?.id)).toBe("entity-editor-title");
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await panelViolations(page, "entities")).toEqual([]);
   await shot(page, "editor-entity-task");
   expect(pageErrors()).toEqual([]);
 });
@@ -264,7 +187,7 @@ test("add a type (its name checked in place), then fields of several types with 
   ]);
   expect(fieldOf(d, "book", "owner")!.entity).toBe("project");
   await whenSaved();
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await panelViolations(page, "entities")).toEqual([]);
   await shot(page, "editor-entity-book");
   expect(pageErrors()).toEqual([]);
 });
@@ -367,12 +290,9 @@ test("reorder fields by keyboard drag (Space, arrows, Space) and by the Move but
   expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Move title down");
 
   // With the mouse: the handle of done_at dragged onto status's row.
-  const from = (await row("done_at").getByRole("button", { name: "Reorder field done_at" }).boundingBox())!;
+  const from = await centre(row("done_at").getByRole("button", { name: "Reorder field done_at" }));
   const to = (await row("status").boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2, to.y + 4, { steps: 15 });
-  await page.mouse.up();
+  await drag(page, from, { x: from.x, y: to.y + 4 }, 15);
   const dragged = ["title", "done_at", "status", "priority", "notes", "due", "project"];
   await until(
     id,
@@ -407,7 +327,7 @@ test("rename a field the crm pages use: the dialog lists the page components, th
   expect(impact).toContain("index stage+close_date");
   await dlg.getByTestId("impact-data").getByText("crm: 2 records hold a value in stage").waitFor();
   expect(await dlg.textContent()).toContain("come back if the field is named stage again");
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await panelViolations(page, "entities")).toEqual([]);
   await shot(page, "editor-entity-rename-field");
   await dlg.getByRole("button", { name: "Rename" }).click();
   await dlg.waitFor({ state: "detached" });
@@ -503,20 +423,12 @@ test("a problem the server reports (a reference to a type that is gone) shows un
   // An edit made in another session, against a type removed meanwhile: the draft is restored and refused.
   const base = (await saved(id)).version;
   await page.goto(`${s.url}/editor/`);
-  await page.evaluate(
-    ([key, draft]) => localStorage.setItem(key!, draft!),
-    [
-      `torque.editor.draft.${id}`,
-      JSON.stringify({
-        baseVersion: base,
-        actions: [
-          { label: "Add field task.owner", edits: [{ op: "addField", entity: "task", field: { name: "owner", type: "reference", entity: "person" } }] },
-        ],
-      }),
-    ],
-  );
+  await leaveDraft(id, {
+    baseVersion: base,
+    actions: [{ label: "Add field task.owner", edits: [{ op: "addField", entity: "task", field: { name: "owner", type: "reference", entity: "person" } }] }],
+  });
   await open(page, id, "/task?field=owner&prop=entity");
-  await page.locator('[data-testid="save-status"][data-status="invalid"]').waitFor();
+  await saveStatus("invalid").waitFor();
   const target = prop("entity").getByLabel("Refers to");
   await prop("entity").getByText('refers to entity type "person", which does not exist').waitFor();
   expect(await target.getAttribute("aria-invalid")).toBe("true");
@@ -525,7 +437,7 @@ test("a problem the server reports (a reference to a type that is gone) shows un
   expect(await target.inputValue()).toBe("person (does not exist)");
   expect(await row("owner").getAttribute("data-problem")).toBe("true");
   expect(await page.getByTestId("entity-list").locator('[data-entity="task"]').textContent()).toContain("problem");
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await panelViolations(page, "entities")).toEqual([]);
   await shot(page, "editor-entity-server-problem");
   // Nothing broken was saved; the edit is kept until fixed.
   expect(fieldOf((await saved(id)).document, "task", "owner")).toBeUndefined();
@@ -569,17 +481,17 @@ test("rename and remove a type: each dialog names what goes with it and the reco
 
 test("dark theme: axe clean on a field with every kind of control; German strings", async () => {
   const id = s.models.todo!;
-  const dark = await openPage(browser, { colorScheme: "dark" });
+  const dark = await openPage(suite.browser, { colorScheme: "dark" });
   await open(dark.page, id, "/project?field=color");
   await fieldEditor(dark.page).getByRole("heading", { name: "Field project.color" }).waitFor();
   expect(await dark.page.evaluate(() => document.documentElement.dataset.mantineColorScheme)).toBe("dark");
   await prop("pattern", fieldEditor(dark.page)).getByLabel("Try a value").fill("#12345");
-  expect(await axeViolations(dark.page)).toEqual([]);
+  expect(await panelViolations(dark.page, "entities")).toEqual([]);
   await shot(dark.page, "editor-entity-dark");
   await open(dark.page, id, "/task?field=status&lang=de");
   await fieldEditor(dark.page).getByRole("heading", { name: "Feld task.status" }).waitFor();
   expect(await prop("values", fieldEditor(dark.page)).getByLabel("Werte").count()).toBe(1);
-  expect(await axeViolations(dark.page)).toEqual([]);
+  expect(await panelViolations(dark.page, "entities")).toEqual([]);
   await shot(dark.page, "editor-entity-dark-de");
   expect(pageErrors(dark)).toEqual([]);
   await dark.close();

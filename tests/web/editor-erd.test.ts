@@ -4,98 +4,35 @@
 // from its edge, shift-select and delete with the records named, undo, auto layout,
 // PNG/SVG export), each change checked through GraphQL; the 100 × 30 model opens, moves
 // and saves; axe in light and dark; the ERD is a lazy chunk Home does not load.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { bigModel } from "../../scripts/bench/big-model";
 import { systemActor } from "../../src/services/actor";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, openPage, shot } from "./browser";
+import { centre, drag, editorSuite } from "./editor-kit";
 
 // Browser steps are slow on a busy 2-core machine.
 setDefaultTimeout(60_000);
 
 const LEGACY = join(import.meta.dir, "..", "fixtures", "torque-rust-samples", "customer-order.json");
 
+const suite = editorSuite(() => startTestServer({ apps: ["todo"] }), { page: { acceptDownloads: true } });
+const { gql, savedModel: saved, until, createModel, modelUrl, pageErrors, dialog, dialogSettled, whenSaved } = suite;
 let s: TestServer;
-let browser: Browser;
-let tp: TestPage;
 let page: Page;
-
-beforeAll(async () => {
-  s = await startTestServer({ apps: ["todo"] });
-  browser = await launchBrowser();
-  tp = await openPage(browser, { colorScheme: "light", acceptDownloads: true });
-  page = tp.page;
-});
-afterAll(async () => {
-  await tp?.close();
-  await browser?.close();
-  await s?.close();
-});
-
-// Chromium asks for /favicon.ico on its own; the server has none, which is not the page's fault.
-const pageErrors = (t: TestPage = tp) => t.errors.filter((e) => !/favicon/.test(e));
-
-async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const r = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-  const body = (await r.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-interface Doc {
-  entities: { name: string; fields: { name: string; type: string; entity?: string; unique?: boolean }[] }[];
-  relationships?: { name: string; from: string; to: string; kind: string; inverse?: string }[];
-  ui?: { erd?: { positions?: Record<string, { x: number; y: number }> } };
-}
-
-const saved = async (id: string) =>
-  (await gql<{ model: { version: number; document: Doc } }>("query ($id: ID!) { model(id: $id) { version document } }", { id })).model;
+beforeAll(() => ({ server: s, page } = suite));
 
 const erd = (p: Page = page) => p.getByTestId("erd");
 const node = (entity: string, p: Page = page) => erd(p).locator(`.react-flow__node[data-id="${entity}"]`);
 const edge = (id: string, p: Page = page) => erd(p).locator(`.react-flow__edge[data-id="${id}"]`);
-const dialog = (p: Page = page) => p.getByRole("dialog");
 
 async function openErd(p: Page, id: string, query = "") {
-  await p.goto(`${s.url}/editor/models/${encodeURIComponent(id)}${query}`);
+  await p.goto(modelUrl(id, query));
   await erd(p).locator(".react-flow__node").first().waitFor();
-}
-
-/** The open dialog done with its opening transition (axe would measure half-faded colours). */
-const dialogSettled = (p: Page = page) =>
-  p.waitForFunction(() => {
-    const d = document.querySelector<HTMLElement>('[role="dialog"]');
-    return !!d && getComputedStyle(d).opacity === "1" && d.getAnimations().length === 0;
-  });
-
-/** Every edit saved: the bar says so. */
-const whenSaved = (p: Page = page) => p.locator('[data-testid="save-status"][data-status="saved"]').waitFor();
-
-/** Wait until the saved model satisfies `ok` (saves are asynchronous). */
-async function until(id: string, ok: (d: Doc) => boolean): Promise<Doc> {
-  for (let i = 0; i < 50; i++) {
-    const d = (await saved(id)).document;
-    if (ok(d)) return d;
-    await Bun.sleep(100);
-  }
-  throw new Error(`the saved model never got there: ${JSON.stringify((await saved(id)).document).slice(0, 400)}`);
-}
-
-async function centre(l: ReturnType<Page["locator"]>) {
-  const b = await l.boundingBox();
-  if (!b) throw new Error("not on screen");
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-}
-
-async function drag(p: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await p.mouse.move(from.x, from.y);
-  await p.mouse.down();
-  await p.mouse.move(to.x, to.y, { steps: 12 });
-  await p.mouse.up();
 }
 
 const translate = async (l: ReturnType<Page["locator"]>) => {
@@ -142,7 +79,7 @@ test("the todo template: project 1:n task, markers, the empty panel; axe in ligh
   expect(await axeViolations(page)).toEqual([]);
   await shot(page, "editor-erd-todo");
 
-  const dark = await openPage(browser, { colorScheme: "dark" });
+  const dark = await openPage(suite.browser, { colorScheme: "dark" });
   await openErd(dark.page, s.models.todo!, "?sel=task");
   expect(await erd(dark.page).locator(".react-flow.dark").count()).toBe(1);
   await dark.page.getByTestId("erd-entity-panel").waitFor();
@@ -455,21 +392,14 @@ async function exported(p: Page, format: "png" | "svg") {
 
 test("export the diagram as PNG and as SVG: every type, named after the model, on the theme's background", async () => {
   // Two types far apart, related: with one in view, the other is not drawn on screen.
-  const d = await gql<{ createModel: { model: { id: string } } }>(
-    "mutation ($name: String!, $document: JSON) { createModel(name: $name, document: $document) { model { id } errors { message } } }",
-    {
-      name: "Far apart",
-      document: {
-        entities: [
-          { name: "near", fields: [{ name: "title", type: "text" }] },
-          { name: "far", fields: [{ name: "near", type: "reference", entity: "near" }] },
-        ],
-        relationships: [{ name: "near_far", from: "near", to: "far", kind: "1:n", inverse: "near" }],
-        ui: { erd: { positions: { near: { x: 0, y: 0 }, far: { x: 6000, y: 0 } } } },
-      },
-    },
-  );
-  const id = d.createModel.model.id;
+  const id = await createModel("Far apart", {
+    entities: [
+      { name: "near", fields: [{ name: "title", type: "text" }] },
+      { name: "far", fields: [{ name: "near", type: "reference", entity: "near" }] },
+    ],
+    relationships: [{ name: "near_far", from: "near", to: "far", kind: "1:n", inverse: "near" }],
+    ui: { erd: { positions: { near: { x: 0, y: 0 }, far: { x: 6000, y: 0 } } } },
+  });
   await openErd(page, id, "?sel=near");
   expect(await erd().locator(".react-flow__node").count()).toBe(1);
   const png = await exported(page, "png");
@@ -487,7 +417,7 @@ test("export the diagram as PNG and as SVG: every type, named after the model, o
   expect(rootBackground(text)).toBe("rgb(255, 255, 255)");
   expect(text).toContain("--erd-edge: #868e96");
 
-  const dark = await openPage(browser, { colorScheme: "dark", acceptDownloads: true });
+  const dark = await openPage(suite.browser, { colorScheme: "dark", acceptDownloads: true });
   await openErd(dark.page, id);
   const darkSvg = (await exported(dark.page, "svg")).bytes.toString("utf8");
   expect(rootBackground(darkSvg)).toBe("rgb(36, 36, 36)");
@@ -542,12 +472,7 @@ test("with code splitting, the editor's entry holds no xyflow code and the ERD i
 });
 
 test("a model of 100 entity types × 30 fields: renders, a node drags, and the move saves", async () => {
-  const d = await gql<{ createModel: { model: { id: string } | null; errors: { message: string }[] } }>(
-    "mutation ($name: String!, $document: JSON) { createModel(name: $name, document: $document) { model { id } errors { message } } }",
-    { name: "Big", document: bigModel(100, 30) },
-  );
-  expect(d.createModel.errors).toEqual([]);
-  const id = d.createModel.model!.id;
+  const id = await createModel("Big", bigModel(100, 30));
   await openErd(page, id);
   // Only what is on screen is drawn.
   const drawn = await erd().locator(".react-flow__node").count();

@@ -4,86 +4,35 @@
 // saves its content as a new version and the editor shows it at once. The problems view
 // lists the server's refusal of a restored draft with a link to the exact control, and
 // rollback is refused while that draft is unsaved. axe in light and dark.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import type { Page } from "playwright-core";
 import type { ModelEdit } from "../../src/model/edit";
-import type { Model } from "../../src/model/schema";
 import { renameField } from "../../web/editor/state/actions";
+import type { Draft } from "../../web/editor/state/draft";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { openPage, shot } from "./browser";
+import { editorSuite, panelViolations } from "./editor-kit";
 
 // Browser steps are slow on a busy 2-core machine.
 setDefaultTimeout(60_000);
 
+const suite = editorSuite(() => startTestServer({ apps: ["todo"] }));
+const { gql, savedModel, editModel, modelUrl, pageErrors, leaveDraft } = suite;
 let s: TestServer;
-let browser: Browser;
-let tp: TestPage;
 let page: Page;
 let id: string;
-
-beforeAll(async () => {
-  s = await startTestServer({ apps: ["todo"] });
+beforeAll(() => {
+  ({ server: s, page } = suite);
   id = s.models.todo!;
-  browser = await launchBrowser();
-  tp = await openPage(browser, { colorScheme: "light" });
-  page = tp.page;
-});
-afterAll(async () => {
-  await tp?.close();
-  await browser?.close();
-  await s?.close();
 });
 
-// Chromium asks for /favicon.ico on its own; the server has none, which is not the page's fault.
-const pageErrors = (t: TestPage = tp) => t.errors.filter((e) => !/favicon/.test(e));
-
-async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const r = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-  const body = (await r.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-const documentOf = async (version?: number) =>
-  (
-    await gql<{ model: { version: number; document: Model } }>("query ($id: ID!, $v: Int) { model(id: $id, version: $v) { version document } }", {
-      id,
-      v: version,
-    })
-  ).model;
-
-async function edit(note: string, edits: ModelEdit[]): Promise<number> {
-  const d = await gql<{ editModel: { model: { version: number } | null; errors: { message: string }[] } }>(
-    "mutation ($id: ID!, $edits: JSON!, $note: String) { editModel(model: $id, edits: $edits, note: $note) { model { version } errors { message } } }",
-    { id, edits, note },
-  );
-  if (!d.editModel.model) throw new Error(JSON.stringify(d.editModel.errors));
-  return d.editModel.model.version;
-}
-
+const documentOf = (version?: number) => savedModel(id, version);
+/** A version made through GraphQL editModel, with its note; its number. */
+const edit = (note: string, edits: ModelEdit[]) => editModel(id, edits, note);
 const versionCount = async () =>
   (await gql<{ modelVersions: unknown[] }>("query ($id: ID!) { modelVersions(id: $id) { version } }", { id })).modelVersions.length;
-let axeSource: string | undefined;
 
-/**
- * axe's serious and critical violations in what this part draws: the panel and its dialog.
- * (The workspace around it is scanned by the workspace's own test.)
- */
-async function axeViolations(p: Page) {
-  axeSource ??= readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ content: axeSource });
-  expect(await p.locator("[data-panel]").count()).toBeGreaterThan(0);
-  return p.evaluate(async () => {
-    const axe = (window as any).axe;
-    const r = await axe.run({ include: [["[data-panel]"]] }, { resultTypes: ["violations"] });
-    return r.violations
-      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
-      .map((v: any) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n: any) => n.html) }));
-  });
-}
-
-const historyUrl = (query = "") => `${s.url}/editor/models/${id}/history${query}`;
+const historyUrl = (query = "") => modelUrl(id, `/history${query}`);
 const rows = (p: Page = page) => p.getByTestId("versions").locator("tbody tr");
 /** Each line of the diff as "<sign> <text>", its own text only (not the lines nested under it); the text starts with the sign's word for screen readers. */
 const diffLines = (p: Page = page) =>
@@ -148,7 +97,7 @@ test("versions made through GraphQL are listed newest first with their notes; th
   expect(status).toContain('~ changed: values: "open, doing, done" → "open, doing, done, archived"');
   expect(status).toContain("~ changed: required: no → yes");
   expect(await page.getByTestId("diff").getByText("Entity types", { exact: true }).count()).toBe(1);
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await panelViolations(page, "history")).toEqual([]);
   await shot(page, "editor-history");
   expect(pageErrors()).toEqual([]);
 });
@@ -205,7 +154,7 @@ test("roll back to version 1: its content becomes a new version, shown in the ed
   const dialog = page.getByRole("dialog");
   await dialog.getByText("Version 1's content is saved as a new version, version 6. Nothing is deleted").waitFor();
   expect(await dialog.textContent()).toContain("Apps running this model use it at once.");
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await panelViolations(page, "history")).toEqual([]);
   await shot(page, "editor-history-rollback");
   // Cancel changes nothing.
   await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -231,19 +180,19 @@ test("roll back to version 1: its content becomes a new version, shown in the ed
 });
 
 test("problems: a restored draft the server refuses is listed at its place, with a link (Enter) to the field's control; rollback waits", async () => {
-  const own = await openPage(browser, { colorScheme: "light" });
+  const own = await openPage(suite.browser, { colorScheme: "light" });
   const p = own.page;
   // Nothing unsaved: no problems, and which version is saved.
-  await p.goto(`${s.url}/editor/models/${id}/problems`);
+  await p.goto(modelUrl(id, "/problems"));
   await p.getByRole("heading", { name: "Problems (0)" }).waitFor();
   await p.getByText("The model has no problems. Version 6 is saved.").waitFor();
 
   // A draft left by an earlier visit: a reference to a type that does not exist.
-  const draft = {
+  const draft: Draft = {
     baseVersion: 6,
     actions: [{ label: "Add field task.owner", edits: [{ op: "addField", entity: "task", field: { name: "owner", type: "reference", entity: "person" } }] }],
   };
-  await p.evaluate(([k, v]) => localStorage.setItem(k!, v!), [`torque.editor.draft.${id}`, JSON.stringify(draft)]);
+  await leaveDraft(id, draft, p);
   await p.reload();
   await p.getByRole("heading", { name: "Problems (1)" }).waitFor();
   const problem = p.getByTestId("problem");
@@ -252,7 +201,7 @@ test("problems: a restored draft the server refuses is listed at its place, with
   expect(await p.getByText("Unsaved changes: Add field task.owner").count()).toBe(1);
   const link = problem.getByRole("link");
   expect(await link.getAttribute("href")).toBe(`/editor/models/${id}/entities/task?field=owner&prop=entity`);
-  expect(await axeViolations(p)).toEqual([]);
+  expect(await panelViolations(p, "problems")).toEqual([]);
   await shot(p, "editor-problems");
 
   // Nothing was saved.
@@ -277,11 +226,11 @@ test("problems: a restored draft the server refuses is listed at its place, with
 });
 
 test("problems in a relationship and a page component, each linking to what fixes it; dark theme axe on both views", async () => {
-  const dark = await openPage(browser, { colorScheme: "dark" });
+  const dark = await openPage(suite.browser, { colorScheme: "dark" });
   const p = dark.page;
   await p.goto(`${s.url}/editor/`);
   // Broken in several places at once: a component naming a type that is not there, a relationship to nowhere.
-  const draft = {
+  const draft: Draft = {
     baseVersion: 6,
     actions: [
       {
@@ -291,8 +240,8 @@ test("problems in a relationship and a page component, each linking to what fixe
       { label: "Break a relationship", edits: [{ op: "updateRelationship", name: "project_tasks", patch: { inverse: "owner_project" } }] },
     ],
   };
-  await p.evaluate(([k, v]) => localStorage.setItem(k!, v!), [`torque.editor.draft.${id}`, JSON.stringify(draft)]);
-  await p.goto(`${s.url}/editor/models/${id}/problems`);
+  await leaveDraft(id, draft, p);
+  await p.goto(modelUrl(id, "/problems"));
   await p.getByRole("heading", { name: "Problems (2)" }).waitFor();
   const texts = (await problemTexts(p)).map((t) => t.replace(/ › , /g, " › "));
   expect(texts).toEqual([
@@ -301,15 +250,15 @@ test("problems in a relationship and a page component, each linking to what fixe
   ]);
   const hrefs = await p.getByTestId("problem").evaluateAll((lis) => lis.map((li) => li.querySelector("a")?.getAttribute("href") ?? null));
   expect(hrefs).toEqual([`/editor/models/${id}?rel=project_tasks`, `/editor/models/${id}/entities/project`]);
-  expect(await axeViolations(p)).toEqual([]);
+  expect(await panelViolations(p, "problems")).toEqual([]);
   await shot(p, "editor-problems-dark");
 
-  await p.goto(`${s.url}/editor/models/${id}/history?from=1&to=5`);
+  await p.goto(historyUrl("?from=1&to=5"));
   await waitForDiff(p, 1, 5);
-  expect(await axeViolations(p)).toEqual([]);
+  expect(await panelViolations(p, "history")).toEqual([]);
   await shot(p, "editor-history-dark");
   // In German: the words, the dates and the values.
-  await p.goto(`${s.url}/editor/models/${id}/history?from=2&to=3&lang=de`);
+  await p.goto(historyUrl("?from=2&to=3&lang=de"));
   await p.getByTestId("diff-title").filter({ hasText: "Änderungen von Version 2 bis Version 3" }).waitFor();
   expect(await diffLines(p)).toContain("~ geändert: required: nein → ja");
   expect(await p.getByTestId("rollback-blocked").textContent()).toContain("Zurücksetzen ist nicht möglich");

@@ -2,39 +2,26 @@
 // creating models (blank and from a template), an app with a refused then a good slug,
 // importing a legacy Torque file, export, delete with its confirmation, dark theme and
 // language, axe in both themes, and screenshots for review.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, shot } from "./browser";
+import { editorSuite } from "./editor-kit";
 
 // Browser steps are slow on a busy 2-core machine.
 setDefaultTimeout(60_000);
 
 const LEGACY = join(import.meta.dir, "..", "fixtures", "torque-rust-samples", "customer-order.json");
 
+const suite = editorSuite(() => startTestServer({ apps: [] }), { page: { acceptDownloads: true } });
+const { pageErrors, dialog } = suite;
 let s: TestServer;
-let browser: Browser;
-let tp: TestPage;
 let page: Page;
+beforeAll(() => ({ server: s, page } = suite));
 
-beforeAll(async () => {
-  s = await startTestServer({ apps: [] });
-  browser = await launchBrowser();
-  tp = await openPage(browser, { colorScheme: "light", acceptDownloads: true });
-  page = tp.page;
-});
-afterAll(async () => {
-  await tp?.close();
-  await browser?.close();
-  await s?.close();
-});
-
-// Chromium asks for /favicon.ico on its own; the server has none, which is not the page's fault.
-const pageErrors = () => tp.errors.filter((e) => !/favicon/.test(e));
 const card = (name: string): Locator => page.locator(`section[data-model="${name}"]`);
-const dialog = () => page.getByRole("dialog");
 
 async function createModel(name: string, template?: string) {
   await page.getByRole("button", { name: "Create model" }).first().click();
@@ -169,11 +156,12 @@ test("light home passes axe; dark theme is remembered and passes axe; German", a
   expect(pageErrors()).toEqual([]);
 });
 
-test("a model's page lists its entity types and apps", async () => {
+test("a model's name opens its workspace, with its diagram and a link to its app", async () => {
   await card("Sales").getByRole("link", { name: "Sales", exact: true }).click();
-  await page.getByRole("heading", { name: "Model Sales" }).waitFor();
+  await page.getByRole("heading", { name: "Sales", exact: true }).waitFor();
   expect(new URL(page.url()).pathname).toMatch(/^\/editor\/models\/[^/]+$/);
-  expect(await page.getByRole("link", { name: "/app/sales/" }).isVisible()).toBe(true);
+  await page.getByTestId("erd").locator(".react-flow__node").first().waitFor();
+  expect(await page.getByRole("link", { name: "Open app" }).getAttribute("href")).toBe("/app/sales/");
   await page.goBack();
   await card("Sales").waitFor();
   expect(pageErrors()).toEqual([]);

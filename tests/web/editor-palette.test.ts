@@ -4,48 +4,26 @@
 // keys move the highlighted row, undo and redo with what they undo, the theme switch, the
 // app window, "?" and the palette's own command open the shortcut list (⌘ on a Mac), a
 // model of 100 types × 30 fields stays searchable, axe in light and dark, screenshots.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { bigModel } from "../../scripts/bench/big-model";
 import { ERD_SHORTCUTS } from "../../web/editor/erd/shortcuts";
 import { SHORTCUTS } from "../../web/editor/workspace/keys";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, openPage, shot } from "./browser";
+import { editorSuite } from "./editor-kit";
 
 // Browser steps are slow on a busy 2-core machine.
 setDefaultTimeout(60_000);
 
+const suite = editorSuite(() => startTestServer({ apps: ["crm"] }));
+const { savedModel, createModel, modelUrl, pageErrors, whenSaved, leaveDraft, dialogSettled } = suite;
 let s: TestServer;
-let browser: Browser;
-let tp: TestPage;
 let page: Page;
-
-beforeAll(async () => {
-  s = await startTestServer({ apps: ["crm"] });
-  browser = await launchBrowser();
-  tp = await openPage(browser, { colorScheme: "light" });
-  page = tp.page;
-});
-afterAll(async () => {
-  await tp?.close();
-  await browser?.close();
-  await s?.close();
-});
-
-// Chromium asks for /favicon.ico on its own; the server has none, which is not the page's fault.
-const pageErrors = (t: TestPage = tp) => t.errors.filter((e) => !/favicon/.test(e));
-
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const r = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-  const body = (await r.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+beforeAll(() => ({ server: s, page } = suite));
 
 const crm = () => s.models.crm!;
-const modelUrl = (id: string, rest = "") => `${s.url}/editor/models/${encodeURIComponent(id)}${rest}`;
-const document_ = async (id = crm()) =>
-  (await gql<{ model: { version: number; document: any } }>("query ($id: ID!) { model(id: $id) { version document } }", { id })).model;
+const document_ = (id = crm()) => savedModel(id);
 
 const palette = (p: Page = page) => p.getByRole("dialog", { name: "Command palette" });
 const search = (p: Page = page) => palette(p).getByRole("combobox", { name: "Search commands, entity types and fields" });
@@ -54,9 +32,10 @@ const highlighted = (p: Page = page) => palette(p).locator('[role="option"][aria
 const shortcuts = (p: Page = page) => p.getByRole("dialog", { name: "Keyboard shortcuts" });
 const focused = (l: ReturnType<Page["locator"]>) => l.evaluate((e) => e === document.activeElement);
 
-/** axe on the whole page with the palette's dialogs open (and checked to be there). */
+/** axe on the whole page with the palette's dialogs open (checked to be there) and done opening (half faded, they fail contrast). */
 async function dialogViolations(p: Page) {
   expect(await p.locator("[data-palette] [role=dialog]").count()).toBeGreaterThan(0);
+  await dialogSettled(p);
   return axeViolations(p);
 }
 
@@ -187,18 +166,12 @@ test("undo and redo name what they undo, run from the palette and are saved", as
   expect(deal(before.document)).not.toContain("probability");
   // An edit made in this browser: a local draft, restored when the model opens, is this window's to undo.
   await page.goto(`${s.url}/editor/`);
-  await page.evaluate(
-    ([key, draft]) => localStorage.setItem(key!, draft!),
-    [
-      `torque.editor.draft.${crm()}`,
-      JSON.stringify({
-        baseVersion: before.version,
-        actions: [{ label: "Add field deal.probability", edits: [{ op: "addField", entity: "deal", field: { name: "probability", type: "integer" } }] }],
-      }),
-    ],
-  );
+  await leaveDraft(crm(), {
+    baseVersion: before.version,
+    actions: [{ label: "Add field deal.probability", edits: [{ op: "addField", entity: "deal", field: { name: "probability", type: "integer" } }] }],
+  });
   await openModel(page, crm());
-  await page.getByText(`Saved · version ${before.version + 1}`).waitFor();
+  await whenSaved(before.version + 1);
   expect(deal((await document_()).document)).toContain("probability");
 
   await openPalette();
@@ -209,7 +182,7 @@ test("undo and redo name what they undo, run from the palette and are saved", as
   expect(await undo.textContent()).toContain("Z");
   await page.keyboard.press("Enter");
   await closed();
-  await page.getByText(`Saved · version ${before.version + 2}`).waitFor();
+  await whenSaved(before.version + 2);
   expect(deal((await document_()).document)).not.toContain("probability");
 
   await openPalette();
@@ -217,7 +190,7 @@ test("undo and redo name what they undo, run from the palette and are saved", as
   await option("Redo: Add field deal.probability").waitFor();
   await page.keyboard.press("Enter");
   await closed();
-  await page.getByText(`Saved · version ${before.version + 3}`).waitFor();
+  await whenSaved(before.version + 3);
   expect(deal((await document_()).document)).toContain("probability");
   // Redone, the edit can be undone again; nothing is left to redo.
   await openPalette();
@@ -301,7 +274,7 @@ test('"?" opens the keyboard shortcut list with every shortcut, grouped; so does
 });
 
 test("on a Mac the shortcut list shows ⌘; in German the keys are named as on German keyboards", async () => {
-  const mac = await openPage(browser, { colorScheme: "dark" });
+  const mac = await openPage(suite.browser, { colorScheme: "dark" });
   await mac.page.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, "platform", { get: () => "MacIntel" });
     Object.defineProperty(Navigator.prototype, "userAgentData", { get: () => ({ platform: "macOS" }) });
@@ -316,7 +289,7 @@ test("on a Mac the shortcut list shows ⌘; in German the keys are named as on G
   expect(pageErrors(mac)).toEqual([]);
   await mac.close();
 
-  const de = await openPage(browser, { colorScheme: "light", locale: "de-DE" });
+  const de = await openPage(suite.browser, { colorScheme: "light", locale: "de-DE" });
   await de.page.goto(modelUrl(crm(), "/problems?lang=de"));
   await de.page.getByRole("button", { name: "Befehlspalette" }).waitFor();
   await de.page.keyboard.press("Control+k");
@@ -335,12 +308,7 @@ test("on a Mac the shortcut list shows ⌘; in German the keys are named as on G
 });
 
 test("a model of 100 entity types × 30 fields: typing a query shows its results, limited and counted", async () => {
-  const d = await gql<{ createModel: { model: { id: string } | null; errors: { message: string }[] } }>(
-    "mutation ($name: String!, $document: JSON) { createModel(name: $name, document: $document) { model { id } errors { message } } }",
-    { name: "Big", document: bigModel(100, 30) },
-  );
-  expect(d.createModel.errors).toEqual([]);
-  const id = d.createModel.model!.id;
+  const id = await createModel("Big", bigModel(100, 30));
   await openModel(page, id);
   await openPalette();
   const status = palette().getByRole("status");

@@ -3,61 +3,38 @@
 // with its problems, offline saving with retry, undo/redo from the keyboard, versions
 // arriving from outside (GraphQL) shown live, a conflict offered both ways, and an open app
 // window following a model saved in the editor.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import type { Page } from "playwright-core";
+import type { ModelEdit } from "../../src/model/edit";
+import type { Draft } from "../../web/editor/state/draft";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { axeViolations, launchBrowser, openPage, shot, type TestPage } from "./browser";
+import { axeViolations, openPage, shot } from "./browser";
+import { draftKey, editorSuite } from "./editor-kit";
 
 setDefaultTimeout(60_000);
 
+const suite = editorSuite(() => startTestServer({ apps: ["todo"] }));
+const { savedModel, editModel, modelUrl, pageErrors, saveStatus, whenSaved, leaveDraft } = suite;
 let s: TestServer;
-let browser: Browser;
-let tp: TestPage;
 let page: Page;
-
-beforeAll(async () => {
-  s = await startTestServer({ apps: ["todo"] });
-  browser = await launchBrowser();
-  tp = await openPage(browser, { colorScheme: "light" });
-  page = tp.page;
-});
-afterAll(async () => {
-  await tp?.close();
-  await browser?.close();
-  await s?.close();
-});
-
-const pageErrors = (t: TestPage = tp) => t.errors.filter((e) => !/favicon|Failed to fetch|ERR_FAILED|net::/.test(e));
-
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const r = await fetch(`${s.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-  const body = (await r.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
+beforeAll(() => ({ server: s, page } = suite));
 
 const id = () => s.models.todo!;
-const current = async () =>
-  (await gql<{ model: { version: number; document: any } }>("query ($id: ID!) { model(id: $id) { version document } }", { id: id() })).model;
-const edit = (edits: unknown[]) =>
-  gql("mutation ($id: ID!, $e: JSON!) { editModel(model: $id, edits: $e) { model { version } errors { message } } }", { id: id(), e: edits });
-const saved = async (version: number, p: Page = page) => {
-  await p.locator(`[data-testid="save-status"][data-status="saved"]`).waitFor();
-  await p.getByText(`Saved · version ${version}`).waitFor();
-};
+const current = () => savedModel(id());
+const edit = (edits: ModelEdit[]) => editModel(id(), edits);
 const task = (doc: any) => doc.entities.find((e: any) => e.name === "task");
 
 /** Open the model with unsaved actions in its local draft, as a reload after an offline edit would. */
-async function openWithDraft(p: Page, actions: { label: string; edits: unknown[] }[], tab = "") {
+async function openWithDraft(p: Page, actions: Draft["actions"], tab = "") {
   const base = (await current()).version;
   await p.goto(`${s.url}/editor/`);
-  await p.evaluate(([key, draft]) => localStorage.setItem(key!, draft!), [`torque.editor.draft.${id()}`, JSON.stringify({ baseVersion: base, actions })]);
-  await p.goto(`${s.url}/editor/models/${id()}${tab}`);
+  await leaveDraft(id(), { baseVersion: base, actions }, p);
+  await p.goto(modelUrl(id(), tab));
 }
 
 test("tabs live in the URL: switching, reload and Back", async () => {
-  await page.goto(`${s.url}/editor/models/${id()}`);
-  await saved((await current()).version);
+  await page.goto(modelUrl(id()));
+  await whenSaved((await current()).version);
   await page.getByRole("tab", { name: "Diagram" }).waitFor();
   expect(await page.getByRole("tab", { name: "Diagram" }).getAttribute("aria-selected")).toBe("true");
   await page.getByRole("tab", { name: "History" }).click();
@@ -80,29 +57,29 @@ test("a draft left by a reload is restored and saved; undo and redo from the key
     "/history",
   );
   await page.getByText("1 unsaved change from your last visit was restored.").waitFor();
-  await saved(v + 1);
+  await whenSaved(v + 1);
   expect(task((await current()).document).fields.map((f: any) => f.name)).toContain("label");
   await shot(page, "editor-workspace-restored");
 
   await page.locator("body").click({ position: { x: 5, y: 300 } });
   await page.keyboard.press("Control+z");
-  await saved(v + 2);
+  await whenSaved(v + 2);
   expect(task((await current()).document).fields.map((f: any) => f.name)).not.toContain("label");
   await page.keyboard.press("Control+Shift+z");
-  await saved(v + 3);
+  await whenSaved(v + 3);
   expect(task((await current()).document).fields.map((f: any) => f.name)).toContain("label");
   const undo = page.getByRole("button", { name: "Undo: Add field task.label" });
   await undo.click();
-  await saved(v + 4);
+  await whenSaved(v + 4);
   await page.getByRole("button", { name: "Redo: Add field task.label" }).click();
-  await saved(v + 5);
+  await whenSaved(v + 5);
   expect(pageErrors()).toEqual([]);
 });
 
 test("a refused save keeps the edits, counts the problems on the tab and names them", async () => {
   const v = (await current()).version;
   await openWithDraft(page, [{ label: "broken", edits: [{ op: "addField", entity: "task", field: { name: "owner", type: "reference", entity: "person" } }] }]);
-  await page.locator(`[data-testid="save-status"][data-status="invalid"]`).waitFor();
+  await saveStatus("invalid").waitFor();
   await page.getByText("Not saved: 1 problem").waitFor();
   expect(await page.getByRole("tab", { name: /Problems/ }).textContent()).toContain("1");
   expect((await current()).version).toBe(v);
@@ -113,7 +90,7 @@ test("a refused save keeps the edits, counts the problems on the tab and names t
   // Undo of the broken action leaves nothing to save, and no version is made.
   await page.locator("body").click({ position: { x: 5, y: 300 } });
   await page.keyboard.press("Control+z");
-  await saved(v);
+  await whenSaved(v);
   expect((await current()).version).toBe(v);
   expect(pageErrors()).toEqual([]);
 });
@@ -124,24 +101,24 @@ test("offline: the edits wait, survive a reload, and are saved when the server a
     route.request().method() === "POST" && /editModel/.test(route.request().postData() ?? "") ? route.abort() : route.continue(),
   );
   await openWithDraft(page, [{ label: "describe", edits: [{ op: "setProperties", patch: { description: "offline edit" } }] }]);
-  await page.locator(`[data-testid="save-status"][data-status="offline"]`).waitFor();
+  await saveStatus("offline").waitFor();
   await shot(page, "editor-workspace-offline");
   await page.reload();
-  await page.locator(`[data-testid="save-status"][data-status="offline"]`).waitFor();
+  await saveStatus("offline").waitFor();
   await page.unroute("**/graphql");
   await page.getByRole("button", { name: "Save now" }).click();
-  await saved(v + 1);
+  await whenSaved(v + 1);
   expect((await current()).document.description).toBe("offline edit");
 });
 
 test("a version saved elsewhere arrives live", async () => {
-  await page.goto(`${s.url}/editor/models/${id()}`);
+  await page.goto(modelUrl(id()));
   const v = (await current()).version;
-  await saved(v);
+  await whenSaved(v);
   await edit([{ op: "setProperties", patch: { name: "Todo renamed outside" } }]);
   await page.getByRole("heading", { name: "Todo renamed outside" }).waitFor();
   await page.getByText(`Version ${v + 1} arrived from elsewhere and is shown.`).waitFor();
-  await saved(v + 1);
+  await whenSaved(v + 1);
   await edit([{ op: "setProperties", patch: { name: "Todo" } }]);
   await page.getByRole("heading", { name: "Todo", exact: true }).waitFor();
 });
@@ -149,13 +126,13 @@ test("a version saved elsewhere arrives live", async () => {
 test("unsaved edits on other things are replayed on an arriving version", async () => {
   await page.route("**/graphql", (route) => (/editModel/.test(route.request().postData() ?? "") ? route.abort() : route.continue()));
   await openWithDraft(page, [{ label: "mine", edits: [{ op: "updateField", entity: "task", name: "title", patch: { help: "mine" } }] }]);
-  await page.locator(`[data-testid="save-status"][data-status="offline"]`).waitFor();
+  await saveStatus("offline").waitFor();
   await edit([{ op: "updateField", entity: "task", name: "notes", patch: { help: "theirs" } }]);
   const v = (await current()).version;
   await page.getByText(`Version ${v} arrived from elsewhere and is shown.`).waitFor();
   await page.unroute("**/graphql");
   await page.getByRole("button", { name: "Save now" }).click();
-  await saved(v + 1);
+  await whenSaved(v + 1);
   const fields = task((await current()).document).fields;
   expect(fields.find((f: any) => f.name === "title").help).toBe("mine");
   expect(fields.find((f: any) => f.name === "notes").help).toBe("theirs");
@@ -167,7 +144,7 @@ for (const choice of ["mine", "theirs"] as const)
     await openWithDraft(page, [
       { label: "Change field task.title", edits: [{ op: "updateField", entity: "task", name: "title", patch: { label: `Mine ${choice}` } }] },
     ]);
-    await page.locator(`[data-testid="save-status"][data-status="offline"]`).waitFor();
+    await saveStatus("offline").waitFor();
     await edit([{ op: "updateField", entity: "task", name: "title", patch: { label: `Theirs ${choice}` } }]);
     const v = (await current()).version;
     const dialog = page.getByRole("dialog", { name: "This model was changed elsewhere" });
@@ -180,14 +157,14 @@ for (const choice of ["mine", "theirs"] as const)
     await dialog
       .getByRole("button", { name: choice === "mine" ? `Keep my changes (apply them over version ${v})` : `Discard my changes (use version ${v})` })
       .click();
-    await saved(choice === "mine" ? v + 1 : v);
+    await whenSaved(choice === "mine" ? v + 1 : v);
     const title = task((await current()).document).fields.find((f: any) => f.name === "title");
     expect(title.label).toBe(choice === "mine" ? "Mine mine" : "Theirs theirs");
-    expect(await page.evaluate((k) => localStorage.getItem(k), `torque.editor.draft.${id()}`)).toBeNull();
+    expect(await page.evaluate((k) => localStorage.getItem(k), draftKey(id()))).toBeNull();
   });
 
 test("an open app window follows a model saved in the editor, without a reload", async () => {
-  const app = await openPage(browser, { colorScheme: "light" });
+  const app = await openPage(suite.browser, { colorScheme: "light" });
   await app.page.goto(`${s.url}/app/todo/`);
   const nav = app.page.getByRole("navigation");
   await nav.getByRole("link").first().waitFor();
@@ -196,20 +173,20 @@ test("an open app window follows a model saved in the editor, without a reload",
   await openWithDraft(page, [
     { label: "Rename menu", edits: [{ op: "setProperties", patch: { navigation: navigation.map((n, i) => (i ? n : { ...n, label: "Everything to do" })) } }] },
   ]);
-  await saved(version + 1);
+  await whenSaved(version + 1);
   await nav.getByRole("link", { name: "Everything to do" }).waitFor();
   expect(pageErrors(app)).toEqual([]);
   await app.close();
 });
 
 test("the workspace passes axe in light and dark", async () => {
-  await page.goto(`${s.url}/editor/models/${id()}/history`);
-  await saved((await current()).version);
+  await page.goto(modelUrl(id(), "/history"));
+  await whenSaved((await current()).version);
   expect(await axeViolations(page)).toEqual([]);
   await shot(page, "editor-workspace-light");
-  const dark = await openPage(browser, { colorScheme: "dark" });
-  await dark.page.goto(`${s.url}/editor/models/${id()}/history`);
-  await dark.page.locator(`[data-testid="save-status"][data-status="saved"]`).waitFor();
+  const dark = await openPage(suite.browser, { colorScheme: "dark" });
+  await dark.page.goto(modelUrl(id(), "/history"));
+  await saveStatus("saved", dark.page).waitFor();
   expect(await axeViolations(dark.page)).toEqual([]);
   await shot(dark.page, "editor-workspace-dark");
   await dark.close();

@@ -2,27 +2,29 @@
 // A new field: its name (checked as it is typed: lower_snake_case, not taken, not "id")
 // and type, plus what the type cannot do without (the values of an enum, the type a
 // reference points at). Added with addField; the new field's editor opens with focus.
-import { Button, Group, NativeSelect, Stack, TagsInput, TextInput } from "@mantine/core";
+import { Button, Group, NativeSelect, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import type { EntityType, Field, FieldType } from "../../../src/model/schema";
 import { FIELD_TYPES } from "../../../src/model/schema";
+import { RESERVED_FIELD_NAMES } from "../common/names";
+import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { addField } from "../state/actions";
 import { useEditor, useRun } from "../state/context";
-import { nameProblem, RESERVED_FIELD_NAMES } from "./model";
+import { NewValuesInput } from "./ValuesInput";
 
 export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(name: string): void }) {
   const { t } = useI18n();
   const run = useRun();
+  const checkName = useNameCheck();
   const doc = useEditor((s) => s.doc);
   const [name, setName] = useState("");
   const [type, setType] = useState<FieldType>("text");
   const [values, setValues] = useState<string[]>([]);
   const [target, setTarget] = useState("");
   const [tried, setTried] = useState(false);
-  const [dup, setDup] = useState<string | null>(null);
 
-  const nameErr = nameProblem(
+  const nameErr = checkName(
     name,
     entity.fields.map((f) => f.name),
     RESERVED_FIELD_NAMES,
@@ -31,7 +33,7 @@ export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(
   const valuesErr = needsValues && !values.length ? t("entityValuesEmpty") : null;
   const targetErr = type === "reference" && !target ? t("entityTargetMissing") : null;
   // Name problems show as soon as something is typed; an empty name only after trying.
-  const showName = nameErr && (name || tried) ? t(nameErr, { name }) : null;
+  const showName = nameErr && (name || tried) ? nameErr : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -54,7 +56,7 @@ export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
             error={showName}
-            description={t("entityNameHint")}
+            description={t("commonNameHint")}
             inputWrapperOrder={["label", "input", "description", "error"]}
             maxLength={80}
             w={240}
@@ -79,20 +81,7 @@ export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(
             />
           ) : null}
         </Group>
-        {needsValues ? (
-          <TagsInput
-            label={t("entityValues")}
-            description={t("entityValuesHint")}
-            value={values}
-            onChange={(v) => {
-              setValues(v.map((x) => x.trim()).filter(Boolean));
-              setDup(null);
-            }}
-            onDuplicate={(v) => setDup(t("entityValueDuplicate", { value: v }))}
-            error={dup ?? (tried ? valuesErr : null)}
-            maw={560}
-          />
-        ) : null}
+        {needsValues ? <NewValuesInput value={values} onChange={setValues} missing={tried ? valuesErr : null} maw={560} /> : null}
         <Group>
           <Button type="submit" variant="light">
             {t("entityAddField")}

@@ -6,10 +6,10 @@
 // comboboxes: arrow keys on a closed native select would apply every value passed.
 import { Checkbox, Group, Select, Stack, Text } from "@mantine/core";
 import type { EntityType, Field } from "../../../src/model/schema";
+import { CommitNumber, CommitText, CommitTextarea } from "../common/CommitInput";
 import { useI18n } from "../lib/i18n";
 import { useRun } from "../state/context";
 import { setFieldOptions } from "./actions";
-import { CommitNumber, CommitText, CommitTextarea } from "./CommitInput";
 import { NONE } from "./model";
 
 const pad = (n: number) => String(n).padStart(2, "0");

@@ -7,7 +7,7 @@
 // show at the control they name.
 import "./entity.css";
 import { Grid, Paper, Stack, Text, Title } from "@mantine/core";
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useCallback, useEffect, useRef } from "react";
 import { useI18n } from "../lib/i18n";
 import { navigate, setSearch, useSearch } from "../lib/route";
 import { useEditor } from "../state/context";
@@ -51,6 +51,11 @@ export default function EntitiesPanel({ entity }: { entity: string | undefined }
     else if (prop) focusProp("entity", prop);
     else if (want === "entity") document.getElementById("entity-editor-title")?.focus();
   }, [entity, field, prop, exists]);
+
+  // Stable, so the memoised list rows are not redrawn on every edit.
+  const pick = useCallback(() => {
+    focusNext.current = "entity";
+  }, []);
 
   const open = (name: string) => {
     focusNext.current = "entity";
@@ -108,14 +113,7 @@ export default function EntitiesPanel({ entity }: { entity: string | undefined }
   return (
     <Grid gap="lg" data-panel="entities">
       <Grid.Col span={{ base: 12, md: 3, lg: 2 }}>
-        <EntityList
-          selected={entity}
-          located={located}
-          onAdded={open}
-          onPick={() => {
-            focusNext.current = "entity";
-          }}
-        />
+        <EntityList selected={entity} located={located} onAdded={open} onPick={pick} />
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 9, lg: 10 }}>{content}</Grid.Col>
     </Grid>

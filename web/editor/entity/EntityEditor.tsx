@@ -3,9 +3,9 @@
 // that lists those places and the records that stay under the old name), label,
 // description, display field, fields (list, add, and the selected field's editor),
 // composite indexes and relationships; links to the diagram; removal with its impact.
-import { Anchor, Button, Grid, Group, List, Paper, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { Anchor, Grid, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import type { EntityType } from "../../../src/model/schema";
+import { CommitText, CommitTextarea } from "../common/CommitInput";
 import { useI18n } from "../lib/i18n";
 import { Link, navigate } from "../lib/route";
 import { impactOfEntity, removeEntities, renameEntity } from "../state/actions";
@@ -13,15 +13,15 @@ import { useEditor, useRun } from "../state/context";
 import { tabHref } from "../workspace/tabs";
 import { AddFieldForm } from "./AddFieldForm";
 import { setEntityProperty } from "./actions";
-import { CommitText, CommitTextarea } from "./CommitInput";
 import { useCount } from "./count";
 import { FieldEditor } from "./FieldEditor";
 import { FieldList } from "./FieldList";
-import { ImpactModal, impactIsEmpty } from "./ImpactModal";
 import { IndexesEditor } from "./IndexesEditor";
-import { type Located, NONE, nameProblem } from "./model";
+import { type Located, NONE } from "./model";
 import { problemAt } from "./problems";
 import { Relationships } from "./Relationships";
+import { RemoveButton } from "./RemoveButton";
+import { RenameInput } from "./RenameInput";
 
 interface Props {
   entity: EntityType;
@@ -41,111 +41,48 @@ function EntityName({ entity, problem }: { entity: EntityType; problem: string |
   const id = useEditor((s) => s.id);
   const doc = useEditor((s) => s.doc);
   const saved = useEditor((s) => s.saved.doc);
-  const [pending, setPending] = useState<string | null>(null);
-  const [revision, setRevision] = useState(0);
   const from = entity.name;
-  const impact = impactOfEntity(doc, from);
-
-  const apply = (to: string) => {
-    if (!run(renameEntity(doc, from, to))) return;
-    const q = new URLSearchParams(location.search);
-    navigate(tabHref(id, "entities", to, Object.fromEntries(q)));
-  };
   return (
-    <>
-      <CommitText
-        label={t("entityTypeName")}
-        description={t("entityNameHint")}
-        inputWrapperOrder={["label", "input", "description", "error"]}
-        value={from}
-        check={(v) => {
-          const p = nameProblem(
-            v,
-            doc.entities.filter((e) => e.name !== from).map((e) => e.name),
-          );
-          return p ? t(p, { name: v }) : null;
-        }}
-        onCommit={(to) => {
-          if (!saved.entities.some((e) => e.name === from) && impactIsEmpty(impact)) apply(to);
-          else setPending(to);
-        }}
-        problem={problem}
-        revision={revision}
-        maxLength={80}
-        autoComplete="off"
-        spellCheck={false}
-      />
-      <ImpactModal
-        opened={pending !== null}
-        onClose={() => {
-          setPending(null);
-          setRevision((r) => r + 1);
-        }}
-        title={t("entityRenameTypeTitle", { from, to: pending ?? "" })}
-        impact={impact}
-        impactHeading={t("entityImpactRenamed")}
-        data={{
-          entity: from,
-          render: (apps) => (
-            <>
-              <List size="sm">
-                {apps.map((a) => (
-                  <List.Item key={a.slug}>{count("entityDataTypeRename", a.records, { slug: a.slug, name: from })}</List.Item>
-                ))}
-              </List>
-              {apps.some((a) => a.records) ? <Text size="sm">{t("entityDataTypeRenameNote", { name: from })}</Text> : null}
-            </>
-          ),
-        }}
-        confirmLabel={t("entityRenameConfirm")}
-        onConfirm={() => {
-          const to = pending;
-          setPending(null);
-          if (to) apply(to);
-        }}
-      />
-    </>
+    <RenameInput
+      label={t("entityTypeName")}
+      value={from}
+      taken={doc.entities.filter((e) => e.name !== from).map((e) => e.name)}
+      problem={problem}
+      impact={impactOfEntity(doc, from)}
+      stored={saved.entities.some((e) => e.name === from)}
+      title={(to) => t("entityRenameTypeTitle", { from, to })}
+      data={{
+        entity: from,
+        line: (a, n) => count("entityDataTypeRename", n, { slug: a.slug, name: from }),
+        note: t("entityDataTypeRenameNote", { name: from }),
+      }}
+      apply={(to) => {
+        if (!run(renameEntity(doc, from, to))) return;
+        const q = new URLSearchParams(location.search);
+        navigate(tabHref(id, "entities", to, Object.fromEntries(q)));
+      }}
+    />
   );
 }
 
 function RemoveEntity({ entity, onRemoved }: { entity: EntityType; onRemoved(): void }) {
   const { t } = useI18n();
   const count = useCount();
-  const run = useRun();
-  const doc = useEditor((s) => s.doc);
-  const [open, setOpen] = useState(false);
+  const name = entity.name;
   return (
-    <>
-      <Button color="red" variant="light" onClick={() => setOpen(true)}>
-        {t("entityRemoveType")}
-      </Button>
-      <ImpactModal
-        opened={open}
-        onClose={() => setOpen(false)}
-        title={t("entityRemoveTypeTitle", { name: entity.name })}
-        impact={open ? impactOfEntity(doc, entity.name) : undefined}
-        impactHeading={t("entityImpactRemoved")}
-        data={{
-          entity: entity.name,
-          render: (apps) => (
-            <>
-              <List size="sm">
-                {apps.map((a) => (
-                  <List.Item key={a.slug}>{count("entityDataTypeRemove", a.records, { slug: a.slug })}</List.Item>
-                ))}
-              </List>
-              {apps.some((a) => a.records) ? <Text size="sm">{t("entityDataTypeRemoveNote", { name: entity.name })}</Text> : null}
-            </>
-          ),
-        }}
-        confirmLabel={t("entityRemoveTypeConfirm")}
-        danger
-        onConfirm={() => {
-          setOpen(false);
-          if (run(removeEntities(doc, [entity.name]))) onRemoved();
-        }}
-      />
-    </>
+    <RemoveButton
+      label={t("entityRemoveType")}
+      title={t("entityRemoveTypeTitle", { name })}
+      confirmLabel={t("entityRemoveTypeConfirm")}
+      impact={(doc) => impactOfEntity(doc, name)}
+      data={{
+        entity: name,
+        line: (a, n) => count("entityDataTypeRemove", n, { slug: a.slug }),
+        note: t("entityDataTypeRemoveNote", { name }),
+      }}
+      action={(doc) => removeEntities(doc, [name])}
+      onRemoved={onRemoved}
+    />
   );
 }
 

@@ -4,25 +4,24 @@
 // pattern, values, or the referenced type. Texts apply on blur or Enter; checkboxes and
 // selects at once. The server's problems show under the control they name; those about
 // options the type does not take are listed at the top with a way to remove the option.
-import { Anchor, Button, Checkbox, Divider, Group, List, Paper, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { Anchor, Button, Checkbox, Divider, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import type { EntityType, Field } from "../../../src/model/schema";
+import { CommitNumber, CommitText, CommitTextarea } from "../common/CommitInput";
+import { useDataImpact } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
 import { Link } from "../lib/route";
 import { impactOfField, removeFields } from "../state/actions";
 import { useEditor, useRun } from "../state/context";
 import { tabHref } from "../workspace/tabs";
 import { setFieldOptions } from "./actions";
-import { CommitNumber, CommitText, CommitTextarea } from "./CommitInput";
 import { useCount } from "./count";
 import { DefaultInput } from "./DefaultInput";
-import { useDataImpact } from "./dataImpact";
 import { FieldName } from "./FieldName";
 import { FieldTypeSelect } from "./FieldTypeSelect";
-import { ImpactModal } from "./ImpactModal";
 import { canBeUnique, canOptOutOfIndex, isIndexed, type Located, optionApplies, TEXT_LIKE, TYPE_OPTIONS, takesDefault } from "./model";
 import { PatternInput } from "./PatternInput";
 import { problemAt } from "./problems";
+import { RemoveButton } from "./RemoveButton";
 import { ValuesInput } from "./ValuesInput";
 
 interface Props {
@@ -132,42 +131,21 @@ function ReferenceTarget({ entity, field, problem, heldBy }: { entity: EntityTyp
 function RemoveField({ entity, field, onRemoved }: { entity: EntityType; field: Field; onRemoved(): void }) {
   const { t } = useI18n();
   const count = useCount();
-  const run = useRun();
-  const doc = useEditor((s) => s.doc);
-  const [open, setOpen] = useState(false);
   return (
-    <>
-      <Button color="red" variant="light" onClick={() => setOpen(true)}>
-        {t("entityRemoveField")}
-      </Button>
-      <ImpactModal
-        opened={open}
-        onClose={() => setOpen(false)}
-        title={t("entityRemoveFieldTitle", { name: `${entity.name}.${field.name}` })}
-        impact={open ? impactOfField(doc, entity.name, field.name) : undefined}
-        impactHeading={t("entityImpactRemoved")}
-        data={{
-          entity: entity.name,
-          field: field.name,
-          render: (apps) => (
-            <>
-              <List size="sm">
-                {apps.map((a) => (
-                  <List.Item key={a.slug}>{count("entityDataFieldRemove", a.withValue ?? 0, { slug: a.slug, records: a.records })}</List.Item>
-                ))}
-              </List>
-              {apps.some((a) => a.withValue) ? <Text size="sm">{t("entityDataFieldRemoveNote", { name: field.name })}</Text> : null}
-            </>
-          ),
-        }}
-        confirmLabel={t("entityRemoveFieldConfirm")}
-        danger
-        onConfirm={() => {
-          setOpen(false);
-          if (run(removeFields(doc, entity.name, [field.name]))) onRemoved();
-        }}
-      />
-    </>
+    <RemoveButton
+      label={t("entityRemoveField")}
+      title={t("entityRemoveFieldTitle", { name: `${entity.name}.${field.name}` })}
+      confirmLabel={t("entityRemoveFieldConfirm")}
+      impact={(doc) => impactOfField(doc, entity.name, field.name)}
+      data={{
+        entity: entity.name,
+        field: field.name,
+        line: (a, n) => count("entityDataFieldRemove", n, { slug: a.slug, records: a.records }),
+        note: t("entityDataFieldRemoveNote", { name: field.name }),
+      }}
+      action={(doc) => removeFields(doc, entity.name, [field.name])}
+      onRemoved={onRemoved}
+    />
   );
 }
 
@@ -183,7 +161,7 @@ export function FieldEditor({ entity, field, located, onRenamed, onRemoved }: Pr
   };
   const stored = !!saved.entities.find((e) => e.name === entity.name)?.fields.some((f) => f.name === field.name);
   // Read once when the field is opened, so a type change knows whether records hold values.
-  const held = useDataImpact(id, entity.name, field.name, stored);
+  const held = useDataImpact(id, stored ? [entity.name] : null, field.name);
   const heldBy = (doc.relationships ?? []).filter((r) => r.to === entity.name && r.inverse === field.name).map((r) => r.name);
   const shown = shownProps(field);
   const others = located.filter((l) => l.entity === entity.name && l.field === field.name && (l.prop === undefined || !shown.has(l.prop)));

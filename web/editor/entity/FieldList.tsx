@@ -17,7 +17,7 @@ import {
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { ActionIcon, Anchor, Badge, Group, Table, Text, VisuallyHidden } from "@mantine/core";
-import { useMemo, useRef } from "react";
+import { memo, useCallback, useMemo, useRef } from "react";
 import type { EntityType, Field } from "../../../src/model/schema";
 import { useI18n } from "../lib/i18n";
 import { Link } from "../lib/route";
@@ -44,7 +44,8 @@ function typeText(f: Field): string {
   return f.type;
 }
 
-function FieldRow({ field, index, count, href, selected, problem, onMove, register }: RowProps) {
+/** Memoised: an edit of one field leaves the other rows' field objects as they were. */
+const FieldRow = memo(function FieldRow({ field, index, count, href, selected, problem, onMove, register }: RowProps) {
   const { t } = useI18n();
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id: field.name });
   return (
@@ -133,15 +134,21 @@ function FieldRow({ field, index, count, href, selected, problem, onMove, regist
       </Table.Td>
     </Table.Tr>
   );
-}
+});
 
 export function FieldList({ entity, selected, located }: { entity: EntityType; selected: string | null; located: readonly Located[] }) {
   const { t } = useI18n();
   const run = useRun();
   const id = useEditor((s) => s.id);
-  const names = useMemo(() => entity.fields.map((f) => f.name), [entity.fields]);
+  // The same array while the names and their order stay (a field's options changed): the
+  // sortable context, and with it every row, is then left alone.
+  const nameKey = entity.fields.map((f) => f.name).join("\u0000");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the names, not the array
+  const names = useMemo(() => entity.fields.map((f) => f.name), [nameKey]);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
-  const register = (key: string, el: HTMLButtonElement | null) => (el ? buttons.current.set(key, el) : buttons.current.delete(key));
+  const register = useCallback((key: string, el: HTMLButtonElement | null) => {
+    el ? buttons.current.set(key, el) : buttons.current.delete(key);
+  }, []);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
@@ -160,6 +167,11 @@ export function FieldList({ entity, selected, located }: { entity: EntityType; s
     if (via === "handle") refocus(`${name}:handle`);
     else refocus(`${name}:${via}`, `${name}:${via === "up" ? "down" : "up"}`);
   };
+
+  // Stable for the memoised rows; calls the move of the latest render.
+  const latestMove = useRef(move);
+  latestMove.current = move;
+  const onMove = useCallback((name: string, to: number, via: "up" | "down") => latestMove.current(name, to, via), []);
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     if (!over || active.id === over.id) return;
@@ -212,7 +224,7 @@ export function FieldList({ entity, selected, located }: { entity: EntityType; s
                 href={tabHref(id, "entities", entity.name, { field: f.name })}
                 selected={f.name === selected}
                 problem={hasProblems(located, entity.name, f.name)}
-                onMove={move}
+                onMove={onMove}
                 register={register}
               />
             ))}

@@ -6,24 +6,25 @@
 // touching the field keeps its value, a new value must fit the new type), and changing the
 // type back makes them valid again. A combobox, not a native select: arrow keys on a
 // closed native select change its value (and would change the type) at every step.
-import { List, NativeSelect, Select, Stack, TagsInput, Text } from "@mantine/core";
+import { NativeSelect, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import type { EntityType, Field, FieldType } from "../../../src/model/schema";
 import { FIELD_TYPES } from "../../../src/model/schema";
+import { type DataImpact, valuesHeld } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
 import { useEditor, useRun } from "../state/context";
 import { changeFieldType } from "./actions";
 import { useCount } from "./count";
-import { type ImpactLoad, valuesHeld } from "./dataImpact";
 import { ImpactModal } from "./ImpactModal";
 import { retype } from "./model";
+import { NewValuesInput } from "./ValuesInput";
 
 interface Props {
   entity: EntityType;
   field: Field;
   problem: string | null;
   /** The field's data as read when its editor opened (to know whether to ask). */
-  held: ImpactLoad | null;
+  held: DataImpact | null;
   /** Relationships this field holds (as their key): its type cannot change while they do. */
   heldBy: string[];
 }
@@ -35,7 +36,6 @@ export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props)
   const doc = useEditor((s) => s.doc);
   const [pending, setPending] = useState<FieldType | null>(null);
   const [values, setValues] = useState<string[]>([]);
-  const [dup, setDup] = useState<string | null>(null);
   const [target, setTarget] = useState("");
 
   const apply = (to: FieldType, extra: { values?: string[]; entity?: string } = {}) =>
@@ -45,12 +45,11 @@ export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props)
     if (to === field.type) return;
     const r = retype(field, to);
     // Nothing to ask and nothing to say: no data in the field (known), nothing dropped, nothing needed.
-    const noData = held === null || (held.status === "ready" && valuesHeld(held.apps) === 0);
+    const noData = held === null || (held.status === "ready" && valuesHeld(held.byType[entity.name] ?? []) === 0);
     if (noData && !r.needs.length && !r.dropped.length && !r.droppedDefault) apply(to);
     else {
       setValues([]);
       setTarget("");
-      setDup(null);
       setPending(to);
     }
   };
@@ -77,16 +76,8 @@ export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props)
         data={{
           entity: entity.name,
           field: field.name,
-          render: (apps) => (
-            <>
-              <List size="sm">
-                {apps.map((a) => (
-                  <List.Item key={a.slug}>{count("entityDataRetype", a.withValue ?? 0, { slug: a.slug })}</List.Item>
-                ))}
-              </List>
-              {valuesHeld(apps) > 0 ? <Text size="sm">{t("entityRetypeValues")}</Text> : null}
-            </>
-          ),
+          line: (a, n) => count("entityDataRetype", n, { slug: a.slug }),
+          note: t("entityRetypeValues"),
         }}
         confirmLabel={t("entityRetypeConfirm", { type: pending ?? "" })}
         confirmDisabled={missing}
@@ -105,18 +96,7 @@ export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props)
         ) : null}
         {pending === "enum" || pending === "multienum" ? (
           field.values?.length ? null : (
-            <TagsInput
-              label={t("entityValues")}
-              description={t("entityValuesHint")}
-              value={values}
-              onChange={(v) => {
-                setValues(v.map((x) => x.trim()).filter(Boolean));
-                setDup(null);
-              }}
-              onDuplicate={(v) => setDup(t("entityValueDuplicate", { value: v }))}
-              error={dup ?? (missing ? t("entityValuesEmpty") : null)}
-              data-autofocus
-            />
+            <NewValuesInput value={values} onChange={setValues} missing={missing ? t("entityValuesEmpty") : null} data-autofocus />
           )
         ) : null}
         {pending === "reference" ? (

@@ -3,30 +3,41 @@
 // with it (relationships, reference fields, page components, indexes, flows) and, per app,
 // the records it touches, read from the server when the dialog opens. Nothing is applied
 // until the user confirms.
-import { Button, Group, List, Loader, Modal, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, List, Modal, Stack, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
+import { DataImpactStatus } from "../common/DataImpactStatus";
+import { type AppImpact, useDataImpact } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
 import type { Impact } from "../state/actions";
 import { useEditor } from "../state/context";
-import { type AppImpact, useDataImpact } from "./dataImpact";
 
 export interface ImpactModalProps {
   opened: boolean;
   onClose(): void;
   title: string;
-  intro?: ReactNode;
   /** What else changes; omitted when the change touches nothing else by nature (a type change). */
   impact?: Impact;
   /** "These change with it:" or "These go with it:". */
   impactHeading?: string;
   /** The data to ask the server about, and how to say what happens to it. */
-  data?: { entity: string; field?: string; render(apps: AppImpact[]): ReactNode };
+  data?: DataSpec;
   confirmLabel: string;
   danger?: boolean;
   confirmDisabled?: boolean;
   onConfirm(): void;
   /** Inputs the change needs (the values of a new enum, a reference's target). */
   children?: ReactNode;
+}
+
+/** The records a change touches, one line per app, and what becomes of them. */
+export interface DataSpec {
+  entity: string;
+  /** With a field, what counts is the records holding a value in it; without, the records of the type. */
+  field?: string;
+  /** One app's line ("crm: 2 records hold a value in stage"), given its count. */
+  line(app: AppImpact, n: number): string;
+  /** What becomes of the data: said when an app has some. */
+  note: string;
 }
 
 export const impactIsEmpty = (i: Impact) =>
@@ -59,29 +70,31 @@ function ImpactList({ impact, heading }: { impact: Impact; heading: string }) {
   );
 }
 
-function DataSection({ entity, field, render, active }: { entity: string; field?: string; render(apps: AppImpact[]): ReactNode; active: boolean }) {
+function DataSection({ data: { entity, field, line, note }, active }: { data: DataSpec; active: boolean }) {
   const { t } = useI18n();
   const model = useEditor((s) => s.id);
-  const load = useDataImpact(model, entity, field, active);
+  const load = useDataImpact(model, active ? [entity] : null, field);
+  const counted = (a: AppImpact) => (field === undefined ? a.records : (a.withValue ?? 0));
   return (
     <Stack gap={4} data-testid="impact-data">
       <Title order={3} size="h5">
         {t("entityImpactData")}
       </Title>
-      {load.status === "loading" ? (
-        <Group gap="xs">
-          <Loader size="xs" />
-          <Text size="sm">{t("entityImpactDataLoading")}</Text>
-        </Group>
-      ) : load.status === "error" ? (
-        <Text size="sm" role="alert" c="var(--mantine-color-error)">
-          {t("entityImpactDataFailed", { message: load.message })}
-        </Text>
-      ) : load.apps.length === 0 ? (
-        <Text size="sm">{t("entityImpactNoApps")}</Text>
-      ) : (
-        render(load.apps)
-      )}
+      <DataImpactStatus data={load}>
+        {(byType) => {
+          const apps = byType[entity] ?? [];
+          return (
+            <>
+              <List size="sm">
+                {apps.map((a) => (
+                  <List.Item key={a.slug}>{line(a, counted(a))}</List.Item>
+                ))}
+              </List>
+              {apps.some((a) => counted(a) > 0) ? <Text size="sm">{note}</Text> : null}
+            </>
+          );
+        }}
+      </DataImpactStatus>
     </Stack>
   );
 }
@@ -98,9 +111,8 @@ export function ImpactModal(p: ImpactModalProps) {
         noValidate
       >
         <Stack>
-          {p.intro ? <Text size="sm">{p.intro}</Text> : null}
           {p.impact ? <ImpactList impact={p.impact} heading={p.impactHeading ?? ""} /> : null}
-          {p.data ? <DataSection entity={p.data.entity} field={p.data.field} render={p.data.render} active={p.opened} /> : null}
+          {p.data ? <DataSection data={p.data} active={p.opened} /> : null}
           {p.children}
           <Group justify="flex-end">
             <Button variant="default" onClick={p.onClose} data-autofocus={p.danger ? true : undefined}>

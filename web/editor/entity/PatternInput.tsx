@@ -6,10 +6,10 @@
 import { Badge, Group, Stack, TextInput } from "@mantine/core";
 import { useState } from "react";
 import type { EntityType, Field } from "../../../src/model/schema";
+import { CommitText } from "../common/CommitInput";
 import { useI18n } from "../lib/i18n";
 import { useRun } from "../state/context";
 import { setFieldOptions } from "./actions";
-import { CommitText } from "./CommitInput";
 import { compilePattern } from "./model";
 
 export function PatternInput({ entity, field, problem }: { entity: EntityType; field: Field; problem: string | null }) {

@@ -2,7 +2,9 @@
 // The values of an enum or multienum: tags added with Enter (or a comma) and removed with
 // their × or Backspace. A duplicate and an empty list are refused with a message; a value
 // taken off that was the default takes the default with it (it would no longer be valid).
-import { TagsInput } from "@mantine/core";
+// NewValuesInput is the same input for values a field does not have yet (a new field, a
+// change of type), kept by the form until it is submitted.
+import { TagsInput, type TagsInputProps } from "@mantine/core";
 import { useState } from "react";
 import type { EntityType, Field } from "../../../src/model/schema";
 import { useI18n } from "../lib/i18n";
@@ -37,6 +39,32 @@ export function ValuesInput({ entity, field, problem }: { entity: EntityType; fi
       onChange={change}
       onDuplicate={(v) => setError(t("entityValueDuplicate", { value: v }))}
       error={error ?? problem}
+    />
+  );
+}
+
+type NewValuesProps = Omit<TagsInputProps, "value" | "onChange" | "onDuplicate" | "error" | "label" | "description"> & {
+  value: string[];
+  onChange(values: string[]): void;
+  /** The form's message when the list is empty and has to have values. */
+  missing: string | null;
+};
+
+export function NewValuesInput({ value, onChange, missing, ...rest }: NewValuesProps) {
+  const { t } = useI18n();
+  const [dup, setDup] = useState<string | null>(null);
+  return (
+    <TagsInput
+      {...rest}
+      label={t("entityValues")}
+      description={t("entityValuesHint")}
+      value={value}
+      onChange={(v) => {
+        onChange(v.map((x) => x.trim()).filter(Boolean));
+        setDup(null);
+      }}
+      onDuplicate={(v) => setDup(t("entityValueDuplicate", { value: v }))}
+      error={dup ?? missing}
     />
   );
 }

@@ -10,21 +10,11 @@ export const entityEn = {
   entityNoneFound: "No entity type matches.",
   entityMarkProblem: "problem",
   entityAddType: "Add entity type",
-  entityAddTypeTitle: "Add an entity type",
-  entityAddTypeConfirm: "Add",
   entityNoneSelectedTitle: "Pick an entity type",
   entityNoneSelectedOne: "This model has {n} entity type. Pick it in the list to edit its fields and options, or add another.",
   entityNoneSelectedOther: "This model has {n} entity types. Pick one in the list to edit its fields and options, or add one.",
   entityUnknownTitle: "There is no entity type {name}",
   entityUnknown: "{name} does not exist in this model: it may have been renamed or removed. Pick a type in the list.",
-
-  // Names
-  entityNameHint: "Lowercase letters, digits and _, starting with a letter.",
-  entityNameEmpty: "Give it a name.",
-  entityNameInvalid: "{name} is not a valid name: use lowercase letters, digits and _, starting with a letter.",
-  entityNameTooLong: "A name has at most 63 characters.",
-  entityNameTaken: "{name} is taken already.",
-  entityNameReserved: "{name} is reserved: every record has an id already.",
 
   // The type
   entityTypeHeading: "Entity type {name}",
@@ -182,9 +172,6 @@ export const entityEn = {
   entityImpactFlowTrigger: "workflow {name} (triggered by it)",
   entityImpactFlowMentions: "Workflow scripts are not changed, and these mention the name: {names}. Check them.",
   entityImpactData: "Data",
-  entityImpactDataLoading: "Counting records…",
-  entityImpactDataFailed: "The records could not be counted: {message}",
-  entityImpactNoApps: "No app runs this model, so no records are affected.",
   entityDataTypeRenameOne: "{slug}: {n} record of {name}",
   entityDataTypeRenameOther: "{slug}: {n} records of {name}",
   entityDataTypeRenameNote: "Records stay stored under the name {name}: after the rename they are hidden, and they come back if a type is named {name} again.",
@@ -212,8 +199,6 @@ export const entityDe: Translation<typeof entityEn> = {
   entityNoneFound: "Kein Entitätstyp passt.",
   entityMarkProblem: "Problem",
   entityAddType: "Entitätstyp hinzufügen",
-  entityAddTypeTitle: "Entitätstyp hinzufügen",
-  entityAddTypeConfirm: "Hinzufügen",
   entityNoneSelectedTitle: "Wählen Sie einen Entitätstyp",
   entityNoneSelectedOne:
     "Dieses Modell hat {n} Entitätstyp. Wählen Sie ihn in der Liste, um seine Felder und Optionen zu bearbeiten, oder fügen Sie einen weiteren hinzu.",
@@ -221,13 +206,6 @@ export const entityDe: Translation<typeof entityEn> = {
     "Dieses Modell hat {n} Entitätstypen. Wählen Sie einen in der Liste, um seine Felder und Optionen zu bearbeiten, oder fügen Sie einen hinzu.",
   entityUnknownTitle: "Es gibt keinen Entitätstyp {name}",
   entityUnknown: "{name} gibt es in diesem Modell nicht: Er wurde vielleicht umbenannt oder entfernt. Wählen Sie einen Typ in der Liste.",
-
-  entityNameHint: "Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben.",
-  entityNameEmpty: "Geben Sie einen Namen ein.",
-  entityNameInvalid: "{name} ist kein gültiger Name: Verwenden Sie Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben.",
-  entityNameTooLong: "Ein Name hat höchstens 63 Zeichen.",
-  entityNameTaken: "{name} ist schon vergeben.",
-  entityNameReserved: "{name} ist reserviert: Jeder Datensatz hat schon eine id.",
 
   entityTypeHeading: "Entitätstyp {name}",
   entityShowInDiagram: "Im Diagramm zeigen",
@@ -380,9 +358,6 @@ export const entityDe: Translation<typeof entityEn> = {
   entityImpactFlowTrigger: "Workflow {name} (davon ausgelöst)",
   entityImpactFlowMentions: "Workflow-Skripte werden nicht geändert, und diese erwähnen den Namen: {names}. Prüfen Sie sie.",
   entityImpactData: "Daten",
-  entityImpactDataLoading: "Datensätze werden gezählt…",
-  entityImpactDataFailed: "Die Datensätze konnten nicht gezählt werden: {message}",
-  entityImpactNoApps: "Keine App führt dieses Modell aus, also sind keine Datensätze betroffen.",
   entityDataTypeRenameOne: "{slug}: {n} Datensatz von {name}",
   entityDataTypeRenameOther: "{slug}: {n} Datensätze von {name}",
   entityDataTypeRenameNote:

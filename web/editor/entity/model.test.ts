@@ -1,22 +1,8 @@
-// The entity editor's rules as data: names, what a type change drops or needs, and where
-// a server problem's path points (including paths that point nowhere).
+// The entity editor's rules as data: what a type change drops or needs, and where a server
+// problem's path points (including paths that point nowhere). Names: common/names.test.ts.
 import { describe, expect, test } from "bun:test";
 import type { Field, Model } from "../../../src/model/schema";
-import { compilePattern, isIndexed, locate, nameProblem, optionApplies, retype } from "./model";
-
-describe("nameProblem", () => {
-  test("lower_snake_case, at most 63 characters, not taken, not reserved", () => {
-    expect(nameProblem("", [])).toBe("entityNameEmpty");
-    expect(nameProblem("Book", [])).toBe("entityNameInvalid");
-    expect(nameProblem("2nd", [])).toBe("entityNameInvalid");
-    expect(nameProblem("a-b", [])).toBe("entityNameInvalid");
-    expect(nameProblem(`a${"b".repeat(63)}`, [])).toBe("entityNameTooLong");
-    expect(nameProblem(`a${"b".repeat(62)}`, [])).toBeNull();
-    expect(nameProblem("task", ["project", "task"])).toBe("entityNameTaken");
-    expect(nameProblem("id", [], ["id"])).toBe("entityNameReserved");
-    expect(nameProblem("due_at_2", ["task"])).toBeNull();
-  });
-});
+import { compilePattern, isIndexed, locate, optionApplies, retype } from "./model";
 
 describe("retype", () => {
   const f = (x: Partial<Field>): Field => ({ name: "x", type: "text", ...x }) as Field;

@@ -1,27 +1,10 @@
 // What the entity editor knows about the model format, as plain data and pure functions:
-// which options each field type takes, whether a name is acceptable, what a type change
-// has to drop or ask for, and where the server's problems point. Mirrors the rules of
-// src/model/fields (options, ordered types) so the editor offers only what will validate.
+// which options each field type takes, what a type change has to drop or ask for, and
+// where the server's problems point. Mirrors the rules of src/model/fields (options,
+// ordered types) so the editor offers only what will validate. (Names are checked by
+// common/names.ts, shared with the diagram.)
 import type { Field, FieldType, Model } from "../../../src/model/schema";
-import { NAME_PATTERN } from "../../../src/model/schema";
 import type { Issue } from "../lib/graphql";
-
-const NAME_RE = new RegExp(NAME_PATTERN);
-export const NAME_MAX = 63;
-/** Every record has an id already; the validator refuses a field of that name. */
-export const RESERVED_FIELD_NAMES = ["id"];
-
-export type NameProblem = "entityNameEmpty" | "entityNameInvalid" | "entityNameTooLong" | "entityNameTaken" | "entityNameReserved";
-
-/** Why `name` cannot be used (a message key), or null when it can. `taken` should not hold the name being renamed. */
-export function nameProblem(name: string, taken: Iterable<string>, reserved: readonly string[] = []): NameProblem | null {
-  if (!name) return "entityNameEmpty";
-  if (name.length > NAME_MAX) return "entityNameTooLong";
-  if (!NAME_RE.test(name)) return "entityNameInvalid";
-  if (reserved.includes(name)) return "entityNameReserved";
-  for (const t of taken) if (t === name) return "entityNameTaken";
-  return null;
-}
 
 /** The options of each type beyond the common ones (name, type, label, help, required, unique, indexed, default). */
 export const TYPE_OPTIONS: Record<FieldType, readonly TypeOption[]> = {

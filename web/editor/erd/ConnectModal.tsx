@@ -6,11 +6,12 @@
 import { Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from "@mantine/core";
 import { type FormEvent, memo, useEffect, useMemo, useState } from "react";
 import type { Model, Relationship } from "../../../src/model/schema";
+import { RESERVED_FIELD_NAMES } from "../common/names";
+import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { uniqueName } from "../state/actions";
 import type { Action } from "../state/store";
 import { connect, keyFieldsFor } from "./actions";
-import { nameProblem } from "./names";
 import { useLast } from "./useLast";
 
 type Kind = Relationship["kind"];
@@ -35,6 +36,7 @@ export const ConnectModal = memo(function ConnectModal({
   onConnect(a: Action): void;
 }) {
   const { t } = useI18n();
+  const checkName = useNameCheck("quoted");
   const shown = useLast(request);
   const from = shown?.from ?? "";
   const [to, setTo] = useState<string | null>(null);
@@ -73,13 +75,12 @@ export const ConnectModal = memo(function ConnectModal({
   }, [request, to, nameEdited, keyEdited, relNames, doc, toFields]);
 
   const needsKey = kind !== "n:m";
-  const nameError = nameProblem(name, relNames);
+  const nameError = checkName(name, relNames);
   const existing = toFields.find((f) => f.name === key);
   const keyUsable = !existing || (existing.type === "reference" && existing.entity === from);
-  const keyError = needsKey ? (nameProblem(key, [], ["id"]) ?? (keyUsable ? null : "erdKeyTaken")) : null;
+  const keyError = needsKey ? (checkName(key, [], RESERVED_FIELD_NAMES) ?? (keyUsable ? null : t("erdKeyTaken", { entity: to ?? "", name: key, from }))) : null;
   // Closing after the relationship was made, its own name is taken now: no message then.
-  const show = (e: string | null, value: string) =>
-    request && e && (tried || value) ? t(e as Parameters<typeof t>[0], { name: value, entity: to ?? "", from }) : null;
+  const show = (error: string | null, value: string) => (request && error && (tried || value) ? error : null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

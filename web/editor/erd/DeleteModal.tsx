@@ -6,12 +6,12 @@
 import { Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { memo, useMemo } from "react";
 import type { Model } from "../../../src/model/schema";
+import { useDataImpact } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
 import { impactOfEntity, removeEntities, removeRelationships } from "../state/actions";
 import type { Action } from "../state/store";
 import { coveredField } from "./graph";
 import { ImpactGroups, mergeImpacts, RecordCounts } from "./Impact";
-import { useDataImpact } from "./useDataImpact";
 import { useLast } from "./useLast";
 
 export interface DeleteRequest {

@@ -6,15 +6,15 @@
 import { Anchor, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import type { Model } from "../../../src/model/schema";
+import { CommitText } from "../common/CommitInput";
+import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { Link, setSearch } from "../lib/route";
 import { renameEntity, updateEntity } from "../state/actions";
 import { useRun } from "../state/context";
 import { tabHref } from "../workspace/tabs";
 import { pinned } from "./actions";
-import { CommitInput } from "./CommitInput";
 import type { XY } from "./graph";
-import { nameProblem } from "./names";
 import { RenameEntityModal } from "./RenameEntityModal";
 
 export function EntityPanel({
@@ -34,6 +34,7 @@ export function EntityPanel({
 }) {
   const { t } = useI18n();
   const run = useRun();
+  const checkName = useNameCheck("quoted");
   const [rename, setRename] = useState<{ from: string; to: string } | null>(null);
   // Bumped to put the name field back after a rename is cancelled.
   const [nameKey, setNameKey] = useState(0);
@@ -60,24 +61,25 @@ export function EntityPanel({
           {e.label ?? e.name}
         </Title>
       </div>
-      <CommitInput
+      <CommitText
         key={`${name}/${nameKey}`}
         label={t("erdEntityName")}
-        description={t("erdNameHint")}
+        description={t("commonNameHint")}
         value={name}
-        check={(v) => {
-          const p = nameProblem(v, taken);
-          return p && t(p, { name: v });
-        }}
+        check={(v) => checkName(v, taken)}
         // Enter and then the blur as the dialog takes focus commit twice: one dialog.
         onCommit={(v) => setRename((r) => r ?? { from: name, to: v })}
+        spellCheck={false}
       />
-      <CommitInput
+      <CommitText
         key={`${name}/label`}
         label={t("erdEntityLabel")}
         value={e.label ?? ""}
         check={(v) => (v.trim().length > 200 ? t("erdLabelTooLong") : null)}
-        onCommit={(v) => run(updateEntity(name, { label: v.trim() || null }))}
+        onCommit={(v) => {
+          run(updateEntity(name, { label: v.trim() || null }));
+        }}
+        spellCheck={false}
       />
       <Group gap="xs">
         <Button component={Link} href={tabHref(modelId, "entities", name)} variant="light" size="xs">

@@ -24,14 +24,14 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { AddEntityModal } from "../common/AddEntityModal";
 import { useI18n } from "../lib/i18n";
 import { navigate, setSearch, useSearch } from "../lib/route";
 import { useNotices } from "../shell/notices";
-import { addEntity, moveNodes } from "../state/actions";
+import { moveNodes } from "../state/actions";
 import { useEditor, useRun } from "../state/context";
 import type { Action } from "../state/store";
 import { tabHref } from "../workspace/tabs";
-import { AddEntityModal } from "./AddEntityModal";
 import { pinned } from "./actions";
 import { ConnectModal, type ConnectRequest } from "./ConnectModal";
 import { DeleteModal, type DeleteRequest } from "./DeleteModal";
@@ -220,15 +220,8 @@ function Diagram() {
     const c = box ? rf.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
     return freeSpot({ x: c.x - NODE_WIDTH / 2, y: c.y - nodeHeight(1) / 2 }, nodesRef.current);
   }, [rf]);
-  const addType = useCallback(
-    (name: string) => {
-      if (runPinned(addEntity(doc, name, freeSpotInView()))) {
-        setSearch({ sel: name, rel: null });
-        setDialog(null);
-      }
-    },
-    [doc, runPinned, freeSpotInView],
-  );
+  // The dialog adds it in view (freeSpotInView, runPinned); then it is selected.
+  const selectAdded = useCallback((name: string) => setSearch({ sel: name, rel: null }), []);
   const layoutAll = useCallback(() => {
     if (!graph.nodes.length) return;
     const at = autoLayout(
@@ -269,7 +262,6 @@ function Diagram() {
     [runPinned],
   );
   const openAdd = useCallback(() => setDialog({ kind: "add" }), []);
-  const taken = useMemo(() => doc.entities.map((e) => e.name), [doc]);
   const onInit = useCallback(() => setReady(true), []);
   const onNodeDoubleClick = useCallback((_e: unknown, n: EntityNodeType) => navigate(tabHref(modelId, "entities", n.id)), [modelId]);
   const fit = useCallback(() => fitTo(nodesRef.current, 300), [fitTo]);
@@ -403,7 +395,15 @@ function Diagram() {
         </div>
         <SelectionPanel doc={doc} modelId={modelId} types={types} rels={rels} unplaced={graph.unplaced} onConnect={askConnect} onDelete={askDelete} />
       </div>
-      <AddEntityModal opened={dialog?.kind === "add"} taken={taken} onClose={closeDialog} onAdd={addType} />
+      <AddEntityModal
+        className="erd-dialog"
+        opened={dialog?.kind === "add"}
+        onClose={closeDialog}
+        onAdded={selectAdded}
+        position={freeSpotInView}
+        run={runPinned}
+        nameStyle="quoted"
+      />
       <ConnectModal doc={doc} request={dialog?.kind === "connect" ? dialog.request : null} onClose={closeDialog} onConnect={doConnect} />
       <DeleteModal doc={doc} modelId={modelId} request={dialog?.kind === "delete" ? dialog.request : null} onClose={closeDialog} onDelete={doDelete} />
     </section>

@@ -1,11 +1,12 @@
 /** @jsxImportSource react */
 // What a removal or rename touches, as the confirmations show it: the model's parts that
 // change with it, and the records each app holds (which stay, hidden).
-import { Code, List, Loader, Stack, Table, Text } from "@mantine/core";
+import { Code, List, Stack, Table, Text } from "@mantine/core";
 import type { ReactNode } from "react";
+import { DataImpactStatus } from "../common/DataImpactStatus";
+import type { AppImpact, DataImpact } from "../common/dataImpact";
 import { type MessageKey, useI18n } from "../lib/i18n";
 import type { Impact } from "../state/actions";
-import type { DataImpact } from "./useDataImpact";
 
 export interface ImpactGroup {
   /** A heading such as "Relationships removed". */
@@ -49,17 +50,12 @@ export function ImpactGroups({ groups, none }: { groups: ImpactGroup[]; none: Me
 
 /** The records of each type in each app, with what happens to them (`kept`) and, for a removal, how to delete them for good. */
 export function RecordCounts({ data, kept, purge = false }: { data: DataImpact; kept: ReactNode; purge?: boolean }) {
+  return <DataImpactStatus data={data}>{(byType) => <CountTable byType={byType} kept={kept} purge={purge} />}</DataImpactStatus>;
+}
+
+function CountTable({ byType, kept, purge }: { byType: Record<string, AppImpact[]>; kept: ReactNode; purge: boolean }) {
   const { t, tn } = useI18n();
-  if (data.status === "loading")
-    return (
-      <Text size="sm" component="div">
-        <Loader size="xs" mr="xs" aria-hidden="true" />
-        {t("erdCounting")}
-      </Text>
-    );
-  if (data.status === "error") return <Text size="sm">{t("erdCountFailed", { message: data.message })}</Text>;
-  const rows = Object.entries(data.byType).flatMap(([type, apps]) => apps.map((a) => ({ type, ...a })));
-  if (!rows.length) return <Text size="sm">{t("erdNoApps")}</Text>;
+  const rows = Object.entries(byType).flatMap(([type, apps]) => apps.map((a) => ({ type, ...a })));
   const slugs = [...new Set(rows.map((r) => r.slug))];
   return (
     <Stack gap="xs">

@@ -4,14 +4,14 @@
 // removal. Each change is one action.
 import { Button, Radio, Select, Stack, Text, Title } from "@mantine/core";
 import type { Model, Relationship } from "../../../src/model/schema";
+import { CommitText } from "../common/CommitInput";
+import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { setSearch } from "../lib/route";
 import { updateRelationship } from "../state/actions";
 import { useRun } from "../state/context";
 import { changeKind, keyFieldsFor } from "./actions";
-import { CommitInput } from "./CommitInput";
 import { coveredField } from "./graph";
-import { nameProblem } from "./names";
 
 type Kind = Relationship["kind"];
 const KINDS: Kind[] = ["1:n", "1:1", "n:m"];
@@ -20,6 +20,7 @@ const KIND_TEXT = { "1:n": "erdKind1n", "1:1": "erdKind11", "n:m": "erdKindNm" }
 export function RelationshipPanel({ doc, name, onDelete }: { doc: Model; name: string; onDelete(): void }) {
   const { t } = useI18n();
   const run = useRun();
+  const checkName = useNameCheck("quoted");
   const r = doc.relationships?.find((x) => x.name === name);
   if (!r) return null;
   const others = (doc.relationships ?? []).map((x) => x.name).filter((n) => n !== name);
@@ -55,25 +56,26 @@ export function RelationshipPanel({ doc, name, onDelete }: { doc: Model; name: s
         </Stack>
       </Radio.Group>
       {r.kind === "n:m" ? <Text size="sm">{t("erdNmNoKey")}</Text> : null}
-      <CommitInput
+      <CommitText
         key={`${name}/name`}
         label={t("erdRelName")}
         description={r.kind === "n:m" ? t("erdRelRenameNm") : undefined}
         value={r.name}
-        check={(v) => {
-          const p = nameProblem(v, others);
-          return p && t(p, { name: v });
-        }}
+        check={(v) => checkName(v, others)}
         onCommit={(v) => {
           if (run(updateRelationship(r.name, { name: v }))) setSearch({ sel: null, rel: v });
         }}
+        spellCheck={false}
       />
-      <CommitInput
+      <CommitText
         key={`${name}/label`}
         label={t("erdRelLabel")}
         value={r.label ?? ""}
         check={(v) => (v.trim().length > 200 ? t("erdLabelTooLong") : null)}
-        onCommit={(v) => run(updateRelationship(r.name, { label: v.trim() || null }))}
+        onCommit={(v) => {
+          run(updateRelationship(r.name, { label: v.trim() || null }));
+        }}
+        spellCheck={false}
       />
       {r.kind !== "n:m" ? (
         <Select

@@ -6,10 +6,10 @@
 import { Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { useMemo } from "react";
 import type { Model } from "../../../src/model/schema";
+import { useDataImpact } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
 import { impactOfEntity } from "../state/actions";
 import { ImpactGroups, mergeImpacts, RecordCounts } from "./Impact";
-import { useDataImpact } from "./useDataImpact";
 import { useLast } from "./useLast";
 
 export function RenameEntityModal({

@@ -1,8 +1,10 @@
 // Every string the editor shows. `de` is typed by `en`'s keys, so a missing or extra
 // translation fails the type check. `{name}` placeholders are filled by `t`; a count
 // has a `One` and an `Other` form, picked by `tn`. Each part of the editor keeps its own
-// strings beside its code (workspace, erd, entity, problems, history, palette); this
-// file joins them into one catalogue per language.
+// strings beside its code (workspace, erd, entity, problems, history, palette, and common
+// for what the diagram and the entity editor share); this file joins them into one
+// catalogue per language.
+import { commonDe, commonEn } from "../common/messages";
 import { entityDe, entityEn } from "../entity/messages";
 import { erdDe, erdEn } from "../erd/messages";
 import { historyDe, historyEn } from "../history/messages";
@@ -98,7 +100,7 @@ const coreEn = {
   modelMissing: "There is no model {id}.",
 } as const;
 
-export const en = { ...coreEn, ...workspaceEn, ...erdEn, ...entityEn, ...problemsEn, ...historyEn, ...paletteEn };
+export const en = { ...coreEn, ...commonEn, ...workspaceEn, ...erdEn, ...entityEn, ...problemsEn, ...historyEn, ...paletteEn };
 
 export type Messages = { [K in keyof typeof en]: string };
 /** A part's German strings: exactly the keys of its English ones. */
@@ -192,4 +194,4 @@ const coreDe: Translation<typeof coreEn> = {
   modelMissing: "Es gibt kein Modell {id}.",
 };
 
-export const de: Messages = { ...coreDe, ...workspaceDe, ...erdDe, ...entityDe, ...problemsDe, ...historyDe, ...paletteDe };
+export const de: Messages = { ...coreDe, ...commonDe, ...workspaceDe, ...erdDe, ...entityDe, ...problemsDe, ...historyDe, ...paletteDe };

@@ -169,6 +169,23 @@ test("a unique field the records break is a problem at that field, kept unsaved,
   expect(s.getState()).toMatchObject({ status: "saved", unsaved: [] });
 });
 
+test("a saved or arriving document keeps the objects on screen for what did not change", async () => {
+  const s = await open();
+  const before = s.getState().doc;
+  s.dispatch({ label: "a", edits: [{ op: "updateField", entity: "task", name: "title", patch: { help: "h" } }] });
+  const optimistic = s.getState().doc;
+  expect(optimistic.entities[0]).toBe(before.entities[0]!);
+  await s.flush();
+  const after = s.getState();
+  expect(after.saved.version).toBe(2);
+  // The server's answer is new objects; the store keeps the ones already drawn.
+  expect(after.doc.entities).toBe(optimistic.entities);
+  await elsewhere({ op: "addField", entity: "task", field: { name: "x", type: "text" } });
+  await s.remoteChanged(3);
+  expect(s.getState().doc.entities[0]).toBe(optimistic.entities[0]!);
+  expect(s.getState().doc.entities[1]).not.toBe(optimistic.entities[1]!);
+});
+
 describe("changes from elsewhere", () => {
   test("with nothing unsaved, a new version replaces the document", async () => {
     const s = await open();

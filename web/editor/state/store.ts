@@ -9,6 +9,7 @@
 // Changes from elsewhere (another window, an agent over MCP) arrive as modelChanged; with
 // nothing unsaved the document is replaced, otherwise the unsaved edits are replayed on the
 // new version unless both touched the same thing, in which case the user chooses.
+import { jsonEqual } from "../../../src/lib/json";
 import type { ModelEdit } from "../../../src/model/edit";
 import { applyEdits, applyWithInverse } from "../../../src/model/invert";
 import type { Model } from "../../../src/model/schema";
@@ -58,6 +59,34 @@ export interface EditorState {
 }
 
 type Listener = () => void;
+
+/**
+ * `next` with every part that equals the same part of `prev` replaced by prev's object. A
+ * document from the server is all new objects; sharing what did not change lets the views
+ * skip what they already drew (a 100-type diagram redraws one node, not a hundred).
+ */
+export function share<T>(prev: unknown, next: T): T {
+  if (prev === next || typeof prev !== "object" || typeof next !== "object" || prev === null || next === null) return next;
+  if (Array.isArray(prev) !== Array.isArray(next)) return next;
+  let same = true;
+  let out: unknown;
+  if (Array.isArray(next)) {
+    const p = prev as unknown[];
+    const arr = next.map((x, i) => share(p[i], x));
+    same = arr.length === p.length && arr.every((x, i) => x === p[i]);
+    out = arr;
+  } else {
+    const p = prev as Record<string, unknown>;
+    const obj: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(next as Record<string, unknown>)) {
+      obj[k] = share(Object.hasOwn(p, k) ? p[k] : undefined, v);
+      if (obj[k] !== p[k] || !Object.hasOwn(p, k)) same = false;
+    }
+    if (Object.keys(p).length !== Object.keys(obj).length) same = false;
+    out = obj;
+  }
+  return (same ? prev : out) as T;
+}
 
 /** A conflict because the saved version is not the one the edits were based on. */
 const isStale = (data: unknown) => typeof (data as { currentVersion?: unknown } | null)?.currentVersion === "number";
@@ -204,8 +233,10 @@ export class ModelStore {
   private async save(): Promise<void> {
     const batch = this.pending.slice();
     const edits = batch.flatMap((a) => a.edits);
-    // An action and its undo, both unsaved, change nothing: no version for that.
-    if (JSON.stringify(applyEdits(this.state.saved.doc, edits)) === JSON.stringify(this.state.saved.doc)) {
+    // An action and its undo, both unsaved, change nothing: no version for that. (The
+    // document on screen is the saved one with these edits; edits share what they do not
+    // change, so the comparison only walks what differs.)
+    if (jsonEqual(this.state.doc, this.state.saved.doc)) {
       this.pending = this.pending.slice(batch.length);
       this.set({ status: this.pending.length ? "saving" : "saved", problems: [] });
       this.persist();
@@ -222,7 +253,8 @@ export class ModelStore {
         return;
       }
       this.pending = this.pending.slice(batch.length);
-      const saved = { version: r.version, doc: r.doc };
+      // The saved document is what is on screen (unless more was done meanwhile): keep those objects.
+      const saved = { version: r.version, doc: share(this.state.doc, r.doc) };
       this.set({
         saved,
         doc: applyEdits(
@@ -265,8 +297,9 @@ export class ModelStore {
       this.remoteQueued = Math.max(this.remoteQueued ?? 0, version);
       return;
     }
-    const theirs = await this.api.getModelVersion(this.state.id);
-    if (!theirs || theirs.version <= this.state.saved.version) return;
+    const fetched = await this.api.getModelVersion(this.state.id);
+    if (!fetched || fetched.version <= this.state.saved.version) return;
+    const theirs = { version: fetched.version, doc: share(this.state.saved.doc, fetched.doc) };
     this.takeIn(theirs, this.state.saved.doc);
   }
 

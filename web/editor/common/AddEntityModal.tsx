@@ -1,0 +1,81 @@
+/** @jsxImportSource react */
+// Add an entity type, from the diagram's toolbar or the entity editor's list: its name is
+// checked as it is typed (lower_snake_case, at most 63 characters, not taken), and the type
+// starts with a required `name` field shown when a record is referred to (addEntity). What
+// follows differs: the diagram places the type in view and selects it, the entity editor
+// opens it; `position`, `run` and `onAdded` say so.
+import { Button, Group, Modal, Stack, TextInput } from "@mantine/core";
+import { type FormEvent, memo, useEffect, useMemo, useState } from "react";
+import { useI18n } from "../lib/i18n";
+import { addEntity } from "../state/actions";
+import { useEditor, useRun } from "../state/context";
+import type { Action } from "../state/store";
+import { type NameStyle, useNameCheck } from "./useNameCheck";
+
+interface Props {
+  opened: boolean;
+  onClose(): void;
+  /** After the type was added (the dialog is closing): select it, open it. */
+  onAdded(name: string): void;
+  /** Where the diagram puts the new type (asked at the moment it is added); without it, the diagram lays it out when next shown. */
+  position?(): { x: number; y: number };
+  /** Runs the action instead of the editor's `run` (the diagram pins its layout with it); false when it was not applied. */
+  run?(a: Action): boolean;
+  /** How the name sits in the messages: as the rest of the part that opens the dialog does. */
+  nameStyle?: NameStyle;
+  /** The part's dialog class (its colours in the dark theme). */
+  className?: string;
+}
+
+// Memoised: the diagram re-renders on every frame of a drag, this does not need to.
+export const AddEntityModal = memo(function AddEntityModal({ opened, onClose, onAdded, position, run, nameStyle, className }: Props) {
+  const { t } = useI18n();
+  const editorRun = useRun();
+  const doc = useEditor((s) => s.doc);
+  const check = useNameCheck(nameStyle);
+  const [name, setName] = useState("");
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    if (!opened) return;
+    setName("");
+    setTried(false);
+  }, [opened]);
+  const taken = useMemo(() => doc.entities.map((e) => e.name), [doc]);
+  const problem = check(name, taken);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (problem) return;
+    if (!(run ?? editorRun)(addEntity(doc, name, position?.()))) return;
+    onClose();
+    onAdded(name);
+  };
+  return (
+    <Modal className={className} opened={opened} onClose={onClose} title={t("commonAddEntityTitle")} closeButtonProps={{ "aria-label": t("close") }}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <TextInput
+            label={t("commonAddEntityName")}
+            description={t("commonNameHint")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            // Not while fading out after the add, when the name is taken by the new type itself;
+            // an empty name only once the user tried to add.
+            error={opened && problem && (tried || name) ? problem : null}
+            // Room past the 63 allowed, so an overlong name is told rather than cut off.
+            maxLength={80}
+            autoComplete="off"
+            spellCheck={false}
+            data-autofocus
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t("cancel")}
+            </Button>
+            <Button type="submit">{t("commonAddEntitySubmit")}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+});
