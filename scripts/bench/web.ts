@@ -412,12 +412,24 @@ async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<vo
     const now = await scriptsOf(p);
     const added = now.filter((u) => !seen.includes(u));
     seen = now;
-    record({ name: `editor: ${name} chunk (gzip)`, value: (await gzipOf(added)) / 1024, unit: "KB", target: { op: "<=", value: 40 }, note: `${added.length} files` });
+    record({
+      name: `editor: ${name} chunk (gzip)`,
+      value: (await gzipOf(added)) / 1024,
+      unit: "KB",
+      target: { op: "<=", value: 40 },
+      note: `${added.length} files`,
+    });
   }
   await p.keyboard.press("Control+k");
   await p.getByRole("dialog").first().waitFor();
   const palette = (await scriptsOf(p)).filter((u) => !seen.includes(u));
-  record({ name: "editor: command palette chunk (gzip)", value: (await gzipOf(palette)) / 1024, unit: "KB", target: { op: "<=", value: 40 }, note: `${palette.length} files` });
+  record({
+    name: "editor: command palette chunk (gzip)",
+    value: (await gzipOf(palette)) / 1024,
+    unit: "KB",
+    target: { op: "<=", value: 40 },
+    note: `${palette.length} files`,
+  });
   await p.keyboard.press("Escape");
 
   // An edit in the browser on the 100-type model: click "Required" of e1.f1 until the bar
@@ -437,14 +449,22 @@ async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<vo
       const t0 = performance.now();
       box.click();
       await new Promise<void>((done) => {
-        const look = () => (document.querySelector(`[data-testid="save-status"][data-status="saved"]`)?.textContent?.includes(`version ${next}`) ? done() : requestAnimationFrame(look));
+        const look = () =>
+          document.querySelector(`[data-testid="save-status"][data-status="saved"]`)?.textContent?.includes(`version ${next}`)
+            ? done()
+            : requestAnimationFrame(look);
         look();
       });
       return performance.now() - t0;
     }, v + 1);
     trips.push(ms);
   }
-  record({ name: "editor: an edit in the browser to its saved version, 100-type model (median of 10)", value: median(trips), unit: "ms", target: { op: "<", value: 100 } });
+  record({
+    name: "editor: an edit in the browser to its saved version, 100-type model (median of 10)",
+    value: median(trips),
+    unit: "ms",
+    target: { op: "<", value: 100 },
+  });
 
   const calls: number[] = [];
   for (let i = 0; i < 10; i++) {
@@ -478,7 +498,11 @@ async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<vo
     });
     arrivals.push((await waiting) - sent);
   }
-  record({ name: "editor: a version saved elsewhere shown in an open editor, 100-type model (median of 10)", value: median(arrivals), unit: "ms", target: { op: "<", value: 200 } });
+  record({
+    name: "editor: a version saved elsewhere shown in an open editor, 100-type model (median of 10)",
+    value: median(arrivals),
+    unit: "ms",
+    target: { op: "<", value: 200 },
+  });
   await p.context().close();
 }
-
