@@ -1,7 +1,7 @@
 // The strings of what the diagram and the entity editor share (common/), joined in
 // lib/messages.ts: the name checks (names.ts), the add-entity-type dialog and the states
 // of a record count (DataImpactStatus.tsx).
-import type { Translation } from "../lib/messages";
+import { addMessages, type Translation } from "../lib/messages";
 
 export const commonEn = {
   // A typed name in a sentence, for the parts that quote names in their messages (the diagram).
@@ -39,3 +39,5 @@ export const commonDe: Translation<typeof commonEn> = {
   commonCountFailed: "Die Datensätze konnten nicht gezählt werden: {message}",
   commonNoApps: "Keine App führt dieses Modell aus, also sind keine Datensätze betroffen.",
 };
+
+addMessages(commonEn, commonDe);

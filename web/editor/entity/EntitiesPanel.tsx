@@ -5,6 +5,9 @@
 // reload and shared links open the same place. Every change is an action through the
 // store, so it is undoable, saved in one batch and checked by the server, whose problems
 // show at the control they name.
+// This chunk's strings, and those it shares with the diagram.
+import "../common/messages";
+import "./messages";
 import "./entity.css";
 import { Grid, Paper, Stack, Text, Title } from "@mantine/core";
 import { type ReactNode, useCallback, useEffect, useRef } from "react";

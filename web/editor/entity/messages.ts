@@ -1,5 +1,5 @@
 // The entity editor's strings of the editor's catalogue (joined in lib/messages.ts).
-import type { Translation } from "../lib/messages";
+import { addMessages, type Translation } from "../lib/messages";
 
 export const entityEn = {
   // The list of types
@@ -377,3 +377,5 @@ export const entityDe: Translation<typeof entityEn> = {
   entityDataRetypeOne: "{slug}: {n} Datensatz hat einen Wert in diesem Feld",
   entityDataRetypeOther: "{slug}: {n} Datensätze haben einen Wert in diesem Feld",
 };
+
+addMessages(entityEn, entityDe);

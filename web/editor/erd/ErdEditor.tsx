@@ -4,6 +4,9 @@
 // The document is the truth for what is drawn (useFlowState follows it), the URL for what
 // is selected (?sel=<types>, ?rel=<relationships>), so a reload or a shared link shows the
 // same. Loaded with React.lazy by the workspace, so xyflow and dagre stay out of Home.
+// This chunk's strings, and those it shares with the entity editor.
+import "../common/messages";
+import "./messages";
 import "@xyflow/react/dist/style.css";
 import "./erd.css";
 import { useComputedColorScheme } from "@mantine/core";

@@ -3,7 +3,6 @@
 // with that transform. The caller renders every node first (onlyRenderVisibleElements
 // leaves the off-screen ones out of the page).
 import { getNodesBounds, getViewportForBounds, type Node } from "@xyflow/react";
-import { toPng, toSvg } from "html-to-image";
 
 export type ImageFormat = "png" | "svg";
 
@@ -37,6 +36,8 @@ export const imageFileName = (name: string, format: ImageFormat) => `${name.repl
 
 /** Draw the nodes (and the edges between them) of `flow` (the .react-flow element) and hand the file to the browser. */
 export async function exportImage(flow: HTMLElement, nodes: Node[], format: ImageFormat, fileName: string): Promise<void> {
+  // Loaded on the first export: most sessions never export, so the diagram's chunk does not carry it.
+  const { toPng, toSvg } = await import("html-to-image");
   const viewportEl = flow.querySelector<HTMLElement>(".react-flow__viewport");
   if (!viewportEl || !nodes.length) throw new Error("nothing to draw");
   const bounds = getNodesBounds(nodes);

@@ -1,5 +1,5 @@
 // The diagram's strings of the editor's catalogue (joined in lib/messages.ts).
-import type { Translation } from "../lib/messages";
+import { addMessages, type Translation } from "../lib/messages";
 
 export const erdEn = {
   erdTitle: "Entity-relationship diagram",
@@ -255,3 +255,5 @@ export const erdDe: Translation<typeof erdEn> = {
   erdKeyDelete: "Die Auswahl löschen (nach einer Bestätigung)",
   erdKeyLayout: "Das Diagramm automatisch anordnen",
 };
+
+addMessages(erdEn, erdDe);

@@ -2,6 +2,8 @@
 // The model's versions and what changed between any two of them (?from=&to= in the
 // address, so a reload or a shared link shows the same comparison), with rollback: an old
 // version's content saved as the newest version, shown in the editor at once.
+// This chunk's strings.
+import "./messages";
 import "./history.css";
 import { Alert, Button, Grid, Group, Select, Stack, Text, Title } from "@mantine/core";
 import { type RefObject, useEffect, useId, useMemo, useRef, useState } from "react";

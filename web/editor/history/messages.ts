@@ -1,5 +1,5 @@
 // The history strings of the editor's catalogue (joined in lib/messages.ts).
-import type { Translation } from "../lib/messages";
+import { addMessages, type Translation } from "../lib/messages";
 
 export const historyEn = {
   historyTitle: "History",
@@ -123,3 +123,5 @@ export const historyDe: Translation<typeof historyEn> = {
   historyNo: "nein",
   historyUnset: "nicht gesetzt",
 };
+
+addMessages(historyEn, historyDe);

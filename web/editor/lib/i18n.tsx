@@ -2,7 +2,7 @@
 // The language of the editor: chosen from ?lang=, then the one remembered (the same key
 // the app runtime uses, so both speak alike), then the browser's; kept on <html lang>.
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
-import { de, en, type Messages } from "./messages";
+import { catalogues, type Messages } from "./messages";
 
 export const LANGUAGES = ["en", "de"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -10,7 +10,6 @@ export type MessageKey = keyof Messages;
 /** Keys with a `One` and an `Other` form, named without the suffix. */
 type CountKey = { [K in MessageKey]: K extends `${infer B}One` ? (`${B}Other` extends MessageKey ? B : never) : never }[MessageKey];
 
-const CATALOGUES: Record<Language, Messages> = { en, de };
 const STORAGE_KEY = "torque.lang";
 
 function initialLanguage(): Language {
@@ -41,13 +40,17 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
   const value = useMemo<I18n>(() => {
     document.documentElement.lang = language;
-    const messages = CATALOGUES[language];
+    // Read at each call: a lazily loaded part adds its strings before it renders.
+    const messages = catalogues[language];
     const format = new Intl.NumberFormat(language);
     return {
       language,
       setLanguage,
-      t: (key, params) => fill(messages[key], params),
-      tn: (key, n) => fill(messages[`${key}${n === 1 ? "One" : "Other"}` as MessageKey], { n: format.format(n) }),
+      t: (key, params) => fill(messages[key] ?? key, params),
+      tn: (key, n) => {
+        const k = `${key}${n === 1 ? "One" : "Other"}` as MessageKey;
+        return fill(messages[k] ?? k, { n: format.format(n) });
+      },
     };
   }, [language, setLanguage]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -2,15 +2,16 @@
 // translation fails the type check. `{name}` placeholders are filled by `t`; a count
 // has a `One` and an `Other` form, picked by `tn`. Each part of the editor keeps its own
 // strings beside its code (workspace, erd, entity, problems, history, palette, and common
-// for what the diagram and the entity editor share); this file joins them into one
-// catalogue per language.
-import { commonDe, commonEn } from "../common/messages";
-import { entityDe, entityEn } from "../entity/messages";
-import { erdDe, erdEn } from "../erd/messages";
-import { historyDe, historyEn } from "../history/messages";
-import { paletteDe, paletteEn } from "../palette/messages";
-import { problemsDe, problemsEn } from "../problems/messages";
-import { workspaceDe, workspaceEn } from "../workspace/messages";
+// for what the diagram and the entity editor share) and adds them with `addMessages` when
+// its chunk loads, so Home carries only its own strings. The type of every key is joined
+// here (type-only imports: no part's strings are bundled with this file).
+import type { commonEn } from "../common/messages";
+import type { entityEn } from "../entity/messages";
+import type { erdEn } from "../erd/messages";
+import type { historyEn } from "../history/messages";
+import type { paletteEn } from "../palette/messages";
+import type { problemsEn } from "../problems/messages";
+import type { workspaceEn } from "../workspace/messages";
 
 const coreEn = {
   product: "Torque Model Editor",
@@ -100,9 +101,9 @@ const coreEn = {
   modelMissing: "There is no model {id}.",
 } as const;
 
-export const en = { ...coreEn, ...commonEn, ...workspaceEn, ...erdEn, ...entityEn, ...problemsEn, ...historyEn, ...paletteEn };
+type AllEn = typeof coreEn & typeof commonEn & typeof workspaceEn & typeof erdEn & typeof entityEn & typeof problemsEn & typeof historyEn & typeof paletteEn;
 
-export type Messages = { [K in keyof typeof en]: string };
+export type Messages = { [K in keyof AllEn]: string };
 /** A part's German strings: exactly the keys of its English ones. */
 export type Translation<T> = { [K in keyof T]: string };
 
@@ -194,4 +195,11 @@ const coreDe: Translation<typeof coreEn> = {
   modelMissing: "Es gibt kein Modell {id}.",
 };
 
-export const de: Messages = { ...coreDe, ...commonDe, ...workspaceDe, ...erdDe, ...entityDe, ...problemsDe, ...historyDe, ...paletteDe };
+/** The strings known so far, per language: Home's, then each part's as its chunk loads. */
+export const catalogues: { en: Partial<Messages>; de: Partial<Messages> } = { en: { ...coreEn }, de: { ...coreDe } };
+
+/** Add a part's strings (called once, at the top of the part's messages module). */
+export function addMessages<T extends Record<string, string>>(en: T, de: Translation<T>): void {
+  Object.assign(catalogues.en, en);
+  Object.assign(catalogues.de, de);
+}

@@ -3,6 +3,9 @@
 // spotlight's styles. The workspace owns the keys and the open flags; this part opens and
 // closes the two dialogs, tells the workspace once a closing animation is over, and puts
 // focus back where it was when the first of them opened.
+// This chunk's strings, and the diagram's key names its shortcut list shows.
+import "../erd/messages";
+import "./messages";
 import "@mantine/spotlight/styles.css";
 import { createSpotlight } from "@mantine/spotlight";
 import { useEffect, useRef, useState } from "react";

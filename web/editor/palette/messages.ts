@@ -1,6 +1,6 @@
 // The palette strings of the editor's catalogue (joined in lib/messages.ts): the command
 // palette and the keyboard shortcut list.
-import type { Translation } from "../lib/messages";
+import { addMessages, type Translation } from "../lib/messages";
 
 export const paletteEn = {
   paletteSearch: "Search commands, entity types and fields",
@@ -73,3 +73,5 @@ export const paletteDe: Translation<typeof paletteEn> = {
   paletteKeyClick: "Klick",
   paletteKeyDrag: "Ziehen",
 };
+
+addMessages(paletteEn, paletteDe);

@@ -3,6 +3,8 @@
 // relationship, page or flow it is in. Each names its place in words and links to the view
 // that fixes it (the entity editor highlights the field and option a link names; the
 // diagram selects a relationship). Nothing here changes the model: fixing happens there.
+// This chunk's strings.
+import "./messages";
 import { Anchor, Box, List, Paper, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
 import { Fragment, type ReactNode, useMemo } from "react";
 import type { Issue } from "../lib/graphql";

@@ -1,5 +1,5 @@
 // The problems strings of the editor's catalogue (joined in lib/messages.ts).
-import type { Translation } from "../lib/messages";
+import { addMessages, type Translation } from "../lib/messages";
 
 export const problemsEn = {
   problemsHeading: "Problems ({n})",
@@ -60,3 +60,5 @@ export const problemsDe: Translation<typeof problemsEn> = {
   problemsPartLayout: "Diagrammlayout",
   problemsPartSettings: "Einstellungen",
 };
+
+addMessages(problemsEn, problemsDe);

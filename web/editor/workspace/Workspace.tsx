@@ -2,6 +2,8 @@
 // An open model: its bar (name, save state, undo/redo, the app), the views as tabs in the
 // URL (diagram, entities, problems, history), the conflict dialog, the command palette and
 // the shortcuts. One ModelStore per open model carries every edit (state/store.ts).
+// This chunk's strings (lib/messages.ts: each part adds its own when it loads).
+import "./messages";
 import { ActionIcon, Anchor, Badge, Button, Group, Menu, Stack, Tabs, Text, Title, Tooltip } from "@mantine/core";
 import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
 import { getModel, type ModelSummary } from "../lib/api";

@@ -1,5 +1,5 @@
 // The model workspace's strings: its bar, tabs, save states, conflicts and shortcuts.
-import type { Translation } from "../lib/messages";
+import { addMessages, type Translation } from "../lib/messages";
 
 export const workspaceEn = {
   tabDiagram: "Diagram",
@@ -91,3 +91,5 @@ export const workspaceDe: Translation<typeof workspaceEn> = {
   shortcuts: "Tastenkürzel",
   modelLoadFailed: "Das Modell konnte nicht geöffnet werden: {message}",
 };
+
+addMessages(workspaceEn, workspaceDe);
