@@ -1,5 +1,6 @@
 // Checks a model document completely and reports every problem with its JSON Pointer
 // path, so the editor, the CLI and agents can point at exactly what is wrong.
+import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
 import type { Issue } from "../lib/errors";
 import { isPlainObject, pointer } from "../lib/json";
@@ -114,7 +115,13 @@ function wellFormed(doc: Record<string, unknown>, broken: Set<string>): Model {
   return { ...doc, entities, pages, relationships, xflows, navigation } as unknown as Model;
 }
 
+/** ModelSchema compiled on first use: a valid document passes in a fraction of what walking it for errors costs. */
+let compiled: ReturnType<typeof TypeCompiler.Compile<typeof ModelSchema>> | undefined;
+
 function structuralIssues(doc: unknown): Issue[] {
+  compiled ??= TypeCompiler.Compile(ModelSchema);
+  // Enumerating errors walks the whole document even when there are none (7 ms for 100 types of 30 fields).
+  if (compiled.Check(doc)) return [];
   const out: Issue[] = [];
   for (const e of Value.Errors(ModelSchema, doc)) {
     // TypeBox reports each failing union member; one message per path is enough.

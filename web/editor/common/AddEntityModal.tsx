@@ -8,7 +8,7 @@ import { Button, Group, Modal, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, memo, useEffect, useMemo, useState } from "react";
 import { useI18n } from "../lib/i18n";
 import { addEntity } from "../state/actions";
-import { useEditor, useRun } from "../state/context";
+import { useEditor, useRun, useStore } from "../state/context";
 import type { Action } from "../state/store";
 import { type NameStyle, useNameCheck } from "./useNameCheck";
 
@@ -31,7 +31,9 @@ interface Props {
 export const AddEntityModal = memo(function AddEntityModal({ opened, onClose, onAdded, position, run, nameStyle, className }: Props) {
   const { t } = useI18n();
   const editorRun = useRun();
-  const doc = useEditor((s) => s.doc);
+  const store = useStore();
+  // The types (for the name check) only while the dialog is open: an edit does not redraw it.
+  const entities = useEditor((s) => (opened ? s.doc.entities : null));
   const check = useNameCheck(nameStyle);
   const [name, setName] = useState("");
   const [tried, setTried] = useState(false);
@@ -40,13 +42,13 @@ export const AddEntityModal = memo(function AddEntityModal({ opened, onClose, on
     setName("");
     setTried(false);
   }, [opened]);
-  const taken = useMemo(() => doc.entities.map((e) => e.name), [doc]);
+  const taken = useMemo(() => (entities ?? []).map((e) => e.name), [entities]);
   const problem = check(name, taken);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
     if (problem) return;
-    if (!(run ?? editorRun)(addEntity(doc, name, position?.()))) return;
+    if (!(run ?? editorRun)(addEntity(store.getState().doc, name, position?.()))) return;
     onClose();
     onAdded(name);
   };

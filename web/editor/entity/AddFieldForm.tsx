@@ -3,32 +3,38 @@
 // and type, plus what the type cannot do without (the values of an enum, the type a
 // reference points at). Added with addField; the new field's editor opens with focus.
 import { Button, Group, NativeSelect, Stack, TextInput } from "@mantine/core";
-import { type FormEvent, useState } from "react";
-import type { EntityType, Field, FieldType } from "../../../src/model/schema";
+import { type FormEvent, memo, useState } from "react";
+import type { Field, FieldType } from "../../../src/model/schema";
 import { FIELD_TYPES } from "../../../src/model/schema";
 import { RESERVED_FIELD_NAMES } from "../common/names";
 import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { addField } from "../state/actions";
-import { useEditor, useRun } from "../state/context";
+import { useEditor, useRun, useStore } from "../state/context";
 import { NewValuesInput } from "./ValuesInput";
 
-export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(name: string): void }) {
+interface Props {
+  entity: string;
+  /** The type's field names (the same array while they stay). */
+  fieldNames: readonly string[];
+  onAdded(name: string): void;
+}
+
+/** Memoised: an edit of another field does not redraw the form. */
+export const AddFieldForm = memo(function AddFieldForm({ entity, fieldNames, onAdded }: Props) {
   const { t } = useI18n();
   const run = useRun();
+  const store = useStore();
   const checkName = useNameCheck();
-  const doc = useEditor((s) => s.doc);
   const [name, setName] = useState("");
   const [type, setType] = useState<FieldType>("text");
+  // The types a reference may point at, only while a reference is being added.
+  const entities = useEditor((s) => (type === "reference" ? s.doc.entities : null));
   const [values, setValues] = useState<string[]>([]);
   const [target, setTarget] = useState("");
   const [tried, setTried] = useState(false);
 
-  const nameErr = checkName(
-    name,
-    entity.fields.map((f) => f.name),
-    RESERVED_FIELD_NAMES,
-  );
+  const nameErr = checkName(name, fieldNames, RESERVED_FIELD_NAMES);
   const needsValues = type === "enum" || type === "multienum";
   const valuesErr = needsValues && !values.length ? t("entityValuesEmpty") : null;
   const targetErr = type === "reference" && !target ? t("entityTargetMissing") : null;
@@ -40,7 +46,7 @@ export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(
     setTried(true);
     if (nameErr || valuesErr || targetErr) return;
     const field: Field = { name, type, ...(needsValues ? { values } : {}), ...(type === "reference" ? { entity: target } : {}) };
-    if (!run(addField(doc, entity.name, field))) return;
+    if (!run(addField(store.getState().doc, entity, field))) return;
     setName("");
     setValues([]);
     setTried(false);
@@ -76,7 +82,7 @@ export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(
               value={target}
               onChange={(e) => setTarget(e.currentTarget.value)}
               error={tried ? targetErr : null}
-              data={[{ value: "", label: t("entityChoose") }, ...doc.entities.map((x) => ({ value: x.name, label: x.name }))]}
+              data={[{ value: "", label: t("entityChoose") }, ...(entities ?? []).map((x) => ({ value: x.name, label: x.name }))]}
               w={200}
             />
           ) : null}
@@ -90,4 +96,4 @@ export function AddFieldForm({ entity, onAdded }: { entity: EntityType; onAdded(
       </Stack>
     </form>
   );
-}
+});

@@ -5,7 +5,7 @@
 // multienum as checkboxes, JSON text for json. Empty means no default. Selects are
 // comboboxes: arrow keys on a closed native select would apply every value passed.
 import { Checkbox, Group, Select, Stack, Text } from "@mantine/core";
-import type { EntityType, Field } from "../../../src/model/schema";
+import type { Field } from "../../../src/model/schema";
 import { CommitNumber, CommitText, CommitTextarea } from "../common/CommitInput";
 import { useI18n } from "../lib/i18n";
 import { useRun } from "../state/context";
@@ -21,12 +21,12 @@ function toLocalInput(v: unknown): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function DefaultInput({ entity, field, problem }: { entity: EntityType; field: Field; problem: string | null }) {
+export function DefaultInput({ entity, field, problem }: { entity: string; field: Field; problem: string | null }) {
   const { t } = useI18n();
   const run = useRun();
   const d = field.default;
   const set = (v: unknown) => {
-    run(setFieldOptions(entity.name, field.name, { default: v === undefined ? null : v }));
+    run(setFieldOptions(entity, field.name, { default: v === undefined ? null : v }));
   };
   const label = t("entityDefault");
   const hint = t("entityDefaultHint");

@@ -26,12 +26,13 @@ type FocusNext = "fieldName" | "entity" | "fields" | "search" | "keep" | null;
 export default function EntitiesPanel({ entity }: { entity: string | undefined }) {
   const { t, tn } = useI18n();
   const id = useEditor((s) => s.id);
-  const entities = useEditor((s) => s.doc.entities);
+  // The open type and the number of types only: an edit of another type does not redraw the panel.
+  const current = useEditor((s) => (entity === undefined ? undefined : s.doc.entities.find((e) => e.name === entity)));
+  const total = useEditor((s) => s.doc.entities.length);
   const located = useLocatedProblems();
   const search = useSearch();
   const field = search.get("field");
   const prop = search.get("prop");
-  const current = entity === undefined ? undefined : entities.find((e) => e.name === entity);
   const focusNext = useRef<FocusNext>(null);
   const exists = !!current;
 
@@ -60,10 +61,31 @@ export default function EntitiesPanel({ entity }: { entity: string | undefined }
     focusNext.current = "entity";
   }, []);
 
-  const open = (name: string) => {
-    focusNext.current = "entity";
-    navigate(tabHref(id, "entities", name));
-  };
+  // Stable, so the memoised sections of the editor are not redrawn for new callbacks.
+  const onFieldAdded = useCallback((name: string) => {
+    focusNext.current = "fieldName";
+    setSearch({ field: name, prop: null }, { push: true });
+  }, []);
+  const onFieldRenamed = useCallback((to: string) => {
+    focusNext.current = "keep";
+    setSearch({ field: to, prop: null });
+  }, []);
+  const onFieldRemoved = useCallback(() => {
+    focusNext.current = "fields";
+    setSearch({ field: null, prop: null });
+  }, []);
+  const onRemoved = useCallback(() => {
+    focusNext.current = "search";
+    navigate(tabHref(id, "entities"));
+  }, [id]);
+
+  const open = useCallback(
+    (name: string) => {
+      focusNext.current = "entity";
+      navigate(tabHref(id, "entities", name));
+    },
+    [id],
+  );
 
   let content: ReactNode;
   if (entity === undefined)
@@ -73,7 +95,7 @@ export default function EntitiesPanel({ entity }: { entity: string | undefined }
           <Title order={2} size="h3">
             {t("entityNoneSelectedTitle")}
           </Title>
-          <Text>{tn("entityNoneSelected", entities.length)}</Text>
+          <Text>{tn("entityNoneSelected", total)}</Text>
         </Stack>
       </Paper>
     );
@@ -94,22 +116,10 @@ export default function EntitiesPanel({ entity }: { entity: string | undefined }
         entity={current}
         field={field}
         located={located}
-        onFieldAdded={(name) => {
-          focusNext.current = "fieldName";
-          setSearch({ field: name, prop: null }, { push: true });
-        }}
-        onFieldRenamed={(to) => {
-          focusNext.current = "keep";
-          setSearch({ field: to, prop: null });
-        }}
-        onFieldRemoved={() => {
-          focusNext.current = "fields";
-          setSearch({ field: null, prop: null });
-        }}
-        onRemoved={() => {
-          focusNext.current = "search";
-          navigate(tabHref(id, "entities"));
-        }}
+        onFieldAdded={onFieldAdded}
+        onFieldRenamed={onFieldRenamed}
+        onFieldRemoved={onFieldRemoved}
+        onRemoved={onRemoved}
       />
     );
 

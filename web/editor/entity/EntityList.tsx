@@ -13,19 +13,18 @@ import type { Located } from "./model";
 import { hasProblems } from "./problems";
 
 /**
- * One type in the list. Memoised: an edit leaves the other types' objects as they were
- * (copy-on-write edits), so on a model of 100 types an edit redraws one row, not a hundred
- * (Mantine's NavLink is not cheap to render).
+ * One type in the list. Memoised on plain values: a rename or a new label redraws one row
+ * of a 100-type model, not a hundred (Mantine's NavLink is not cheap to render).
  */
 const EntityRow = memo(function EntityRow(p: {
-  entity: { name: string; label?: string };
+  name: string;
+  label: string | undefined;
   href: string;
   selected: boolean;
   problem: boolean;
   problemLabel: string;
   onPick(): void;
 }) {
-  const e = p.entity;
   return (
     <NavLink
       component={Link}
@@ -35,9 +34,9 @@ const EntityRow = memo(function EntityRow(p: {
       variant="filled"
       styles={p.selected ? SELECTED_STYLES : undefined}
       aria-current={p.selected ? "page" : undefined}
-      label={e.name}
-      description={e.label}
-      data-entity={e.name}
+      label={p.name}
+      description={p.label}
+      data-entity={p.name}
       onClick={p.onPick}
       rightSection={
         p.problem ? (
@@ -51,7 +50,23 @@ const EntityRow = memo(function EntityRow(p: {
 });
 const SELECTED_STYLES = { description: { color: "inherit", opacity: 1 } };
 
-export function EntityList({
+interface Entry {
+  name: string;
+  label?: string;
+}
+
+/** The types' names and labels as one string: it changes only when one of them does, not on every edit. */
+const entriesKey = (entities: readonly Entry[]) => entities.map((e) => `${e.name}\u0001${e.label ?? ""}`).join("\u0000");
+const entriesOf = (key: string): Entry[] =>
+  key
+    ? key.split("\u0000").map((x) => {
+        const [name, label] = x.split("\u0001") as [string, string];
+        return label ? { name, label } : { name };
+      })
+    : [];
+
+/** Memoised, and following only the names and labels: an edit of a field does not redraw 100 rows. */
+export const EntityList = memo(function EntityList({
   selected,
   located,
   onAdded,
@@ -65,7 +80,8 @@ export function EntityList({
 }) {
   const { t } = useI18n();
   const id = useEditor((s) => s.id);
-  const entities = useEditor((s) => s.doc.entities);
+  const key = useEditor((s) => entriesKey(s.doc.entities));
+  const entities = useMemo(() => entriesOf(key), [key]);
   const [query, setQuery] = useState("");
   const [adding, setAdding] = useState(false);
   const close = useCallback(() => setAdding(false), []);
@@ -98,7 +114,8 @@ export function EntityList({
         {shown.map((e) => (
           <EntityRow
             key={e.name}
-            entity={e}
+            name={e.name}
+            label={e.label}
             href={tabHref(id, "entities", e.name)}
             selected={e.name === selected}
             problem={hasProblems(located, e.name)}
@@ -111,4 +128,4 @@ export function EntityList({
       <AddEntityModal className="entity-modal" opened={adding} onClose={close} onAdded={onAdded} />
     </Stack>
   );
-}
+});

@@ -5,7 +5,8 @@
 // selects at once. The server's problems show under the control they name; those about
 // options the type does not take are listed at the top with a way to remove the option.
 import { Anchor, Button, Checkbox, Divider, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
-import type { EntityType, Field } from "../../../src/model/schema";
+import { memo } from "react";
+import type { Field } from "../../../src/model/schema";
 import { CommitNumber, CommitText, CommitTextarea } from "../common/CommitInput";
 import { useDataImpact } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
@@ -25,7 +26,7 @@ import { RemoveButton } from "./RemoveButton";
 import { ValuesInput } from "./ValuesInput";
 
 interface Props {
-  entity: EntityType;
+  entity: string;
   field: Field;
   located: readonly Located[];
   onRenamed(to: string): void;
@@ -41,11 +42,11 @@ function shownProps(f: Field): Set<string> {
   return s;
 }
 
-function RangeInputs({ entity, field, at }: { entity: EntityType; field: Field; at(prop: string): string | null }) {
+function RangeInputs({ entity, field, at }: { entity: string; field: Field; at(prop: string): string | null }) {
   const { t } = useI18n();
   const run = useRun();
   const set = (k: string, v: number | undefined) => {
-    run(setFieldOptions(entity.name, field.name, { [k]: v ?? null }));
+    run(setFieldOptions(entity, field.name, { [k]: v ?? null }));
   };
   if (field.type === "integer" || field.type === "number")
     return (
@@ -102,11 +103,11 @@ function RangeInputs({ entity, field, at }: { entity: EntityType; field: Field; 
   );
 }
 
-function ReferenceTarget({ entity, field, problem, heldBy }: { entity: EntityType; field: Field; problem: string | null; heldBy: string[] }) {
+function ReferenceTarget({ entity, field, problem, heldBy }: { entity: string; field: Field; problem: string | null; heldBy: string[] }) {
   const { t } = useI18n();
   const run = useRun();
-  const doc = useEditor((s) => s.doc);
-  const names = doc.entities.map((e) => e.name);
+  const entities = useEditor((s) => s.doc.entities);
+  const names = entities.map((e) => e.name);
   const current = field.entity ?? "";
   const data = names.map((n) => ({ value: n, label: n }));
   // A target that does not exist (removed elsewhere) stays visible, marked, until another is chosen.
@@ -122,49 +123,49 @@ function ReferenceTarget({ entity, field, problem, heldBy }: { entity: EntityTyp
       disabled={heldBy.length > 0}
       description={heldBy.length ? t("entityTargetHeldBy", { names: heldBy.join(", ") }) : undefined}
       onChange={(v) => {
-        if (v && v !== current) run(setFieldOptions(entity.name, field.name, { entity: v }));
+        if (v && v !== current) run(setFieldOptions(entity, field.name, { entity: v }));
       }}
     />
   );
 }
 
-function RemoveField({ entity, field, onRemoved }: { entity: EntityType; field: Field; onRemoved(): void }) {
+function RemoveField({ entity, field, onRemoved }: { entity: string; field: Field; onRemoved(): void }) {
   const { t } = useI18n();
   const count = useCount();
   return (
     <RemoveButton
       label={t("entityRemoveField")}
-      title={t("entityRemoveFieldTitle", { name: `${entity.name}.${field.name}` })}
+      title={t("entityRemoveFieldTitle", { name: `${entity}.${field.name}` })}
       confirmLabel={t("entityRemoveFieldConfirm")}
-      impact={(doc) => impactOfField(doc, entity.name, field.name)}
+      impact={(doc) => impactOfField(doc, entity, field.name)}
       data={{
-        entity: entity.name,
+        entity,
         field: field.name,
         line: (a, n) => count("entityDataFieldRemove", n, { slug: a.slug, records: a.records }),
         note: t("entityDataFieldRemoveNote", { name: field.name }),
       }}
-      action={(doc) => removeFields(doc, entity.name, [field.name])}
+      action={(doc) => removeFields(doc, entity, [field.name])}
       onRemoved={onRemoved}
     />
   );
 }
 
-export function FieldEditor({ entity, field, located, onRenamed, onRemoved }: Props) {
+/** Memoised: redrawn when its field, its problems or the relationships change. */
+export const FieldEditor = memo(function FieldEditor({ entity, field, located, onRenamed, onRemoved }: Props) {
   const { t } = useI18n();
   const run = useRun();
   const id = useEditor((s) => s.id);
-  const doc = useEditor((s) => s.doc);
-  const saved = useEditor((s) => s.saved.doc);
-  const at = (prop: string) => problemAt(located, entity.name, field.name, prop);
+  const relationships = useEditor((s) => s.doc.relationships);
+  const stored = useEditor((s) => !!s.saved.doc.entities.find((e) => e.name === entity)?.fields.some((f) => f.name === field.name));
+  const at = (prop: string) => problemAt(located, entity, field.name, prop);
   const set = (patch: Record<string, unknown>) => {
-    run(setFieldOptions(entity.name, field.name, patch));
+    run(setFieldOptions(entity, field.name, patch));
   };
-  const stored = !!saved.entities.find((e) => e.name === entity.name)?.fields.some((f) => f.name === field.name);
   // Read once when the field is opened, so a type change knows whether records hold values.
-  const held = useDataImpact(id, stored ? [entity.name] : null, field.name);
-  const heldBy = (doc.relationships ?? []).filter((r) => r.to === entity.name && r.inverse === field.name).map((r) => r.name);
+  const held = useDataImpact(id, stored ? [entity] : null, field.name);
+  const heldBy = (relationships ?? []).filter((r) => r.to === entity && r.inverse === field.name).map((r) => r.name);
   const shown = shownProps(field);
-  const others = located.filter((l) => l.entity === entity.name && l.field === field.name && (l.prop === undefined || !shown.has(l.prop)));
+  const others = located.filter((l) => l.entity === entity && l.field === field.name && (l.prop === undefined || !shown.has(l.prop)));
   const text = TEXT_LIKE.has(field.type);
 
   return (
@@ -172,9 +173,9 @@ export function FieldEditor({ entity, field, located, onRenamed, onRemoved }: Pr
       <Stack gap="sm">
         <Group justify="space-between" wrap="nowrap" align="flex-start">
           <Title order={3} size="h4" id="field-editor-title" tabIndex={-1} data-heading>
-            {t("entityFieldHeading", { name: `${entity.name}.${field.name}` })}
+            {t("entityFieldHeading", { name: `${entity}.${field.name}` })}
           </Title>
-          <Anchor component={Link} href={tabHref(id, "entities", entity.name)} size="sm">
+          <Anchor component={Link} href={tabHref(id, "entities", entity)} size="sm">
             {t("entityCloseField")}
           </Anchor>
         </Group>
@@ -266,7 +267,7 @@ export function FieldEditor({ entity, field, located, onRenamed, onRemoved }: Pr
         <RangeInputs entity={entity} field={field} at={at} />
         {text ? (
           <div data-prop="pattern">
-            <PatternInput key={`${entity.name}.${field.name}`} entity={entity} field={field} problem={at("pattern")} />
+            <PatternInput key={`${entity}.${field.name}`} entity={entity} field={field} problem={at("pattern")} />
           </div>
         ) : null}
         {field.type === "enum" || field.type === "multienum" ? (
@@ -286,4 +287,4 @@ export function FieldEditor({ entity, field, located, onRenamed, onRemoved }: Pr
       </Stack>
     </Paper>
   );
-}
+});

@@ -8,7 +8,7 @@
 // closed native select change its value (and would change the type) at every step.
 import { NativeSelect, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
-import type { EntityType, Field, FieldType } from "../../../src/model/schema";
+import type { Field, FieldType } from "../../../src/model/schema";
 import { FIELD_TYPES } from "../../../src/model/schema";
 import { type DataImpact, valuesHeld } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
@@ -20,7 +20,7 @@ import { retype } from "./model";
 import { NewValuesInput } from "./ValuesInput";
 
 interface Props {
-  entity: EntityType;
+  entity: string;
   field: Field;
   problem: string | null;
   /** The field's data as read when its editor opened (to know whether to ask). */
@@ -33,19 +33,20 @@ export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props)
   const { t } = useI18n();
   const count = useCount();
   const run = useRun();
-  const doc = useEditor((s) => s.doc);
   const [pending, setPending] = useState<FieldType | null>(null);
+  // The types a reference may point at, only while that is being asked.
+  const entities = useEditor((s) => (pending === "reference" ? s.doc.entities : null));
   const [values, setValues] = useState<string[]>([]);
   const [target, setTarget] = useState("");
 
   const apply = (to: FieldType, extra: { values?: string[]; entity?: string } = {}) =>
-    run(changeFieldType(entity.name, field.name, to, retype(field, to, extra).patch));
+    run(changeFieldType(entity, field.name, to, retype(field, to, extra).patch));
 
   const choose = (to: FieldType) => {
     if (to === field.type) return;
     const r = retype(field, to);
     // Nothing to ask and nothing to say: no data in the field (known), nothing dropped, nothing needed.
-    const noData = held === null || (held.status === "ready" && valuesHeld(held.byType[entity.name] ?? []) === 0);
+    const noData = held === null || (held.status === "ready" && valuesHeld(held.byType[entity] ?? []) === 0);
     if (noData && !r.needs.length && !r.dropped.length && !r.droppedDefault) apply(to);
     else {
       setValues([]);
@@ -72,9 +73,9 @@ export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props)
       <ImpactModal
         opened={pending !== null}
         onClose={() => setPending(null)}
-        title={t("entityRetypeTitle", { name: `${entity.name}.${field.name}`, from: field.type, to: pending ?? "" })}
+        title={t("entityRetypeTitle", { name: `${entity}.${field.name}`, from: field.type, to: pending ?? "" })}
         data={{
-          entity: entity.name,
+          entity,
           field: field.name,
           line: (a, n) => count("entityDataRetype", n, { slug: a.slug }),
           note: t("entityRetypeValues"),
@@ -104,7 +105,7 @@ export function FieldTypeSelect({ entity, field, problem, held, heldBy }: Props)
             label={t("entityTarget")}
             value={target}
             onChange={(e) => setTarget(e.currentTarget.value)}
-            data={[{ value: "", label: t("entityChoose") }, ...doc.entities.map((x) => ({ value: x.name, label: x.name }))]}
+            data={[{ value: "", label: t("entityChoose") }, ...(entities ?? []).map((x) => ({ value: x.name, label: x.name }))]}
             error={missing ? t("entityTargetMissing") : null}
             data-autofocus
           />

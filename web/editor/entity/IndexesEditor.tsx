@@ -2,7 +2,7 @@
 // A type's composite indexes: each lists its fields and whether the combination must be
 // unique; a new one is made from 1 to 8 fields. The same list of fields twice is refused.
 import { ActionIcon, Button, Checkbox, Group, MultiSelect, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
-import { useState } from "react";
+import { memo, useState } from "react";
 import type { EntityType } from "../../../src/model/schema";
 import { useI18n } from "../lib/i18n";
 import { useRun } from "../state/context";
@@ -10,20 +10,29 @@ import { setIndexes } from "./actions";
 
 const MAX_FIELDS = 8;
 
-export function IndexesEditor({ entity, problem }: { entity: EntityType; problem: string | null }) {
+interface Props {
+  entity: string;
+  indexes: EntityType["indexes"];
+  /** The type's field names (the same array while they stay). */
+  fieldNames: readonly string[];
+  problem: string | null;
+}
+
+/** Memoised: an edit of a field's options does not redraw the indexes. */
+export const IndexesEditor = memo(function IndexesEditor({ entity, indexes: given, fieldNames, problem }: Props) {
   const { t } = useI18n();
   const run = useRun();
   const [fields, setFields] = useState<string[]>([]);
   const [unique, setUnique] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const indexes = entity.indexes ?? [];
+  const indexes = given ?? [];
   const nameOf = (fs: string[]) => fs.join(" + ");
 
   const add = () => {
     if (!fields.length) return setError(t("entityIndexNoFields"));
     if (indexes.some((i) => i.fields.join() === fields.join())) return setError(t("entityIndexExists", { name: nameOf(fields) }));
     setError(null);
-    if (run(setIndexes(entity.name, [...indexes, { fields, ...(unique ? { unique: true } : {}) }], `Add index ${entity.name}(${fields.join(", ")})`))) {
+    if (run(setIndexes(entity, [...indexes, { fields, ...(unique ? { unique: true } : {}) }], `Add index ${entity}(${fields.join(", ")})`))) {
       setFields([]);
       setUnique(false);
     }
@@ -73,13 +82,13 @@ export function IndexesEditor({ entity, problem }: { entity: EntityType; problem
                         const checked = e.currentTarget.checked;
                         run(
                           setIndexes(
-                            entity.name,
+                            entity,
                             indexes.map((x, j) => {
                               if (j !== i) return x;
                               const { unique: _, ...rest } = x;
                               return checked ? { ...rest, unique: true } : rest;
                             }),
-                            `Change index ${entity.name}(${ix.fields.join(", ")})`,
+                            `Change index ${entity}(${ix.fields.join(", ")})`,
                           ),
                         );
                       }}
@@ -93,9 +102,9 @@ export function IndexesEditor({ entity, problem }: { entity: EntityType; problem
                       onClick={() =>
                         run(
                           setIndexes(
-                            entity.name,
+                            entity,
                             indexes.filter((_, j) => j !== i),
-                            `Remove index ${entity.name}(${ix.fields.join(", ")})`,
+                            `Remove index ${entity}(${ix.fields.join(", ")})`,
                           ),
                         )
                       }
@@ -114,7 +123,7 @@ export function IndexesEditor({ entity, problem }: { entity: EntityType; problem
       <Group align="flex-end" gap="xs">
         <MultiSelect
           label={t("entityNewIndexFields")}
-          data={entity.fields.map((f) => f.name)}
+          data={fieldNames as string[]}
           value={fields}
           onChange={(v) => {
             setFields(v);
@@ -132,4 +141,4 @@ export function IndexesEditor({ entity, problem }: { entity: EntityType; problem
       </Group>
     </Stack>
   );
-}
+});

@@ -5,14 +5,14 @@
 // the value, so the tester does the same.
 import { Badge, Group, Stack, TextInput } from "@mantine/core";
 import { useState } from "react";
-import type { EntityType, Field } from "../../../src/model/schema";
+import type { Field } from "../../../src/model/schema";
 import { CommitText } from "../common/CommitInput";
 import { useI18n } from "../lib/i18n";
 import { useRun } from "../state/context";
 import { setFieldOptions } from "./actions";
 import { compilePattern } from "./model";
 
-export function PatternInput({ entity, field, problem }: { entity: EntityType; field: Field; problem: string | null }) {
+export function PatternInput({ entity, field, problem }: { entity: string; field: Field; problem: string | null }) {
   const { t } = useI18n();
   const run = useRun();
   const [draft, setDraft] = useState(field.pattern ?? "");
@@ -42,7 +42,7 @@ export function PatternInput({ entity, field, problem }: { entity: EntityType; f
           return "error" in c ? t("entityPatternInvalid", { message: c.error }) : null;
         }}
         onCommit={(v) => {
-          run(setFieldOptions(entity.name, field.name, { pattern: v || null }));
+          run(setFieldOptions(entity, field.name, { pattern: v || null }));
         }}
         problem={problem}
         styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}

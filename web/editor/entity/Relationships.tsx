@@ -2,18 +2,19 @@
 // The relationships a type takes part in, each linking to the diagram where it is edited
 // (?rel=<name>), with any problem the server has with it.
 import { Anchor, List, Stack, Text, Title } from "@mantine/core";
-import type { EntityType } from "../../../src/model/schema";
+import { memo } from "react";
 import { useI18n } from "../lib/i18n";
 import { Link } from "../lib/route";
 import { useEditor } from "../state/context";
 import { tabHref } from "../workspace/tabs";
 import type { Located } from "./model";
 
-export function Relationships({ entity, located }: { entity: EntityType; located: readonly Located[] }) {
+/** Memoised: redrawn when the relationships or their problems change, not on every edit of the type. */
+export const Relationships = memo(function Relationships({ entity, located }: { entity: string; located: readonly Located[] }) {
   const { t } = useI18n();
   const id = useEditor((s) => s.id);
   const rels = useEditor((s) => s.doc.relationships);
-  const mine = (rels ?? []).filter((r) => r.from === entity.name || r.to === entity.name);
+  const mine = (rels ?? []).filter((r) => r.from === entity || r.to === entity);
   return (
     <Stack gap="xs" component="section" aria-labelledby="entity-rels-title">
       <Title order={3} size="h5" id="entity-rels-title">
@@ -50,4 +51,4 @@ export function Relationships({ entity, located }: { entity: EntityType; located
       </Text>
     </Stack>
   );
-}
+});

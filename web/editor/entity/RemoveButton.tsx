@@ -27,8 +27,9 @@ interface Props {
 export function RemoveButton({ label, title, confirmLabel, impact, data, action, onRemoved }: Props) {
   const { t } = useI18n();
   const run = useRun();
-  const doc = useEditor((s) => s.doc);
   const [open, setOpen] = useState(false);
+  // The document only while the dialog is open: edits elsewhere do not redraw the button.
+  const doc = useEditor((s) => (open ? s.doc : null));
   return (
     <>
       <Button color="red" variant="light" onClick={() => setOpen(true)}>
@@ -38,14 +39,14 @@ export function RemoveButton({ label, title, confirmLabel, impact, data, action,
         opened={open}
         onClose={() => setOpen(false)}
         title={title}
-        impact={open ? impact(doc) : undefined}
+        impact={doc ? impact(doc) : undefined}
         impactHeading={t("entityImpactRemoved")}
         data={data}
         confirmLabel={confirmLabel}
         danger
         onConfirm={() => {
           setOpen(false);
-          if (run(action(doc))) onRemoved();
+          if (doc && run(action(doc))) onRemoved();
         }}
       />
     </>

@@ -6,12 +6,12 @@
 // change of type), kept by the form until it is submitted.
 import { TagsInput, type TagsInputProps } from "@mantine/core";
 import { useState } from "react";
-import type { EntityType, Field } from "../../../src/model/schema";
+import type { Field } from "../../../src/model/schema";
 import { useI18n } from "../lib/i18n";
 import { useRun } from "../state/context";
 import { setFieldOptions } from "./actions";
 
-export function ValuesInput({ entity, field, problem }: { entity: EntityType; field: Field; problem: string | null }) {
+export function ValuesInput({ entity, field, problem }: { entity: string; field: Field; problem: string | null }) {
   const { t } = useI18n();
   const run = useRun();
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +28,7 @@ export function ValuesInput({ entity, field, problem }: { entity: EntityType; fi
       const kept = d.filter((x) => clean.includes(String(x)));
       patch.default = kept.length ? kept : null;
     }
-    run(setFieldOptions(entity.name, field.name, patch));
+    run(setFieldOptions(entity, field.name, patch));
   };
 
   return (

@@ -4,10 +4,14 @@ import { useMemo } from "react";
 import { useEditor } from "../state/context";
 import { type Located, locate } from "./model";
 
-export function useLocatedProblems(): Located[] {
-  const doc = useEditor((s) => s.doc);
+/** No problems: one array for all, so what takes the list as a prop is not redrawn for a new empty one. */
+const NONE: readonly Located[] = Object.freeze([]);
+
+export function useLocatedProblems(): readonly Located[] {
+  // The document is followed only while there are problems to place in it.
+  const doc = useEditor((s) => (s.problems.length ? s.doc : null));
   const problems = useEditor((s) => s.problems);
-  return useMemo(() => locate(doc, problems), [doc, problems]);
+  return useMemo(() => (doc && problems.length ? locate(doc, problems) : NONE), [doc, problems]);
 }
 
 /** The messages of the problems at a place, joined; null when there are none. `prop` undefined matches the item as a whole only. */

@@ -59,7 +59,7 @@ export default function Palette({ paletteOpen, onPaletteClose, shortcutsOpen, on
     setShortcutsShown(true);
   }, [shortcutsOpen]);
 
-  const commands = useCommands(onShortcutsOpen);
+  const commands = useCommands(onShortcutsOpen, paletteOpen);
 
   return (
     <>

@@ -60,6 +60,13 @@ export interface EditorState {
 
 type Listener = () => void;
 
+/** Whether two lists hold the same items (labels, or problems compared by their JSON). */
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i] || (typeof x === "object" && JSON.stringify(x) === JSON.stringify(b[i])));
+}
+
 /**
  * `next` with every part that equals the same part of `prev` replaced by prev's object. A
  * document from the server is all new objects; sharing what did not change lets the views
@@ -143,13 +150,17 @@ export class ModelStore {
   };
 
   private set(patch: Partial<EditorState>) {
-    this.state = {
-      ...this.state,
+    const prev = this.state;
+    const next: EditorState = {
+      ...prev,
       unsaved: this.pending.map((a) => a.label),
       undo: this.undoStack.map((a) => a.label),
       redo: this.redoStack.map((a) => a.label),
       ...patch,
     };
+    // Lists equal to the ones before stay the same arrays, so views reading them are not redrawn for nothing.
+    for (const k of ["unsaved", "undo", "redo", "problems"] as const) if (sameList(prev[k], next[k])) (next as Record<typeof k, unknown>)[k] = prev[k];
+    this.state = next;
     for (const l of this.listeners) l();
   }
 
