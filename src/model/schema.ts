@@ -4,24 +4,9 @@
 // model (names that refer to each other) live in validate.ts.
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 
-export const NAME_PATTERN = "^[a-z][a-z0-9_]*$";
-export const FIELD_TYPES = [
-  "text",
-  "longtext",
-  "integer",
-  "number",
-  "boolean",
-  "date",
-  "datetime",
-  "email",
-  "url",
-  "enum",
-  "multienum",
-  "json",
-  "reference",
-  "file",
-] as const;
-export const COMPONENT_TYPES = ["DataGrid", "Form", "Button", "Text", "Container", "Modal", "Chart", "Kpi", "DetailView", "ImportWizard"] as const;
+import { COMPONENT_TYPES, FIELD_TYPES, NAME_PATTERN } from "./vocabulary";
+
+export { COMPONENT_TYPES, FIELD_TYPES, NAME_PATTERN };
 
 const closed = { additionalProperties: false } as const;
 const Name = Type.String({ pattern: NAME_PATTERN, maxLength: 63, description: "lower_snake_case identifier" });

@@ -1,7 +1,7 @@
 // The strings of what the diagram and the entity editor share (common/), joined in
 // lib/messages.ts: the name checks (names.ts), the add-entity-type dialog and the states
 // of a record count (DataImpactStatus.tsx).
-import { addMessages, type Translation } from "../lib/messages";
+import { addMessages } from "../lib/messages";
 
 export const commonEn = {
   // A typed name in a sentence, for the parts that quote names in their messages (the diagram).
@@ -22,22 +22,5 @@ export const commonEn = {
   commonNoApps: "No app runs this model, so no records are affected.",
 } as const;
 
-export const commonDe: Translation<typeof commonEn> = {
-  commonQuoted: "„{name}“",
-  commonNameHint: "Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben; höchstens 63 Zeichen.",
-  commonNameRequired: "Geben Sie einen Namen ein.",
-  commonNameInvalid: "{name} ist kein gültiger Name und kann nicht verwendet werden: nur Kleinbuchstaben, Ziffern und _, beginnend mit einem Buchstaben.",
-  commonNameTooLong: "Ein Name hat höchstens 63 Zeichen.",
-  commonNameTaken: "{name} ist schon vergeben.",
-  commonNameReserved: "{name} ist reserviert: Jeder Datensatz hat bereits eine id.",
-
-  commonAddEntityTitle: "Entitätstyp hinzufügen",
-  commonAddEntityName: "Name",
-  commonAddEntitySubmit: "Hinzufügen",
-
-  commonCounting: "Datensätze werden gezählt…",
-  commonCountFailed: "Die Datensätze konnten nicht gezählt werden: {message}",
-  commonNoApps: "Keine App führt dieses Modell aus, also sind keine Datensätze betroffen.",
-};
-
-addMessages(commonEn, commonDe);
+// German is loaded only when it is the language chosen (messages.de.ts).
+addMessages(commonEn, () => import("./messages.de"));

@@ -2,7 +2,7 @@
 // is one the server will take, so a bad one is refused where it is typed instead of by the
 // save after the fact. The diagram and the entity editor ask the same question, so they
 // share this answer and its messages (messages.ts).
-import { NAME_PATTERN } from "../../../src/model/schema";
+import { NAME_PATTERN } from "../../../src/model/vocabulary";
 
 const PATTERN = new RegExp(NAME_PATTERN);
 /** The longest name the model format takes (src/model/schema.ts, Name); the messages say 63 too. */

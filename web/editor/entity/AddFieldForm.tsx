@@ -5,7 +5,7 @@
 import { Button, Group, NativeSelect, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, memo, useState } from "react";
 import type { Field, FieldType } from "../../../src/model/schema";
-import { FIELD_TYPES } from "../../../src/model/schema";
+import { FIELD_TYPES } from "../../../src/model/vocabulary";
 import { RESERVED_FIELD_NAMES } from "../common/names";
 import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";

@@ -9,7 +9,7 @@
 import { NativeSelect, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import type { Field, FieldType } from "../../../src/model/schema";
-import { FIELD_TYPES } from "../../../src/model/schema";
+import { FIELD_TYPES } from "../../../src/model/vocabulary";
 import { type DataImpact, valuesHeld } from "../common/dataImpact";
 import { useI18n } from "../lib/i18n";
 import { useEditor, useRun } from "../state/context";

@@ -1,5 +1,5 @@
 // The history strings of the editor's catalogue (joined in lib/messages.ts).
-import { addMessages, type Translation } from "../lib/messages";
+import { addMessages } from "../lib/messages";
 
 export const historyEn = {
   historyTitle: "History",
@@ -62,66 +62,5 @@ export const historyEn = {
   historyUnset: "not set",
 } as const;
 
-export const historyDe: Translation<typeof historyEn> = {
-  historyTitle: "Verlauf",
-  historyVersions: "Versionen",
-  historyVersion: "Version {n}",
-  historyColVersion: "Version",
-  historyColChange: "Änderung",
-  historySavedBy: "{date} von {actor}",
-  historyColActions: "Aktionen",
-  historyCurrent: "aktuell",
-  historyNoNote: "keine Notiz",
-  historyShowChanges: "Änderungen",
-  historyShowChangesOf: "Änderungen von Version {n} zeigen",
-  historyRollback: "Zurücksetzen…",
-  historyRollbackTo: "Auf Version {n} zurücksetzen",
-  historyRollbackBlocked:
-    "Zurücksetzen ist nicht möglich, solange Änderungen ungespeichert sind ({labels}): warten Sie, bis sie gespeichert sind, oder machen Sie sie rückgängig.",
-  historyRollbackTitle: "Auf Version {n} zurücksetzen?",
-  historyRollbackText:
-    "Der Inhalt von Version {n} wird als neue Version {next} gespeichert. Nichts wird gelöscht: alle Versionen bleiben im Verlauf, und Sie können auf demselben Weg wieder vorwärts gehen. Apps mit diesem Modell verwenden ihn sofort.",
-  historyRolledBack: "Version {n} wurde als Version {v} wiederhergestellt.",
-  historyRollbackFailed: "Zurücksetzen fehlgeschlagen: {message}",
-  historyShowMore: "Ältere Versionen zeigen",
-  historyShownOf: "{shown} von {total} Versionen angezeigt",
-  historyLoadFailed: "Der Verlauf konnte nicht geladen werden: {message}",
-  historyCompare: "Versionen vergleichen",
-  historyFrom: "Von Version",
-  historyTo: "Bis Version",
-  historyOption: "Version {n} · {date}",
-  historyBadVersion: "Die Adresse nennt Version „{asked}“, die dieses Modell nicht hat; stattdessen wird Version {n} gezeigt.",
-  historyOnlyOne: "Dieses Modell hat nur eine Version: noch nichts zu vergleichen.",
-  historyDiffTitle: "Änderungen von Version {from} bis Version {to}",
-  historyIdentical: "Die Versionen {from} und {to} haben denselben Inhalt.",
-  historyDiffFailed: "Die zu vergleichenden Versionen konnten nicht geladen werden: {message}",
-  historyAdded: "hinzugefügt",
-  historyRemoved: "entfernt",
-  historyChanged: "geändert",
-  historySectionModel: "Modell",
-  historySectionEntities: "Entitätstypen",
-  historySectionRelationships: "Beziehungen",
-  historySectionPages: "Seiten",
-  historySectionFlows: "Abläufe",
-  historySectionLayout: "Diagrammlayout",
-  historyKindEntity: "Entitätstyp {name}",
-  historyKindField: "Feld {name}",
-  historyKindRelationship: "Beziehung {name}",
-  historyKindPage: "Seite {name}",
-  historyKindComponent: "Komponente {name}",
-  historyKindFlow: "Ablauf {name}",
-  historyKindNode: "Knoten {name}",
-  historyFieldOrder: "Feldreihenfolge: {moved} verschoben; jetzt {order}",
-  historyChangedKeys: "Einstellungen: {keys}",
-  historyMovedOne: "{n} Entitätstyp im Diagramm verschoben",
-  historyMovedOther: "{n} Entitätstypen im Diagramm verschoben",
-  historyPlacedOne: "{n} Entitätstyp im Diagramm platziert",
-  historyPlacedOther: "{n} Entitätstypen im Diagramm platziert",
-  historyUnplacedOne: "{n} Entitätstyp nicht mehr platziert (automatisch angeordnet)",
-  historyUnplacedOther: "{n} Entitätstypen nicht mehr platziert (automatisch angeordnet)",
-  historyYes: "ja",
-  historyNo: "nein",
-  historyUnset: "nicht gesetzt",
-};
-
-addMessages(historyEn, historyDe);
+// German is loaded only when it is the language chosen (messages.de.ts).
+addMessages(historyEn, () => import("./messages.de"));

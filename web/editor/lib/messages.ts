@@ -3,8 +3,10 @@
 // has a `One` and an `Other` form, picked by `tn`. Each part of the editor keeps its own
 // strings beside its code (workspace, erd, entity, problems, history, palette, and common
 // for what the diagram and the entity editor share) and adds them with `addMessages` when
-// its chunk loads, so Home carries only its own strings. The type of every key is joined
-// here (type-only imports: no part's strings are bundled with this file).
+// its chunk loads, so Home carries only its own strings; a part's German (messages.de.ts
+// beside it) is a chunk of its own, loaded only when German is the language shown. The
+// type of every key is joined here (type-only imports: no part's strings are bundled
+// with this file).
 import type { commonEn } from "../common/messages";
 import type { entityEn } from "../entity/messages";
 import type { erdEn } from "../erd/messages";
@@ -198,8 +200,48 @@ const coreDe: Translation<typeof coreEn> = {
 /** The strings known so far, per language: Home's, then each part's as its chunk loads. */
 export const catalogues: { en: Partial<Messages>; de: Partial<Messages> } = { en: { ...coreEn }, de: { ...coreDe } };
 
-/** Add a part's strings (called once, at the top of the part's messages module). */
-export function addMessages<T extends Record<string, string>>(en: T, de: Translation<T>): void {
+type Language = keyof typeof catalogues;
+type Loader = () => Promise<{ default: Record<string, string> }>;
+
+/** Parts' German not loaded yet, and the loads under way. */
+const germanToLoad: Loader[] = [];
+let germanLoading: Promise<void> | null = null;
+/** The language on screen (set by the I18nProvider): a part added meanwhile loads its strings for it. */
+let shown: Language = "en";
+const listeners = new Set<() => void>();
+
+/** Add a part's strings (called once, at the top of the part's messages module); its German comes from `de` when needed. */
+export function addMessages<T extends Record<string, string>>(en: T, de: () => Promise<{ default: Translation<T> }>): void {
   Object.assign(catalogues.en, en);
-  Object.assign(catalogues.de, de);
+  germanToLoad.push(de);
+  if (shown === "de") void messagesFor("de");
+}
+
+/** Resolves once every part added so far has its strings in `language` (a failed load leaves English in its place). */
+export function messagesFor(language: Language): Promise<void> {
+  if (language === "en" || !germanToLoad.length) return germanLoading ?? Promise.resolve();
+  const loads = germanToLoad.splice(0).map((load) =>
+    load().then(
+      (m) => void Object.assign(catalogues.de, m.default),
+      () => undefined,
+    ),
+  );
+  const previous = germanLoading;
+  const all = Promise.all([previous, ...loads]).then(() => {
+    if (germanLoading === all) germanLoading = null;
+    for (const l of listeners) l();
+  });
+  germanLoading = all;
+  return all;
+}
+
+/** Tell the catalogue which language is on screen; `changed` is called when strings for it arrive. */
+export function showLanguage(language: Language): void {
+  shown = language;
+  void messagesFor(language);
+}
+
+export function onMessagesLoaded(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }

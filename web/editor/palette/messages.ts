@@ -1,6 +1,6 @@
 // The palette strings of the editor's catalogue (joined in lib/messages.ts): the command
 // palette and the keyboard shortcut list.
-import { addMessages, type Translation } from "../lib/messages";
+import { addMessages } from "../lib/messages";
 
 export const paletteEn = {
   paletteSearch: "Search commands, entity types and fields",
@@ -38,40 +38,5 @@ export const paletteEn = {
   paletteKeyDrag: "drag",
 } as const;
 
-export const paletteDe: Translation<typeof paletteEn> = {
-  paletteSearch: "Befehle, Entitätstypen und Felder durchsuchen",
-  palettePlaceholder: "Befehl oder Namen eingeben…",
-  paletteResults: "Befehle",
-  paletteGroupGeneral: "Befehle",
-  paletteGroupGoTo: "Wechseln zu",
-  paletteGroupEntities: "Entitätstypen",
-  paletteGroupFields: "Felder",
-  paletteGoTo: "Zu {tab} wechseln",
-  paletteOpenEntity: "Entitätstyp {name} öffnen",
-  paletteShowInDiagram: "{name} im Diagramm zeigen",
-  paletteOpenField: "Feld {entity}.{field} öffnen",
-  paletteFieldsOne: "{n} Feld",
-  paletteFieldsOther: "{n} Felder",
-  paletteAddEntity: "Entitätstyp hinzufügen…",
-  paletteAddEntityHint: "Öffnet den Tab Entitätstypen mit der Schaltfläche zum Hinzufügen",
-  paletteAppsFailed: "Die Apps konnten nicht geladen werden: {message}",
-  paletteNothingFound: "Kein Befehl passt zu „{query}“.",
-  paletteCountOne: "{n} Treffer",
-  paletteCountOther: "{n} Treffer",
-  paletteMore: "{shown} von {total} Treffern; tippen Sie weiter, um die Liste einzugrenzen.",
-  paletteHint: "↑ ↓ wählen · Eingabe führt aus · Esc schließt",
-  paletteShortcutsGeneral: "Allgemein",
-  paletteShortcutsDiagram: "Diagramm",
-  paletteKeysColumn: "Tasten",
-  paletteActionColumn: "Aktion",
-  paletteKeyCtrl: "Strg",
-  paletteKeyCmd: "Befehlstaste",
-  paletteKeyShift: "Umschalt",
-  paletteKeyEnter: "Eingabe",
-  paletteKeyDelete: "Entf",
-  paletteKeyTab: "Tab",
-  paletteKeyClick: "Klick",
-  paletteKeyDrag: "Ziehen",
-};
-
-addMessages(paletteEn, paletteDe);
+// German is loaded only when it is the language chosen (messages.de.ts).
+addMessages(paletteEn, () => import("./messages.de"));

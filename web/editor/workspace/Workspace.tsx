@@ -5,10 +5,10 @@
 // This chunk's strings (lib/messages.ts: each part adds its own when it loads).
 import "./messages";
 import { ActionIcon, Anchor, Badge, Button, Group, Menu, Stack, Tabs, Text, Title, Tooltip } from "@mantine/core";
-import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
+import { type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
 import { getModel, type ModelSummary } from "../lib/api";
 import { errorMessage } from "../lib/graphql";
-import { useI18n } from "../lib/i18n";
+import { lazyPart, useI18n } from "../lib/i18n";
 import { homeHref, Link, navigate } from "../lib/route";
 import { Loading } from "../shell/Loading";
 import { useNotices } from "../shell/notices";
@@ -22,11 +22,11 @@ import { SaveStatus } from "./SaveStatus";
 import { TAB_LABELS, TABS, type Tab, tabHref, tabOf } from "./tabs";
 
 // Each view is its own chunk: the diagram brings xyflow and dagre, the entity editor dnd-kit.
-const ErdEditor = lazy(() => import("../erd/ErdEditor"));
-const EntitiesPanel = lazy(() => import("../entity/EntitiesPanel"));
-const ProblemsPanel = lazy(() => import("../problems/ProblemsPanel"));
-const HistoryPanel = lazy(() => import("../history/HistoryPanel"));
-const Palette = lazy(() => import("../palette/Palette"));
+const ErdEditor = lazyPart(() => import("../erd/ErdEditor"));
+const EntitiesPanel = lazyPart(() => import("../entity/EntitiesPanel"));
+const ProblemsPanel = lazyPart(() => import("../problems/ProblemsPanel"));
+const HistoryPanel = lazyPart(() => import("../history/HistoryPanel"));
+const Palette = lazyPart(() => import("../palette/Palette"));
 
 type Load =
   | { status: "loading" }

@@ -1,0 +1,51 @@
+// The German strings of workspace/messages.ts, loaded when German is the language chosen.
+import type { Translation } from "../lib/messages";
+import type { workspaceEn } from "./messages";
+
+const workspaceDe: Translation<typeof workspaceEn> = {
+  tabDiagram: "Diagramm",
+  tabEntities: "Entitätstypen",
+  tabProblems: "Probleme",
+  tabHistory: "Verlauf",
+  workspaceTabs: "Ansichten des Modells",
+  undo: "Rückgängig",
+  undoWhat: "Rückgängig: {label}",
+  redo: "Wiederholen",
+  redoWhat: "Wiederholen: {label}",
+  nothingToUndo: "Nichts rückgängig zu machen",
+  nothingToRedo: "Nichts zu wiederholen",
+  openApp: "App öffnen",
+  openAppNamed: "App {slug} öffnen",
+  noAppYet: "Noch keine App führt dieses Modell aus; legen Sie eine auf der Modellseite an.",
+  statusSaved: "Gespeichert · Version {n}",
+  statusSaving: "Wird gespeichert…",
+  statusInvalidOne: "Nicht gespeichert: {n} Problem",
+  statusInvalidOther: "Nicht gespeichert: {n} Probleme",
+  statusOffline: "Offline: Änderungen bleiben in diesem Browser",
+  statusConflict: "Anderswo geändert: wählen Sie, was bleibt",
+  saveNow: "Jetzt speichern",
+  showProblems: "Probleme zeigen",
+  restoredOne: "{n} ungespeicherte Änderung vom letzten Besuch wurde wiederhergestellt.",
+  restoredOther: "{n} ungespeicherte Änderungen vom letzten Besuch wurden wiederhergestellt.",
+  arrived: "Version {n} kam von anderswo und wird angezeigt.",
+  conflictTitle: "Dieses Modell wurde anderswo geändert",
+  conflictText:
+    "Version {n} wurde in einem anderen Fenster oder von einem Agenten gespeichert, während Sie ungespeicherte Änderungen hatten. Beide haben geändert:",
+  conflictMine: "Ihre ungespeicherten Änderungen:",
+  conflictKeepMine: "Meine Änderungen behalten (auf Version {n} anwenden)",
+  conflictTakeTheirs: "Meine Änderungen verwerfen (Version {n} verwenden)",
+  conflictSkipped: "Diese Änderungen passten nicht mehr und wurden ausgelassen: {labels}",
+  conflictKey_entity: "Entitätstyp {name}",
+  conflictKey_field: "Feld {name}",
+  conflictKey_relationship: "Beziehung {name}",
+  conflictKey_page: "Seite {name}",
+  conflictKey_component: "Komponente {name}",
+  conflictKey_xflow: "Ablauf {name}",
+  conflictKey_layout: "Position von {name} im Diagramm",
+  conflictKey_model: "Modelleigenschaft {name}",
+  commandPalette: "Befehlspalette",
+  shortcuts: "Tastenkürzel",
+  modelLoadFailed: "Das Modell konnte nicht geöffnet werden: {message}",
+};
+
+export default workspaceDe;
