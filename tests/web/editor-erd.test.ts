@@ -478,11 +478,15 @@ test("a model of 100 entity types × 30 fields: renders, a node drags, and the m
   const drawn = await erd().locator(".react-flow__node").count();
   expect(drawn).toBeGreaterThan(0);
   expect(drawn).toBeLessThan(100);
+  // Zoomed out this far, the boxes show their names and field counts, not 30 unreadable rows each.
+  expect(await erd().locator(".erd-node-compact").count()).toBe(drawn);
+  expect(await erd().locator(".erd-field").count()).toBe(0);
+  expect(await erd().locator(".erd-node-compact").first().textContent()).toContain("30 fields");
   await erd().getByRole("button", { name: "Zoom in" }).click();
   await page.waitForTimeout(300);
   const target = erd().locator(".react-flow__node").first();
   const name = (await target.getAttribute("data-id"))!;
-  const c = await centre(target.locator(".erd-node-header"));
+  const c = await centre(target);
   const started = Date.now();
   await drag(page, c, { x: c.x + 60, y: c.y + 40 });
   const doc = await until(id, (x) => !!x.ui?.erd?.positions?.[name]);
@@ -494,6 +498,9 @@ test("a model of 100 entity types × 30 fields: renders, a node drags, and the m
   await openErd(page, id, `?sel=${name}`);
   await node(name).waitFor();
   expect(await translate(node(name))).toEqual(doc.ui!.erd!.positions![name]!);
+  // Close enough to read: the box has its rows again, at the same size.
+  await node(name).locator(".erd-field").first().waitFor();
+  expect(await node(name).locator(".erd-field").count()).toBe(30);
   await shot(page, "editor-erd-large");
   expect(pageErrors()).toEqual([]);
 });

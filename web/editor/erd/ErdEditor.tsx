@@ -38,7 +38,7 @@ import { tabHref } from "../workspace/tabs";
 import { pinned } from "./actions";
 import { ConnectModal, type ConnectRequest } from "./ConnectModal";
 import { DeleteModal, type DeleteRequest } from "./DeleteModal";
-import { EntityNode } from "./EntityNode";
+import { EntityNode, FullDetail } from "./EntityNode";
 import { exportImage, type ImageFormat, imageFileName } from "./exportImage";
 import { autoLayout, type EntityNode as EntityNodeType, type ErdEdge, freeSpot, GraphBuilder, NODE_WIDTH, nodeHeight, relOfEdge, type XY } from "./graph";
 import { RelationshipEdge } from "./RelationshipEdge";
@@ -365,36 +365,38 @@ function Diagram() {
       <div className="erd-body">
         {/* Focusable, so a click on the empty canvas gives the diagram's keys focus. */}
         <div className="erd-canvas" ref={flowRef} tabIndex={-1}>
-          <ReactFlow<EntityNodeType, ErdEdge>
-            nodes={nodes}
-            edges={edges}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onNodeDragStop={onNodeDragStop}
-            onSelectionChange={onSelectionChange}
-            onConnectEnd={onConnectEnd}
-            onNodeDoubleClick={onNodeDoubleClick}
-            onInit={onInit}
-            nodeTypes={nodeTypes}
-            edgeTypes={edgeTypes}
-            colorMode={scheme}
-            defaultMarkerColor={MARKER[scheme]}
-            ariaLabelConfig={ariaLabelConfig}
-            multiSelectionKeyCode={MULTI_SELECT_KEYS}
-            edgesReconnectable={false}
-            connectOnClick={false}
-            deleteKeyCode={null}
-            zoomOnDoubleClick={false}
-            onlyRenderVisibleElements={exporting === null}
-            minZoom={MIN_ZOOM}
-          >
-            <MiniMap pannable zoomable />
-            <Controls showInteractive={false} showFitView={false}>
-              <ControlButton onClick={fit} aria-label={t("erdFitView")} title={t("erdFitView")} className="react-flow__controls-fitview">
-                <FitIcon />
-              </ControlButton>
-            </Controls>
-          </ReactFlow>
+          <FullDetail.Provider value={exporting !== null}>
+            <ReactFlow<EntityNodeType, ErdEdge>
+              nodes={nodes}
+              edges={edges}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onNodeDragStop={onNodeDragStop}
+              onSelectionChange={onSelectionChange}
+              onConnectEnd={onConnectEnd}
+              onNodeDoubleClick={onNodeDoubleClick}
+              onInit={onInit}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              colorMode={scheme}
+              defaultMarkerColor={MARKER[scheme]}
+              ariaLabelConfig={ariaLabelConfig}
+              multiSelectionKeyCode={MULTI_SELECT_KEYS}
+              edgesReconnectable={false}
+              connectOnClick={false}
+              deleteKeyCode={null}
+              zoomOnDoubleClick={false}
+              onlyRenderVisibleElements={exporting === null}
+              minZoom={MIN_ZOOM}
+            >
+              <MiniMap pannable zoomable />
+              <Controls showInteractive={false} showFitView={false}>
+                <ControlButton onClick={fit} aria-label={t("erdFitView")} title={t("erdFitView")} className="react-flow__controls-fitview">
+                  <FitIcon />
+                </ControlButton>
+              </Controls>
+            </ReactFlow>
+          </FullDetail.Provider>
         </div>
         <SelectionPanel doc={doc} modelId={modelId} types={types} rels={rels} unplaced={graph.unplaced} onConnect={askConnect} onDelete={askDelete} />
       </div>

@@ -5,6 +5,8 @@ import type { erdEn } from "./messages";
 const erdDe: Translation<typeof erdEn> = {
   erdTitle: "Entity-Relationship-Diagramm",
   erdNoFields: "Keine Felder",
+  erdFieldCountOne: "{n} Feld",
+  erdFieldCountOther: "{n} Felder",
   erdRequired: "Pflichtfeld",
   erdUnique: "eindeutig",
   erdDisplay: "Anzeigefeld (wird gezeigt, wenn auf einen Datensatz verwiesen wird)",

@@ -4,6 +4,8 @@ import { addMessages } from "../lib/messages";
 export const erdEn = {
   erdTitle: "Entity-relationship diagram",
   erdNoFields: "No fields",
+  erdFieldCountOne: "{n} field",
+  erdFieldCountOther: "{n} fields",
   erdRequired: "required",
   erdUnique: "unique",
   erdDisplay: "display field (shown when a record is referred to)",

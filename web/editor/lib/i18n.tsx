@@ -87,11 +87,17 @@ export function useI18n(): I18n {
 /**
  * React.lazy for a part of the editor: its chunk, then its strings in the language on
  * screen (German is a chunk of its own), so the part is never drawn half translated.
+ * `preload()` starts fetching it before it is drawn (the diagram's chunk while the model
+ * itself is still being read).
  */
-export function lazyPart<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): LazyExoticComponent<ComponentType<P>> {
-  return lazy(async () => {
-    const part = await load();
-    await messagesFor(document.documentElement.lang === "de" ? "de" : "en");
-    return part;
-  });
+export function lazyPart<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): LazyExoticComponent<ComponentType<P>> & { preload(): void } {
+  let loading: Promise<{ default: ComponentType<P> }> | undefined;
+  const start = () => {
+    loading ??= load().then(async (part) => {
+      await messagesFor(document.documentElement.lang === "de" ? "de" : "en");
+      return part;
+    });
+    return loading;
+  };
+  return Object.assign(lazy(start), { preload: () => void start() });
 }

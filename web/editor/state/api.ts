@@ -19,6 +19,16 @@ export async function getModelVersion(id: string, version?: number): Promise<Mod
   return d.model && { id: d.model.id, version: d.model.version, doc: d.model.document };
 }
 
+/** The newest version with the slugs of the apps running the model (one request: what the workspace opens with); null when it does not exist. */
+export async function openModel(id: string): Promise<{ ref: ModelRef; apps: string[] } | null> {
+  const d = await gql<{ model: { id: string; version: number; document: Model; apps: { slug: string }[] } | null }>(
+    "query ($id: ID!) { model(id: $id) { id version document apps { slug } } }",
+    { id },
+  );
+  const m = d.model;
+  return m && { ref: { id: m.id, version: m.version, doc: m.document }, apps: m.apps.map((a) => a.slug) };
+}
+
 /** Save edits on top of `expectedVersion`: the new version, or the problems that kept it from being saved. */
 export async function editModel(id: string, edits: ModelEdit[], expectedVersion: number, note: string): Promise<ModelRef | { errors: Issue[] }> {
   const d = await gql<{ editModel: { model: { id: string; version: number; document: Model } | null; errors: Issue[] } }>(

@@ -6,13 +6,12 @@
 import "./messages";
 import { ActionIcon, Anchor, Badge, Button, Group, Menu, Stack, Tabs, Text, Title, Tooltip } from "@mantine/core";
 import { type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
-import { getModel, type ModelSummary } from "../lib/api";
 import { errorMessage } from "../lib/graphql";
 import { lazyPart, useI18n } from "../lib/i18n";
 import { homeHref, Link, navigate } from "../lib/route";
 import { Loading } from "../shell/Loading";
 import { useNotices } from "../shell/notices";
-import { getModelVersion } from "../state/api";
+import { openModel } from "../state/api";
 import { ModelStoreProvider, useEditor, useStore } from "../state/context";
 import { watchModel } from "../state/live";
 import { ModelStore } from "../state/store";
@@ -28,11 +27,7 @@ const ProblemsPanel = lazyPart(() => import("../problems/ProblemsPanel"));
 const HistoryPanel = lazyPart(() => import("../history/HistoryPanel"));
 const Palette = lazyPart(() => import("../palette/Palette"));
 
-type Load =
-  | { status: "loading" }
-  | { status: "error"; message: string }
-  | { status: "missing" }
-  | { status: "ready"; store: ModelStore; summary: ModelSummary };
+type Load = { status: "loading" } | { status: "error"; message: string } | { status: "missing" } | { status: "ready"; store: ModelStore; apps: string[] };
 
 /** Open the model: its newest version, its apps, a store replaying any local draft, and the live feed of versions saved elsewhere. */
 function useModelSession(id: string): Load {
@@ -41,16 +36,17 @@ function useModelSession(id: string): Load {
     let store: ModelStore | undefined;
     let stop = () => {};
     let cancelled = false;
-    Promise.all([getModelVersion(id), getModel(id)]).then(
-      async ([ref, summary]) => {
+    openModel(id).then(
+      async (opened) => {
         if (cancelled) return;
-        if (!ref || !summary) return setLoad({ status: "missing" });
+        if (!opened) return setLoad({ status: "missing" });
+        const { ref, apps } = opened;
         store = new ModelStore(ref);
         await store.restore();
         if (cancelled) return store.dispose();
         const s = store;
         stop = watchModel(ref.id, (v) => void s.remoteChanged(v ?? Number.MAX_SAFE_INTEGER).catch(() => {}));
-        setLoad({ status: "ready", store: s, summary });
+        setLoad({ status: "ready", store: s, apps });
       },
       (e) => !cancelled && setLoad({ status: "error", message: errorMessage(e) }),
     );
@@ -63,8 +59,12 @@ function useModelSession(id: string): Load {
   return load;
 }
 
+const VIEWS = { diagram: ErdEditor, entities: EntitiesPanel, problems: ProblemsPanel, history: HistoryPanel } as const;
+
 export default function Workspace({ id, rest }: { id: string; rest: string[] }) {
   const { t } = useI18n();
+  // The open view's chunk is fetched while the model is read, not after.
+  useState(() => VIEWS[tabOf(rest).tab].preload());
   const load = useModelSession(id);
   const back = (
     <Anchor component={Link} href={homeHref()}>
@@ -85,7 +85,7 @@ export default function Workspace({ id, rest }: { id: string; rest: string[] }) 
     );
   return (
     <ModelStoreProvider store={load.store}>
-      <Open rest={rest} summary={load.summary} />
+      <Open rest={rest} apps={load.apps} />
     </ModelStoreProvider>
   );
 }
@@ -148,10 +148,10 @@ function UndoRedo() {
   );
 }
 
-function AppLink({ summary }: { summary: ModelSummary }) {
+function AppLink({ apps }: { apps: string[] }) {
   const { t } = useI18n();
   const href = (slug: string) => `/app/${encodeURIComponent(slug)}/`;
-  if (!summary.apps.length)
+  if (!apps.length)
     return (
       <Tooltip label={t("noAppYet")}>
         <Button variant="default" data-disabled aria-disabled onClick={(e) => e.preventDefault()}>
@@ -159,10 +159,10 @@ function AppLink({ summary }: { summary: ModelSummary }) {
         </Button>
       </Tooltip>
     );
-  if (summary.apps.length === 1)
+  if (apps.length === 1)
     return (
       // A named window: a second click brings the open app forward instead of a new tab.
-      <Button component="a" variant="default" href={href(summary.apps[0]!.slug)} target={`torque-app-${summary.apps[0]!.slug}`}>
+      <Button component="a" variant="default" href={href(apps[0]!)} target={`torque-app-${apps[0]!}`}>
         {t("openApp")}
       </Button>
     );
@@ -172,9 +172,9 @@ function AppLink({ summary }: { summary: ModelSummary }) {
         <Button variant="default">{t("openApp")}</Button>
       </Menu.Target>
       <Menu.Dropdown>
-        {summary.apps.map((a) => (
-          <Menu.Item key={a.slug} component="a" href={href(a.slug)} target={`torque-app-${a.slug}`}>
-            {t("openAppNamed", { slug: a.slug })}
+        {apps.map((slug) => (
+          <Menu.Item key={slug} component="a" href={href(slug)} target={`torque-app-${slug}`}>
+            {t("openAppNamed", { slug })}
           </Menu.Item>
         ))}
       </Menu.Dropdown>
@@ -189,7 +189,7 @@ function useLatch(on: boolean): boolean {
   return seen || on;
 }
 
-function Open({ rest, summary }: { rest: string[]; summary: ModelSummary }) {
+function Open({ rest, apps }: { rest: string[]; apps: string[] }) {
   const { t } = useI18n();
   const store = useStore();
   const notices = useNotices();
@@ -249,7 +249,7 @@ function Open({ rest, summary }: { rest: string[]; summary: ModelSummary }) {
               {t("commandPalette")}
             </Button>
           </Tooltip>
-          <AppLink summary={summary} />
+          <AppLink apps={apps} />
         </Group>
       </Group>
       <Tabs value={tab} onChange={(v) => v && navigate(tabHref(id, v as Tab))}>
