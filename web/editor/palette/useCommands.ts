@@ -7,8 +7,7 @@ import { useEffect, useMemo, useState } from "react";
 import { errorMessage, gql } from "../lib/graphql";
 import { useI18n } from "../lib/i18n";
 import { homeHref, navigate } from "../lib/route";
-import { useNotices } from "../shell/notices";
-import { useEditor, useStore } from "../state/context";
+import { useEditor, useUndoRedo } from "../state/context";
 import { SHORTCUTS } from "../workspace/keys";
 import { TAB_LABELS, TABS, tabHref } from "../workspace/tabs";
 import { type Command, command } from "./search";
@@ -45,44 +44,31 @@ const keysOf = (what: (typeof SHORTCUTS)[number]["what"]) => SHORTCUTS.find((s) 
 
 export function useCommands(openShortcuts: () => void, open: boolean): Command[] {
   const { t, tn } = useI18n();
-  const store = useStore();
-  const notices = useNotices();
   const id = useEditor((s) => s.id);
   const entities = useEditor((s) => (open ? s.doc.entities : null));
-  const undo = useEditor((s) => s.undo);
-  const redo = useEditor((s) => s.redo);
-  const conflict = useEditor((s) => s.conflict);
+  const undoRedo = useUndoRedo();
   const apps = useApps(id);
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme("light", { getInitialValueInEffect: false });
 
   const general = useMemo(() => {
-    // As the bar's buttons: a refused undo (the edit no longer applies) is shown, not thrown.
-    const guard = (f: () => void) => () => {
-      try {
-        f();
-      } catch (e) {
-        notices.error(errorMessage(e));
-      }
-    };
-    const u = undo.at(-1),
-      r = redo.at(-1);
+    const { undoLabel: u, redoLabel: r, blocked } = undoRedo;
     const list: Command[] = [
       command({
         id: "undo",
         group: "general",
         label: u ? t("undoWhat", { label: u }) : t("nothingToUndo"),
         keys: keysOf("undo"),
-        disabled: !u || !!conflict,
-        run: guard(() => store.undo()),
+        disabled: !u || blocked,
+        run: undoRedo.undo,
       }),
       command({
         id: "redo",
         group: "general",
         label: r ? t("redoWhat", { label: r }) : t("nothingToRedo"),
         keys: keysOf("redo"),
-        disabled: !r || !!conflict,
-        run: guard(() => store.redo()),
+        disabled: !r || blocked,
+        run: undoRedo.redo,
       }),
       command({
         id: "add-entity",
@@ -119,7 +105,7 @@ export function useCommands(openShortcuts: () => void, open: boolean): Command[]
     for (const tab of TABS)
       list.push(command({ id: `tab:${tab}`, group: "goto", label: t("paletteGoTo", { tab: t(TAB_LABELS[tab]) }), run: () => navigate(tabHref(id, tab)) }));
     return list;
-  }, [t, store, notices, id, undo, redo, conflict, apps, scheme, setColorScheme, openShortcuts]);
+  }, [t, id, undoRedo, apps, scheme, setColorScheme, openShortcuts]);
 
   const model = useMemo(() => {
     const types: Command[] = [];

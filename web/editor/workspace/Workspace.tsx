@@ -12,7 +12,7 @@ import { homeHref, Link, navigate } from "../lib/route";
 import { Loading } from "../shell/Loading";
 import { useNotices } from "../shell/notices";
 import { openModel } from "../state/api";
-import { ModelStoreProvider, useEditor, useStore } from "../state/context";
+import { ModelStoreProvider, useEditor, useUndoRedo } from "../state/context";
 import { watchModel } from "../state/live";
 import { ModelStore } from "../state/store";
 import { ConflictModal } from "./ConflictModal";
@@ -106,41 +106,16 @@ function Notices() {
 
 function UndoRedo() {
   const { t } = useI18n();
-  const store = useStore();
-  const notices = useNotices();
-  const undo = useEditor((s) => s.undo);
-  const redo = useEditor((s) => s.redo);
-  const conflict = useEditor((s) => s.conflict);
-  const guard = (f: () => void) => () => {
-    try {
-      f();
-    } catch (e) {
-      notices.error(errorMessage(e));
-    }
-  };
-  const u = undo.at(-1),
-    r = redo.at(-1);
+  const { undoLabel: u, redoLabel: r, blocked, undo, redo } = useUndoRedo();
   return (
     <Group gap={4} wrap="nowrap">
       <Tooltip label={u ? t("undoWhat", { label: u }) : t("nothingToUndo")}>
-        <ActionIcon
-          variant="default"
-          size="lg"
-          aria-label={u ? t("undoWhat", { label: u }) : t("undo")}
-          disabled={!u || !!conflict}
-          onClick={guard(() => store.undo())}
-        >
+        <ActionIcon variant="default" size="lg" aria-label={u ? t("undoWhat", { label: u }) : t("undo")} disabled={!u || blocked} onClick={undo}>
           <span aria-hidden="true">↶</span>
         </ActionIcon>
       </Tooltip>
       <Tooltip label={r ? t("redoWhat", { label: r }) : t("nothingToRedo")}>
-        <ActionIcon
-          variant="default"
-          size="lg"
-          aria-label={r ? t("redoWhat", { label: r }) : t("redo")}
-          disabled={!r || !!conflict}
-          onClick={guard(() => store.redo())}
-        >
+        <ActionIcon variant="default" size="lg" aria-label={r ? t("redoWhat", { label: r }) : t("redo")} disabled={!r || blocked} onClick={redo}>
           <span aria-hidden="true">↷</span>
         </ActionIcon>
       </Tooltip>
@@ -191,8 +166,6 @@ function useLatch(on: boolean): boolean {
 
 function Open({ rest, apps }: { rest: string[]; apps: string[] }) {
   const { t } = useI18n();
-  const store = useStore();
-  const notices = useNotices();
   const id = useEditor((s) => s.id);
   const name = useEditor((s) => s.doc.name);
   const problems = useEditor((s) => s.problems);
@@ -200,27 +173,8 @@ function Open({ rest, apps }: { rest: string[]; apps: string[] }) {
   const [palette, setPalette] = useState(false);
   const [shortcuts, setShortcuts] = useState(false);
   const paletteUsed = useLatch(palette || shortcuts);
-  const handlers = useMemo(
-    () => ({
-      undo: () => {
-        try {
-          store.undo();
-        } catch (e) {
-          notices.error(errorMessage(e));
-        }
-      },
-      redo: () => {
-        try {
-          store.redo();
-        } catch (e) {
-          notices.error(errorMessage(e));
-        }
-      },
-      palette: () => setPalette(true),
-      shortcuts: () => setShortcuts(true),
-    }),
-    [store, notices],
-  );
+  const { undo, redo } = useUndoRedo();
+  const handlers = useMemo(() => ({ undo, redo, palette: () => setPalette(true), shortcuts: () => setShortcuts(true) }), [undo, redo]);
   useShortcuts(handlers);
   const views: Record<Tab, ReactNode> = {
     diagram: <ErdEditor />,
