@@ -418,6 +418,7 @@ async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<vo
   let seen = await scriptsOf(p);
   const views: [string, string, string][] = [
     ["entity editor", `/editor/models/${id}/entities/e1?field=f1`, '[data-editor="field"]'],
+    ["pages", `/editor/models/${id}/pages`, '[data-panel="pages"]'],
     ["problems", `/editor/models/${id}/problems`, "h2"],
     ["history", `/editor/models/${id}/history`, '[data-testid="versions"]'],
   ];

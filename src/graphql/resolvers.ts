@@ -81,9 +81,9 @@ const edit = (ctx: GqlContext, model: string, e: ModelEdit, expectedVersion?: nu
 /**
  * One mutation per model edit: its arguments, less `model` and `expectedVersion`, are the
  * edit's own fields (see model/edit.ts), so the resolvers are made from the list. The
- * editor's own edits (layout, model properties, field order) go through editModel only.
+ * editor's own edits (layout, model properties, field and page order) go through editModel only.
  */
-const EDIT_OPS = ALL_EDIT_OPS.filter((op) => op !== "setLayout" && op !== "setProperties" && op !== "moveField");
+const EDIT_OPS = ALL_EDIT_OPS.filter((op) => op !== "setLayout" && op !== "setProperties" && op !== "moveField" && op !== "movePage");
 
 const editResolvers = Object.fromEntries(
   EDIT_OPS.map((op) => [

@@ -20,6 +20,7 @@ export type ModelEdit =
   | { op: "addPage"; page: unknown; at?: number }
   | { op: "updatePage"; name: string; patch: unknown }
   | { op: "removePage"; name: string }
+  | { op: "movePage"; name: string; to: number }
   | { op: "addComponent"; page: string; component: unknown; at?: number }
   | { op: "updateComponent"; page: string; id: string; patch: unknown }
   | { op: "removeComponent"; page: string; id: string }
@@ -47,6 +48,7 @@ export const EDIT_OPS = [
   "addPage",
   "updatePage",
   "removePage",
+  "movePage",
   "addComponent",
   "updateComponent",
   "removeComponent",
@@ -70,12 +72,14 @@ export function parseEdits(input: unknown): ModelEdit[] {
   if (input.length > MAX_EDITS)
     throw validationError([{ path: "", rule: "maxItems", message: `at most ${MAX_EDITS} edits at once (got ${input.length})` }], "edits");
   const names = ["name", "entity", "page", "id"] as const;
+  // The object an add operation adds sits under one of those keys for two of them.
+  const payload: Partial<Record<string, string>> = { addEntityType: "entity", addPage: "page" };
   input.forEach((e, i) => {
     if (!isPlainObject(e)) throw validationError([{ path: `/${i}`, rule: "type", message: "an edit must be a JSON object" }], "edits");
     if (typeof e.op !== "string" || !(EDIT_OPS as readonly string[]).includes(e.op))
       throw validationError([{ path: `/${i}/op`, rule: "enum", message: `"op" must be one of ${EDIT_OPS.join(", ")}` }], "edits");
     for (const k of names)
-      if (Object.hasOwn(e, k) && typeof e[k] !== "string" && !(k === "entity" && e.op === "addEntityType"))
+      if (Object.hasOwn(e, k) && typeof e[k] !== "string" && payload[e.op] !== k)
         throw validationError([{ path: `/${i}/${k}`, rule: "type", message: `"${k}" must be a string` }], "edits");
   });
   return input as ModelEdit[];
@@ -238,6 +242,16 @@ export function applyEdit(doc: Model, e: ModelEdit): Model {
       if (m.startPage === undefined) delete m.startPage;
       m.navigation = (m.navigation ?? []).filter((n) => n.page !== e.name);
       break;
+    case "movePage": {
+      const pages = [...(m.pages ?? [])];
+      const from = pages.findIndex((p) => p.name === e.name);
+      if (from < 0) throw notFound("page", e.name);
+      const to = index(e.to, pages.length - 1, "page");
+      const [p] = pages.splice(from, 1);
+      pages.splice(to, 0, p!);
+      m.pages = pages;
+      break;
+    }
     case "addComponent": {
       const p = page(e.page);
       const c = object(e.component, "component");

@@ -31,6 +31,8 @@ const cases: [string, ModelEdit][] = [
   ["addPage", { op: "addPage", page: { name: "more", components: [] } }],
   ["updatePage", { op: "updatePage", name: "companies", patch: { title: "Firms" } }],
   ["removePage (the start page, in the menu)", { op: "removePage", name: "deals" }],
+  ["movePage to the front", { op: "movePage", name: "companies", to: 0 }],
+  ["movePage to the end", { op: "movePage", name: "deals", to: 2 }],
   ["addComponent", { op: "addComponent", page: "deals", component: { id: "t", type: "Text", position: { row: 9, col: 0, width: 4, height: 1 } } }],
   ["updateComponent", { op: "updateComponent", page: "deals", id: "new", patch: { position: { row: 0, col: 0, width: 6, height: 1 } } }],
   ["removeComponent", { op: "removeComponent", page: "deals", id: "new" }],
@@ -115,6 +117,8 @@ describe("the editor's edits", () => {
 
   test("positions of lists: out of range or not an integer is refused", () => {
     expect(() => applyEdit(crm(), { op: "moveField", entity: "company", name: "name", to: 5 })).toThrow(/0 to 4/);
+    expect(() => applyEdit(crm(), { op: "movePage", name: "deals", to: 9 })).toThrow(/page: a position from 0 to/);
+    expect(() => applyEdit(crm(), { op: "movePage", name: "nope", to: 0 })).toThrow(/nope/);
     expect(() => applyEdit(crm(), { op: "addField", entity: "company", field: { name: "a", type: "text" }, at: 1.5 })).toThrow(/0 to 5/);
   });
 

@@ -75,6 +75,8 @@ export function invert(doc: Model, e: ModelEdit): ModelEdit[] {
       const page = (doc.pages ?? []).find((x) => x.name === e.name)!;
       return [{ op: "addPage", page: structuredClone(page), at: indexOf(doc.pages, e.name) }, properties(doc, ["startPage", "navigation"])];
     }
+    case "movePage":
+      return [{ op: "movePage", name: e.name, to: indexOf(doc.pages, e.name) }];
     case "addComponent":
       return [{ op: "removeComponent", page: e.page, id: String((e.component as Obj).id) }];
     case "updateComponent": {

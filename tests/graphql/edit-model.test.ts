@@ -47,6 +47,31 @@ describe("editModel", () => {
     expect(versions.find((x) => x.version === v + 1)!.note).toBe("addEntityType, addField, moveField, setLayout");
   });
 
+  test("pages: added (the page object under `page`), moved, retitled, with the menu, in one version", async () => {
+    const v = await version();
+    const r = await gql(EDIT, {
+      m: srv.models.todo,
+      v,
+      edits: [
+        { op: "addPage", page: { name: "reports", title: "Reports", components: [] } },
+        { op: "movePage", name: "reports", to: 0 },
+        { op: "updatePage", name: "tasks", patch: { title: "To do" } },
+        { op: "setProperties", patch: { startPage: "reports", navigation: [{ label: "Reports", page: "reports" }] } },
+      ],
+    });
+    expect(r.data.editModel.errors).toEqual([]);
+    const doc = r.data.editModel.model.document;
+    expect(doc.pages.map((p: any) => p.name)).toEqual(["reports", "tasks", "projects"]);
+    expect(doc.pages[1].title).toBe("To do");
+    expect(doc.startPage).toBe("reports");
+    // A page elsewhere than `addPage`'s payload still has to be named by a string.
+    const bad = await gql(EDIT, { m: srv.models.todo, edits: [{ op: "removePage", name: { $ne: 1 } }] });
+    expect(JSON.stringify(bad)).toMatch(/name.. must be a string/);
+    const bad2 = await gql(EDIT, { m: srv.models.todo, edits: [{ op: "addComponent", page: { name: "x" }, component: {} }] });
+    expect(JSON.stringify(bad2)).toMatch(/page.. must be a string/);
+    expect(await version()).toBe(v + 1);
+  });
+
   test("a batch that breaks the model saves nothing and names every problem", async () => {
     const v = await version();
     const r = await gql(EDIT, {

@@ -2,6 +2,7 @@
 // The model's entity types, searchable (models have 100 and more), each a link to its
 // address in the editor, marked when the server has a problem with it; and the button
 // that adds a type.
+import "../common/links.css";
 import { Badge, Button, Stack, Text, TextInput, Title } from "@mantine/core";
 import { memo, useCallback, useMemo, useState } from "react";
 import { AddEntityModal } from "../common/AddEntityModal";
@@ -13,7 +14,7 @@ import type { Located } from "./model";
 import { hasProblems } from "./problems";
 
 /**
- * One type in the list: a plain link styled in entity.css (Mantine's NavLink brings its
+ * One type in the list: a plain link styled in common/links.css (Mantine's NavLink brings its
  * collapsing children along, which a flat list of 100 types never uses). Memoised on plain
  * values: a rename or a new label redraws one row of a 100-type model, not a hundred.
  */
@@ -27,10 +28,10 @@ const EntityRow = memo(function EntityRow(p: {
   onPick(): void;
 }) {
   return (
-    <Link className="entity-link" href={p.href} aria-current={p.selected ? "page" : undefined} data-entity={p.name} onClick={p.onPick}>
-      <span className="entity-link-text">
-        <span className="entity-link-name">{p.name}</span>
-        {p.label ? <span className="entity-link-label">{p.label}</span> : null}
+    <Link className="editor-link" href={p.href} aria-current={p.selected ? "page" : undefined} data-entity={p.name} onClick={p.onPick}>
+      <span className="editor-link-text">
+        <span className="editor-link-name">{p.name}</span>
+        {p.label ? <span className="editor-link-label">{p.label}</span> : null}
       </span>
       {p.problem ? (
         <Badge size="xs" color="red" variant="filled">

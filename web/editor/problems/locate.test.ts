@@ -98,23 +98,27 @@ describe("pages, navigation and flows", () => {
     expect(href(locate(crm(), "/pages/1/components/1/props/action/type"))).toBe("/editor/models/m1/entities/company");
   });
 
-  test("a component naming no type, a page, a component naming a type that does not exist: no link", () => {
-    expect(locate(crm(), "/pages/0/components/0/props/action/modal").target).toBeNull();
-    expect(locate(crm(), "/pages/0/title").target).toBeNull();
+  test("a page's own properties link to it in the pages view; a component naming no type (or one that does not exist) to its page", () => {
+    expect(href(locate(crm(), "/pages/0/components/0/props/action/modal"))).toBe("/editor/models/m1/pages/deals");
+    expect(href(locate(crm(), "/pages/0/title"))).toBe("/editor/models/m1/pages/deals?prop=title");
+    // A page no longer there: stale, nothing to open.
+    expect(locate(crm(), "/pages/7/title").stale).toBe(true);
     const doc = crm();
     doc.pages![0]!.components[3]!.props!.entity = "opportunity";
     const p = locate(doc, "/pages/0/components/3/props/entity");
     expect(words(p)).toBe("page deals › component grid › entity");
-    expect(p.target).toBeNull();
+    expect(href(p)).toBe("/editor/models/m1/pages/deals");
     expect(p.stale).toBe(false);
   });
 
   test("navigation entries by their label; model properties; settings", () => {
     expect(words(locate(crm(), "/navigation/1/page"))).toBe("navigation Companies › page");
-    expect(locate(crm(), "/navigation/1/page").target).toBeNull();
+    // The menu and the start page are set in the pages view.
+    expect(href(locate(crm(), "/navigation/1/page"))).toBe("/editor/models/m1/pages");
     const start = locate(crm(), "/startPage");
     expect(words(start)).toBe("model › startPage");
-    expect(start.target).toBeNull();
+    expect(href(start)).toBe("/editor/models/m1/pages");
+    expect(locate(crm(), "/name").target).toBeNull();
     expect(words(locate(crm(), "/settings/fetchAllowList/0"))).toBe("settings › fetchAllowList 0");
     expect(words(locate(crm(), ""))).toBe("model");
     expect(words(locate(crm(), null))).toBe("model");

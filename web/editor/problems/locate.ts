@@ -36,7 +36,7 @@ export interface PlacePart {
 
 /** A view of the workspace (tabs.ts: tabHref(id, tab, item, query)). */
 export interface Target {
-  tab: "entities" | "diagram";
+  tab: "entities" | "diagram" | "pages";
   item?: string;
   query?: Record<string, string>;
 }
@@ -119,8 +119,9 @@ export function locate(doc: Model, path: string | null | undefined): Place {
       return locateFlow(doc, i, rest);
     case "navigation": {
       const found = at(doc.navigation, i);
-      if (!found) return place([model, ...prop(segs)], null);
-      return place([item("navigation", found, (n) => str(n.label)), ...prop(rest)], null);
+      // The menu is edited in the pages view.
+      if (!found) return place([model, ...prop(segs)], { tab: "pages" });
+      return place([item("navigation", found, (n) => str(n.label)), ...prop(rest)], { tab: "pages" });
     }
     case "settings":
       return place([{ kind: "settings" }, ...prop(segs.slice(1))], null);
@@ -136,8 +137,10 @@ export function locate(doc: Model, path: string | null | undefined): Place {
       }
       return place([layout, ...prop(segs.slice(1))], { tab: "diagram" });
     }
+    case "startPage":
+      return place([model, ...prop(segs)], { tab: "pages" });
     default:
-      // name, description, startPage, … and whatever else a document may carry.
+      // name, description, … and whatever else a document may carry.
       return place([model, ...prop(segs)], null);
   }
 }
@@ -172,17 +175,19 @@ function locateEntity(doc: Model, i: string | undefined, rest: string[]): Place 
 
 function locatePage(doc: Model, i: string | undefined, rest: string[]): Place {
   const found = at(doc.pages, i);
-  if (!found) return place([{ kind: "model" }, ...prop(["pages", ...(i === undefined ? [] : [i]), ...rest])], null);
+  if (!found) return place([{ kind: "model" }, ...prop(["pages", ...(i === undefined ? [] : [i]), ...rest])], { tab: "pages" });
   const page = item("page", found, (p) => str(p.name));
+  const open: Target = page.name ? { tab: "pages", item: page.name } : { tab: "pages" };
   const [sub, j, ...more] = rest;
-  if (sub !== "components" || j === undefined) return place([page, ...prop(rest)], null);
+  if (sub !== "components" || j === undefined) return place([page, ...prop(rest)], page.name && sub !== undefined ? { ...open, query: { prop: sub } } : open);
   const c = at(found.item?.components, j);
-  if (!c) return place([page, ...prop(rest)], null);
+  if (!c) return place([page, ...prop(rest)], open);
   const component = item("component", c, (x) => str(x.id));
   // "props" is how the format stores a component's settings; the user thinks of "columns 2".
   const tail = more[0] === "props" ? more.slice(1) : more;
   const entity = c.item ? entityNamed(doc, componentEntity(c.item)) : undefined;
-  return place([page, component, ...prop(tail)], entity ? { tab: "entities", item: entity } : null);
+  // Until the page designer opens a component, its entity type (or its page) is the way to fix it.
+  return place([page, component, ...prop(tail)], entity ? { tab: "entities", item: entity } : open);
 }
 
 function locateFlow(doc: Model, i: string | undefined, rest: string[]): Place {

@@ -44,7 +44,7 @@ const entity = (doc: Model, name: string): EntityType | undefined => doc.entitie
 const refsOf = (c: Component) => componentRefs[c.type]?.(c.props ?? {}) ?? [];
 const mentions = (code: unknown, name: string) => typeof code === "string" && new RegExp(`\\b${name}\\b`).test(code);
 
-function uses(doc: Model, match: (r: PropRef) => boolean): ComponentUse[] {
+export function uses(doc: Model, match: (r: PropRef) => boolean): ComponentUse[] {
   const out: ComponentUse[] = [];
   for (const p of doc.pages ?? [])
     for (const c of p.components) for (const r of refsOf(c)) if (match(r)) out.push({ page: p.name, id: c.id, type: c.type, at: r.path.join(".") });
@@ -81,7 +81,7 @@ export function impactOfField(doc: Model, ent: string, field: string): Impact {
 // --- props rewriting -------------------------------------------------------------------
 
 /** Props with the value at `path` replaced (a string list entry or an object's key). */
-function setAt(props: Obj, path: (string | number)[], value: unknown): Obj {
+export function setAt(props: Obj, path: (string | number)[], value: unknown): Obj {
   const copy = structuredClone(props);
   let cur: Obj | unknown[] = copy;
   for (const k of path.slice(0, -1)) cur = (cur as Obj)[k as string] as Obj;
@@ -119,7 +119,7 @@ function dropField(props: Obj, refs: PropRef[]): Obj {
 }
 
 /** Edits of the components with matching refs: their props rewritten, or (null) the component removed and dropped from the containers and modals holding it. */
-function componentEdits(doc: Model, match: (r: PropRef) => boolean, rewrite: (props: Obj, refs: PropRef[]) => Obj | null): ModelEdit[] {
+export function componentEdits(doc: Model, match: (r: PropRef) => boolean, rewrite: (props: Obj, refs: PropRef[]) => Obj | null): ModelEdit[] {
   const out: ModelEdit[] = [];
   for (const p of doc.pages ?? []) {
     const removed = new Set<string>();

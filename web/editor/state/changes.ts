@@ -36,8 +36,12 @@ export function touchedBy(e: ModelEdit): string[] {
       return [`relationship:${e.name}`];
     case "addPage":
       return [`page:${nameOf(e.page)}`];
-    case "updatePage":
+    case "updatePage": {
+      const to = nameOf(e.patch);
+      return [`page:${e.name}`, ...(to !== "undefined" && to !== e.name ? [`page:${to}`] : [])];
+    }
     case "removePage":
+    case "movePage":
       return [`page:${e.name}`];
     case "addComponent":
       return [`component:${e.page}#${str((e.component as Obj | null)?.id)}`];

@@ -23,6 +23,7 @@ import { TAB_LABELS, TABS, type Tab, tabHref, tabOf } from "./tabs";
 // Each view is its own chunk: the diagram brings xyflow and dagre, the entity editor dnd-kit.
 const ErdEditor = lazyPart(() => import("../erd/ErdEditor"));
 const EntitiesPanel = lazyPart(() => import("../entity/EntitiesPanel"));
+const PagesPanel = lazyPart(() => import("../pages/PagesPanel"));
 const ProblemsPanel = lazyPart(() => import("../problems/ProblemsPanel"));
 const HistoryPanel = lazyPart(() => import("../history/HistoryPanel"));
 const Palette = lazyPart(() => import("../palette/Palette"));
@@ -59,7 +60,7 @@ function useModelSession(id: string): Load {
   return load;
 }
 
-const VIEWS = { diagram: ErdEditor, entities: EntitiesPanel, problems: ProblemsPanel, history: HistoryPanel } as const;
+const VIEWS = { diagram: ErdEditor, entities: EntitiesPanel, pages: PagesPanel, problems: ProblemsPanel, history: HistoryPanel } as const;
 
 export default function Workspace({ id, rest }: { id: string; rest: string[] }) {
   const { t } = useI18n();
@@ -179,6 +180,7 @@ function Open({ rest, apps }: { rest: string[]; apps: string[] }) {
   const views: Record<Tab, ReactNode> = {
     diagram: <ErdEditor />,
     entities: <EntitiesPanel entity={item} />,
+    pages: <PagesPanel page={item} />,
     problems: <ProblemsPanel />,
     history: <HistoryPanel />,
   };

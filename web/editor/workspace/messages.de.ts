@@ -5,6 +5,7 @@ import type { workspaceEn } from "./messages";
 const workspaceDe: Translation<typeof workspaceEn> = {
   tabDiagram: "Diagramm",
   tabEntities: "Entitätstypen",
+  tabPages: "Seiten",
   tabProblems: "Probleme",
   tabHistory: "Verlauf",
   workspaceTabs: "Ansichten des Modells",

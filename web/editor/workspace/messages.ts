@@ -4,6 +4,7 @@ import { addMessages } from "../lib/messages";
 export const workspaceEn = {
   tabDiagram: "Diagram",
   tabEntities: "Entities",
+  tabPages: "Pages",
   tabProblems: "Problems",
   tabHistory: "History",
   workspaceTabs: "Model views",
