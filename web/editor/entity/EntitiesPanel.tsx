@@ -9,8 +9,9 @@
 import "../common/messages";
 import "./messages";
 import "./entity.css";
-import { Grid, Paper, Stack, Text, Title } from "@mantine/core";
+import { Grid } from "@mantine/core";
 import { type ReactNode, useCallback, useEffect, useRef } from "react";
+import { NoticeCard } from "../common/NoticeCard";
 import { useI18n } from "../lib/i18n";
 import { navigate, setSearch, useSearch } from "../lib/route";
 import { useEditor } from "../state/context";
@@ -88,27 +89,12 @@ export default function EntitiesPanel({ entity }: { entity: string | undefined }
   );
 
   let content: ReactNode;
-  if (entity === undefined)
-    content = (
-      <Paper withBorder p="lg">
-        <Stack gap="xs">
-          <Title order={2} size="h3">
-            {t("entityNoneSelectedTitle")}
-          </Title>
-          <Text>{tn("entityNoneSelected", total)}</Text>
-        </Stack>
-      </Paper>
-    );
+  if (entity === undefined) content = <NoticeCard title={t("entityNoneSelectedTitle")}>{tn("entityNoneSelected", total)}</NoticeCard>;
   else if (!current)
     content = (
-      <Paper withBorder p="lg">
-        <Stack gap="xs">
-          <Title order={2} size="h3">
-            {t("entityUnknownTitle", { name: entity })}
-          </Title>
-          <Text role="alert">{t("entityUnknown", { name: entity })}</Text>
-        </Stack>
-      </Paper>
+      <NoticeCard title={t("entityUnknownTitle", { name: entity })} alert>
+        {t("entityUnknown", { name: entity })}
+      </NoticeCard>
     );
   else
     content = (

@@ -1,9 +1,9 @@
 /** @jsxImportSource react */
 // One page: its name (a rename carries the new name to the start page, the menu and the
 // buttons that open the page, after a confirmation listing them), title, address, whether
-// it is the start page, its components, and its removal (with what goes along). Texts
+// it is the start page, its layout (the designer), and its removal (with what goes along). Texts
 // commit on blur or Enter, as everywhere in the editor.
-import { Badge, Button, Group, List, Paper, Stack, Text, Title } from "@mantine/core";
+import { Badge, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import type { Page } from "../../../src/model/schema";
 import { CommitText } from "../common/CommitInput";
@@ -11,6 +11,7 @@ import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { useEditor, useRun, useStore } from "../state/context";
 import { impactOfPage, pageImpactIsEmpty, removePage, renamePage, setStartPage, updatePage } from "../state/pageActions";
+import { Designer } from "./designer/Designer";
 import { PageImpactModal } from "./PageImpactModal";
 
 interface Props {
@@ -20,7 +21,7 @@ interface Props {
 }
 
 export function PageEditor({ page, onRenamed, onRemoved }: Props) {
-  const { t, tn } = useI18n();
+  const { t } = useI18n();
   const run = useRun();
   const store = useStore();
   const check = useNameCheck();
@@ -109,27 +110,7 @@ export function PageEditor({ page, onRenamed, onRemoved }: Props) {
             </Button>
           )}
         </Group>
-        <Stack gap={4} data-prop="components">
-          <Title order={3} size="h5">
-            {tn("pagesComponents", page.components.length)}
-          </Title>
-          {page.components.length ? (
-            <List size="sm" spacing={2}>
-              {page.components.map((c) => (
-                <List.Item key={c.id}>
-                  <Text span ff="monospace" size="sm">
-                    {c.id}
-                  </Text>{" "}
-                  · {c.type}
-                </List.Item>
-              ))}
-            </List>
-          ) : (
-            <Text size="sm" c="dimmed">
-              {t("pagesNoComponents")}
-            </Text>
-          )}
-        </Stack>
+        <Designer page={page} />
       </Stack>
       <PageImpactModal
         opened={ask !== null}

@@ -6,8 +6,9 @@
 // This chunk's strings, and the name checks it shares with the other views.
 import "../common/messages";
 import "./messages";
-import { Grid, Paper, Stack, Text, Title } from "@mantine/core";
+import { Grid, Stack } from "@mantine/core";
 import { type ReactNode, useEffect, useRef, useState } from "react";
+import { NoticeCard } from "../common/NoticeCard";
 import { useI18n } from "../lib/i18n";
 import { navigate } from "../lib/route";
 import { useEditor } from "../state/context";
@@ -40,27 +41,12 @@ export default function PagesPanel({ page }: { page: string | undefined }) {
   };
 
   let content: ReactNode;
-  if (page === undefined)
-    content = (
-      <Paper withBorder p="lg">
-        <Stack gap="xs">
-          <Title order={2} size="h3">
-            {t("pagesPickTitle")}
-          </Title>
-          <Text>{t("pagesPick")}</Text>
-        </Stack>
-      </Paper>
-    );
+  if (page === undefined) content = <NoticeCard title={t("pagesPickTitle")}>{t("pagesPick")}</NoticeCard>;
   else if (!current)
     content = (
-      <Paper withBorder p="lg">
-        <Stack gap="xs">
-          <Title order={2} size="h3">
-            {t("pagesUnknownTitle", { name: page })}
-          </Title>
-          <Text role="alert">{t("pagesUnknown", { name: page })}</Text>
-        </Stack>
-      </Paper>
+      <NoticeCard title={t("pagesUnknownTitle", { name: page })} alert>
+        {t("pagesUnknown", { name: page })}
+      </NoticeCard>
     );
   else
     content = (

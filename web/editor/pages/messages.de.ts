@@ -25,9 +25,6 @@ const pagesDe: Translation<typeof pagesEn> = {
   pagesPathInvalid: "Eine Adresse beginnt mit /.",
   pagesIsStart: "Die Startseite: Die App öffnet hier.",
   pagesMakeStart: "Zur Startseite machen",
-  pagesComponentsOne: "{n} Komponente",
-  pagesComponentsOther: "{n} Komponenten",
-  pagesNoComponents: "Noch keine Komponenten.",
   pagesRemove: "Seite entfernen",
   pagesRemoveTitle: "Seite {name} entfernen?",
   pagesRemoveConfirm: "Seite entfernen",
@@ -59,6 +56,24 @@ const pagesDe: Translation<typeof pagesEn> = {
   pagesMenuUp: "Menüeintrag {label} nach oben",
   pagesMenuDown: "Menüeintrag {label} nach unten",
   pagesMenuNoPages: "Fügen Sie zuerst eine Seite hinzu: Ein Menüeintrag öffnet eine Seite.",
+
+  designerTitle: "Anordnung",
+  designerHint:
+    "Ziehen Sie ein Feld, um es zu verschieben, und seine Ecke, um die Größe zu ändern; oder wählen Sie es und nutzen Sie die Pfeiltasten (mit Umschalt für die Größe), Entf zum Entfernen und Strg+D zum Duplizieren.",
+  designerPalette: "Komponente hinzufügen",
+  designerAdd: "{type} hinzufügen",
+  designerNeedsEntity: "Legen Sie zuerst einen Entitätstyp an: {type} zeigt dessen Datensätze.",
+  designerEmpty: "Noch keine Komponenten im Raster dieser Seite: Fügen Sie oben eine hinzu.",
+  designerGrid: "Anordnung der Seite {name}, 12 Spalten",
+  designerBox: "{type} {id}: Zeile {row}, Spalte {col}, {width} Spalten breit, {height} Zeilen hoch",
+  designerAside: "Nicht im Raster (ein Dialog oder in einem Container):",
+  designerSelected: "{type} {id}",
+  designerDuplicate: "Duplizieren",
+  designerRemove: "Komponente entfernen",
+  designerRow: "Zeile",
+  designerCol: "Spalte",
+  designerWidth: "Breite (Spalten)",
+  designerHeight: "Höhe (Zeilen)",
 };
 
 export default pagesDe;

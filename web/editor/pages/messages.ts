@@ -24,9 +24,6 @@ export const pagesEn = {
   pagesPathInvalid: "An address starts with /.",
   pagesIsStart: "The start page: the app opens here.",
   pagesMakeStart: "Make start page",
-  pagesComponentsOne: "{n} component",
-  pagesComponentsOther: "{n} components",
-  pagesNoComponents: "No components yet.",
   pagesRemove: "Remove page",
   pagesRemoveTitle: "Remove page {name}?",
   pagesRemoveConfirm: "Remove page",
@@ -58,6 +55,24 @@ export const pagesEn = {
   pagesMenuUp: "Move menu entry {label} up",
   pagesMenuDown: "Move menu entry {label} down",
   pagesMenuNoPages: "Add a page first: a menu entry opens a page.",
+
+  designerTitle: "Layout",
+  designerHint:
+    "Drag a box to move it and its corner to resize it; or select it and use the arrow keys (with Shift to resize), Delete to remove and Ctrl+D to duplicate.",
+  designerPalette: "Add a component",
+  designerAdd: "Add {type}",
+  designerNeedsEntity: "Add an entity type first: a {type} shows the records of one.",
+  designerEmpty: "No components on this page's grid yet: add one above.",
+  designerGrid: "Layout of page {name}, 12 columns",
+  designerBox: "{type} {id}: row {row}, column {col}, {width} columns wide, {height} rows high",
+  designerAside: "Not on the grid (a dialog, or inside a container):",
+  designerSelected: "{type} {id}",
+  designerDuplicate: "Duplicate",
+  designerRemove: "Remove component",
+  designerRow: "Row",
+  designerCol: "Column",
+  designerWidth: "Width (columns)",
+  designerHeight: "Height (rows)",
 } as const;
 
 // German is loaded only when it is the language chosen (messages.de.ts).

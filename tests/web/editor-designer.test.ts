@@ -1,0 +1,133 @@
+// The page designer's layout in a real browser against a real server (the todo app):
+// the page's components as boxes on the 12-column grid (modals and what containers hold
+// listed aside), a component added from the palette below the rest, moved by dragging,
+// resized by its corner (both snapping to cells), moved and resized by keyboard (saved as
+// one version when the keys stop), placed by numbers, duplicated and removed, undone. Every
+// step is checked in the saved model; axe in light and dark; screenshots.
+import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import type { Page } from "playwright-core";
+import type { Model } from "../../src/model/schema";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { openPage, shot } from "./browser";
+import { drag, editorSuite, panelViolations } from "./editor-kit";
+
+// Browser steps are slow on a busy 2-core machine.
+setDefaultTimeout(60_000);
+
+const suite = editorSuite(() => startTestServer({ apps: ["todo"] }));
+const { until, modelUrl, pageErrors, whenSaved, gql } = suite;
+let s: TestServer;
+let page: Page;
+let id: string;
+beforeAll(() => {
+  ({ server: s, page } = suite);
+  id = s.models.todo!;
+});
+
+const grid = () => page.getByTestId("designer-grid");
+const box = (cid: string) => grid().locator(`[data-component="${cid}"]`);
+const tasks = (d: Model) => d.pages!.find((p) => p.name === "tasks")!;
+const at = (d: Model, cid: string) => tasks(d).components.find((c) => c.id === cid)?.position;
+const saved = (ok: (d: Model) => boolean) => until(id, ok);
+const versions = async () => (await gql<{ modelVersions: unknown[] }>("query ($id: ID!) { modelVersions(id: $id) { version } }", { id })).modelVersions.length;
+
+/** The size of one grid cell on screen. */
+async function cell() {
+  const b = (await grid().boundingBox())!;
+  return { w: b.width / 12, h: 40 };
+}
+
+test("the page's components on the grid; a modal and what a form inside it is are listed aside", async () => {
+  await page.goto(modelUrl(id, "/pages/tasks"));
+  await grid().waitFor();
+  const ids = await grid()
+    .locator("[data-component]")
+    .evaluateAll((xs) => xs.map((x) => x.getAttribute("data-component")));
+  expect(ids.sort()).toEqual(["by_status", "done", "grid", "intro", "new", "open"]);
+  expect(await box("grid").getAttribute("aria-label")).toBe("DataGrid grid: row 2, column 1, 12 columns wide, 8 rows high");
+  await page.getByRole("button", { name: "Modal new_task" }).waitFor();
+  await page.getByRole("button", { name: "Form task_form" }).waitFor();
+  expect(await panelViolations(page, "pages")).toEqual([]);
+  await shot(page, "editor-designer-tasks");
+  expect(pageErrors()).toEqual([]);
+});
+
+test("add from the palette: below the rest (on the model's first entity type), selected, focused, valid", async () => {
+  await page.getByTestId("designer-palette").getByRole("button", { name: "Add Kpi" }).click();
+  await box("kpi").waitFor();
+  const d = await saved((x) => !!at(x, "kpi"));
+  expect(at(d, "kpi")).toEqual({ row: 13, col: 0, width: 3, height: 2 });
+  expect(tasks(d).components.find((c) => c.id === "kpi")!.props).toMatchObject({ entity: "project", aggregate: "count" });
+  expect(await box("kpi").getAttribute("aria-pressed")).toBe("true");
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("data-component"))).toBe("kpi");
+  expect(new URL(page.url()).searchParams.get("component")).toBe("kpi");
+  await whenSaved();
+});
+
+test("drag moves a box by whole cells; its corner resizes it", async () => {
+  const c = await cell();
+  const b = (await box("kpi").boundingBox())!;
+  const from = { x: b.x + 20, y: b.y + 20 };
+  await drag(page, from, { x: from.x + 3 * c.w + 5, y: from.y + c.h + 4 });
+  let d = await saved((x) => at(x, "kpi")!.col === 3);
+  expect(at(d, "kpi")).toEqual({ row: 14, col: 3, width: 3, height: 2 });
+  const b2 = (await box("kpi").boundingBox())!;
+  const corner = { x: b2.x + b2.width - 5, y: b2.y + b2.height - 5 };
+  await drag(page, corner, { x: corner.x + 2 * c.w, y: corner.y + c.h });
+  d = await saved((x) => at(x, "kpi")!.width === 5);
+  expect(at(d, "kpi")).toEqual({ row: 14, col: 3, width: 5, height: 3 });
+  await whenSaved();
+});
+
+test("by keyboard: arrows move, Shift+arrows resize, saved once when the keys stop", async () => {
+  const before = await versions();
+  await box("kpi").focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowUp");
+  expect(await box("kpi").getAttribute("aria-label")).toBe("Kpi kpi: row 14, column 6, 5 columns wide, 3 rows high");
+  const d = await saved((x) => at(x, "kpi")!.col === 5);
+  expect(at(d, "kpi")).toEqual({ row: 13, col: 5, width: 5, height: 3 });
+  await whenSaved();
+  expect(await versions()).toBe(before + 1);
+  await page.keyboard.press("Shift+ArrowLeft");
+  await page.keyboard.press("Shift+ArrowDown");
+  await saved((x) => at(x, "kpi")!.width === 4 && at(x, "kpi")!.height === 4);
+  // Far right: the box stops at the grid's edge.
+  for (let i = 0; i < 12; i++) await page.keyboard.press("ArrowRight");
+  await saved((x) => at(x, "kpi")!.col === 8);
+  await whenSaved();
+});
+
+test("by numbers; duplicate with Ctrl+D; Delete removes; undo brings it back", async () => {
+  const selected = page.getByTestId("designer-selected");
+  const width = selected.getByLabel("Width (columns)");
+  await width.fill("12");
+  await width.press("Enter");
+  await saved((x) => at(x, "kpi")!.width === 12 && at(x, "kpi")!.col === 0);
+  await box("kpi").focus();
+  await page.keyboard.press("Control+d");
+  await box("kpi_2").waitFor();
+  await saved((x) => !!at(x, "kpi_2"));
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("data-component"))).toBe("kpi_2");
+  await page.keyboard.press("Delete");
+  await saved((x) => !at(x, "kpi_2"));
+  expect(await box("kpi_2").count()).toBe(0);
+  await whenSaved();
+  await page.keyboard.press("Control+z");
+  await saved((x) => !!at(x, "kpi_2"));
+  await box("kpi_2").waitFor();
+  await whenSaved();
+  await shot(page, "editor-designer-placed");
+  expect(pageErrors()).toEqual([]);
+});
+
+test("dark theme passes axe with a box selected", async () => {
+  const dark = await openPage(suite.browser, { colorScheme: "dark" });
+  await dark.page.goto(modelUrl(id, "/pages/tasks?component=grid"));
+  await dark.page.getByTestId("designer-selected").waitFor();
+  expect(await panelViolations(dark.page, "pages")).toEqual([]);
+  await shot(dark.page, "editor-designer-dark");
+  expect(pageErrors(dark)).toEqual([]);
+  await dark.close();
+});
