@@ -122,6 +122,71 @@ test("by numbers; duplicate with Ctrl+D; Delete removes; undo brings it back", a
   expect(pageErrors()).toEqual([]);
 });
 
+const propsOf = (d: Model, cid: string) => tasks(d).components.find((c) => c.id === cid)!.props!;
+
+test("settings generated from the type's description: text, number, checkbox, columns, entity type", async () => {
+  await page.goto(modelUrl(id, "/pages/tasks?component=grid"));
+  const panel = page.getByTestId("designer-props");
+  await panel.waitFor();
+  expect(await panel.getByLabel("Entity type").inputValue()).toBe("task");
+  const title = panel.getByLabel("Title");
+  await title.fill("All tasks");
+  await title.press("Enter");
+  await saved((x) => propsOf(x, "grid").title === "All tasks");
+  const size = panel.getByLabel("Rows per page");
+  await size.fill("50");
+  await size.press("Enter");
+  await saved((x) => propsOf(x, "grid").pageSize === 50);
+  await panel.getByLabel("Cells can be edited").uncheck();
+  await saved((x) => propsOf(x, "grid").editable === false);
+  await panel.getByLabel("Cells can be edited").check();
+  await saved((x) => !("editable" in propsOf(x, "grid")));
+  // Columns: one more, picked from the type's fields.
+  const before = (await suite.savedModel(id)).document;
+  const columns = propsOf(before, "grid").columns as unknown[];
+  await panel.getByLabel("Columns, in order").click();
+  await page.getByRole("option", { name: "done_at", exact: true }).click();
+  await page.keyboard.press("Escape");
+  const withDone = await saved((x) => (propsOf(x, "grid").columns as unknown[]).includes("done_at"));
+  // Added at the end, the others kept in their order.
+  expect(propsOf(withDone, "grid").columns).toEqual([...columns, "done_at"]);
+  // Another entity type: the old one's columns and sort go.
+  await panel.getByLabel("Entity type").selectOption("project");
+  const d = await saved((x) => propsOf(x, "grid").entity === "project");
+  expect(propsOf(d, "grid").columns).toBeUndefined();
+  expect(propsOf(d, "grid").sort).toBeUndefined();
+  await whenSaved();
+  await page.locator("body").click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press("Control+z");
+  await saved((x) => propsOf(x, "grid").entity === "task" && Array.isArray(propsOf(x, "grid").columns));
+  await whenSaved();
+  expect(pageErrors()).toEqual([]);
+});
+
+test("a button's action: its type, then the page, dialog or entity type it names; unknown props are named, kept", async () => {
+  await page.goto(modelUrl(id, "/pages/tasks?component=new"));
+  const panel = page.getByTestId("designer-props");
+  await panel.waitFor();
+  expect(await panel.getByLabel("Action").inputValue()).toBe("openModal");
+  expect(await panel.getByLabel("Dialog (Modal)").inputValue()).toBe("new_task");
+  await panel.getByLabel("Action").selectOption("navigate");
+  await saved((x) => (propsOf(x, "new").action as { type: string }).type === "navigate");
+  await panel.getByLabel("Page").selectOption("projects");
+  const d = await saved((x) => (propsOf(x, "new").action as { page?: string }).page === "projects");
+  expect(propsOf(d, "new").action).toEqual({ type: "navigate", page: "projects" });
+  await whenSaved();
+  // A Kpi's filter is not described yet: the panel says it is there, and it stays.
+  await page.goto(modelUrl(id, "/pages/tasks?component=open"));
+  await panel.getByText(/Also set .*: filter/).waitFor();
+  await panel.getByLabel("Label").fill("Still open");
+  await panel.getByLabel("Label").press("Enter");
+  const k = await saved((x) => propsOf(x, "open").label === "Still open");
+  expect(propsOf(k, "open").filter).toBeDefined();
+  await whenSaved();
+  await shot(page, "editor-designer-props");
+  expect(pageErrors()).toEqual([]);
+});
+
 test("dark theme passes axe with a box selected", async () => {
   const dark = await openPage(suite.browser, { colorScheme: "dark" });
   await dark.page.goto(modelUrl(id, "/pages/tasks?component=grid"));

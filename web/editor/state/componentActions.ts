@@ -37,3 +37,8 @@ export function removeComponent(doc: Model, page: string, id: string): Action {
 export function duplicateComponent(page: string, copy: Component, of: string): Action {
   return { label: `Duplicate ${of} on page ${page} as ${copy.id}`, edits: [{ op: "addComponent", page, component: copy }] };
 }
+
+/** A component's props written whole (`what` names the setting changed, for undo's label). */
+export function setComponentProps(page: string, id: string, props: Record<string, unknown>, what: string): Action {
+  return { label: `Set ${what} of ${id} on page ${page}`, edits: [{ op: "updateComponent", page, id, patch: { props } }] };
+}

@@ -5,7 +5,8 @@
 // selected box, Shift+arrows resize it, Delete removes it, Ctrl/⌘+D duplicates it) and by
 // the numbers of the selected component. Every change is one action through the store
 // (undoable, saved as a version); keyboard steps are saved 400 ms after the last key.
-// Modals and what a Container holds are not on the grid: they are listed below it.
+// Modals and what a Container holds are not on the grid: they are listed below it. The
+// selected component's settings are generated from its type's description (PropsPanel).
 import "./designer.css";
 import { Button, Group, Paper, SimpleGrid, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
 import { type KeyboardEvent, type PointerEvent, useEffect, useRef, useState } from "react";
@@ -16,6 +17,7 @@ import { setSearch, useSearch } from "../../lib/route";
 import { addComponent, duplicateComponent, placeComponent, removeComponent } from "../../state/componentActions";
 import { useEditor, useRun, useStore } from "../../state/context";
 import { clamp, copyOf, freeRow, heldIds, moved, NEEDS_ENTITY, newComponent, onGrid, PALETTE, type Position, resized, samePosition } from "./layout";
+import { PropsPanel } from "./PropsPanel";
 
 /** One grid row on screen, in pixels (the app's rows are sized by their content; here they are even). */
 const ROW_PX = 40;
@@ -280,6 +282,7 @@ export function Designer({ page }: { page: Page }) {
                 onCommit={(v) => setNumber(current, "height", v)}
               />
             </SimpleGrid>
+            <PropsPanel key={current.id} page={page} component={current} />
           </Stack>
         </Paper>
       ) : null}
