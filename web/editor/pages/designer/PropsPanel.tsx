@@ -9,7 +9,9 @@ import { CommitNumber, CommitText, CommitTextarea } from "../../common/CommitInp
 import { useI18n } from "../../lib/i18n";
 import { setComponentProps } from "../../state/componentActions";
 import { useEditor, useRun } from "../../state/context";
+import { FilterBuilder } from "./FilterBuilder";
 import { ACTIONS, COMPONENT_PROPS, fieldProps, type PropSpec } from "./props";
+import { SortBuilder } from "./SortBuilder";
 
 type Props = Record<string, unknown>;
 
@@ -91,7 +93,7 @@ export function PropsPanel({ page, component }: { page: Page; component: Compone
             onChange={(e) => {
               const next: Props = { ...props, entity: e.currentTarget.value };
               // The old type's field names mean nothing to the new one.
-              for (const k of [...fieldProps(component.type), "sort", "filter"]) delete next[k];
+              for (const k of fieldProps(component.type)) delete next[k];
               write(next, spec.name);
             }}
           />
@@ -147,6 +149,10 @@ export function PropsPanel({ page, component }: { page: Page; component: Compone
             onChange={(ids) => set(spec.name, ids)}
           />
         );
+      case "sort":
+        return <SortBuilder entity={entity} value={v} onChange={(x) => set(spec.name, x)} />;
+      case "filter":
+        return <FilterBuilder entity={entity} value={v} onChange={(x) => set(spec.name, x)} />;
       case "action":
         return <ActionControl doc={{ pages, xflows: flows, entities } as Model} page={page} value={v} onChange={(a) => set(spec.name, a)} />;
     }

@@ -20,7 +20,11 @@ export type PropKind =
   /** Ids of other components of the page (a Container's or Modal's children). */
   | { kind: "children" }
   /** A Button's action: its type and what it opens, runs or changes. */
-  | { kind: "action" };
+  | { kind: "action" }
+  /** Sort keys of the component's entity type (DataGrid). */
+  | { kind: "sort" }
+  /** A filter on the component's entity type, built as rows (or JSON when rows cannot say it). */
+  | { kind: "filter" };
 
 export type PropSpec = PropKind & { name: string; label: MessageKey; required?: boolean };
 
@@ -32,6 +36,8 @@ export const COMPONENT_PROPS: Record<ComponentType, readonly PropSpec[]> = {
   DataGrid: [
     entity,
     { name: "columns", label: "propColumns", kind: "fields" },
+    { name: "sort", label: "propSort", kind: "sort" },
+    { name: "filter", label: "propFilter", kind: "filter" },
     title,
     { name: "pageSize", label: "propPageSize", kind: "number", min: 20, max: 500 },
     { name: "selectable", label: "propSelectable", kind: "boolean", initial: true },
@@ -70,6 +76,7 @@ export const COMPONENT_PROPS: Record<ComponentType, readonly PropSpec[]> = {
     entity,
     { name: "aggregate", label: "propAggregate", kind: "choice", options: aggregates },
     { name: "field", label: "propField", kind: "field" },
+    { name: "filter", label: "propFilter", kind: "filter" },
     { name: "format", label: "propFormat", kind: "choice", options: ["number", "currency", "percent"] },
     { name: "currency", label: "propCurrency", kind: "text" },
     { name: "link", label: "propLink", kind: "page" },
@@ -80,6 +87,7 @@ export const COMPONENT_PROPS: Record<ComponentType, readonly PropSpec[]> = {
     { name: "groupBy", label: "propGroupBy", kind: "field" },
     { name: "aggregate", label: "propAggregate", kind: "choice", options: aggregates },
     { name: "y", label: "propY", kind: "field" },
+    { name: "filter", label: "propFilter", kind: "filter" },
     title,
   ],
   ImportWizard: [entity, title],
@@ -97,4 +105,5 @@ export const ACTIONS: Record<string, readonly ("entity" | "page" | "modal" | "xf
 };
 
 /** Props that name fields of the component's entity type: dropped when the type changes. */
-export const fieldProps = (type: ComponentType) => COMPONENT_PROPS[type].filter((p) => p.kind === "field" || p.kind === "fields").map((p) => p.name);
+export const fieldProps = (type: ComponentType) =>
+  COMPONENT_PROPS[type].filter((p) => p.kind === "field" || p.kind === "fields" || p.kind === "sort" || p.kind === "filter").map((p) => p.name);
