@@ -237,6 +237,30 @@ test("a grid's filter built from rows, its sort from keys; a filter rows cannot 
   expect(pageErrors()).toEqual([]);
 });
 
+test("the preview is the real app in a frame, at desktop and phone widths, following a saved edit", async () => {
+  await page.goto(modelUrl(id, "/pages/tasks?component=intro"));
+  const preview = page.getByTestId("preview");
+  await preview.getByText("Desktop").click();
+  const frame = page.frameLocator('iframe[title="Preview of page tasks in the app todo"]');
+  await frame.getByText("Open tasks").first().waitFor({ timeout: 15_000 });
+  const text = page.getByTestId("designer-props").getByLabel("Text");
+  await text.fill("Hello from the designer");
+  const t0 = Date.now();
+  await text.blur();
+  await frame.getByText("Hello from the designer").waitFor({ timeout: 10_000 });
+  console.log(`preview: a saved edit shown in the app frame after ${Date.now() - t0} ms`);
+  await whenSaved();
+  await preview.getByText("Phone").click();
+  const width = await page.locator("iframe.page-preview").evaluate((f) => f.getBoundingClientRect().width);
+  expect(width).toBe(390);
+  await frame.getByText("Hello from the designer").waitFor({ timeout: 15_000 });
+  expect(await panelViolations(page, "pages")).toEqual([]);
+  await shot(page, "editor-designer-preview-phone");
+  await preview.getByText("Off").click();
+  await page.locator("iframe.page-preview").waitFor({ state: "detached" });
+  expect(pageErrors()).toEqual([]);
+});
+
 test("dark theme passes axe with a box selected", async () => {
   const dark = await openPage(suite.browser, { colorScheme: "dark" });
   await dark.page.goto(modelUrl(id, "/pages/tasks?component=grid"));

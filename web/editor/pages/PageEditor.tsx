@@ -13,6 +13,7 @@ import { useEditor, useRun, useStore } from "../state/context";
 import { impactOfPage, pageImpactIsEmpty, removePage, renamePage, setStartPage, updatePage } from "../state/pageActions";
 import { Designer } from "./designer/Designer";
 import { PageImpactModal } from "./PageImpactModal";
+import { Preview } from "./Preview";
 
 interface Props {
   page: Page;
@@ -111,6 +112,7 @@ export function PageEditor({ page, onRenamed, onRemoved }: Props) {
           )}
         </Group>
         <Designer page={page} />
+        <Preview page={page} />
       </Stack>
       <PageImpactModal
         opened={ask !== null}

@@ -146,6 +146,16 @@ const pagesDe: Translation<typeof pagesEn> = {
   sortRemove: "Sortierschlüssel {n} entfernen",
   propSort: "Sortierung",
   propFilter: "Filter",
+  previewTitle: "Vorschau",
+  previewMode: "Breite der Vorschau",
+  previewOff: "Aus",
+  previewDesktop: "Desktop",
+  previewPhone: "Telefon",
+  previewApp: "App für die Vorschau",
+  previewNoApp: "Noch keine App führt dieses Modell aus: Legen Sie auf der Startseite eine an, um die Seiten mit Daten zu sehen.",
+  previewAppsFailed: "Die Apps konnten nicht gelesen werden: {message}",
+  previewHint: "Die App {slug}, wie ihre Nutzer sie sehen, mit ihren Daten; sie folgt jeder gespeicherten Änderung.",
+  previewFrame: "Vorschau der Seite {page} in der App {slug}",
 };
 
 export default pagesDe;

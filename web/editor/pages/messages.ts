@@ -144,6 +144,16 @@ export const pagesEn = {
   sortRemove: "Remove sort key {n}",
   propSort: "Sort",
   propFilter: "Filter",
+  previewTitle: "Preview",
+  previewMode: "Preview width",
+  previewOff: "Off",
+  previewDesktop: "Desktop",
+  previewPhone: "Phone",
+  previewApp: "App to preview with",
+  previewNoApp: "No app runs this model yet: create one on the home page to preview its pages with data.",
+  previewAppsFailed: "The apps could not be read: {message}",
+  previewHint: "The app {slug} as its users see it, with its data; it follows every saved change.",
+  previewFrame: "Preview of page {page} in the app {slug}",
 } as const;
 
 // German is loaded only when it is the language chosen (messages.de.ts).

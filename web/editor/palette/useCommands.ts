@@ -3,42 +3,14 @@
 // entity type and field, rebuilt when the document changes while the palette is open (a
 // closed palette does not rebuild 3,000 commands of a large model on every edit).
 import { useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
-import { useEffect, useMemo, useState } from "react";
-import { errorMessage, gql } from "../lib/graphql";
+import { useMemo } from "react";
 import { useI18n } from "../lib/i18n";
 import { homeHref, navigate } from "../lib/route";
+import { useModelApps } from "../state/apps";
 import { useEditor, useUndoRedo } from "../state/context";
 import { SHORTCUTS } from "../workspace/keys";
 import { TAB_LABELS, TABS, tabHref } from "../workspace/tabs";
 import { type Command, command } from "./search";
-
-type Apps = { status: "loading" } | { status: "ready"; slugs: string[] } | { status: "error"; message: string };
-
-/** The apps last seen per model: a palette opened again lists them at once while they are asked for anew. */
-const seen = new Map<string, string[]>();
-
-/** The model's apps (the palette opens them), asked for each time the palette is loaded (apps come and go elsewhere). */
-function useApps(id: string): Apps {
-  const [apps, setApps] = useState<Apps>(() => {
-    const slugs = seen.get(id);
-    return slugs ? { status: "ready", slugs } : { status: "loading" };
-  });
-  useEffect(() => {
-    let cancelled = false;
-    gql<{ model: { apps: { slug: string }[] } | null }>("query ($id: ID!) { model(id: $id) { apps { slug } } }", { id }).then(
-      (d) => {
-        const slugs = (d.model?.apps ?? []).map((a) => a.slug);
-        seen.set(id, slugs);
-        if (!cancelled) setApps({ status: "ready", slugs });
-      },
-      (e) => !cancelled && setApps({ status: "error", message: errorMessage(e) }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [id]);
-  return apps;
-}
 
 const keysOf = (what: (typeof SHORTCUTS)[number]["what"]) => SHORTCUTS.find((s) => s.what === what)?.keys;
 
@@ -47,7 +19,7 @@ export function useCommands(openShortcuts: () => void, open: boolean): Command[]
   const id = useEditor((s) => s.id);
   const entities = useEditor((s) => (open ? s.doc.entities : null));
   const undoRedo = useUndoRedo();
-  const apps = useApps(id);
+  const apps = useModelApps(id);
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme("light", { getInitialValueInEffect: false });
 
