@@ -11,6 +11,7 @@ import { openServices } from "../../src/services";
 import { systemActor as actor } from "../../src/services/actor";
 import { seedApp } from "../../src/services/seed/seed";
 import { bigModel } from "./big-model";
+import { benchDesigner } from "./designer";
 import { gridModel } from "./grid";
 import { record } from "./report";
 import { waitHealthy } from "./server";
@@ -22,7 +23,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 /** 50 components of every eagerly loaded type, as a page a real app could have. */
-function widePage() {
+export function widePage() {
   const components: Record<string, unknown>[] = [];
   const kinds = ["Text", "Kpi", "Button", "DataGrid", "DetailView", "Form", "Text", "Kpi", "Button", "Text"];
   for (let i = 0; i < 50; i++) {
@@ -261,6 +262,7 @@ export async function benchWeb(bin: string, opts: { rows: number }): Promise<voi
       });
 
       await benchEditor(base, fresh);
+      await benchDesigner(base, fresh, editorGql(base), widePage);
     } finally {
       await browser?.close();
       server.kill();
@@ -281,7 +283,9 @@ export async function benchEditorAlone(bin: string): Promise<void> {
   try {
     await waitHealthy(base);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"] });
-    await benchEditor(base, async () => (await browser!.newContext({ viewport: { width: 1280, height: 860 } })).newPage());
+    const fresh = async () => (await browser!.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    await benchEditor(base, fresh);
+    await benchDesigner(base, fresh, editorGql(base), widePage);
   } finally {
     await browser?.close();
     server.kill();
@@ -321,13 +325,16 @@ async function rpcCall(base: string, method: string, params: unknown): Promise<a
  * - a version saved elsewhere shown < 200 ms after its save answered (modelChanged over SSE,
  *   the document fetched and drawn).
  */
+/** A GraphQL call to the server under test; its errors thrown. */
+const editorGql = (base: string) => async (query: string, variables: Record<string, unknown>) => {
+  const r = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const body = (await r.json()) as { data?: any; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors[0]!.message);
+  return body.data;
+};
+
 async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<void> {
-  const gql = async (query: string, variables: Record<string, unknown>) => {
-    const r = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
-    const body = (await r.json()) as { data?: any; errors?: { message: string }[] };
-    if (body.errors?.length) throw new Error(body.errors[0]!.message);
-    return body.data;
-  };
+  const gql = editorGql(base);
   const created = await gql('mutation ($d: JSON) { createModel(name: "Big", document: $d) { model { id version } errors { message } } }', {
     d: bigModel(),
   });

@@ -242,7 +242,9 @@ test("the preview is the real app in a frame, at desktop and phone widths, follo
   const preview = page.getByTestId("preview");
   await preview.getByText("Desktop").click();
   const frame = page.frameLocator('iframe[title="Preview of page tasks in the app todo"]');
-  await frame.getByText("Open tasks").first().waitFor({ timeout: 15_000 });
+  // The app is up in the frame once it shows the intro's text as the model has it now.
+  const intro = String(propsOf((await suite.savedModel(id)).document, "intro").text);
+  await frame.getByText(intro).first().waitFor({ timeout: 15_000 });
   const text = page.getByTestId("designer-props").getByLabel("Text");
   await text.fill("Hello from the designer");
   const t0 = Date.now();

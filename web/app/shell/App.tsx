@@ -68,8 +68,11 @@ export function App(props: { slug: string }) {
   // A model change re-renders the page in place: metadata and page reloaded, components reconciled by id.
   live.listen({
     model: async () => {
-      await refetchMeta();
-      await loadPage(pageName(), true);
+      // Both at once (an open editor's preview waits on this): the page as named now, and
+      // again if the new metadata names another (its path was changed).
+      const before = pageName();
+      await Promise.all([refetchMeta(), loadPage(before, true)]);
+      if (pageName() !== before) await loadPage(pageName(), true);
     },
   });
 
