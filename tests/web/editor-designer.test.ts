@@ -237,6 +237,25 @@ test("a grid's filter built from rows, its sort from keys; a filter rows cannot 
   expect(pageErrors()).toEqual([]);
 });
 
+test("copy a component with Ctrl+C and paste it on another page with Ctrl+V", async () => {
+  await page.goto(modelUrl(id, "/pages/tasks"));
+  await box("intro").focus();
+  await page.keyboard.press("Control+c");
+  await page.getByText("intro copied").waitFor();
+  // In the app's own navigation, and after a reload: the copy is kept for the tab.
+  await page.getByTestId("page-list").getByRole("link", { name: /^projects/ }).click();
+  await page.reload();
+  await box("new").focus();
+  await page.keyboard.press("Control+v");
+  await box("intro").waitFor();
+  const d = await saved((x) => !!x.pages!.find((p) => p.name === "projects")!.components.find((c) => c.id === "intro"));
+  const pasted = d.pages!.find((p) => p.name === "projects")!.components.find((c) => c.id === "intro")!;
+  expect(pasted.props).toEqual(propsOf(d, "intro"));
+  expect(pasted.position.row).toBeGreaterThan(0);
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("data-component"))).toBe("intro");
+  await whenSaved();
+});
+
 test("the preview is the real app in a frame, at desktop and phone widths, following a saved edit", async () => {
   await page.goto(modelUrl(id, "/pages/tasks?component=intro"));
   const preview = page.getByTestId("preview");

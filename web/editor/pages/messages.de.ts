@@ -59,7 +59,7 @@ const pagesDe: Translation<typeof pagesEn> = {
 
   designerTitle: "Anordnung",
   designerHint:
-    "Ziehen Sie ein Feld, um es zu verschieben, und seine Ecke, um die Größe zu ändern; oder wählen Sie es und nutzen Sie die Pfeiltasten (mit Umschalt für die Größe), Entf zum Entfernen und Strg+D zum Duplizieren.",
+    "Ziehen Sie ein Feld, um es zu verschieben, und seine Ecke, um die Größe zu ändern; oder wählen Sie es und nutzen Sie die Pfeiltasten (mit Umschalt für die Größe), Entf zum Entfernen, Strg+D zum Duplizieren, Strg+C und Strg+V zum Kopieren auf diese oder eine andere Seite.",
   designerPalette: "Komponente hinzufügen",
   designerAdd: "{type} hinzufügen",
   designerNeedsEntity: "Legen Sie zuerst einen Entitätstyp an: {type} zeigt dessen Datensätze.",
@@ -68,6 +68,7 @@ const pagesDe: Translation<typeof pagesEn> = {
   designerBox: "{type} {id}: Zeile {row}, Spalte {col}, {width} Spalten breit, {height} Zeilen hoch",
   designerAside: "Nicht im Raster (ein Dialog oder in einem Container):",
   designerSelected: "{type} {id}",
+  designerCopied: "{id} kopiert: Strg+V im Raster einer Seite fügt es dort ein.",
   designerDuplicate: "Duplizieren",
   designerRemove: "Komponente entfernen",
   designerRow: "Zeile",

@@ -58,7 +58,7 @@ export const pagesEn = {
 
   designerTitle: "Layout",
   designerHint:
-    "Drag a box to move it and its corner to resize it; or select it and use the arrow keys (with Shift to resize), Delete to remove and Ctrl+D to duplicate.",
+    "Drag a box to move it and its corner to resize it; or select it and use the arrow keys (with Shift to resize), Delete to remove, Ctrl+D to duplicate, Ctrl+C and Ctrl+V to copy to this page or another.",
   designerPalette: "Add a component",
   designerAdd: "Add {type}",
   designerNeedsEntity: "Add an entity type first: a {type} shows the records of one.",
@@ -67,6 +67,7 @@ export const pagesEn = {
   designerBox: "{type} {id}: row {row}, column {col}, {width} columns wide, {height} rows high",
   designerAside: "Not on the grid (a dialog, or inside a container):",
   designerSelected: "{type} {id}",
+  designerCopied: "{id} copied: Ctrl+V on a page's grid adds it there.",
   designerDuplicate: "Duplicate",
   designerRemove: "Remove component",
   designerRow: "Row",

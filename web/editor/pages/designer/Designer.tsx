@@ -2,7 +2,8 @@
 // The page designer's layout part: a palette of every component type, and the page's
 // 12-column grid where each component is a box moved by dragging it and resized by
 // dragging its corner, both snapping to whole cells; the same by keyboard (arrows move a
-// selected box, Shift+arrows resize it, Delete removes it, Ctrl/⌘+D duplicates it) and by
+// selected box, Shift+arrows resize it, Delete removes it, Ctrl/⌘+D duplicates it, Ctrl/⌘+C
+// and Ctrl/⌘+V copy it to this page or another) and by
 // the numbers of the selected component. Every change is one action through the store
 // (undoable, saved as a version); keyboard steps are saved 400 ms after the last key.
 // Modals and what a Container holds are not on the grid: they are listed below it. The
@@ -16,7 +17,22 @@ import { useI18n } from "../../lib/i18n";
 import { setSearch, useSearch } from "../../lib/route";
 import { addComponent, duplicateComponent, placeComponent, removeComponent } from "../../state/componentActions";
 import { useEditor, useRun, useStore } from "../../state/context";
-import { clamp, copyOf, freeRow, heldIds, moved, NEEDS_ENTITY, newComponent, onGrid, PALETTE, type Position, resized, samePosition } from "./layout";
+import {
+  clamp,
+  copyOf,
+  copyToClipboard,
+  freeRow,
+  fromClipboard,
+  heldIds,
+  moved,
+  NEEDS_ENTITY,
+  newComponent,
+  onGrid,
+  PALETTE,
+  type Position,
+  resized,
+  samePosition,
+} from "./layout";
 import { PropsPanel } from "./PropsPanel";
 
 /** One grid row on screen, in pixels (the app's rows are sized by their content; here they are even). */
@@ -77,6 +93,15 @@ export function Designer({ page }: { page: Page }) {
     focusBox(c.id);
     setSaid(describe(c, c.position));
   };
+  const paste = () => {
+    const c = fromClipboard();
+    if (!c) return;
+    const copy = copyOf(page, c);
+    if (!run(duplicateComponent(page.name, copy, c.id))) return;
+    select(copy.id);
+    focusBox(copy.id);
+    setSaid(describe(copy, copy.position));
+  };
   const duplicate = (c: Component) => {
     const copy = copyOf(page, c);
     if (!run(duplicateComponent(page.name, copy, c.id))) return;
@@ -136,6 +161,10 @@ export function Designer({ page }: { page: Page }) {
     } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "d") {
       e.preventDefault();
       duplicate(c);
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "c") {
+      e.preventDefault();
+      copyToClipboard(c);
+      setSaid(t("designerCopied", { id: c.id }));
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       select(selected === c.id ? null : c.id);
@@ -187,6 +216,12 @@ export function Designer({ page }: { page: Page }) {
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={() => setDrag(null)}
+        onKeyDown={(e) => {
+          if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "v") {
+            e.preventDefault();
+            paste();
+          }
+        }}
         data-testid="designer-grid"
       >
         {boxes.map((c) => {

@@ -65,6 +65,16 @@ describe("commands", () => {
     expect(deals(n).components.filter((c) => c.type === "DataGrid")).toHaveLength(2);
   });
 
+  test("a copy for another page keeps a button's action only if its dialog is there", () => {
+    const doc = crm();
+    const opener = deals(doc).components.find((c) => (c.props?.action as { modal?: string } | undefined)?.modal)!;
+    const companies = doc.pages!.find((p) => p.name === "companies")!;
+    const elsewhere = copyOf(companies, opener);
+    expect(elsewhere.props!.action).toBeUndefined();
+    valid(applyEdits(doc, duplicateComponent("companies", elsewhere, opener.id).edits));
+    expect(copyOf(deals(doc), opener).props!.action).toEqual(opener.props!.action);
+  });
+
   test("remove drops the id from a container's children and the action of the button that opened it", () => {
     const doc = crm();
     const page = deals(doc);

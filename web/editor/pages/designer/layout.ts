@@ -93,9 +93,28 @@ export function newComponent(doc: Model, page: Page, type: ComponentType): Compo
   return { id: freeId(page, type), type, position, props };
 }
 
-/** A copy of a component under a new id, placed below what the page has; the children of a copied holder are not copied. */
+/**
+ * A copy of a component for `page` (its own or another): a new id, placed below what the
+ * page has. A copied holder starts empty, and a button keeps its action only if the dialog
+ * it opens is on that page: ids name components of one page.
+ */
 export function copyOf(page: Page, c: Component): Component {
   const props = structuredClone(c.props ?? {});
   if (Array.isArray(props.children)) props.children = [];
+  const action = props.action as { type?: unknown; modal?: unknown } | undefined;
+  if (action?.modal !== undefined && !page.components.some((x) => x.id === action.modal && x.type === "Modal")) delete props.action;
   return { id: freeId(page, c.id.replace(/_\d+$/, "")), type: c.type, position: { ...c.position, row: freeRow(onGrid(page)) }, props };
+}
+
+/** What Ctrl/⌘+C took, for Ctrl/⌘+V on this page or another: kept for the browser tab (a reload keeps it). */
+const CLIPBOARD_KEY = "torque.editor.component-clipboard";
+export const copyToClipboard = (c: Component) => sessionStorage.setItem(CLIPBOARD_KEY, JSON.stringify(c));
+export function fromClipboard(): Component | null {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(CLIPBOARD_KEY) ?? "null") as Component | null;
+    // What another tab or an older editor left is checked for shape; the server checks the rest.
+    return v && typeof v.id === "string" && typeof v.type === "string" && v.position && typeof v.position === "object" ? v : null;
+  } catch {
+    return null;
+  }
 }
