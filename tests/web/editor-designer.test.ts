@@ -243,7 +243,10 @@ test("copy a component with Ctrl+C and paste it on another page with Ctrl+V", as
   await page.keyboard.press("Control+c");
   await page.getByText("intro copied").waitFor();
   // In the app's own navigation, and after a reload: the copy is kept for the tab.
-  await page.getByTestId("page-list").getByRole("link", { name: /^projects/ }).click();
+  await page
+    .getByTestId("page-list")
+    .getByRole("link", { name: /^projects/ })
+    .click();
   await page.reload();
   await box("new").focus();
   await page.keyboard.press("Control+v");
