@@ -10,6 +10,7 @@ import { useI18n } from "../../lib/i18n";
 import { setComponentProps } from "../../state/componentActions";
 import { useEditor, useRun } from "../../state/context";
 import { FilterBuilder } from "./FilterBuilder";
+import { holdersOf } from "./layout";
 import { ACTIONS, COMPONENT_PROPS, fieldProps, type PropSpec } from "./props";
 import { SortBuilder } from "./SortBuilder";
 
@@ -31,6 +32,7 @@ export function PropsPanel({ page, component }: { page: Page; component: Compone
   const entity = entities.find((e) => e.name === props.entity);
   const fields = entity?.fields.map((f) => f.name) ?? [];
   const unset = { value: "", label: t("propUnset") };
+  const holders = holdersOf(page, component.id);
 
   const write = (next: Props, what: string) => {
     run(setComponentProps(page.name, component.id, next, what));
@@ -144,7 +146,8 @@ export function PropsPanel({ page, component }: { page: Page; component: Compone
           <MultiSelect
             label={label}
             value={Array.isArray(v) ? v.map(String) : []}
-            data={page.components.filter((c) => c.id !== component.id).map((c) => ({ value: c.id, label: `${c.id} (${c.type})` }))}
+            // Not itself, nor what holds it (a cycle the app could not draw).
+            data={page.components.filter((c) => c.id !== component.id && !holders.has(c.id)).map((c) => ({ value: c.id, label: `${c.id} (${c.type})` }))}
             searchable
             onChange={(ids) => set(spec.name, ids)}
           />

@@ -7,7 +7,7 @@ import { templates } from "../../../../src/model/templates";
 import { validateModel } from "../../../../src/model/validate";
 import { COMPONENT_TYPES } from "../../../../src/model/vocabulary";
 import { addComponent, duplicateComponent, placeComponent, removeComponent } from "../../state/componentActions";
-import { clamp, copyOf, freeRow, heldIds, moved, newComponent, onGrid, resized } from "./layout";
+import { clamp, copyOf, freeRow, heldIds, holdersOf, moved, newComponent, onGrid, resized } from "./layout";
 
 const crm = () => structuredClone(templates.crm) as unknown as Model;
 const deals = (d: Model) => d.pages!.find((p) => p.name === "deals")!;
@@ -30,6 +30,19 @@ describe("the grid", () => {
     const grid = onGrid(page).map((c) => c.id);
     for (const c of page.components) expect(grid.includes(c.id)).toBe(c.type !== "Modal" && !held.has(c.id));
     expect(freeRow(onGrid(page))).toBeGreaterThan(0);
+  });
+
+  test("what holds a component, through other holders too", () => {
+    const page = {
+      name: "p",
+      components: [
+        { id: "outer", type: "Container", position: { row: 0, col: 0, width: 12, height: 4 }, props: { children: ["inner"] } },
+        { id: "inner", type: "Container", position: { row: 0, col: 0, width: 12, height: 2 }, props: { children: ["text"] } },
+        { id: "text", type: "Text", position: { row: 0, col: 0, width: 6, height: 1 }, props: {} },
+      ],
+    } as unknown as Page;
+    expect([...holdersOf(page, "text")].sort()).toEqual(["inner", "outer"]);
+    expect([...holdersOf(page, "outer")]).toEqual([]);
   });
 });
 

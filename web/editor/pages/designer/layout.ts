@@ -16,6 +16,23 @@ export function heldIds(page: Page): Set<string> {
   return held;
 }
 
+/** The holders that contain `id`, directly or through others: it may not hold them in turn (a cycle the app cannot draw). */
+export function holdersOf(page: Page, id: string): Set<string> {
+  const parents = new Map<string, string[]>();
+  for (const c of page.components)
+    if ((c.type === "Container" || c.type === "Modal") && Array.isArray(c.props?.children))
+      for (const child of c.props.children) parents.set(String(child), [...(parents.get(String(child)) ?? []), c.id]);
+  const out = new Set<string>();
+  const todo = [id];
+  while (todo.length)
+    for (const p of parents.get(todo.pop()!) ?? [])
+      if (!out.has(p)) {
+        out.add(p);
+        todo.push(p);
+      }
+  return out;
+}
+
 /** The components laid out on the page's grid: not Modals, not held by a Container or Modal. */
 export const onGrid = (page: Page): Component[] => {
   const held = heldIds(page);
