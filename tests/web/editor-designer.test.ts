@@ -285,6 +285,24 @@ test("the preview is the real app in a frame, at desktop and phone widths, follo
   expect(pageErrors()).toEqual([]);
 });
 
+test("with no app of the model, the preview offers to make one, then shows it", async () => {
+  const { templates } = await import("../../src/model/templates");
+  const other = await suite.createModel("No app yet", structuredClone(templates.todo));
+  await page.goto(modelUrl(other, "/pages/tasks"));
+  const preview = page.getByTestId("preview");
+  await preview.getByText("Desktop").click();
+  await preview.getByText("No app runs this model yet.").waitFor();
+  await preview.getByRole("button", { name: "Create an app of this model" }).click();
+  const frame = page.locator("iframe.page-preview");
+  await frame.waitFor();
+  const slug = decodeURIComponent(new URL((await frame.getAttribute("src"))!, s.url).pathname.split("/")[2]!);
+  const apps = await gql<{ model: { apps: { slug: string }[] } }>("query ($id: ID!) { model(id: $id) { apps { slug } } }", { id: other });
+  expect(apps.model.apps.map((a) => a.slug)).toEqual([slug]);
+  await page.frameLocator("iframe.page-preview").getByRole("heading", { name: "Tasks" }).first().waitFor({ timeout: 15_000 });
+  await preview.getByText("Off").click();
+  expect(pageErrors()).toEqual([]);
+});
+
 test("dark theme passes axe with a box selected", async () => {
   const dark = await openPage(suite.browser, { colorScheme: "dark" });
   await dark.page.goto(modelUrl(id, "/pages/tasks?component=grid"));

@@ -4,11 +4,14 @@
 // open app window does (the runtime listens for new versions of its model), so an edit in
 // the designer shows here once saved. Off by default (the frame loads a whole app); the
 // choice is remembered.
-import { NativeSelect, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, NativeSelect, SegmentedControl, Stack, Text, Title } from "@mantine/core";
 import { useLocalStorage } from "@mantine/hooks";
 import { useState } from "react";
 import type { Page } from "../../../src/model/schema";
+import { createApp } from "../lib/api";
+import { errorMessage } from "../lib/graphql";
 import { useI18n } from "../lib/i18n";
+import { useNotices } from "../shell/notices";
 import { useModelApps } from "../state/apps";
 import { useEditor } from "../state/context";
 
@@ -22,7 +25,11 @@ export function Preview({ page }: { page: Page }) {
   const apps = useModelApps(id);
   const [mode, setMode] = useLocalStorage<Mode>({ key: "torque.editor.preview", defaultValue: "off", getInitialValueInEffect: false });
   const [chosen, setChosen] = useState<string | null>(null);
-  const slugs = apps.status === "ready" ? apps.slugs : [];
+  // An app made here is shown at once (the list of apps is read when the view opens).
+  const [made, setMade] = useState<string | null>(null);
+  const [making, setMaking] = useState(false);
+  const notices = useNotices();
+  const slugs = [...(apps.status === "ready" ? apps.slugs : []), ...(made ? [made] : [])];
   const slug = chosen && slugs.includes(chosen) ? chosen : slugs[0];
   // The runtime finds a page by its own address, else by its name.
   const path = page.path ? page.path.replace(/^\//, "") : page.name;
@@ -48,7 +55,30 @@ export function Preview({ page }: { page: Page }) {
           {t("previewAppsFailed", { message: apps.message })}
         </Text>
       ) : !slug ? (
-        <Text size="sm">{t("previewNoApp")}</Text>
+        <Group gap="sm">
+          <Text size="sm">{t("previewNoApp")}</Text>
+          <Button
+            size="compact-sm"
+            variant="light"
+            loading={making}
+            onClick={() => {
+              setMaking(true);
+              createApp(id).then(
+                (a) => {
+                  setMaking(false);
+                  setMade(a.slug);
+                  notices.success(t("previewAppCreated", { slug: a.slug }));
+                },
+                (e) => {
+                  setMaking(false);
+                  notices.error(errorMessage(e));
+                },
+              );
+            }}
+          >
+            {t("previewCreateApp")}
+          </Button>
+        </Group>
       ) : (
         <>
           {slugs.length > 1 ? (
