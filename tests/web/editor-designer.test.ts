@@ -46,6 +46,13 @@ test("the page's components on the grid; a modal and what a form inside it is ar
   expect(ids.sort()).toEqual(["by_status", "done", "grid", "intro", "new", "open"]);
   expect(await box("grid").getAttribute("aria-label")).toBe("DataGrid grid: row 2, column 1, 12 columns wide, 8 rows high");
   await page.getByRole("button", { name: "Modal new_task" }).waitFor();
+  // On the projects page, the container says what it holds.
+  await page.goto(modelUrl(id, "/pages/projects"));
+  expect(await box("panel").getAttribute("aria-label")).toBe("Container panel holds grid, detail: row 2, column 1, 12 columns wide, 8 rows high");
+  expect(await box("panel").textContent()).toContain("holds grid, detail");
+  expect(await panelViolations(page, "pages")).toEqual([]);
+  await page.goto(modelUrl(id, "/pages/tasks"));
+  await grid().waitFor();
   await page.getByRole("button", { name: "Form task_form" }).waitFor();
   expect(await panelViolations(page, "pages")).toEqual([]);
   await shot(page, "editor-designer-tasks");

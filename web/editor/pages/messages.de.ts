@@ -69,6 +69,7 @@ const pagesDe: Translation<typeof pagesEn> = {
   designerAside: "Nicht im Raster (ein Dialog oder in einem Container):",
   designerSelected: "{type} {id}",
   designerCopied: "{id} kopiert: Strg+V im Raster einer Seite fügt es dort ein.",
+  designerHolds: "enthält {ids}",
   designerDuplicate: "Duplizieren",
   designerRemove: "Komponente entfernen",
   designerRow: "Zeile",

@@ -68,6 +68,7 @@ export const pagesEn = {
   designerAside: "Not on the grid (a dialog, or inside a container):",
   designerSelected: "{type} {id}",
   designerCopied: "{id} copied: Ctrl+V on a page's grid adds it there.",
+  designerHolds: "holds {ids}",
   designerDuplicate: "Duplicate",
   designerRemove: "Remove component",
   designerRow: "Row",

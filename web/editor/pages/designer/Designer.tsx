@@ -70,8 +70,14 @@ export function Designer({ page }: { page: Page }) {
 
   const select = (id: string | null) => setSearch({ component: id });
   const focusBox = (id: string) => requestAnimationFrame(() => gridRef.current?.querySelector<HTMLElement>(`[data-component="${CSS.escape(id)}"]`)?.focus());
+  /** What a container holds, said in its box (its children are not on the grid). */
+  const holds = (c: Component) =>
+    (c.type === "Container" || c.type === "Modal") && Array.isArray(c.props?.children) && c.props.children.length
+      ? ` ${t("designerHolds", { ids: c.props.children.map(String).join(", ") })}`
+      : "";
+  // The box's visible text (type, id, what it holds) starts its name, as screen readers and voice control expect.
   const describe = (c: Component, p: Position) =>
-    t("designerBox", { type: c.type, id: c.id, row: p.row + 1, col: p.col + 1, width: p.width, height: p.height });
+    t("designerBox", { type: c.type, id: `${c.id}${holds(c)}`, row: p.row + 1, col: p.col + 1, width: p.width, height: p.height });
 
   const saveKeyed = () => {
     clearTimeout(keyTimer.current);
@@ -243,6 +249,7 @@ export function Designer({ page }: { page: Page }) {
               onBlur={() => keyed?.id === c.id && saveKeyed()}
             >
               <span className="designer-box-type">{c.type}</span> <span className="designer-box-id">{c.id}</span>
+              {holds(c) ? <span className="designer-box-holds">{holds(c)}</span> : null}
               <span className="designer-resize" aria-hidden="true" onPointerDown={onPointerDown(c, "resize")} />
             </div>
           );
