@@ -1,7 +1,7 @@
 // Every string the editor shows. `de` is typed by `en`'s keys, so a missing or extra
 // translation fails the type check. `{name}` placeholders are filled by `t`; a count
 // has a `One` and an `Other` form, picked by `tn`. Each part of the editor keeps its own
-// strings beside its code (workspace, erd, entity, pages, problems, history, palette, and common
+// strings beside its code (workspace, erd, entity, pages, flows, problems, history, palette, and common
 // for what the diagram and the entity editor share) and adds them with `addMessages` when
 // its chunk loads, so Home carries only its own strings; a part's German (messages.de.ts
 // beside it) is a chunk of its own, loaded only when German is the language shown. The
@@ -10,6 +10,7 @@
 import type { commonEn } from "../common/messages";
 import type { entityEn } from "../entity/messages";
 import type { erdEn } from "../erd/messages";
+import type { flowsEn } from "../flows/messages";
 import type { historyEn } from "../history/messages";
 import type { pagesEn } from "../pages/messages";
 import type { paletteEn } from "../palette/messages";
@@ -112,7 +113,8 @@ type AllEn = typeof coreEn &
   typeof problemsEn &
   typeof historyEn &
   typeof paletteEn &
-  typeof pagesEn;
+  typeof pagesEn &
+  typeof flowsEn;
 
 export type Messages = { [K in keyof AllEn]: string };
 /** A part's German strings: exactly the keys of its English ones. */

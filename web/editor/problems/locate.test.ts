@@ -124,15 +124,14 @@ describe("pages, navigation and flows", () => {
     expect(words(locate(crm(), null))).toBe("model");
   });
 
-  test("flows: node and edge parts; a link to the type that triggers the flow, if any", () => {
+  test("flows: node and edge parts; a link to the flow in the workflows view", () => {
     const doc = todo();
     const node = locate(doc, "/xflows/0/nodes/2/code");
     expect(words(node)).toBe("flow stamp_done › node stamp › code");
-    expect(href(node)).toBe("/editor/models/m1/entities/task");
+    expect(href(node)).toBe("/editor/models/m1/flows/stamp_done");
     expect(words(locate(doc, "/xflows/0/edges/1/when"))).toBe("flow stamp_done › edge status_changed → stamp › when");
-    expect(href(locate(doc, "/xflows/0/trigger/entity"))).toBe("/editor/models/m1/entities/task");
-    // finish_project is started by hand: nothing to link to.
-    expect(locate(doc, "/xflows/1/nodes").target).toBeNull();
+    expect(href(locate(doc, "/xflows/0/trigger/entity"))).toBe("/editor/models/m1/flows/stamp_done");
+    expect(href(locate(doc, "/xflows/1/nodes"))).toBe("/editor/models/m1/flows/finish_project");
   });
 });
 

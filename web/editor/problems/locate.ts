@@ -36,7 +36,7 @@ export interface PlacePart {
 
 /** A view of the workspace (tabs.ts: tabHref(id, tab, item, query)). */
 export interface Target {
-  tab: "entities" | "diagram" | "pages";
+  tab: "entities" | "diagram" | "pages" | "flows";
   item?: string;
   query?: Record<string, string>;
 }
@@ -192,11 +192,10 @@ function locatePage(doc: Model, i: string | undefined, rest: string[]): Place {
 
 function locateFlow(doc: Model, i: string | undefined, rest: string[]): Place {
   const found = at(doc.xflows, i);
-  if (!found) return place([{ kind: "model" }, ...prop(["xflows", ...(i === undefined ? [] : [i]), ...rest])], null);
+  if (!found) return place([{ kind: "model" }, ...prop(["xflows", ...(i === undefined ? [] : [i]), ...rest])], { tab: "flows" });
   const flow = item("flow", found, (x) => str(x.name));
-  const trigger = found.item?.trigger;
-  const entity = isObj(trigger) ? entityNamed(doc, trigger.entity) : undefined;
-  const target: Target | null = entity ? { tab: "entities", item: entity } : null;
+  // The workflows view shows the flow with the problem marked on its node.
+  const target: Target = flow.name ? { tab: "flows", item: flow.name } : { tab: "flows" };
   const [sub, j, ...more] = rest;
   if ((sub === "nodes" || sub === "edges") && j !== undefined) {
     const x = at(found.item?.[sub], j);

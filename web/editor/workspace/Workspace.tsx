@@ -24,6 +24,7 @@ import { TAB_LABELS, TABS, type Tab, tabHref, tabOf } from "./tabs";
 const ErdEditor = lazyPart(() => import("../erd/ErdEditor"));
 const EntitiesPanel = lazyPart(() => import("../entity/EntitiesPanel"));
 const PagesPanel = lazyPart(() => import("../pages/PagesPanel"));
+const FlowsPanel = lazyPart(() => import("../flows/FlowsPanel"));
 const ProblemsPanel = lazyPart(() => import("../problems/ProblemsPanel"));
 const HistoryPanel = lazyPart(() => import("../history/HistoryPanel"));
 const Palette = lazyPart(() => import("../palette/Palette"));
@@ -60,7 +61,7 @@ function useModelSession(id: string): Load {
   return load;
 }
 
-const VIEWS = { diagram: ErdEditor, entities: EntitiesPanel, pages: PagesPanel, problems: ProblemsPanel, history: HistoryPanel } as const;
+const VIEWS = { diagram: ErdEditor, entities: EntitiesPanel, pages: PagesPanel, flows: FlowsPanel, problems: ProblemsPanel, history: HistoryPanel } as const;
 
 export default function Workspace({ id, rest }: { id: string; rest: string[] }) {
   const { t } = useI18n();
@@ -181,6 +182,7 @@ function Open({ rest, apps }: { rest: string[]; apps: string[] }) {
     diagram: <ErdEditor />,
     entities: <EntitiesPanel entity={item} />,
     pages: <PagesPanel page={item} />,
+    flows: <FlowsPanel flow={item} />,
     problems: <ProblemsPanel />,
     history: <HistoryPanel />,
   };

@@ -6,6 +6,7 @@ const workspaceDe: Translation<typeof workspaceEn> = {
   tabDiagram: "Diagramm",
   tabEntities: "Entitätstypen",
   tabPages: "Seiten",
+  tabFlows: "Workflows",
   tabProblems: "Probleme",
   tabHistory: "Verlauf",
   workspaceTabs: "Ansichten des Modells",

@@ -5,6 +5,7 @@ export const workspaceEn = {
   tabDiagram: "Diagram",
   tabEntities: "Entities",
   tabPages: "Pages",
+  tabFlows: "Workflows",
   tabProblems: "Problems",
   tabHistory: "History",
   workspaceTabs: "Model views",

@@ -2,13 +2,14 @@
 import type { MessageKey } from "../lib/i18n";
 import { modelHref } from "../lib/route";
 
-export const TABS = ["diagram", "entities", "pages", "problems", "history"] as const;
+export const TABS = ["diagram", "entities", "pages", "flows", "problems", "history"] as const;
 export type Tab = (typeof TABS)[number];
 
 export const TAB_LABELS: Record<Tab, MessageKey> = {
   diagram: "tabDiagram",
   entities: "tabEntities",
   pages: "tabPages",
+  flows: "tabFlows",
   problems: "tabProblems",
   history: "tabHistory",
 };
