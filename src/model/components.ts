@@ -57,7 +57,12 @@ export const componentRefs: Record<ComponentType, RefFinder> = {
   Form: (p) => [...entityProp(p), ...fieldList(p, "fields", p.entity)],
   DetailView: (p) => [...entityProp(p), ...fieldList(p, "fields", p.entity)],
   Chart: (p) => [...entityProp(p), ...optionalField(p, "x"), ...optionalField(p, "y"), ...optionalField(p, "groupBy"), ...filterRefs(p, p.entity)],
-  Kpi: (p) => [...entityProp(p), ...optionalField(p, "field"), ...filterRefs(p, p.entity)],
+  Kpi: (p) => [
+    ...entityProp(p),
+    ...optionalField(p, "field"),
+    ...filterRefs(p, p.entity),
+    ...(p.link === undefined ? [] : [{ path: ["link"], kind: "page" as const, name: p.link }]),
+  ],
   ImportWizard: entityProp,
   Button: actionRefs,
   Container: childRefs,

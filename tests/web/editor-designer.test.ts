@@ -199,12 +199,17 @@ test("a grid's filter built from rows, its sort from keys; a filter rows cannot 
   await page.goto(modelUrl(id, "/pages/tasks?component=grid"));
   const panel = page.getByTestId("designer-props");
   await panel.getByText("No filter: every record.").waitFor();
+  const versionBefore = (await suite.savedModel(id)).version;
   await panel.getByRole("button", { name: "Add condition" }).click();
-  await saved((x) => !!propsOf(x, "grid").filter);
+  // A condition without a value is not saved (the app would apply it at once).
   await panel.getByLabel("Field of condition 1").selectOption("status");
+  await page.waitForTimeout(300);
+  expect((await suite.savedModel(id)).version).toBe(versionBefore);
   await panel.getByLabel("Value of condition 1").selectOption("doing");
   await saved((x) => JSON.stringify(propsOf(x, "grid").filter) === JSON.stringify({ status: "doing" }));
   await panel.getByRole("button", { name: "Add condition" }).click();
+  // The new row starts on a field no other row uses.
+  expect(await panel.getByLabel("Field of condition 2").inputValue()).toBe("title");
   await panel.getByLabel("Field of condition 2").selectOption("priority");
   // Only what an integer takes: no "contains".
   const ops = await panel.getByLabel("Operator of condition 2").locator("option").allTextContents();
@@ -249,6 +254,8 @@ test("copy a component with Ctrl+C and paste it on another page with Ctrl+V", as
   await box("intro").focus();
   await page.keyboard.press("Control+c");
   await page.getByText("intro copied").waitFor();
+  // Also a button, for a page with no box to focus.
+  await page.getByRole("button", { name: "Paste intro" }).waitFor();
   // In the app's own navigation, and after a reload: the copy is kept for the tab.
   await page
     .getByTestId("page-list")

@@ -89,7 +89,14 @@ export function PageEditor({ page, onRenamed, onRemoved }: Props) {
             label={t("pagesPath")}
             description={t("pagesPathHint")}
             value={page.path ?? ""}
-            check={(v) => (v.trim() && !v.trim().startsWith("/") ? t("pagesPathInvalid") : null)}
+            check={(v) => {
+              const path = v.trim();
+              if (!path) return null;
+              // The app finds a page by /its/path or /its-name: one page per address.
+              if (!/^\/[^/?#\s]+(\/[^/?#\s]+)*$/.test(path)) return t("pagesPathInvalid");
+              const others = (store.getState().doc.pages ?? []).filter((p) => p.name !== page.name);
+              return others.some((p) => p.path === path || `/${p.name}` === path) ? t("pagesPathTaken", { path }) : null;
+            }}
             onCommit={(v) => {
               run(updatePage(page.name, { path: v.trim() || null }));
             }}

@@ -35,7 +35,7 @@ export function PageList({ selected, onAdd }: { selected: string | undefined; on
 
   return (
     <Stack gap="xs" component="nav" aria-labelledby="page-list-title">
-      <Title order={2} size="h4" id="page-list-title">
+      <Title order={2} size="h4" id="page-list-title" tabIndex={-1}>
         {t("pagesListTitle")}
       </Title>
       <Button variant="light" onClick={onAdd} fullWidth>

@@ -32,7 +32,8 @@ export default function PagesPanel({ page }: { page: string | undefined }) {
     const want = focusNext.current;
     focusNext.current = null;
     if (want === "page" && exists) document.getElementById("page-editor-title")?.focus();
-    else if (want === "list") document.querySelector<HTMLElement>('[data-testid="page-list"] a, #page-list-title')?.focus();
+    else if (want === "keep") document.querySelector<HTMLElement>('[data-editor="page"] [data-prop="name"] input')?.focus();
+    else if (want === "list") (document.querySelector<HTMLElement>('[data-testid="page-list"] a') ?? document.getElementById("page-list-title"))?.focus();
   }, [page, exists]);
 
   const open = (name: string, focus: "page" | "keep" = "page") => {

@@ -51,6 +51,21 @@ describe("pages", () => {
     expect(button(m)!.props!.action).toEqual({ type: "navigate", page: "pipeline" });
   });
 
+  test("a KPI linking to the page is named, follows a rename and goes with a removal", () => {
+    const doc = crm();
+    doc.pages![1]!.components.push({
+      id: "deals_kpi",
+      type: "Kpi",
+      position: { row: 30, col: 0, width: 3, height: 2 },
+      props: { label: "Deals", entity: "deal", aggregate: "count", link: "deals" },
+    });
+    expect(p.impactOfPage(doc, "deals").components.map((c) => c.id)).toContain("deals_kpi");
+    const m = run(doc, p.renamePage(doc, "deals", "pipeline"));
+    expect(m.pages![1]!.components.find((c) => c.id === "deals_kpi")!.props!.link).toBe("pipeline");
+    const n = run(doc, p.removePage(doc, "deals"));
+    expect(n.pages!.flatMap((x) => x.components).some((c) => c.id === "deals_kpi")).toBe(false);
+  });
+
   test("rename of a page whose own button opens it: the edit addresses the page by its new name", () => {
     const doc = crm();
     doc.pages![1]!.components.find((c) => c.id === "to_deals")!.props!.action = { type: "navigate", page: "companies" };

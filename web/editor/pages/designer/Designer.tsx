@@ -62,6 +62,7 @@ export function Designer({ page }: { page: Page }) {
   const [said, setSaid] = useState("");
 
   const boxes = onGrid(page);
+  const clip = fromClipboard();
   const held = heldIds(page);
   const aside = page.components.filter((c) => c.type === "Modal" || held.has(c.id));
   const current = selected ? page.components.find((c) => c.id === selected) : undefined;
@@ -115,6 +116,11 @@ export function Designer({ page }: { page: Page }) {
     focusBox(copy.id);
   };
   const remove = (c: Component) => {
+    // A keyboard step still waiting for this component is dropped with it.
+    if (keyedRef.current?.id === c.id) {
+      clearTimeout(keyTimer.current);
+      setKeyed(null);
+    }
     if (!run(removeComponent(store.getState().doc, page.name, c.id))) return;
     select(null);
     requestAnimationFrame(() => document.getElementById("designer-title")?.focus());
@@ -123,6 +129,10 @@ export function Designer({ page }: { page: Page }) {
   const onPointerDown = (c: Component, kind: Drag["kind"]) => (e: PointerEvent<HTMLElement>) => {
     if (e.button !== 0) return;
     e.stopPropagation();
+    // A number or setting typed for the selected component is committed to it (on blur)
+    // before another is selected.
+    const typing = document.activeElement;
+    if (typing instanceof HTMLElement && !gridRef.current?.contains(typing)) typing.blur();
     saveKeyed();
     (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
     setDrag({ id: c.id, kind, x: e.clientX, y: e.clientY, from: c.position, to: c.position });
@@ -212,6 +222,12 @@ export function Designer({ page }: { page: Page }) {
             </Button>
           );
         })}
+        {/* Ctrl/⌘+V needs a box to focus; this pastes on any page, an empty one too. */}
+        {clip ? (
+          <Button size="compact-sm" variant="light" onClick={paste}>
+            {t("designerPaste", { id: clip.id })}
+          </Button>
+        ) : null}
       </Group>
       {boxes.length === 0 ? <Text size="sm">{t("designerEmpty")}</Text> : null}
       <fieldset

@@ -1,9 +1,13 @@
 /** @jsxImportSource react */
 // A component's filter as rows (field, operator, value; every row must hold), offering for
 // each field only the operators its type accepts and a value control that fits it (the
-// enum's values, true/false, empty/not empty). A filter the rows cannot show (groups, a
-// search, a range) is edited as JSON, checked as it is committed. Each change is one action.
+// enum's values, true/false, empty/not empty). A new condition is saved once it has a
+// value (the app applies a filter at once, so a half-made one would empty the grid), and a
+// field takes each operator once (two would merge into one). A filter the rows cannot show
+// (groups, a search, a range) is edited as JSON, checked as it is committed. Each change
+// is one action.
 import { ActionIcon, Button, Group, NativeSelect, Stack, Text } from "@mantine/core";
+import { useState } from "react";
 import type { EntityType, Field } from "../../../../src/model/schema";
 import { CommitText, CommitTextarea } from "../../common/CommitInput";
 import { type MessageKey, useI18n } from "../../lib/i18n";
@@ -27,9 +31,15 @@ const OP_LABELS: Record<RowOp, MessageKey> = {
 };
 const SYSTEM = ["id", "createdAt", "updatedAt"] as const;
 
+/** A row that says something: a value given (or an emptiness test). */
+const complete = (r: Row) => r.op === "isNull" || (Array.isArray(r.value) ? r.value.length > 0 : r.value !== "" && r.value !== undefined);
+
 export function FilterBuilder({ entity, value, onChange }: { entity: EntityType | undefined; value: unknown; onChange(filter: Obj | undefined): void }) {
   const { t } = useI18n();
-  const rows = toRows(value);
+  const saved = toRows(value);
+  // The condition being made, not saved until it is complete.
+  const [draft, setDraft] = useState<Row | null>(null);
+  const rows = saved && draft ? [...saved, draft] : saved;
   const fieldOf = (name: string): Field | undefined => entity?.fields.find((f) => f.name === name);
   const opsOf = (name: string): RowOp[] => {
     const f = fieldOf(name);
@@ -61,8 +71,19 @@ export function FilterBuilder({ entity, value, onChange }: { entity: EntityType 
       />
     );
 
-  const write = (next: Row[]) => onChange(fromRows(next));
-  const change = (i: number, row: Row) => write(rows.map((r, j) => (j === i ? row : r)));
+  const write = (next: Row[]) => onChange(fromRows(next.filter(complete)));
+  const change = (i: number, row: Row) => {
+    if (draft && i === rows.length - 1) {
+      if (complete(row)) {
+        setDraft(null);
+        write([...saved!, row]);
+      } else setDraft(row);
+      return;
+    }
+    if (complete(row)) write(rows.map((r, j) => (j === i ? row : r)));
+  };
+  /** The operators a row may take: its field's, less those other rows of that field use. */
+  const freeOps = (name: string, i: number) => opsOf(name).filter((op) => !rows.some((r, j) => j !== i && r.field === name && r.op === op));
 
   return (
     <Stack gap={6}>
@@ -77,7 +98,7 @@ export function FilterBuilder({ entity, value, onChange }: { entity: EntityType 
       {rows.map((r, i) => {
         const n = i + 1;
         const f = fieldOf(r.field);
-        const ops = opsOf(r.field);
+        const ops = freeOps(r.field, i);
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
           <Group key={i} gap={6} align="flex-end" wrap="nowrap" data-condition={i}>
@@ -87,8 +108,11 @@ export function FilterBuilder({ entity, value, onChange }: { entity: EntityType 
               data={names.includes(r.field) ? names : [r.field, ...names]}
               onChange={(e) => {
                 const name = e.currentTarget.value;
-                const allowed = opsOf(name);
-                change(i, { field: name, op: allowed.includes(r.op) ? r.op : allowed[0]!, value: r.op === "isNull" ? true : "" });
+                const allowed = freeOps(name, i);
+                if (!allowed.length) return;
+                const op = allowed.includes(r.op) ? r.op : allowed[0]!;
+                // A value typed for another field's type starts over.
+                change(i, { field: name, op, value: op === "isNull" ? true : "" });
               }}
               style={{ flex: 1 }}
             />
@@ -105,7 +129,16 @@ export function FilterBuilder({ entity, value, onChange }: { entity: EntityType 
             <div style={{ flex: 1 }}>
               <ValueInput n={n} field={f} row={r} onChange={(v) => change(i, { ...r, value: v })} />
             </div>
-            <ActionIcon variant="light" color="red" size="lg" aria-label={t("filterRemove", { n })} onClick={() => write(rows.filter((_, j) => j !== i))}>
+            <ActionIcon
+              variant="light"
+              color="red"
+              size="lg"
+              aria-label={t("filterRemove", { n })}
+              onClick={() => {
+                if (draft && i === rows.length - 1) setDraft(null);
+                else write(saved!.filter((_, j) => j !== i));
+              }}
+            >
               <span aria-hidden="true">×</span>
             </ActionIcon>
           </Group>
@@ -115,10 +148,12 @@ export function FilterBuilder({ entity, value, onChange }: { entity: EntityType 
         <Button
           size="compact-sm"
           variant="light"
-          disabled={!names.length}
+          disabled={!names.length || !!draft}
           onClick={() => {
-            const name = names[0]!;
-            write([...rows, { field: name, op: opsOf(name)[0]!, value: "" }]);
+            // A field no row uses yet, if there is one.
+            const name = names.find((x) => !rows.some((r) => r.field === x)) ?? names[0]!;
+            const op = freeOps(name, -1)[0];
+            if (op) setDraft({ field: name, op, value: op === "isNull" ? true : "" });
           }}
         >
           {t("filterAdd")}

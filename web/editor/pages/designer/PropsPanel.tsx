@@ -4,6 +4,7 @@
 // the component's props as one action (undoable, saved, checked by the server). Props the
 // description does not cover are kept and named, so nothing set elsewhere is lost.
 import { Checkbox, MultiSelect, NativeSelect, Stack, Text, Title } from "@mantine/core";
+import { componentRefs } from "../../../../src/model/components";
 import type { Component, Model, Page } from "../../../../src/model/schema";
 import { CommitNumber, CommitText, CommitTextarea } from "../../common/CommitInput";
 import { useI18n } from "../../lib/i18n";
@@ -94,8 +95,11 @@ export function PropsPanel({ page, component }: { page: Page; component: Compone
             ]}
             onChange={(e) => {
               const next: Props = { ...props, entity: e.currentTarget.value };
-              // The old type's field names mean nothing to the new one.
+              // The old type's field names mean nothing to the new one: every prop naming a
+              // field (as the validator finds them), and a chart's `field` (its `y`).
               for (const k of fieldProps(component.type)) delete next[k];
+              for (const r of componentRefs[component.type](props)) if (r.kind === "field") delete next[String(r.path[0])];
+              if (component.type === "Chart") delete next.field;
               write(next, spec.name);
             }}
           />
@@ -198,7 +202,11 @@ function ActionControl({ doc, page, value, onChange }: { doc: Model; page: Page;
       <NativeSelect
         label={t("propAction")}
         value={type}
-        data={[{ value: "", label: t("propActionNone") }, ...Object.keys(ACTIONS)]}
+        // A type whose target does not exist yet (no dialog on the page, no workflow) cannot be chosen.
+        data={[
+          { value: "", label: t("propActionNone") },
+          ...Object.entries(ACTIONS).map(([k, needs]) => ({ value: k, label: k, disabled: needs.some((n) => !options[n].length) && k !== type })),
+        ]}
         onChange={(e) => {
           const next = e.currentTarget.value;
           if (!next) return onChange(undefined);

@@ -98,15 +98,18 @@ export function newComponent(doc: Model, page: Page, type: ComponentType): Compo
         ? { entity: entity!.name, fields }
         : type === "Kpi"
           ? { entity: entity!.name, label: entity!.label ?? entity!.name, aggregate: "count" }
-          : type === "Chart" || type === "ImportWizard"
-            ? { entity: entity!.name }
-            : type === "Text"
-              ? { text: "Text" }
-              : type === "Button"
-                ? { label: "Button" }
-                : type === "Modal"
-                  ? { title: "Dialog", children: [] }
-                  : { children: [] };
+          : type === "Chart"
+            ? // Grouped by the first field with few values (an enum), else the first field.
+              { entity: entity!.name, kind: "bar", aggregate: "count", groupBy: (entity!.fields.find((f) => f.type === "enum") ?? entity!.fields[0])?.name }
+            : type === "ImportWizard"
+              ? { entity: entity!.name }
+              : type === "Text"
+                ? { text: "Text" }
+                : type === "Button"
+                  ? { label: "Button" }
+                  : type === "Modal"
+                    ? { title: "Dialog", children: [] }
+                    : { children: [] };
   return { id: freeId(page, type), type, position, props };
 }
 
