@@ -60,7 +60,7 @@ function hostileModel() {
         components: [
           { id: "intro", type: "Text", position: at(0), props: { text: `Text ${IMG} ${SVG} ${JS}` } },
           { id: "go", type: "Button", position: at(0, 6, 3, 1), props: { label: `Go ${SVG}`, action: { type: "navigate", page: "other" } } },
-          { id: "kpi", type: "Kpi", position: at(0, 9, 3, 1), props: { label: `Count ${IMG}`, entity: "item", aggregate: "count", link: JS } },
+          { id: "kpi", type: "Kpi", position: at(0, 9, 3, 1), props: { label: `Count ${IMG}`, entity: "item", aggregate: "count", link: "other" } },
           { id: "grid", type: "DataGrid", position: at(2, 0, 12, 6), props: { entity: "item", columns: ["title", "kind", "site", "link", "n"] } },
           {
             id: "chart",
@@ -158,14 +158,25 @@ describe("model content is text", () => {
     expect(hrefs.filter((h) => /^\s*javascript:/i.test(h))).toEqual([]);
     expect(await page.title()).toContain(IMG);
     await shot(page, "hostile-home");
-    // The Kpi's link names no page: following it shows "not found" and runs nothing.
+    // The Kpi's link opens its page (a script address cannot be one: see below).
     await page.locator(".kpi-link").click();
-    await page.getByRole("alert").first().waitFor();
+    await page.waitForURL(/\/other/);
     await page.goBack();
     await page.locator("h1.page-title").waitFor();
     expect(errors).toEqual([]);
     await close();
   });
+});
+
+test("a KPI link that is a script address is refused when the model is saved, naming the prop", async () => {
+  const m = hostileModel() as { pages: { components: { id: string; props: Record<string, unknown> }[] }[] };
+  m.pages[0]!.components.find((c) => c.id === "kpi")!.props.link = JS;
+  const refused = await s.services.models.create(m as never, systemActor).then(
+    () => null,
+    (e: Error) => e.message,
+  );
+  expect(refused).toContain("/props/link");
+  expect(refused).toContain("which does not exist");
 });
 
 describe("hostile addresses", () => {

@@ -7,10 +7,10 @@
 import "../common/messages";
 import "./messages";
 import "../common/links.css";
-import { Button, Grid, Group, Modal, Stack, Text, TextInput, Title } from "@mantine/core";
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
+import { Button, Grid, Stack, Text, Title } from "@mantine/core";
+import { type ReactNode, useEffect, useRef, useState } from "react";
+import { NameModal } from "../common/NameModal";
 import { NoticeCard } from "../common/NoticeCard";
-import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { Link, navigate } from "../lib/route";
 import { useEditor, useRun, useStore } from "../state/context";
@@ -102,51 +102,19 @@ function AddFlowModal({ opened, onClose, onAdded }: { opened: boolean; onClose()
   const { t } = useI18n();
   const run = useRun();
   const store = useStore();
-  const check = useNameCheck();
-  const [name, setName] = useState("");
-  const [tried, setTried] = useState(false);
-  useEffect(() => {
-    if (!opened) return;
-    setName("");
-    setTried(false);
-  }, [opened]);
-  const problem = opened
-    ? check(
-        name,
-        (store.getState().doc.xflows ?? []).map((f) => f.name),
-      )
-    : null;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setTried(true);
-    if (problem || !run(addFlow(name))) return;
-    onClose();
-    onAdded(name);
-  };
   return (
-    <Modal opened={opened} onClose={onClose} title={t("flowsAddTitle")} closeButtonProps={{ "aria-label": t("close") }}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <TextInput
-            label={t("flowsAddName")}
-            description={t("commonNameHint")}
-            inputWrapperOrder={["label", "input", "description", "error"]}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={name || tried ? problem : null}
-            maxLength={80}
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("cancel")}
-            </Button>
-            <Button type="submit">{t("flowsAddSubmit")}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <NameModal
+      opened={opened}
+      title={t("flowsAddTitle")}
+      nameLabel={t("flowsAddName")}
+      submitLabel={t("flowsAddSubmit")}
+      taken={() => (store.getState().doc.xflows ?? []).map((f) => f.name)}
+      onClose={onClose}
+      onSubmit={(name) => {
+        if (!run(addFlow(name))) return false;
+        onAdded(name);
+        return true;
+      }}
+    />
   );
 }
