@@ -2,6 +2,7 @@
 // Model changes report validation problems as `errors` with JSON paths (nothing saved);
 // other failures are GraphQL errors with extensions.code from the one error taxonomy.
 import { GraphQLError } from "graphql";
+import { Repeater, SlidingBuffer } from "graphql-yoga";
 import { type ErrorCode, type Issue, TorqueError } from "../lib/errors";
 import { formatDiff } from "../model/diff";
 import { EDIT_OPS as ALL_EDIT_OPS, type ModelEdit, parseEdits } from "../model/edit";
@@ -14,7 +15,7 @@ import type { StoredModel } from "../services/models";
 import { checkModel } from "../services/models";
 import { seedApp } from "../services/seed/seed";
 import { importModel } from "../services/transfer";
-import { runSummary } from "../services/xflow/service";
+import { type RunEvent, runSummary } from "../services/xflow/service";
 import type { AnswerMeter } from "./budget";
 
 export interface GqlContext {
@@ -132,6 +133,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         ),
       xflowRuns: (_: unknown, a: { app?: string; xflow?: string; limit?: number }, ctx: GqlContext) =>
         guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit })),
+      xflowRun: (_: unknown, a: { id: string }, ctx: GqlContext) => guarded(() => ctx.services.xflows.getRun(a.id)),
       dataImpact: (_: unknown, a: { model: string; entity: string; field?: string | null }, ctx: GqlContext) =>
         guarded(() => dataImpact(ctx.services, a.model, a.entity, a.field ?? undefined)),
       validateModel: (_: unknown, a: { document: unknown }) => {
@@ -181,6 +183,11 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         }),
       executeXFlow: (_: unknown, a: { app: string; xflow: string; input?: unknown }, ctx: GqlContext) =>
         guarded(async () => runSummary(await ctx.services.xflows.execute(a.app, a.xflow, a.input ?? {}, { actor: ctx.actor }))),
+      startXFlowRun: (_: unknown, a: { app: string; xflow: string; input?: unknown; from?: string | null }, ctx: GqlContext) =>
+        guarded(async () => {
+          const opts = { actor: ctx.actor, ...(a.from != null && { trigger: "rerun", from: { node: a.from, input: a.input ?? null } }) };
+          return (await ctx.services.xflows.start(a.app, a.xflow, a.input ?? {}, opts)).runId;
+        }),
       seedApp: (_: unknown, a: { slug: string; count?: number }, ctx: GqlContext) =>
         guarded(() => seedApp(ctx.services, a.slug, { count: a.count ?? LIMITS.seedCount.default, actor: ctx.actor })),
     },
@@ -189,6 +196,22 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         subscribe: async (_: unknown, a: { modelId: string }, ctx: GqlContext) => {
           const m = await guarded(() => ctx.services.models.resolve(a.modelId));
           return pubsub.subscribe("modelChanged", m.id);
+        },
+        resolve: (payload: unknown) => payload,
+      },
+      xflowRunEvents: {
+        subscribe: async (_: unknown, a: { app: string; xflow: string }, ctx: GqlContext) => {
+          // Watched from the moment of subscribing (a run started right after is seen whole);
+          // a subscriber that falls 10,000 events behind loses the oldest.
+          const early: RunEvent[] = [];
+          let push: ((e: RunEvent) => void) | undefined;
+          const stop = await guarded(() => ctx.services.xflows.watch(a.app, a.xflow, (e) => (push ? push(e) : early.push(e))));
+          return new Repeater<RunEvent>(async (p, stopped) => {
+            for (const e of early.splice(0)) void p(e);
+            push = (e) => void p(e);
+            await stopped;
+            stop();
+          }, new SlidingBuffer(10_000));
         },
         resolve: (payload: unknown) => payload,
       },

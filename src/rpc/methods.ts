@@ -184,9 +184,16 @@ export const methods: Record<string, MethodSpec> = {
     run: (p, c) => c.services.links.related(p.app, p.entity, p.id, p.relationship, p),
   }),
   executeXFlow: method({
-    summary: "Run a workflow of the app with an input; returns {runId, status, output | error, durationMs} (error names the node).",
-    params: closed({ app: App, xflow: Type.String({ minLength: 1 }), input: Type.Optional(Type.Unknown({ description: "the flow's input (JSON)" })) }),
-    run: async (p, c) => runSummary(await c.services.xflows.execute(p.app, p.xflow, p.input ?? {}, { actor: c.actor })),
+    summary:
+      "Run a workflow of the app with an input; returns {runId, status, output | error, durationMs} (error names the node). With from: {node, input}, the run begins at that node with that input (a re-run with an earlier node's output pinned).",
+    params: closed({
+      app: App,
+      xflow: Type.String({ minLength: 1 }),
+      input: Type.Optional(Type.Unknown({ description: "the flow's input (JSON)" })),
+      from: Type.Optional(closed({ node: Type.String({ minLength: 1 }), input: Type.Unknown({ description: "the node's input (JSON)" }) })),
+    }),
+    run: async (p, c) =>
+      runSummary(await c.services.xflows.execute(p.app, p.xflow, p.input ?? {}, { actor: c.actor, ...(p.from && { trigger: "rerun", from: p.from }) })),
   }),
   getXFlowRun: method({
     summary: "One workflow run: status, input, output, error with its node, per-node timings and logs.",

@@ -58,6 +58,11 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
   const sink = logSink();
   const logs = sink.lines;
   const started = Date.now();
+  w.opts.onProgress?.({ kind: "nodeStarted", node: node.id, type: node.type, startedAt: new Date(started).toISOString() });
+  const finished = (r: NodeRun) => {
+    w.nodes.push(r);
+    w.opts.onProgress?.({ kind: "nodeFinished", node: r });
+  };
   const t0 = performance.now();
   const retry = node.retry as { attempts: number; backoffMs?: number } | undefined;
   const attempts = retry?.attempts ?? 1;
@@ -85,7 +90,7 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
             w.deadline,
           ),
       });
-      w.nodes.push({
+      finished({
         id: node.id,
         type: node.type,
         status: "succeeded",
@@ -93,6 +98,8 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
         ms: performance.now() - t0,
         attempts: attempt,
         logs,
+        input,
+        output: result.output,
       });
       return result;
     } catch (e) {
@@ -106,7 +113,7 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
     }
   }
   const text = message(lastError);
-  w.nodes.push({
+  finished({
     id: node.id,
     type: node.type,
     status: "failed",
@@ -115,6 +122,7 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
     attempts,
     error: text,
     logs,
+    input,
   });
   throw lastError instanceof FlowError ? lastError : new FlowError(node.id, text);
 }
@@ -196,8 +204,9 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
     durationMs: performance.now() - t0,
     ...extra,
   });
-  const start = startOf(flow);
-  if (!start) return record("failed", { error: { node: null, message: "the flow has no start node" } });
+  const start = opts.from ? w.byId.get(opts.from.node) : startOf(flow);
+  if (!start) return record("failed", { error: { node: null, message: opts.from ? `the flow has no node ${opts.from.node}` : "the flow has no start node" } });
+  const first = opts.from ? opts.from.input : input;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -206,7 +215,7 @@ export async function runFlow(flow: FlowDef, input: unknown, host: EngineHost, s
         opts.timeoutMs,
       );
     });
-    const { output } = await Promise.race([walk(w, start.id, input, false), timeout]);
+    const { output } = await Promise.race([walk(w, start.id, first, false), timeout]);
     return record("succeeded", { output });
   } catch (e) {
     const node = e instanceof FlowError ? e.node : null;

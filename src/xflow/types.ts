@@ -16,7 +16,13 @@ export interface NodeRun {
   attempts: number;
   error?: string;
   logs: string[];
+  /** What the node was given and what it gave (kept capped in the history, run-caps.ts). */
+  input?: unknown;
+  output?: unknown;
 }
+
+/** What a run reports as it proceeds (the editor shows it on the diagram live). */
+export type RunProgress = { kind: "nodeStarted"; node: string; type: string; startedAt: string } | { kind: "nodeFinished"; node: NodeRun };
 
 export interface RunRecord {
   id: string;
@@ -59,6 +65,10 @@ export interface RunOptions {
   timeoutMs: number;
   /** How many flows deep this run is (subflows, flows triggered by flows' writes). */
   depth: number;
+  /** Begin at this node with this input instead of at the start (a re-run with an earlier node's output pinned). */
+  from?: { node: string; input: unknown };
+  /** Told of each node as it starts and finishes. */
+  onProgress?(p: RunProgress): void;
 }
 
 export const MAX_DEPTH = 8;

@@ -9,6 +9,8 @@ export const FIELD_BYTES = 64 * 1024;
 /** Per node: its error message and its log lines (together). */
 export const NODE_ERROR_BYTES = 4 * 1024;
 export const NODE_LOG_BYTES = 16 * 1024;
+/** Per node: what it was given and what it gave, each (beyond it, a preview). */
+export const NODE_VALUE_BYTES = 8 * 1024;
 /** All node records of a run together; beyond it, later nodes lose their logs. */
 export const NODES_BYTES = 256 * 1024;
 /** How much of an oversized JSON value is kept as a preview. */
@@ -48,10 +50,14 @@ function capLogs(lines: string[], max: number): string[] {
   return lines;
 }
 
-function capNode(n: NodeRun): NodeRun {
+/** A node's record as it is kept and sent: the same object when nothing needed cutting. */
+export function capNode(n: NodeRun): NodeRun {
   const error = n.error === undefined ? undefined : capText(n.error, NODE_ERROR_BYTES);
   const logs = capLogs(n.logs, NODE_LOG_BYTES);
-  return error === n.error && logs === n.logs ? n : { ...n, ...(error !== undefined && { error }), logs };
+  const input = capValue(n.input, NODE_VALUE_BYTES, "node's input");
+  const output = capValue(n.output, NODE_VALUE_BYTES, "node's output");
+  if (error === n.error && logs === n.logs && input === n.input && output === n.output) return n;
+  return { ...n, ...(error !== undefined && { error }), logs, ...(input !== undefined && { input }), ...(output !== undefined && { output }) };
 }
 
 /** The record as it is stored: the same object when nothing needed cutting. */
@@ -63,7 +69,9 @@ export function capRun(run: RunRecord): RunRecord {
   let total = 0;
   nodes = nodes.map((n) => {
     total += bytes(JSON.stringify(n));
-    return total <= NODES_BYTES || !n.logs.length ? n : { ...n, logs: [`(logs dropped: this run's node records passed ${NODES_BYTES} bytes)`] };
+    if (total <= NODES_BYTES || (!n.logs.length && n.input === undefined && n.output === undefined)) return n;
+    const { input: _i, output: _o, ...rest } = n;
+    return { ...rest, logs: [`(logs, input and output dropped: this run's node records passed ${NODES_BYTES} bytes)`] };
   });
   const same = input === run.input && output === run.output && message === run.error?.message && nodes.every((n, i) => n === run.nodes[i]);
   if (same) return run;

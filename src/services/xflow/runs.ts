@@ -79,8 +79,8 @@ export class RunLog {
     private readonly keep = { runs: RUNS_KEPT_PER_APP, bytes: RUN_BYTES_KEPT_PER_APP, pruneEveryBytes: PRUNE_EVERY_BYTES },
   ) {}
 
-  /** Keep a run's record (capped in size; the caller's object is left as it is). */
-  add(appId: number, record: RunRecord): void {
+  /** Keep a run's record (capped in size; the caller's object is left as it is); returns what is kept. */
+  add(appId: number, record: RunRecord): RunRecord {
     const run = capRun(record);
     const output = run.output === undefined ? null : JSON.stringify(run.output);
     this.queue.push({
@@ -93,6 +93,7 @@ export class RunLog {
     });
     this.recent.set(run.id, run);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    return run;
   }
 
   flush(): Promise<void> {

@@ -9,21 +9,36 @@ import { notFound, TorqueError, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
 import { detached, Sandbox } from "../../sandbox/sandbox";
 import { runFlow } from "../../xflow/engine";
-import { DEFAULT_RUN_TIMEOUT_MS, type FlowDef, MAX_DEPTH, MAX_RUNS_PER_TRIGGER, type RunRecord } from "../../xflow/types";
+import { branchesOf } from "../../xflow/graph";
+import { nodeKind } from "../../xflow/nodes/registry";
+import { DEFAULT_RUN_TIMEOUT_MS, type FlowDef, MAX_DEPTH, MAX_RUNS_PER_TRIGGER, type NodeRun, type RunProgress, type RunRecord } from "../../xflow/types";
 import type { Actor } from "../actor";
 import type { AppRuntime } from "../apps";
 import type { EntityEvent, EntityEventName } from "../entities/types";
 import type { Services } from "../index";
 import { LIMITS, wholeNumber } from "../limits";
 import { engineHost } from "./host";
-import { capText, FIELD_BYTES } from "./run-caps";
+import { capNode, capText, capValue, FIELD_BYTES } from "./run-caps";
 import { RunLog } from "./runs";
 
 export interface ExecuteOptions {
   actor: Actor;
   trigger?: string;
   depth?: number;
+  /** Begin at this node with this input (an earlier node's output, pinned) instead of at the start. */
+  from?: { node: string; input: unknown };
 }
+
+/** A run as it proceeds, told to those watching its flow (the editor's run view). Values capped as in the history. */
+export type RunEvent = { runId: string; app: string; xflow: string; trigger: string } & (
+  | { kind: "started"; input: unknown; from?: string; startedAt: string }
+  | { kind: "nodeStarted"; node: string; type: string; startedAt: string }
+  | { kind: "nodeFinished"; node: NodeRun }
+  | { kind: "finished"; run: RunRecord }
+);
+type Watcher = (e: RunEvent) => void;
+/** Watchers of one flow at most (each is an open subscription). */
+const MAX_WATCHERS_PER_FLOW = 100;
 
 /** What callers see of a run (JSON-RPC executeXFlow, MCP, CLI); its error message capped as in the history. */
 export const runSummary = (r: RunRecord) => ({
@@ -75,7 +90,57 @@ export class XFlowService {
     return this.run(rt, flow, input, opts);
   }
 
-  private async run(rt: AppRuntime, flow: FlowDef, input: unknown, opts: ExecuteOptions): Promise<RunRecord> {
+  /**
+   * Start a run and answer at once with its id (its progress goes to the flow's watchers,
+   * its record to the history). What keeps it from starting (no such flow or node, an
+   * input against the schema, a re-run from inside parallel branches) is thrown here.
+   */
+  async start(app: string, name: string, input: unknown, opts: ExecuteOptions): Promise<{ runId: string; done: Promise<RunRecord> }> {
+    const rt = await this.s.apps.runtime(app);
+    const flow = this.flowsOf(rt).find((f) => f.name === name);
+    if (!flow) throw notFound(`xflow in app ${rt.slug}`, name);
+    // Checked here too, so what keeps it from starting is the caller's error.
+    if (opts.from) resumable(flow, opts.from);
+    else checkInput(flow, input);
+    const runId = Bun.randomUUIDv7();
+    const done = this.run(rt, flow, input, opts, runId);
+    let settle!: () => void;
+    const tracked = new Promise<void>((r) => (settle = r));
+    this.running.add(tracked);
+    void done.catch(() => undefined).finally(() => (settle(), this.running.delete(tracked)));
+    return { runId, done };
+  }
+
+  private watchers = new Map<string, Set<Watcher>>();
+
+  /** Be told of every run of a flow as it proceeds; returns the way to stop. */
+  async watch(app: string, name: string, fn: Watcher): Promise<() => void> {
+    const rt = await this.s.apps.runtime(app);
+    const key = `${rt.slug}\u0000${name}`;
+    const set = this.watchers.get(key) ?? new Set();
+    if (set.size >= MAX_WATCHERS_PER_FLOW)
+      throw new TorqueError("conflict", `workflow ${name} of app ${rt.slug} already has ${MAX_WATCHERS_PER_FLOW} watchers, the most one flow may have`, {
+        rule: "watchers",
+      });
+    set.add(fn);
+    this.watchers.set(key, set);
+    return () => {
+      set.delete(fn);
+      if (!set.size && this.watchers.get(key) === set) this.watchers.delete(key);
+    };
+  }
+
+  private tell(set: Set<Watcher> | undefined, e: RunEvent) {
+    if (!set) return;
+    for (const fn of set)
+      try {
+        fn(e);
+      } catch (err) {
+        console.error(`torque: a workflow run watcher failed: ${(err as Error).message}`);
+      }
+  }
+
+  private async run(rt: AppRuntime, flow: FlowDef, input: unknown, opts: ExecuteOptions, runId = Bun.randomUUIDv7()): Promise<RunRecord> {
     const depth = opts.depth ?? opts.actor.depth ?? 0;
     if (depth >= MAX_DEPTH)
       throw new TorqueError("conflict", `workflow ${flow.name} not run: flows triggering flows went ${MAX_DEPTH} levels deep (a loop?)`, { rule: "depth" });
@@ -90,7 +155,7 @@ export class XFlowService {
     const timeoutMs = Math.min(ownLimit, chain.deadline - Date.now());
     if (timeoutMs <= 0)
       throw new TorqueError("conflict", `workflow ${flow.name} not run: the run that started it has passed its time limit`, { rule: "deadline" });
-    const checked = checkInput(flow, input);
+    const checked = opts.from ? resumable(flow, opts.from) : checkInput(flow, input);
     chain.runs++;
     const actor: Actor = { kind: "workflow", id: flow.name, depth: depth + 1 };
     // Writes and subflows of this run belong to its chain, also when a script's ctx call
@@ -101,21 +166,39 @@ export class XFlowService {
       if (!sub) throw notFound(`xflow in app ${rt.slug}`, name);
       return within(() => this.run(rt, sub, subInput, { actor, trigger: "subflow", depth: d }));
     });
+    const trigger = opts.trigger ?? "manual";
+    // Progress is built only while someone watches the flow (the editor's run view).
+    const watching = this.watchers.get(`${rt.slug}\u0000${flow.name}`);
+    const about = { runId, app: rt.slug, xflow: flow.name, trigger };
+    const onProgress = watching
+      ? (p: RunProgress) => this.tell(watching, p.kind === "nodeFinished" ? { ...about, kind: p.kind, node: capNode(p.node) } : { ...about, ...p })
+      : undefined;
+    if (watching)
+      this.tell(watching, {
+        ...about,
+        kind: "started",
+        input: capValue(checked, FIELD_BYTES, "input"),
+        ...(opts.from && { from: opts.from.node }),
+        startedAt: new Date().toISOString(),
+      });
     // Each app has its own QuickJS contexts (by id: ids are never reused).
     const record = await within(() =>
       runFlow(flow, checked, host, this.sandbox.forApp(String(rt.id)), {
-        runId: Bun.randomUUIDv7(),
+        runId,
         app: rt.slug,
-        trigger: opts.trigger ?? "manual",
+        trigger,
         timeoutMs,
         depth,
+        from: opts.from,
+        onProgress,
       }),
     );
     if (record.status === "succeeded") {
       const problem = checkOutput(flow, record.output);
       if (problem) Object.assign(record, { status: "failed", output: undefined, error: { node: null, message: problem } });
     }
-    this.runs.add(rt.id, record);
+    const kept = this.runs.add(rt.id, record);
+    if (watching) this.tell(watching, { ...about, kind: "finished", run: kept });
     return record;
   }
 
@@ -208,6 +291,30 @@ export class XFlowService {
     await this.runs.flush();
     this.sandbox.close();
   }
+}
+
+/**
+ * A re-run may begin at any node the walk reaches on its own, but not inside the branches
+ * of a parallel node (nor at their join): those run only as a whole, from their parallel.
+ */
+function resumable(flow: FlowDef, from: { node: string; input: unknown }): unknown {
+  const id = from.node;
+  const problem = (message: string) => validationError([{ field: "from", rule: "node", message }], `re-run of workflow ${flow.name}`);
+  const node = flow.nodes.find((n) => n.id === id);
+  if (!node) throw problem(`the flow has no node "${id}"`);
+  const kind = (t: string) => nodeKind(t);
+  const typeOf = new Map(flow.nodes.map((n) => [n.id, n.type]));
+  for (const fork of flow.nodes) {
+    if (!kind(fork.type)?.opensBranches) continue;
+    const b = branchesOf(
+      flow,
+      fork.id,
+      (x) => !!kind(typeOf.get(x) ?? "")?.opensBranches,
+      (x) => !!kind(typeOf.get(x) ?? "")?.meetsBranches,
+    );
+    if (b.inside.has(id) || b.meets.has(id)) throw problem(`node ${id} runs on the branches of parallel ${fork.id}; re-run from ${fork.id} instead`);
+  }
+  return from.input;
 }
 
 // A flow's input and output schemas are JSON Schema (checked with ajv, compiled once per schema).

@@ -3,6 +3,8 @@ import { expr, type NodeKind, need } from "./kind";
 /** A JavaScript expression over `input`; the run follows the edge whose `when` matches ("true"/"false"). */
 export const condition: NodeKind = {
   type: "condition",
+  summary: 'Chooses a way on: the edge marked when "true" or "false" after a JavaScript expression over input.',
+  settings: [{ key: "expression", kind: "expression", required: true, hint: "A JavaScript expression over input.", example: 'input.data.label.trim() !== ""' }],
   check: (n) => need(n, "expression", "a JavaScript expression over input"),
   shape: (n, g) => {
     const whens = g.outgoing(n.id).map((e) => e.when);

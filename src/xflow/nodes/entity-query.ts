@@ -6,6 +6,14 @@ import { expr, type NodeKind, need, str } from "./kind";
  */
 export const entityQuery: NodeKind = {
   type: "entityQuery",
+  summary: "Reads records of the app: an entity type with a filter, sort and limit; outputs the list.",
+  settings: [
+    { key: "entity", kind: "entity", required: true, hint: "The entity type to read." },
+    { key: "filter", kind: "json", hint: "A filter in Torque's filter language.", example: '{ "done": false }' },
+    { key: "filterExpression", kind: "expression", hint: "Or a filter computed from input (used instead of filter).", example: "({ owner: input.id })" },
+    { key: "sort", kind: "json", hint: "Sort order: a list of {field, dir}.", example: '[{ "field": "label", "dir": "asc" }]' },
+    { key: "limit", kind: "number", min: 1, max: 1000, hint: "How many records at most (1 to 1,000; default 100)." },
+  ],
   check: (n) => [
     ...need(n, "entity", "the entity type to query"),
     ...(n.filter !== undefined && !isPlainObject(n.filter) ? ["filter: must be a filter object"] : []),

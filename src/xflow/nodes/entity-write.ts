@@ -11,6 +11,26 @@ const OPERATIONS = ["create", "update", "delete", "upsert"];
  */
 export const entityWrite: NodeKind = {
   type: "entityWrite",
+  summary: "Writes a record of the app (validated and hooked like any write): create, update, delete or upsert.",
+  settings: [
+    { key: "entity", kind: "entity", required: true, hint: "The entity type to write." },
+    { key: "operation", kind: "select", required: true, options: ["create", "update", "delete", "upsert"], hint: "What to do." },
+    { key: "matchField", kind: "field", of: "entity", required: true, when: { key: "operation", is: ["upsert"] }, hint: "The field an upsert matches on." },
+    {
+      key: "dataExpression",
+      kind: "expression",
+      when: { key: "operation", is: ["create", "update", "upsert"] },
+      hint: "The data to write, from input (default: input.data, or input).",
+      example: "({ label: input.label })",
+    },
+    {
+      key: "idExpression",
+      kind: "expression",
+      when: { key: "operation", is: ["update", "delete"] },
+      hint: "The record's id, from input (default: input.id).",
+      example: "input.todoId",
+    },
+  ],
   check: (n) => [
     ...need(n, "entity", "the entity type to write"),
     ...(OPERATIONS.includes(String(n.operation)) ? [] : [`operation: must be one of ${OPERATIONS.join(", ")}`]),

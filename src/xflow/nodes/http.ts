@@ -6,6 +6,19 @@ import { expr, type NodeKind, need, str } from "./kind";
  */
 export const http: NodeKind = {
   type: "http",
+  summary: "Calls a host on the app's allow-list; outputs {status, headers, body}.",
+  settings: [
+    {
+      key: "url",
+      kind: "text",
+      required: true,
+      hint: "The URL to call (its host must be on the app's allow-list).",
+      example: "https://api.example.com/orders",
+    },
+    { key: "method", kind: "select", options: ["GET", "POST", "PUT", "PATCH", "DELETE"], hint: "The HTTP method (default GET)." },
+    { key: "headers", kind: "json", hint: "Header values, as an object.", example: '{ "accept": "application/json" }' },
+    { key: "bodyExpression", kind: "expression", hint: "The body, from input (default: input for POST, PUT and PATCH).", example: "({ order: input.id })" },
+  ],
   check: (n) => [
     ...need(n, "url", "the URL to call"),
     ...(n.headers !== undefined && !isPlainObject(n.headers) ? ["headers: must be an object of header values"] : []),

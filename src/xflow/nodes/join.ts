@@ -5,6 +5,8 @@ import { leadsOn, type NodeKind } from "./kind";
  */
 export const join: NodeKind = {
   type: "join",
+  summary: "Where the branches of a parallel meet: waits for all and passes on the list of their outputs.",
+  settings: [],
   meetsBranches: true,
   check: () => [],
   shape: (n, g) => {

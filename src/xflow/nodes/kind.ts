@@ -55,8 +55,32 @@ export interface FlowGraph {
   branches(id: string): Branches;
 }
 
+/**
+ * One setting of a node type, as the editor shows it: what kind of value (so it can offer
+ * the right control and pickers that know the model), whether it is required, and a hint.
+ * `check` stays the authority on what is valid; this describes, it does not decide.
+ */
+export interface Setting {
+  readonly key: string;
+  readonly kind: "text" | "code" | "expression" | "number" | "json" | "entity" | "field" | "flow" | "select";
+  readonly hint: string;
+  readonly required?: boolean;
+  readonly options?: readonly string[];
+  /** For a `field`: the setting naming its entity type. */
+  readonly of?: string;
+  /** Shown only when another setting has one of these values. */
+  readonly when?: { readonly key: string; readonly is: readonly string[] };
+  readonly min?: number;
+  readonly max?: number;
+  readonly example?: string;
+}
+
 export interface NodeKind {
   readonly type: string;
+  /** What the node does, in a sentence (the editor's palette and config panel show it). */
+  readonly summary: string;
+  /** Its settings, in the order the config panel shows them. */
+  readonly settings: readonly Setting[];
   /** How many nodes of this type a flow needs (start: exactly one; end: at least one). */
   readonly perFlow?: { min: number; max?: number };
   /** Every run begins at the flow's node of this type (start). */

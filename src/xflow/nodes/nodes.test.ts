@@ -434,6 +434,28 @@ describe("every node type", () => {
     });
   }
 
+  test("describes itself and its settings for the editor: every setting its check names is described, required ones as required", () => {
+    for (const type of nodeTypes) {
+      const kind = nodeKind(type)!;
+      expect(kind.summary.length).toBeGreaterThan(10);
+      const keys = kind.settings.map((x) => x.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      for (const [, setting] of examples[type]!.invalid) expect(keys).toContain(setting);
+      // A node with none of its settings: its check names exactly the required settings that apply.
+      const named = kind.check({ id: "n", type } as NodeDef).map((p) => p.split(":")[0]);
+      for (const x of kind.settings) {
+        if (x.required && !x.when) expect(named).toContain(x.key);
+        if (x.kind === "select") expect(x.options?.length).toBeGreaterThan(1);
+        if (x.kind === "field") expect(keys).toContain(x.of!);
+        if (x.kind === "json" && x.example) expect(() => JSON.parse(x.example!.replace(/(\w+):/g, '"$1":'))).not.toThrow();
+      }
+      // The example of a valid node is valid with every example value filled in as well.
+      const full: Record<string, unknown> = { id: "n", type, ...examples[type]!.valid };
+      for (const x of kind.settings) if (x.example && full[x.key] === undefined) full[x.key] = x.kind === "json" ? JSON.parse(x.example) : x.example;
+      expect(kind.check(full as NodeDef)).toEqual([]);
+    }
+  });
+
   test("names that objects inherit are not node types", () => {
     for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) expect(nodeKind(name)).toBeUndefined();
   });

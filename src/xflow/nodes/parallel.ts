@@ -8,6 +8,8 @@ import { type FlowGraph, type NodeKind, noWhen, type ShapeProblem } from "./kind
  */
 export const parallel: NodeKind = {
   type: "parallel",
+  summary: "Runs every outgoing branch at once until they all meet at one join.",
+  settings: [],
   opensBranches: true,
   check: () => [],
   shape: (n, g) => [...noWhen(n, g.outgoing(n.id)), ...branchProblems(n, g)],

@@ -2,6 +2,8 @@ import { leadsOn, type NodeKind } from "./kind";
 /** Where a run begins (exactly one per flow, nothing leads into it): passes the flow's input on. */
 export const start: NodeKind = {
   type: "start",
+  summary: "Where a run begins: passes the flow's input on. Exactly one per flow; nothing leads into it.",
+  settings: [],
   perFlow: { min: 1, max: 1 },
   startsRun: true,
   check: () => [],

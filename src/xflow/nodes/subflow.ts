@@ -3,6 +3,11 @@ import { expr, type NodeKind, need, str } from "./kind";
 /** Run another flow of the app (`flow`) with the input (or `inputExpression`); its output is this node's. */
 export const subflow: NodeKind = {
   type: "subflow",
+  summary: "Runs another flow of the app with the input; its output is this node's.",
+  settings: [
+    { key: "flow", kind: "flow", required: true, hint: "The flow to run." },
+    { key: "inputExpression", kind: "expression", hint: "Its input, from this node's input (default: the input as it is).", example: "({ id: input.id })" },
+  ],
   check: (n) => need(n, "flow", "the name of the flow to run"),
   run: async (c) => {
     const ix = str(c.node, "inputExpression");
