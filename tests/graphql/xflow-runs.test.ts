@@ -132,7 +132,7 @@ async function watch(app: string, xflow: string) {
 }
 
 const start = (x: string, input: unknown, from?: string) =>
-  gql("mutation($x: String!, $i: JSON, $f: String) { startXFlowRun(app: \"todo\", xflow: $x, input: $i, from: $f) }", { x, i: input, f: from });
+  gql('mutation($x: String!, $i: JSON, $f: String) { startXFlowRun(app: "todo", xflow: $x, input: $i, from: $f) }', { x, i: input, f: from });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "torque-runs-"));
@@ -199,7 +199,12 @@ describe("running a workflow from the editor", () => {
     const rpc = await fetch(`${running.url}/rpc`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "executeXFlow", params: { app: "todo", xflow: "shout", from: { node: "note", input: { label: "Q" } } } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "executeXFlow",
+        params: { app: "todo", xflow: "shout", from: { node: "note", input: { label: "Q" } } },
+      }),
     }).then((x) => x.json() as Promise<any>);
     expect(rpc.result).toMatchObject({ status: "succeeded", output: { label: "Q" } });
   });

@@ -104,10 +104,12 @@ export class XFlowService {
     else checkInput(flow, input);
     const runId = Bun.randomUUIDv7();
     const done = this.run(rt, flow, input, opts, runId);
-    let settle!: () => void;
-    const tracked = new Promise<void>((r) => (settle = r));
+    // close() waits for it like for an after-write flow.
+    const tracked: Promise<void> = done.then(
+      () => void this.running.delete(tracked),
+      () => void this.running.delete(tracked),
+    );
     this.running.add(tracked);
-    void done.catch(() => undefined).finally(() => (settle(), this.running.delete(tracked)));
     return { runId, done };
   }
 

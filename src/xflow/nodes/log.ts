@@ -5,7 +5,7 @@ export const log: NodeKind = {
   summary: "Adds a line to the run's log and passes the input on.",
   settings: [
     { key: "message", kind: "text", hint: "The line to log.", example: "order received" },
-    { key: "expression", kind: "expression", hint: "Or a line computed from input (used instead of message).", example: "\"order \" + input.id" },
+    { key: "expression", kind: "expression", hint: "Or a line computed from input (used instead of message).", example: '"order " + input.id' },
   ],
   check: (n) => (typeof n.message === "string" || typeof n.expression === "string" ? [] : ["message: the line to log (or expression) is required"]),
   run: async (c) => {
