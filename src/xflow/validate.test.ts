@@ -335,6 +335,11 @@ describe("validateFlow", () => {
     expectIssue(flow([S, E], ok, { trigger: { type: "entity", entity: "task", event: "onCreate" } }), "/trigger/event", /beforeCreate/);
     expectIssue(flow([S, E], ok, { trigger: { type: "telepathy" } }), "/trigger/type", /manual, entity, webhook, schedule/);
     expectIssue(flow([S, E], ok, { trigger: { type: "schedule" } }), "/trigger/cron", /cron/);
+    // A cron expression the scheduler cannot read, or one that never fires, is named at save.
+    expectIssue(flow([S, E], ok, { trigger: { type: "schedule", cron: "0 0 30 2 *" } }), "/trigger/cron", /never fires/);
+    expectIssue(flow([S, E], ok, { trigger: { type: "schedule", cron: "61 * * * *" } }), "/trigger/cron", /Invalid value for minute: 61/);
+    expectIssue(flow([S, E], ok, { trigger: { type: "schedule", cron: "0 9 * * *", timezone: "Mars/Olympus" } }), "/trigger/cron", /timezone/);
+    expect(validateFlow(flow([S, E], ok, { trigger: { type: "schedule", cron: "*/5 * * * *" } }) as never)).toEqual([]);
   });
 
   test("no end node", () => {

@@ -3,6 +3,7 @@
 // trigger; then a DAG where every node is reachable from start and stands where its kind
 // allows (each kind's `shape` rule: edges in and out, where branches meet). Problems come
 // with JSON Pointer paths relative to the flow (prefix them with /xflows/<i> in a model).
+import { Cron } from "croner";
 import type { Issue } from "../lib/errors";
 import { pointer } from "../lib/json";
 import { type Branches, branchesOf, findCycle, incoming, outgoing, reachableFrom } from "./graph";
@@ -54,6 +55,10 @@ export function validateFlow(flow: FlowDef, base = ""): Issue[] {
       out.push({ path: at("trigger", "event"), rule: "enum", message: `an entity trigger's event must be one of ${ENTITY_EVENTS.join(", ")}` });
     if (t.type === "schedule" && (typeof t.cron !== "string" || !t.cron.trim()))
       out.push({ path: at("trigger", "cron"), rule: "required", message: "a schedule trigger needs a cron expression" });
+    else if (t.type === "schedule") {
+      const problem = cronProblem(String(t.cron), typeof t.timezone === "string" ? t.timezone : undefined);
+      if (problem) out.push({ path: at("trigger", "cron"), rule: "cron", message: problem });
+    }
   }
   if (out.length) return out; // the graph checks below assume nodes, edges and the start are sound
 
@@ -66,6 +71,17 @@ export function validateFlow(flow: FlowDef, base = ""): Issue[] {
     for (const p of g.kindOf(n.id).shape(n as NodeDef, g)) out.push({ path: at("nodes", i), ...p });
   });
   return out;
+}
+
+/** Why a cron expression cannot drive a schedule (croner, as the scheduler uses it), or undefined. */
+export function cronProblem(cron: string, timezone?: string): string | undefined {
+  try {
+    const job = new Cron(cron, { paused: true, timezone });
+    if (!job.nextRun()) return `the cron expression "${cron}" never fires (no date matches it)`;
+  } catch (e) {
+    return `"${cron}" is not a cron expression the scheduler understands: ${(e as Error).message}`;
+  }
+  return undefined;
 }
 
 const amount = (w: { min: number; max?: number }) =>
