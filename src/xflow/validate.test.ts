@@ -335,6 +335,20 @@ describe("validateFlow", () => {
     expectIssue(flow([S, E], ok, { trigger: { type: "entity", entity: "task", event: "onCreate" } }), "/trigger/event", /beforeCreate/);
     expectIssue(flow([S, E], ok, { trigger: { type: "telepathy" } }), "/trigger/type", /manual, entity, webhook, schedule/);
     expectIssue(flow([S, E], ok, { trigger: { type: "schedule" } }), "/trigger/cron", /cron/);
+    // JavaScript that does not parse is named where it is; it is compiled, never run.
+    const bad = flow(
+      [S, { id: "s", type: "script", code: "return (" }, { id: "c", type: "transform", expression: "input.a +" }, E],
+      [
+        ["start", "s"],
+        ["s", "c"],
+        ["c", "end"],
+      ],
+    );
+    expectIssue(bad, "/nodes/1/code", /code is not valid JavaScript/);
+    expectIssue(bad, "/nodes/2/expression", /expression is not valid JavaScript/);
+    (globalThis as Record<string, unknown>).__touched = false;
+    validateFlow(flow([S, { id: "s", type: "script", code: "globalThis.__touched = true; return 1" }, E], [["start", "s"], ["s", "end"]]) as never);
+    expect((globalThis as Record<string, unknown>).__touched).toBe(false);
     // A cron expression the scheduler cannot read, or one that never fires, is named at save.
     expectIssue(flow([S, E], ok, { trigger: { type: "schedule", cron: "0 0 30 2 *" } }), "/trigger/cron", /never fires/);
     expectIssue(flow([S, E], ok, { trigger: { type: "schedule", cron: "61 * * * *" } }), "/trigger/cron", /Invalid value for minute: 61/);

@@ -30,6 +30,14 @@ export function validateFlow(flow: FlowDef, base = ""): Issue[] {
       const [setting, ...rest] = p.split(": ");
       out.push({ path: at("nodes", i, setting!), rule: "node", message: `node ${n.id}: ${rest.join(": ") || p}` });
     }
+    // JavaScript settings must at least parse, so a typo is named at save rather than at the first run.
+    for (const s of kind.settings) {
+      const code = (n as Record<string, unknown>)[s.key];
+      if ((s.kind === "code" || s.kind === "expression") && typeof code === "string" && code.trim()) {
+        const problem = syntaxProblem(code, s.kind);
+        if (problem) out.push({ path: at("nodes", i, s.key), rule: "syntax", message: `node ${n.id}: ${s.key} is not valid JavaScript: ${problem}` });
+      }
+    }
     const retry = (n as Record<string, unknown>).retry;
     if (retry !== undefined) {
       const r = retry as { attempts?: unknown; backoffMs?: unknown };
@@ -71,6 +79,20 @@ export function validateFlow(flow: FlowDef, base = ""): Issue[] {
     for (const p of g.kindOf(n.id).shape(n as NodeDef, g)) out.push({ path: at("nodes", i), ...p });
   });
   return out;
+}
+
+/**
+ * Why a script (the body of an async function of input and ctx) or an expression does not
+ * parse, or undefined. Only compiled, never called: nothing of it runs here. Where the
+ * page forbids compiling code (a strict CSP in the browser), the server's check decides.
+ */
+export function syntaxProblem(code: string, kind: "code" | "expression"): string | undefined {
+  try {
+    new Function("input", "ctx", kind === "code" ? `return (async () => {\n${code}\n});` : `return (\n${code}\n);`);
+  } catch (e) {
+    if (e instanceof SyntaxError) return e.message;
+  }
+  return undefined;
 }
 
 /** Why a cron expression cannot drive a schedule (croner, as the scheduler uses it), or undefined. */

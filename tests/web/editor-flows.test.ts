@@ -28,6 +28,12 @@ const flowOf = (d: Model, name: string) => d.xflows?.find((f) => f.name === name
 const saved = (ok: (d: Model) => boolean) => until(id, ok);
 const steps = () => page.getByTestId("flow-canvas").locator(".flow-step");
 const json = () => page.locator('[data-editor="flow"]').getByLabel("Definition (JSON)");
+/** The JSON view is folded away under the diagram: open it. */
+async function showJson() {
+  const toggle = page.getByRole("button", { name: "Show the definition (JSON)" });
+  if (await toggle.isVisible()) await toggle.click();
+  await json().waitFor({ state: "visible" });
+}
 
 test("the flows with how they start; a flow's steps drawn top to bottom", async () => {
   await page.goto(modelUrl(id, "/flows"));
@@ -72,6 +78,7 @@ test("add a workflow: start → end, saved and drawn", async () => {
 });
 
 test("the definition edited as JSON: checked as typed, saved, the diagram follows", async () => {
+  await showJson();
   const before = JSON.parse(await json().inputValue());
   await json().fill("{ not json");
   await json().blur();
@@ -93,6 +100,7 @@ test("the definition edited as JSON: checked as typed, saved, the diagram follow
 });
 
 test("a broken definition is refused by the server, marked on its node, and undone", async () => {
+  await showJson();
   const def = JSON.parse(await json().inputValue());
   def.nodes = def.nodes.map((n: { id: string; type: string }) => (n.id === "note" ? { id: "note", type: "http" } : n));
   await json().fill(JSON.stringify(def, null, 2));
@@ -150,7 +158,7 @@ test("dark theme passes axe; German strings", async () => {
   const dark = await openPage(suite.browser, { colorScheme: "dark" });
   await dark.page.goto(modelUrl(id, "/flows/stamp_done?lang=de"));
   await dark.page.getByRole("heading", { name: "Workflow stamp_done" }).waitFor();
-  await dark.page.getByText("Definition (JSON)").waitFor();
+  await dark.page.getByText("Workflow-Einstellungen").waitFor();
   await dark.page.locator(".flow-step").first().waitFor();
   expect(await panelViolations(dark.page, "flows")).toEqual([]);
   await shot(dark.page, "editor-flows-dark-de");

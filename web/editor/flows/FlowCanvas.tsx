@@ -1,31 +1,52 @@
 /** @jsxImportSource react */
-// A workflow's steps as a diagram: one box per node (its id and type, marked when the
-// server has a problem with it), one arrow per edge labelled with its `when`, laid out top
-// to bottom by dagre. It follows the definition (the JSON view, or a change from
-// elsewhere); editing on the canvas itself is the flow editor's next part.
+// A workflow's steps as a diagram (xyflow): one box per node (its id, type, the server's
+// problem with it, and how it did in the run shown), one arrow per edge labelled with its
+// `when`, laid out top to bottom by dagre (the layout follows the graph; nothing is placed
+// by hand, so a flow written as JSON or by an agent reads as well as one drawn). Edges are
+// drawn by dragging from a box's bottom handle to another box; one that would repeat an
+// edge, close a cycle or leave an end is refused while dragging. Delete removes what is
+// selected (not the start).
 import "@xyflow/react/dist/style.css";
 import "./flows.css";
 import { graphlib, layout } from "@dagrejs/dagre";
 import { useComputedColorScheme } from "@mantine/core";
-import { type Edge, Handle, MarkerType, type Node, type NodeProps, type NodeTypes, Position, ReactFlow } from "@xyflow/react";
+import { type Connection, type Edge, Handle, MarkerType, type Node, type NodeProps, type NodeTypes, Position, ReactFlow } from "@xyflow/react";
 import { memo, useMemo } from "react";
 import type { XFlow } from "../../../src/model/schema";
 import { useI18n } from "../lib/i18n";
+import { connectProblem } from "../state/flowActions";
 
 const W = 200;
-const H = 48;
+const H = 56;
 
-type StepData = { id: string; type: string; problem: boolean };
+/** How a node did in the run shown on the diagram. */
+export interface NodeStatus {
+  status: "running" | "succeeded" | "failed";
+  ms?: number;
+}
+
+export type Selection = { kind: "node"; id: string } | { kind: "edge"; index: number } | null;
+
+type StepData = { id: string; type: string; problem: boolean; run?: NodeStatus };
 type StepNode = Node<StepData, "step">;
 
 const Step = memo(function Step({ data }: NodeProps<StepNode>) {
+  const { t } = useI18n();
+  const run = data.run;
   return (
-    <div className="flow-step" data-node={data.id} data-type={data.type} data-problem={data.problem || undefined}>
-      {/* Where edges meet the box (xyflow draws edges between handles); not for connecting. */}
-      <Handle type="target" position={Position.Top} isConnectable={false} className="flow-handle" />
+    <div className="flow-step" data-node={data.id} data-type={data.type} data-problem={data.problem || undefined} data-run={run?.status}>
+      {data.type !== "start" && <Handle type="target" position={Position.Top} className="flow-handle" />}
       <span className="flow-step-id">{data.id}</span>
-      <span className="flow-step-type">{data.type}</span>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} className="flow-handle" />
+      <span className="flow-step-type">
+        {data.type}
+        {run && (
+          <span className="flow-step-run" data-testid={`run-status-${data.id}`}>
+            {" · "}
+            {run.status === "running" ? t("flowsRunRunning") : run.status === "failed" ? t("flowsRunFailed") : t("flowsRunMs", { ms: (run.ms ?? 0).toFixed(1) })}
+          </span>
+        )}
+      </span>
+      {data.type !== "end" && data.type !== "error" && <Handle type="source" position={Position.Bottom} className="flow-handle" />}
     </div>
   );
 });
@@ -45,30 +66,60 @@ function placed(flow: XFlow): Map<string, { x: number; y: number }> {
   return new Map(flow.nodes.map((n) => [n.id, { x: Math.round(g.node(n.id).x - W / 2), y: Math.round(g.node(n.id).y - H / 2) }]));
 }
 
-export function FlowCanvas({ flow, problemNodes }: { flow: XFlow; problemNodes: ReadonlySet<string> }) {
+/** The graph's shape only: settings change often and must not move the boxes. */
+const shapeKey = (flow: XFlow) => JSON.stringify([flow.nodes.map((n) => n.id), flow.edges.map((e) => [e.from, e.to])]);
+
+export interface FlowCanvasProps {
+  flow: XFlow;
+  problemNodes: ReadonlySet<string>;
+  run?: ReadonlyMap<string, NodeStatus>;
+  selection?: Selection;
+  onSelect?(s: Selection): void;
+  onConnect?(from: string, to: string): void;
+  onDelete?(nodes: string[], edges: number[]): void;
+}
+
+export function FlowCanvas({ flow, problemNodes, run, selection = null, onSelect, onConnect, onDelete }: FlowCanvasProps) {
   const { t } = useI18n();
   const scheme = useComputedColorScheme("light");
-  const { nodes, edges } = useMemo(() => {
-    const at = placed(flow);
-    const nodes: StepNode[] = flow.nodes.map((n) => ({
-      id: n.id,
-      type: "step",
-      position: at.get(n.id)!,
-      data: { id: n.id, type: n.type, problem: problemNodes.has(n.id) },
-      ariaLabel: t("flowsNode", { id: n.id, type: n.type }),
-      draggable: false,
-      connectable: false,
-    }));
-    const edges: Edge[] = flow.edges.map((e, i) => ({
-      id: `e${i}`,
-      source: e.from,
-      target: e.to,
-      label: e.when,
-      markerEnd: { type: MarkerType.ArrowClosed },
-      className: "flow-edge",
-    }));
-    return { nodes, edges };
-  }, [flow, problemNodes, t]);
+  const editable = !!onConnect;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: laid out again only when the graph's shape changes
+  const at = useMemo(() => placed(flow), [shapeKey(flow)]);
+  const nodes = useMemo(
+    () =>
+      flow.nodes.map(
+        (n): StepNode => ({
+          id: n.id,
+          type: "step",
+          position: at.get(n.id) ?? { x: 0, y: 0 },
+          data: { id: n.id, type: n.type, problem: problemNodes.has(n.id), run: run?.get(n.id) },
+          ariaLabel: t("flowsNode", { id: n.id, type: n.type }),
+          draggable: false,
+          connectable: editable,
+          deletable: editable && n.type !== "start",
+          selected: selection?.kind === "node" && selection.id === n.id,
+        }),
+      ),
+    [flow, at, problemNodes, run, selection, editable, t],
+  );
+  const edges = useMemo(
+    () =>
+      flow.edges.map(
+        (e, i): Edge => ({
+          id: `e${i}`,
+          source: e.from,
+          target: e.to,
+          label: e.when,
+          markerEnd: { type: MarkerType.ArrowClosed },
+          className: "flow-edge",
+          ariaLabel: t("flowsEdge", { from: e.from, to: e.to, when: e.when ?? "" }),
+          deletable: editable,
+          selected: selection?.kind === "edge" && selection.index === i,
+        }),
+      ),
+    [flow, selection, editable, t],
+  );
+  const valid = (c: Connection | Edge) => !!c.source && !!c.target && connectProblem(flow, c.source, c.target) === null;
   return (
     <section className="flow-canvas" aria-label={t("flowsDiagram", { name: flow.name })} data-testid="flow-canvas">
       <ReactFlow
@@ -76,12 +127,32 @@ export function FlowCanvas({ flow, problemNodes }: { flow: XFlow; problemNodes: 
         edges={edges}
         nodeTypes={nodeTypes}
         colorMode={scheme}
-        nodesConnectable={false}
+        nodesConnectable={editable}
         nodesDraggable={false}
-        elementsSelectable={false}
+        elementsSelectable={!!onSelect}
+        isValidConnection={valid}
+        onConnect={(c) => c.source && c.target && onConnect?.(c.source, c.target)}
+        onNodeClick={(_, n) => onSelect?.({ kind: "node", id: n.id })}
+        onEdgeClick={(_, e) => onSelect?.({ kind: "edge", index: Number(e.id.slice(1)) })}
+        onPaneClick={() => onSelect?.(null)}
+        // Keyboard selection (Tab to a box or arrow, Enter) arrives as changes, not clicks.
+        onNodesChange={(changes) => {
+          for (const c of changes) if (c.type === "select" && c.selected) onSelect?.({ kind: "node", id: c.id });
+        }}
+        onEdgesChange={(changes) => {
+          for (const c of changes) if (c.type === "select" && c.selected) onSelect?.({ kind: "edge", index: Number(c.id.slice(1)) });
+        }}
+        onDelete={({ nodes: ns, edges: es }) =>
+          onDelete?.(
+            ns.map((n) => n.id),
+            es.map((e) => Number(e.id.slice(1))),
+          )
+        }
+        deleteKeyCode={editable ? ["Delete", "Backspace"] : null}
         fitView
-        // A short flow is not blown up past its natural size.
+        // A short flow is not blown up past its natural size; a long one may be read zoomed out.
         fitViewOptions={{ maxZoom: 1 }}
+        minZoom={0.1}
       />
     </section>
   );
