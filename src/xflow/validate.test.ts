@@ -347,7 +347,15 @@ describe("validateFlow", () => {
     expectIssue(bad, "/nodes/1/code", /code is not valid JavaScript/);
     expectIssue(bad, "/nodes/2/expression", /expression is not valid JavaScript/);
     (globalThis as Record<string, unknown>).__touched = false;
-    validateFlow(flow([S, { id: "s", type: "script", code: "globalThis.__touched = true; return 1" }, E], [["start", "s"], ["s", "end"]]) as never);
+    validateFlow(
+      flow(
+        [S, { id: "s", type: "script", code: "globalThis.__touched = true; return 1" }, E],
+        [
+          ["start", "s"],
+          ["s", "end"],
+        ],
+      ) as never,
+    );
     expect((globalThis as Record<string, unknown>).__touched).toBe(false);
     // A cron expression the scheduler cannot read, or one that never fires, is named at save.
     expectIssue(flow([S, E], ok, { trigger: { type: "schedule", cron: "0 0 30 2 *" } }), "/trigger/cron", /never fires/);

@@ -26,7 +26,15 @@ beforeAll(async () => {
   await suite.editModel(id, [
     {
       op: "addXFlow",
-      xflow: { name: "greet", trigger: { type: "manual" }, nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }], edges: [{ from: "start", to: "end" }] },
+      xflow: {
+        name: "greet",
+        trigger: { type: "manual" },
+        nodes: [
+          { id: "start", type: "start" },
+          { id: "end", type: "end" },
+        ],
+        edges: [{ from: "start", to: "end" }],
+      },
     },
   ]);
 });
@@ -77,7 +85,10 @@ test("steps added after the selected one keep the flow whole and saved; set up i
   // A syntax error is named under the editor and on the node, and nothing broken is saved.
   await typeCode("setting-expression", "input.name +");
   await saveStatus("invalid").waitFor();
-  await panel().getByText(/expression is not valid JavaScript/).first().waitFor();
+  await panel()
+    .getByText(/expression is not valid JavaScript/)
+    .first()
+    .waitFor();
   await page.locator('.flow-step[data-node="transform"][data-problem]').waitFor();
   expect(String((flowOf((await suite.savedModel(id)).document).nodes[2] as Record<string, unknown>).expression)).toContain("greeting");
   await shot(page, "editor-flow-syntax-error");
@@ -123,7 +134,10 @@ test("trigger settings: the webhook's address, a schedule's next runs, a cron th
   const settings = page.getByTestId("flow-settings");
   await settings.getByRole("combobox", { name: "Started" }).click();
   await page.getByRole("option", { name: "By a webhook call" }).click();
-  await settings.getByTestId("webhook-urls").getByText(/POST http:\/\/.*\/hooks\/todo\/greet/).waitFor();
+  await settings
+    .getByTestId("webhook-urls")
+    .getByText(/POST http:\/\/.*\/hooks\/todo\/greet/)
+    .waitFor();
   await until(id, (x) => flowOf(x).trigger?.type === "webhook");
   await settings.getByRole("combobox", { name: "Started" }).click();
   await page.getByRole("option", { name: "On a schedule" }).click();

@@ -10,8 +10,8 @@ import "@xyflow/react/dist/style.css";
 import "./flows.css";
 import { graphlib, layout } from "@dagrejs/dagre";
 import { useComputedColorScheme } from "@mantine/core";
-import { type Connection, type Edge, Handle, MarkerType, type Node, type NodeProps, type NodeTypes, Position, ReactFlow } from "@xyflow/react";
-import { memo, useMemo } from "react";
+import { type Connection, type Edge, Handle, MarkerType, type Node, type NodeProps, type NodeTypes, Position, ReactFlow, useReactFlow } from "@xyflow/react";
+import { memo, useEffect, useMemo } from "react";
 import type { XFlow } from "../../../src/model/schema";
 import { useI18n } from "../lib/i18n";
 import { connectProblem } from "../state/flowActions";
@@ -42,7 +42,11 @@ const Step = memo(function Step({ data }: NodeProps<StepNode>) {
         {run && (
           <span className="flow-step-run" data-testid={`run-status-${data.id}`}>
             {" · "}
-            {run.status === "running" ? t("flowsRunRunning") : run.status === "failed" ? t("flowsRunFailed") : t("flowsRunMs", { ms: (run.ms ?? 0).toFixed(1) })}
+            {run.status === "running"
+              ? t("flowsRunRunning")
+              : run.status === "failed"
+                ? t("flowsRunFailed")
+                : t("flowsRunMs", { ms: (run.ms ?? 0).toFixed(1) })}
           </span>
         )}
       </span>
@@ -66,6 +70,17 @@ function placed(flow: XFlow): Map<string, { x: number; y: number }> {
   return new Map(flow.nodes.map((n) => [n.id, { x: Math.round(g.node(n.id).x - W / 2), y: Math.round(g.node(n.id).y - H / 2) }]));
 }
 
+/** When steps come or go, the whole flow is brought into view again (a new step could land outside it). */
+function Refit({ shape }: { shape: string }) {
+  const flow = useReactFlow();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refits when the shape changes
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void flow.fitView({ maxZoom: 1 }));
+    return () => cancelAnimationFrame(frame);
+  }, [shape]);
+  return null;
+}
+
 /** The graph's shape only: settings change often and must not move the boxes. */
 const shapeKey = (flow: XFlow) => JSON.stringify([flow.nodes.map((n) => n.id), flow.edges.map((e) => [e.from, e.to])]);
 
@@ -83,8 +98,9 @@ export function FlowCanvas({ flow, problemNodes, run, selection = null, onSelect
   const { t } = useI18n();
   const scheme = useComputedColorScheme("light");
   const editable = !!onConnect;
+  const shape = shapeKey(flow);
   // biome-ignore lint/correctness/useExhaustiveDependencies: laid out again only when the graph's shape changes
-  const at = useMemo(() => placed(flow), [shapeKey(flow)]);
+  const at = useMemo(() => placed(flow), [shape]);
   const nodes = useMemo(
     () =>
       flow.nodes.map(
@@ -153,7 +169,9 @@ export function FlowCanvas({ flow, problemNodes, run, selection = null, onSelect
         // A short flow is not blown up past its natural size; a long one may be read zoomed out.
         fitViewOptions={{ maxZoom: 1 }}
         minZoom={0.1}
-      />
+      >
+        <Refit shape={shape} />
+      </ReactFlow>
     </section>
   );
 }

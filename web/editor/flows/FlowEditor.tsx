@@ -10,11 +10,11 @@
 import { Button, Collapse, Grid, Group, List, Menu, Modal, Paper, Stack, Text, Title } from "@mantine/core";
 import { useEffect, useMemo, useState } from "react";
 import type { Model, XFlow } from "../../../src/model/schema";
+import { nodeKind, nodeTypes } from "../../../src/xflow/nodes/registry";
 import { CommitText, CommitTextarea } from "../common/CommitInput";
 import { useNameCheck } from "../common/useNameCheck";
 import { useI18n } from "../lib/i18n";
 import { parsePointer } from "../problems/locate";
-import { nodeKind, nodeTypes } from "../../../src/xflow/nodes/registry";
 import { useModelApps } from "../state/apps";
 import { useEditor, useRun, useStore } from "../state/context";
 import { addNode, connect, flowUsers, removeEdges, removeFlow, removeNodes, renameFlow, replaceFlow } from "../state/flowActions";
@@ -192,7 +192,13 @@ export function FlowEditor({ flow, index, onRenamed, onRemoved }: { flow: XFlow;
               onDelete={(ids, edgeIds) => {
                 const gone = new Set(ids);
                 const edges = edgeIds.map((i) => flow.edges[i]!).filter((e) => e && !gone.has(e.from) && !gone.has(e.to));
-                if (ids.length) run(removeNodes(flow, ids.filter((x) => flow.nodes.find((n) => n.id === x)?.type !== "start")));
+                if (ids.length)
+                  run(
+                    removeNodes(
+                      flow,
+                      ids.filter((x) => flow.nodes.find((n) => n.id === x)?.type !== "start"),
+                    ),
+                  );
                 if (edges.length) run(removeEdges(store.getState().doc.xflows!.find((x) => x.name === flow.name)!, edges));
                 setSelection(null);
               }}
@@ -246,28 +252,28 @@ export function FlowEditor({ flow, index, onRenamed, onRemoved }: { flow: XFlow;
           {showJson ? t("flowsJsonHide") : t("flowsJsonShow")}
         </Button>
         <Collapse expanded={showJson}>
-        <CommitTextarea
-          label={t("flowsJson")}
-          description={t("flowsJsonHint")}
-          value={JSON.stringify(definition, null, 2)}
-          autosize
-          minRows={6}
-          maxRows={30}
-          maxLength={300_000}
-          spellCheck={false}
-          styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
-          check={(text) => {
-            try {
-              const v = JSON.parse(text);
-              return v && typeof v === "object" && !Array.isArray(v) ? null : t("flowsJsonNotObject");
-            } catch (e) {
-              return t("flowsJsonInvalid", { message: (e as Error).message });
-            }
-          }}
-          onCommit={(text) => {
-            run(replaceFlow(flow, JSON.parse(text) as Record<string, unknown>));
-          }}
-        />
+          <CommitTextarea
+            label={t("flowsJson")}
+            description={t("flowsJsonHint")}
+            value={JSON.stringify(definition, null, 2)}
+            autosize
+            minRows={6}
+            maxRows={30}
+            maxLength={300_000}
+            spellCheck={false}
+            styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+            check={(text) => {
+              try {
+                const v = JSON.parse(text);
+                return v && typeof v === "object" && !Array.isArray(v) ? null : t("flowsJsonNotObject");
+              } catch (e) {
+                return t("flowsJsonInvalid", { message: (e as Error).message });
+              }
+            }}
+            onCommit={(text) => {
+              run(replaceFlow(flow, JSON.parse(text) as Record<string, unknown>));
+            }}
+          />
         </Collapse>
       </Stack>
       <Modal
@@ -346,7 +352,9 @@ function defaultInput(flow: XFlow, doc: Model): string {
   const t = flow.trigger;
   if (t?.type === "entity") {
     const entity = doc.entities.find((e) => e.name === t.entity);
-    const data = Object.fromEntries((entity?.fields ?? []).slice(0, 5).map((f) => [f.name, f.type === "number" || f.type === "integer" ? 0 : f.type === "boolean" ? false : ""]));
+    const data = Object.fromEntries(
+      (entity?.fields ?? []).slice(0, 5).map((f) => [f.name, f.type === "number" || f.type === "integer" ? 0 : f.type === "boolean" ? false : ""]),
+    );
     return JSON.stringify({ entity: t.entity, event: t.event, data }, null, 2);
   }
   return "{}";

@@ -76,9 +76,7 @@ export function NodePanel({ doc, flow, id, problems, ran, running, inputKeys, on
         value={id}
         maxLength={100}
         spellCheck={false}
-        check={(v) =>
-          !v.trim() ? t("flowsSettingRequired") : v !== id && flow.nodes.some((n) => n.id === v) ? t("flowsNodeIdTaken", { id: v }) : null
-        }
+        check={(v) => (!v.trim() ? t("flowsSettingRequired") : v !== id && flow.nodes.some((n) => n.id === v) ? t("flowsNodeIdTaken", { id: v }) : null)}
         onCommit={(to) => {
           if (to !== id && run(renameNode(flow, id, to))) onRenamed(to);
         }}
@@ -141,7 +139,13 @@ export function NodePanel({ doc, flow, id, problems, ran, running, inputKeys, on
                   onChange={(v) => v && run(setEdgeWhen(flow, i, v))}
                 />
               )}
-              <Button size="xs" variant="subtle" color="red" onClick={() => run(removeEdges(flow, [e]))} aria-label={t("flowsEdgeRemove", { from: e.from, to: e.to })}>
+              <Button
+                size="xs"
+                variant="subtle"
+                color="red"
+                onClick={() => run(removeEdges(flow, [e]))}
+                aria-label={t("flowsEdgeRemove", { from: e.from, to: e.to })}
+              >
                 {t("flowsEdgeRemoveShort")}
               </Button>
             </Group>

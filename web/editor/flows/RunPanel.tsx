@@ -59,7 +59,14 @@ export function RunPanel({ model, flow, apps, app, onApp, input, onInput, saved,
       ) : (
         <>
           {apps.length > 1 && (
-            <Select label={t("flowsRunApp")} data={apps} value={app} allowDeselect={false} onChange={(v) => v && onApp(v)} comboboxProps={{ withinPortal: true }} />
+            <Select
+              label={t("flowsRunApp")}
+              data={apps}
+              value={app}
+              allowDeselect={false}
+              onChange={(v) => v && onApp(v)}
+              comboboxProps={{ withinPortal: true }}
+            />
           )}
           <Stack gap={4}>
             <Text size="sm" fw={500} component="div">

@@ -42,7 +42,8 @@ const flowsDe: Translation<typeof flowsEn> = {
   flowsAddSubmit: "Hinzufügen",
   flowsAddStep: "Schritt hinzufügen",
   flowsAddStepAfter: "Schritt nach {id} hinzufügen",
-  flowsCanvasHint: "Einen Schritt auswählen, um ihn einzurichten. Vom unteren Rand eines Schritts zu einem anderen ziehen, um sie zu verbinden; Entf entfernt die Auswahl.",
+  flowsCanvasHint:
+    "Einen Schritt auswählen, um ihn einzurichten. Vom unteren Rand eines Schritts zu einem anderen ziehen, um sie zu verbinden; Entf entfernt die Auswahl.",
   flowsConnect: "Verbinden",
   flowsConnectTo: "Verbinden mit",
   flowsCron: "Cron-Ausdruck",
@@ -99,7 +100,7 @@ const flowsDe: Translation<typeof flowsEn> = {
   flowsRunSucceeded: "erfolgreich",
   flowsRunTitle: "Ausführen und debuggen",
   flowsRunUnsaved: "Wartet auf das Speichern der Änderungen: ein Lauf nutzt den gespeicherten Workflow.",
-  flowsSchemaNotObject: "Ein JSON Schema ist ein Objekt, z. B. {\"type\": \"object\"}.",
+  flowsSchemaNotObject: 'Ein JSON Schema ist ein Objekt, z. B. {"type": "object"}.',
   flowsSettingCode: "{key} von Schritt {id}",
   flowsSettingExample: "Zum Beispiel: {example}",
   flowsSettingRequired: "Erforderlich.",
@@ -112,7 +113,8 @@ const flowsDe: Translation<typeof flowsEn> = {
   flowsTimezoneHint: "Ein IANA-Name wie Europe/Berlin; leer: die des Servers.",
   flowsTriggerEntityType: "Entitätstyp",
   flowsTriggerEvent: "Wann",
-  flowsTriggerEventHint: "Vor dem Schreiben kann der Workflow den Datensatz ändern oder das Schreiben mit der Meldung eines Fehlerschritts ablehnen; danach läuft er, ohne das Schreiben aufzuhalten.",
+  flowsTriggerEventHint:
+    "Vor dem Schreiben kann der Workflow den Datensatz ändern oder das Schreiben mit der Meldung eines Fehlerschritts ablehnen; danach läuft er, ohne das Schreiben aufzuhalten.",
   flowsTriggerType: "Gestartet",
   flowsTriggerTypeEntity: "Wenn ein Datensatz geschrieben wird",
   flowsTriggerTypeManual: "Von Hand (Schaltfläche, API, Agent)",

@@ -98,7 +98,7 @@ export const flowsEn = {
   flowsRunSucceeded: "succeeded",
   flowsRunTitle: "Run and debug",
   flowsRunUnsaved: "Waiting for the changes to be saved: a run uses the saved workflow.",
-  flowsSchemaNotObject: "A JSON Schema is an object, e.g. {\"type\": \"object\"}.",
+  flowsSchemaNotObject: 'A JSON Schema is an object, e.g. {"type": "object"}.',
   flowsSettingCode: "{key} of step {id}",
   flowsSettingExample: "For example: {example}",
   flowsSettingRequired: "Required.",
@@ -111,7 +111,8 @@ export const flowsEn = {
   flowsTimezoneHint: "An IANA name such as Europe/Berlin; empty: the server's.",
   flowsTriggerEntityType: "Entity type",
   flowsTriggerEvent: "When",
-  flowsTriggerEventHint: "Before a write, the flow can change the record or refuse the write with an error step's message; after it, it runs without holding the write up.",
+  flowsTriggerEventHint:
+    "Before a write, the flow can change the record or refuse the write with an error step's message; after it, it runs without holding the write up.",
   flowsTriggerType: "Started",
   flowsTriggerTypeEntity: "When a record is written",
   flowsTriggerTypeManual: "By hand (a button, the API, an agent)",

@@ -68,7 +68,11 @@ export function useFlowRuns(app: string | null, flow: string) {
 
   const refresh = useCallback(() => {
     if (!app) return;
-    gql<{ xflowRuns: RunRecord[] }>("query ($a: String!, $x: String!, $n: Int) { xflowRuns(app: $a, xflow: $x, limit: $n) }", { a: app, x: flow, n: HISTORY }).then(
+    gql<{ xflowRuns: RunRecord[] }>("query ($a: String!, $x: String!, $n: Int) { xflowRuns(app: $a, xflow: $x, limit: $n) }", {
+      a: app,
+      x: flow,
+      n: HISTORY,
+    }).then(
       (d) => setHistory(d.xflowRuns),
       () => undefined,
     );
@@ -111,12 +115,15 @@ export function useFlowRuns(app: string | null, flow: string) {
       if (!app) return;
       setError(null);
       try {
-        const d = await gql<{ startXFlowRun: string }>("mutation ($a: String!, $x: String!, $i: JSON, $f: String) { startXFlowRun(app: $a, xflow: $x, input: $i, from: $f) }", {
-          a: app,
-          x: flow,
-          i: input,
-          f: from ?? null,
-        });
+        const d = await gql<{ startXFlowRun: string }>(
+          "mutation ($a: String!, $x: String!, $i: JSON, $f: String) { startXFlowRun(app: $a, xflow: $x, input: $i, from: $f) }",
+          {
+            a: app,
+            x: flow,
+            i: input,
+            f: from ?? null,
+          },
+        );
         const id = d.startXFlowRun;
         follow.current = id;
         let run: ShownRun = { id, trigger: from ? "rerun" : "manual", status: "running", nodes: [], running: [], input };

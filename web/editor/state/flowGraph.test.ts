@@ -30,8 +30,7 @@ describe("the flow diagram's commands", () => {
       else if (type === "end" || type === "error") {
         expect(edges(next)).toEqual(["start>end"]); // an end cannot stand in a line: it waits to be connected
         expect(validateModel(next).map((p) => p.message)).toEqual([expect.stringMatching(/cannot be reached from start/)]);
-      }
-      else expect([type, validateModel(next)]).toEqual([type, []]);
+      } else expect([type, validateModel(next)]).toEqual([type, []]);
     }
   });
 
@@ -73,11 +72,35 @@ describe("the flow diagram's commands", () => {
   test("when marks, removing edges, settings and renames", () => {
     let d = base();
     d = apply(d, (f) => addNode(f, newNode(d, f, "condition"), "start"));
-    d = apply(d, (f) => setEdgeWhen(f, f.edges.findIndex((e) => e.from === "condition"), "false"));
+    d = apply(d, (f) =>
+      setEdgeWhen(
+        f,
+        f.edges.findIndex((e) => e.from === "condition"),
+        "false",
+      ),
+    );
     expect(edges(d)).toContain("condition>end:false");
-    d = apply(d, (f) => setEdgeWhen(f, f.edges.findIndex((e) => e.from === "condition"), undefined));
-    expect(validateModel(d).map((p) => p.message).join()).toMatch(/need when "true" or "false"/);
-    d = valid(apply(d, (f) => setEdgeWhen(f, f.edges.findIndex((e) => e.from === "condition"), "true")));
+    d = apply(d, (f) =>
+      setEdgeWhen(
+        f,
+        f.edges.findIndex((e) => e.from === "condition"),
+        undefined,
+      ),
+    );
+    expect(
+      validateModel(d)
+        .map((p) => p.message)
+        .join(),
+    ).toMatch(/need when "true" or "false"/);
+    d = valid(
+      apply(d, (f) =>
+        setEdgeWhen(
+          f,
+          f.edges.findIndex((e) => e.from === "condition"),
+          "true",
+        ),
+      ),
+    );
     d = valid(apply(d, (f) => setNode(f, "condition", { expression: "input.ok", note: undefined })));
     expect((flowOf(d).nodes[2] as Record<string, unknown>).expression).toBe("input.ok");
     d = valid(apply(d, (f) => renameNode(f, "condition", "ok")));
