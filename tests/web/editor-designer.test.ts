@@ -317,6 +317,62 @@ test("with no app of the model, the preview offers to make one, then shows it", 
   expect(pageErrors()).toEqual([]);
 });
 
+test("a box dropped onto a Container goes inside it; one dropped onto a Modal in the list goes into the dialog", async () => {
+  await page.goto(modelUrl(id, "/pages/tasks"));
+  await grid().waitFor();
+  await page.getByTestId("designer-palette").getByRole("button", { name: "Add Container" }).click();
+  await box("container").waitFor();
+  await saved((x) => !!at(x, "container"));
+  // The new container is below the rest: a tall window shows both ends of the drag (the designer does not scroll while dragging).
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: size.width, height: 2400 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const target = (await box("container").boundingBox())!;
+  const kpi = (await box("open").boundingBox())!;
+  await drag(page, { x: kpi.x + 15, y: kpi.y + 15 }, { x: target.x + target.width / 2, y: target.y + target.height / 2 });
+  let d = await saved((x) => JSON.stringify(tasks(x).components.find((c) => c.id === "container")!.props!.children) === '["open"]');
+  // Drawn inside its holder now: off the grid, listed aside, and the container says it holds it.
+  expect(await box("open").count()).toBe(0);
+  await page.getByRole("button", { name: "Kpi open" }).waitFor();
+  expect(await box("container").textContent()).toContain("holds open");
+  // Onto the dialog in the list: it leaves the container and goes into new_task.
+  const intro = (await box("intro").boundingBox())!;
+  const modal = (await page.getByRole("button", { name: "Modal new_task" }).boundingBox())!;
+  await drag(page, { x: intro.x + 15, y: intro.y + 15 }, { x: modal.x + modal.width / 2, y: modal.y + modal.height / 2 });
+  d = await saved((x) => ((tasks(x).components.find((c) => c.id === "new_task")!.props!.children as string[]) ?? []).includes("intro"));
+  expect(tasks(d).components.find((c) => c.id === "new_task")!.props!.children).toEqual(["task_form", "intro"]);
+  await whenSaved();
+  await page.keyboard.press("Control+z");
+  await page.keyboard.press("Control+z");
+  await saved((x) => !x.pages!.some((p) => p.components.some((c) => c.id === "container" && (c.props?.children as string[] | undefined)?.length)));
+  await whenSaved();
+  await page.setViewportSize(size);
+  expect(pageErrors()).toEqual([]);
+});
+
+test("sample data: an app of its own made and filled on first use, previewed; the real app untouched", async () => {
+  const { templates } = await import("../../src/model/templates");
+  const other = await suite.createModel("Sample me", structuredClone(templates.todo));
+  await page.goto(modelUrl(other, "/pages/tasks"));
+  const preview = page.getByTestId("preview");
+  await preview.getByText("Desktop").click();
+  await preview.getByRole("button", { name: "Preview with sample data (20 per type)" }).click();
+  const frame = page.locator("iframe.page-preview");
+  await frame.waitFor();
+  expect(decodeURIComponent(new URL((await frame.getAttribute("src"))!, s.url).pathname.split("/")[2]!)).toBe("sample-me-sample");
+  const apps = await gql<{ model: { apps: { slug: string; records: number }[] } }>("query ($id: ID!) { model(id: $id) { apps { slug records } } }", {
+    id: other,
+  });
+  // 20 generated records of each of the template's two types.
+  expect(apps.model.apps).toEqual([{ slug: "sample-me-sample", records: 40 }]);
+  await page.frameLocator("iframe.page-preview").getByRole("row").nth(5).waitFor({ timeout: 15_000 });
+  await preview.getByText(/Generated sample records in the app sample-me-sample/).waitFor();
+  expect(await panelViolations(page, "pages")).toEqual([]);
+  await shot(page, "editor-designer-sample-data");
+  await preview.getByText("Off").click();
+  expect(pageErrors()).toEqual([]);
+});
+
 test("dark theme passes axe with a box selected", async () => {
   const dark = await openPage(suite.browser, { colorScheme: "dark" });
   await dark.page.goto(modelUrl(id, "/pages/tasks?component=grid"));

@@ -122,6 +122,12 @@ export async function createApp(model: string, slug?: string): Promise<AppSummar
   ).createApp;
 }
 
+/** Generated records for every entity type of an app: how many per type were added. */
+export async function seedApp(slug: string, count: number): Promise<Record<string, number>> {
+  return (await gql<{ seedApp: Record<string, number> }>("mutation ($slug: String!, $count: Int) { seedApp(slug: $slug, count: $count) }", { slug, count }))
+    .seedApp;
+}
+
 export async function deleteModel(id: string): Promise<void> {
   await gql("mutation ($id: ID!) { deleteModel(id: $id, withApps: true) }", { id });
 }

@@ -1,14 +1,18 @@
 /** @jsxImportSource react */
 // The page as the app shows it: the real runtime (/app/<slug>/<page>) in a frame, with an
-// app's real data, at a desktop or phone width. It follows every saved change the way an
-// open app window does (the runtime listens for new versions of its model), so an edit in
-// the designer shows here once saved. Off by default (the frame loads a whole app); the
-// choice is remembered.
+// app's real data or with sample data, at a desktop or phone width. It follows every saved
+// change the way an open app window does (the runtime listens for new versions of its
+// model), so an edit in the designer shows here once saved. Off by default (the frame
+// loads a whole app); the choice is remembered.
+// Sample data is an app of its own, "<model>-sample", made on first use and filled with
+// SAMPLE_RECORDS generated records per entity type (the seeder every app has): the page is
+// designed over a few realistic rows whether the real app is empty or holds a million, and
+// the real app's data is never touched. It is an ordinary app, listed on Home, removable.
 import { Button, Group, NativeSelect, SegmentedControl, Stack, Text, Title } from "@mantine/core";
 import { useLocalStorage } from "@mantine/hooks";
 import { useState } from "react";
 import type { Page } from "../../../src/model/schema";
-import { createApp } from "../lib/api";
+import { createApp, seedApp } from "../lib/api";
 import { errorMessage } from "../lib/graphql";
 import { useI18n } from "../lib/i18n";
 import { useNotices } from "../shell/notices";
@@ -16,6 +20,20 @@ import { useModelApps } from "../state/apps";
 import { useEditor } from "../state/context";
 
 type Mode = "off" | "desktop" | "phone";
+/** Records per entity type in the sample app. */
+export const SAMPLE_RECORDS = 20;
+const SAMPLE = "sample data";
+
+/** The sample app's slug for a model: its name as a slug, then -sample. */
+export function sampleSlug(model: string): string {
+  const base = model
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 55)
+    .replace(/-+$/, "");
+  return `${base || "model"}-sample`;
+}
 /** A common phone's CSS width. */
 const PHONE_PX = 390;
 
@@ -29,8 +47,37 @@ export function Preview({ page }: { page: Page }) {
   const [made, setMade] = useState<string | null>(null);
   const [making, setMaking] = useState(false);
   const notices = useNotices();
-  const slugs = [...(apps.status === "ready" ? apps.slugs : []), ...(made ? [made] : [])];
-  const slug = chosen && slugs.includes(chosen) ? chosen : slugs[0];
+  const modelName = useEditor((s) => s.doc.name);
+  const sample = sampleSlug(modelName);
+  const all = [...(apps.status === "ready" ? apps.slugs : []), ...(made ? [made] : [])];
+  // The sample app is offered as "sample data", not among the model's apps.
+  const slugs = all.filter((x) => x !== sample);
+  const hasSample = all.includes(sample);
+  const useSample = chosen === SAMPLE && hasSample;
+  const slug = useSample ? sample : chosen && slugs.includes(chosen) ? chosen : slugs[0];
+  const [filling, setFilling] = useState(false);
+  /** Make the sample app (on first use) and fill it; then show it. */
+  const fillSample = () => {
+    setFilling(true);
+    (hasSample ? Promise.resolve() : createApp(id, sample).then(() => setMade(sample)))
+      .then(() => seedApp(sample, SAMPLE_RECORDS))
+      .then(
+        () => {
+          setFilling(false);
+          setChosen(SAMPLE);
+          notices.success(t("previewSampleFilled", { slug: sample, n: SAMPLE_RECORDS }));
+        },
+        (e) => {
+          setFilling(false);
+          notices.error(errorMessage(e));
+        },
+      );
+  };
+  const sampleButton = (
+    <Button size="compact-sm" variant="light" loading={filling} onClick={fillSample} data-testid="preview-sample">
+      {hasSample ? t("previewSampleMore", { n: SAMPLE_RECORDS }) : t("previewSampleMake", { n: SAMPLE_RECORDS })}
+    </Button>
+  );
   // The runtime finds a page by its own address, else by its name.
   const path = page.path ? page.path.replace(/^\//, "") : page.name;
 
@@ -57,6 +104,7 @@ export function Preview({ page }: { page: Page }) {
       ) : !slug ? (
         <Group gap="sm">
           <Text size="sm">{t("previewNoApp")}</Text>
+          {sampleButton}
           <Button
             size="compact-sm"
             variant="light"
@@ -81,11 +129,23 @@ export function Preview({ page }: { page: Page }) {
         </Group>
       ) : (
         <>
-          {slugs.length > 1 ? (
-            <NativeSelect label={t("previewApp")} value={slug} data={slugs} onChange={(e) => setChosen(e.currentTarget.value)} w={240} />
-          ) : null}
+          <Group gap="sm" align="flex-end">
+            {slugs.length > 1 || hasSample ? (
+              <NativeSelect
+                label={t("previewApp")}
+                value={useSample ? SAMPLE : slug}
+                data={[
+                  ...slugs.map((x) => ({ value: x, label: x })),
+                  ...(hasSample ? [{ value: SAMPLE, label: t("previewSampleOption", { slug: sample }) }] : []),
+                ]}
+                onChange={(e) => setChosen(e.currentTarget.value)}
+                w={280}
+              />
+            ) : null}
+            {(useSample || !hasSample) && sampleButton}
+          </Group>
           <Text size="xs" c="dimmed">
-            {t("previewHint", { slug })}
+            {useSample ? t("previewSampleHint", { slug }) : t("previewHint", { slug })}
           </Text>
           <iframe
             key={`${slug}/${path}`}

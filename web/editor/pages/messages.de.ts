@@ -71,6 +71,7 @@ const pagesDe: Translation<typeof pagesEn> = {
   designerSelected: "{type} {id}",
   designerCopied: "{id} kopiert: Strg+V im Raster einer Seite fügt es dort ein.",
   designerHolds: "enthält {ids}",
+  designerPutInto: "{id} liegt jetzt in {holder}.",
   designerPaste: "{id} einfügen",
   designerDuplicate: "Duplizieren",
   designerRemove: "Komponente entfernen",
@@ -161,6 +162,12 @@ const pagesDe: Translation<typeof pagesEn> = {
   previewAppCreated: "App {slug} wurde angelegt: Sie hat noch keine Datensätze.",
   previewAppsFailed: "Die Apps konnten nicht gelesen werden: {message}",
   previewHint: "Die App {slug}, wie ihre Nutzer sie sehen, mit ihren Daten; sie folgt jeder gespeicherten Änderung.",
+  previewSampleMake: "Vorschau mit Beispieldaten ({n} je Typ)",
+  previewSampleMore: "{n} weitere Beispieldatensätze je Typ",
+  previewSampleOption: "Beispieldaten (App {slug})",
+  previewSampleFilled: "Die Beispiel-App {slug} hat jetzt {n} weitere erzeugte Datensätze je Entitätstyp.",
+  previewSampleHint:
+    "Erzeugte Beispieldatensätze in der App {slug}, für Vorschauen angelegt: die Daten Ihrer Apps bleiben unberührt. Auf der Startseite entfernen, wenn sie nicht mehr gebraucht wird.",
   previewFrame: "Vorschau der Seite {page} in der App {slug}",
 };
 

@@ -70,6 +70,7 @@ export const pagesEn = {
   designerSelected: "{type} {id}",
   designerCopied: "{id} copied: Ctrl+V on a page's grid adds it there.",
   designerHolds: "holds {ids}",
+  designerPutInto: "{id} is now inside {holder}.",
   designerPaste: "Paste {id}",
   designerDuplicate: "Duplicate",
   designerRemove: "Remove component",
@@ -159,6 +160,12 @@ export const pagesEn = {
   previewAppCreated: "App {slug} was created: it has no records yet.",
   previewAppsFailed: "The apps could not be read: {message}",
   previewHint: "The app {slug} as its users see it, with its data; it follows every saved change.",
+  previewSampleMake: "Preview with sample data ({n} per type)",
+  previewSampleMore: "Add {n} more sample records per type",
+  previewSampleOption: "Sample data (app {slug})",
+  previewSampleFilled: "The sample app {slug} now has {n} more generated records per entity type.",
+  previewSampleHint:
+    "Generated sample records in the app {slug}, made for previews: your apps' data is not touched. Remove it on Home when you no longer need it.",
   previewFrame: "Preview of page {page} in the app {slug}",
 } as const;
 

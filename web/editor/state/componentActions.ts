@@ -42,3 +42,23 @@ export function duplicateComponent(page: string, copy: Component, of: string): A
 export function setComponentProps(page: string, id: string, props: Record<string, unknown>, what: string): Action {
   return { label: `Set ${what} of ${id} on page ${page}`, edits: [{ op: "updateComponent", page, id, patch: { props } }] };
 }
+
+/**
+ * Put a component into a Container or Modal (dropped onto it in the designer): its id
+ * joins the holder's children, at the end, and leaves any other holder, so it is drawn in
+ * one place. Refused when the holder is the component or is inside it (a loop).
+ */
+export function nestComponent(doc: Model, page: string, id: string, holder: string, inside: ReadonlySet<string>): Action {
+  if (holder === id || inside.has(holder))
+    throw new Error(`${id} cannot go into ${holder}: ${holder} is ${holder === id ? "the same component" : `inside ${id}`}`);
+  const p = (doc.pages ?? []).find((x) => x.name === page);
+  const edits: ModelEdit[] = [];
+  for (const c of p?.components ?? []) {
+    if (c.type !== "Container" && c.type !== "Modal") continue;
+    const children = Array.isArray(c.props?.children) ? (c.props.children as unknown[]).map(String) : [];
+    const next = c.id === holder ? [...children.filter((x) => x !== id), id] : children.filter((x) => x !== id);
+    if (next.join("\u0000") !== children.join("\u0000"))
+      edits.push({ op: "updateComponent", page, id: c.id, patch: { props: { ...c.props, children: next } } });
+  }
+  return { label: `Put ${id} into ${holder} on page ${page}`, edits };
+}

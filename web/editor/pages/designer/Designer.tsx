@@ -6,7 +6,9 @@
 // and Ctrl/⌘+V copy it to this page or another) and by
 // the numbers of the selected component. Every change is one action through the store
 // (undoable, saved as a version); keyboard steps are saved 400 ms after the last key.
-// Modals and what a Container holds are not on the grid: they are listed below it. The
+// Modals and what a Container holds are not on the grid: they are listed above it. A box
+// dropped onto a Container on the grid, or onto a Modal or Container in that list, goes
+// inside it (its children in the settings are the keyboard way). The
 // selected component's settings are generated from its type's description (PropsPanel).
 import "./designer.css";
 import { Button, Group, Paper, SimpleGrid, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
@@ -15,7 +17,7 @@ import type { Component, ComponentType, Page } from "../../../../src/model/schem
 import { CommitNumber } from "../../common/CommitInput";
 import { useI18n } from "../../lib/i18n";
 import { setSearch, useSearch } from "../../lib/route";
-import { addComponent, duplicateComponent, placeComponent, removeComponent } from "../../state/componentActions";
+import { addComponent, duplicateComponent, nestComponent, placeComponent, removeComponent } from "../../state/componentActions";
 import { useEditor, useRun, useStore } from "../../state/context";
 import {
   clamp,
@@ -24,6 +26,7 @@ import {
   freeRow,
   fromClipboard,
   heldIds,
+  holdersOf,
   moved,
   NEEDS_ENTITY,
   newComponent,
@@ -126,6 +129,7 @@ export function Designer({ page }: { page: Page }) {
     requestAnimationFrame(() => document.getElementById("designer-title")?.focus());
   };
 
+  const [dropInto, setDropInto] = useState<string | null>(null);
   const onPointerDown = (c: Component, kind: Drag["kind"]) => (e: PointerEvent<HTMLElement>) => {
     if (e.button !== 0) return;
     e.stopPropagation();
@@ -143,13 +147,33 @@ export function Designer({ page }: { page: Page }) {
     const cell = gridRef.current.clientWidth / 12;
     const cols = Math.round((e.clientX - drag.x) / cell);
     const rowsBy = Math.round((e.clientY - drag.y) / ROW_PX);
-    const to = drag.kind === "move" ? moved(drag.from, rowsBy, cols) : resized(drag.from, cols, rowsBy);
+    // Over a holder, or off the grid (towards the list of dialogs above it), the box stays
+    // where it was: it is going inside something, and the grid must not grow under the pointer.
+    const into = drag.kind === "move" ? holderAt(e.clientX, e.clientY, drag.id) : null;
+    const r = gridRef.current.getBoundingClientRect();
+    const off = e.clientX < r.left || e.clientX > r.right || e.clientY < r.top;
+    const to = drag.kind === "move" ? (into || off ? drag.from : moved(drag.from, rowsBy, cols)) : resized(drag.from, cols, rowsBy);
     if (!samePosition(to, drag.to)) setDrag({ ...drag, to });
+    if (into !== dropInto) setDropInto(into);
   };
-  const onPointerUp = () => {
+  /** The Container or Modal under the pointer that a moved component would be dropped into, if any. */
+  const holderAt = (x: number, y: number, id: string): string | null => {
+    for (const el of document.elementsFromPoint(x, y)) {
+      const h = (el as HTMLElement).closest?.<HTMLElement>("[data-holder]")?.dataset.holder;
+      if (h && h !== id && !holdersOf(page, h).has(id)) return h;
+    }
+    return null;
+  };
+  const onPointerUp = (e: PointerEvent<HTMLElement>) => {
     if (!drag) return;
     const d = drag;
     setDrag(null);
+    setDropInto(null);
+    const into = d.kind === "move" ? holderAt(e.clientX, e.clientY, d.id) : null;
+    if (into) {
+      if (run(nestComponent(store.getState().doc, page.name, d.id, into, holdersOf(page, into)))) setSaid(t("designerPutInto", { id: d.id, holder: into }));
+      return;
+    }
     if (!samePosition(d.from, d.to)) {
       run(placeComponent(page.name, d.id, d.to, d.kind === "move" ? "Move" : "Resize"));
       const c = page.components.find((x) => x.id === d.id);
@@ -230,6 +254,28 @@ export function Designer({ page }: { page: Page }) {
         ) : null}
       </Group>
       {boxes.length === 0 ? <Text size="sm">{t("designerEmpty")}</Text> : null}
+      {aside.length ? (
+        <Stack gap={4}>
+          <Text size="sm" fw={600}>
+            {t("designerAside")}
+          </Text>
+          <Group gap="xs">
+            {aside.map((c) => (
+              <Button
+                key={c.id}
+                size="compact-sm"
+                variant={selected === c.id ? "filled" : "default"}
+                aria-pressed={selected === c.id}
+                onClick={() => select(c.id)}
+                data-holder={c.type === "Modal" || c.type === "Container" ? c.id : undefined}
+                data-drop-target={dropInto === c.id || undefined}
+              >
+                {c.type} {c.id}
+              </Button>
+            ))}
+          </Group>
+        </Stack>
+      ) : null}
       <fieldset
         ref={gridRef}
         className="designer-grid"
@@ -237,7 +283,10 @@ export function Designer({ page }: { page: Page }) {
         style={{ gridTemplateRows: `repeat(${rows}, ${ROW_PX}px)` }}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
-        onPointerCancel={() => setDrag(null)}
+        onPointerCancel={() => {
+          setDrag(null);
+          setDropInto(null);
+        }}
         onKeyDown={(e) => {
           if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "v") {
             e.preventDefault();
@@ -258,6 +307,8 @@ export function Designer({ page }: { page: Page }) {
               aria-label={describe(c, p)}
               className="designer-box"
               data-component={c.id}
+              data-holder={c.type === "Container" ? c.id : undefined}
+              data-drop-target={dropInto === c.id || undefined}
               data-dragging={drag?.id === c.id || undefined}
               style={{ gridColumn: `${p.col + 1} / span ${p.width}`, gridRow: `${p.row + 1} / span ${p.height}` }}
               onPointerDown={onPointerDown(c, "move")}
@@ -274,26 +325,6 @@ export function Designer({ page }: { page: Page }) {
       <VisuallyHidden role="status" aria-live="polite">
         {said}
       </VisuallyHidden>
-      {aside.length ? (
-        <Stack gap={4}>
-          <Text size="sm" fw={600}>
-            {t("designerAside")}
-          </Text>
-          <Group gap="xs">
-            {aside.map((c) => (
-              <Button
-                key={c.id}
-                size="compact-sm"
-                variant={selected === c.id ? "filled" : "default"}
-                aria-pressed={selected === c.id}
-                onClick={() => select(c.id)}
-              >
-                {c.type} {c.id}
-              </Button>
-            ))}
-          </Group>
-        </Stack>
-      ) : null}
       {current ? (
         <Paper withBorder p="sm" data-testid="designer-selected">
           <Stack gap="xs">
