@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import type { Model } from "../../src/model/schema";
 import { type BinaryServer, buildBinary, startBinaryServer } from "../helpers/binary";
 import { shot } from "./browser";
-import { drag, editorSuite } from "./editor-kit";
+import { drag, editorSuite, typeCode } from "./editor-kit";
 
 setDefaultTimeout(90_000);
 
@@ -30,14 +30,6 @@ const box = (c: string) => grid().locator(`[data-component="${c}"]`);
 const props = () => page.getByTestId("designer-props");
 const flowBox = (n: string) => page.locator(`.flow-step[data-node="${n}"]`);
 const nodePanel = () => page.getByTestId("node-panel");
-
-async function typeCode(testId: string, text: string) {
-  await page.getByTestId(testId).click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(text);
-  await page.keyboard.press("Tab");
-}
 
 async function addStep(after: string, type: string) {
   await flowBox(after).click();
@@ -153,10 +145,14 @@ test("a workflow before create todo: refuses an empty label, upper-cases the fir
   await until((x) => x.xflows?.[0]?.trigger?.type === "entity" && x.xflows[0].trigger.entity === "todo" && x.xflows[0].trigger.event === "beforeCreate");
   // start → transform → end, then a condition before the transform, an error on its false answer.
   await addStep("start", "transform");
-  await typeCode("setting-expression", "({ ...input, data: { ...input.data, label: input.data.label.charAt(0).toUpperCase() + input.data.label.slice(1) } })");
+  await typeCode(
+    page,
+    "setting-expression",
+    "({ ...input, data: { ...input.data, label: input.data.label.charAt(0).toUpperCase() + input.data.label.slice(1) } })",
+  );
   await until((x) => String((x.xflows![0]!.nodes.find((n) => n.id === "transform") as Record<string, unknown>).expression).includes("toUpperCase"));
   await addStep("start", "condition");
-  await typeCode("setting-expression", 'String(input.data.label ?? "").trim() !== ""');
+  await typeCode(page, "setting-expression", 'String(input.data.label ?? "").trim() !== ""');
   await until((x) => String((x.xflows![0]!.nodes.find((n) => n.id === "condition") as Record<string, unknown>).expression).includes("trim"));
   await addStep("condition", "error");
   await nodePanel().getByLabel("message *").fill("A todo needs a label");
@@ -168,7 +164,7 @@ test("a workflow before create todo: refuses an empty label, upper-cases the fir
   await whenSaved();
 
   // Run with a test input: each node shows what it gave.
-  await typeCode("run-input", JSON.stringify({ entity: "todo", event: "beforeCreate", data: { label: "call mum" } }));
+  await typeCode(page, "run-input", JSON.stringify({ entity: "todo", event: "beforeCreate", data: { label: "call mum" } }));
   await page.getByTestId("run-flow").click();
   await page.getByTestId("run-outcome").getByText("succeeded").waitFor();
   await flowBox("transform").click();

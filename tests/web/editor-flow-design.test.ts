@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import type { Model } from "../../src/model/schema";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { shot } from "./browser";
-import { editorSuite, panelViolations } from "./editor-kit";
+import { editorSuite, panelViolations, typeCode } from "./editor-kit";
 
 setDefaultTimeout(60_000);
 
@@ -44,16 +44,6 @@ const edges = (d: Model) => flowOf(d).edges.map((e) => `${e.from}>${e.to}${e.whe
 const box = (node: string) => page.locator(`.flow-step[data-node="${node}"]`);
 const panel = () => page.getByTestId("node-panel");
 
-/** Put text into a code editor (CodeMirror) and leave it, which commits it. */
-async function typeCode(testId: string, text: string) {
-  const editor = page.getByTestId(testId);
-  await editor.click();
-  await page.keyboard.press("Control+a");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(text);
-  await page.keyboard.press("Tab");
-}
-
 async function addStep(type: string) {
   await page.getByTestId("add-step").click();
   await page.locator(`[role="menuitem"][data-type="${type}"]`).click();
@@ -83,7 +73,7 @@ test("steps added after the selected one keep the flow whole and saved; set up i
   await whenSaved();
 
   // A syntax error is named under the editor and on the node, and nothing broken is saved.
-  await typeCode("setting-expression", "input.name +");
+  await typeCode(page, "setting-expression", "input.name +");
   await saveStatus("invalid").waitFor();
   await panel()
     .getByText(/expression is not valid JavaScript/)
@@ -101,7 +91,7 @@ test("steps added after the selected one keep the flow whole and saved; set up i
   await box("transform").click();
   await addStep("condition");
   await until(id, (x) => edges(x).includes("condition>end:true"));
-  await typeCode("setting-expression", "input.name !== ''");
+  await typeCode(page, "setting-expression", "input.name !== ''");
   await until(id, (x) => (flowOf(x).nodes.find((n) => n.id === "condition") as Record<string, unknown>).expression === "input.name !== ''");
   await addStep("error");
   d = await until(id, (x) => edges(x).includes("condition>error:false"));
@@ -157,7 +147,7 @@ test("trigger settings: the webhook's address, a schedule's next runs, a cron th
 });
 
 test("run with a test input, follow each node, see a failing run on its node, re-run from a node, open a past run", async () => {
-  await typeCode("run-input", '{ "name": "Ada" }');
+  await typeCode(page, "run-input", '{ "name": "Ada" }');
   await page.getByTestId("run-flow").click();
   await page.getByTestId("run-outcome").getByText("succeeded").waitFor();
   for (const n of ["start", "transform", "condition", "end"]) await page.getByTestId(`run-status-${n}`).waitFor();
@@ -171,7 +161,7 @@ test("run with a test input, follow each node, see a failing run on its node, re
   await expect(page.getByTestId("run-input").textContent()).resolves.toContain('"name": "Ada"');
 
   // A failing run: the error step is marked failed, with the flow's message.
-  await typeCode("run-input", '{ "name": "" }');
+  await typeCode(page, "run-input", '{ "name": "" }');
   await page.getByTestId("run-flow").click();
   await page.getByTestId("run-outcome").getByText("Failed at error: a name is needed").waitFor();
   await page.locator('.flow-step[data-node="error"][data-run="failed"]').waitFor();
@@ -193,5 +183,32 @@ test("run with a test input, follow each node, see a failing run on its node, re
   await expect(panel().getByTestId("node-run-output").textContent()).resolves.toContain("Hello Ada");
   expect(await panelViolations(page, "flows")).toEqual([]);
   await shot(page, "editor-flow-history");
+  expect(pageErrors()).toEqual([]);
+});
+
+test("from the keyboard a step is selected with Enter; a cycle written as JSON is marked on its steps and not saved", async () => {
+  await page.getByRole("button", { name: "← Workflow settings" }).click();
+  await page.locator('.react-flow__node[data-id="transform"]').focus();
+  await page.keyboard.press("Enter");
+  await panel().getByRole("heading", { name: "Step transform (transform)" }).waitFor();
+
+  await page.getByRole("button", { name: "Show the definition (JSON)" }).click();
+  const json = page.locator('[data-editor="flow"]').getByLabel("Definition (JSON)");
+  const def = JSON.parse(await json.inputValue());
+  // transform already leads to condition: back again closes a cycle.
+  def.edges.push({ from: "condition", to: "transform" });
+  await json.fill(JSON.stringify(def, null, 2));
+  await json.blur();
+  await saveStatus("invalid").waitFor();
+  for (const n of ["transform", "condition"]) await page.locator(`.flow-step[data-node="${n}"][data-problem]`).waitFor();
+  await page
+    .getByTestId("flow-problems")
+    .getByText(/the flow has a cycle/)
+    .waitFor();
+  expect(edges((await suite.savedModel(id)).document)).not.toContain("condition>transform");
+  await shot(page, "editor-flow-cycle");
+  await page.locator("body").click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press("Control+z");
+  await whenSaved();
   expect(pageErrors()).toEqual([]);
 });

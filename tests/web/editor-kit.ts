@@ -175,3 +175,12 @@ export async function drag(p: Page, from: { x: number; y: number }, to: { x: num
   await p.mouse.move(to.x, to.y, { steps });
   await p.mouse.up();
 }
+
+/** Put text into a code editor (CodeMirror, found by its test id) and leave it with Tab, which commits it. */
+export async function typeCode(p: Page, testId: string, text: string) {
+  await p.getByTestId(testId).click();
+  await p.keyboard.press("Control+a");
+  await p.keyboard.press("Delete");
+  await p.keyboard.insertText(text);
+  await p.keyboard.press("Tab");
+}

@@ -75,6 +75,9 @@ export function FlowEditor({ flow, index, onRenamed, onRemoved }: { flow: XFlow;
     const nodes = new Set<string>();
     const byNode = new Map<string, { setting: string; message: string }[]>();
     for (const p of mine) {
+      // A cycle is a problem of the edges; its message names the steps on it ("a → b → a"): mark each.
+      if (p.rule === "cycle")
+        for (const step of p.message.split(": ").slice(1).join(": ").split(" → ")) if (flow.nodes.some((n) => n.id === step)) nodes.add(step);
       const segs = parsePointer(p.path ?? "")!;
       const n = segs[2] === "nodes" ? flow.nodes[Number(segs[3])] : undefined;
       if (n) {

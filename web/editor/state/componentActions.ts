@@ -48,8 +48,8 @@ export function setComponentProps(page: string, id: string, props: Record<string
  * joins the holder's children, at the end, and leaves any other holder, so it is drawn in
  * one place. Refused when the holder is the component or is inside it (a loop).
  */
-export function nestComponent(doc: Model, page: string, id: string, holder: string, inside: ReadonlySet<string>): Action {
-  if (holder === id || inside.has(holder))
+export function nestComponent(doc: Model, page: string, id: string, holder: string, holdersOfHolder: ReadonlySet<string>): Action {
+  if (holder === id || holdersOfHolder.has(id))
     throw new Error(`${id} cannot go into ${holder}: ${holder} is ${holder === id ? "the same component" : `inside ${id}`}`);
   const p = (doc.pages ?? []).find((x) => x.name === page);
   const edits: ModelEdit[] = [];
