@@ -9,6 +9,7 @@
 import type { Page } from "playwright-core";
 import { templates } from "../../src/model/templates";
 import { record } from "./report";
+import { gzipOf, scriptsOf } from "./scripts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
@@ -219,6 +220,27 @@ async function benchFlowOpen(base: string, fresh: () => Promise<Page>, gql: Gql)
     }
     return { drawn, inDom };
   };
+  // What a workflow's view loads beyond the list of workflows: the code editor, once idle.
+  {
+    const p = await fresh();
+    await p.goto(`${base}/editor/models/${id}/flows`);
+    await p.locator('[data-panel="flows"]').waitFor();
+    const before = await scriptsOf(p);
+    await p
+      .getByTestId("flow-list")
+      .getByRole("link", { name: /^small/ })
+      .click();
+    await p.locator(".cm-editor").first().waitFor({ timeout: 30_000 });
+    const added = (await scriptsOf(p)).filter((u) => !before.includes(u));
+    record({
+      name: "editor: code editor chunk, loaded with a workflow (gzip)",
+      value: (await gzipOf(added)) / 1024,
+      unit: "KB",
+      target: { op: "<=", value: 175 },
+      note: `${added.length} files; CodeMirror 6 view, state and the JavaScript grammar are most of it`,
+    });
+    await p.context().close();
+  }
   const big = await opens("big", 200);
   const three = await opens("small", 3);
   record({

@@ -14,6 +14,7 @@ import { bigModel } from "./big-model";
 import { benchDesigner } from "./designer";
 import { gridModel } from "./grid";
 import { record } from "./report";
+import { gzipOf, scriptsOf } from "./scripts";
 import { waitHealthy } from "./server";
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/lib/chromium/chromium", "/usr/bin/chromium"].find(
@@ -358,18 +359,6 @@ async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<vo
     await p.context().close();
     return { seen, js };
   };
-  const scriptsOf = (p: Page) =>
-    p.evaluate(() =>
-      performance
-        .getEntriesByType("resource")
-        .filter((e) => new URL(e.name).pathname.endsWith(".js"))
-        .map((e) => e.name),
-    );
-  const gzipOf = async (urls: string[]) => {
-    let n = 0;
-    for (const u of urls) n += Bun.gzipSync(await (await fetch(u)).text()).length;
-    return n;
-  };
   const homes: number[] = [];
   let homeJs: string[] = [];
   for (let i = 0; i < 7; i++) {
@@ -428,6 +417,7 @@ async function benchEditor(base: string, fresh: () => Promise<Page>): Promise<vo
     ["pages", `/editor/models/${id}/pages`, '[data-panel="pages"]'],
     ["problems", `/editor/models/${id}/problems`, "h2"],
     ["history", `/editor/models/${id}/history`, '[data-testid="versions"]'],
+    ["workflows", `/editor/models/${id}/flows`, '[data-panel="flows"]'],
   ];
   for (const [name, path, ready] of views) {
     await p.evaluate((href) => {

@@ -1,7 +1,10 @@
 /** @jsxImportSource react */
-// The Model Editor's entry: Mantine's styles, then the app.
+// The Model Editor's entry: Mantine's styles, the model asked for at once when the
+// address names one (lib/opening.ts), then the app.
 import "@mantine/core/styles.css";
 import { createRoot } from "react-dom/client";
+import { openEarly } from "./lib/opening";
 import { App } from "./shell/App";
 
+openEarly();
 createRoot(document.getElementById("root")!).render(<App />);

@@ -4,13 +4,13 @@
 // starts with a required `name` field shown when a record is referred to (addEntity). What
 // follows differs: the diagram places the type in view and selects it, the entity editor
 // opens it; `position`, `run` and `onAdded` say so.
-import { Button, Group, Modal, Stack, TextInput } from "@mantine/core";
-import { type FormEvent, memo, useEffect, useMemo, useState } from "react";
+import { memo } from "react";
 import { useI18n } from "../lib/i18n";
 import { addEntity } from "../state/actions";
 import { useEditor, useRun, useStore } from "../state/context";
 import type { Action } from "../state/store";
-import { type NameStyle, useNameCheck } from "./useNameCheck";
+import { NameModal } from "./NameModal";
+import type { NameStyle } from "./useNameCheck";
 
 interface Props {
   opened: boolean;
@@ -34,50 +34,18 @@ export const AddEntityModal = memo(function AddEntityModal({ opened, onClose, on
   const store = useStore();
   // The types (for the name check) only while the dialog is open: an edit does not redraw it.
   const entities = useEditor((s) => (opened ? s.doc.entities : null));
-  const check = useNameCheck(nameStyle);
-  const [name, setName] = useState("");
-  const [tried, setTried] = useState(false);
-  useEffect(() => {
-    if (!opened) return;
-    setName("");
-    setTried(false);
-  }, [opened]);
-  const taken = useMemo(() => (entities ?? []).map((e) => e.name), [entities]);
-  const problem = check(name, taken);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setTried(true);
-    if (problem) return;
-    if (!(run ?? editorRun)(addEntity(store.getState().doc, name, position?.()))) return;
-    onClose();
-    onAdded(name);
-  };
   return (
-    <Modal className={className} opened={opened} onClose={onClose} title={t("commonAddEntityTitle")} closeButtonProps={{ "aria-label": t("close") }}>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <TextInput
-            label={t("commonAddEntityName")}
-            description={t("commonNameHint")}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            // Not while fading out after the add, when the name is taken by the new type itself;
-            // an empty name only once the user tried to add.
-            error={opened && problem && (tried || name) ? problem : null}
-            // Room past the 63 allowed, so an overlong name is told rather than cut off.
-            maxLength={80}
-            autoComplete="off"
-            spellCheck={false}
-            data-autofocus
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t("cancel")}
-            </Button>
-            <Button type="submit">{t("commonAddEntitySubmit")}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <NameModal
+      opened={opened}
+      className={className}
+      nameStyle={nameStyle}
+      title={t("commonAddEntityTitle")}
+      nameLabel={t("commonAddEntityName")}
+      submitLabel={t("commonAddEntitySubmit")}
+      taken={() => (entities ?? []).map((e) => e.name)}
+      onClose={onClose}
+      onSubmit={(name) => (run ?? editorRun)(addEntity(store.getState().doc, name, position?.()))}
+      onDone={onAdded}
+    />
   );
 });

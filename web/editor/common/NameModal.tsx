@@ -1,12 +1,13 @@
 /** @jsxImportSource react */
 // A dialog that asks for a new name (checked as it is typed: lower_snake_case, not one of
 // `taken`), with room for more inputs below it; submitting calls `onSubmit` with the name,
-// which returns whether it was applied (the dialog then closes). The pages and workflows
-// views add their items with it.
+// which returns whether it was applied (the dialog then closes, and `onDone` follows).
+// The diagram and entity editor (AddEntityModal), the pages and the workflows views add
+// their items with it.
 import { Button, Group, Modal, Stack, TextInput } from "@mantine/core";
 import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { useI18n } from "../lib/i18n";
-import { useNameCheck } from "./useNameCheck";
+import { type NameStyle, useNameCheck } from "./useNameCheck";
 
 interface Props {
   opened: boolean;
@@ -17,13 +18,19 @@ interface Props {
   taken(): readonly string[];
   onClose(): void;
   onSubmit(name: string): boolean;
+  /** After an applied submit, once the dialog is closing (select or open what was added). */
+  onDone?(name: string): void;
+  /** How the name sits in the messages: as the rest of the part that opens the dialog does. */
+  nameStyle?: NameStyle;
+  /** The part's dialog class (its colours in the dark theme). */
+  className?: string;
   /** Further inputs (their state is the caller's). */
   children?: ReactNode;
 }
 
-export function NameModal({ opened, title, nameLabel, submitLabel, taken, onClose, onSubmit, children }: Props) {
+export function NameModal({ opened, title, nameLabel, submitLabel, taken, onClose, onSubmit, onDone, nameStyle, className, children }: Props) {
   const { t } = useI18n();
-  const check = useNameCheck();
+  const check = useNameCheck(nameStyle);
   const [name, setName] = useState("");
   const [tried, setTried] = useState(false);
   useEffect(() => {
@@ -37,9 +44,10 @@ export function NameModal({ opened, title, nameLabel, submitLabel, taken, onClos
     setTried(true);
     if (problem || !onSubmit(name)) return;
     onClose();
+    onDone?.(name);
   };
   return (
-    <Modal opened={opened} onClose={onClose} title={title} closeButtonProps={{ "aria-label": t("close") }}>
+    <Modal className={className} opened={opened} onClose={onClose} title={title} closeButtonProps={{ "aria-label": t("close") }}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput
@@ -48,7 +56,10 @@ export function NameModal({ opened, title, nameLabel, submitLabel, taken, onClos
             inputWrapperOrder={["label", "input", "description", "error"]}
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
+            // Not while fading out after the add (the name is taken by the new item itself), nor
+            // for an empty name before the user tried to add.
             error={name || tried ? problem : null}
+            // Room past the 63 allowed, so an overlong name is told rather than cut off.
             maxLength={80}
             autoComplete="off"
             spellCheck={false}

@@ -108,6 +108,10 @@ export function FlowCanvas({ flow, problemNodes, run, selection = null, onSelect
           id: n.id,
           type: "step",
           position: at.get(n.id) ?? { x: 0, y: 0 },
+          // The box's size is fixed (flows.css): told up front, xyflow shows the box at once
+          // instead of hiding it until measured (about 150 ms for 200 steps).
+          width: W,
+          height: H,
           data: { id: n.id, type: n.type, problem: problemNodes.has(n.id), run: run?.get(n.id) },
           ariaLabel: t("flowsNode", { id: n.id, type: n.type }),
           draggable: false,

@@ -3,6 +3,7 @@
 import type { ModelEdit } from "../../../src/model/edit";
 import type { Model } from "../../../src/model/schema";
 import { gql, type Issue } from "../lib/graphql";
+import { openedModel } from "../lib/opening";
 
 export interface ModelRef {
   id: string;
@@ -21,11 +22,7 @@ export async function getModelVersion(id: string, version?: number): Promise<Mod
 
 /** The newest version with the slugs of the apps running the model (one request: what the workspace opens with); null when it does not exist. */
 export async function openModel(id: string): Promise<{ ref: ModelRef; apps: string[] } | null> {
-  const d = await gql<{ model: { id: string; version: number; document: Model; apps: { slug: string }[] } | null }>(
-    "query ($id: ID!) { model(id: $id) { id version document apps { slug } } }",
-    { id },
-  );
-  const m = d.model;
+  const m = await openedModel(id);
   return m && { ref: { id: m.id, version: m.version, doc: m.document }, apps: m.apps.map((a) => a.slug) };
 }
 
