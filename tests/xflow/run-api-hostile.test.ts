@@ -1,0 +1,381 @@
+// The editor's run API attacked the way a careless or hostile client would: re-runs from
+// prototype-named, start, end and error nodes; pinned inputs of megabytes; a re-run of a
+// before-create flow (skips the input schema by design, must keep every other bound);
+// xflowRunEvents subscriptions past the per-flow bound, to unknown flows, dropped at once;
+// a flood of runs started by startXFlowRun (which answers before the run is over).
+// Real server in-process (startServer), real SQLite in a temp dir, as in
+// tests/graphql/xflow-runs.test.ts.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningServer, startServer } from "../../src/http/server";
+import type { Model } from "../../src/model/schema";
+import { templates } from "../../src/model/templates";
+import { openServices, type Services } from "../../src/services";
+import { systemActor } from "../../src/services/actor";
+
+let dir: string, running: RunningServer, services: Services;
+
+const gate = {
+  name: "gate",
+  trigger: { type: "manual" },
+  input: { type: "object", required: ["ok"], properties: { ok: { type: "boolean" } } },
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "check", type: "condition", expression: "input.ok === true" },
+    { id: "work", type: "transform", expression: "({ ...input, worked: true })" },
+    { id: "deny", type: "error", message: "denied" },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "check" },
+    { from: "check", to: "work", when: "true" },
+    { from: "check", to: "deny", when: "false" },
+    { from: "work", to: "end" },
+  ],
+};
+
+/** A before-create flow of tasks whose second step never ends (its flow's time limit stops it). */
+const guardTodo = {
+  name: "guard_todo",
+  trigger: { type: "entity", entity: "task", event: "beforeCreate" },
+  timeoutMs: 600,
+  output: { type: "object", required: ["data"] },
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "fine", type: "transform", expression: "input" },
+    { id: "spin", type: "script", code: "for (;;) {}", timeoutMs: 30000 },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "fine" },
+    { from: "fine", to: "spin" },
+    { from: "spin", to: "end" },
+  ],
+};
+
+/** 200 nodes: start, 198 log steps that pass their input on (no script), end. */
+const line200 = {
+  name: "line200",
+  trigger: { type: "manual" },
+  nodes: [
+    { id: "start", type: "start" },
+    ...Array.from({ length: 198 }, (_, i) => ({ id: `l${i}`, type: "log", message: "step" })),
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "l0" },
+    ...Array.from({ length: 197 }, (_, i) => ({ from: `l${i}`, to: `l${i + 1}` })),
+    { from: "l197", to: "end" },
+  ],
+};
+
+/** Waits 8 s (no script): what a flood of background runs would hold. */
+const sleepy = {
+  name: "sleepy",
+  trigger: { type: "manual" },
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "wait", type: "delay", ms: 8_000 },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "wait" },
+    { from: "wait", to: "end" },
+  ],
+};
+
+async function gql(query: string, variables?: Record<string, unknown>) {
+  const res = await fetch(`${running.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await res.text();
+  return { bytes: text.length, ...(JSON.parse(text) as { data?: any; errors?: { message: string }[] }) };
+}
+
+async function rpc(method: string, params: unknown) {
+  const res = await fetch(`${running.url}/rpc`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return (await res.json()) as { result?: any; error?: { code: number; message: string } };
+}
+
+const start = (x: string, input: unknown, from?: string) =>
+  gql('mutation($x: String!, $i: JSON, $f: String) { startXFlowRun(app: "todo", xflow: $x, input: $i, from: $f) }', { x, i: input, f: from });
+
+async function record(id: string, ms = 10_000): Promise<any> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await Bun.sleep(20)) {
+    const r = (await gql("query($id: ID!) { xflowRun(id: $id) }", { id })).data?.xflowRun;
+    if (r) return r;
+  }
+  throw new Error(`run ${id} has no record after ${ms} ms`);
+}
+
+/** Subscribe to a flow's run events over SSE (as the editor does); collects events and errors. */
+async function watch(app: string, xflow: string, settle = 100) {
+  const ctrl = new AbortController();
+  const res = await fetch(`${running.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ query: "subscription($a: String!, $x: String!) { xflowRunEvents(app: $a, xflow: $x) }", variables: { a: app, x: xflow } }),
+    signal: ctrl.signal,
+  });
+  const reader = res.body!.getReader();
+  const events: any[] = [];
+  const errors: { message: string }[] = [];
+  let buffer = "";
+  let ended = false;
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += new TextDecoder().decode(value);
+        let cut: number;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          const chunk = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const data = chunk
+            .split("\n")
+            .filter((l) => l.startsWith("data:"))
+            .map((l) => l.slice(5).trim())
+            .join("");
+          if (!data) continue;
+          const msg = JSON.parse(data);
+          if (msg.errors) errors.push(...msg.errors);
+          if (msg.data?.xflowRunEvents) events.push(msg.data.xflowRunEvents);
+        }
+      }
+    } catch {
+      // aborted
+    } finally {
+      ended = true;
+    }
+  })();
+  await Bun.sleep(settle);
+  return {
+    events,
+    errors,
+    get ended() {
+      return ended;
+    },
+    async until(match: (e: any) => boolean, ms = 5000) {
+      const deadline = Date.now() + ms;
+      while (!events.some(match) && !errors.length && Date.now() < deadline) await Bun.sleep(10);
+      return events.find(match);
+    },
+    close() {
+      ctrl.abort();
+      return pump;
+    },
+  };
+}
+
+const watchers = () => (services.xflows as unknown as { watchers: Map<string, Set<unknown>> }).watchers;
+const watcherCount = () => [...watchers().values()].reduce((n, s) => n + s.size, 0);
+
+async function settled(check: () => boolean, ms = 3000) {
+  for (const deadline = Date.now() + ms; !check() && Date.now() < deadline; ) await Bun.sleep(20);
+  return check();
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "torque-runs-hostile-"));
+  services = await openServices(join(dir, "t.db"));
+  const doc = { ...structuredClone(templates.todo), xflows: [gate, guardTodo, line200, sleepy] } as Model;
+  const m = await services.models.create(doc, systemActor);
+  await services.apps.create(m.id, "todo", systemActor);
+  running = await startServer(services, { hostname: "127.0.0.1", port: 0, log: false });
+});
+
+afterAll(async () => {
+  await running.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("re-runs from a node", () => {
+  test("a from named after Object.prototype is refused as no such node (GraphQL and JSON-RPC)", async () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"]) {
+      const g = await start("gate", { ok: true }, name);
+      expect([name, g.data, g.errors?.[0]?.message]).toEqual([name, null, expect.stringContaining(`no node "${name}"`)]);
+      const r = await rpc("executeXFlow", { app: "todo", xflow: "gate", from: { node: name, input: {} } });
+      expect([name, r.error?.message]).toEqual([name, expect.stringContaining(`no node "${name}"`)]);
+    }
+  });
+
+  test("from the start, the end and an error node: the walk begins there, the schema is not asked, the outcome is the node's", async () => {
+    // From start: the whole flow, with an input the schema would refuse (ok missing).
+    const s = await rpc("executeXFlow", { app: "todo", xflow: "gate", from: { node: "start", input: { nope: 1 } } });
+    expect(s.result).toMatchObject({ status: "failed", error: { node: "deny", message: "denied" } });
+    // From end: the pinned input is the output.
+    const e = await rpc("executeXFlow", { app: "todo", xflow: "gate", from: { node: "end", input: [1, 2] } });
+    expect(e.result).toMatchObject({ status: "succeeded", output: [1, 2] });
+    // From the error node: fails with its message.
+    const d = await rpc("executeXFlow", { app: "todo", xflow: "gate", from: { node: "deny", input: null } });
+    expect(d.result).toMatchObject({ status: "failed", error: { node: "deny", message: "denied" } });
+    const run = await record(d.result.runId);
+    expect(run).toMatchObject({ trigger: "rerun", input: null });
+    expect(run.nodes.map((n: any) => n.id)).toEqual(["deny"]);
+  });
+
+  test("a re-run of a before-create flow keeps the flow's time limit and output schema, and writes nothing", async () => {
+    const before = (await services.entities.query("todo", "task", { total: true })).pagination.total;
+    const t0 = performance.now();
+    const r = await rpc("executeXFlow", { app: "todo", xflow: "guard_todo", from: { node: "spin", input: { data: { title: "x" } } } });
+    const ms = performance.now() - t0;
+    expect(r.result).toMatchObject({ status: "failed", error: { node: "spin" } });
+    expect(r.result.error.message).toMatch(/time limit/);
+    expect(ms).toBeLessThan(5_000); // the flow's 600 ms, not the script's 30 s
+    // From end with an output the schema refuses: still refused.
+    const e = await rpc("executeXFlow", { app: "todo", xflow: "guard_todo", from: { node: "end", input: { no: "data" } } });
+    expect(e.result).toMatchObject({ status: "failed" });
+    expect(e.result.error.message).toMatch(/output does not match its schema/);
+    const after = (await services.entities.query("todo", "task", { total: true })).pagination.total;
+    expect(after).toBe(before);
+  });
+
+  test("an 8 MB pinned input is capped in the record and in every event, and the failed node's event stays small", async () => {
+    const w = await watch("todo", "gate");
+    const big = { ok: false, blob: "x".repeat(8 * 1024 * 1024) };
+    const t0 = performance.now();
+    const r = await start("gate", big, "check");
+    const answerMs = performance.now() - t0;
+    expect(r.errors).toBeUndefined();
+    const runId = r.data.startXFlowRun;
+    const finished = await w.until((e) => e.kind === "finished" && e.runId === runId, 15_000);
+    await w.close();
+    expect(finished.run.status).toBe("failed");
+    const mine = w.events.filter((e) => e.runId === runId);
+    const largest = Math.max(...mine.map((e) => JSON.stringify(e).length));
+    console.log(`8 MB pinned input: startXFlowRun answered in ${Math.round(answerMs)} ms; largest event ${largest} bytes`);
+    for (const e of mine) expect([e.kind, JSON.stringify(e).length < 80 * 1024]).toEqual([e.kind, true]);
+    const failed = mine.find((e) => e.kind === "nodeFinished" && e.node.status === "failed");
+    expect(failed.node.input.$truncated).toMatch(/at most 8192/);
+    const kept = await record(runId);
+    expect(JSON.stringify(kept).length).toBeLessThan(100 * 1024);
+  }, 30_000);
+
+  test("a 4 MB input through 198 pass-on steps (no script) costs the server's thread under 2 s", async () => {
+    // Each node's input and output are now kept: capValue stringifies both for the history
+    // (and again for the event when someone watches), so a value every step passes on is
+    // turned into JSON 2 (unwatched) or 4 (watched) times per step. Before node values
+    // were kept, these steps cost nothing per byte.
+    const input = { rows: Array.from({ length: 40_000 }, (_, i) => ({ i, text: "y".repeat(80) })) };
+    expect(JSON.stringify(input).length).toBeGreaterThan(4_000_000);
+    let lag = 0;
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      lag = Math.max(lag, now - last - 10);
+      last = now;
+    }, 10);
+    const t0 = performance.now();
+    const run = await services.xflows.execute("todo", "line200", input, { actor: systemActor });
+    const unwatched = performance.now() - t0;
+    const w = await watch("todo", "line200");
+    const t1 = performance.now();
+    await services.xflows.execute("todo", "line200", input, { actor: systemActor });
+    const watched = performance.now() - t1;
+    clearInterval(probe);
+    await w.close();
+    console.log(
+      `line200 with a 4 MB input: ${Math.round(unwatched)} ms unwatched, ${Math.round(watched)} ms watched; longest stall of the event loop ${Math.round(lag)} ms`,
+    );
+    expect(run.status).toBe("succeeded");
+    expect(unwatched).toBeLessThan(2_000);
+    expect(watched).toBeLessThan(2_000);
+  }, 120_000);
+});
+
+describe("xflowRunEvents subscriptions", () => {
+  test("150 subscriptions to one flow: 100 are taken, 50 are refused naming the bound; closing them frees every slot", async () => {
+    const subs = await Promise.all(Array.from({ length: 150 }, () => watch("todo", "gate", 0)));
+    await settled(() => subs.filter((s) => s.errors.length).length >= 50);
+    const refused = subs.filter((s) => s.errors.length);
+    expect(refused.length).toBe(50);
+    expect(refused[0]!.errors[0]!.message).toMatch(/already has 100 watchers/);
+    expect(watchers().get("todo\u0000gate")?.size).toBe(100);
+    await Promise.all(subs.map((s) => s.close()));
+    expect(await settled(() => watcherCount() === 0)).toBe(true);
+    // and the slots are there again
+    const again = await watch("todo", "gate");
+    expect(again.errors).toEqual([]);
+    expect(watchers().get("todo\u0000gate")?.size).toBe(1);
+    await again.close();
+    expect(await settled(() => watcherCount() === 0)).toBe(true);
+  }, 30_000);
+
+  test("a subscription to a flow the app does not have is refused", async () => {
+    const w = await watch("todo", "no_such_flow", 300);
+    const taken = watcherCount();
+    await w.close();
+    expect(taken).toBe(0);
+    expect(w.errors[0]?.message).toMatch(/no_such_flow/);
+  });
+
+  test("the per-flow bound is not a way round: 150 subscriptions to 150 made-up flow names are not all taken", async () => {
+    const subs = await Promise.all(Array.from({ length: 150 }, (_, i) => watch("todo", `made_up_${i}_${"z".repeat(1000)}`, 0)));
+    await Bun.sleep(500);
+    const taken = watcherCount();
+    const keys = watchers().size;
+    await Promise.all(subs.map((s) => s.close()));
+    await settled(() => watcherCount() === 0);
+    console.log(`150 subscriptions to made-up flows: ${taken} watchers taken under ${keys} keys`);
+    expect(taken).toBeLessThanOrEqual(100);
+  }, 30_000);
+
+  test("subscriptions dropped right after they are sent leave no watcher behind", async () => {
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const ctrl = new AbortController();
+          const p = fetch(`${running.url}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "text/event-stream" },
+            body: JSON.stringify({ query: 'subscription { xflowRunEvents(app: "todo", xflow: "gate") }' }),
+            signal: ctrl.signal,
+          }).catch(() => undefined);
+          if (i % 2) await Bun.sleep(i % 7);
+          ctrl.abort();
+          await p;
+        }),
+      );
+    }
+    expect(await settled(() => watcherCount() === 0, 5000)).toBe(true);
+  }, 30_000);
+
+  test("xflowRun with hostile ids answers not found, cleanly", async () => {
+    for (const id of ["__proto__", "constructor", "' OR 1=1 --", "x".repeat(300)]) {
+      const r = await gql("query($id: ID!) { xflowRun(id: $id) }", { id });
+      expect(r.data).toBeNull();
+      expect(r.errors?.[0]?.message).toMatch(/not found|no .*run/i);
+      expect(r.bytes).toBeLessThan(5_000);
+    }
+  });
+});
+
+describe("a flood of started runs", () => {
+  test("startXFlowRun does not let one client hold thousands of runs at once", async () => {
+    // Each answer comes at once; the run goes on in the background. executeXFlow holds
+    // a request per run, startXFlowRun does not, so nothing bounds how many run at once.
+    const running0 = (services.xflows as unknown as { running: Set<unknown> }).running.size;
+    const rss0 = process.memoryUsage().rss;
+    let accepted = 0;
+    let refused = 0;
+    const t0 = performance.now();
+    for (let batch = 0; batch < 20; batch++) {
+      const replies = await Promise.all(Array.from({ length: 100 }, () => start("sleepy", { pad: "p".repeat(10_000) })));
+      for (const r of replies) r.errors ? refused++ : accepted++;
+    }
+    const held = (services.xflows as unknown as { running: Set<unknown> }).running.size - running0;
+    console.log(
+      `2,000 startXFlowRun in ${Math.round(performance.now() - t0)} ms: ${accepted} accepted, ${refused} refused, ${held} runs in flight at once, rss +${Math.round((process.memoryUsage().rss - rss0) / 1e6)} MB`,
+    );
+    expect(held).toBeLessThan(1_000);
+  }, 60_000);
+});
