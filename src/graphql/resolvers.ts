@@ -201,17 +201,24 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       },
       xflowRunEvents: {
         subscribe: async (_: unknown, a: { app: string; xflow: string }, ctx: GqlContext) => {
-          // Watched from the moment of subscribing (a run started right after is seen whole);
-          // a subscriber that falls 10,000 events behind loses the oldest.
+          // Watched from the moment of subscribing (a run started right after is seen whole).
+          // A subscriber that falls BEHIND events back (a run of 200 steps makes about 400,
+          // each with up to 16 KB of values) loses the oldest: one that stalls holds ~16 MB at most.
+          const BEHIND = 1_000;
           const early: RunEvent[] = [];
           let push: ((e: RunEvent) => void) | undefined;
-          const stop = await guarded(() => ctx.services.xflows.watch(a.app, a.xflow, (e) => (push ? push(e) : early.push(e))));
+          const stop = await guarded(() =>
+            ctx.services.xflows.watch(a.app, a.xflow, (e) => {
+              if (push) push(e);
+              else if (early.length < BEHIND) early.push(e);
+            }),
+          );
           return new Repeater<RunEvent>(async (p, stopped) => {
             for (const e of early.splice(0)) void p(e);
             push = (e) => void p(e);
             await stopped;
             stop();
-          }, new SlidingBuffer(10_000));
+          }, new SlidingBuffer(BEHIND));
         },
         resolve: (payload: unknown) => payload,
       },

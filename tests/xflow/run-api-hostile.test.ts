@@ -16,6 +16,8 @@ import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 
 let dir: string, running: RunningServer, services: Services;
+/** A server that answers after a second (for the http node of the flow "late"). */
+let slow: ReturnType<typeof Bun.serve>;
 
 const gate = {
   name: "gate",
@@ -64,12 +66,55 @@ const line200 = {
     ...Array.from({ length: 198 }, (_, i) => ({ id: `l${i}`, type: "log", message: "step" })),
     { id: "end", type: "end" },
   ],
+  edges: [{ from: "start", to: "l0" }, ...Array.from({ length: 197 }, (_, i) => ({ from: `l${i}`, to: `l${i + 1}` })), { from: "l197", to: "end" }],
+};
+
+/** Five script steps, each giving a distinct ~8 KB output and ~16 KB of log lines: the most a node's event carries. */
+const fat = {
+  name: "fat",
+  trigger: { type: "manual" },
+  nodes: [
+    { id: "start", type: "start" },
+    ...Array.from({ length: 5 }, (_, i) => ({
+      id: `s${i}`,
+      type: "script",
+      code: `for (let k = 0; k < 8; k++) ctx.log(String(input.seed) + ':${i}:' + k + ':' + 'l'.repeat(1990)); return { seed: input.seed, pad: (String(input.seed) + '-${i}-').padEnd(8000, 'x') };`,
+    })),
+    { id: "end", type: "end" },
+  ],
+  edges: [{ from: "start", to: "s0" }, ...Array.from({ length: 4 }, (_, i) => ({ from: `s${i}`, to: `s${i + 1}` })), { from: "s4", to: "end" }],
+};
+
+/** Waits 1.5 s: a run still under way while its watchers come and go. */
+const pause = {
+  name: "pause",
+  trigger: { type: "manual" },
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "wait", type: "delay", ms: 1_500 },
+    { id: "end", type: "end" },
+  ],
   edges: [
-    { from: "start", to: "l0" },
-    ...Array.from({ length: 197 }, (_, i) => ({ from: `l${i}`, to: `l${i + 1}` })),
-    { from: "l197", to: "end" },
+    { from: "start", to: "wait" },
+    { from: "wait", to: "end" },
   ],
 };
+
+/** Calls a server that answers after a second, in a run allowed 300 ms (the http node has its own, longer, time limit). */
+const late = (host: string) => ({
+  name: "late",
+  trigger: { type: "manual" },
+  timeoutMs: 300,
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "call", type: "http", url: `http://${host}/slow` },
+    { id: "end", type: "end" },
+  ],
+  edges: [
+    { from: "start", to: "call" },
+    { from: "call", to: "end" },
+  ],
+});
 
 /** Waits 8 s (no script): what a flood of background runs would hold. */
 const sleepy = {
@@ -187,16 +232,20 @@ async function settled(check: () => boolean, ms = 3000) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "torque-runs-hostile-"));
   services = await openServices(join(dir, "t.db"));
-  const doc = { ...structuredClone(templates.todo), xflows: [gate, guardTodo, line200, sleepy] } as Model;
+  slow = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async () => (await Bun.sleep(1_000), Response.json({ late: true })) });
+  const host = `127.0.0.1:${slow.port}`;
+  const todo = structuredClone(templates.todo) as Model;
+  const doc = { ...todo, settings: { ...todo.settings, fetchAllowList: [host] }, xflows: [gate, guardTodo, line200, fat, pause, sleepy, late(host)] } as Model;
   const m = await services.models.create(doc, systemActor);
   await services.apps.create(m.id, "todo", systemActor);
   running = await startServer(services, { hostname: "127.0.0.1", port: 0, log: false });
 });
 
 afterAll(async () => {
-  await running.stop();
+  await running.stop(); // waits for the flood's runs (8 s)
+  slow?.stop(true);
   rmSync(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe("re-runs from a node", () => {
   test("a from named after Object.prototype is refused as no such node (GraphQL and JSON-RPC)", async () => {
@@ -260,7 +309,7 @@ describe("re-runs from a node", () => {
     expect(JSON.stringify(kept).length).toBeLessThan(100 * 1024);
   }, 30_000);
 
-  test("a 4 MB input through 198 pass-on steps (no script) costs the server's thread under 2 s", async () => {
+  test("a 4 MB input through 198 pass-on steps (no script) costs the server's thread under 500 ms (it was 18–40 ms before node values were kept)", async () => {
     // Each node's input and output are now kept: capValue stringifies both for the history
     // (and again for the event when someone watches), so a value every step passes on is
     // turned into JSON 2 (unwatched) or 4 (watched) times per step. Before node values
@@ -287,8 +336,8 @@ describe("re-runs from a node", () => {
       `line200 with a 4 MB input: ${Math.round(unwatched)} ms unwatched, ${Math.round(watched)} ms watched; longest stall of the event loop ${Math.round(lag)} ms`,
     );
     expect(run.status).toBe("succeeded");
-    expect(unwatched).toBeLessThan(2_000);
-    expect(watched).toBeLessThan(2_000);
+    expect(unwatched).toBeLessThan(500);
+    expect(watched).toBeLessThan(500);
   }, 120_000);
 });
 
@@ -348,6 +397,124 @@ describe("xflowRunEvents subscriptions", () => {
     }
     expect(await settled(() => watcherCount() === 0, 5000)).toBe(true);
   }, 30_000);
+
+  test("a subscriber that comes while a run is under way, after the last watcher left, hears how it ends", async () => {
+    // The run keeps the Set of watchers it saw at its start; when the last one leaves the
+    // Set is dropped from the map and a new subscriber gets a new one, so the run's later
+    // events (its end among them) go to nobody. With another watcher staying, the same
+    // newcomer would hear them: what a reconnecting editor sees depends on who else watches.
+    const a = await watch("todo", "pause");
+    const runId = (await start("pause", {})).data.startXFlowRun;
+    await a.until((e) => e.kind === "nodeStarted" && e.node === "wait" && e.runId === runId);
+    await a.close();
+    await settled(() => watcherCount() === 0);
+    const b = await watch("todo", "pause");
+    const finished = await b.until((e) => e.kind === "finished" && e.runId === runId, 4_000);
+    await b.close();
+    expect((await record(runId)).status).toBe("succeeded");
+    expect(finished?.run?.status).toBe("succeeded");
+  }, 20_000);
+
+  test("a subscriber that never reads holds at most 32 MB of the server's memory", async () => {
+    // A client that sends the subscription and never reads (its socket paused): the server
+    // keeps up to 10,000 events for it (SlidingBuffer), each holding what its node gave.
+    await services.xflows.execute("todo", "fat", { seed: -1 }, { actor: systemActor }); // workers warm
+    const heap = () => {
+      Bun.gc(true);
+      return process.memoryUsage().heapUsed;
+    };
+    const port = new URL(running.url).port;
+    const client = `
+      import { connect } from "node:net";
+      const body = JSON.stringify({ query: 'subscription { xflowRunEvents(app: "todo", xflow: "fat") }' });
+      const sock = connect({ port: ${port}, host: "127.0.0.1" }, () => {
+        sock.write("POST /graphql HTTP/1.1\\r\\nHost: 127.0.0.1:${port}\\r\\nContent-Type: application/json\\r\\nAccept: text/event-stream\\r\\nContent-Length: " + Buffer.byteLength(body) + "\\r\\n\\r\\n" + body);
+        sock.pause();
+      });
+      setTimeout(() => process.exit(0), 120000);
+    `;
+    const runs = async () => {
+      for (let i = 0; i < 700; i += 4)
+        await Promise.all([0, 1, 2, 3].map((k) => services.xflows.execute("todo", "fat", { seed: i + k }, { actor: systemActor })));
+    };
+    // The same 700 runs with nobody watching: what they leave behind anyway.
+    const base = heap();
+    await runs();
+    const alone = heap() - base;
+    const before = heap();
+    const kid = Bun.spawn([process.execPath, "-e", client], { stdout: "ignore", stderr: "inherit" });
+    try {
+      expect(await settled(() => watcherCount() === 1, 5_000)).toBe(true);
+      await runs();
+      const held = heap() - before - alone;
+      console.log(
+        `a subscriber that never reads, after 700 runs (11,200 events): the server holds +${Math.round(held / 1e6)} MB of heap for it (the runs alone: +${Math.round(alone / 1e6)} MB)`,
+      );
+      expect(held).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      kid.kill();
+      await kid.exited;
+    }
+    // Once the client is gone, it is all let go.
+    expect(await settled(() => watcherCount() === 0, 5_000)).toBe(true);
+  }, 120_000);
+
+  test("nothing of a run is told after its end: a node still busy when the time limit passed is not reported later", async () => {
+    const w = await watch("todo", "late");
+    const runId = (await start("late", {})).data.startXFlowRun;
+    const finished = await w.until((e) => e.kind === "finished" && e.runId === runId);
+    expect(finished.run).toMatchObject({ status: "failed", error: { node: "call" } });
+    expect(finished.run.error.message).toMatch(/time limit/);
+    await Bun.sleep(1_500); // the http call answers meanwhile
+    await w.close();
+    const mine = w.events.filter((e) => e.runId === runId);
+    const after = mine.slice(mine.indexOf(finished) + 1);
+    // Now: a nodeFinished of "call", status succeeded with the response as its output,
+    // arrives after the run's end; the record (and the history) never has it.
+    expect(after.map((e) => `${e.kind} ${e.node?.id ?? e.node ?? ""} ${e.node?.status ?? ""}`.trim())).toEqual([]);
+  }, 20_000);
+
+  test("a subscription asked for as plain JSON (answered 406) leaves no watcher behind, and nothing piles up for it", async () => {
+    // graphql-yoga runs the subscribe resolver (which takes a watcher) before it finds it
+    // cannot answer a stream as application/json; the Repeater is never read, so it is
+    // never stopped: the watcher stays for good, and every event of the flow goes into
+    // its `early` array, which nothing bounds. GET with Accept: application/json is what
+    // any web page can send with fetch(url, { mode: "no-cors" }): no Origin header, so
+    // refuseForeign lets it through.
+    const q = 'subscription { xflowRunEvents(app: "todo", xflow: "line200") }';
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const get = await fetch(`${running.url}/graphql?query=${encodeURIComponent(q)}`, { headers: { accept: "application/json" } });
+      statuses.push(get.status);
+      await get.body?.cancel();
+      const post = await fetch(`${running.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ query: q }),
+      });
+      statuses.push(post.status);
+      await post.body?.cancel();
+    }
+    await Bun.sleep(300);
+    const left = watcherCount();
+    // What the flow's runs leave behind with those watchers in place (told, not asserted:
+    // the heap moves by a few MB anyway). Measured with one such watcher: the heap grows
+    // by about 30 MB every 300 runs of this flow (120,600 events), without end.
+    const heap = () => {
+      Bun.gc(true);
+      return process.memoryUsage().heapUsed;
+    };
+    await services.xflows.runs.flush();
+    const h0 = heap();
+    for (let i = 0; i < 100; i++) await services.xflows.execute("todo", "line200", { i }, { actor: systemActor });
+    await services.xflows.runs.flush();
+    const grown = heap() - h0;
+    console.log(
+      `10 subscriptions answered ${[...new Set(statuses)].join("/")}: ${left} watchers left behind; 100 runs then kept +${Math.round(grown / 1e6)} MB`,
+    );
+    expect(statuses.every((x) => x === 406)).toBe(true);
+    expect(left).toBe(0);
+  }, 60_000);
 
   test("xflowRun with hostile ids answers not found, cleanly", async () => {
     for (const id of ["__proto__", "constructor", "' OR 1=1 --", "x".repeat(300)]) {

@@ -25,7 +25,11 @@ const ROOT = join(import.meta.dir, "../..");
 const line = (name: string, node: Record<string, unknown>) => ({
   name,
   trigger: { type: "manual" },
-  nodes: [{ id: "start", type: "start" }, { id: "js", ...node }, { id: "end", type: "end" }],
+  nodes: [
+    { id: "start", type: "start" },
+    { id: "js", ...node },
+    { id: "end", type: "end" },
+  ],
   edges: [
     { from: "start", to: "js" },
     { from: "js", to: "end" },
