@@ -201,21 +201,21 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       },
       xflowRunEvents: {
         subscribe: async (_: unknown, a: { app: string; xflow: string }, ctx: GqlContext) => {
-          // Watched from the moment of subscribing (a run started right after is seen whole).
-          // A subscriber that falls BEHIND events back (a run of 200 steps makes about 400,
-          // each with up to 16 KB of values) loses the oldest: one that stalls holds ~16 MB at most.
+          // What keeps the flow from being watched is said here, as the subscription's error;
+          // the watcher itself is taken when the stream starts being read, and let go when it
+          // ends, so an answer never streamed (a 406 to a client that does not take event
+          // streams) holds nothing. A subscriber that falls BEHIND events back (a run of 200
+          // steps makes about 400, each with up to 16 KB of values) loses the oldest.
+          const key = await guarded(() => ctx.services.xflows.watchable(a.app, a.xflow));
           const BEHIND = 1_000;
-          const early: RunEvent[] = [];
-          let push: ((e: RunEvent) => void) | undefined;
-          const stop = await guarded(() =>
-            ctx.services.xflows.watch(a.app, a.xflow, (e) => {
-              if (push) push(e);
-              else if (early.length < BEHIND) early.push(e);
-            }),
-          );
-          return new Repeater<RunEvent>(async (p, stopped) => {
-            for (const e of early.splice(0)) void p(e);
-            push = (e) => void p(e);
+          return new Repeater<RunEvent>(async (push, stopped) => {
+            let stop: () => void;
+            try {
+              stop = ctx.services.xflows.watchKey(key, (e) => void push(e));
+            } catch (e) {
+              stopped(e);
+              return;
+            }
             await stopped;
             stop();
           }, new SlidingBuffer(BEHIND));

@@ -81,22 +81,64 @@ export function validateFlow(flow: FlowDef, base = ""): Issue[] {
   return out;
 }
 
+/** Brackets nested deeper than this are refused before parsing: the engine's parser takes seconds to minutes on ~10,000 levels. */
+export const MAX_NESTING = 256;
+
+/** How deep (, [ and { nest in `code`, strings, template literals and comments skipped roughly: a guard, not a parser. */
+function nesting(code: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = "";
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+      continue;
+    }
+    if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "/" && code[i + 1] === "/") i = code.indexOf("\n", i) === -1 ? code.length : code.indexOf("\n", i);
+    else if (c === "/" && code[i + 1] === "*") i = code.indexOf("*/", i + 2) === -1 ? code.length : code.indexOf("*/", i + 2) + 1;
+    else if (c === "(" || c === "[" || c === "{") max = Math.max(max, ++depth);
+    else if (c === ")" || c === "]" || c === "}") depth--;
+  }
+  return max;
+}
+
+// The sandbox compiles a script as the body of a strict async function of input and ctx.
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => unknown;
+
 /**
  * Why a script (the body of an async function of input and ctx) or an expression does not
- * parse, or undefined. Only compiled, never called: nothing of it runs here. Where the
+ * parse, or undefined. Only compiled, never called: nothing of it runs here. Compiled as
+ * the sandbox compiles it (strict, a script as a function body of its own, so one that
+ * closes it early is refused). Nesting past MAX_NESTING is refused unparsed. Where the
  * page forbids compiling code (a strict CSP in the browser), the server's check decides.
  */
 export function syntaxProblem(code: string, kind: "code" | "expression"): string | undefined {
+  const deep = nesting(code);
+  if (deep > MAX_NESTING) return `brackets nest ${deep} levels deep; at most ${MAX_NESTING} are allowed`;
   try {
-    new Function("input", "ctx", kind === "code" ? `return (async () => {\n${code}\n});` : `return (\n${code}\n);`);
+    if (kind === "code") new AsyncFunction("input", "ctx", `"use strict";\n${code}`);
+    else new Function("input", "ctx", `"use strict";\nreturn (\n${code}\n);`);
   } catch (e) {
     if (e instanceof SyntaxError) return e.message;
   }
   return undefined;
 }
 
-/** Why a cron expression cannot drive a schedule (croner, as the scheduler uses it), or undefined. */
+/** Longest cron expression accepted (a real one is a few dozen characters). */
+const MAX_CRON = 200;
+
+/**
+ * Why a cron expression cannot drive a schedule (croner, as the scheduler uses it), or
+ * undefined. Five fields, or six with seconds first: croner's seventh (years) lets an
+ * expression that never fires send it searching to the year 9999 (hundreds of ms per check).
+ */
 export function cronProblem(cron: string, timezone?: string): string | undefined {
+  if (cron.length > MAX_CRON) return `a cron expression has at most ${MAX_CRON} characters (this one has ${cron.length})`;
+  const fields = cron.trim().split(/\s+/).length;
+  if (fields < 5 || fields > 6) return `"${cron}" has ${fields} fields; a cron expression has 5 (minute hour day month weekday) or 6 (seconds first)`;
   try {
     const job = new Cron(cron, { paused: true, timezone });
     if (!job.nextRun()) return `the cron expression "${cron}" never fires (no date matches it)`;

@@ -2,11 +2,10 @@
 // (xflowRunEvents). refuseForeign (src/http/guard.ts) refuses a request whose Origin is
 // not the server's own, but a GET made with fetch(…, { mode: "no-cors" }) carries no
 // Origin, and `Accept` is a header such a request may set. Asked for as application/json,
-// a subscription is answered 406 by graphql-yoga after its subscribe resolver has already
-// taken a watcher, which is then never let go (see tests/xflow/run-api-hostile.test.ts).
-// So any page the user visits can take a flow's 100 watcher slots for good: the editor's
-// run view of that flow is then refused until the server restarts, and each leaked
-// watcher keeps every later event of the flow in memory.
+// a subscription is answered 406 by graphql-yoga; its subscribe resolver used to take a
+// watcher first, never let go (see tests/xflow/run-api-hostile.test.ts), so any page the
+// user visited could take a flow's 100 watcher slots for good. The watcher is now taken
+// only when the event stream is read.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { startTestServer, type TestServer } from "../helpers/server";

@@ -27,12 +27,34 @@ export function capText(s: string, max: number): string {
   return `${kept}… [truncated: ${size} bytes, the first ${max} kept]`;
 }
 
+/**
+ * Capped forms already worked out, by value (object identity) and cap: a run passes the
+ * same object from step to step (log, delay, condition), and writing megabytes as JSON
+ * again at every step cost seconds per run. One cache serves one run.
+ */
+export type CapCache = WeakMap<object, unknown>;
+
 /** A JSON value, or in its place a marker with a preview when its JSON passes `max` bytes. */
-export function capValue(v: unknown, max: number, what: string): unknown {
+export function capValue(v: unknown, max: number, what: string, cache?: CapCache): unknown {
   if (v === undefined) return v;
+  const obj = typeof v === "object" && v !== null;
+  const memo = obj && cache ? (cache.get(v) as Map<string, unknown> | undefined) : undefined;
+  const k = `${max}:${what}`;
+  if (memo?.has(k)) return memo.get(k);
+  const out = capFresh(v, max, what);
+  if (obj && cache) {
+    const m = memo ?? new Map<string, unknown>();
+    m.set(k, out);
+    if (!memo) cache.set(v, m);
+  }
+  return out;
+}
+
+function capFresh(v: unknown, max: number, what: string): unknown {
   const text = JSON.stringify(v);
   if (text === undefined) return v;
-  const size = bytes(text);
+  // Characters are at most 3 bytes of UTF-8 each (a surrogate pair is 4 for 2): small texts need no count.
+  const size = text.length * 3 <= max ? text.length : bytes(text);
   if (size <= max) return v;
   return { $truncated: `the ${what} was ${size} bytes of JSON; at most ${max} are kept, so only a preview is`, preview: capText(text, PREVIEW_BYTES) };
 }
@@ -51,21 +73,21 @@ function capLogs(lines: string[], max: number): string[] {
 }
 
 /** A node's record as it is kept and sent: the same object when nothing needed cutting. */
-export function capNode(n: NodeRun): NodeRun {
+export function capNode(n: NodeRun, cache?: CapCache): NodeRun {
   const error = n.error === undefined ? undefined : capText(n.error, NODE_ERROR_BYTES);
   const logs = capLogs(n.logs, NODE_LOG_BYTES);
-  const input = capValue(n.input, NODE_VALUE_BYTES, "node's input");
-  const output = capValue(n.output, NODE_VALUE_BYTES, "node's output");
+  const input = capValue(n.input, NODE_VALUE_BYTES, "node's value", cache);
+  const output = capValue(n.output, NODE_VALUE_BYTES, "node's value", cache);
   if (error === n.error && logs === n.logs && input === n.input && output === n.output) return n;
   return { ...n, ...(error !== undefined && { error }), logs, ...(input !== undefined && { input }), ...(output !== undefined && { output }) };
 }
 
 /** The record as it is stored: the same object when nothing needed cutting. */
-export function capRun(run: RunRecord): RunRecord {
-  const input = capValue(run.input, FIELD_BYTES, "input");
-  const output = capValue(run.output, FIELD_BYTES, "output");
+export function capRun(run: RunRecord, cache: CapCache = new WeakMap()): RunRecord {
+  const input = capValue(run.input, FIELD_BYTES, "input", cache);
+  const output = capValue(run.output, FIELD_BYTES, "output", cache);
   const message = run.error ? capText(run.error.message, FIELD_BYTES) : undefined;
-  let nodes = run.nodes.map(capNode);
+  let nodes = run.nodes.map((n) => capNode(n, cache));
   let total = 0;
   nodes = nodes.map((n) => {
     total += bytes(JSON.stringify(n));

@@ -8,7 +8,7 @@
 import { notFound } from "../../lib/errors";
 import type { Driver } from "../../store/driver";
 import type { RunRecord } from "../../xflow/types";
-import { capRun } from "./run-caps";
+import { type CapCache, capRun } from "./run-caps";
 
 /** Runs kept per app; older ones are deleted. */
 export const RUNS_KEPT_PER_APP = 10_000;
@@ -80,8 +80,8 @@ export class RunLog {
   ) {}
 
   /** Keep a run's record (capped in size; the caller's object is left as it is); returns what is kept. */
-  add(appId: number, record: RunRecord): RunRecord {
-    const run = capRun(record);
+  add(appId: number, record: RunRecord, cache?: CapCache): RunRecord {
+    const run = capRun(record, cache);
     const output = run.output === undefined ? null : JSON.stringify(run.output);
     this.queue.push({
       appId,

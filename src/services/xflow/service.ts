@@ -39,6 +39,8 @@ export type RunEvent = { runId: string; app: string; xflow: string; trigger: str
 type Watcher = (e: RunEvent) => void;
 /** Watchers of one flow at most (each is an open subscription). */
 const MAX_WATCHERS_PER_FLOW = 100;
+/** Runs `start` may have in flight per app (each is a run nobody waits for). */
+export const MAX_STARTED_PER_APP = 50;
 
 /** What callers see of a run (JSON-RPC executeXFlow, MCP, CLI); its error message capped as in the history. */
 export const runSummary = (r: RunRecord) => ({
@@ -102,28 +104,54 @@ export class XFlowService {
     // Checked here too, so what keeps it from starting is the caller's error.
     if (opts.from) resumable(flow, opts.from);
     else checkInput(flow, input);
+    // Nobody waits for a started run, so nothing else bounds how many are in flight.
+    const inFlight = this.started.get(rt.slug) ?? 0;
+    if (inFlight >= MAX_STARTED_PER_APP)
+      throw new TorqueError("conflict", `app ${rt.slug} already has ${MAX_STARTED_PER_APP} started workflow runs in flight; wait for some to finish`, {
+        rule: "runs",
+      });
+    this.started.set(rt.slug, inFlight + 1);
     const runId = Bun.randomUUIDv7();
     const done = this.run(rt, flow, input, opts, runId);
     // close() waits for it like for an after-write flow.
-    const tracked: Promise<void> = done.then(
-      () => void this.running.delete(tracked),
-      () => void this.running.delete(tracked),
-    );
+    const settle = () => {
+      this.running.delete(tracked);
+      const n = (this.started.get(rt.slug) ?? 1) - 1;
+      if (n > 0) this.started.set(rt.slug, n);
+      else this.started.delete(rt.slug);
+    };
+    const tracked: Promise<void> = done.then(settle, settle);
     this.running.add(tracked);
     return { runId, done };
   }
 
+  /** Runs started by `start` and not yet over, per app. */
+  private started = new Map<string, number>();
+
   private watchers = new Map<string, Set<Watcher>>();
 
-  /** Be told of every run of a flow as it proceeds; returns the way to stop. */
-  async watch(app: string, name: string, fn: Watcher): Promise<() => void> {
+  /** Whether a flow may be watched now: it exists and has room for one more watcher; throws why not. Returns its key. */
+  async watchable(app: string, name: string): Promise<string> {
     const rt = await this.s.apps.runtime(app);
+    if (!this.flowsOf(rt).some((f) => f.name === name)) throw notFound(`xflow in app ${rt.slug}`, name);
     const key = `${rt.slug}\u0000${name}`;
-    const set = this.watchers.get(key) ?? new Set();
-    if (set.size >= MAX_WATCHERS_PER_FLOW)
+    if ((this.watchers.get(key)?.size ?? 0) >= MAX_WATCHERS_PER_FLOW)
       throw new TorqueError("conflict", `workflow ${name} of app ${rt.slug} already has ${MAX_WATCHERS_PER_FLOW} watchers, the most one flow may have`, {
         rule: "watchers",
       });
+    return key;
+  }
+
+  /** Be told of every run of a flow as it proceeds; returns the way to stop. */
+  async watch(app: string, name: string, fn: Watcher): Promise<() => void> {
+    return this.watchKey(await this.watchable(app, name), fn);
+  }
+
+  /** Watch by a key `watchable` gave (synchronous, so a stream can take its watcher when it starts). */
+  watchKey(key: string, fn: Watcher): () => void {
+    const set = this.watchers.get(key) ?? new Set();
+    if (set.size >= MAX_WATCHERS_PER_FLOW)
+      throw new TorqueError("conflict", `this workflow already has ${MAX_WATCHERS_PER_FLOW} watchers`, { rule: "watchers" });
     set.add(fn);
     this.watchers.set(key, set);
     return () => {
@@ -169,14 +197,21 @@ export class XFlowService {
       return within(() => this.run(rt, sub, subInput, { actor, trigger: "subflow", depth: d }));
     });
     const trigger = opts.trigger ?? "manual";
-    // Progress is built only while someone watches the flow (the editor's run view).
-    const watching = this.watchers.get(`${rt.slug}\u0000${flow.name}`);
+    // Progress is built only while someone watches the flow (the editor's run view), asked
+    // at each event, so a watcher that arrives mid-run sees how it ends. Values a run passes
+    // on unchanged are measured once (capNode's cache).
+    const key = `${rt.slug}\u0000${flow.name}`;
     const about = { runId, app: rt.slug, xflow: flow.name, trigger };
-    const onProgress = watching
-      ? (p: RunProgress) => this.tell(watching, p.kind === "nodeFinished" ? { ...about, kind: p.kind, node: capNode(p.node) } : { ...about, ...p })
-      : undefined;
-    if (watching)
-      this.tell(watching, {
+    const sizes = new WeakMap<object, unknown>();
+    let over = false;
+    const onProgress = (p: RunProgress) => {
+      const watching = this.watchers.get(key);
+      if (over || !watching) return;
+      this.tell(watching, p.kind === "nodeFinished" ? { ...about, kind: p.kind, node: capNode(p.node, sizes) } : { ...about, ...p });
+    };
+    const first = this.watchers.get(key);
+    if (first)
+      this.tell(first, {
         ...about,
         kind: "started",
         input: capValue(checked, FIELD_BYTES, "input"),
@@ -199,8 +234,10 @@ export class XFlowService {
       const problem = checkOutput(flow, record.output);
       if (problem) Object.assign(record, { status: "failed", output: undefined, error: { node: null, message: problem } });
     }
-    const kept = this.runs.add(rt.id, record);
-    if (watching) this.tell(watching, { ...about, kind: "finished", run: kept });
+    over = true; // a branch still walking after the time limit tells nothing more
+    const kept = this.runs.add(rt.id, record, sizes);
+    const last = this.watchers.get(key);
+    if (last) this.tell(last, { ...about, kind: "finished", run: kept });
     return record;
   }
 

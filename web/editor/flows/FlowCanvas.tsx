@@ -57,17 +57,25 @@ const Step = memo(function Step({ data }: NodeProps<StepNode>) {
 const nodeTypes: NodeTypes = { step: Step };
 
 /** Top-left corners for the steps, by dagre (top to bottom: a flow reads from its start down). */
-function placed(flow: XFlow): Map<string, { x: number; y: number }> {
+export function placed(flow: XFlow): Map<string, { x: number; y: number }> {
   const g = new graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: "TB", nodesep: 40, ranksep: 60, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
+  // graphlib keeps nodes in plain objects: ids are prefixed so a step called "constructor"
+  // or "__proto__" is a node like any other (and nothing is written onto Object.prototype).
+  const key = (id: string) => `n:${id}`;
   const ids = new Set(flow.nodes.map((n) => n.id));
-  for (const n of flow.nodes) g.setNode(n.id, { width: W, height: H });
+  for (const n of flow.nodes) g.setNode(key(n.id), { width: W, height: H });
   flow.edges.forEach((e, i) => {
-    if (ids.has(e.from) && ids.has(e.to) && e.from !== e.to) g.setEdge(e.from, e.to, {}, String(i));
+    if (ids.has(e.from) && ids.has(e.to) && e.from !== e.to) g.setEdge(key(e.from), key(e.to), {}, String(i));
   });
   layout(g);
-  return new Map(flow.nodes.map((n) => [n.id, { x: Math.round(g.node(n.id).x - W / 2), y: Math.round(g.node(n.id).y - H / 2) }]));
+  return new Map(
+    flow.nodes.map((n) => {
+      const at = g.node(key(n.id));
+      return [n.id, { x: Math.round(at.x - W / 2), y: Math.round(at.y - H / 2) }];
+    }),
+  );
 }
 
 /** When steps come or go, the whole flow is brought into view again (a new step could land outside it). */

@@ -6,7 +6,7 @@
 // JSON Schemas its input and output must match, and its time limit.
 import { Code, Select, Stack, Text, Title } from "@mantine/core";
 import { Cron } from "croner";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { Model, XFlow } from "../../../src/model/schema";
 import { cronProblem } from "../../../src/xflow/validate";
 import { CommitNumber, CommitText } from "../common/CommitInput";
@@ -109,10 +109,8 @@ function Schedule({ trigger, problem, onSet }: { trigger: NonNullable<XFlow["tri
   const { t, language } = useI18n();
   const cron = typeof trigger.cron === "string" ? trigger.cron : "";
   const timezone = typeof trigger.timezone === "string" ? trigger.timezone : undefined;
-  const next = (() => {
-    if (cronProblem(cron, timezone)) return [];
-    return new Cron(cron, { paused: true, timezone }).nextRuns(5);
-  })();
+  // Worked out when the expression or zone changes, not on every render (a check can take tens of ms).
+  const next = useMemo(() => (cronProblem(cron, timezone) ? [] : new Cron(cron, { paused: true, timezone }).nextRuns(5)), [cron, timezone]);
   return (
     <>
       <CommitText

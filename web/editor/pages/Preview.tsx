@@ -24,15 +24,19 @@ type Mode = "off" | "desktop" | "phone";
 export const SAMPLE_RECORDS = 20;
 const SAMPLE = "sample data";
 
-/** The sample app's slug for a model: its name as a slug, then -sample. */
-export function sampleSlug(model: string): string {
+/** The sample app's slug for a model: its name as a slug (its id when the name has no letters or digits to use), then -sample. */
+export function sampleSlug(model: string, id: string): string {
   const base = model
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 55)
     .replace(/-+$/, "");
-  return `${base || "model"}-sample`;
+  const fallback = `model-${id
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "")
+    .slice(0, 12)}`;
+  return `${base || fallback}-sample`;
 }
 /** A common phone's CSS width. */
 const PHONE_PX = 390;
@@ -48,7 +52,7 @@ export function Preview({ page }: { page: Page }) {
   const [making, setMaking] = useState(false);
   const notices = useNotices();
   const modelName = useEditor((s) => s.doc.name);
-  const sample = sampleSlug(modelName);
+  const sample = sampleSlug(modelName, id);
   const all = [...(apps.status === "ready" ? apps.slugs : []), ...(made ? [made] : [])];
   // The sample app is offered as "sample data", not among the model's apps.
   const slugs = all.filter((x) => x !== sample);
