@@ -13,6 +13,7 @@ import type { Model } from "../../src/model/schema";
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { watchRuns } from "../helpers/run-events";
 
 let dir: string, running: RunningServer, services: Services;
 
@@ -77,59 +78,7 @@ async function gql(query: string, variables?: Record<string, unknown>) {
   return (await res.json()) as { data?: any; errors?: { message: string }[] };
 }
 
-/** Subscribe to a flow's run events; `until` collects them until one matches. */
-async function watch(app: string, xflow: string) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${running.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify({ query: "subscription($a: String!, $x: String!) { xflowRunEvents(app: $a, xflow: $x) }", variables: { a: app, x: xflow } }),
-    signal: ctrl.signal,
-  });
-  const reader = res.body!.getReader();
-  const events: any[] = [];
-  const errors: unknown[] = [];
-  let buffer = "";
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += new TextDecoder().decode(value);
-        let cut: number;
-        while ((cut = buffer.indexOf("\n\n")) >= 0) {
-          const chunk = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const data = chunk
-            .split("\n")
-            .filter((l) => l.startsWith("data:"))
-            .map((l) => l.slice(5).trim())
-            .join("");
-          if (!data) continue;
-          const msg = JSON.parse(data);
-          if (msg.errors) errors.push(...msg.errors);
-          if (msg.data?.xflowRunEvents) events.push(msg.data.xflowRunEvents);
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  await Bun.sleep(100); // the subscription is in place
-  return {
-    events,
-    errors,
-    async until(match: (e: any) => boolean, ms = 5000) {
-      const deadline = Date.now() + ms;
-      while (!events.some(match) && !errors.length && Date.now() < deadline) await Bun.sleep(10);
-      return events.find(match);
-    },
-    close() {
-      ctrl.abort();
-      return pump;
-    },
-  };
-}
+const watch = (app: string, xflow: string) => watchRuns(running.url, app, xflow);
 
 const start = (x: string, input: unknown, from?: string) =>
   gql('mutation($x: String!, $i: JSON, $f: String) { startXFlowRun(app: "todo", xflow: $x, input: $i, from: $f) }', { x, i: input, f: from });

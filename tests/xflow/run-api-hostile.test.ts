@@ -14,6 +14,7 @@ import type { Model } from "../../src/model/schema";
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { watchRuns } from "../helpers/run-events";
 
 let dir: string, running: RunningServer, services: Services;
 /** A server that answers after a second (for the http node of the flow "late"). */
@@ -161,65 +162,7 @@ async function record(id: string, ms = 10_000): Promise<any> {
   throw new Error(`run ${id} has no record after ${ms} ms`);
 }
 
-/** Subscribe to a flow's run events over SSE (as the editor does); collects events and errors. */
-async function watch(app: string, xflow: string, settle = 100) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${running.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify({ query: "subscription($a: String!, $x: String!) { xflowRunEvents(app: $a, xflow: $x) }", variables: { a: app, x: xflow } }),
-    signal: ctrl.signal,
-  });
-  const reader = res.body!.getReader();
-  const events: any[] = [];
-  const errors: { message: string }[] = [];
-  let buffer = "";
-  let ended = false;
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += new TextDecoder().decode(value);
-        let cut: number;
-        while ((cut = buffer.indexOf("\n\n")) >= 0) {
-          const chunk = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const data = chunk
-            .split("\n")
-            .filter((l) => l.startsWith("data:"))
-            .map((l) => l.slice(5).trim())
-            .join("");
-          if (!data) continue;
-          const msg = JSON.parse(data);
-          if (msg.errors) errors.push(...msg.errors);
-          if (msg.data?.xflowRunEvents) events.push(msg.data.xflowRunEvents);
-        }
-      }
-    } catch {
-      // aborted
-    } finally {
-      ended = true;
-    }
-  })();
-  await Bun.sleep(settle);
-  return {
-    events,
-    errors,
-    get ended() {
-      return ended;
-    },
-    async until(match: (e: any) => boolean, ms = 5000) {
-      const deadline = Date.now() + ms;
-      while (!events.some(match) && !errors.length && Date.now() < deadline) await Bun.sleep(10);
-      return events.find(match);
-    },
-    close() {
-      ctrl.abort();
-      return pump;
-    },
-  };
-}
+const watch = (app: string, xflow: string, settle = 100) => watchRuns(running.url, app, xflow, settle);
 
 const watchers = () => (services.xflows as unknown as { watchers: Map<string, Set<unknown>> }).watchers;
 const watcherCount = () => [...watchers().values()].reduce((n, s) => n + s.size, 0);
