@@ -80,6 +80,11 @@ const theme = EditorView.theme({
   ".cm-content, .cm-gutter": { minHeight: "var(--code-min-height)" },
   ".cm-content": { caretColor: "var(--mantine-color-text)" },
   ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--mantine-color-text)" },
+  // Lines never wrap, so each is LINE_PX high. CodeMirror's first measure of them came out
+  // at the font's natural height (14 px), and the line numbers, drawn at the measured
+  // heights, stood closer than the lines until the first edit: they are held to the line's
+  // height here (not the hidden spacer that only sets the gutter's width).
+  ".cm-lineNumbers .cm-gutterElement:not([style*='visibility'])": { height: `${LINE_PX}px !important` },
   ".cm-gutters": {
     color: "var(--mantine-color-dimmed)",
     backgroundColor: "var(--mantine-color-default-hover)",
@@ -103,7 +108,9 @@ function languageExtensions(
   mode: NonNullable<CodeEditorProps["mode"]>,
   latest: { current: CodeEditorProps },
 ): Extension {
-  if (language === "json") return [json(), linter(jsonParseLinter()), keymap.of(lintKeymap)];
+  // An empty JSON field means "none" (a schema left out), not a syntax error.
+  const parse = jsonParseLinter();
+  if (language === "json") return [json(), linter((view) => (view.state.doc.toString().trim() ? parse(view) : [])), keymap.of(lintKeymap)];
   const completions = ctxCompletions({ mode, entities: () => latest.current.entities ?? [], inputKeys: () => latest.current.inputKeys ?? [] });
   return [javascript(), javascriptLanguage.data.of({ autocomplete: completions }), autocompletion()];
 }
