@@ -185,7 +185,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         guarded(async () => runSummary(await ctx.services.xflows.execute(a.app, a.xflow, a.input ?? {}, { actor: ctx.actor }))),
       startXFlowRun: (_: unknown, a: { app: string; xflow: string; input?: unknown; from?: string | null }, ctx: GqlContext) =>
         guarded(async () => {
-          const opts = { actor: ctx.actor, ...(a.from != null && { trigger: "rerun", from: { node: a.from, input: a.input ?? null } }) };
+          const opts = { actor: ctx.actor, ...(a.from != null && { from: { node: a.from, input: a.input ?? null } }) };
           return (await ctx.services.xflows.start(a.app, a.xflow, a.input ?? {}, opts)).runId;
         }),
       seedApp: (_: unknown, a: { slug: string; count?: number }, ctx: GqlContext) =>

@@ -192,8 +192,7 @@ export const methods: Record<string, MethodSpec> = {
       input: Type.Optional(Type.Unknown({ description: "the flow's input (JSON)" })),
       from: Type.Optional(closed({ node: Type.String({ minLength: 1 }), input: Type.Unknown({ description: "the node's input (JSON)" }) })),
     }),
-    run: async (p, c) =>
-      runSummary(await c.services.xflows.execute(p.app, p.xflow, p.input ?? {}, { actor: c.actor, ...(p.from && { trigger: "rerun", from: p.from }) })),
+    run: async (p, c) => runSummary(await c.services.xflows.execute(p.app, p.xflow, p.input ?? {}, { actor: c.actor, ...(p.from && { from: p.from }) })),
   }),
   getXFlowRun: method({
     summary: "One workflow run: status, input, output, error with its node, per-node timings and logs.",

@@ -142,12 +142,10 @@ export class XFlowService {
     return key;
   }
 
-  /** Be told of every run of a flow as it proceeds; returns the way to stop. */
-  async watch(app: string, name: string, fn: Watcher): Promise<() => void> {
-    return this.watchKey(await this.watchable(app, name), fn);
-  }
-
-  /** Watch by a key `watchable` gave (synchronous, so a stream can take its watcher when it starts). */
+  /**
+   * Be told of every run of the flow `watchable` gave the key of, as it proceeds; returns
+   * the way to stop. Synchronous, so a stream takes its watcher only when it starts.
+   */
   watchKey(key: string, fn: Watcher): () => void {
     const set = this.watchers.get(key) ?? new Set();
     if (set.size >= MAX_WATCHERS_PER_FLOW)
@@ -196,7 +194,8 @@ export class XFlowService {
       if (!sub) throw notFound(`xflow in app ${rt.slug}`, name);
       return within(() => this.run(rt, sub, subInput, { actor, trigger: "subflow", depth: d }));
     });
-    const trigger = opts.trigger ?? "manual";
+    // A run begun at a node is a re-run, whichever door asked for it.
+    const trigger = opts.trigger ?? (opts.from ? "rerun" : "manual");
     // Progress is built only while someone watches the flow (the editor's run view), asked
     // at each event, so a watcher that arrives mid-run sees how it ends. Values a run passes
     // on unchanged are measured once (capNode's cache).

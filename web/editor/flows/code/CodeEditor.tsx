@@ -1,7 +1,7 @@
 /** @jsxImportSource react */
 // A code field for the workflow editor: a script node's JavaScript, an expression, a JSON
 // value. CodeMirror 6 gives it line numbers, highlighting, bracket help, undo and (for
-// JavaScript) completion of the sandbox's API; it is loaded with React.lazy, as the rest
+// JavaScript) completion of the sandbox's API; it is loaded on demand (LazyCode.tsx), as the rest
 // of the editor has no use for it. It behaves like the editor's other inputs
 // (common/CommitInput.tsx): the model changes when the user is done (blur or Ctrl/⌘+Enter),
 // Escape puts back the saved value. Tab is left to move focus, as CodeMirror's
@@ -245,5 +245,3 @@ export function CodeEditor(props: CodeEditorProps) {
     </div>
   );
 }
-
-export default CodeEditor;
