@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices } from "../../src/services";
 import type { Actor } from "../../src/services/actor";
 import { seedApp } from "../../src/services/seed/seed";
+import { openTestServices } from "../../src/services/testing";
 import { scope } from "../../src/store/entities/columns";
 import { compileFilter } from "../../src/store/entities/filter";
 import { ftsCandidateRowids, ftsSizes } from "../../src/store/entities/fts";
@@ -16,7 +16,7 @@ const N = Number(process.argv[2] ?? 1_000_000);
 const actor: Actor = { kind: "cli", id: "bench" };
 const dir = mkdtempSync(join(tmpdir(), "torque-bench-fts-"));
 const path = join(dir, "fts.db");
-const s = await openServices(path);
+const s = await openTestServices(path);
 const MODEL = {
   name: "Orders",
   entities: [

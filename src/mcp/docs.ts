@@ -1,7 +1,7 @@
 // Text an agent reads: the filter language (also a resource).
 
+import { OPERATORS } from "../model/filter/grammar";
 import { LIMITS } from "../services/limits";
-import { OPERATORS } from "../store/entities/filter";
 
 export const FILTER_DOC = `Filters are JSON objects. Each key is a field name (or id, createdAt, updatedAt) and
 its value is either a plain value (equality) or an object of operators. Several keys

@@ -36,13 +36,6 @@ function errorResult(e: unknown) {
   return text({ error: message }, true);
 }
 
-async function modelSignature(services: Services): Promise<string> {
-  const rows = await services.db.all<{ id: string; version: number; apps: string | null }>(
-    "SELECT m.id, m.version, (SELECT group_concat(slug) FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.id",
-  );
-  return rows.map((r) => `${r.id}:${r.version}:${r.apps ?? ""}`).join("|");
-}
-
 export interface McpOptions {
   /** Scope the server to one app: its typed tools appear, design tools default to its model. */
   app?: string;
@@ -148,9 +141,9 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
   // Another process (the server's Model Editor beside a desktop agent's `torque mcp`) may
   // change models too: the driver reports outside writes; a change of model versions or
   // apps among them is announced like a local one.
-  let known = await modelSignature(services);
+  let known = await services.models.signature();
   const outside = async () => {
-    const now = await modelSignature(services);
+    const now = await services.models.signature();
     if (now !== known) {
       known = now;
       changed();
@@ -159,7 +152,7 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
   const off = [
     services.events.on("modelChanged", changed),
     services.events.on("appsChanged", changed),
-    services.db.onExternalChange(() => void outside().catch(() => {})),
+    services.system.onExternalChange(() => void outside().catch(() => {})),
   ];
   return { server, close: () => off.forEach((f) => f()) };
 }

@@ -5,14 +5,13 @@
 import { type Static, type TObject, type TProperties, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { rangeMessage } from "../lib/errors";
+import { OPERATORS } from "../model/filter/grammar";
 import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import { AGGREGATE_OPS, BUCKETS, MAX_AGGREGATES } from "../services/entities/aggregate";
-import { LIMITS, type Range } from "../services/limits";
+import { LIMITS, MAX_OFFSET, type Range } from "../services/limits";
 import { runSummary } from "../services/xflow/service";
-import { OPERATORS } from "../store/entities/filter";
-import { MAX_OFFSET } from "../store/entities/query";
 import { VERSION } from "../version";
 import { InvalidParams, MAX_BATCH, type MethodTable } from "./protocol";
 

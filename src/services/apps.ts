@@ -5,12 +5,12 @@
 
 import { conflict, notFound, validationError } from "../lib/errors";
 import { type CompiledModel, compileModel } from "../model/compile";
-import type { Driver, Queryable } from "../store/driver";
+import { appBySlug, appWithVersion, deleteApp, insertApp, listApps, slugTaken } from "../store/apps";
+import type { Driver } from "../store/driver";
 import { syncFts } from "../store/entities/fts";
-import { dropAppIndexes, syncIndexes } from "../store/entities/indexes";
-import { dropAppRollups, syncRollups } from "../store/entities/rollups";
-import { deleteAppData } from "../store/entities/rows";
-import { appCount } from "../store/entities/stats";
+import { syncIndexes } from "../store/entities/indexes";
+import { syncRollups } from "../store/entities/rollups";
+import { appCount, appRowCount } from "../store/entities/stats";
 import type { Actor } from "./actor";
 import { writeAudit } from "./audit";
 import type { EventBus } from "./events";
@@ -57,9 +57,7 @@ export class AppService {
   }
 
   async list(): Promise<AppSummary[]> {
-    const rows = await this.db.all<{ slug: string; model_id: string; name: string; version: number; created_at: string }>(
-      "SELECT a.slug, a.model_id, m.name, m.version, a.created_at FROM apps a JOIN models m ON m.id = a.model_id ORDER BY a.slug",
-    );
+    const rows = await listApps(this.db);
     return rows.map((r) => ({ slug: r.slug, model: { id: r.model_id, name: r.name }, version: r.version, createdAt: r.created_at }));
   }
 
@@ -77,10 +75,7 @@ export class AppService {
     if (typeof slug !== "string" || !slug) throw validationError([{ field: "app", rule: "required", message: "app (a slug) is required" }], "request");
     const cached = this.cache.get(slug);
     if (cached) return cached;
-    const row = await this.db.get<{ id: number; model_id: string; version: number }>(
-      "SELECT a.id, a.model_id, m.version FROM apps a JOIN models m ON m.id = a.model_id WHERE a.slug = ?",
-      [slug],
-    );
+    const row = await appWithVersion(this.db, slug);
     if (!row) throw notFound("app", slug);
     const stored = await this.models.get(row.model_id, row.version);
     const rt = { id: row.id, slug, model: compileModel(stored.id, stored.version, stored.doc) };
@@ -93,7 +88,7 @@ export class AppService {
     const base = slugify(name);
     for (let i = 1; ; i++) {
       const s = i === 1 ? base : `${base}-${i}`;
-      if (!(await this.db.get("SELECT 1 AS x FROM apps WHERE slug = ?", [s]))) return s;
+      if (!(await slugTaken(this.db, s))) return s;
     }
   }
 
@@ -107,15 +102,13 @@ export class AppService {
     const compiled = compileModel(stored.id, stored.version, stored.doc);
     const now = new Date().toISOString();
     const id = await this.db.transaction(async (tx) => {
-      if (await tx.get("SELECT 1 AS x FROM apps WHERE slug = ?", [slug]))
-        throw conflict(`an app with slug "${slug}" already exists`, { field: "slug", rule: "unique" });
-      await tx.run("INSERT INTO apps (slug, model_id, created_at) VALUES (?, ?, ?)", [slug, stored.id, now]);
-      const row = (await tx.get<{ id: number }>("SELECT id FROM apps WHERE slug = ?", [slug]))!;
-      await syncIndexes(tx, row.id, compiled, this.db.dialect);
-      await syncFts(tx, row.id, compiled); // a new app has no rows: its full-text tables are ready at once
-      await syncRollups(tx, row.id, compiled);
-      await writeAudit(tx, actor, { action: "app.create", appId: row.id, modelId: stored.id, after: { slug, model: stored.name } }, now);
-      return row.id;
+      if (await slugTaken(tx, slug)) throw conflict(`an app with slug "${slug}" already exists`, { field: "slug", rule: "unique" });
+      const appId = await insertApp(tx, slug, stored.id, now);
+      await syncIndexes(tx, appId, compiled, this.db.dialect);
+      await syncFts(tx, appId, compiled); // a new app has no rows: its full-text tables are ready at once
+      await syncRollups(tx, appId, compiled);
+      await writeAudit(tx, actor, { action: "app.create", appId, modelId: stored.id, after: { slug, model: stored.name } }, now);
+      return appId;
     });
     await this.events.notify("appsChanged", { apps: [slug] }, () => {});
     return { id, slug, model: compiled };
@@ -124,22 +117,12 @@ export class AppService {
   /** Delete an app with all its data. */
   async delete(slug: string, actor: Actor): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const row = await tx.get<{ id: number; model_id: string }>("SELECT id, model_id FROM apps WHERE slug = ?", [slug]);
+      const row = await appBySlug(tx, slug);
       if (!row) throw notFound("app", slug);
-      const count = (await tx.get<{ n: number }>("SELECT count(*) AS n FROM entities WHERE app_id = ?", [row.id]))!.n;
-      await deleteAppRows(tx, row.id);
+      const count = await appRowCount(tx, row.id);
+      await deleteApp(tx, row.id);
       await writeAudit(tx, actor, { action: "app.delete", appId: row.id, modelId: row.model_id, before: { slug, entities: count } });
     });
     await this.events.notify("appsChanged", { apps: [slug] }, () => {});
   }
-}
-
-/** Everything an app owns, for app and model deletion. */
-export async function deleteAppRows(tx: Queryable, appId: number): Promise<void> {
-  await dropAppIndexes(tx, appId);
-  await dropAppRollups(tx, appId); // before the rows go: their triggers would run once per row
-  await deleteAppData(tx, appId);
-  await tx.run("DELETE FROM xflow_executions WHERE app_id = ?", [appId]);
-  await tx.run("DELETE FROM seed_runs WHERE app_id = ?", [appId]);
-  await tx.run("DELETE FROM apps WHERE id = ?", [appId]);
 }

@@ -1,18 +1,20 @@
 // The service layer, assembled over one database. Transports receive this object and
-// call its services; they never touch the store themselves.
+// call its services; they never touch the store themselves, nor the driver: what they
+// need of the database as such (where it is, a backup, outside changes) is `system`.
 import type { Driver } from "../store/driver";
 import { openDatabase } from "../store/open";
 import { AppService } from "./apps";
 import { DataService } from "./dataio";
+import { bindDriver } from "./driver";
 import { LinkService } from "./entities/links";
 import { EntityService } from "./entities/service";
 import { createEventBus, type EventBus } from "./events";
 import { ModelService } from "./models";
+import { SystemService } from "./system";
 import { UiService } from "./ui";
 import { XFlowService } from "./xflow/service";
 
 export interface Services {
-  db: Driver;
   events: EventBus;
   models: ModelService;
   apps: AppService;
@@ -21,6 +23,7 @@ export interface Services {
   ui: UiService;
   data: DataService;
   xflows: XFlowService;
+  system: SystemService;
   close(): Promise<void>;
 }
 
@@ -30,8 +33,10 @@ export function createServices(db: Driver): Services {
   const apps = new AppService(db, models, events);
   const entities = new EntityService(db, apps, events);
   const links = new LinkService(entities.ctx, entities);
-  const services = { db, events, models, apps, entities, links, ui: new UiService(apps, entities), data: new DataService(entities) } as Services;
-  services.xflows = new XFlowService(services);
+  const system = new SystemService(db);
+  const services = { events, models, apps, entities, links, ui: new UiService(apps, entities), data: new DataService(entities), system } as Services;
+  bindDriver(services, db);
+  services.xflows = new XFlowService(services, db);
   services.close = async () => {
     await services.xflows.close();
     await db.close();

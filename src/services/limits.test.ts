@@ -7,7 +7,7 @@ import type { TorqueError } from "../lib/errors";
 import { templates } from "../model/templates";
 import { MAX_PER_SUBSCRIBER, RealtimeHub } from "../realtime/hub";
 import { systemActor } from "./actor";
-import { openServices, type Services } from "./index";
+import { openTestServices, type TestServices as Services } from "./testing";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-limits-"));
 const opened: Services[] = [];
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 async function todo(extra: Record<string, unknown> = {}) {
-  const s = await openServices(join(dir, `${Math.random().toString(36).slice(2)}.db`));
+  const s = await openTestServices(join(dir, `${Math.random().toString(36).slice(2)}.db`));
   opened.push(s);
   const m = await s.models.create({ ...structuredClone(templates.todo), ...extra }, systemActor);
   await s.apps.create(m.id, "todo", systemActor);

@@ -5,6 +5,9 @@
 import { rangeMessage, validationError } from "../lib/errors";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../store/entities/query";
 
+/** Rows an entity query's `offset` may skip (the query checks it; the doors describe it). */
+export { MAX_OFFSET } from "../store/entities/query";
+
 export interface Range {
   min: number;
   max: number;

@@ -9,7 +9,7 @@ import type { Issue } from "../lib/errors";
 import { templates } from "../model/templates";
 import type { Actor } from "./actor";
 import { failure } from "./entities/test-kit";
-import { openServices, type Services } from "./index";
+import { openTestServices, type TestServices as Services } from "./testing";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const w = { actor };
@@ -27,7 +27,7 @@ const taskOf = (doc: Doc) => doc.entities.find((e: Doc) => e.name === "task");
 let n = 0;
 /** A database with the todo model and an app "todo" of it; returns the services and the model id. */
 async function freshServices(doc: Doc = todo(), slug: string | null = "todo"): Promise<{ s: Services; id: string }> {
-  const s = await openServices(join(dir, `t${++n}.db`));
+  const s = await openTestServices(join(dir, `t${++n}.db`));
   opened.push(s);
   const m = await s.models.create(doc, actor);
   if (slug) await s.apps.create(m.id, slug, actor);

@@ -11,13 +11,27 @@ import { applyEdits } from "../model/invert";
 import { convertLegacyModel, isLegacyModel } from "../model/legacy/convert";
 import type { Model } from "../model/schema";
 import { isSizeIssue, validateModel } from "../model/validate";
+import { appsOfModel, deleteApp } from "../store/apps";
 import type { Driver, Queryable } from "../store/driver";
 import { fillPendingFts, syncFts } from "../store/entities/fts";
 import { syncIndexes } from "../store/entities/indexes";
 import { syncRollups } from "../store/entities/rollups";
+import {
+  deleteModel,
+  insertModel,
+  insertModelVersion,
+  listModels,
+  type ModelRow,
+  modelById,
+  modelDoc,
+  modelsByName,
+  modelVersions,
+  modelVersionsAndApps,
+  updateModel,
+} from "../store/models";
+import type { FlowDef } from "../xflow/types";
 import { validateFlow } from "../xflow/validate";
 import { type Actor, actorLabel } from "./actor";
-import { deleteAppRows } from "./apps";
 import { writeAudit } from "./audit";
 import type { EventBus } from "./events";
 
@@ -42,14 +56,6 @@ export interface StoredModel {
   doc: Model;
 }
 
-interface ModelRow {
-  id: string;
-  name: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ModelService {
@@ -59,9 +65,7 @@ export class ModelService {
   ) {}
 
   async list(): Promise<ModelSummary[]> {
-    const rows = await this.db.all<ModelRow & { apps: string | null }>(
-      "SELECT m.*, (SELECT group_concat(slug, ',') FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.name, m.created_at",
-    );
+    const rows = await listModels(this.db);
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -75,10 +79,10 @@ export class ModelService {
   /** Find a model by id, or by name when exactly one model has it. */
   async resolve(ref: string, db: Pick<Queryable, "get" | "all"> = this.db): Promise<ModelRow> {
     if (UUID.test(ref)) {
-      const row = await db.get<ModelRow>("SELECT * FROM models WHERE id = ?", [ref]);
+      const row = await modelById(db, ref);
       if (row) return row;
     }
-    const rows = await db.all<ModelRow>("SELECT * FROM models WHERE name = ? COLLATE NOCASE", [ref]);
+    const rows = await modelsByName(db, ref);
     if (rows.length === 1) return rows[0]!;
     if (rows.length > 1) throw new TorqueError("bad_request", `${rows.length} models are named "${ref}"; use the id (${rows.map((r) => r.id).join(", ")})`);
     throw notFound("model", ref);
@@ -87,18 +91,23 @@ export class ModelService {
   async get(ref: string, version?: number): Promise<StoredModel> {
     const m = await this.resolve(ref);
     const v = version ?? m.version;
-    const row = await this.db.get<{ doc: string }>("SELECT doc FROM model_versions WHERE model_id = ? AND version = ?", [m.id, v]);
-    if (!row) throw notFound(`version of model ${m.name}`, v);
-    return { id: m.id, name: m.name, version: v, doc: JSON.parse(row.doc) };
+    const doc = await modelDoc(this.db, m.id, v);
+    if (doc === undefined) throw notFound(`version of model ${m.name}`, v);
+    return { id: m.id, name: m.name, version: v, doc: JSON.parse(doc) };
   }
 
   async versions(ref: string): Promise<ModelVersion[]> {
     const m = await this.resolve(ref);
-    const rows = await this.db.all<{ version: number; created_at: string; actor: string; note: string | null }>(
-      "SELECT version, created_at, actor, note FROM model_versions WHERE model_id = ? ORDER BY version DESC",
-      [m.id],
-    );
+    const rows = await modelVersions(this.db, m.id);
     return rows.map((r) => ({ version: r.version, createdAt: r.created_at, actor: r.actor, note: r.note }));
+  }
+
+  /**
+   * A fingerprint of every model's version and the apps using it: it changes when a model
+   * is saved, or an app made or deleted, by this process or another (MCP announces lists).
+   */
+  async signature(): Promise<string> {
+    return (await modelVersionsAndApps(this.db)).map((r) => `${r.id}:${r.version}:${r.apps ?? ""}`).join("|");
   }
 
   /** Create a model from a document (validated), as version 1. */
@@ -108,7 +117,7 @@ export class ModelService {
     const now = new Date().toISOString();
     model.version = 1;
     await this.db.transaction(async (tx) => {
-      await tx.run("INSERT INTO models (id, name, version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)", [id, model.name, now, now]);
+      await insertModel(tx, id, model.name, now);
       await this.storeVersion(tx, id, model, actor, note, now);
       await writeAudit(tx, actor, { action: "model.create", modelId: id, after: { name: model.name, version: 1 } }, now);
     });
@@ -128,7 +137,7 @@ export class ModelService {
         throw conflict(`model ${m.name} is at version ${m.version}, not ${opts.expectedVersion}`, { currentVersion: m.version });
       const version = m.version + 1;
       model.version = version;
-      await tx.run("UPDATE models SET name = ?, version = ?, updated_at = ? WHERE id = ?", [model.name, version, now, m.id]);
+      await updateModel(tx, m.id, model.name, version, now);
       await this.storeVersion(tx, m.id, model, actor, opts.note ?? null, now);
       const apps = await this.syncApps(tx, compileModel(m.id, version, model));
       await writeAudit(tx, actor, { action: "model.save", modelId: m.id, before: { version: m.version }, after: { name: model.name, version } }, now);
@@ -177,14 +186,13 @@ export class ModelService {
   async delete(ref: string, actor: Actor, opts: { withApps?: boolean } = {}): Promise<{ id: string; name: string; appsDeleted: string[] }> {
     const result = await this.db.transaction(async (tx) => {
       const m = await this.resolve(ref, tx);
-      const apps = await tx.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [m.id]);
+      const apps = await appsOfModel(tx, m.id);
       if (apps.length && !opts.withApps)
         throw conflict(`model ${m.name} is used by app(s) ${apps.map((a) => a.slug).join(", ")}; delete them first or pass --with-apps`, {
           apps: apps.map((a) => a.slug),
         });
-      for (const a of apps) await deleteAppRows(tx, a.id);
-      await tx.run("DELETE FROM model_versions WHERE model_id = ?", [m.id]);
-      await tx.run("DELETE FROM models WHERE id = ?", [m.id]);
+      for (const a of apps) await deleteApp(tx, a.id);
+      await deleteModel(tx, m.id);
       await writeAudit(tx, actor, { action: "model.delete", modelId: m.id, before: { name: m.name, version: m.version, apps: apps.map((a) => a.slug) } });
       return { id: m.id, name: m.name, appsDeleted: apps.map((a) => a.slug) };
     });
@@ -193,18 +201,11 @@ export class ModelService {
   }
 
   private async storeVersion(tx: Queryable, id: string, model: Model, actor: Actor, note: string | null, now: string) {
-    await tx.run("INSERT INTO model_versions (model_id, version, doc, created_at, actor, note) VALUES (?, ?, ?, ?, ?, ?)", [
-      id,
-      model.version!,
-      JSON.stringify(model),
-      now,
-      actorLabel(actor),
-      note,
-    ]);
+    await insertModelVersion(tx, { modelId: id, version: model.version!, doc: JSON.stringify(model), createdAt: now, actor: actorLabel(actor), note });
   }
 
   private async syncApps(tx: Queryable, compiled: CompiledModel): Promise<string[]> {
-    const apps = await tx.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [compiled.id]);
+    const apps = await appsOfModel(tx, compiled.id);
     for (const a of apps) {
       await syncIndexes(tx, a.id, compiled, this.db.dialect);
       await syncFts(tx, a.id, compiled);
@@ -243,6 +244,9 @@ export function checkModel(input: unknown): Issue[] {
   });
   return issues;
 }
+
+/** Every problem of one workflow document (`torque xflow validate` of a single flow): its graph and node settings. */
+export const checkFlow = (flow: FlowDef): Issue[] => validateFlow(flow);
 
 /** Validate a document as a model; a broken one is a validation error listing every problem. */
 export function checked(input: unknown): Model {

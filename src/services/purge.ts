@@ -1,9 +1,11 @@
 // Purging on purpose what a model change left hidden: values of fields that were removed
 // from an entity type, and records of entity types that were removed from the model.
 // Until this runs, adding a field or type back brings its data back.
-import { checkedIdent } from "../store/dialect";
+import { deleteTypeRows, replaceHiddenData, rowsAfter } from "../store/entities/purge";
+import { typeRowCounts } from "../store/entities/stats";
 import type { Actor } from "./actor";
 import { writeAudit } from "./audit";
+import { driverOf } from "./driver";
 import type { Services } from "./index";
 
 export interface PurgeResult {
@@ -16,23 +18,20 @@ export interface PurgeResult {
 export async function purgeHiddenData(s: Services, slug: string, actor: Actor): Promise<PurgeResult> {
   const rt = await s.apps.runtime(slug);
   const result: PurgeResult = { fieldsPurged: {}, recordsDeleted: {} };
-  const types = await s.db.all<{ type: string; n: number }>("SELECT type, count(*) AS n FROM entities WHERE app_id = ? GROUP BY type", [rt.id]);
-  await s.db.transaction(async (tx) => {
+  const db = driverOf(s);
+  const types = await typeRowCounts(db, rt.id);
+  await db.transaction(async (tx) => {
     for (const { type, n } of types) {
       const ent = rt.model.entities.get(type);
       if (!ent) {
-        await tx.run(`DELETE FROM entities WHERE app_id = ? AND type = '${checkedIdent(type)}'`, [rt.id]);
-        tx.invalidateAll();
+        await deleteTypeRows(tx, rt.id, type);
         result.recordsDeleted[type] = n;
         continue;
       }
       let after = "";
       let changed = 0;
       for (;;) {
-        const rows = await tx.all<{ id: string; data: string }>(
-          `SELECT id, data FROM entities WHERE app_id = ? AND type = '${checkedIdent(type)}' AND id > ? ORDER BY id LIMIT 1000`,
-          [rt.id, after],
-        );
+        const rows = await rowsAfter(tx, rt.id, type, after, 1000);
         if (!rows.length) break;
         for (const r of rows) {
           const data = JSON.parse(r.data) as Record<string, unknown>;
@@ -40,8 +39,7 @@ export async function purgeHiddenData(s: Services, slug: string, actor: Actor): 
           if (!hidden.length) continue;
           for (const k of hidden) delete data[k];
           // Only hidden values go: what callers see is unchanged, so the version stays.
-          tx.invalidate(`${rt.id}/${r.id}`);
-          await tx.run("UPDATE entities SET data = ? WHERE id = ?", [JSON.stringify(data), r.id]);
+          await replaceHiddenData(tx, rt.id, r.id, JSON.stringify(data));
           changed++;
         }
         after = rows.at(-1)!.id;

@@ -5,8 +5,8 @@ import { describe, expect, test } from "bun:test";
 import { templates } from "../model/templates";
 import type { Actor } from "./actor";
 import { failure, testServices } from "./entities/test-kit";
-import type { Services } from "./index";
 import { seedApp } from "./seed/seed";
+import type { TestServices as Services } from "./testing";
 import { exportApp, importApp } from "./transfer";
 
 const actor: Actor = { kind: "cli", id: "tester" };

@@ -3,9 +3,10 @@
 import { conflict, type Issue, validationError } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
 import { convertLegacyModel, isLegacyModel, type LegacyReportItem } from "../model/legacy/convert";
-import { getRows, linkRows } from "../store/entities/rows";
+import { appsHolding, getRows, linkRows } from "../store/entities/rows";
 import type { Actor } from "./actor";
 import { SLUG_PATTERN } from "./apps";
+import { driverOf } from "./driver";
 import type { EntityRecord } from "./entities/types";
 import type { Services } from "./index";
 import type { StoredModel } from "./models";
@@ -154,10 +155,7 @@ export async function exportApp(s: Services, slug: string): Promise<AppExport> {
       cursor = page.pagination.nextCursor;
     } while (cursor);
   }
-  const links = await s.db.all<{ relationship: string; from: string; to: string }>(
-    'SELECT relationship, from_id AS "from", to_id AS "to" FROM entity_relationships WHERE app_id = ? ORDER BY relationship, created_at',
-    [rt.id],
-  );
+  const links = await linkRows.ofApp(driverOf(s), rt.id);
   return { format: "torque-app", formatVersion: 1, app: slug, exportedAt: new Date().toISOString(), model: rt.model.doc, entities, links };
 }
 
@@ -231,7 +229,7 @@ export async function importApp(
   const now = new Date().toISOString();
   try {
     // One transaction for every type and link: an import lands whole or not at all.
-    await s.db.transaction(async (tx) => {
+    await driverOf(s).transaction(async (tx) => {
       for (const type of dependencyOrder(rt.model)) {
         const rows = byType.get(type) ?? [];
         if (!rows.length) continue;
@@ -309,8 +307,7 @@ async function heldIds(s: Services, ids: string[]): Promise<Map<string, number>>
   const held = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    for (const r of await s.db.all<{ id: string; app_id: number }>(`SELECT id, app_id FROM entities WHERE id IN (${chunk.map(() => "?").join(",")})`, chunk))
-      held.set(r.id, r.app_id);
+    for (const r of await appsHolding(driverOf(s), chunk)) held.set(r.id, r.app_id);
   }
   return held;
 }

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { templates } from "../model/templates";
-import { openServices, type Services } from "../services";
 import { systemActor } from "../services/actor";
+import { openTestServices, type TestServices as Services } from "../services/testing";
 import { migrateDown, migrateUp, migrationStatus, migrations } from "./migrations";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-m4-"));
@@ -29,7 +29,7 @@ const flow = (name: string, trigger: Record<string, unknown>) => ({
 const hasTable = async (name: string) => !!(await s!.db.get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]));
 
 test("model saves write no copy of their flows: the xflows table is gone, the flows live in the model", async () => {
-  s = await openServices(join(dir, "m4.db"));
+  s = await openTestServices(join(dir, "m4.db"));
   expect((await migrationStatus(s.db)).find((m) => m.version === 4)).toMatchObject({ name: "drop_xflows", applied: true });
   expect(await hasTable("xflows")).toBe(false);
   const model = { ...structuredClone(templates.todo), xflows: [flow("check", { type: "entity", entity: "task", event: "beforeCreate" })] };

@@ -16,9 +16,10 @@ export const backupCommand: Command = {
     if (!existsSync(dirname(resolve(target)))) throw new TorqueError("not_found", `folder ${dirname(resolve(target))} does not exist`);
     const s = await ctx.services();
     const t0 = performance.now();
-    await s.db.backup(target);
+    await s.system.backup(target);
     const ms = Math.round(performance.now() - t0);
-    if (ctx.opts.json) return ctx.json({ database: s.db.location, backup: target, ms });
-    ctx.out(`backed up ${s.db.location} to ${target} in ${ms} ms`);
+    const database = s.system.info().location;
+    if (ctx.opts.json) return ctx.json({ database, backup: target, ms });
+    ctx.out(`backed up ${database} to ${target} in ${ms} ms`);
   },
 };

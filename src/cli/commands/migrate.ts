@@ -1,7 +1,6 @@
 // `torque migrate`: apply, revert or list the system schema migrations in schema/migrations.
 
-import { migrateDown, migrateUp, migrationStatus } from "../../store/migrations";
-import { openDatabase } from "../../store/open";
+import { openSchema } from "../../services/system";
 import { type Command, UsageError } from "../command";
 import { resolveDb } from "../config";
 import { table } from "../table";
@@ -21,10 +20,10 @@ export const migrateCommand: Command = {
   async run(ctx) {
     const modes = ["up", "down", "status"].filter((m) => ctx.opts[m]);
     if (modes.length > 1) throw new UsageError(`choose one of --up, --down, --status (got ${modes.map((m) => `--${m}`).join(" ")})`);
-    const db = await openDatabase(resolveDb(ctx.opts.db as string | undefined), { migrate: false });
+    const schema = await openSchema(resolveDb(ctx.opts.db as string | undefined));
     try {
       if (ctx.opts.status) {
-        const st = await migrationStatus(db);
+        const st = await schema.status();
         if (ctx.opts.json) return ctx.json(st);
         ctx.out(
           table(
@@ -33,16 +32,16 @@ export const migrateCommand: Command = {
           ),
         );
       } else if (ctx.opts.down) {
-        const v = await migrateDown(db);
+        const v = await schema.down();
         if (ctx.opts.json) return ctx.json({ reverted: v });
         ctx.out(v === null ? "nothing to revert" : `reverted migration ${v}`);
       } else {
-        const done = await migrateUp(db);
+        const done = await schema.up();
         if (ctx.opts.json) return ctx.json({ applied: done });
         ctx.out(done.length ? `applied migration(s) ${done.join(", ")}` : "database is up to date");
       }
     } finally {
-      await db.close();
+      await schema.close();
     }
   },
 };

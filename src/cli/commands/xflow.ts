@@ -2,9 +2,8 @@
 import { TorqueError } from "../../lib/errors";
 import { isPlainObject, parseJson } from "../../lib/json";
 import { cliActor } from "../../services/actor";
-import { checkModel } from "../../services/models";
+import { checkFlow, checkModel } from "../../services/models";
 import { runSummary } from "../../services/xflow/service";
-import { validateFlow } from "../../xflow/validate";
 import { type Command, JSON_OPTION, UsageError } from "../command";
 import { table } from "../table";
 import { intOption, readJsonFile } from "./io";
@@ -104,7 +103,7 @@ export const xflowCommand: Command = {
         const issues = Array.isArray(doc.entities)
           ? checkModel(doc).filter((i) => i.path?.startsWith("/xflows"))
           : Array.isArray(doc.nodes) && Array.isArray(doc.edges)
-            ? validateFlow(doc as never)
+            ? checkFlow(doc as never)
             : [{ path: "", rule: "type", message: "expected a flow {name, nodes, edges} or a model with xflows" }];
         if (ctx.opts.json) ctx.json({ valid: issues.length === 0, issues });
         else if (!issues.length) ctx.out(`${ctx.args[0]}: valid`);

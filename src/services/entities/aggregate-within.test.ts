@@ -4,7 +4,7 @@
 import { beforeAll, expect, test } from "bun:test";
 import { buildAggregate } from "../../store/entities/aggregate";
 import type { Actor } from "../actor";
-import type { Services } from "../index";
+import type { TestServices as Services } from "../testing";
 import { testServices } from "./test-kit";
 
 const actor: Actor = { kind: "cli", id: "tester" };

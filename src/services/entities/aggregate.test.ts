@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { COUNT, SMALL_TYPE } from "../../store/entities/count";
 import { systemActor } from "../actor";
-import type { Services } from "../index";
+import type { TestServices as Services } from "../testing";
 import { failure, issues, testServices } from "./test-kit";
 
 const actor = systemActor;

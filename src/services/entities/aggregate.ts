@@ -6,10 +6,10 @@
 // min/max from the field's index), the plain query.
 
 import type { CompiledEntity } from "../../model/compile";
-import { type AggregateQuery, type AggregateRequest, buildAggregate, MAX_GROUPS } from "../../store/entities/aggregate";
+import { type AggregateQuery, type AggregateRequest, aggregateRows, buildAggregate, MAX_GROUPS } from "../../store/entities/aggregate";
 import { walkIndexes } from "../../store/entities/indexes";
 import { smallCandidateSet } from "../../store/entities/planner";
-import { MINMAX_WINDOW, minMaxWindow, rollupAggregate } from "../../store/entities/rollup-aggregate";
+import { MINMAX_WINDOW, readMinMaxWindow, rollupAggregate } from "../../store/entities/rollup-aggregate";
 import { typeCount } from "../../store/entities/stats";
 import type { AppRuntime } from "../apps";
 
@@ -48,7 +48,7 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
   const fast = rollupAggregate(rt.id, ent, db.dialect, q);
   if (fast) {
     try {
-      rows = await db.all<Row>(fast.sql, fast.params);
+      rows = await aggregateRows(db, fast);
     } catch (e) {
       // The table is named from the model this process compiled; a model saved elsewhere
       // (or an app whose rollups an open has not made yet) has another or none: the rows answer.
@@ -67,7 +67,7 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
             AGGREGATE_CANDIDATES,
           );
     const plain = within ? buildAggregate(rt.id, ent, db.dialect, req ?? {}, within) : q;
-    rows = await db.all<Row>(plain.sql, plain.params);
+    rows = await aggregateRows(db, plain);
   }
   const limited = rows.length > MAX_GROUPS;
   if (limited) rows.length = MAX_GROUPS;
@@ -88,8 +88,7 @@ async function fillMinMax(ctx: EntityContext, rt: AppRuntime, ent: CompiledEntit
     const s = q.specs[i]!;
     const index = indexes.get(s.field!);
     if (!index) return false;
-    const w = minMaxWindow(rt.id, ent, ctx.db.dialect, s.op as "min" | "max", s.field!, index, q.filter);
-    const r = await ctx.db.get<{ v: unknown; seen: number }>(w.sql, w.params);
+    const r = await readMinMaxWindow(ctx.db, rt.id, ent, ctx.db.dialect, s.op as "min" | "max", s.field!, index, q.filter);
     if (r?.v == null && (r?.seen ?? 0) >= MINMAX_WINDOW.entries) return false;
     row[`v${i}`] = r?.v ?? null;
   }

@@ -5,8 +5,8 @@ import { describe, expect, test } from "bun:test";
 import { templates } from "../../model/templates";
 import type { Actor } from "../actor";
 import type { EntityChanged } from "../events";
-import type { Services } from "../index";
 import { seedApp } from "../seed/seed";
+import type { TestServices as Services } from "../testing";
 import { normaliseData } from "./data";
 import { failure, issues, testServices } from "./test-kit";
 

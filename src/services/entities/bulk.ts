@@ -8,7 +8,7 @@ import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
 import { type FtsTarget, ftsDefer, ftsIndexRows, ftsTarget } from "../../store/entities/fts";
 import { desiredIndexes } from "../../store/entities/indexes";
-import { getRows } from "../../store/entities/rows";
+import { getRows, insertLoadedRow } from "../../store/entities/rows";
 import { writeAudit } from "../audit";
 import { type EntityContext, entityOf, logAfterError } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
@@ -97,15 +97,15 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       const m = opts.meta?.[g.i];
       const text = JSON.stringify(g.data);
       try {
-        await tx.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [
-          g.id,
-          rt.id,
-          ent.name,
-          text,
-          m?.version ?? 1,
-          m?.createdAt ?? now,
-          m?.updatedAt ?? now,
-        ]);
+        await insertLoadedRow(tx, {
+          id: g.id,
+          appId: rt.id,
+          type: ent.name,
+          data: text,
+          version: m?.version ?? 1,
+          createdAt: m?.createdAt ?? now,
+          updatedAt: m?.updatedAt ?? now,
+        });
       } catch (e) {
         const err = constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
         // In skip mode a clash leaves this row out; SQLite undid only the failed INSERT.

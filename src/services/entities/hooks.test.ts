@@ -10,7 +10,7 @@ import { templates } from "../../model/templates";
 import type { Actor } from "../actor";
 import { readAudit } from "../audit";
 import type { EntityChanged } from "../events";
-import { openServices, type Services } from "../index";
+import { openTestServices, type TestServices as Services } from "../testing";
 import type { EntityEvent } from "./types";
 
 const actor: Actor = { kind: "user", id: "alice" };
@@ -26,7 +26,7 @@ afterEach(() => cleanups.splice(0).forEach((f) => f()));
 
 let n = 0;
 async function freshServices(doc: unknown = templates.todo, slug = "todo"): Promise<Services> {
-  const s = await openServices(join(dir, `t${++n}.db`));
+  const s = await openTestServices(join(dir, `t${++n}.db`));
   opened.push(s);
   const m = await s.models.create(structuredClone(doc), actor);
   await s.apps.create(m.id, slug, actor);

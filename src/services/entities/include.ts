@@ -7,8 +7,7 @@ import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import { relationshipField } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
-import { scope } from "../../store/entities/columns";
-import { type EntityRow, getRows } from "../../store/entities/rows";
+import { getRows, linkRows, referrersOfAny } from "../../store/entities/rows";
 import { toRecord } from "./context";
 import type { EntityRecord } from "./types";
 
@@ -45,10 +44,7 @@ export async function attachIncludes(
       const side = rel.from === ent.name ? "from" : "to";
       const other = model.entities.get(side === "from" ? rel.to : rel.from)!;
       const ids = records.map((r) => r.id);
-      const links = await q.all<{ a: string; b: string }>(
-        `SELECT ${side}_id AS a, ${side === "from" ? "to" : "from"}_id AS b FROM entity_relationships WHERE app_id = ? AND relationship = ? AND ${side}_id IN (${ids.map(() => "?").join(",")}) LIMIT ${MAX_INCLUDED}`,
-        [appId, rel.name, ...ids],
-      );
+      const links = await linkRows.ofAny(q, appId, rel.name, side, ids, MAX_INCLUDED);
       const rows = new Map((await getRows(q, appId, other.name, [...new Set(links.map((l) => l.b))])).map((r) => [r.id, toRecord(other, r)]));
       for (const rec of records) rec.related![name] = links.filter((l) => l.a === rec.id && rows.has(l.b)).map((l) => rows.get(l.b)!);
       continue;
@@ -61,11 +57,7 @@ export async function attachIncludes(
     }
     const child = model.entities.get(rel.to)!;
     const ids = records.map((r) => r.id);
-    const col = d.jsonField(fk.name);
-    const rows = await q.all<EntityRow>(
-      `SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, child.name)} AND ${col} IN (${ids.map(() => "?").join(",")}) ORDER BY id LIMIT ${MAX_INCLUDED}`,
-      ids,
-    );
+    const rows = await referrersOfAny(q, d, appId, child.name, fk.name, ids, MAX_INCLUDED);
     const byParent = new Map<string, EntityRecord[]>();
     for (const row of rows) {
       const rec = toRecord(child, row);

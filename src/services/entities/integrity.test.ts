@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import type { Issue } from "../../lib/errors";
 import type { Actor } from "../actor";
 import { readAudit } from "../audit";
-import type { Services } from "../index";
+import type { TestServices as Services } from "../testing";
 import { failure, testServices } from "./test-kit";
 
 const actor: Actor = { kind: "user", id: "u1" };

@@ -6,7 +6,7 @@ import type { Issue } from "../../lib/errors";
 import { templates } from "../../model/templates";
 import { buildPageQuery } from "../../store/entities/query";
 import type { Actor } from "../actor";
-import type { Services } from "../index";
+import type { TestServices as Services } from "../testing";
 import { failure, testServices } from "./test-kit";
 import type { EntityRecord } from "./types";
 

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import type { TorqueError } from "../../lib/errors";
 import type { Actor } from "../actor";
-import type { Services } from "../index";
+import type { TestServices as Services } from "../testing";
 import { failure, issues, testServices } from "./test-kit";
 import type { EntityRecord } from "./types";
 

@@ -14,8 +14,8 @@ import type { Driver } from "../../store/driver";
 import type { AggregateRequest } from "../../store/entities/aggregate";
 import { countEntities } from "../../store/entities/count";
 import { walkIndexes } from "../../store/entities/indexes";
-import { runPlan } from "../../store/entities/planner";
-import { buildPageQuery, cursorValues, encodeCursor, offsetSql, type PageQuery } from "../../store/entities/query";
+import { type PageRow, runPlan } from "../../store/entities/planner";
+import { buildPageQuery, cursorValues, encodeCursor, type PageQuery, readOffsetPage, readPlainPage } from "../../store/entities/query";
 import { deleteRow, type EntityRow, getRow, getRowCached, insertRow, updateRow } from "../../store/entities/rows";
 import type { Actor } from "../actor";
 import type { AppRuntime, AppService } from "../apps";
@@ -313,7 +313,7 @@ async function plannedPage(
   q: PageQuery,
   opts: QueryOptions,
 ): Promise<{ rows: PageRow[]; more: boolean; resume?: unknown[] }> {
-  if (q.offset > 0) return offsetPage(db, q);
+  if (q.offset > 0) return readOffsetPage(db, q);
   try {
     return await runPlan(db, {
       appId: rt.id,
@@ -328,42 +328,8 @@ async function plannedPage(
   } catch (e) {
     if (!/no such index/.test((e as Error).message)) throw e;
   }
-  const rows: PageRow[] = [];
-  for (const part of q.parts) {
-    rows.push(...(await db.all<PageRow>(part.sql, [...part.params, q.limit + 1 - rows.length])));
-    if (rows.length > q.limit) break;
-  }
-  const more = rows.length > q.limit;
-  if (more) rows.pop();
-  return { rows, more };
+  return readPlainPage(db, q);
 }
-
-/**
- * The plain query skipping `q.offset` rows first. After a cursor the rows come in several
- * parts (keyset segments): a part with fewer rows than are still to skip is skipped whole,
- * counted no further than the rows still to skip, so the work stays that of one OFFSET.
- */
-async function offsetPage(db: Driver, q: PageQuery): Promise<{ rows: PageRow[]; more: boolean }> {
-  const rows: PageRow[] = [];
-  let skip = q.offset;
-  for (const part of q.parts) {
-    if (skip > 0 && q.parts.length > 1) {
-      const n = Number((await db.get<{ n: number }>(part.skipSql, [...part.params, skip]))?.n ?? 0);
-      if (n < skip) {
-        skip -= n;
-        continue;
-      }
-    }
-    rows.push(...(await db.all<PageRow>(offsetSql(part), [...part.params, q.limit + 1 - rows.length, skip])));
-    skip = 0;
-    if (rows.length > q.limit) break;
-  }
-  const more = rows.length > q.limit;
-  if (more) rows.pop();
-  return { rows, more };
-}
-
-type PageRow = Record<string, unknown> & { id: string; data: string; version: number; created_at: string; updated_at: string };
 
 function valid(r: { data: Data; issues: import("../../lib/errors").Issue[] }, what = "data"): Data {
   if (r.issues.length) throw validationError(r.issues, what);

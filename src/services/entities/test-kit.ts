@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Issue, TorqueError } from "../../lib/errors";
 import type { Actor } from "../actor";
-import { openServices, type Services } from "../index";
+import type { Services } from "../index";
+import { openTestServices, type TestServices } from "../testing";
 
 /** A factory of fresh services, each with one model and one app of it. */
 export function testServices(prefix: string, actor: Actor) {
@@ -18,8 +19,8 @@ export function testServices(prefix: string, actor: Actor) {
     for (const s of opened) await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return async function freshServices(doc: unknown, slug: string): Promise<Services> {
-    const s = await openServices(join(dir, `t${++n}.db`));
+  return async function freshServices(doc: unknown, slug: string): Promise<TestServices> {
+    const s = await openTestServices(join(dir, `t${++n}.db`));
     opened.push(s);
     const m = await s.models.create(structuredClone(doc), actor);
     await s.apps.create(m.id, slug, actor);

@@ -3,7 +3,8 @@
 // a prefix of what it was asked for. The record says what the whole seed aims at (a
 // record count per entity type), so running the same seed again finishes it instead of
 // adding everything a second time. It is removed when a seed ends.
-import type { Driver } from "../../store/driver";
+import type { Queryable } from "../../store/driver";
+import { deleteSeedRun, putSeedRun, seedRun } from "../../store/runs";
 
 export interface SeedRun {
   /** The request as asked (counts), to recognise the same seed run again. */
@@ -12,18 +13,15 @@ export interface SeedRun {
   targets: Record<string, number>;
 }
 
-export async function unfinishedRun(db: Driver, appId: number): Promise<SeedRun | undefined> {
-  const r = await db.get<{ request: string; targets: string }>("SELECT request, targets FROM seed_runs WHERE app_id = ?", [appId]);
+export async function unfinishedRun(db: Queryable, appId: number): Promise<SeedRun | undefined> {
+  const r = await seedRun(db, appId);
   return r && { request: r.request, targets: JSON.parse(r.targets) as Record<string, number> };
 }
 
-export async function startRun(db: Driver, appId: number, run: SeedRun): Promise<void> {
-  await db.run(
-    "INSERT INTO seed_runs (app_id, request, targets, started_at) VALUES (?, ?, ?, ?) ON CONFLICT (app_id) DO UPDATE SET request = excluded.request, targets = excluded.targets, started_at = excluded.started_at",
-    [appId, run.request, JSON.stringify(run.targets), new Date().toISOString()],
-  );
+export async function startRun(db: Queryable, appId: number, run: SeedRun): Promise<void> {
+  await putSeedRun(db, appId, run.request, JSON.stringify(run.targets), new Date().toISOString());
 }
 
-export async function endRun(db: Driver, appId: number): Promise<void> {
-  await db.run("DELETE FROM seed_runs WHERE app_id = ?", [appId]);
+export async function endRun(db: Queryable, appId: number): Promise<void> {
+  await deleteSeedRun(db, appId);
 }

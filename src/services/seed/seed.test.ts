@@ -8,7 +8,7 @@ import type { Field, FieldType } from "../../model/schema";
 import type { Actor } from "../actor";
 import { normaliseData } from "../entities/data";
 import { failure, testServices } from "../entities/test-kit";
-import type { Services } from "../index";
+import type { TestServices as Services } from "../testing";
 import { seedApp } from "./seed";
 
 const actor: Actor = { kind: "cli", id: "tester" };

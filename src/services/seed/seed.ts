@@ -8,10 +8,12 @@
 import { TorqueError, validationError } from "../../lib/errors";
 import type { CompiledModel } from "../../model/compile";
 import type { Field } from "../../model/schema";
-import { scope } from "../../store/entities/columns";
 import { refillFts } from "../../store/entities/fts";
 import { dropIndexesFor, rebuildPendingIndexes } from "../../store/entities/indexes";
+import { someIds } from "../../store/entities/rows";
+import { typeRowCount } from "../../store/entities/stats";
 import type { Actor } from "../actor";
+import { driverOf } from "../driver";
 import type { Services } from "../index";
 import { LIMITS, wholeNumber } from "../limits";
 import { endRun, startRun, unfinishedRun } from "./runs";
@@ -56,12 +58,13 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
   for (const type of Object.keys(opts.counts ?? {}))
     if (!rt.model.entities.has(type))
       throw validationError([{ field: `counts.${type}`, rule: "unknown", message: `app ${slug} has no entity type "${type}"` }], "request");
+  const db = driverOf(s);
   const have: Record<string, number> = {};
-  for (const type of order) have[type] = (await s.db.get<{ n: number }>(`SELECT count(*) AS n FROM entities WHERE ${scope(rt.id, type)}`))!.n;
+  for (const type of order) have[type] = await typeRowCount(db, rt.id, type);
   // The same request as an interrupted seed of this app finishes that seed: each type is
   // filled up to the count the first run aimed at. Any other request starts a new seed.
   const request = JSON.stringify({ count: opts.count, counts: Object.fromEntries(Object.entries(opts.counts ?? {}).sort()) });
-  const earlier = await unfinishedRun(s.db, rt.id);
+  const earlier = await unfinishedRun(db, rt.id);
   // Own properties only: an entity type may be named "constructor".
   const asked = (type: string) => (opts.counts && Object.hasOwn(opts.counts, type) ? opts.counts[type]! : opts.count);
   const resumed = (type: string) => (earlier && Object.hasOwn(earlier.targets, type) ? earlier.targets[type] : undefined);
@@ -77,14 +80,14 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
     ]),
   );
   checkFeasible(rt.model, order, have, totals, gens);
-  await startRun(s.db, rt.id, { request, targets });
+  await startRun(db, rt.id, { request, targets });
 
   const pools = new Map<string, string[]>(); // ids available as reference targets, per type
   // Existing records can be referred to too (seeding an app that already has data).
   for (const type of order)
     pools.set(
       type,
-      (await s.db.all<{ id: string }>(`SELECT id FROM entities WHERE ${scope(rt.id, type)} LIMIT 100000`)).map((r) => r.id),
+      (await someIds(db, rt.id, type, 100_000)).map((r) => r.id),
     );
   const result: Record<string, number> = {};
   for (const type of order) {
@@ -125,7 +128,7 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
     // is marked pending with each batch and filled once at the end, in rowid order
     // (200k orders: ~28 s of row-by-row entries became a ~6 s fill).
     const defer = total >= DEFER_INDEXES_AT;
-    if (defer) await s.db.transaction((tx) => dropIndexesFor(tx, rt.id, type, { keepUnique: true }));
+    if (defer) await db.transaction((tx) => dropIndexesFor(tx, rt.id, type, { keepUnique: true }));
     try {
       for (let done = 0; done < total; ) {
         const n = Math.min(batchSize, total - done);
@@ -136,14 +139,14 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
       }
     } finally {
       if (defer) {
-        await s.db.transaction((tx) => rebuildPendingIndexes(tx, rt.id));
-        await refillFts(s.db, rt.id, type, batchSize);
+        await db.transaction((tx) => rebuildPendingIndexes(tx, rt.id));
+        await refillFts(db, rt.id, type, batchSize);
       }
     }
     result[type] = total;
   }
-  await endRun(s.db, rt.id);
-  await s.db.settle();
+  await endRun(db, rt.id);
+  await db.settle();
   return result;
 }
 

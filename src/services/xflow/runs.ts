@@ -7,6 +7,7 @@
 
 import { notFound } from "../../lib/errors";
 import type { Driver } from "../../store/driver";
+import { insertWorkflowRun, lastWorkflowStart, listWorkflowRuns, pruneWorkflowRuns, type WorkflowRunRow, workflowRun } from "../../store/runs";
 import type { RunRecord } from "../../xflow/types";
 import { type CapCache, capRun } from "./run-caps";
 
@@ -19,28 +20,9 @@ const PRUNE_EVERY_RUNS = 1000;
 const PRUNE_EVERY_BYTES = 4 * 1024 * 1024;
 const FLUSH_MS = 50;
 
-/** Bytes of a stored row (SQLite's length() counts characters of text; a blob's are bytes). */
-const ROW_BYTES =
-  "coalesce(length(CAST(input AS BLOB)), 0) + coalesce(length(CAST(output AS BLOB)), 0) + coalesce(length(CAST(error AS BLOB)), 0) + coalesce(length(CAST(nodes AS BLOB)), 0)";
-
-interface RunRow {
-  id: string;
-  app: string;
-  xflow: string;
-  status: string;
-  trigger: string;
-  input: string | null;
-  output: string | null;
-  error: string | null;
-  nodes: string | null;
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-}
-
 const parse = (s: string | null) => (s === null ? undefined : JSON.parse(s));
 
-function fromRow(r: RunRow): RunRecord {
+function fromRow(r: WorkflowRunRow): RunRecord {
   return {
     id: r.id,
     app: r.app,
@@ -105,10 +87,20 @@ export class RunLog {
       this.db
         .transaction(async (tx) => {
           for (const { appId, run, input, output, error, nodes } of batch) {
-            await tx.run(
-              "INSERT INTO xflow_executions (id, app_id, xflow, status, trigger, input, output, error, nodes, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              [run.id, appId, run.xflow, run.status, run.trigger, input, output, error, nodes, run.startedAt, run.finishedAt, run.durationMs],
-            );
+            await insertWorkflowRun(tx, {
+              id: run.id,
+              appId,
+              xflow: run.xflow,
+              status: run.status,
+              trigger: run.trigger,
+              input,
+              output,
+              error,
+              nodes,
+              startedAt: run.startedAt,
+              finishedAt: run.finishedAt,
+              durationMs: run.durationMs,
+            });
             const since = this.sincePrune.get(appId) ?? { runs: 0, bytes: 0 };
             since.runs++;
             since.bytes += input.length + (output?.length ?? 0) + (error?.length ?? 0) + nodes.length;
@@ -117,7 +109,7 @@ export class RunLog {
           for (const [appId, since] of this.sincePrune) {
             if (since.runs < PRUNE_EVERY_RUNS && since.bytes < this.keep.pruneEveryBytes) continue;
             this.sincePrune.delete(appId);
-            await this.prune(tx, appId);
+            await pruneWorkflowRuns(tx, appId, this.keep);
           }
         })
         .then(() => batch.forEach((b) => this.recent.delete(b.run.id)))
@@ -126,54 +118,23 @@ export class RunLog {
     return this.flushing;
   }
 
-  /** Oldest runs first: beyond the runs kept per app, then beyond the bytes kept per app. */
-  private async prune(tx: Pick<Driver, "run">, appId: number): Promise<void> {
-    await tx.run(
-      "DELETE FROM xflow_executions WHERE app_id = ? AND started_at < (SELECT started_at FROM xflow_executions WHERE app_id = ? ORDER BY started_at DESC LIMIT 1 OFFSET ?)",
-      [appId, appId, this.keep.runs - 1],
-    );
-    await tx.run(
-      `DELETE FROM xflow_executions WHERE id IN (SELECT id FROM (SELECT id, SUM(${ROW_BYTES}) OVER (ORDER BY started_at DESC, id DESC) AS total FROM xflow_executions WHERE app_id = ?) WHERE total > ?)`,
-      [appId, this.keep.bytes],
-    );
-  }
-
   async get(id: string): Promise<RunRecord> {
     const mem = this.recent.get(id);
     if (mem) return mem;
-    const row = await this.db.get<RunRow>("SELECT e.*, a.slug AS app FROM xflow_executions e JOIN apps a ON a.id = e.app_id WHERE e.id = ?", [id]);
+    const row = await workflowRun(this.db, id);
     if (!row) throw notFound("workflow run", id);
     return fromRow(row);
   }
 
   async list(opts: { appId?: number; xflow?: string; limit?: number }): Promise<RunRecord[]> {
     await this.flush();
-    const where: string[] = [],
-      params: (string | number)[] = [];
-    if (opts.appId !== undefined) {
-      where.push("e.app_id = ?");
-      params.push(opts.appId);
-    }
-    if (opts.xflow) {
-      where.push("e.xflow = ?");
-      params.push(opts.xflow);
-    }
-    params.push(Math.min(opts.limit ?? 50, 1000));
-    const rows = await this.db.all<RunRow>(
-      `SELECT e.*, a.slug AS app FROM xflow_executions e JOIN apps a ON a.id = e.app_id ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY e.started_at DESC LIMIT ?`,
-      params,
-    );
+    const rows = await listWorkflowRuns(this.db, { appId: opts.appId, xflow: opts.xflow, limit: Math.min(opts.limit ?? 50, 1000) });
     return rows.map(fromRow);
   }
 
   /** When the last run of a flow started (for the scheduler's catch-up), if any. */
   async lastStart(appId: number, xflow: string, trigger: string): Promise<string | undefined> {
     await this.flush();
-    const r = await this.db.get<{ s: string | null }>("SELECT max(started_at) AS s FROM xflow_executions WHERE app_id = ? AND xflow = ? AND trigger = ?", [
-      appId,
-      xflow,
-      trigger,
-    ]);
-    return r?.s ?? undefined;
+    return lastWorkflowStart(this.db, appId, xflow, trigger);
   }
 }

@@ -8,6 +8,7 @@ import Ajv, { type ValidateFunction } from "ajv";
 import { notFound, TorqueError, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
 import { detached, Sandbox } from "../../sandbox/sandbox";
+import type { Driver } from "../../store/driver";
 import { runFlow } from "../../xflow/engine";
 import { branchesOf } from "../../xflow/graph";
 import { nodeKind } from "../../xflow/nodes/registry";
@@ -67,8 +68,11 @@ export class XFlowService {
   readonly sandbox = new Sandbox();
   readonly runs: RunLog;
 
-  constructor(private readonly s: Services) {
-    this.runs = new RunLog(s.db);
+  constructor(
+    private readonly s: Services,
+    db: Driver,
+  ) {
+    this.runs = new RunLog(db);
     // Only writes some entity-triggered flow listens to pay for the hooks.
     const when = (e: { app: string; entity: string; event: EntityEventName }) => this.listens(e.app, e.entity, e.event);
     for (const event of ["beforeCreate", "beforeUpdate", "beforeDelete"] as const) s.entities.hooks.on(event, (e) => this.before(e), 0, when);

@@ -11,7 +11,7 @@ import type { FilterNode } from "../../model/filter/ast";
 import { parseFilter } from "../../model/filter/parse";
 import type { Field } from "../../model/schema";
 import type { Dialect } from "../dialect";
-import type { Param } from "../driver";
+import type { Param, Queryable } from "../driver";
 import { scope } from "./columns";
 import { filterSql } from "./filter";
 
@@ -49,6 +49,9 @@ const NUMERIC = new Set(["number", "integer"]);
 const ORDERED = new Set(["number", "integer", "date", "datetime"]);
 const GROUPABLE = new Set(["enum", "boolean", "reference", "date", "datetime"]);
 const DATED = new Set(["date", "datetime"]);
+
+/** The rows of a built aggregate (aggregate or rollup query): `v0`, `v1`, … and the group key `k`. */
+export const aggregateRows = (q: Queryable, a: { sql: string; params: Param[] }) => q.all<Record<string, unknown>>(a.sql, a.params);
 
 /** Check an aggregate request against the entity type and build its SQL. */
 /**

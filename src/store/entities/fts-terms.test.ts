@@ -6,7 +6,7 @@ import { searchedFields } from "../../model/filter/grammar";
 import { textMatches } from "../../model/filter/text";
 import type { Actor } from "../../services/actor";
 import { testServices } from "../../services/entities/test-kit";
-import type { Services } from "../../services/index";
+import type { TestServices as Services } from "../../services/testing";
 import { ftsMatch, ftsSampleTerms } from "./fts";
 import { dropTermSample } from "./fts-terms";
 import { lastTrace, PLAN } from "./planner";

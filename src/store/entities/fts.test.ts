@@ -10,9 +10,9 @@ import { type CompiledEntity, compileModel } from "../../model/compile";
 import { searchedFields } from "../../model/filter/grammar";
 import { parseFilter } from "../../model/filter/parse";
 import { matches } from "../../realtime/match";
-import { openServices, type Services } from "../../services";
 import type { Actor } from "../../services/actor";
 import { purgeHiddenData } from "../../services/purge";
+import { openTestServices, type TestServices as Services } from "../../services/testing";
 import { exportApp, importApp } from "../../services/transfer";
 import type { Driver, Param, Queryable } from "../driver";
 import { migrateDown } from "../migrations";
@@ -32,7 +32,7 @@ afterAll(async () => {
 let n = 0;
 const file = () => join(dir, `f${++n}.db`);
 async function open(path = file()): Promise<Services> {
-  const s = await openServices(path);
+  const s = await openTestServices(path);
   opened.push(s);
   return s;
 }

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { templates } from "../../model/templates";
-import { openServices, type Services } from "../../services";
 import { systemActor } from "../../services/actor";
+import { openTestServices, type TestServices as Services } from "../../services/testing";
 import { dropIndexesFor, INDEX_RULES_VERSION, rebuildPendingIndexes, walkIndexes } from "./indexes";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-indexes-"));
@@ -24,7 +24,7 @@ const state = async (s: Services) => {
 
 test("indexes dropped for a load and never rebuilt (the process died) are rebuilt by the next open", async () => {
   const path = join(dir, "a.db");
-  let s = await openServices(path);
+  let s = await openTestServices(path);
   const m = await s.models.create(structuredClone(templates.todo), systemActor);
   await s.apps.create(m.id, "todo", systemActor);
   const before = await state(s);
@@ -36,7 +36,7 @@ test("indexes dropped for a load and never rebuilt (the process died) are rebuil
   expect(dropped.names).toEqual(before.names); // still recorded: the intent to rebuild is durable
   await s.close(); // as if the loader had died here
 
-  s = await openServices(path);
+  s = await openTestServices(path);
   expect(await state(s)).toEqual({ names: before.names, pending: [], missing: [] });
   // And queries use them again.
   const plan = await s.db.all<{ detail: string }>(
@@ -47,7 +47,7 @@ test("indexes dropped for a load and never rebuilt (the process died) are rebuil
 });
 
 test("a model save while indexes are pending keeps the marks right: a removed index is forgotten, a kept one rebuilt", async () => {
-  const s = await openServices(join(dir, "b.db"));
+  const s = await openTestServices(join(dir, "b.db"));
   const m = await s.models.create(structuredClone(templates.todo), systemActor);
   await s.apps.create(m.id, "todo", systemActor);
   const appId = (await s.apps.runtime("todo")).id;
@@ -68,7 +68,7 @@ test("a model save while indexes are pending keeps the marks right: a removed in
 });
 
 test("every scalar field is indexed by default; indexed: false opts out (references stay indexed); createdAt and updatedAt too", async () => {
-  const s = await openServices(join(dir, "c.db"));
+  const s = await openTestServices(join(dir, "c.db"));
   const types = ["text", "number", "integer", "date", "datetime", "enum", "boolean", "email", "url"];
   const fields = [
     ...types.map((t) => ({ name: `f_${t}`, type: t, ...(t === "enum" && { values: ["a"] }) })),
@@ -97,7 +97,7 @@ test("every scalar field is indexed by default; indexed: false opts out (referen
 
 test("a database made under older index rules gets each app's derived indexes at its next open, once", async () => {
   const path = join(dir, "rules.db");
-  let s = await openServices(path);
+  let s = await openTestServices(path);
   const m = await s.models.create(structuredClone(templates.todo), systemActor);
   await s.apps.create(m.id, "todo", systemActor);
   const want = await state(s);
@@ -112,13 +112,13 @@ test("a database made under older index rules gets each app's derived indexes at
   await s.db.exec("PRAGMA user_version = 1");
   await s.close();
 
-  s = await openServices(path);
+  s = await openTestServices(path);
   expect(await state(s)).toEqual({ names: want.names, pending: [], missing: [] });
   expect((await s.db.get<{ user_version: number }>("PRAGMA user_version"))!.user_version).toBe(INDEX_RULES_VERSION);
   // Once upgraded, an open does not sync again (a missing index is then left to model saves and pending repair).
   await s.db.transaction((tx) => tx.run(`DROP INDEX ${gone[0]}`));
   await s.close();
-  s = await openServices(path);
+  s = await openTestServices(path);
   expect((await state(s)).missing).toEqual([gone[0]!]);
   await s.close();
 });

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openServices, type Services } from "../../services";
 import type { Actor } from "../../services/actor";
+import { openTestServices, type TestServices as Services } from "../../services/testing";
 import { walkIndexes } from "./indexes";
 import { lastTrace, PLAN } from "./planner";
 import { buildPageQuery } from "./query";
@@ -63,7 +63,7 @@ const WORDS = ["alpha", "Beta", "gamma", "delta", "ALPHA beta", "zq", "omega"];
 const N = 1500;
 
 beforeAll(async () => {
-  s = await openServices(join(dir, "planner.db"));
+  s = await openTestServices(join(dir, "planner.db"));
   const m = await s.models.create(structuredClone(MODEL), actor);
   await s.apps.create(m.id, "shop", actor);
   customers = [];

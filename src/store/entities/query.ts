@@ -8,9 +8,10 @@ import { isPlainObject } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
 import type { Dialect } from "../dialect";
-import type { Param } from "../driver";
+import type { Param, Queryable } from "../driver";
 import { type Column, column, scope } from "./columns";
 import { compileFilter } from "./filter";
+import type { PageRow } from "./planner";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
@@ -192,4 +193,41 @@ export function buildPageQuery(
   const values = cursorValues(keys, opts.cursor);
   if (values) parts = keysetSegments(keys, values, d).map((seg) => part(`${base} AND ${seg.sql}`, [...f.params, ...seg.params], seg.from));
   return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit, offset };
+}
+
+/** One page by the plain query, its parts read in order until the page is full (`more`: a row beyond it exists). */
+export async function readPlainPage(q: Queryable, pq: PageQuery): Promise<{ rows: PageRow[]; more: boolean }> {
+  const rows: PageRow[] = [];
+  for (const part of pq.parts) {
+    rows.push(...(await q.all<PageRow>(part.sql, [...part.params, pq.limit + 1 - rows.length])));
+    if (rows.length > pq.limit) break;
+  }
+  const more = rows.length > pq.limit;
+  if (more) rows.pop();
+  return { rows, more };
+}
+
+/**
+ * The plain query skipping `pq.offset` rows first. After a cursor the rows come in several
+ * parts (keyset segments): a part with fewer rows than are still to skip is skipped whole,
+ * counted no further than the rows still to skip, so the work stays that of one OFFSET.
+ */
+export async function readOffsetPage(q: Queryable, pq: PageQuery): Promise<{ rows: PageRow[]; more: boolean }> {
+  const rows: PageRow[] = [];
+  let skip = pq.offset;
+  for (const part of pq.parts) {
+    if (skip > 0 && pq.parts.length > 1) {
+      const n = Number((await q.get<{ n: number }>(part.skipSql, [...part.params, skip]))?.n ?? 0);
+      if (n < skip) {
+        skip -= n;
+        continue;
+      }
+    }
+    rows.push(...(await q.all<PageRow>(offsetSql(part), [...part.params, pq.limit + 1 - rows.length, skip])));
+    skip = 0;
+    if (rows.length > pq.limit) break;
+  }
+  const more = rows.length > pq.limit;
+  if (more) rows.pop();
+  return { rows, more };
 }

@@ -10,7 +10,7 @@
 import type { CompiledEntity } from "../../model/compile";
 import type { FilterNode } from "../../model/filter/ast";
 import { checkedIdent, type Dialect } from "../dialect";
-import type { Param } from "../driver";
+import type { Param, Queryable } from "../driver";
 import { type AggregateQuery, keySql, MAX_GROUPS } from "./aggregate";
 import { scope } from "./columns";
 import { filterSql } from "./filter";
@@ -93,4 +93,19 @@ export function minMaxWindow(appId: number, ent: CompiledEntity, d: Dialect, op:
     `SELECT ${op}(x) FILTER (WHERE ${cond}) AS v, count(*) AS seen FROM (SELECT ${x} AS x, id, data, created_at, updated_at FROM entities ` +
     `INDEXED BY ${checkedIdent(index)} WHERE ${scope(appId, ent.name)} AND ${d.notNull(x)} ORDER BY ${x} ${op === "min" ? "ASC" : "DESC"} LIMIT ${MINMAX_WINDOW.entries})`;
   return { sql, params };
+}
+
+/** Read one minMaxWindow: the answer `v` (null when no entry of the window matched) and the entries examined. */
+export function readMinMaxWindow(
+  q: Queryable,
+  appId: number,
+  ent: CompiledEntity,
+  d: Dialect,
+  op: "min" | "max",
+  field: string,
+  index: string,
+  filter: FilterNode,
+) {
+  const w = minMaxWindow(appId, ent, d, op, field, index, filter);
+  return q.get<{ v: unknown; seen: number }>(w.sql, w.params);
 }

@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { systemActor } from "../../services/actor";
 import { aggregateEntities } from "../../services/entities/aggregate";
 import { testServices } from "../../services/entities/test-kit";
-import type { Services } from "../../services/index";
+import type { TestServices as Services } from "../../services/testing";
 import { buildAggregate } from "./aggregate";
 import { MINMAX_WINDOW, rollupAggregate } from "./rollup-aggregate";
 import { repairRollups } from "./rollups";

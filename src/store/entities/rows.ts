@@ -1,7 +1,7 @@
-// SQL for single entity rows and relationship links. The services call these; nothing
-// else writes the entities table (but bulk.ts's inserts and purge.ts's removal of hidden
-// values, which keep the full-text index in step themselves or need not). Each write
-// keeps the type's full-text index (fts.ts) in step in the same transaction.
+// SQL for entity rows and relationship links. Nothing else writes the entities table but
+// purge.ts (removal of hidden values, which the full-text index never held). Each write
+// keeps the type's full-text index (fts.ts) in step in the same transaction, except
+// insertLoadedRow, whose caller (a bulk load) indexes the batch once.
 
 import type { Dialect } from "../dialect";
 import type { Driver, Param, Queryable } from "../driver";
@@ -39,6 +39,14 @@ export async function getRowCached(db: Driver, appId: number, type: string, id: 
   return row;
 }
 
+/** Some ids of a type (at most `limit`, in no particular order). */
+export const someIds = (q: Queryable, appId: number, type: string, limit: number) =>
+  q.all<{ id: string }>(`SELECT id FROM entities WHERE ${scope(appId, type)} LIMIT ${Math.trunc(limit)}`);
+
+/** Which of these ids exist, in any app of the database, with the app holding each. */
+export const appsHolding = (q: Queryable, ids: string[]) =>
+  q.all<{ id: string; app_id: number }>(`SELECT id, app_id FROM entities WHERE id IN (${ids.map(() => "?").join(",")})`, ids);
+
 export async function insertRow(q: Queryable, appId: number, type: string, id: string, data: string, now: string) {
   const r = await q.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)", [
     id,
@@ -50,6 +58,25 @@ export async function insertRow(q: Queryable, appId: number, type: string, id: s
   ]);
   await ftsAfterInsert(q, appId, type, id, data);
   return r;
+}
+
+/**
+ * A row of a bulk load, with the stored version and timestamps given (kept from an
+ * export). No full-text entry: the caller indexes the batch (ftsIndexRows) or defers it.
+ */
+export function insertLoadedRow(
+  q: Queryable,
+  r: { id: string; appId: number; type: string; data: string; version: number; createdAt: string; updatedAt: string },
+) {
+  return q.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+    r.id,
+    r.appId,
+    r.type,
+    r.data,
+    r.version,
+    r.createdAt,
+    r.updatedAt,
+  ]);
 }
 
 /**
@@ -110,6 +137,13 @@ export const referrers = (q: Queryable, d: Dialect, appId: number, type: string,
     limit,
   ]);
 
+/** Entities of `type` whose reference `field` holds one of `targetIds`, by id, at most `limit`. */
+export const referrersOfAny = (q: Queryable, d: Dialect, appId: number, type: string, field: string, targetIds: string[], limit: number) =>
+  q.all<EntityRow>(
+    `SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} IN (${targetIds.map(() => "?").join(",")}) ORDER BY id LIMIT ${Math.trunc(limit)}`,
+    targetIds,
+  );
+
 export const linkRows = {
   add: (q: Queryable, appId: number, rel: string, from: string, to: string, now: string) =>
     q.run("INSERT INTO entity_relationships (app_id, relationship, from_id, to_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [
@@ -131,6 +165,18 @@ export const linkRows = {
     ),
   removeAllFor: (q: Queryable, appId: number, rel: string, side: "from" | "to", id: string) =>
     q.run(`DELETE FROM entity_relationships WHERE app_id = ? AND relationship = ? AND ${side === "from" ? "from_id" : "to_id"} = ?`, [appId, rel, id]),
+  /** Links of relationship `rel` whose `side` end is one of `ids`: `a` that end, `b` the other; at most `limit`. */
+  ofAny: (q: Queryable, appId: number, rel: string, side: "from" | "to", ids: string[], limit: number) =>
+    q.all<{ a: string; b: string }>(
+      `SELECT ${side}_id AS a, ${side === "from" ? "to" : "from"}_id AS b FROM entity_relationships WHERE app_id = ? AND relationship = ? AND ${side}_id IN (${ids.map(() => "?").join(",")}) LIMIT ${Math.trunc(limit)}`,
+      [appId, rel, ...ids],
+    ),
+  /** Every link of an app, by relationship and age (app export). */
+  ofApp: (q: Queryable, appId: number) =>
+    q.all<{ relationship: string; from: string; to: string }>(
+      'SELECT relationship, from_id AS "from", to_id AS "to" FROM entity_relationships WHERE app_id = ? ORDER BY relationship, created_at',
+      [appId],
+    ),
 };
 
 /** Remove every row an app owns (entities, links, full-text tables; indexes bookkeeping is separate). */

@@ -1,0 +1,53 @@
+// SQL for apps (table apps): an app is a slug and the model it runs; its records, links,
+// indexes and runs hang off its numeric id.
+
+import type { Queryable } from "./driver";
+import { dropAppIndexes } from "./entities/indexes";
+import { dropAppRollups } from "./entities/rollups";
+import { deleteAppData } from "./entities/rows";
+import { deleteSeedRun, deleteWorkflowRunsOf } from "./runs";
+
+export interface AppListRow {
+  slug: string;
+  model_id: string;
+  name: string;
+  version: number;
+  created_at: string;
+}
+
+/** Every app by slug, with its model's name and current version. */
+export const listApps = (q: Queryable) =>
+  q.all<AppListRow>("SELECT a.slug, a.model_id, m.name, m.version, a.created_at FROM apps a JOIN models m ON m.id = a.model_id ORDER BY a.slug");
+
+/** An app's id and model, with the model's current version. */
+export const appWithVersion = (q: Queryable, slug: string) =>
+  q.get<{ id: number; model_id: string; version: number }>(
+    "SELECT a.id, a.model_id, m.version FROM apps a JOIN models m ON m.id = a.model_id WHERE a.slug = ?",
+    [slug],
+  );
+
+/** An app's id and model id. */
+export const appBySlug = (q: Queryable, slug: string) => q.get<{ id: number; model_id: string }>("SELECT id, model_id FROM apps WHERE slug = ?", [slug]);
+
+export async function slugTaken(q: Queryable, slug: string): Promise<boolean> {
+  return !!(await q.get("SELECT 1 AS x FROM apps WHERE slug = ?", [slug]));
+}
+
+/** A new app; returns its id. */
+export async function insertApp(q: Queryable, slug: string, modelId: string, now: string): Promise<number> {
+  await q.run("INSERT INTO apps (slug, model_id, created_at) VALUES (?, ?, ?)", [slug, modelId, now]);
+  return (await q.get<{ id: number }>("SELECT id FROM apps WHERE slug = ?", [slug]))!.id;
+}
+
+/** The apps of a model. */
+export const appsOfModel = (q: Queryable, modelId: string) => q.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [modelId]);
+
+/** Everything an app owns, and the app itself (app and model deletion). */
+export async function deleteApp(tx: Queryable, appId: number): Promise<void> {
+  await dropAppIndexes(tx, appId);
+  await dropAppRollups(tx, appId); // before the rows go: their triggers would run once per row
+  await deleteAppData(tx, appId);
+  await deleteWorkflowRunsOf(tx, appId);
+  await deleteSeedRun(tx, appId);
+  await tx.run("DELETE FROM apps WHERE id = ?", [appId]);
+}
