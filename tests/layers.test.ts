@@ -1,6 +1,7 @@
 // The storage boundary and the direction of dependencies (DESIGN.md, "Layers"), checked
-// over the source: every relative import of every non-test file under src is an edge
-// between two layers, and an edge against
+// over the source: every relative import of every file under src (test files and
+// test-kit.ts, the shared set-up of tests, aside) is an edge between two layers, and an
+// edge against
 //   transports (cli, http, graphql, rpc, mcp, realtime) → services → {xflow, sandbox, store} → model → lib
 // fails the test, listed file by file. Besides, SQL is written under src/store only: a
 // string or template literal anywhere else that reads as a SQL statement fails it too.
@@ -22,8 +23,9 @@ const BESIDE: Partial<Record<Layer, Layer[]>> = { xflow: ["sandbox"], sandbox: [
 /** Service modules that hand out the raw driver: for the service layer and tests, never for a transport. */
 const SERVICE_INTERNALS = new Set(["src/services/driver.ts", "src/services/testing.ts"]);
 
-/** A file's layer, from its path relative to the repository ("src/…"). */
-export function layerOf(file: string): Layer {
+/** A file's layer, from its path relative to the repository ("src/…"); null outside src. */
+export function layerOf(file: string): Layer | null {
+  if (!file.startsWith("src/")) return null;
   if (file === "src/main.ts") return "root";
   if (file === "src/version.ts") return "version";
   const top = file.split("/")[1]!;
@@ -36,6 +38,8 @@ export function layerOf(file: string): Layer {
 export function edgeProblem(from: string, to: string): string | null {
   const a = layerOf(from),
     b = layerOf(to);
+  if (!a) throw new Error(`${from} is not under src`);
+  if (!b) return "source under src imports nothing outside it (tests, scripts)";
   if (b === "version") return null;
   if (b === "root") return "nothing imports the entry point";
   if (a === "root") return b === "transport" && to.startsWith("src/cli/") ? null : "the entry point imports the CLI only";
@@ -49,12 +53,15 @@ export function edgeProblem(from: string, to: string): string | null {
   return RANK[b] < RANK[a] ? null : `${a} must not import ${b} (upward)`;
 }
 
+/** Test code that lives beside the source: test files and the shared set-up of a folder's tests. */
+const TEST_CODE = /\.test\.ts$|^test-kit\.ts$/;
+
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
-    else if (name.endsWith(".ts") && !name.endsWith(".d.ts") && !name.endsWith(".test.ts")) out.push(p);
+    else if (name.endsWith(".ts") && !name.endsWith(".d.ts") && !TEST_CODE.test(name)) out.push(p);
   }
   return out.sort();
 }
@@ -162,6 +169,7 @@ describe("layers", () => {
     expect(edgeProblem("src/services/apps.ts", "src/mcp/server.ts")).toMatch(/upward/);
     expect(edgeProblem("src/services/apps.ts", "src/main.ts")).toMatch(/entry point/);
     expect(edgeProblem("src/main.ts", "src/http/server.ts")).toMatch(/CLI only/);
+    expect(edgeProblem("src/services/apps.ts", "tests/helpers/server.ts")).toMatch(/outside/);
     // Allowed: down, sideways between transports, xflow onto sandbox, version from anywhere.
     for (const [a, b] of [
       ["src/main.ts", "src/cli/main.ts"],
