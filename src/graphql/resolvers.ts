@@ -31,6 +31,7 @@ const CODES: Record<ErrorCode, string> = {
   not_found: "NOT_FOUND",
   conflict: "CONFLICT",
   forbidden: "FORBIDDEN",
+  unavailable: "SERVICE_UNAVAILABLE",
   internal: "INTERNAL_SERVER_ERROR",
 };
 

@@ -80,7 +80,15 @@ async function webhook(services: Services, app: string, flow: string, request: R
   }
 }
 
-const HTTP_STATUS: Record<ErrorCode, number> = { validation: 422, bad_request: 400, not_found: 404, conflict: 409, forbidden: 403, internal: 500 };
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  validation: 422,
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unavailable: 503,
+  internal: 500,
+};
 
 function health(services: Services, started: number) {
   const db = services.system.info();

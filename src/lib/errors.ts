@@ -9,6 +9,7 @@ export type ErrorCode =
   | "conflict" // stale expectedVersion, uniqueness, restrict on delete
   | "bad_request" // malformed input that is not a validation of data (bad filter, bad JSON)
   | "forbidden"
+  | "unavailable" // the database cannot be reached now (a restart, a lost connection); try again
   | "internal";
 
 /** One problem found in data or in a model: the field (or JSON Pointer path), the rule broken, and a sentence. */
@@ -32,7 +33,7 @@ export class TorqueError extends Error {
   }
   /** Whether the caller (not the server) is at fault; transports use it for logs and status. */
   get userFault(): boolean {
-    return this.code !== "internal";
+    return this.code !== "internal" && this.code !== "unavailable";
   }
 }
 

@@ -55,6 +55,7 @@ export const APP_ERROR_CODES: Record<ErrorCode, number> = {
   forbidden: -32003,
   not_found: -32004,
   conflict: -32009,
+  unavailable: -32005,
   internal: INTERNAL_ERROR,
 };
 

@@ -1,11 +1,21 @@
 // SQL that differs between databases, by concern. Services build queries through these
 // functions only; names given to them are checked identifiers, never user text.
+import type { Field } from "../model/schema";
 import type { Param } from "./driver";
+
+/** What a dialect needs to know of a field to read it from the JSON document: its name and type. */
+export type FieldRef = Pick<Field, "name" | "type">;
 
 export interface Dialect {
   readonly name: "sqlite" | "postgres";
-  /** SQL expression reading one top-level field of the JSON `data` column (typed: numbers compare as numbers). */
-  jsonField(field: string): string;
+  /** Whether text may hold the NUL character (PostgreSQL's text and jsonb cannot). */
+  readonly holdsNul: boolean;
+  /**
+   * SQL expression reading one top-level field of the JSON `data` column, typed by the
+   * field's type: numbers compare as numbers, booleans read as 1 and 0, a JSON null is
+   * NULL. The same expression is used in indexes, so it must not change for a field.
+   */
+  jsonField(field: FieldRef): string;
   /** Expression for the JSON text of the data column (for reading it back). */
   readonly dataColumn: string;
   /** ORDER BY fragment for an expression and a direction, with NULLs first ascending and last descending. */
@@ -21,6 +31,8 @@ export interface Dialect {
   notNull(expr: string): string;
   /** Expression that is true when a JSON array field contains the bound value. */
   arrayContains(field: string): string;
+  /** An index column on expr ordered the way orderBy sorts it (NULLs first ascending). */
+  indexColumn(expr: string): string;
 }
 
 const IDENT = /^[a-z][a-z0-9_]*$/;
@@ -32,7 +44,8 @@ export function checkedIdent(name: string): string {
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
-  jsonField: (f) => `json_extract(data, '$.${checkedIdent(f)}')`,
+  holdsNul: true,
+  jsonField: (f) => `json_extract(data, '$.${checkedIdent(f.name)}')`,
   dataColumn: "data",
   // SQLite sorts NULLs first ascending and last descending: exactly the contract.
   orderBy: (expr, dir) => `${expr} ${dir === "desc" ? "DESC" : "ASC"}`,
@@ -48,4 +61,44 @@ export const sqliteDialect: Dialect = {
   // compares >= it. A plain IS NOT NULL is not used as an index range on an expression.
   notNull: (expr) => `${expr} >= -9e999`,
   arrayContains: (f) => `EXISTS (SELECT 1 FROM json_each(data, '$.${checkedIdent(f)}') WHERE value = ?)`,
+  indexColumn: (expr) => expr,
+};
+
+const NUMBERS = new Set(["integer", "number"]);
+const DOCUMENTS = new Set(["json", "multienum", "file"]);
+const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/** Folds A–Z only, whatever the database's locale (lower() would fold by the locale's rules). */
+const folded = (expr: string) => `translate(${expr}, '${UPPER}', '${UPPER.toLowerCase()}')`;
+
+/**
+ * PostgreSQL: `data` is jsonb. Fields read as the SQL type their values have, so
+ * comparisons, sorting and indexes behave as SQLite's json_extract does for valid data.
+ * A value of another JSON type than the field's (data written before a type change) reads
+ * as NULL here, where SQLite would compare it across types.
+ */
+export const postgresDialect: Dialect = {
+  name: "postgres",
+  holdsNul: false,
+  jsonField: (f) => {
+    const key = checkedIdent(f.name);
+    if (NUMBERS.has(f.type)) return `(CASE WHEN jsonb_typeof(data->'${key}') = 'number' THEN (data->>'${key}')::float8 END)`;
+    if (f.type === "boolean") return `(CASE data->'${key}' WHEN 'true'::jsonb THEN 1 WHEN 'false'::jsonb THEN 0 END)`;
+    if (DOCUMENTS.has(f.type)) return `NULLIF(data->'${key}', 'null'::jsonb)`;
+    return `(data->>'${key}')`;
+  },
+  dataColumn: "data",
+  orderBy: (expr, dir) => `${expr} ${dir === "desc" ? "DESC NULLS LAST" : "ASC NULLS FIRST"}`,
+  // Text cannot hold NUL in PostgreSQL: a needle with one matches nothing (and "not" of it everything).
+  textMatch: (expr, mode, needle) =>
+    needle.includes("\0")
+      ? { sql: "(1=0)", params: [] }
+      : mode === "contains"
+        ? { sql: `strpos(${folded(expr)}, ?) > 0`, params: [needle] }
+        : mode === "startsWith"
+          ? { sql: `starts_with(${folded(expr)}, ?)`, params: [needle] }
+          : { sql: `right(${folded(expr)}, char_length(?::text)) = ?`, params: [needle, needle] },
+  notNull: (expr) => `${expr} IS NOT NULL`,
+  arrayContains: (f) => `(data->'${checkedIdent(f)}') @> jsonb_build_array(?::text)`,
+  indexColumn: (expr) => `${expr} NULLS FIRST`,
 };

@@ -1,7 +1,6 @@
-// The narrow storage contract every service uses. SQLite (store/sqlite) implements it;
-// a PostgreSQL driver would implement the same surface (none exists: openDatabase
-// refuses postgres:// URLs). SQL is written with
-// `?` placeholders; a driver whose database wants `$1` rewrites them. Differences in SQL
+// The narrow storage contract every store module uses. SQLite (store/sqlite) and
+// PostgreSQL (store/postgres) implement it. SQL is written with `?` placeholders; the
+// PostgreSQL driver rewrites them to `$1, $2, …`. Differences in SQL
 // itself live in the dialect (store/dialect.ts), split by concern.
 
 import type { RowCache } from "./cache";
@@ -11,6 +10,8 @@ export type Param = string | number | bigint | boolean | null | Uint8Array;
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
+  /** The SQL dialect of the database behind this connection or transaction. */
+  readonly dialect: Dialect;
   all<T = Row>(sql: string, params?: Param[]): Promise<T[]>;
   get<T = Row>(sql: string, params?: Param[]): Promise<T | undefined>;
   run(sql: string, params?: Param[]): Promise<{ changes: number }>;
@@ -30,6 +31,13 @@ export interface Queryable {
    */
   atCommit?(fn: () => Promise<void>): void;
   /**
+   * Inside a write transaction only: run fn so that if it fails, only its own statements
+   * are undone and the transaction goes on (a savepoint on PostgreSQL, where a failed
+   * statement fails the whole transaction; SQLite undoes only the failed statement, so
+   * its driver leaves this out).
+   */
+  tolerant?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
    * Inside a write transaction only: a cache that lives while the write lock is held
    * (no other connection can change anything meanwhile), cleared when a unit rolls back.
    */
@@ -37,7 +45,6 @@ export interface Queryable {
 }
 
 export interface Driver extends Queryable {
-  readonly dialect: Dialect;
   /** Rows read through this driver, by key, coherent with its writes and others'. */
   readonly cache: RowCache;
   /**

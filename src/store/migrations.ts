@@ -1,6 +1,20 @@
 // System schema migrations: ordered, each with an up and a down script from schema/,
 // embedded into the binary as text. Applied versions are recorded in schema_migrations.
 
+import pgDown1 from "../../schema/migrations/postgres/0001_system.down.sql" with { type: "text" };
+import pgUp1 from "../../schema/migrations/postgres/0001_system.up.sql" with { type: "text" };
+import pgDown2 from "../../schema/migrations/postgres/0002_app_ids.down.sql" with { type: "text" };
+import pgUp2 from "../../schema/migrations/postgres/0002_app_ids.up.sql" with { type: "text" };
+import pgDown3 from "../../schema/migrations/postgres/0003_bulk_load_safety.down.sql" with { type: "text" };
+import pgUp3 from "../../schema/migrations/postgres/0003_bulk_load_safety.up.sql" with { type: "text" };
+import pgDown4 from "../../schema/migrations/postgres/0004_drop_xflows.down.sql" with { type: "text" };
+import pgUp4 from "../../schema/migrations/postgres/0004_drop_xflows.up.sql" with { type: "text" };
+import pgDown5 from "../../schema/migrations/postgres/0005_full_text.down.sql" with { type: "text" };
+import pgUp5 from "../../schema/migrations/postgres/0005_full_text.up.sql" with { type: "text" };
+import pgDown6 from "../../schema/migrations/postgres/0006_entity_counts.down.sql" with { type: "text" };
+import pgUp6 from "../../schema/migrations/postgres/0006_entity_counts.up.sql" with { type: "text" };
+import pgDown7 from "../../schema/migrations/postgres/0007_entity_rollups.down.sql" with { type: "text" };
+import pgUp7 from "../../schema/migrations/postgres/0007_entity_rollups.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
@@ -25,13 +39,13 @@ export interface Migration {
 }
 
 export const migrations: Migration[] = [
-  { version: 1, name: "system", up: { sqlite: up1 }, down: { sqlite: down1 } },
-  { version: 2, name: "app_ids", up: { sqlite: up2 }, down: { sqlite: down2 } },
-  { version: 3, name: "bulk_load_safety", up: { sqlite: up3 }, down: { sqlite: down3 } },
-  { version: 4, name: "drop_xflows", up: { sqlite: up4 }, down: { sqlite: down4 } },
-  { version: 5, name: "full_text", up: { sqlite: up5 }, down: { sqlite: down5 } },
-  { version: 6, name: "entity_counts", up: { sqlite: up6 }, down: { sqlite: down6 } },
-  { version: 7, name: "entity_rollups", up: { sqlite: up7 }, down: { sqlite: down7 } },
+  { version: 1, name: "system", up: { sqlite: up1, postgres: pgUp1 }, down: { sqlite: down1, postgres: pgDown1 } },
+  { version: 2, name: "app_ids", up: { sqlite: up2, postgres: pgUp2 }, down: { sqlite: down2, postgres: pgDown2 } },
+  { version: 3, name: "bulk_load_safety", up: { sqlite: up3, postgres: pgUp3 }, down: { sqlite: down3, postgres: pgDown3 } },
+  { version: 4, name: "drop_xflows", up: { sqlite: up4, postgres: pgUp4 }, down: { sqlite: down4, postgres: pgDown4 } },
+  { version: 5, name: "full_text", up: { sqlite: up5, postgres: pgUp5 }, down: { sqlite: down5, postgres: pgDown5 } },
+  { version: 6, name: "entity_counts", up: { sqlite: up6, postgres: pgUp6 }, down: { sqlite: down6, postgres: pgDown6 } },
+  { version: 7, name: "entity_rollups", up: { sqlite: up7, postgres: pgUp7 }, down: { sqlite: down7, postgres: pgDown7 } },
 ];
 
 export interface MigrationStatus {
@@ -61,7 +75,7 @@ export async function migrateUp(db: Driver): Promise<number[]> {
     await db.transaction(async (tx) => {
       // Re-check inside the write lock: another process may have migrated meanwhile.
       if (await tx.get("SELECT 1 FROM schema_migrations WHERE version = ?", [m.version])) return;
-      for (const stmt of splitStatements(m.up[db.dialect.name]!)) await tx.run(stmt);
+      for (const stmt of statements(db, m.up[db.dialect.name]!)) await tx.run(stmt);
       await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [m.version, m.name, new Date().toISOString()]);
       done.push(m.version);
     });
@@ -75,10 +89,19 @@ export async function migrateDown(db: Driver): Promise<number | null> {
   if (!last) return null;
   const m = migrations.find((x) => x.version === last.version)!;
   await db.transaction(async (tx) => {
-    for (const stmt of splitStatements(m.down[db.dialect.name]!)) await tx.run(stmt);
+    for (const stmt of statements(db, m.down[db.dialect.name]!)) await tx.run(stmt);
     await tx.run("DELETE FROM schema_migrations WHERE version = ?", [m.version]);
   });
   return m.version;
+}
+
+/**
+ * The statements of a script as the driver runs them: SQLite's one by one; PostgreSQL's
+ * as one script (its function bodies hold semicolons at line ends), none if only comments.
+ */
+function statements(db: Driver, script: string): string[] {
+  const parts = splitStatements(script);
+  return db.dialect.name === "postgres" ? (parts.length ? [script] : []) : parts;
 }
 
 /** Split a migration script on semicolons at line ends; comments are dropped. */

@@ -1,5 +1,6 @@
-// Opens the database a URL names: a file path (SQLite). A postgres:// URL is refused with
-// a clear message: this build has no PostgreSQL driver.
+// Opens the database a URL names: a postgres:// (or postgresql://) URL is PostgreSQL,
+// anything else a SQLite file path. The PostgreSQL driver is imported only for such a URL,
+// so a SQLite project never loads it.
 import { resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 import type { Driver } from "./driver";
@@ -10,14 +11,7 @@ import { migrateUp } from "./migrations";
 import { SqliteDriver } from "./sqlite/driver";
 
 export async function openDatabase(url: string, opts: { migrate?: boolean } = {}): Promise<Driver> {
-  if (/^postgres(ql)?:\/\//.test(url))
-    throw new TorqueError("bad_request", `unsupported database URL ${url.replace(/\/\/[^@/]*@/, "//")}: this build stores data in SQLite; pass a file path`);
-  let db: Driver;
-  try {
-    db = new SqliteDriver(resolve(url));
-  } catch (e) {
-    throw new TorqueError("bad_request", `cannot open database ${url}: ${(e as Error).message}`);
-  }
+  const db = isPostgresUrl(url) ? await openPostgres(url) : openSqlite(url);
   if (opts.migrate !== false) {
     await migrateUp(db);
     // Indexes a bulk load dropped and did not live to rebuild (see entities/indexes.ts).
@@ -29,6 +23,28 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
     if (await db.get("SELECT 1 AS x FROM entity_fts WHERE pending = 1 LIMIT 1")) await repairFts(db);
     // Aggregate rollups of apps from before migration 7 (marked by it): see entities/rollups.ts.
     if (await db.get("SELECT 1 AS x FROM entity_rollups WHERE type = '' LIMIT 1")) await repairRollups(db);
+  }
+  return db;
+}
+
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
+
+function openSqlite(path: string): Driver {
+  try {
+    return new SqliteDriver(resolve(path));
+  } catch (e) {
+    throw new TorqueError("bad_request", `cannot open database ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function openPostgres(url: string): Promise<Driver> {
+  const { PostgresDriver, connectionProblem } = await import("./postgres/driver");
+  const db = new PostgresDriver(url);
+  try {
+    await db.connect();
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw new TorqueError("bad_request", connectionProblem(db.location, e));
   }
   return db;
 }

@@ -45,7 +45,9 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
     return { groups: [{ values: q.specs.map(() => n) }], limited: false };
   }
   let rows: Row[] | null = null;
-  const fast = rollupAggregate(rt.id, ent, db.dialect, q);
+  // Rollup tables and index-backed candidate sets are SQLite's; PostgreSQL plans the plain query itself.
+  const sqlite = db.dialect.name === "sqlite";
+  const fast = sqlite ? rollupAggregate(rt.id, ent, db.dialect, q) : null;
   if (fast) {
     try {
       rows = await aggregateRows(db, fast);
@@ -59,7 +61,7 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
   if (!rows) {
     // A selective filter reads only its candidates (planner.ts): at most AGGREGATE_CANDIDATES rows.
     const within =
-      q.filter.kind === "all"
+      q.filter.kind === "all" || !sqlite
         ? undefined
         : await smallCandidateSet(
             db,

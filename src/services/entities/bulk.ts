@@ -8,7 +8,7 @@ import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
 import { type FtsTarget, ftsDefer, ftsIndexRows, ftsTarget } from "../../store/entities/fts";
 import { desiredIndexes } from "../../store/entities/indexes";
-import { getRows, insertLoadedRow } from "../../store/entities/rows";
+import { checkStorable, getRows, insertLoadedRow } from "../../store/entities/rows";
 import { writeAudit } from "../audit";
 import { type EntityContext, entityOf, logAfterError } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
@@ -97,17 +97,26 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       const m = opts.meta?.[g.i];
       const text = JSON.stringify(g.data);
       try {
-        await insertLoadedRow(tx, {
-          id: g.id,
-          appId: rt.id,
-          type: ent.name,
-          data: text,
-          version: m?.version ?? 1,
-          createdAt: m?.createdAt ?? now,
-          updatedAt: m?.updatedAt ?? now,
-        });
+        checkStorable(tx.dialect, text);
+        const insert = () =>
+          insertLoadedRow(tx, {
+            id: g.id,
+            appId: rt.id,
+            type: ent.name,
+            data: text,
+            version: m?.version ?? 1,
+            createdAt: m?.createdAt ?? now,
+            updatedAt: m?.updatedAt ?? now,
+          });
+        // Skipping a clashing row must keep the rest of the transaction.
+        await (opts.onInvalid === "skip" && tx.tolerant ? tx.tolerant(insert) : insert());
       } catch (e) {
-        const err = constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
+        let err = constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
+        if (err instanceof TorqueError && err.code === "validation" && err === e)
+          err = validationError(
+            (err.data as Issue[]).map((x) => ({ row: g.i + offset, ...x })),
+            `${ent.name} rows`,
+          );
         // In skip mode a clash leaves this row out; SQLite undid only the failed INSERT.
         if (opts.onInvalid !== "skip" || !(err instanceof TorqueError) || err.code !== "validation") throw err;
         issues.push(...(err.data as Issue[]));

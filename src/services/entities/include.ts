@@ -57,7 +57,7 @@ export async function attachIncludes(
     }
     const child = model.entities.get(rel.to)!;
     const ids = records.map((r) => r.id);
-    const rows = await referrersOfAny(q, d, appId, child.name, fk.name, ids, MAX_INCLUDED);
+    const rows = await referrersOfAny(q, d, appId, child.name, fk, ids, MAX_INCLUDED);
     const byParent = new Map<string, EntityRecord[]>();
     for (const row of rows) {
       const rec = toRecord(child, row);

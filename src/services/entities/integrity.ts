@@ -22,7 +22,7 @@ export async function checkStoredRules(q: Queryable, d: Dialect, appId: number, 
   for (const f of ent.unique) {
     const v = own(data, f.name);
     if (v === undefined || v === null || !changed(f.name)) continue;
-    const holder = await uniqueHolder(q, d, appId, ent.name, f.name, (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param, id);
+    const holder = await uniqueHolder(q, d, appId, ent.name, f, (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param, id);
     if (holder) issues.push({ field: f.name, rule: "unique", message: `${f.name} must be unique: ${ent.name} ${holder} already has ${JSON.stringify(v)}` });
   }
   if (issues.length) throw validationError(issues);

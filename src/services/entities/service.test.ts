@@ -394,8 +394,8 @@ describe("hostile values and failed writes", () => {
     expect((await s.entities.query("shop", "person", { filter: { name: evil } })).data.map((r) => r.id)).toEqual([bobby.id]);
     expect((await s.entities.query("shop", "person", { filter: { name: { startsWith: "'; DROP" } } })).data).toHaveLength(1);
     expect((await s.entities.query("shop", "item", { filter: { title: { contains: "'y\"" } } })).data).toHaveLength(1);
-    const tables = (await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(["entities", "audit_log", "models"]));
+    // Every system table is still there and whole.
+    for (const table of ["models", "audit_log"]) expect((await s.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n).toBeGreaterThan(0);
     expect((await s.db.get<{ n: number }>("SELECT count(*) AS n FROM entities"))!.n).toBe(2);
   });
 

@@ -314,20 +314,22 @@ async function plannedPage(
   opts: QueryOptions,
 ): Promise<{ rows: PageRow[]; more: boolean; resume?: unknown[] }> {
   if (q.offset > 0) return readOffsetPage(db, q);
-  try {
-    return await runPlan(db, {
-      appId: rt.id,
-      ent,
-      d: db.dialect,
-      keys: q.keys,
-      filter: parseFilter(ent, opts.filter),
-      after: cursorValues(q.keys, opts.cursor),
-      limit: q.limit,
-      indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name),
-    });
-  } catch (e) {
-    if (!/no such index/.test((e as Error).message)) throw e;
-  }
+  // The hand planner is SQLite's (it walks SQLite's indexes); PostgreSQL plans the plain query itself.
+  if (db.dialect.name === "sqlite")
+    try {
+      return await runPlan(db, {
+        appId: rt.id,
+        ent,
+        d: db.dialect,
+        keys: q.keys,
+        filter: parseFilter(ent, opts.filter),
+        after: cursorValues(q.keys, opts.cursor),
+        limit: q.limit,
+        indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name),
+      });
+    } catch (e) {
+      if (!/no such index/.test((e as Error).message)) throw e;
+    }
   return readPlainPage(db, q);
 }
 

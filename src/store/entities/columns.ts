@@ -21,11 +21,11 @@ export function column(ent: CompiledEntity, name: string, d: Dialect): Column | 
   const sys = SYSTEM_COLUMNS.get(name);
   if (sys) return { name, sql: sys };
   const field = ent.fields.get(name);
-  return field ? { name, sql: d.jsonField(field.name), field } : undefined;
+  return field ? { name, sql: d.jsonField(field), field } : undefined;
 }
 
 /** The SQL expression of a parsed filter's target. */
-export const targetSql = (t: Target, d: Dialect): string => (t.kind === "system" ? SYSTEM_COLUMNS.get(t.name)! : d.jsonField(t.field.name));
+export const targetSql = (t: Target, d: Dialect): string => (t.kind === "system" ? SYSTEM_COLUMNS.get(t.name)! : d.jsonField(t.field));
 
 /** Literal SQL restricting to one app's rows of one type; literal so partial indexes apply. */
 export const scope = (appId: number, type: string): string => `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;

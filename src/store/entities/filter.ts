@@ -2,6 +2,8 @@
 // every check live in model/filter (one grammar, shared with the in-memory matcher); this
 // file only writes SQL for a checked tree. Names reach SQL as checked identifiers, values
 // only as bound parameters.
+
+import { TorqueError } from "../../lib/errors";
 import type { CompiledEntity } from "../../model/compile";
 import type { FilterNode, Scalar } from "../../model/filter/ast";
 import { parseFilter } from "../../model/filter/parse";
@@ -25,7 +27,12 @@ const SQL_OP = new Map([
   ["lt", "<"],
   ["lte", "<="],
 ]);
-const bind = (v: Scalar): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v);
+/** A filter value as bound: booleans as 1 and 0; text PostgreSQL cannot hold is refused by name. */
+function bind(v: Scalar, d: Dialect): Param {
+  if (typeof v === "string" && !d.holdsNul && v.includes("\0"))
+    throw new TorqueError("bad_request", `filter value ${JSON.stringify(v)} holds the NUL character (\\u0000), which PostgreSQL cannot store or match`);
+  return typeof v === "boolean" ? (v ? 1 : 0) : v;
+}
 
 /**
  * SQL for a parsed filter; parameters are appended to `params` in the order of the `?`s.
@@ -40,21 +47,21 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?:
       return node.items.length ? `(${node.items.map((n) => filterSql(n, d, params, appId)).join(node.kind === "and" ? " AND " : " OR ")})` : "0=1";
     case "not":
       // SQL's NOT of NULL is NULL: COALESCE makes "not" the exact complement (empty fields included).
-      return `NOT COALESCE((${filterSql(node.item, d, params, appId)}), 0)`;
+      return `NOT COALESCE((${filterSql(node.item, d, params, appId)}), FALSE)`;
     case "empty":
       return `${targetSql(node.target, d)} IS ${node.empty ? "" : "NOT "}NULL`;
     case "compare": {
       const col = targetSql(node.target, d);
-      params.push(bind(node.value));
+      params.push(bind(node.value, d));
       // ne keeps rows where the field is empty: "status ne done" should include tasks without a status.
       return node.op === "ne" ? `(${col} <> ? OR ${col} IS NULL)` : `${col} ${SQL_OP.get(node.op)} ?`;
     }
     case "between":
-      params.push(bind(node.low), bind(node.high));
+      params.push(bind(node.low, d), bind(node.high, d));
       return `${targetSql(node.target, d)} BETWEEN ? AND ?`;
     case "in": {
       const col = targetSql(node.target, d);
-      params.push(...node.values.map(bind));
+      params.push(...node.values.map((v) => bind(v, d)));
       const list = node.values.map(() => "?").join(", ");
       return node.negated ? `(${col} NOT IN (${list}) OR ${col} IS NULL)` : `${col} IN (${list})`;
     }
@@ -65,16 +72,17 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?:
     }
     case "has":
       if (node.target.kind !== "field") throw new Error("only a multienum field holds items");
-      params.push(node.value);
+      params.push(bind(node.value, d));
       return d.arrayContains(node.target.field.name);
     case "search": {
       // The exact rule (every word `contains`-matched in some text-like field), and before
       // it, when the index can help, the FTS candidates (a superset) to narrow the rows.
-      const fts = appId === undefined ? null : ftsCandidates(appId, node.entity, node.words, node.fields);
+      // (SQLite only: PostgreSQL has no full-text tables.)
+      const fts = appId === undefined || d.name !== "sqlite" ? null : ftsCandidates(appId, node.entity, node.words, node.fields);
       if (fts) params.push(...fts.params);
       const words = node.words.map((w) => {
         const any = node.fields.map((f) => {
-          const m = d.textMatch(d.jsonField(f.name), "contains", w);
+          const m = d.textMatch(d.jsonField(f), "contains", w);
           params.push(...m.params);
           return m.sql;
         });

@@ -148,6 +148,7 @@ const targetKey = (appId: number, type: string) => `fts|${appId}|${type}`;
  * syncFts/dropAppFts, which forget it): a group of 50 creates reads it once, not 50 times.
  */
 export async function ftsTarget(q: Queryable, appId: number, type: string): Promise<FtsTarget | undefined> {
+  if (q.dialect.name !== "sqlite") return undefined; // PostgreSQL keeps no such tables
   const key = targetKey(appId, type);
   if (q.txCache?.has(key)) return q.txCache.get(key) as FtsTarget | undefined;
   const r = await q.get<{ name: string; fields: string }>("SELECT name, fields FROM entity_fts WHERE app_id = ? AND type = ?", [appId, type]);
@@ -265,11 +266,13 @@ export async function ftsDefer(q: Queryable, appId: number, type: string): Promi
 // ---- the write path (rows.ts and bulk.ts call these) --------------------------------
 
 export async function ftsAfterInsert(q: Queryable, appId: number, type: string, id: string, data: string): Promise<void> {
+  if (q.dialect.name !== "sqlite") return; // PostgreSQL keeps no such tables
   const t = await ftsTarget(q, appId, type);
   if (t) await ftsInsert(q, t, id, data);
 }
 
 export async function ftsAfterDelete(q: Queryable, appId: number, type: string, id: string): Promise<void> {
+  if (q.dialect.name !== "sqlite") return; // PostgreSQL keeps no such tables
   const t = await ftsTarget(q, appId, type);
   if (t) await ftsDelete(q, t, id);
 }
@@ -409,6 +412,7 @@ async function appTables(q: Queryable, appId: number): Promise<string[]> {
  * Returns the tables left pending.
  */
 export async function syncFts(tx: Queryable, appId: number, m: CompiledModel): Promise<string[]> {
+  if (tx.dialect.name !== "sqlite") return []; // PostgreSQL keeps no such tables
   const whole = await tx.get("SELECT 1 AS x FROM entity_fts WHERE app_id = ? AND type = ''", [appId]);
   if (whole) await dropAppFts(tx, appId); // an app from before full-text search: start clean
   const have = new Map(
@@ -444,6 +448,7 @@ export async function syncFts(tx: Queryable, appId: number, m: CompiledModel): P
 
 /** Drop every full-text table of an app and its records (app deletion). */
 export async function dropAppFts(tx: Queryable, appId: number): Promise<void> {
+  if (tx.dialect.name !== "sqlite") return; // PostgreSQL keeps no such tables
   const recorded = await tx.all<{ name: string }>("SELECT name FROM entity_fts WHERE app_id = ? AND type <> ''", [appId]);
   for (const n of new Set([...recorded.map((r) => r.name), ...(await appTables(tx, appId))])) await dropTables(tx, n);
   await tx.run("DELETE FROM entity_fts WHERE app_id = ?", [appId]);
@@ -457,6 +462,7 @@ export async function dropAppFts(tx: Queryable, appId: number): Promise<void> {
  * keep pending tables too). Returns the tables filled.
  */
 export async function fillPendingFts(db: Driver, appId?: number, batch = FILL_BATCH): Promise<string[]> {
+  if (db.dialect.name !== "sqlite") return []; // PostgreSQL keeps no such tables
   const filled: string[] = [];
   const where = `pending = 1 AND type <> ''${appId === undefined ? "" : " AND app_id = ?"}`;
   const args = appId === undefined ? [] : [appId];
@@ -495,6 +501,7 @@ export async function fillPendingFts(db: Driver, appId?: number, batch = FILL_BA
  * one lookup each.
  */
 export async function refillFts(db: Driver, appId: number, type: string, batch = FILL_BATCH): Promise<void> {
+  if (db.dialect.name !== "sqlite") return; // PostgreSQL keeps no such tables
   if (await db.transaction((tx) => ftsDefer(tx, appId, type))) await fillPendingFts(db, appId, batch);
 }
 
@@ -503,6 +510,7 @@ export async function refillFts(db: Driver, appId: number, type: string, batch =
  * every pending table is filled. Checked with a read first by the caller.
  */
 export async function repairFts(db: Driver): Promise<string[]> {
+  if (db.dialect.name !== "sqlite") return []; // PostgreSQL keeps no such tables
   const apps = await db.all<{ app_id: number; model_id: string; version: number; doc: string }>(
     `SELECT f.app_id, m.id AS model_id, m.version, v.doc FROM entity_fts f JOIN apps a ON a.id = f.app_id JOIN models m ON m.id = a.model_id
      JOIN model_versions v ON v.model_id = m.id AND v.version = m.version WHERE f.type = ''`,
@@ -518,6 +526,7 @@ export async function repairFts(db: Driver): Promise<string[]> {
 
 /** Bytes of one app's full-text tables (index, its shadow tables and the id map), by type; needs SQLite's dbstat. */
 export async function ftsSizes(q: Queryable, appId: number): Promise<Record<string, number>> {
+  if (q.dialect.name !== "sqlite") return {}; // PostgreSQL keeps no such tables
   const out: Record<string, number> = {};
   for (const r of await q.all<{ type: string; name: string }>("SELECT type, name FROM entity_fts WHERE app_id = ? AND type <> ''", [appId])) {
     const s = await q.get<{ n: number | null }>("SELECT sum(pgsize) AS n FROM dbstat WHERE name IN (?, ?) OR name LIKE ? ESCAPE '\\'", [

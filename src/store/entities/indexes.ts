@@ -57,12 +57,16 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     const ent = m.entities.get(type);
     if (!ent || fields.some((f) => !ent.fields.has(f) && !INDEXED_SYSTEM.includes(f))) return;
     // Non-unique indexes end with id: the keyset tie-breaker, so a sorted page needs no sort step.
-    const cols = fields.map((f) => (ent.fields.has(f) ? d.jsonField(f) : SYSTEM_COLUMNS.get(f)!)).concat(unique ? [] : ["id"]);
+    const cols = fields.map((f) => (ent.fields.has(f) ? d.jsonField(ent.fields.get(f)!) : SYSTEM_COLUMNS.get(f)!)).concat(unique ? [] : ["id"]);
     // SQLite reads the table for app_id and type when a partial index holds an expression
     // (it does not for plain columns), so a walk or count over the index alone would cost a
     // row read per entry; carrying them (a few bytes per entry) makes the index covering.
-    if (!unique && fields.some((f) => ent.fields.has(f))) cols.push("app_id", "type");
+    // (PostgreSQL's partial indexes need no such help.)
+    if (d.name === "sqlite" && !unique && fields.some((f) => ent.fields.has(f))) cols.push("app_id", "type");
     if (!cols.length) return;
+    // PostgreSQL: columns sorted as the queries sort (NULLs first), and a unique index over
+    // the partitioned table must hold the partition key (app_id) as a plain column.
+    if (d.name === "postgres") cols.splice(0, cols.length, ...(unique ? ["app_id"] : []), ...cols.map((c) => d.indexColumn(c)));
     const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;
     const key = `${unique ? "u" : "i"}|${where}|${cols.join(",")}`;
     const name = `ent_${appId}_${checkedIdent(type)}_${hash(key)}`.slice(0, 63);
@@ -207,6 +211,8 @@ export const INDEX_RULES_VERSION = 2;
 
 /** Bring every app's indexes in line with its current model if the rules changed since the last open; returns the apps synced. */
 export async function upgradeIndexRules(db: Driver): Promise<number[]> {
+  // PostgreSQL support began under the current rules: there is nothing older to bring in line.
+  if (db.dialect.name === "postgres") return [];
   const at = (await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0;
   if (at >= INDEX_RULES_VERSION) return [];
   const apps = await db.all<{ app_id: number; model_id: string; version: number; doc: string }>(

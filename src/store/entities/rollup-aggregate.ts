@@ -56,7 +56,7 @@ export function rollupAggregate(appId: number, ent: CompiledEntity, d: Dialect, 
         return `NULL AS v${i}`;
       }
       // One seek of the field's (field, id) index: SQLite's min/max optimisation.
-      return `(SELECT ${s.op}(${d.jsonField(s.field!)}) FROM entities WHERE ${scope(appId, ent.name)}) AS v${i}`;
+      return `(SELECT ${s.op}(${d.jsonField(ent.fields.get(s.field!)!)}) FROM entities WHERE ${scope(appId, ent.name)}) AS v${i}`;
     }
     const c = def.nums.indexOf(s.field!);
     const total = `(total(s${c}) + total(e${c}))`;
@@ -67,7 +67,7 @@ export function rollupAggregate(appId: number, ent: CompiledEntity, d: Dialect, 
   const where = `g = '${g && checkedIdent(g)}'${only ? ` AND v IN (${only.values.map(() => "?").join(", ")})` : ""}`;
   if (!group) return { sql: `SELECT ${values.join(", ")} FROM ${def.name} WHERE ${where}`, params, later };
   // Keys come back as stored (NULL_KEY is a record without a value); days become weeks or months here.
-  const key = keySql(group.bucket, `nullif(v, ${NULL_KEY})`);
+  const key = keySql(group.bucket, `nullif(v, ${NULL_KEY})`, d);
   return {
     sql: `SELECT ${key} AS k, ${values.join(", ")} FROM ${def.name} WHERE ${where} GROUP BY k HAVING sum(n) > 0 ORDER BY k LIMIT ${MAX_GROUPS + 1}`,
     params,
@@ -85,7 +85,7 @@ export const MINMAX_WINDOW = { entries: 4000 };
  * held no match and more entries remain: then only the plain query knows.
  */
 export function minMaxWindow(appId: number, ent: CompiledEntity, d: Dialect, op: "min" | "max", field: string, index: string, filter: FilterNode) {
-  const x = d.jsonField(field);
+  const x = d.jsonField(ent.fields.get(field)!);
   const params: Param[] = [];
   const cond = filterSql(filter, d, params);
   // The filter reads the window's columns by the names it uses on `entities`.

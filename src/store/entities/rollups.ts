@@ -158,6 +158,7 @@ async function dropRollup(tx: Queryable, name: string): Promise<void> {
  * the old ones dropped. Returns the tables made.
  */
 export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel): Promise<string[]> {
+  if (tx.dialect.name !== "sqlite") return []; // PostgreSQL keeps no such tables
   const have = new Map(
     (await tx.all<{ type: string; name: string }>("SELECT type, name FROM entity_rollups WHERE app_id = ?", [appId])).map((r) => [r.type, r.name]),
   );
@@ -193,12 +194,14 @@ export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel
  * triggers would otherwise update the tables once per deleted row, for nothing.
  */
 export async function dropAppRollups(tx: Queryable, appId: number): Promise<void> {
+  if (tx.dialect.name !== "sqlite") return; // PostgreSQL keeps no such tables
   for (const r of await tx.all<{ name: string }>("SELECT name FROM entity_rollups WHERE app_id = ? AND name <> ''", [appId])) await dropRollup(tx, r.name);
   await tx.run("DELETE FROM entity_rollups WHERE app_id = ?", [appId]);
 }
 
 /** At open: apps marked by migration 7 (they existed before rollups) get theirs from their current model, one transaction each. */
 export async function repairRollups(db: Driver): Promise<number[]> {
+  if (db.dialect.name !== "sqlite") return []; // PostgreSQL keeps no such tables
   const apps = await db.all<{ app_id: number; model_id: string; version: number; doc: string }>(
     `SELECT r.app_id, m.id AS model_id, m.version, v.doc FROM entity_rollups r JOIN apps a ON a.id = r.app_id JOIN models m ON m.id = a.model_id
      JOIN model_versions v ON v.model_id = m.id AND v.version = m.version WHERE r.type = ''`,

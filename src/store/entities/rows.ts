@@ -3,7 +3,8 @@
 // keeps the type's full-text index (fts.ts) in step in the same transaction, except
 // insertLoadedRow, whose caller (a bulk load) indexes the batch once.
 
-import type { Dialect } from "../dialect";
+import { validationError } from "../../lib/errors";
+import type { Dialect, FieldRef } from "../dialect";
 import type { Driver, Param, Queryable } from "../driver";
 import { scope } from "./columns";
 import { dropAppFts, ftsAfterDelete, ftsAfterInsert, ftsChangedData, ftsDelete, ftsInsert, ftsTarget } from "./fts";
@@ -39,6 +40,20 @@ export async function getRowCached(db: Driver, appId: number, type: string, id: 
   return row;
 }
 
+/**
+ * Refuse data PostgreSQL cannot store: a string holding the NUL character (JSON writes it
+ * \u0000). Named by field, before anything is written.
+ */
+export function checkStorable(d: Dialect, data: string): void {
+  if (d.holdsNul || !data.includes("\\u0000")) return;
+  const holds = (v: unknown): boolean =>
+    typeof v === "string" ? v.includes("\0") : v !== null && typeof v === "object" && Object.entries(v).some(([k, x]) => k.includes("\0") || holds(x));
+  const issues = Object.entries(JSON.parse(data) as Record<string, unknown>)
+    .filter(([k, v]) => k.includes("\0") || holds(v))
+    .map(([field]) => ({ field, rule: "nul", message: `${field} holds the NUL character (\\u0000), which PostgreSQL cannot store` }));
+  if (issues.length) throw validationError(issues);
+}
+
 /** Some ids of a type (at most `limit`, in no particular order). */
 export const someIds = (q: Queryable, appId: number, type: string, limit: number) =>
   q.all<{ id: string }>(`SELECT id FROM entities WHERE ${scope(appId, type)} LIMIT ${Math.trunc(limit)}`);
@@ -48,6 +63,7 @@ export const appsHolding = (q: Queryable, ids: string[]) =>
   q.all<{ id: string; app_id: number }>(`SELECT id, app_id FROM entities WHERE id IN (${ids.map(() => "?").join(",")})`, ids);
 
 export async function insertRow(q: Queryable, appId: number, type: string, id: string, data: string, now: string) {
+  checkStorable(q.dialect, data);
   const r = await q.run("INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)", [
     id,
     appId,
@@ -85,6 +101,7 @@ export function insertLoadedRow(
  * instead of reading the row again.
  */
 export async function updateRow(q: Queryable, appId: number, type: string, id: string, data: string, version: number, now: string, previous: string) {
+  checkStorable(q.dialect, data);
   q.invalidate(`${appId}/${id}`);
   // The full-text entry changes only when the text it holds does (compared before the write).
   const fts = await ftsTarget(q, appId, type);
@@ -119,7 +136,7 @@ export async function uniqueHolder(
   d: Dialect,
   appId: number,
   type: string,
-  field: string,
+  field: FieldRef,
   value: Param,
   exceptId: string,
 ): Promise<string | undefined> {
@@ -130,15 +147,15 @@ export async function uniqueHolder(
   return r?.id;
 }
 
-/** Entities of `type` whose reference `field` holds `targetId`. */
-export const referrers = (q: Queryable, d: Dialect, appId: number, type: string, field: string, targetId: string, limit = -1) =>
-  q.all<EntityRow>(`SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} = ? LIMIT ?`, [
-    targetId,
-    limit,
-  ]);
+/** Entities of `type` whose reference `field` holds `targetId` (all of them without a limit). */
+export const referrers = (q: Queryable, d: Dialect, appId: number, type: string, field: string, targetId: string, limit?: number) =>
+  q.all<EntityRow>(
+    `SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField({ name: field, type: "reference" })} = ?${limit === undefined ? "" : ` LIMIT ${Math.trunc(limit)}`}`,
+    [targetId],
+  );
 
 /** Entities of `type` whose reference `field` holds one of `targetIds`, by id, at most `limit`. */
-export const referrersOfAny = (q: Queryable, d: Dialect, appId: number, type: string, field: string, targetIds: string[], limit: number) =>
+export const referrersOfAny = (q: Queryable, d: Dialect, appId: number, type: string, field: FieldRef, targetIds: string[], limit: number) =>
   q.all<EntityRow>(
     `SELECT id, type, data, version, created_at, updated_at FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} IN (${targetIds.map(() => "?").join(",")}) ORDER BY id LIMIT ${Math.trunc(limit)}`,
     targetIds,

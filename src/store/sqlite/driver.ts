@@ -70,6 +70,7 @@ function withStatement<R>(db: Database, sql: string, fn: (s: Statement) => R): R
 
 function queryable(db: Database, cache: RowCache): Queryable {
   return {
+    dialect: sqliteDialect,
     invalidate: (key: string) => cache.delete(key),
     invalidateAll: () => cache.clear(),
     all: async <T = Row>(sql: string, params?: Param[]) => withStatement(db, sql, (s) => s.all(...(bind(params) as never[])) as T[]),

@@ -1,0 +1,1 @@
+-- Nothing to do on PostgreSQL: 0001 makes the schema SQLite reaches with migration 7.

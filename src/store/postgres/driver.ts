@@ -1,0 +1,248 @@
+// PostgreSQL driver on the `postgres` package, loaded only when a postgres:// URL is
+// given (store/open.ts imports this file dynamically). Several Torque servers may share
+// one database, so what the SQLite driver gets from being the only writer is made
+// explicit here:
+// - write transactions are serialised across every server by one advisory lock taken at
+//   their start (the store's read-then-write checks rely on it, as on SQLite);
+// - every write transaction announces itself with NOTIFY in the same transaction (sent
+//   only if it commits): the other servers drop the rows it changed from their caches and
+//   refresh what they compiled from the database (onExternalChange).
+import postgres from "postgres";
+import { TorqueError } from "../../lib/errors";
+import { RowCache } from "../cache";
+import { postgresDialect } from "../dialect";
+import type { Driver, Param, Queryable, Row } from "../driver";
+import { numbered } from "./placeholders";
+
+/** The advisory lock key every write transaction holds (any constant: it names Torque's writer). */
+const WRITE_LOCK = 7_406_117_210;
+const CHANNEL = "torque_changes";
+/** NOTIFY payloads are limited to 8,000 bytes: past this many keys, "everything changed". */
+const MAX_NOTIFIED_KEYS = 100;
+
+type Sql = postgres.Sql<Record<string, never>>;
+type Tx = postgres.TransactionSql<Record<string, never>>;
+
+/** Numbers come back as numbers (counts are bigint, averages numeric), JSON as its text, as from SQLite. */
+const types = {
+  bigint: { to: 20, from: [20, 1700], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
+  jsonText: { to: 3802, from: [114, 3802], serialize: (x: unknown) => String(x), parse: (x: string) => x },
+};
+
+const bind = (params: Param[] | undefined): postgres.ParameterOrJSON<never>[] =>
+  (params ?? []).map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : typeof p === "bigint" ? p.toString() : p)) as never[];
+
+/**
+ * PostgreSQL's errors in the words the store already reads (SQLite's), so one reading of
+ * a constraint failure serves both: a unique violation names its index (the index on
+ * `entities` the model made, not the partition's copy that PostgreSQL names).
+ */
+async function normalised(e: unknown, parentIndex: (name: string) => Promise<string>): Promise<unknown> {
+  const pe = e as { code?: string; constraint_name?: string; message?: string };
+  if (pe?.code === "23505") {
+    const name = pe.constraint_name ?? "";
+    if (/^entities(_p\d+)?_pkey$/.test(name)) return new Error("UNIQUE constraint failed: entities.id");
+    return new Error(`UNIQUE constraint failed: index '${name.startsWith("entities_p") ? await parentIndex(name).catch(() => name) : name}'`);
+  }
+  if (["57P01", "57P02", "57P03", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNREFUSED", "ECONNRESET"].includes(pe?.code ?? ""))
+    return new TorqueError("unavailable", "the database connection was lost; try again");
+  return e;
+}
+
+export class PostgresDriver implements Driver {
+  readonly dialect = postgresDialect;
+  readonly location: string;
+  readonly cache: RowCache;
+  private readonly sql: Sql;
+  /** This driver among all that listen: its own notifications are not news to it. */
+  private readonly instance = crypto.randomUUID();
+  private externalListeners = new Set<() => void>();
+  private listening?: Promise<unknown>;
+  /** Local queue: a transaction waits here rather than holding a pooled connection while it waits for the lock. */
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(url: string, opts: { cacheRows?: number; max?: number } = {}) {
+    this.location = url.replace(/\/\/[^@/]*@/, "//");
+    this.cache = new RowCache(opts.cacheRows ?? 50_000);
+    this.sql = postgres(url, {
+      max: opts.max ?? 10,
+      connect_timeout: 10,
+      idle_timeout: 60,
+      onnotice: () => {},
+      types,
+      connection: { application_name: "torque" },
+    }) as unknown as Sql;
+  }
+
+  /** Connect once and start listening: a bad URL, password or refused connection fails here, at start-up. */
+  async connect(): Promise<void> {
+    await this.query(this.sql, "SELECT 1");
+    this.listening = this.sql.listen(CHANNEL, (payload) => this.heard(payload));
+    await this.listening;
+  }
+
+  private heard(payload: string) {
+    let note: { from?: string; keys?: string[] | null };
+    try {
+      note = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (note.from === this.instance) return;
+    if (Array.isArray(note.keys)) for (const k of note.keys) this.cache.delete(k);
+    else this.cache.clear();
+    for (const fn of this.externalListeners) fn();
+  }
+
+  onExternalChange(fn: () => void): () => void {
+    this.externalListeners.add(fn);
+    return () => this.externalListeners.delete(fn);
+  }
+
+  invalidate(key: string) {
+    this.cache.delete(key);
+  }
+  invalidateAll() {
+    this.cache.clear();
+  }
+
+  private async query<T>(sql: Sql | Tx, text: string, params?: Param[]): Promise<postgres.RowList<T[]>> {
+    try {
+      return (await sql.unsafe(numbered(text), bind(params), { prepare: true })) as unknown as postgres.RowList<T[]>;
+    } catch (e) {
+      throw await normalised(e, this.parentIndex);
+    }
+  }
+
+  private parents = new Map<string, string>();
+  /** The index on `entities` whose partition's copy is `name` (asked on another connection: the transaction may be failed). */
+  private parentIndex = async (name: string): Promise<string> => {
+    const hit = this.parents.get(name);
+    if (hit) return hit;
+    const r = await this.sql.unsafe(
+      "SELECT p.relname AS name FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid JOIN pg_class p ON p.oid = i.inhparent WHERE c.relname = $1 AND c.relkind = 'i'",
+      [name],
+    );
+    const parent = (r[0]?.name as string | undefined) ?? name;
+    if (this.parents.size > 10_000) this.parents.clear();
+    this.parents.set(name, parent);
+    return parent;
+  };
+
+  async all<T = Row>(text: string, params?: Param[]): Promise<T[]> {
+    return [...(await this.query<T>(this.sql, text, params))];
+  }
+  async get<T = Row>(text: string, params?: Param[]): Promise<T | undefined> {
+    return (await this.query<T>(this.sql, text, params))[0];
+  }
+  run(text: string, params?: Param[]) {
+    return this.transaction((tx) => tx.run(text, params));
+  }
+
+  async exec(script: string) {
+    await this.transaction(async (tx) => {
+      tx.invalidateAll();
+      await tx.run(script);
+    });
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const run = this.lock.then(
+      () => this.runTransaction(fn),
+      () => this.runTransaction(fn),
+    );
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
+  private async runTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const held: string[] = [];
+    let all = false;
+    const late: (() => Promise<void>)[] = [];
+    try {
+      return (await this.sql.begin(async (outer) => {
+        await outer.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+        // Statements go through the innermost savepoint's handle: the `postgres` package
+        // fails a whole scope for any statement that failed in it.
+        let sql: Tx = outer;
+        const tx: Queryable = {
+          dialect: postgresDialect,
+          all: async <R = Row>(text: string, params?: Param[]) => [...(await this.query<R>(sql, text, params))],
+          get: async <R = Row>(text: string, params?: Param[]) => (await this.query<R>(sql, text, params))[0],
+          run: async (text: string, params?: Param[]) => {
+            // A script of several statements (migrations) cannot be prepared; one statement is.
+            if (!params?.length && text.includes(";")) {
+              await sql.unsafe(text).simple();
+              return { changes: 0 };
+            }
+            return { changes: (await this.query(sql, text, params)).count };
+          },
+          // A failed statement fails a PostgreSQL transaction: a savepoint keeps the rest.
+          tolerant: async <V>(f: () => Promise<V>): Promise<V> => {
+            const parent = sql;
+            try {
+              return (await parent.savepoint(async (sp) => {
+                sql = sp;
+                return f();
+              })) as V;
+            } finally {
+              sql = parent;
+            }
+          },
+          invalidate: (key) => {
+            this.cache.hold(key);
+            held.push(key);
+          },
+          invalidateAll: () => {
+            all = true;
+          },
+          atCommit: (f) => late.push(f),
+          txCache: new Map(),
+        };
+        const value = await fn(tx);
+        for (const f of late) await f();
+        const keys = all || held.length > MAX_NOTIFIED_KEYS ? null : held;
+        await outer.unsafe("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.instance, keys })]);
+        return value;
+      })) as T;
+    } catch (e) {
+      throw await normalised(e, this.parentIndex);
+    } finally {
+      for (const k of held) this.cache.release(k);
+      if (all) this.cache.clear();
+    }
+  }
+
+  async settle() {
+    // After a bulk load: fresh statistics, so the planner sees the new rows.
+    await this.sql.unsafe("ANALYZE entities");
+  }
+
+  async backup(_target: string): Promise<void> {
+    throw new TorqueError("bad_request", "backup of a PostgreSQL database is made with `torque migrate-data` (to a SQLite file)");
+  }
+
+  async close() {
+    await this.lock.catch(() => {});
+    await this.sql.end({ timeout: 5 });
+  }
+}
+
+/** One line for a failed first connection, naming what to check. */
+export function connectionProblem(location: string, e: unknown): string {
+  const err = e as { code?: string; message?: string; errno?: string };
+  const code = err?.code ?? err?.errno ?? "";
+  const why =
+    code === "ECONNREFUSED"
+      ? "connection refused: is PostgreSQL running, and are the host and port right?"
+      : code === "ENOTFOUND" || code === "EAI_AGAIN"
+        ? "host not found: check the host name"
+        : code === "CONNECT_TIMEOUT" || code === "ETIMEDOUT"
+          ? "no answer within 10 s: check the host, the port and any firewall"
+          : code === "28P01" || code === "28000"
+            ? "authentication failed: check the user name and password (and pg_hba.conf)"
+            : code === "3D000"
+              ? "the database does not exist: create it (createdb) or fix its name"
+              : (err?.message ?? String(e)).split("\n")[0];
+  return `cannot connect to PostgreSQL at ${location}: ${why}`;
+}
