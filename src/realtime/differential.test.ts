@@ -11,6 +11,7 @@ import { parseFilter } from "../model/filter/parse";
 import type { Field } from "../model/schema";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
+import { onPostgres } from "../../tests/helpers/db";
 import { testServices } from "../services/entities/test-kit";
 import type { EntityRecord } from "../services/entities/types";
 import { matches } from "./match";
@@ -36,7 +37,7 @@ const ENUM = ["a", "B", "b", "ä", "Ä", "é", "É", "𝒜", "z"];
 // Text that tells the evaluators apart if they differ: case (ASCII and not), ß and İ whose
 // case mappings change length, characters above U+FFFF vs U+E000–U+FFFF (UTF-16 order is
 // not code point order), NUL and other control characters, LIKE's % _ \, empty text.
-const TEXTS = [
+const ALL_TEXTS = [
   "",
   "abc",
   "ABC",
@@ -71,7 +72,7 @@ const TEXTS = [
   "10",
   "9",
 ];
-const NEEDLES = [
+const ALL_NEEDLES = [
   "a",
   "A",
   "b",
@@ -113,6 +114,11 @@ const NEEDLES = [
   "z",
   "é",
 ];
+// PostgreSQL cannot hold the NUL character (data holding it is refused, and so are such
+// filter values): there the texts and needles with one are left out.
+const storable = (t: string) => !onPostgres || !t.includes("\u0000");
+const TEXTS = ALL_TEXTS.filter(storable);
+const NEEDLES = ALL_NEEDLES.filter(storable);
 const INTS = [-3, 0, 1, 2, 7, 42, 1000];
 const NUMS = [-2.5, 0, 0.1, 1, 1.5, 3, 99.99];
 const DATES = ["2023-12-31", "2024-01-01", "2024-02-29", "2024-06-15", "2025-01-01"];
@@ -261,7 +267,7 @@ describe("SQL and the in-memory matcher agree on every filter", () => {
   test("the generated rows cover empty strings, missing fields, NUL and non-ASCII text", () => {
     expect(rows).toHaveLength(240);
     const ts = rows.map((x) => x.data.t);
-    for (const want of ["", "a\u0000b", "𝒜lpha", "\uff21bc", "Äpfel"]) expect(ts).toContain(want);
+    for (const want of ["", ...(onPostgres ? [] : ["a\u0000b"]), "𝒜lpha", "\uff21bc", "Äpfel"]) expect(ts).toContain(want);
     expect(ts).toContain(undefined);
   });
 

@@ -3,6 +3,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testDatabase } from "../../tests/helpers/db";
 import type { TorqueError } from "../lib/errors";
 import { templates } from "../model/templates";
 import { MAX_PER_SUBSCRIBER, RealtimeHub } from "../realtime/hub";
@@ -17,7 +18,7 @@ afterAll(async () => {
 });
 
 async function todo(extra: Record<string, unknown> = {}) {
-  const s = await openTestServices(join(dir, `${Math.random().toString(36).slice(2)}.db`));
+  const s = await openTestServices(await testDatabase(dir, `${Math.random().toString(36).slice(2)}.db`));
   opened.push(s);
   const m = await s.models.create({ ...structuredClone(templates.todo), ...extra }, systemActor);
   await s.apps.create(m.id, "todo", systemActor);

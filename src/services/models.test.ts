@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testDatabase } from "../../tests/helpers/db";
 import type { Issue } from "../lib/errors";
 import { templates } from "../model/templates";
 import type { Actor } from "./actor";
@@ -27,7 +28,7 @@ const taskOf = (doc: Doc) => doc.entities.find((e: Doc) => e.name === "task");
 let n = 0;
 /** A database with the todo model and an app "todo" of it; returns the services and the model id. */
 async function freshServices(doc: Doc = todo(), slug: string | null = "todo"): Promise<{ s: Services; id: string }> {
-  const s = await openTestServices(join(dir, `t${++n}.db`));
+  const s = await openTestServices(await testDatabase(dir, `t${++n}.db`));
   opened.push(s);
   const m = await s.models.create(doc, actor);
   if (slug) await s.apps.create(m.id, slug, actor);
@@ -36,10 +37,17 @@ async function freshServices(doc: Doc = todo(), slug: string | null = "todo"): P
 
 const count = async (s: Services, sql: string, params: unknown[] = []) => (await s.db.get<{ n: number }>(sql, params as never))!.n;
 const indexNames = async (s: Services) => (await s.db.all<{ name: string }>("SELECT name FROM entity_indexes ORDER BY name")).map((r) => r.name);
+/** The model's indexes as the database holds them (its catalogue, not Torque's bookkeeping). */
 const sqliteIndexes = async (s: Services) =>
-  (await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ent\\_%' ESCAPE '\\' ORDER BY name")).map(
-    (r) => r.name,
-  );
+  (
+    await s.db.all<{ name: string }>(
+      s.db.dialect.name === "sqlite"
+        ? "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ent\\_%' ESCAPE '\\' ORDER BY name"
+        : "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'entities' AND indexname LIKE 'ent\\_%' ORDER BY name",
+    )
+  ).map((r) => r.name);
+/** Where an index definition reads the task's title. */
+const titleSql = (s: Services) => s.db.dialect.jsonField({ name: "title", type: "text" });
 const definitionsFor = async (s: Services, needle: string) =>
   (await s.db.all<{ name: string; definition: string }>("SELECT name, definition FROM entity_indexes")).filter((r) => r.definition.includes(needle));
 
@@ -157,7 +165,7 @@ describe("versions", () => {
 describe("index sync on save", () => {
   test("a scalar field is indexed by default (bookkept and real); indexed: false drops it, removing that makes it again", async () => {
     const { s, id } = await freshServices();
-    const made = await definitionsFor(s, "'$.title'");
+    const made = await definitionsFor(s, titleSql(s));
     expect(made).toHaveLength(1);
     expect(made[0]!.name).toStartWith("ent_");
     expect(await sqliteIndexes(s)).toContain(made[0]!.name);
@@ -166,12 +174,12 @@ describe("index sync on save", () => {
     const d2 = todo();
     taskOf(d2).fields[0].indexed = false;
     await s.models.save(id, d2, actor);
-    expect(await definitionsFor(s, "'$.title'")).toEqual([]);
+    expect(await definitionsFor(s, titleSql(s))).toEqual([]);
     expect(await sqliteIndexes(s)).not.toContain(made[0]!.name);
     expect(await indexNames(s)).toEqual(await sqliteIndexes(s));
 
     await s.models.save(id, todo(), actor);
-    expect(await definitionsFor(s, "'$.title'")).toEqual(made);
+    expect(await definitionsFor(s, titleSql(s))).toEqual(made);
     expect(await indexNames(s)).toEqual(await sqliteIndexes(s));
   });
 

@@ -77,7 +77,7 @@ export class ModelService {
   }
 
   /** Find a model by id, or by name when exactly one model has it. */
-  async resolve(ref: string, db: Pick<Queryable, "get" | "all"> = this.db): Promise<ModelRow> {
+  async resolve(ref: string, db: Pick<Queryable, "get" | "all" | "dialect"> = this.db): Promise<ModelRow> {
     if (UUID.test(ref)) {
       const row = await modelById(db, ref);
       if (row) return row;

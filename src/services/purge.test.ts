@@ -3,6 +3,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testDatabase } from "../../tests/helpers/db";
 import { templates } from "../model/templates";
 import { systemActor } from "./actor";
 import { openServices } from "./index";
@@ -12,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), "torque-purge-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test("purge removes hidden field values and records of removed types, and nothing visible", async () => {
-  const s = await openServices(join(dir, "p.db"));
+  const s = await openServices(await testDatabase(dir, "p.db"));
   const m = await s.models.create(structuredClone(templates.todo), systemActor);
   await s.apps.create(m.id, "todo", systemActor);
   const p = await s.entities.create("todo", "project", { name: "P", description: "keep me" }, { actor: systemActor });

@@ -33,6 +33,12 @@ export interface Dialect {
   arrayContains(field: string): string;
   /** An index column on expr ordered the way orderBy sorts it (NULLs first ascending). */
   indexColumn(expr: string): string;
+  /** Aggregate joining the text values of expr with commas (order unspecified), NULL over no rows. */
+  joined(expr: string): string;
+  /** expr as compared ignoring the case of A–Z only (SQLite's NOCASE); write it on both sides. */
+  caseless(expr: string): string;
+  /** Bytes of a text expression in UTF-8 (NULL for NULL). */
+  byteLength(expr: string): string;
 }
 
 const IDENT = /^[a-z][a-z0-9_]*$/;
@@ -62,6 +68,10 @@ export const sqliteDialect: Dialect = {
   notNull: (expr) => `${expr} >= -9e999`,
   arrayContains: (f) => `EXISTS (SELECT 1 FROM json_each(data, '$.${checkedIdent(f)}') WHERE value = ?)`,
   indexColumn: (expr) => expr,
+  joined: (expr) => `group_concat(${expr}, ',')`,
+  caseless: (expr) => `${expr} COLLATE NOCASE`,
+  // length() counts a text's characters; a blob's are bytes.
+  byteLength: (expr) => `length(CAST(${expr} AS BLOB))`,
 };
 
 const NUMBERS = new Set(["integer", "number"]);
@@ -85,7 +95,8 @@ export const postgresDialect: Dialect = {
     if (NUMBERS.has(f.type)) return `(CASE WHEN jsonb_typeof(data->'${key}') = 'number' THEN (data->>'${key}')::float8 END)`;
     if (f.type === "boolean") return `(CASE data->'${key}' WHEN 'true'::jsonb THEN 1 WHEN 'false'::jsonb THEN 0 END)`;
     if (DOCUMENTS.has(f.type)) return `NULLIF(data->'${key}', 'null'::jsonb)`;
-    return `(data->>'${key}')`;
+    // Compared by code point, as on SQLite, whatever the database's default collation.
+    return `((data->>'${key}') COLLATE "C")`;
   },
   dataColumn: "data",
   orderBy: (expr, dir) => `${expr} ${dir === "desc" ? "DESC NULLS LAST" : "ASC NULLS FIRST"}`,
@@ -101,4 +112,7 @@ export const postgresDialect: Dialect = {
   notNull: (expr) => `${expr} IS NOT NULL`,
   arrayContains: (f) => `(data->'${checkedIdent(f)}') @> jsonb_build_array(?::text)`,
   indexColumn: (expr) => `${expr} NULLS FIRST`,
+  joined: (expr) => `string_agg(${expr}, ',')`,
+  caseless: (expr) => folded(expr),
+  byteLength: (expr) => `octet_length(${expr})`,
 };

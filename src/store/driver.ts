@@ -31,13 +31,6 @@ export interface Queryable {
    */
   atCommit?(fn: () => Promise<void>): void;
   /**
-   * Inside a write transaction only: run fn so that if it fails, only its own statements
-   * are undone and the transaction goes on (a savepoint on PostgreSQL, where a failed
-   * statement fails the whole transaction; SQLite undoes only the failed statement, so
-   * its driver leaves this out).
-   */
-  tolerant?<T>(fn: () => Promise<T>): Promise<T>;
-  /**
    * Inside a write transaction only: a cache that lives while the write lock is held
    * (no other connection can change anything meanwhile), cleared when a unit rolls back.
    */

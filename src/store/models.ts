@@ -18,16 +18,17 @@ export interface ModelVersionRow {
   note: string | null;
 }
 
-/** Every model by name (then age), with the slugs of its apps comma-joined (null when none; SQLite's group_concat). */
+/** Every model by name (then age), with the slugs of its apps comma-joined (null when none). */
 export const listModels = (q: Queryable) =>
   q.all<ModelRow & { apps: string | null }>(
-    "SELECT m.*, (SELECT group_concat(slug, ',') FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.name, m.created_at",
+    `SELECT m.*, (SELECT ${q.dialect.joined("slug")} FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.name, m.created_at`,
   );
 
 export const modelById = (q: Pick<Queryable, "get">, id: string) => q.get<ModelRow>("SELECT * FROM models WHERE id = ?", [id]);
 
-/** Models with this name, ignoring the case of A–Z (SQLite's NOCASE). */
-export const modelsByName = (q: Pick<Queryable, "all">, name: string) => q.all<ModelRow>("SELECT * FROM models WHERE name = ? COLLATE NOCASE", [name]);
+/** Models with this name, ignoring the case of A–Z. */
+export const modelsByName = (q: Pick<Queryable, "all" | "dialect">, name: string) =>
+  q.all<ModelRow>(`SELECT * FROM models WHERE ${q.dialect.caseless("name")} = ${q.dialect.caseless("?")}`, [name]);
 
 /** The stored document (JSON text) of one version, if that version exists. */
 export async function modelDoc(q: Queryable, modelId: string, version: number): Promise<string | undefined> {
@@ -69,11 +70,11 @@ export async function deleteModel(q: Queryable, id: string): Promise<void> {
 }
 
 /**
- * Every model's id and version with its apps' slugs (comma-joined by SQLite's
- * group_concat, null when none), by id: what changes when a model is saved or an app of
- * it is made or deleted, by this process or another.
+ * Every model's id and version with its apps' slugs (comma-joined, null when none), by
+ * id: what changes when a model is saved or an app of it is made or deleted, by this
+ * process or another.
  */
 export const modelVersionsAndApps = (q: Queryable) =>
   q.all<{ id: string; version: number; apps: string | null }>(
-    "SELECT m.id, m.version, (SELECT group_concat(slug) FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.id",
+    `SELECT m.id, m.version, (SELECT ${q.dialect.joined("slug")} FROM apps a WHERE a.model_id = m.id) AS apps FROM models m ORDER BY m.id`,
   );

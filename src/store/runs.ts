@@ -1,6 +1,7 @@
 // SQL for runs: workflow run records (table xflow_executions) and seeds in progress
 // (table seed_runs, one per app).
 
+import type { Dialect } from "./dialect";
 import type { Param, Queryable } from "./driver";
 
 export interface WorkflowRunRow {
@@ -42,18 +43,17 @@ export async function insertWorkflowRun(q: Queryable, r: WorkflowRunInsert): Pro
   );
 }
 
-/** Bytes of a stored row (SQLite's length() counts characters of text; a blob's are bytes). */
-const ROW_BYTES =
-  "coalesce(length(CAST(input AS BLOB)), 0) + coalesce(length(CAST(output AS BLOB)), 0) + coalesce(length(CAST(error AS BLOB)), 0) + coalesce(length(CAST(nodes AS BLOB)), 0)";
+/** Bytes of a stored row. */
+const rowBytes = (d: Dialect) => ["input", "output", "error", "nodes"].map((c) => `coalesce(${d.byteLength(c)}, 0)`).join(" + ");
 
 /** Delete an app's oldest runs: beyond the newest `runs`, then beyond `bytes` of them. */
-export async function pruneWorkflowRuns(q: Pick<Queryable, "run">, appId: number, keep: { runs: number; bytes: number }): Promise<void> {
+export async function pruneWorkflowRuns(q: Pick<Queryable, "run" | "dialect">, appId: number, keep: { runs: number; bytes: number }): Promise<void> {
   await q.run(
     "DELETE FROM xflow_executions WHERE app_id = ? AND started_at < (SELECT started_at FROM xflow_executions WHERE app_id = ? ORDER BY started_at DESC LIMIT 1 OFFSET ?)",
     [appId, appId, keep.runs - 1],
   );
   await q.run(
-    `DELETE FROM xflow_executions WHERE id IN (SELECT id FROM (SELECT id, SUM(${ROW_BYTES}) OVER (ORDER BY started_at DESC, id DESC) AS total FROM xflow_executions WHERE app_id = ?) WHERE total > ?)`,
+    `DELETE FROM xflow_executions WHERE id IN (SELECT id FROM (SELECT id, SUM(${rowBytes(q.dialect)}) OVER (ORDER BY started_at DESC, id DESC) AS total FROM xflow_executions WHERE app_id = ?) AS ranked WHERE total > ?)`,
     [appId, keep.bytes],
   );
 }

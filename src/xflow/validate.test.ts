@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testDatabase } from "../../tests/helpers/db";
 import { type Issue, TorqueError } from "../lib/errors";
 import { templates } from "../model/templates";
 import { openServices } from "../services";
@@ -419,7 +420,7 @@ describe("models carrying flows", () => {
   });
 
   test("saving a model with a broken flow is refused, and the stored model is unchanged", async () => {
-    const s = await openServices(join(dir, "m.db"));
+    const s = await openServices(await testDatabase(dir, "m.db"));
     opened.push(s);
     const m = await s.models.create(model(good()), systemActor);
     let err: unknown;

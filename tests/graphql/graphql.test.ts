@@ -10,6 +10,7 @@ import { type RunningServer, startServer } from "../../src/http/server";
 import { templates } from "../../src/model/templates";
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { testDatabase } from "../helpers/db";
 
 let dir: string, running: RunningServer, modelId: string;
 
@@ -24,7 +25,7 @@ async function gql(query: string, variables?: Record<string, unknown>) {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "torque-gql-"));
-  const services = await openServices(join(dir, "t.db"));
+  const services = await openServices(await testDatabase(dir, "t.db"));
   const m = await services.models.create(structuredClone(templates.todo), systemActor);
   modelId = m.id;
   await services.apps.create(m.id, "todo", systemActor);

@@ -13,6 +13,7 @@ import { type RunningServer, startServer } from "../../src/http/server";
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { testDatabase } from "../helpers/db";
 
 let dir: string, running: RunningServer, services: Services, modelId: string;
 /** Calls of the services behind the top-level resolvers, to prove a refused document ran none. */
@@ -50,7 +51,7 @@ async function refused(query: string, what: RegExp) {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "torque-gql-limits-"));
-  services = await openServices(join(dir, "t.db"));
+  services = await openServices(await testDatabase(dir, "t.db"));
   const m = await services.models.create(structuredClone(templates.todo), systemActor);
   modelId = m.id;
   for (const slug of ["todo", "todo-2", "todo-3"]) await services.apps.create(m.id, slug, systemActor);

@@ -13,6 +13,7 @@ import type { Model } from "../../src/model/schema";
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { testDatabase } from "../helpers/db";
 import { watchRuns } from "../helpers/run-events";
 
 let dir: string, running: RunningServer, services: Services;
@@ -85,7 +86,7 @@ const start = (x: string, input: unknown, from?: string) =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "torque-runs-"));
-  services = await openServices(join(dir, "t.db"));
+  services = await openServices(await testDatabase(dir, "t.db"));
   const doc = { ...structuredClone(templates.todo), xflows: [shout, fan, big] } as Model;
   const m = await services.models.create(doc, systemActor);
   await services.apps.create(m.id, "todo", systemActor);

@@ -1,4 +1,5 @@
-// Shared pieces for the end-to-end server tests: a real SQLite file in a fresh temp dir,
+// Shared pieces for the end-to-end server tests: a real SQLite file in a fresh temp dir
+// (or a fresh PostgreSQL database, tests/helpers/db.ts),
 // the real server in-process on an ephemeral port, and small JSON-RPC / WebSocket clients.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { type RunningServer, type ServerOptions, startServer } from "../../src/h
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { testDatabase } from "./db";
 
 export interface TestServer {
   dir: string;
@@ -23,7 +25,7 @@ export interface TestServer {
 /** A fresh database with one app per template (slug = template name), served on 127.0.0.1:0. */
 export async function startTestServer(opts: { apps?: ("todo" | "crm")[]; server?: Partial<ServerOptions> } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "torque-srv-"));
-  const dbPath = join(dir, "t.db");
+  const dbPath = await testDatabase(dir, "t.db");
   const services = await openServices(dbPath);
   const models: Record<string, string> = {};
   for (const t of opts.apps ?? ["todo"]) {

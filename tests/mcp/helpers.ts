@@ -9,6 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { MAIN, ok } from "../helpers/cli";
+import { freshPgDatabase, onPostgres } from "../helpers/db";
 
 export { MAIN };
 
@@ -62,8 +63,9 @@ export async function fails(client: Client, name: string, args: Record<string, u
 export async function todoProject(): Promise<{ dir: string; dbPath: string }> {
   const root = tempDir("torque-mcp-");
   const dir = join(root, "proj");
-  await ok(["init", dir, "--template", "todo"], { cwd: root });
-  return { dir, dbPath: join(dir, "torque.db") };
+  const db = onPostgres ? await freshPgDatabase() : join(dir, "torque.db");
+  await ok(["init", dir, "--template", "todo", ...(onPostgres ? ["--db", db] : [])], { cwd: root });
+  return { dir, dbPath: db };
 }
 
 export interface StdioSession {

@@ -2,7 +2,6 @@
 // `torque server` as a subprocess: the URLs it prints, the loopback-only rule, request
 // log lines, and a clean SIGTERM that lets an in-flight write finish and keeps its rows.
 
-import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import type { Subprocess } from "bun";
 import { templates } from "../../src/model/templates";
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { onPostgres, testDatabase } from "../helpers/db";
 import { freePort, makeProject, sleep, startTestServer, type TestServer } from "../helpers/server";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
@@ -23,12 +23,12 @@ describe("routes", () => {
   afterAll(() => s.close());
   const get = (path: string, init?: RequestInit) => fetch(`${s.url}${path}`, { redirect: "manual", ...init });
 
-  test("GET /health reports status, version, the SQLite database and uptime", async () => {
+  test("GET /health reports status, version, the database and uptime", async () => {
     const res = await get("/health");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
     const body = await res.json();
-    expect(body).toMatchObject({ status: "ok", database: { driver: "sqlite", location: s.dbPath } });
+    expect(body).toMatchObject({ status: "ok", database: { driver: onPostgres ? "postgres" : "sqlite", location: s.dbPath } });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(typeof body.uptimeSeconds).toBe("number");
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
@@ -108,7 +108,7 @@ describe("torque server (subprocess)", () => {
   let dir: string, dbPath: string, child: Child;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "torque-cli-"));
-    dbPath = join(dir, "t.db");
+    dbPath = await testDatabase(dir, "t.db");
     const services = await openServices(dbPath);
     const m = await services.models.create(structuredClone(templates.todo), systemActor);
     await services.apps.create(m.id, "todo", systemActor);
@@ -126,7 +126,7 @@ describe("torque server (subprocess)", () => {
     expect(child.out()).toMatch(new RegExp(`app todo\\s+${child.url.replace(/\./g, "\\.")}/app/todo/`));
     const res = await fetch(`${child.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok", database: { driver: "sqlite", location: dbPath } });
+    expect(await res.json()).toMatchObject({ status: "ok", database: { driver: onPostgres ? "postgres" : "sqlite", location: dbPath } });
   });
 
   test("refuses to bind beyond the loopback while there are no users (exit 1, one-line reason)", async () => {
@@ -156,12 +156,12 @@ describe("torque server (subprocess)", () => {
     expect(body.result.ids).toHaveLength(20_000);
     expect(await child.proc.exited).toBe(0);
     expect(child.err()).toContain("SIGTERM");
-    const db = new Database(dbPath, { readonly: true });
+    const after = await openServices(dbPath);
     try {
-      const n = db.query("SELECT count(*) AS n FROM entities WHERE type = 'task' AND json_extract(data, '$.project') = ?").get(project) as { n: number };
-      expect(n.n).toBe(20_000);
+      const n = await after.entities.aggregate("todo", "task", { aggregates: [{ op: "count" }], filter: { project } });
+      expect(n.groups[0]!.values[0]).toBe(20_000);
     } finally {
-      db.close();
+      await after.close();
     }
   });
 

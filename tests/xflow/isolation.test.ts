@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { testDatabase } from "../helpers/db";
 
 const line = (name: string, code: string) => ({
   name,
@@ -61,7 +62,7 @@ let s: Services;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "torque-isolation-"));
-  s = await openServices(join(dir, "t.db"));
+  s = await openServices(await testDatabase(dir, "t.db"));
   const m = await s.models.create({ ...structuredClone(templates.todo), xflows: flows }, systemActor);
   await s.apps.create(m.id, "alpha", systemActor);
   await s.apps.create(m.id, "beta", systemActor);

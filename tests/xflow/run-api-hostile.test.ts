@@ -14,6 +14,7 @@ import type { Model } from "../../src/model/schema";
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { testDatabase } from "../helpers/db";
 import { watchRuns } from "../helpers/run-events";
 
 let dir: string, running: RunningServer, services: Services;
@@ -174,7 +175,7 @@ async function settled(check: () => boolean, ms = 3000) {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "torque-runs-hostile-"));
-  services = await openServices(join(dir, "t.db"));
+  services = await openServices(await testDatabase(dir, "t.db"));
   slow = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async () => (await Bun.sleep(1_000), Response.json({ late: true })) });
   const host = `127.0.0.1:${slow.port}`;
   const todo = structuredClone(templates.todo) as Model;

@@ -8,6 +8,7 @@ import { startServer } from "../../src/http/server";
 import { templates } from "../../src/model/templates";
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
+import { testDatabase } from "../helpers/db";
 
 const dir = mkdtempSync(join(tmpdir(), "torque-sched-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ const hourly = {
 };
 
 async function setup(lastRunHoursAgo: number | null) {
-  const db = join(dir, `s-${Math.random().toString(36).slice(2)}.db`);
+  const db = await testDatabase(dir, `s-${Math.random().toString(36).slice(2)}.db`);
   const s = await openServices(db);
   const m = await s.models.create({ ...structuredClone(templates.todo), xflows: [hourly] }, systemActor);
   await s.apps.create(m.id, "todo", systemActor);

@@ -8,10 +8,11 @@ import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
 import { type FtsTarget, ftsDefer, ftsIndexRows, ftsTarget } from "../../store/entities/fts";
 import { desiredIndexes } from "../../store/entities/indexes";
-import { checkStorable, getRows, insertLoadedRow } from "../../store/entities/rows";
+import { checkStorable, getRows, insertLoadedRow, insertLoadedRows } from "../../store/entities/rows";
 import { writeAudit } from "../audit";
 import { type EntityContext, entityOf, logAfterError } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
+import { uniqueClash } from "./integrity";
 import type { WriteOptions } from "./types";
 
 export interface BulkOptions extends WriteOptions {
@@ -93,39 +94,59 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
     let fts: FtsTarget | undefined;
     if (opts.deferFts) await ftsDefer(tx, rt.id, ent.name);
     else fts = await ftsTarget(tx, rt.id, ent.name);
-    for (const g of keep) {
+    const loaded = (g: { i: number; id: string; data: Data }) => {
       const m = opts.meta?.[g.i];
-      const text = JSON.stringify(g.data);
-      try {
-        checkStorable(tx.dialect, text);
-        const insert = () =>
-          insertLoadedRow(tx, {
-            id: g.id,
-            appId: rt.id,
-            type: ent.name,
-            data: text,
-            version: m?.version ?? 1,
-            createdAt: m?.createdAt ?? now,
-            updatedAt: m?.updatedAt ?? now,
-          });
-        // Skipping a clashing row must keep the rest of the transaction.
-        await (opts.onInvalid === "skip" && tx.tolerant ? tx.tolerant(insert) : insert());
-      } catch (e) {
-        let err = constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
-        if (err instanceof TorqueError && err.code === "validation" && err === e)
-          err = validationError(
-            (err.data as Issue[]).map((x) => ({ row: g.i + offset, ...x })),
-            `${ent.name} rows`,
-          );
-        // In skip mode a clash leaves this row out; SQLite undid only the failed INSERT.
-        if (opts.onInvalid !== "skip" || !(err instanceof TorqueError) || err.code !== "validation") throw err;
-        issues.push(...(err.data as Issue[]));
-        skippedIds.add(g.id);
-        continue;
-      }
+      return {
+        id: g.id,
+        appId: rt.id,
+        type: ent.name,
+        data: JSON.stringify(g.data),
+        version: m?.version ?? 1,
+        createdAt: m?.createdAt ?? now,
+        updatedAt: m?.updatedAt ?? now,
+      };
+    };
+    /** A row that does not fit: the whole load fails, or (skip) the row is left out and reported. */
+    const refuse = (g: { id: string }, found: Issue[]) => {
+      if (opts.onInvalid !== "skip") throw validationError(found, `${ent.name} rows`);
+      issues.push(...found);
+      skippedIds.add(g.id);
+    };
+    const audited = async (g: { id: string; data: Data }) => {
       if (opts.audit !== "summary")
         await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data }, now);
-    }
+    };
+    if (tx.dialect.name === "postgres") {
+      // A statement per thousand rows (a round trip each is the cost here); rows left out
+      // by a unique index are then told apart, one by one.
+      const fit: [(typeof keep)[number], ReturnType<typeof loaded>][] = [];
+      for (const g of keep) {
+        const r = loaded(g);
+        const nul = storableIssues(tx, r.data, g.i + offset);
+        if (nul) refuse(g, nul);
+        else fit.push([g, r]);
+      }
+      const done = await insertLoadedRows(
+        tx,
+        fit.map(([, r]) => r),
+      );
+      for (const [g] of fit)
+        if (!done.has(g.id)) refuse(g, [await uniqueClash(tx, rt.id, rt.model, ent, g.id, g.data, g.i + offset)]);
+        else await audited(g);
+    } else
+      for (const g of keep) {
+        const r = loaded(g);
+        try {
+          await insertLoadedRow(tx, r);
+        } catch (e) {
+          const err = constraintError(e as Error, ctx.db.dialect, rt.id, rt.model, ent, g.i + offset, g.id);
+          // In skip mode a clash leaves this row out; SQLite undid only the failed INSERT.
+          if (!(err instanceof TorqueError) || err.code !== "validation") throw err;
+          refuse(g, err.data as Issue[]);
+          continue;
+        }
+        await audited(g);
+      }
     const inserted = keep.filter((g) => !skippedIds.has(g.id));
     if (fts)
       await ftsIndexRows(
@@ -195,4 +216,15 @@ export function constraintError(e: Error, d: Dialect, appId: number, model: Comp
     [{ row, field: def?.fields[0], rule: "unique", message: `${fields} must be unique: another ${ent.name} already has this value` }],
     `${ent.name} rows`,
   );
+}
+
+/** The issues of a row whose text the database cannot store (checkStorable), by row; undefined when it can. */
+function storableIssues(q: Queryable, data: string, row: number): Issue[] | undefined {
+  try {
+    checkStorable(q.dialect, data);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof TorqueError)) throw e;
+    return (e.data as Issue[]).map((x) => ({ row, ...x }));
+  }
 }

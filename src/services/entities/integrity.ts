@@ -7,7 +7,8 @@ import { own } from "../../lib/json";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import type { Param, Queryable } from "../../store/driver";
-import { deleteRow, type EntityRow, idExists, linkRows, referrers, uniqueHolder, updateRow } from "../../store/entities/rows";
+import { desiredIndexes } from "../../store/entities/indexes";
+import { deleteRow, type EntityRow, holderOf, idExists, idTaken, linkRows, referrers, uniqueHolder, updateRow } from "../../store/entities/rows";
 import type { Data } from "./data";
 
 /** Reference and uniqueness checks for the fields that changed (all fields on create). */
@@ -99,4 +100,32 @@ export async function applyDeleteRules(
     if (rel.from === rel.to) await linkRows.removeAllFor(q, appId, rel.name, side === "from" ? "to" : "from", id);
   }
   return effects;
+}
+
+const stored = (v: unknown): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param;
+
+/**
+ * Why a row a bulk load left out (insertLoadedRows) did not fit: its id, a unique field
+ * or a composite unique index is taken (by a stored row or one earlier in the load).
+ */
+export async function uniqueClash(q: Queryable, appId: number, model: CompiledModel, ent: CompiledEntity, id: string, data: Data, row: number): Promise<Issue> {
+  if (await idTaken(q, appId, id)) return { row, field: "id", rule: "unique", message: `an entity with id ${id} already exists` };
+  const taken = (fields: string) => ({
+    row,
+    field: fields.split(", ")[0],
+    rule: "unique",
+    message: `${fields} must be unique: another ${ent.name} already has this value`,
+  });
+  for (const f of ent.unique) {
+    const v = own(data, f.name);
+    if (v !== undefined && v !== null && (await uniqueHolder(q, q.dialect, appId, ent.name, f, stored(v), id))) return taken(f.name);
+  }
+  for (const ix of desiredIndexes(appId, model, q.dialect))
+    if (ix.unique && ix.type === ent.name && ix.fields.length > 1) {
+      const values = ix.fields.map((f) => own(data, f));
+      if (values.some((v) => v === undefined || v === null)) continue; // NULLs are never equal
+      const fields = ix.fields.map((f) => ent.fields.get(f)!);
+      if (await holderOf(q, appId, ent.name, fields, values.map(stored), id)) return taken(ix.fields.join(", "));
+    }
+  return { row, rule: "unique", message: `a unique value of this ${ent.name} is taken` };
 }

@@ -56,7 +56,7 @@ describe("each stored field is capped in bytes", () => {
       expect(logs.at(-1)).toMatch(/more log lines, \d+ bytes, dropped: at most 16384 bytes of logs are kept per node/);
     }
     const row = s.db.get<{ n: number }>(
-      "SELECT max(length(CAST(error AS BLOB)) + length(CAST(nodes AS BLOB)) + length(CAST(input AS BLOB)) + coalesce(length(CAST(output AS BLOB)), 0)) AS n FROM xflow_executions",
+      `SELECT max(${["error", "nodes", "input"].map((c) => s.db.dialect.byteLength(c)).join(" + ")} + coalesce(${s.db.dialect.byteLength("output")}, 0)) AS n FROM xflow_executions`,
     );
     expect((await row)!.n).toBeLessThan(3 * FIELD_BYTES + 64 * 1024);
   }, 30_000);

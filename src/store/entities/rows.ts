@@ -95,6 +95,41 @@ export function insertLoadedRow(
   ]);
 }
 
+export type LoadedRow = Parameters<typeof insertLoadedRow>[1];
+
+/** Rows per INSERT of insertLoadedRows: 7 parameters each, far below PostgreSQL's 65,535. */
+const LOAD_CHUNK = 1000;
+
+/**
+ * Insert many rows with few statements (PostgreSQL: a round trip per statement is the
+ * cost). A row that would break a unique index (its id, or a unique value held by a
+ * stored row or one earlier in the list) is left out, not an error: the ids inserted are
+ * returned, and the caller decides what a left-out row means.
+ */
+export async function insertLoadedRows(q: Queryable, rows: readonly LoadedRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let at = 0; at < rows.length; at += LOAD_CHUNK) {
+    const chunk = rows.slice(at, at + LOAD_CHUNK);
+    const got = await q.all<{ id: string }>(
+      `INSERT INTO entities (id, app_id, type, data, version, created_at, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT DO NOTHING RETURNING id`,
+      chunk.flatMap((r) => [r.id, r.appId, r.type, r.data, r.version, r.createdAt, r.updatedAt]),
+    );
+    for (const r of got) inserted.add(r.id);
+  }
+  return inserted;
+}
+
+/** Whether any row of the app (of any type) has this id: ids are unique per app. */
+export async function idTaken(q: Queryable, appId: number, id: string): Promise<boolean> {
+  return !!(await q.get("SELECT 1 AS x FROM entities WHERE app_id = ? AND id = ?", [appId, id]));
+}
+
+/** The id of another entity of the type holding these values in these fields together (a composite unique index), if any. */
+export async function holderOf(q: Queryable, appId: number, type: string, fields: readonly FieldRef[], values: Param[], exceptId: string) {
+  const where = fields.map((f) => `${q.dialect.jsonField(f)} = ?`).join(" AND ");
+  return (await q.get<{ id: string }>(`SELECT id FROM entities WHERE ${scope(appId, type)} AND ${where} AND id <> ? LIMIT 1`, [...values, exceptId]))?.id;
+}
+
 /**
  * Update guarded by the version read earlier in the same transaction. `previous`, the
  * stored data as read in that transaction, lets the full-text check compare in memory

@@ -160,11 +160,8 @@ export class PostgresDriver implements Driver {
     let all = false;
     const late: (() => Promise<void>)[] = [];
     try {
-      return (await this.sql.begin(async (outer) => {
-        await outer.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
-        // Statements go through the innermost savepoint's handle: the `postgres` package
-        // fails a whole scope for any statement that failed in it.
-        let sql: Tx = outer;
+      return (await this.sql.begin(async (sql) => {
+        await sql.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
         const tx: Queryable = {
           dialect: postgresDialect,
           all: async <R = Row>(text: string, params?: Param[]) => [...(await this.query<R>(sql, text, params))],
@@ -176,18 +173,6 @@ export class PostgresDriver implements Driver {
               return { changes: 0 };
             }
             return { changes: (await this.query(sql, text, params)).count };
-          },
-          // A failed statement fails a PostgreSQL transaction: a savepoint keeps the rest.
-          tolerant: async <V>(f: () => Promise<V>): Promise<V> => {
-            const parent = sql;
-            try {
-              return (await parent.savepoint(async (sp) => {
-                sql = sp;
-                return f();
-              })) as V;
-            } finally {
-              sql = parent;
-            }
           },
           invalidate: (key) => {
             this.cache.hold(key);
@@ -202,7 +187,7 @@ export class PostgresDriver implements Driver {
         const value = await fn(tx);
         for (const f of late) await f();
         const keys = all || held.length > MAX_NOTIFIED_KEYS ? null : held;
-        await outer.unsafe("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.instance, keys })]);
+        await sql.unsafe("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.instance, keys })]);
         return value;
       })) as T;
     } catch (e) {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testDatabase } from "../../../tests/helpers/db";
 import { templates } from "../../model/templates";
 import { Sandbox } from "../../sandbox/sandbox";
 import { openServices, type Services } from "../../services";
@@ -490,7 +491,7 @@ beforeAll(async () => {
       return Response.json({ method: req.method, path, body: req.method === "GET" ? null : await req.json(), auth: req.headers.get("x-auth") });
     },
   });
-  s = await openServices(join(dir, "nodes.db"));
+  s = await openServices(await testDatabase(dir, "nodes.db"));
   const model = { ...structuredClone(templates.todo), settings: { fetchAllowList: [`127.0.0.1:${echo.port}`] } };
   const m = await s.models.create(model, systemActor);
   await s.apps.create(m.id, "todo", systemActor);
