@@ -5,13 +5,13 @@
 // control characters, empty strings, missing fields) run through both over the same
 // generated rows; the id sets must be equal.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { onPostgres } from "../../tests/helpers/db";
 import type { CompiledEntity } from "../model/compile";
 import { operatorsFor, SYSTEM_NAMES } from "../model/filter/grammar";
 import { parseFilter } from "../model/filter/parse";
 import type { Field } from "../model/schema";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
-import { onPostgres } from "../../tests/helpers/db";
 import { testServices } from "../services/entities/test-kit";
 import type { EntityRecord } from "../services/entities/types";
 import { matches } from "./match";
