@@ -1,6 +1,6 @@
 // The audit log: every change, by whom, when, with the value before and after. Written in
 // the same transaction as the change it describes, so neither exists without the other.
-import { auditRows, insertAudit } from "../store/audit";
+import { type AuditRow, auditRows, insertAudit, insertAudits } from "../store/audit";
 import type { Queryable } from "../store/driver";
 import type { Actor } from "./actor";
 
@@ -22,19 +22,29 @@ export interface AuditRecord extends AuditEntry {
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
+const row = (actor: Actor, e: AuditEntry, at: string): Omit<AuditRow, "id"> => ({
+  at,
+  actor_kind: actor.kind,
+  actor_id: actor.id ?? null,
+  action: e.action,
+  app_id: e.appId ?? null,
+  model_id: e.modelId ?? null,
+  entity_type: e.entityType ?? null,
+  entity_id: e.entityId ?? null,
+  before: json(e.before),
+  after: json(e.after),
+});
+
 export async function writeAudit(tx: Queryable, actor: Actor, e: AuditEntry, at = new Date().toISOString()): Promise<void> {
-  await insertAudit(tx, {
-    at,
-    actor_kind: actor.kind,
-    actor_id: actor.id ?? null,
-    action: e.action,
-    app_id: e.appId ?? null,
-    model_id: e.modelId ?? null,
-    entity_type: e.entityType ?? null,
-    entity_id: e.entityId ?? null,
-    before: json(e.before),
-    after: json(e.after),
-  });
+  await insertAudit(tx, row(actor, e, at));
+}
+
+/** Entries of one actor at one time (a bulk load), written together. */
+export async function writeAudits(tx: Queryable, actor: Actor, entries: readonly AuditEntry[], at = new Date().toISOString()): Promise<void> {
+  await insertAudits(
+    tx,
+    entries.map((e) => row(actor, e, at)),
+  );
 }
 
 /** Most recent entries first; filtered by entity id or app. */

@@ -17,12 +17,47 @@ export interface AuditRow {
   after: string | null;
 }
 
+const values = (row: Omit<AuditRow, "id">): Param[] => [
+  row.at,
+  row.actor_kind,
+  row.actor_id,
+  row.action,
+  row.app_id,
+  row.model_id,
+  row.entity_type,
+  row.entity_id,
+  row.before,
+  row.after,
+];
+const INSERT = "INSERT INTO audit_log (at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after) VALUES ";
+const PLACES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
 export async function insertAudit(q: Queryable, row: Omit<AuditRow, "id">): Promise<void> {
-  const params: Param[] = [row.at, row.actor_kind, row.actor_id, row.action, row.app_id, row.model_id, row.entity_type, row.entity_id, row.before, row.after];
-  await q.run(
-    "INSERT INTO audit_log (at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    params,
-  );
+  await q.run(INSERT + PLACES, values(row));
+}
+
+/** Rows per INSERT of insertAudits: 10 parameters each, far below PostgreSQL's 65,535 (and SQLite's 32,766). */
+const CHUNK = 500;
+
+/**
+ * Many entries in order, a few statements for all (a bulk load's entries: a round trip
+ * each is PostgreSQL's cost, where each chunk goes as one JSON parameter the server unpacks).
+ */
+export async function insertAudits(q: Queryable, rows: readonly Omit<AuditRow, "id">[]): Promise<void> {
+  const pg = q.dialect.name === "postgres";
+  const size = pg ? 5000 : CHUNK;
+  for (let at = 0; at < rows.length; at += size) {
+    const chunk = rows.slice(at, at + size);
+    if (pg)
+      await q.run(
+        `INSERT INTO audit_log (at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after)
+         SELECT r.at, r.actor_kind, r.actor_id, r.action, r.app_id, r.model_id, r.entity_type, r.entity_id, r.before, r.after
+         FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (at text, actor_kind text, actor_id text, action text, app_id integer, model_id text, entity_type text, entity_id text, before text, after text)) WITH ORDINALITY AS r(at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after, n)
+         ORDER BY n`,
+        [JSON.stringify(chunk)],
+      );
+    else await q.run(INSERT + chunk.map(() => PLACES).join(", "), chunk.flatMap(values));
+  }
 }
 
 /** Newest first, of one entity and/or one app when given. */

@@ -1,13 +1,13 @@
 // Shared pieces for the MCP end-to-end tests: the SDK's real client over stdio (spawning
 // `torque mcp`) or over Streamable HTTP (against the real server), and a small `call`
 // that returns a tool result's parsed JSON with its isError flag.
-import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { openDatabase } from "../../src/store/open";
 import { MAIN, ok } from "../helpers/cli";
 import { freshPgDatabase, onPostgres } from "../helpers/db";
 
@@ -130,15 +130,15 @@ export async function until(pred: () => boolean, timeoutMs = 5000): Promise<bool
   return true;
 }
 
-/** Rows of the audit log of a database file, read-only (after the writer closed). */
-export function auditRows(
+/** Rows of the audit log of a database (SQLite file or PostgreSQL URL), after the writer closed. */
+export async function auditRows(
   dbPath: string,
-): { actor_kind: string; actor_id: string | null; action: string; entity_type: string | null; entity_id: string | null }[] {
-  const db = new Database(dbPath, { readonly: true });
+): Promise<{ actor_kind: string; actor_id: string | null; action: string; entity_type: string | null; entity_id: string | null }[]> {
+  const db = await openDatabase(dbPath, { migrate: false });
   try {
-    return db.query("SELECT actor_kind, actor_id, action, entity_type, entity_id FROM audit_log ORDER BY id").all() as any[];
+    return await db.all("SELECT actor_kind, actor_id, action, entity_type, entity_id FROM audit_log ORDER BY id");
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -246,7 +246,7 @@ test("the audit log records the agent (kind agent, the client's name) for every 
   await ok1(s.client, "task_update", { id: t.id, status: "doing" });
   await ok1(s.client, "delete_entity", { app: "todo", entity: "task", id: t.id });
   await s.close();
-  const rows = auditRows(p.dbPath);
+  const rows = await auditRows(p.dbPath);
   const mine = rows.filter((r) => r.entity_id === t.id || r.entity_id === project.id);
   expect(mine.map((r) => r.action)).toEqual(["entity.create", "entity.create", "entity.update", "entity.delete"]);
   for (const r of mine) expect({ kind: r.actor_kind, id: r.actor_id }).toEqual({ kind: "agent", id: "audit-bot" });

@@ -1,6 +1,7 @@
 -- Reverses 0001: drops every system table (and with them all data). `torque migrate --down` asks for it explicitly.
 DROP TABLE IF EXISTS entity_counts;
-DROP FUNCTION IF EXISTS entity_counts_keep() CASCADE;
+DROP FUNCTION IF EXISTS entity_counts_added() CASCADE;
+DROP FUNCTION IF EXISTS entity_counts_removed() CASCADE;
 DROP TABLE IF EXISTS entity_rollups;
 DROP TABLE IF EXISTS entity_fts;
 DROP TABLE IF EXISTS seed_runs;

@@ -129,8 +129,11 @@ CREATE TABLE entity_rollups (
   PRIMARY KEY (app_id, type)
 );
 
--- Row counts per app and entity type, kept exact by a trigger on every write to entities,
--- so an unfiltered total is one lookup instead of a count.
+-- Row counts per app and entity type, kept exact by triggers on every write to entities,
+-- so an unfiltered total is one lookup instead of a count. The triggers run once per
+-- statement over the rows it changed: a counter row updated once per inserted row would
+-- leave a chain of dead versions in a bulk load's transaction that each later update
+-- walks (a load slowed quadratically: 5,000 rows took 0.4 s, the fourth 5,000 1.6 s).
 CREATE TABLE entity_counts (
   app_id  INTEGER NOT NULL,
   type    TEXT COLLATE "C" NOT NULL,
@@ -138,18 +141,23 @@ CREATE TABLE entity_counts (
   PRIMARY KEY (app_id, type)
 );
 
-CREATE FUNCTION entity_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION entity_counts_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    UPDATE entity_counts SET n = n - 1 WHERE app_id = OLD.app_id AND type = OLD.type;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO entity_counts (app_id, type, n) VALUES (NEW.app_id, NEW.type, 1)
-      ON CONFLICT (app_id, type) DO UPDATE SET n = entity_counts.n + 1;
-  END IF;
+  INSERT INTO entity_counts (app_id, type, n) SELECT app_id, type, count(*) FROM added GROUP BY app_id, type
+    ON CONFLICT (app_id, type) DO UPDATE SET n = entity_counts.n + excluded.n;
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER entity_counts_insert AFTER INSERT OR DELETE ON entities FOR EACH ROW EXECUTE FUNCTION entity_counts_keep();
-CREATE TRIGGER entity_counts_move AFTER UPDATE OF app_id, type ON entities FOR EACH ROW
-  WHEN (OLD.app_id IS DISTINCT FROM NEW.app_id OR OLD.type IS DISTINCT FROM NEW.type) EXECUTE FUNCTION entity_counts_keep();
+CREATE FUNCTION entity_counts_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE entity_counts c SET n = c.n - r.k FROM (SELECT app_id, type, count(*) AS k FROM removed GROUP BY app_id, type) r
+    WHERE c.app_id = r.app_id AND c.type = r.type;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER entity_counts_insert AFTER INSERT ON entities REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION entity_counts_added();
+CREATE TRIGGER entity_counts_delete AFTER DELETE ON entities REFERENCING OLD TABLE AS removed
+  FOR EACH STATEMENT EXECUTE FUNCTION entity_counts_removed();
+-- No statement moves a row to another app or type (updates change data, version and
+-- updated_at only), so updates leave the counts alone.

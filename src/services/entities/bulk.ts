@@ -9,7 +9,7 @@ import type { Queryable } from "../../store/driver";
 import { type FtsTarget, ftsDefer, ftsIndexRows, ftsTarget } from "../../store/entities/fts";
 import { desiredIndexes } from "../../store/entities/indexes";
 import { checkStorable, getRows, insertLoadedRow, insertLoadedRows } from "../../store/entities/rows";
-import { writeAudit } from "../audit";
+import { type AuditEntry, writeAudit, writeAudits } from "../audit";
 import { type EntityContext, entityOf, logAfterError } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
 import { uniqueClash } from "./integrity";
@@ -112,9 +112,10 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       issues.push(...found);
       skippedIds.add(g.id);
     };
-    const audited = async (g: { id: string; data: Data }) => {
-      if (opts.audit !== "summary")
-        await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data }, now);
+    // One entry per record, written together after the rows.
+    const entries: AuditEntry[] = [];
+    const audited = (g: { id: string; data: Data }) => {
+      if (opts.audit !== "summary") entries.push({ action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data });
     };
     if (tx.dialect.name === "postgres") {
       // A statement per thousand rows (a round trip each is the cost here); rows left out
@@ -132,7 +133,7 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       );
       for (const [g] of fit)
         if (!done.has(g.id)) refuse(g, [await uniqueClash(tx, rt.id, rt.model, ent, g.id, g.data, g.i + offset)]);
-        else await audited(g);
+        else audited(g);
     } else
       for (const g of keep) {
         const r = loaded(g);
@@ -145,8 +146,9 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
           refuse(g, err.data as Issue[]);
           continue;
         }
-        await audited(g);
+        audited(g);
       }
+    await writeAudits(tx, opts.actor, entries, now);
     const inserted = keep.filter((g) => !skippedIds.has(g.id));
     if (fts)
       await ftsIndexRows(

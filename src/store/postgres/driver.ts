@@ -62,7 +62,7 @@ export class PostgresDriver implements Driver {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(url: string, opts: { cacheRows?: number; max?: number } = {}) {
-    this.location = url.replace(/\/\/[^@/]*@/, "//");
+    this.location = withoutPassword(url);
     this.cache = new RowCache(opts.cacheRows ?? 50_000);
     this.sql = postgres(url, {
       max: opts.max ?? 10,
@@ -230,4 +230,15 @@ export function connectionProblem(location: string, e: unknown): string {
               ? "the database does not exist: create it (createdb) or fix its name"
               : (err?.message ?? String(e)).split("\n")[0];
   return `cannot connect to PostgreSQL at ${location}: ${why}`;
+}
+
+/** The URL to show (logs, /health, errors): the password, if any, left out. */
+export function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1@");
+  }
 }
