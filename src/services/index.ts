@@ -4,6 +4,7 @@
 import type { Driver } from "../store/driver";
 import { openDatabase } from "../store/open";
 import { AppService } from "./apps";
+import { relayEvents } from "./cluster";
 import { DataService } from "./dataio";
 import { bindDriver } from "./driver";
 import { LinkService } from "./entities/links";
@@ -37,7 +38,9 @@ export function createServices(db: Driver): Services {
   const services = { events, models, apps, entities, links, ui: new UiService(apps, entities), data: new DataService(entities), system } as Services;
   bindDriver(services, db);
   services.xflows = new XFlowService(services, db);
+  const unrelay = relayEvents(db, events, entities);
   services.close = async () => {
+    unrelay();
     await services.xflows.close();
     await db.close();
   };

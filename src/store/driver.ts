@@ -6,6 +6,9 @@
 import type { RowCache } from "./cache";
 import type { Dialect } from "./dialect";
 
+/** The largest message Driver.broadcast carries (PostgreSQL's NOTIFY holds 8,000 bytes with its envelope). */
+export const MAX_BROADCAST = 7_600;
+
 export type Param = string | number | bigint | boolean | null | Uint8Array;
 export type Row = Record<string, unknown>;
 
@@ -45,6 +48,13 @@ export interface Driver extends Queryable {
    * in-memory state such as compiled models can be refreshed. Returns an unsubscribe.
    */
   onExternalChange(fn: () => void): () => void;
+  /**
+   * Several servers on one database (PostgreSQL): send a message of at most
+   * MAX_BROADCAST bytes to every other process using it, and hear theirs. Messages from
+   * one process arrive in the order sent. Absent on SQLite, which serves one machine.
+   */
+  broadcast?(message: string): void;
+  onBroadcast?(fn: (message: string) => void): () => void;
   /** A human-readable description of where the data lives (a path or a URL without password). */
   readonly location: string;
   /** Run several statements (migrations). */

@@ -15,6 +15,8 @@ import pgDown6 from "../../schema/migrations/postgres/0006_entity_counts.down.sq
 import pgUp6 from "../../schema/migrations/postgres/0006_entity_counts.up.sql" with { type: "text" };
 import pgDown7 from "../../schema/migrations/postgres/0007_entity_rollups.down.sql" with { type: "text" };
 import pgUp7 from "../../schema/migrations/postgres/0007_entity_rollups.up.sql" with { type: "text" };
+import pgDown8 from "../../schema/migrations/postgres/0008_schedule_claims.down.sql" with { type: "text" };
+import pgUp8 from "../../schema/migrations/postgres/0008_schedule_claims.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
@@ -29,6 +31,8 @@ import down6 from "../../schema/migrations/sqlite/0006_entity_counts.down.sql" w
 import up6 from "../../schema/migrations/sqlite/0006_entity_counts.up.sql" with { type: "text" };
 import down7 from "../../schema/migrations/sqlite/0007_entity_rollups.down.sql" with { type: "text" };
 import up7 from "../../schema/migrations/sqlite/0007_entity_rollups.up.sql" with { type: "text" };
+import down8 from "../../schema/migrations/sqlite/0008_schedule_claims.down.sql" with { type: "text" };
+import up8 from "../../schema/migrations/sqlite/0008_schedule_claims.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -46,6 +50,7 @@ export const migrations: Migration[] = [
   { version: 5, name: "full_text", up: { sqlite: up5, postgres: pgUp5 }, down: { sqlite: down5, postgres: pgDown5 } },
   { version: 6, name: "entity_counts", up: { sqlite: up6, postgres: pgUp6 }, down: { sqlite: down6, postgres: pgDown6 } },
   { version: 7, name: "entity_rollups", up: { sqlite: up7, postgres: pgUp7 }, down: { sqlite: down7, postgres: pgDown7 } },
+  { version: 8, name: "schedule_claims", up: { sqlite: up8, postgres: pgUp8 }, down: { sqlite: down8, postgres: pgDown8 } },
 ];
 
 export interface MigrationStatus {

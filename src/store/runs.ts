@@ -92,6 +92,19 @@ export async function lastWorkflowStart(q: Queryable, appId: number, xflow: stri
 
 export async function deleteWorkflowRunsOf(q: Queryable, appId: number): Promise<void> {
   await q.run("DELETE FROM xflow_executions WHERE app_id = ?", [appId]);
+  await q.run("DELETE FROM schedule_claims WHERE app_id = ?", [appId]);
+}
+
+/** Claim a flow's due time for this server: true for the first claim of it only. Claims made before `forgetBefore` are removed. */
+export async function claimScheduledRun(q: Queryable, appId: number, xflow: string, scheduledAt: string, now: string, forgetBefore: string): Promise<boolean> {
+  await q.run("DELETE FROM schedule_claims WHERE claimed_at < ?", [forgetBefore]);
+  const r = await q.run("INSERT INTO schedule_claims (app_id, xflow, scheduled_at, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [
+    appId,
+    xflow,
+    scheduledAt,
+    now,
+  ]);
+  return r.changes === 1;
 }
 
 /** An app's seed in progress: the request (JSON text) and the targets (JSON text). */

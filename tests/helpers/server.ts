@@ -1,9 +1,11 @@
 // Shared pieces for the end-to-end server tests: a real SQLite file in a fresh temp dir
 // (or a fresh PostgreSQL database, tests/helpers/db.ts),
 // the real server in-process on an ephemeral port, and small JSON-RPC / WebSocket clients.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Subprocess } from "bun";
 import { type RunningServer, type ServerOptions, startServer } from "../../src/http/server";
 import { templates } from "../../src/model/templates";
 import { openServices, type Services } from "../../src/services";
@@ -187,4 +189,43 @@ export function freePort(): number {
   const port = s.port;
   s.stop(true);
   return port;
+}
+
+const MAIN = join(import.meta.dir, "../../src/main.ts");
+
+/** A `torque server` subprocess: its URL and what it printed so far. */
+export interface Child {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  url: string;
+  out: () => string;
+  err: () => string;
+}
+
+function collect(stream: ReadableStream<Uint8Array>): () => string {
+  let text = "";
+  void (async () => {
+    const dec = new TextDecoder();
+    const reader = stream.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += dec.decode(r.value, { stream: true });
+  })();
+  return () => text;
+}
+
+/** Start `torque server --db DB` on a free port; resolves once it says it serves JSON-RPC. */
+export async function spawnServer(dbPath: string, extra: string[] = []): Promise<Child> {
+  for (let attempt = 0; ; attempt++) {
+    const port = freePort();
+    const proc = Bun.spawn([process.execPath, MAIN, "server", "--bind", `127.0.0.1:${port}`, "--db", dbPath, ...extra], {
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const child: Child = { proc, url: `http://127.0.0.1:${port}`, out: collect(proc.stdout), err: collect(proc.stderr) };
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && proc.exitCode === null && !child.out().includes("JSON-RPC")) await sleep(50);
+    if (child.out().includes("JSON-RPC")) return child;
+    if (proc.exitCode === null) proc.kill();
+    await proc.exited;
+    if (attempt >= 3 || !/cannot listen|in use/i.test(child.err())) throw new Error(`torque server did not start: ${child.err()}`);
+  }
 }

@@ -6,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { templates } from "../../src/model/templates";
 import { openServices } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 import { onPostgres, testDatabase } from "../helpers/db";
-import { freePort, makeProject, sleep, startTestServer, type TestServer } from "../helpers/server";
+import { type Child, makeProject, sleep, spawnServer, startTestServer, type TestServer } from "../helpers/server";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
 
@@ -69,41 +68,6 @@ describe("routes", () => {
 });
 
 /** `torque server` in a child process, its output collected as it arrives. */
-interface Child {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
-  url: string;
-  out: () => string;
-  err: () => string;
-}
-
-function collect(stream: ReadableStream<Uint8Array>): () => string {
-  let text = "";
-  void (async () => {
-    const dec = new TextDecoder();
-    const reader = stream.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) text += dec.decode(r.value, { stream: true });
-  })();
-  return () => text;
-}
-
-async function spawnServer(dbPath: string, extra: string[] = []): Promise<Child> {
-  for (let attempt = 0; ; attempt++) {
-    const port = freePort();
-    const proc = Bun.spawn([process.execPath, MAIN, "server", "--bind", `127.0.0.1:${port}`, "--db", dbPath, ...extra], {
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const child: Child = { proc, url: `http://127.0.0.1:${port}`, out: collect(proc.stdout), err: collect(proc.stderr) };
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && proc.exitCode === null && !child.out().includes("JSON-RPC")) await sleep(50);
-    if (child.out().includes("JSON-RPC")) return child;
-    if (proc.exitCode === null) proc.kill();
-    await proc.exited;
-    if (attempt >= 3 || !/cannot listen|in use/i.test(child.err())) throw new Error(`torque server did not start: ${child.err()}`);
-  }
-}
-
 describe("torque server (subprocess)", () => {
   let dir: string, dbPath: string, child: Child;
   beforeAll(async () => {

@@ -7,7 +7,15 @@
 
 import { notFound } from "../../lib/errors";
 import type { Driver } from "../../store/driver";
-import { insertWorkflowRun, lastWorkflowStart, listWorkflowRuns, pruneWorkflowRuns, type WorkflowRunRow, workflowRun } from "../../store/runs";
+import {
+  claimScheduledRun,
+  insertWorkflowRun,
+  lastWorkflowStart,
+  listWorkflowRuns,
+  pruneWorkflowRuns,
+  type WorkflowRunRow,
+  workflowRun,
+} from "../../store/runs";
 import type { RunRecord } from "../../xflow/types";
 import { type CapCache, capRun } from "./run-caps";
 
@@ -47,6 +55,9 @@ interface Stored {
   error: string | null;
   nodes: string;
 }
+
+/** How long a claimed due time is remembered (any server still catching up is done long before). */
+const CLAIMS_KEPT_MS = 7 * 24 * 3600_000;
 
 export class RunLog {
   private queue: Stored[] = [];
@@ -130,6 +141,16 @@ export class RunLog {
     await this.flush();
     const rows = await listWorkflowRuns(this.db, { appId: opts.appId, xflow: opts.xflow, limit: Math.min(opts.limit ?? 50, 1000) });
     return rows.map(fromRow);
+  }
+
+  /**
+   * Claim a flow's due time (an ISO date) for this server: true for the one server that
+   * claims it first; every other server on the database skips that time.
+   */
+  async claim(appId: number, xflow: string, scheduledAt: string): Promise<boolean> {
+    const now = new Date();
+    const forget = new Date(now.getTime() - CLAIMS_KEPT_MS).toISOString();
+    return this.db.transaction((tx) => claimScheduledRun(tx, appId, xflow, scheduledAt, now.toISOString(), forget));
   }
 
   /** When the last run of a flow started (for the scheduler's catch-up), if any. */

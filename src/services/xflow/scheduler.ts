@@ -3,7 +3,8 @@
 // flow that had run before is run ONCE at start-up to catch up (not once per missed
 // time: a flow that reports "overdue tasks" should not fire twenty times after a
 // weekend), with input {scheduled, missed: true}. A flow never run before waits for its
-// next time. Runs of one flow never overlap.
+// next time. Runs of one flow never overlap. Every server on a database keeps the
+// schedule; each due time is claimed in the database, and only the claimer runs it.
 import { Cron } from "croner";
 import type { Services } from "../index";
 import type { XFlowService } from "./service";
@@ -41,8 +42,10 @@ export class Scheduler {
         if (t?.type !== "schedule" || typeof t.cron !== "string") continue;
         let job: Cron;
         try {
-          job = new Cron(t.cron, { timezone: typeof t.timezone === "string" ? t.timezone : undefined, protect: true }, () =>
-            this.fire(app.slug, flow.name, new Date(), false),
+          // Fired at its due time (croner hands the moment it woke, a few ms later): the due
+          // time names the run, so every server claims the same one.
+          job = new Cron(t.cron, { timezone: typeof t.timezone === "string" ? t.timezone : undefined, protect: true }, (self: Cron) =>
+            this.fire(rt.id, app.slug, flow.name, self.previousRuns(1, new Date(Date.now() + 1))[0] ?? new Date(), false),
           );
         } catch (e) {
           console.error(`torque: scheduler: flow ${flow.name} of ${app.slug} has a bad cron "${t.cron}": ${(e as Error).message}`);
@@ -52,14 +55,16 @@ export class Scheduler {
         if (catchUp) {
           const last = await this.xflows.runs.lastStart(rt.id, flow.name, "schedule");
           const previous = job.previousRuns(1, new Date())[0];
-          if (last && previous && previous.getTime() > Date.parse(last)) void this.fire(app.slug, flow.name, previous, true);
+          if (last && previous && previous.getTime() > Date.parse(last)) void this.fire(rt.id, app.slug, flow.name, previous, true);
         }
       }
     }
   }
 
-  private async fire(app: string, flow: string, scheduled: Date, missed: boolean) {
+  private async fire(appId: number, app: string, flow: string, scheduled: Date, missed: boolean) {
     try {
+      // Several servers on one database each keep the schedule: one of them runs each due time.
+      if (!(await this.xflows.runs.claim(appId, flow, scheduled.toISOString()))) return;
       await this.xflows.execute(app, flow, { scheduled: scheduled.toISOString(), missed }, { actor: { kind: "system", id: "scheduler" }, trigger: "schedule" });
     } catch (e) {
       console.error(`torque: scheduled flow ${flow} of ${app} did not run: ${(e as Error).message}`);

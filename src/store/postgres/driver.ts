@@ -11,12 +11,14 @@ import postgres from "postgres";
 import { TorqueError } from "../../lib/errors";
 import { RowCache } from "../cache";
 import { postgresDialect } from "../dialect";
-import type { Driver, Param, Queryable, Row } from "../driver";
+import { type Driver, MAX_BROADCAST, type Param, type Queryable, type Row } from "../driver";
 import { numbered } from "./placeholders";
 
 /** The advisory lock key every write transaction holds (any constant: it names Torque's writer). */
 const WRITE_LOCK = 7_406_117_210;
 const CHANNEL = "torque_changes";
+/** Messages between servers (broadcast): the services' change events. */
+const EVENTS = "torque_events";
 /** NOTIFY payloads are limited to 8,000 bytes: past this many keys, "everything changed". */
 const MAX_NOTIFIED_KEYS = 100;
 
@@ -77,8 +79,59 @@ export class PostgresDriver implements Driver {
   /** Connect once and start listening: a bad URL, password or refused connection fails here, at start-up. */
   async connect(): Promise<void> {
     await this.query(this.sql, "SELECT 1");
-    this.listening = this.sql.listen(CHANNEL, (payload) => this.heard(payload));
+    this.listening = Promise.all([this.sql.listen(CHANNEL, (payload) => this.heard(payload)), this.sql.listen(EVENTS, (payload) => this.message(payload))]);
     await this.listening;
+  }
+
+  private broadcastListeners = new Set<(message: string) => void>();
+  private outbox: string[] = [];
+
+  onBroadcast(fn: (message: string) => void): () => void {
+    this.broadcastListeners.add(fn);
+    return () => this.broadcastListeners.delete(fn);
+  }
+
+  /** Queued and sent on the next turn, packed several to a NOTIFY, all NOTIFYs in one statement. */
+  broadcast(message: string): void {
+    if (Buffer.byteLength(message) > MAX_BROADCAST) throw new Error(`a broadcast holds at most ${MAX_BROADCAST} bytes`);
+    this.outbox.push(message);
+    if (this.outbox.length === 1) setImmediate(() => void this.flush().catch((e) => console.error(`torque: broadcast: ${(e as Error).message}`)));
+  }
+
+  private sending: Promise<unknown> = Promise.resolve();
+  private flush(): Promise<unknown> {
+    const messages = this.outbox.splice(0);
+    const payloads: string[] = [];
+    let batch: string[] = [];
+    let size = 0;
+    const seal = () => {
+      if (batch.length) payloads.push(JSON.stringify({ from: this.instance, m: batch }));
+      batch = [];
+      size = 0;
+    };
+    for (const m of messages) {
+      const n = Buffer.byteLength(JSON.stringify(m));
+      if (size + n > MAX_BROADCAST) seal();
+      batch.push(m);
+      size += n + 1;
+    }
+    seal();
+    // In order: one statement after another on the pool would not keep it.
+    this.sending = this.sending.then(() =>
+      this.sql.unsafe("SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n", [EVENTS, payloads as never]),
+    );
+    return this.sending;
+  }
+
+  private message(payload: string) {
+    let note: { from?: string; m?: unknown };
+    try {
+      note = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (note.from === this.instance || !Array.isArray(note.m)) return;
+    for (const m of note.m) if (typeof m === "string") for (const fn of this.broadcastListeners) fn(m);
   }
 
   private heard(payload: string) {
@@ -209,6 +262,7 @@ export class PostgresDriver implements Driver {
 
   async close() {
     await this.lock.catch(() => {});
+    await this.sending.catch(() => {});
     await this.sql.end({ timeout: 5 });
   }
 }
