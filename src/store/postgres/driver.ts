@@ -63,11 +63,21 @@ export class PostgresDriver implements Driver {
   /** Local queue: a transaction waits here rather than holding a pooled connection while it waits for the lock. */
   private lock: Promise<unknown> = Promise.resolve();
 
-  constructor(url: string, opts: { cacheRows?: number; max?: number } = {}) {
+  /** Connections this driver uses at most (reads and its one write transaction; LISTEN has its own). */
+  private readonly max: number;
+  /** How long a request waits for a free connection before it is refused as busy. */
+  private readonly waitMs: number;
+  private inUse = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(url: string, opts: { cacheRows?: number; max?: number; waitMs?: number } = {}) {
     this.location = withoutPassword(url);
     this.cache = new RowCache(opts.cacheRows ?? 50_000);
+    this.max = opts.max ?? 10;
+    this.waitMs = opts.waitMs ?? 30_000;
     this.sql = postgres(url, {
-      max: opts.max ?? 10,
+      // One more than the gate lets through: the lookup of a partition's index name after a failure.
+      max: this.max + 1,
       connect_timeout: 10,
       idle_timeout: 60,
       onnotice: () => {},
@@ -78,7 +88,7 @@ export class PostgresDriver implements Driver {
 
   /** Connect once and start listening: a bad URL, password or refused connection fails here, at start-up. */
   async connect(): Promise<void> {
-    await this.query(this.sql, "SELECT 1");
+    await this.sql.unsafe("SELECT 1"); // not normalised: connectionProblem reads the cause
     this.listening = Promise.all([this.sql.listen(CHANNEL, (payload) => this.heard(payload)), this.sql.listen(EVENTS, (payload) => this.message(payload))]);
     await this.listening;
   }
@@ -182,11 +192,49 @@ export class PostgresDriver implements Driver {
     return parent;
   };
 
+  /**
+   * A connection for one request: under load, requests queue here (in order) for at most
+   * waitMs, then are refused as busy, rather than failing at once or waiting for ever.
+   */
+  private async acquire(): Promise<void> {
+    if (this.inUse < this.max) {
+      this.inUse++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        this.inUse++;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const at = this.waiting.indexOf(grant);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(new TorqueError("unavailable", `the database is busy: no connection came free within ${this.waitMs / 1000} s; try again`));
+      }, this.waitMs);
+      this.waiting.push(grant);
+    });
+  }
+
+  private release(): void {
+    this.inUse--;
+    this.waiting.shift()?.();
+  }
+
+  private async gated<R>(fn: () => Promise<R>): Promise<R> {
+    await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
   async all<T = Row>(text: string, params?: Param[]): Promise<T[]> {
-    return [...(await this.query<T>(this.sql, text, params))];
+    return this.gated(async () => [...(await this.query<T>(this.sql, text, params))]);
   }
   async get<T = Row>(text: string, params?: Param[]): Promise<T | undefined> {
-    return (await this.query<T>(this.sql, text, params))[0];
+    return this.gated(async () => (await this.query<T>(this.sql, text, params))[0]);
   }
   run(text: string, params?: Param[]) {
     return this.transaction((tx) => tx.run(text, params));
@@ -201,8 +249,8 @@ export class PostgresDriver implements Driver {
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const run = this.lock.then(
-      () => this.runTransaction(fn),
-      () => this.runTransaction(fn),
+      () => this.gated(() => this.runTransaction(fn)),
+      () => this.gated(() => this.runTransaction(fn)),
     );
     this.lock = run.catch(() => {});
     return run;
@@ -263,7 +311,9 @@ export class PostgresDriver implements Driver {
   async close() {
     await this.lock.catch(() => {});
     await this.sending.catch(() => {});
-    await this.sql.end({ timeout: 5 });
+    // Everything this process waited for is done by now (the server drains requests first);
+    // a connection still busy after a second is one a lost connection left hanging.
+    await this.sql.end({ timeout: 1 });
   }
 }
 
