@@ -2,34 +2,42 @@
 // Options: --entities N (default 1,000,000), --only core|server|grid|web (server runs core first;
 // grid runs alone: its own 1M `order` records, in-process and over HTTP; web: the app runtime
 // in Chromium, served by the binary, with its own 1M-row grid, then the Model Editor; editor: the
-// Model Editor alone, on an empty database).
+// Model Editor alone, on an empty database). --db postgres: the entity engine, workflow and
+// server sections on PostgreSQL (a throwaway server from Debian's package, as the tests
+// start; or --db postgres://… to use a server's admin URL, a fresh database made on it),
+// then two servers sharing the database against one.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { freshPgDatabase } from "../tests/helpers/db";
 import { benchCore } from "./bench/core";
 import { benchGrid } from "./bench/grid";
 import { benchHostile } from "./bench/hostile";
 import { benchMcp } from "./bench/mcp";
 import { summary } from "./bench/report";
 import { benchServer, buildBinary } from "./bench/server";
+import { benchServers } from "./bench/servers";
 import { benchEditorAlone, benchWeb } from "./bench/web";
 import { benchXFlow } from "./bench/xflow";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" } } });
+const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" }, db: { type: "string" } } });
 const entities = Number(values.entities ?? 1_000_000);
 const only = values.only;
 if (only !== undefined && !["core", "server", "grid", "web", "editor"].includes(only))
   throw new Error(`--only takes core, server, grid, web or editor (got ${only})`);
 const dir = mkdtempSync(join(tmpdir(), "torque-bench-"));
-const db = join(dir, "bench.db");
+const postgres = values.db === undefined ? undefined : await startPostgres(values.db);
+const db = postgres ? await postgres.fresh() : join(dir, "bench.db");
+if (postgres && only !== undefined && only !== "core" && only !== "server")
+  throw new Error("--db postgres runs the core and server sections (--only core|server)");
 
 console.log(`Torque benchmarks — ${new Date().toISOString()} — bun ${Bun.version}, ${navigator.hardwareConcurrency} cores\n`);
 try {
   const runs = (part: string) => only === undefined || only === part || (part === "core" && only === "server");
   if (runs("core")) {
-    console.log("== entity engine (in-process, SQLite file)");
+    console.log(`== entity engine (in-process, ${postgres ? "PostgreSQL" : "SQLite file"})`);
     await benchCore(db, { entities });
     console.log("\n== workflows (in-process, QuickJS)");
     await benchXFlow(db);
@@ -43,6 +51,10 @@ try {
         await benchHostile([binary.bin], db);
         console.log("\n== MCP (compiled binary, stdio)");
         await benchMcp(binary.bin, db);
+        if (postgres) {
+          console.log("\n== two servers on one PostgreSQL database against one (compiled binary, wrk)");
+          await benchServers(binary.bin, db);
+        }
       }
       if (runs("grid")) {
         console.log(`\n== grid (${entities.toLocaleString("en-US")} orders, no field marked indexed; in-process and over HTTP)`);
@@ -62,5 +74,22 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  postgres?.stop();
 }
 process.exitCode = summary() ? 0 : 1;
+
+/** The PostgreSQL server to measure on: a throwaway one (scripts/test/pg-server.sh) or the admin URL given. */
+async function startPostgres(db: string): Promise<{ fresh(): Promise<string>; stop(): void }> {
+  let admin = db,
+    started = "";
+  if (db === "postgres") {
+    const out = Bun.spawnSync(["bash", "scripts/test/pg-server.sh"]);
+    if (out.exitCode !== 0) throw new Error("no PostgreSQL server could be started: apt-get install -y postgresql, or pass --db postgres://…");
+    [admin, started] = out.stdout.toString().trim().split(" ") as [string, string];
+  } else if (!/^postgres(ql)?:\/\//.test(db)) throw new Error(`--db takes postgres or a postgres:// admin URL (got ${db})`);
+  process.env.TORQUE_TEST_PG = admin;
+  return {
+    fresh: freshPgDatabase,
+    stop: () => void (started && Bun.spawnSync(["bash", "scripts/test/pg-server.sh", "stop", started])),
+  };
+}

@@ -34,14 +34,38 @@ interface WrkResult {
   errors: number;
 }
 
-/** Run wrk with a Lua script; latencies in ms. */
-export function wrk(base: string, path: string, lua: string, opts: { connections?: number; seconds?: number } = {}): WrkResult {
+type WrkOptions = { connections?: number; seconds?: number };
+
+function wrkArgs(base: string, path: string, lua: string, opts: WrkOptions): { args: string[]; script: string } {
   const script = join(tmpdir(), `torque-wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
   writeFileSync(script, lua);
-  const r = Bun.spawnSync(["wrk", "-t1", `-c${opts.connections ?? 50}`, `-d${opts.seconds ?? 8}s`, "--latency", "-s", script, `${base}${path}`]);
+  return { args: ["wrk", "-t1", `-c${opts.connections ?? 50}`, `-d${opts.seconds ?? 8}s`, "--latency", "-s", script, `${base}${path}`], script };
+}
+
+/** Run wrk with a Lua script; latencies in ms. */
+export function wrk(base: string, path: string, lua: string, opts: WrkOptions = {}): WrkResult {
+  const { args, script } = wrkArgs(base, path, lua, opts);
+  const r = Bun.spawnSync(args);
   rmSync(script, { force: true });
-  const out = r.stdout.toString();
-  if (r.exitCode !== 0) throw new Error(`wrk failed: ${r.stderr.toString() || out}`);
+  if (r.exitCode !== 0) throw new Error(`wrk failed: ${r.stderr.toString() || r.stdout.toString()}`);
+  return parseWrk(r.stdout.toString());
+}
+
+/** Several wrk runs at once (one per server of a pair); each one's result. */
+export async function wrkTogether(runs: { base: string; path: string; lua: string; opts?: WrkOptions }[]): Promise<WrkResult[]> {
+  return Promise.all(
+    runs.map(async (run) => {
+      const { args, script } = wrkArgs(run.base, run.path, run.lua, run.opts ?? {});
+      const p = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
+      const [out, code] = [await new Response(p.stdout).text(), await p.exited];
+      rmSync(script, { force: true });
+      if (code !== 0) throw new Error(`wrk failed: ${await new Response(p.stderr).text()}`);
+      return parseWrk(out);
+    }),
+  );
+}
+
+function parseWrk(out: string): WrkResult {
   const ms = (s: string | undefined) =>
     !s ? NaN : s.endsWith("us") ? parseFloat(s) / 1000 : s.endsWith("ms") ? parseFloat(s) : s.endsWith("s") ? parseFloat(s) * 1000 : NaN;
   const errs = /Non-2xx or 3xx responses: (\d+)/.exec(out);
