@@ -2,8 +2,8 @@
 // Options: --entities N (default 1,000,000), --only core|server|grid|web (server runs core first;
 // grid runs alone: its own 1M `order` records, in-process and over HTTP; web: the app runtime
 // in Chromium, served by the binary, with its own 1M-row grid, then the Model Editor; editor: the
-// Model Editor alone, on an empty database). --db postgres: the entity engine, workflow and
-// server sections on PostgreSQL (a throwaway server from Debian's package, as the tests
+// Model Editor alone, on an empty database). --db postgres: the entity engine, workflow,
+// server and grid sections on PostgreSQL (a throwaway server from Debian's package, as the tests
 // start; or --db postgres://… to use a server's admin URL, a fresh database made on it),
 // then two servers sharing the database against one.
 
@@ -30,8 +30,8 @@ if (only !== undefined && !["core", "server", "grid", "web", "editor"].includes(
 const dir = mkdtempSync(join(tmpdir(), "torque-bench-"));
 const postgres = values.db === undefined ? undefined : await startPostgres(values.db);
 const db = postgres ? await postgres.fresh() : join(dir, "bench.db");
-if (postgres && only !== undefined && only !== "core" && only !== "server")
-  throw new Error("--db postgres runs the core and server sections (--only core|server)");
+if (postgres && only !== undefined && !["core", "server", "grid"].includes(only))
+  throw new Error("--db postgres runs the core, server and grid sections (--only core|server|grid)");
 
 console.log(`Torque benchmarks — ${new Date().toISOString()} — bun ${Bun.version}, ${navigator.hardwareConcurrency} cores\n`);
 try {
@@ -58,7 +58,7 @@ try {
       }
       if (runs("grid")) {
         console.log(`\n== grid (${entities.toLocaleString("en-US")} orders, no field marked indexed; in-process and over HTTP)`);
-        await benchGrid(dir, { entities, binary: binary.bin });
+        await benchGrid(dir, { entities, binary: binary.bin, fresh: postgres?.fresh });
       }
       if (runs("web")) {
         console.log(`\n== app runtime in Chromium (compiled binary; a grid of ${entities.toLocaleString("en-US")} orders)`);

@@ -15,6 +15,7 @@ import { openServices, type Services } from "../../src/services";
 import { systemActor } from "../../src/services/actor";
 import { NOUNS, VERBS } from "../../src/services/seed/named";
 import { seedApp } from "../../src/services/seed/seed";
+import { openDatabase } from "../../src/store/open";
 import { type Figure, record } from "./report";
 import { rpcLua, waitHealthy, wrk } from "./server";
 
@@ -407,8 +408,10 @@ interface HttpCase {
   target: number;
 }
 
-export async function benchGrid(dir: string, opts: { entities: number; binary?: string }): Promise<void> {
-  const dbPath = `${dir}/grid.db`;
+export async function benchGrid(dir: string, opts: { entities: number; binary?: string; fresh?: () => Promise<string> }): Promise<void> {
+  // A SQLite file in dir, or (fresh) a new PostgreSQL database.
+  const where = (name: string) => (opts.fresh ? opts.fresh() : Promise.resolve(`${dir}/${name}.db`));
+  const dbPath = await where("grid");
   const n = opts.entities;
   console.log(`seeding ${n.toLocaleString("en-US")} orders (and 1,000 customers), every scalar field unmarked …`);
   const seeded = await seedGrid(dbPath, n, true);
@@ -679,7 +682,7 @@ export async function benchGrid(dir: string, opts: { entities: number; binary?: 
   // ---- write cost and size with the default indexing (compared with no extra indexes below)
   const writes = await writeCost(s);
   await s.close();
-  const size = dbSize(dbPath);
+  const size = await dbSize(dbPath);
 
   // ---- over HTTP
   if (opts.binary && Bun.spawnSync(["which", "wrk"]).exitCode === 0) await overHttp(opts.binary, dbPath, http, samples.customers, samples.orders);
@@ -690,11 +693,11 @@ export async function benchGrid(dir: string, opts: { entities: number; binary?: 
 
   // ---- the same data with every field indexed: false
   console.log(`\n-- the same ${n.toLocaleString("en-US")} orders with every field indexed: false (no extra indexes)`);
-  const basePath = `${dir}/grid-plain.db`;
+  const basePath = await where("grid-plain");
   const plain = await seedGrid(basePath, n, false);
   const plainWrites = await writeCost(plain.s);
   await plain.s.close();
-  const plainSize = dbSize(basePath);
+  const plainSize = await dbSize(basePath);
   rmSync(basePath, { force: true });
   rmSync(`${basePath}-wal`, { force: true });
   rmSync(`${basePath}-shm`, { force: true });
@@ -772,7 +775,19 @@ async function writeCost(s: Services): Promise<{ create: Cell; update: Cell }> {
 }
 
 /** Bytes in use (pages minus free pages) and the number of indexes on the entities table. */
-function dbSize(path: string): { bytes: number; indexes: number } {
+async function dbSize(path: string): Promise<{ bytes: number; indexes: number }> {
+  if (/^postgres(ql)?:\/\//.test(path)) {
+    const db = await openDatabase(path, { migrate: false });
+    try {
+      // The entities table: its partitions with their indexes and TOAST.
+      const r = await db.get<{ bytes: number; indexes: number }>(
+        "SELECT (SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'entities'::regclass) AS bytes, (SELECT count(*) FROM pg_indexes WHERE tablename = 'entities') AS indexes",
+      );
+      return { bytes: Number(r!.bytes), indexes: Number(r!.indexes) };
+    } finally {
+      await db.close();
+    }
+  }
   const db = new Database(path, { readonly: true });
   try {
     const one = (sql: string) => Object.values(db.query(sql).get() as Record<string, number>)[0]!;
