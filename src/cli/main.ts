@@ -10,6 +10,7 @@ import { entityCommand } from "./commands/entity";
 import { initCommand } from "./commands/init";
 import { mcpCommand } from "./commands/mcp";
 import { migrateCommand } from "./commands/migrate";
+import { migrateDataCommand } from "./commands/migrate-data";
 import { modelCommand } from "./commands/model";
 import { serverCommand } from "./commands/server";
 import { xflowCommand } from "./commands/xflow";
@@ -19,7 +20,18 @@ export const rootCommand: Command = {
   name: "torque",
   summary: "Torque: a model-driven application platform in one executable.",
   usage: "[--db FILE] COMMAND [ARGS]",
-  subcommands: [initCommand, migrateCommand, serverCommand, modelCommand, appCommand, entityCommand, xflowCommand, mcpCommand, backupCommand],
+  subcommands: [
+    initCommand,
+    migrateCommand,
+    serverCommand,
+    modelCommand,
+    appCommand,
+    entityCommand,
+    xflowCommand,
+    mcpCommand,
+    backupCommand,
+    migrateDataCommand,
+  ],
 };
 
 export async function runCli(argv: string[]): Promise<number> {

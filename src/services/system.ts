@@ -1,13 +1,16 @@
 // What the doors need of the database itself, beside the data: where it is and how the
 // row cache does (/health), an online backup (`torque backup`), word of changes made by
-// another process (MCP list announcements), and the system schema's migrations
-// (`torque migrate`, which opens the database without migrating it first).
+// another process (MCP list announcements), the system schema's migrations
+// (`torque migrate`, which opens the database without migrating it first), and copying a
+// whole project to another database (`torque migrate-data`).
 import type { CacheStats } from "../store/cache";
+import { backupToSqlite, type CopyOptions, type CopyReport, copyBetween } from "../store/copy";
 import type { Dialect } from "../store/dialect";
 import type { Driver } from "../store/driver";
 import { type MigrationStatus, migrateDown, migrateUp, migrationStatus } from "../store/migrations";
 import { openDatabase } from "../store/open";
 
+export type { CopyOptions, CopyProgress, CopyReport } from "../store/copy";
 export type { MigrationStatus };
 
 export interface DatabaseInfo {
@@ -26,9 +29,15 @@ export class SystemService {
     return { driver: this.db.dialect.name, location: this.db.location, cache: this.db.cache.stats() };
   }
 
-  /** A consistent copy of the whole database in file `target`, taken while others may be writing. */
-  backup(target: string): Promise<void> {
-    return this.db.backup(target);
+  /**
+   * A consistent copy of the whole database in the new SQLite file `target`, taken while
+   * others may be writing. SQLite: VACUUM INTO (no report); PostgreSQL: the copier of
+   * `migrate-data` into a new file, with its report (tables, counts, checksums).
+   */
+  async backup(target: string, opts: CopyOptions = {}): Promise<CopyReport | undefined> {
+    if (this.db.dialect.name === "postgres") return backupToSqlite(this.db, target, opts);
+    await this.db.backup(target);
+    return undefined;
   }
 
   /** Call fn when another process changed the database (within ~100 ms). Returns an unsubscribe. */
@@ -55,4 +64,15 @@ export async function openSchema(url: string): Promise<SchemaMigrations> {
     down: () => migrateDown(db),
     close: () => db.close(),
   };
+}
+
+/**
+ * Copy a whole project from the database at `from` into the empty one at `to` (SQLite
+ * paths or postgres:// URLs, either way): every model with its versions, app, record,
+ * link, workflow run, audit entry, seed in progress and schedule claim; the target's
+ * indexes, full-text tables, rollups and counts are rebuilt from them. The source is only
+ * read, in one snapshot; every table is verified by row count and checksum.
+ */
+export function migrateData(from: string, to: string, opts: CopyOptions = {}): Promise<CopyReport> {
+  return copyBetween(from, to, opts);
 }

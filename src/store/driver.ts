@@ -66,7 +66,18 @@ export interface Driver extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** After a bulk load: fold the load's journal into the database now, so later requests do not pay for it. */
   settle(): Promise<void>;
-  /** A consistent copy of the whole database, taken while others may be writing. */
+  /**
+   * Run fn over one consistent, read-only view of the whole database, taken at its start
+   * while others go on writing (the source of a copy: store/copy.ts). SQLite: a read
+   * transaction on the reader connection (other reads through this driver see the same
+   * snapshot meanwhile); PostgreSQL: a REPEATABLE READ READ ONLY transaction. Snapshots
+   * of one driver run one at a time.
+   */
+  snapshot<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A consistent copy of the whole database in a new SQLite file, taken while others may
+   * be writing (SQLite: VACUUM INTO; PostgreSQL: the copier of store/copy.ts).
+   */
   backup(target: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -304,8 +304,31 @@ export class PostgresDriver implements Driver {
     await this.sql.unsafe("ANALYZE entities");
   }
 
-  async backup(_target: string): Promise<void> {
-    throw new TorqueError("bad_request", "backup of a PostgreSQL database is made with `torque migrate-data` (to a SQLite file)");
+  /** One REPEATABLE READ READ ONLY transaction: every read in fn sees the database as it was at its first statement. */
+  snapshot<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.gated(async () => {
+      try {
+        return (await this.sql.begin("isolation level repeatable read read only", async (sql) => {
+          const q: Queryable = {
+            dialect: this.dialect,
+            all: async <R = Row>(text: string, params?: Param[]) => [...(await this.query<R>(sql, text, params))],
+            get: async <R = Row>(text: string, params?: Param[]) => (await this.query<R>(sql, text, params))[0],
+            run: async (text: string, params?: Param[]) => ({ changes: (await this.query(sql, text, params)).count }),
+            invalidate: () => {},
+            invalidateAll: () => {},
+          };
+          return fn(q);
+        })) as T;
+      } catch (e) {
+        throw await normalised(e, this.parentIndex);
+      }
+    });
+  }
+
+  /** A new SQLite file holding a copy of this database, read in one snapshot (store/copy.ts). */
+  async backup(target: string): Promise<void> {
+    const { backupToSqlite } = await import("../copy");
+    await backupToSqlite(this, target);
   }
 
   async close() {

@@ -255,6 +255,29 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  private snapshots: Promise<unknown> = Promise.resolve();
+
+  /**
+   * A read transaction on the reader connection: BEGIN, a first read (SQLite takes the
+   * snapshot there, not at BEGIN), fn, COMMIT. Writers go on meanwhile (WAL); the
+   * checkpointer cannot copy past this snapshot until it ends.
+   */
+  snapshot<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    const run = this.snapshots.then(async () => {
+      this.reader.exec("BEGIN");
+      try {
+        this.reader.query("SELECT count(*) AS n FROM sqlite_master").get();
+        const value = await fn(this.r);
+        this.reader.exec("COMMIT");
+        return value;
+      } finally {
+        if (this.reader.inTransaction) this.reader.exec("ROLLBACK");
+      }
+    });
+    this.snapshots = run.catch(() => {});
+    return run;
+  }
+
   async backup(target: string) {
     // VACUUM INTO reads one consistent snapshot while writers go on (WAL).
     this.reader.query("VACUUM INTO ?").run(target);
