@@ -11,6 +11,17 @@ export interface Dialect {
   /** Whether text may hold the NUL character (PostgreSQL's text and jsonb cannot). */
   readonly holdsNul: boolean;
   /**
+   * PostgreSQL with pg_trgm: the index column (GIN, trigrams) that serves textMatch on
+   * expr; undefined where there is none (SQLite has its full-text tables instead).
+   */
+  readonly trigramColumn?: (expr: string) => string;
+  /**
+   * With trigramColumn: the text of all these fields in one expression (each
+   * separated by a newline), for one trigram index a `$search` narrows its rows with; a
+   * word contained in a field is contained in it (a superset: the exact rule still applies).
+   */
+  readonly searchText?: (fields: readonly FieldRef[]) => string;
+  /**
    * SQL expression reading one top-level field of the JSON `data` column, typed by the
    * field's type: numbers compare as numbers, booleans read as 1 and 0, a JSON null is
    * NULL. The same expression is used in indexes, so it must not change for a field.
@@ -100,19 +111,26 @@ export const postgresDialect: Dialect = {
   },
   dataColumn: "data",
   orderBy: (expr, dir) => `${expr} ${dir === "desc" ? "DESC NULLS LAST" : "ASC NULLS FIRST"}`,
-  // Text cannot hold NUL in PostgreSQL: a needle with one matches nothing (and "not" of it everything).
-  textMatch: (expr, mode, needle) =>
-    needle.includes("\0")
-      ? { sql: "(1=0)", params: [] }
-      : mode === "contains"
-        ? { sql: `strpos(${folded(expr)}, ?) > 0`, params: [needle] }
-        : mode === "startsWith"
-          ? { sql: `starts_with(${folded(expr)}, ?)`, params: [needle] }
-          : { sql: `right(${folded(expr)}, char_length(?::text)) = ?`, params: [needle, needle] },
+  // Text cannot hold NUL in PostgreSQL: a needle with one matches nothing (and "not" of it
+  // everything). LIKE, with every character of the needle taken literally, so a trigram
+  // index on the folded expression can serve it.
+  textMatch: (expr, mode, needle) => {
+    if (needle.includes("\0")) return { sql: "(1=0)", params: [] };
+    const literal = needle.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const pattern = mode === "contains" ? `%${literal}%` : mode === "startsWith" ? `${literal}%` : `%${literal}`;
+    return { sql: `${folded(expr)} LIKE ? ESCAPE '\\'`, params: [pattern] };
+  },
   notNull: (expr) => `${expr} IS NOT NULL`,
   arrayContains: (f) => `(data->'${checkedIdent(f)}') @> jsonb_build_array(?::text)`,
   indexColumn: (expr) => `${expr} NULLS FIRST`,
   joined: (expr) => `string_agg(${expr}, ',')`,
   caseless: (expr) => folded(expr),
   byteLength: (expr) => `octet_length(${expr})`,
+};
+
+/** PostgreSQL where pg_trgm is installed (migration 9): text matching has indexes. */
+export const postgresTrigramDialect: Dialect = {
+  ...postgresDialect,
+  trigramColumn: (expr) => `(${folded(expr)}) gin_trgm_ops`,
+  searchText: (fields) => `(${fields.map((f) => `coalesce(${postgresDialect.jsonField(f)}, '')`).join(" || E'\\n' || ")})`,
 };

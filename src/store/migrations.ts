@@ -17,6 +17,8 @@ import pgDown7 from "../../schema/migrations/postgres/0007_entity_rollups.down.s
 import pgUp7 from "../../schema/migrations/postgres/0007_entity_rollups.up.sql" with { type: "text" };
 import pgDown8 from "../../schema/migrations/postgres/0008_schedule_claims.down.sql" with { type: "text" };
 import pgUp8 from "../../schema/migrations/postgres/0008_schedule_claims.up.sql" with { type: "text" };
+import pgDown9 from "../../schema/migrations/postgres/0009_text_search.down.sql" with { type: "text" };
+import pgUp9 from "../../schema/migrations/postgres/0009_text_search.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
@@ -33,6 +35,8 @@ import down7 from "../../schema/migrations/sqlite/0007_entity_rollups.down.sql" 
 import up7 from "../../schema/migrations/sqlite/0007_entity_rollups.up.sql" with { type: "text" };
 import down8 from "../../schema/migrations/sqlite/0008_schedule_claims.down.sql" with { type: "text" };
 import up8 from "../../schema/migrations/sqlite/0008_schedule_claims.up.sql" with { type: "text" };
+import down9 from "../../schema/migrations/sqlite/0009_text_search.down.sql" with { type: "text" };
+import up9 from "../../schema/migrations/sqlite/0009_text_search.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -51,6 +55,7 @@ export const migrations: Migration[] = [
   { version: 6, name: "entity_counts", up: { sqlite: up6, postgres: pgUp6 }, down: { sqlite: down6, postgres: pgDown6 } },
   { version: 7, name: "entity_rollups", up: { sqlite: up7, postgres: pgUp7 }, down: { sqlite: down7, postgres: pgDown7 } },
   { version: 8, name: "schedule_claims", up: { sqlite: up8, postgres: pgUp8 }, down: { sqlite: down8, postgres: pgDown8 } },
+  { version: 9, name: "text_search", up: { sqlite: up9, postgres: pgUp9 }, down: { sqlite: down9, postgres: pgDown9 } },
 ];
 
 export interface MigrationStatus {

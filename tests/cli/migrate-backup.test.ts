@@ -50,7 +50,8 @@ describe("migrate", () => {
   test("--down reverts, --status then shows pending, and --up applies it again", async () => {
     const dir = tempDir();
     await ok(["init", ".", "--template", "crm"], { cwd: dir });
-    // --down reverts the latest migration only: 8 (schedule claims), 7 (rollups), 6 (entity counts), 5 (full text), 4 (drop xflows), 3 (bulk-load safety), 2 (app ids), then 1 (the system tables).
+    // --down reverts the latest migration only: 9 (text search: nothing on SQLite), 8 (schedule claims), 7 (rollups), 6 (entity counts), 5 (full text), 4 (drop xflows), 3 (bulk-load safety), 2 (app ids), then 1 (the system tables).
+    expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 9/);
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 8/);
     expect(tables(join(dir, "torque.db"))).not.toContain("schedule_claims");
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 7/);
@@ -74,7 +75,7 @@ describe("migrate", () => {
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/nothing to revert/);
 
     const up = await ok(["migrate", "--up"], { cwd: dir });
-    expect(up.stdout).toMatch(/applied migration\(s\) 1, 2, 3, 4, 5, 6, 7, 8/);
+    expect(up.stdout).toMatch(/applied migration\(s\) 1, 2, 3, 4, 5, 6, 7, 8, 9/);
     expect((await okJson<any[]>(["migrate", "--status"], { cwd: dir }))[0].applied).toBe(true);
     // The schema is back and usable (the data went with --down, as its help says).
     expect(await okJson<any[]>(["app", "list"], { cwd: dir })).toEqual([]);

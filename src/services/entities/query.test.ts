@@ -343,7 +343,7 @@ describe("indexes serve filtered, sorted pages", () => {
     expect(names.some((nm) => p1.includes(nm))).toBe(true);
   });
 
-  test.if(onPostgres)("PostgreSQL walks a partition's copy of the model's index for a filtered, sorted page, without a sort", async () => {
+  test.if(onPostgres)("PostgreSQL serves a filtered, sorted page from the model's index without a sort, and text matching from trigram indexes", async () => {
     const t = await freshServices(templates.todo, "todo");
     const p = await t.entities.create("todo", "project", { name: "P" }, { actor });
     const rows = Array.from({ length: 5000 }, (_, i) => ({
@@ -363,6 +363,16 @@ describe("indexes serve filtered, sorted pages", () => {
       .join("\n");
     expect(plan).toMatch(/Index Scan using entities_p\d_/);
     expect(plan).not.toMatch(/Sort|Seq Scan/);
+    // Text matching and $search are served by trigram indexes (pg_trgm), not a scan of the rows.
+    for (const filter of [{ title: { contains: "t4999" } }, { $search: "T4999" }]) {
+      const q = buildPageQuery(rt.id, ent, t.db.dialect, { filter, limit: 10 });
+      const text = (await t.db.all<Record<string, string>>(`EXPLAIN ${q.parts[0]!.sql}`, [...q.parts[0]!.params, 11]))
+        .map((r) => Object.values(r)[0])
+        .join("\n");
+      expect(text).toMatch(/Bitmap Index Scan/);
+      expect(text).not.toContain("Seq Scan");
+      expect((await t.entities.query("todo", "task", { filter })).data.map((r) => r.data.title)).toEqual(["t4999"]);
+    }
   });
 });
 

@@ -80,6 +80,15 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?:
       // (SQLite only: PostgreSQL has no full-text tables.)
       const fts = appId === undefined || d.name !== "sqlite" ? null : ftsCandidates(appId, node.entity, node.words, node.fields);
       if (fts) params.push(...fts.params);
+      // PostgreSQL: each word first narrowed by the trigram index over all searched fields.
+      const narrow =
+        d.searchText && node.fields.length > 1
+          ? node.words.map((w) => {
+              const m = d.textMatch(d.searchText!(node.fields), "contains", w);
+              params.push(...m.params);
+              return `${m.sql} AND `;
+            })
+          : [];
       const words = node.words.map((w) => {
         const any = node.fields.map((f) => {
           const m = d.textMatch(d.jsonField(f), "contains", w);
@@ -88,7 +97,7 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?:
         });
         return any.length ? `(${any.join(" OR ")})` : "0=1";
       });
-      return `(${fts ? `${fts.sql} AND ` : ""}${words.join(" AND ")})`;
+      return `(${fts ? `${fts.sql} AND ` : ""}${narrow.join("")}${words.join(" AND ")})`;
     }
   }
 }

@@ -9,6 +9,7 @@ import { conflict } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
 import { type CompiledModel, compileModel } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
+import { searchedFields } from "../../model/filter/grammar";
 import type { Field, Model } from "../../model/schema";
 import type { Dialect } from "../dialect";
 import { checkedIdent } from "../dialect";
@@ -29,6 +30,8 @@ export interface IndexDef {
   type: string;
   fields: string[];
   unique: boolean;
+  /** A trigram index (PostgreSQL) serving text matching on its one field, not order. */
+  trigram?: true;
   sql: string;
 }
 
@@ -96,6 +99,40 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     for (const ix of e.def.indexes ?? []) add(e.name, ix.fields, !!ix.unique);
     for (const f of sorts.get(e.name) ?? []) add(e.name, [f], false);
   }
+  // PostgreSQL with pg_trgm: a trigram index per searched (text-like) field, for
+  // contains/startsWith/endsWith and $search (SQLite has its full-text tables instead).
+  if (d.trigramColumn)
+    for (const e of m.entities.values())
+      for (const f of searchedFields(e)) {
+        const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(e.name)}'`;
+        const col = d.trigramColumn(d.jsonField(f));
+        const name = `ent_${appId}_${checkedIdent(e.name)}_${hash(`g|${where}|${col}`)}`.slice(0, 63);
+        defs.set(name, {
+          name,
+          type: e.name,
+          fields: [f.name],
+          unique: false,
+          trigram: true,
+          sql: `CREATE INDEX IF NOT EXISTS ${name} ON entities USING gin (${col}) WHERE ${where}`,
+        });
+      }
+  // And one over all of a type's searched fields together, which narrows a `$search`.
+  if (d.trigramColumn && d.searchText)
+    for (const e of m.entities.values()) {
+      const fields = searchedFields(e);
+      if (fields.length < 2) continue;
+      const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(e.name)}'`;
+      const col = d.trigramColumn(d.searchText(fields));
+      const name = `ent_${appId}_${checkedIdent(e.name)}_${hash(`g|${where}|${col}`)}`.slice(0, 63);
+      defs.set(name, {
+        name,
+        type: e.name,
+        fields: fields.map((f) => f.name),
+        unique: false,
+        trigram: true,
+        sql: `CREATE INDEX IF NOT EXISTS ${name} ON entities USING gin (${col}) WHERE ${where}`,
+      });
+    }
   // A non-unique index whose columns begin another index's columns adds write cost and
   // nothing else: the longer index serves every query the shorter one would. Single-field
   // indexes stay: the planner needs each field's (field, id) order.
@@ -103,8 +140,11 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
   return all.filter(
     (a) =>
       a.unique ||
+      a.trigram ||
       a.fields.length <= 1 ||
-      !all.some((b) => b !== a && !b.unique && b.type === a.type && b.fields.length > a.fields.length && a.fields.every((f, i) => b.fields[i] === f)),
+      !all.some(
+        (b) => b !== a && !b.unique && !b.trigram && b.type === a.type && b.fields.length > a.fields.length && a.fields.every((f, i) => b.fields[i] === f),
+      ),
   );
 }
 
@@ -119,7 +159,7 @@ export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: s
   if (!c || c.appId !== appId) {
     const byType = new Map<string, Map<string, string>>();
     for (const ix of desiredIndexes(appId, m, d)) {
-      if (ix.unique || ix.fields.length > 1) continue;
+      if (ix.unique || ix.trigram || ix.fields.length > 1) continue;
       const names = byType.get(ix.type) ?? byType.set(ix.type, new Map()).get(ix.type)!;
       names.set(ix.fields[0] ?? "id", ix.name);
     }

@@ -1,0 +1,1 @@
+-- The extension stays (other users of the database may rely on it); the indexes that use it go with their apps.

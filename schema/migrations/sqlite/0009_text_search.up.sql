@@ -1,0 +1,1 @@
+-- Nothing to do on SQLite: its text search uses the full-text tables of migration 5.
