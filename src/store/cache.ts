@@ -78,3 +78,33 @@ export class RowCache<T = unknown> {
     return { hits: this.hits, misses: this.misses, hitRate: reads ? this.hits / reads : 0, size: this.rows.size };
   }
 }
+
+/**
+ * What both drivers share: the row cache, and the listeners told when another process
+ * changed the database (each driver detects that its own way).
+ */
+export abstract class CachingDriver {
+  readonly cache: RowCache;
+  private externalListeners = new Set<() => void>();
+
+  constructor(cacheRows = 50_000) {
+    this.cache = new RowCache(cacheRows);
+  }
+
+  onExternalChange(fn: () => void): () => void {
+    this.externalListeners.add(fn);
+    return () => this.externalListeners.delete(fn);
+  }
+
+  /** Another process changed the database: tell every listener. */
+  protected changedElsewhere(): void {
+    for (const fn of this.externalListeners) fn();
+  }
+
+  invalidate(key: string) {
+    this.cache.delete(key);
+  }
+  invalidateAll() {
+    this.cache.clear();
+  }
+}

@@ -100,38 +100,20 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     for (const f of sorts.get(e.name) ?? []) add(e.name, [f], false);
   }
   // PostgreSQL with pg_trgm: a trigram index per searched (text-like) field, for
-  // contains/startsWith/endsWith and $search (SQLite has its full-text tables instead).
+  // contains/startsWith/endsWith, and one over all of a type's searched fields together,
+  // which narrows a `$search` (SQLite has its full-text tables instead).
+  const trigram = (type: string, fields: Field[], expr: string) => {
+    const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;
+    const col = d.trigramColumn!(expr);
+    const name = `ent_${appId}_${checkedIdent(type)}_${hash(`g|${where}|${col}`)}`.slice(0, 63);
+    const sql = `CREATE INDEX IF NOT EXISTS ${name} ON entities USING gin (${col}) WHERE ${where}`;
+    defs.set(name, { name, type, fields: fields.map((f) => f.name), unique: false, trigram: true, sql });
+  };
   if (d.trigramColumn)
-    for (const e of m.entities.values())
-      for (const f of searchedFields(e)) {
-        const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(e.name)}'`;
-        const col = d.trigramColumn(d.jsonField(f));
-        const name = `ent_${appId}_${checkedIdent(e.name)}_${hash(`g|${where}|${col}`)}`.slice(0, 63);
-        defs.set(name, {
-          name,
-          type: e.name,
-          fields: [f.name],
-          unique: false,
-          trigram: true,
-          sql: `CREATE INDEX IF NOT EXISTS ${name} ON entities USING gin (${col}) WHERE ${where}`,
-        });
-      }
-  // And one over all of a type's searched fields together, which narrows a `$search`.
-  if (d.trigramColumn && d.searchText)
     for (const e of m.entities.values()) {
       const fields = searchedFields(e);
-      if (fields.length < 2) continue;
-      const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(e.name)}'`;
-      const col = d.trigramColumn(d.searchText(fields));
-      const name = `ent_${appId}_${checkedIdent(e.name)}_${hash(`g|${where}|${col}`)}`.slice(0, 63);
-      defs.set(name, {
-        name,
-        type: e.name,
-        fields: fields.map((f) => f.name),
-        unique: false,
-        trigram: true,
-        sql: `CREATE INDEX IF NOT EXISTS ${name} ON entities USING gin (${col}) WHERE ${where}`,
-      });
+      for (const f of fields) trigram(e.name, [f], d.jsonField(f));
+      if (d.searchText && fields.length > 1) trigram(e.name, fields, d.searchText(fields));
     }
   // A non-unique index whose columns begin another index's columns adds write cost and
   // nothing else: the longer index serves every query the shorter one would. Single-field

@@ -9,7 +9,7 @@
 //   refresh what they compiled from the database (onExternalChange).
 import postgres from "postgres";
 import { TorqueError } from "../../lib/errors";
-import { RowCache } from "../cache";
+import { CachingDriver } from "../cache";
 import { type Dialect, postgresDialect, postgresTrigramDialect } from "../dialect";
 import { type Driver, MAX_BROADCAST, type Param, type Queryable, type Row } from "../driver";
 import { numbered } from "./placeholders";
@@ -51,15 +51,13 @@ async function normalised(e: unknown, parentIndex: (name: string) => Promise<str
   return e;
 }
 
-export class PostgresDriver implements Driver {
+export class PostgresDriver extends CachingDriver implements Driver {
   /** Set at connect: with trigram indexes where pg_trgm is installed (migration 9). */
   dialect: Dialect = postgresDialect;
   readonly location: string;
-  readonly cache: RowCache;
   private readonly sql: Sql;
   /** This driver among all that listen: its own notifications are not news to it. */
   private readonly instance = crypto.randomUUID();
-  private externalListeners = new Set<() => void>();
   private listening?: Promise<unknown>;
   /** Local queue: a transaction waits here rather than holding a pooled connection while it waits for the lock. */
   private lock: Promise<unknown> = Promise.resolve();
@@ -72,8 +70,8 @@ export class PostgresDriver implements Driver {
   private waiting: (() => void)[] = [];
 
   constructor(url: string, opts: { cacheRows?: number; max?: number; waitMs?: number } = {}) {
+    super(opts.cacheRows);
     this.location = withoutPassword(url);
-    this.cache = new RowCache(opts.cacheRows ?? 50_000);
     this.max = opts.max ?? 10;
     this.waitMs = opts.waitMs ?? 30_000;
     this.sql = postgres(url, {
@@ -166,19 +164,7 @@ export class PostgresDriver implements Driver {
     if (note.from === this.instance) return;
     if (Array.isArray(note.keys)) for (const k of note.keys) this.cache.delete(k);
     else this.cache.clear();
-    for (const fn of this.externalListeners) fn();
-  }
-
-  onExternalChange(fn: () => void): () => void {
-    this.externalListeners.add(fn);
-    return () => this.externalListeners.delete(fn);
-  }
-
-  invalidate(key: string) {
-    this.cache.delete(key);
-  }
-  invalidateAll() {
-    this.cache.clear();
+    this.changedElsewhere();
   }
 
   private async query<T>(sql: Sql | Tx, text: string, params?: Param[]): Promise<postgres.RowList<T[]>> {

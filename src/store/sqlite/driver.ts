@@ -3,7 +3,7 @@
 // uncommitted writes and never wait for a writer. Statements are cached by their SQL.
 import { Database, type Statement } from "bun:sqlite";
 import { statSync } from "node:fs";
-import { RowCache } from "../cache";
+import { CachingDriver, type RowCache } from "../cache";
 import { sqliteDialect } from "../dialect";
 import type { Driver, Param, Queryable, Row } from "../driver";
 import { type Checkpointer, startCheckpointer } from "./checkpointer";
@@ -79,7 +79,7 @@ function queryable(db: Database, cache: RowCache): Queryable {
   };
 }
 
-export class SqliteDriver implements Driver {
+export class SqliteDriver extends CachingDriver implements Driver {
   readonly dialect = sqliteDialect;
   readonly location: string;
   private writer: Database;
@@ -89,16 +89,14 @@ export class SqliteDriver implements Driver {
   private lock: Promise<unknown> = Promise.resolve();
   private checkpointer: Checkpointer;
   private commits = 0;
-  readonly cache: RowCache;
-  private externalListeners = new Set<() => void>();
   private watcher: ReturnType<typeof setInterval>;
   private dataVersion: number;
 
   constructor(path: string, opts: { cacheRows?: number } = {}) {
+    super(opts.cacheRows);
     this.location = path;
     this.writer = open(path, false);
     this.reader = open(path, true);
-    this.cache = new RowCache(opts.cacheRows ?? 50_000);
     this.w = queryable(this.writer, this.cache);
     this.r = queryable(this.reader, this.cache);
     this.checkpointer = startCheckpointer(path);
@@ -124,19 +122,7 @@ export class SqliteDriver implements Driver {
     if (v === this.dataVersion) return;
     this.dataVersion = v;
     this.cache.clear();
-    for (const fn of this.externalListeners) fn();
-  }
-
-  onExternalChange(fn: () => void): () => void {
-    this.externalListeners.add(fn);
-    return () => this.externalListeners.delete(fn);
-  }
-
-  invalidate(key: string) {
-    this.cache.delete(key);
-  }
-  invalidateAll() {
-    this.cache.clear();
+    this.changedElsewhere();
   }
 
   all<T = Row>(sql: string, params?: Param[]) {
