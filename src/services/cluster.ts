@@ -19,7 +19,8 @@ const TYPES = ["entityChanged", "modelChanged", "appsChanged"] as const;
  */
 function encode(r: Relayed): string {
   const whole = JSON.stringify(r);
-  if (Buffer.byteLength(whole) <= MAX_BROADCAST || r.type !== "entityChanged") return whole;
+  // Measured as the driver packs it (a JSON string: quotes and backslashes double).
+  if (Buffer.byteLength(JSON.stringify(whole)) <= MAX_BROADCAST || r.type !== "entityChanged") return whole;
   const { data: _d, previous: _p, ...rest } = r.event;
   return JSON.stringify({ type: r.type, event: rest, partial: true });
 }

@@ -13,8 +13,10 @@ import { SqliteDriver } from "./sqlite/driver";
 export async function openDatabase(url: string, opts: { migrate?: boolean } = {}): Promise<Driver> {
   const db = isPostgresUrl(url) ? await openPostgres(url) : openSqlite(url);
   if (opts.migrate !== false) {
-    // A new PostgreSQL database gets pg_trgm from migration 9: its dialect is chosen again.
-    if ((await migrateUp(db)).length && "chooseDialect" in db) await (db as { chooseDialect(): Promise<void> }).chooseDialect();
+    await migrateUp(db);
+    // A new PostgreSQL database gets pg_trgm from migration 9 (applied here or by another
+    // server starting at the same time): the dialect is chosen once the schema is current.
+    if ("chooseDialect" in db) await (db as { chooseDialect(): Promise<void> }).chooseDialect();
     // Indexes a bulk load dropped and did not live to rebuild (see entities/indexes.ts).
     // Checked with a read first: an open must not queue for the write lock for nothing.
     if (await db.get("SELECT 1 AS x FROM entity_indexes WHERE pending = 1 LIMIT 1")) await db.transaction((tx) => rebuildPendingIndexes(tx));

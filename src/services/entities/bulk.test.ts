@@ -121,6 +121,17 @@ describe("insertMany", () => {
     expect(await countOf(s, "task")).toBe(2);
   });
 
+  test("one id twice in a load: the later row is the clash (the batch fails; skipping keeps the first)", async () => {
+    const { s, tasks } = await todoApp();
+    const rows = tasks(2).map((t, i) => ({ ...t, title: `twin ${i}` }));
+    const e = await failure(s.entities.insertMany("todo", "task", rows, { actor, ids: ["twin", "twin"] }));
+    expect(issues(e)).toEqual([expect.objectContaining({ row: 1, field: "id", rule: "unique" })]);
+    expect(await countOf(s, "task")).toBe(0);
+    const r = await s.entities.insertMany("todo", "task", rows, { actor, ids: ["twin", "twin"], onInvalid: "skip" });
+    expect(r).toMatchObject({ inserted: 1, ids: ["twin"], skipped: [expect.objectContaining({ row: 1, field: "id" })] });
+    expect((await s.entities.get("todo", "task", "twin")).data.title).toBe("twin 0");
+  });
+
   test("summary audit, before-hooks and change events", async () => {
     const { s, tasks } = await todoApp();
     const events: EntityChanged[] = [];

@@ -87,7 +87,8 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
     const dangling = await missingReferences(opts.tx ?? ctx.db, rt.id, ent, rewritten, offset);
     if (dangling.length) throw validationError(dangling, "data from a before-hook");
   }
-  const skippedIds = new Set<string>();
+  // The rows left out, by row (not by id: a load may hold one id twice, and the first may be in).
+  const skipped = new Set<object>();
   const write = async (tx: Queryable) => {
     // The type's full-text index: written after the rows, in one pass (see ftsIndexRows),
     // or left to a fill after a large load.
@@ -107,10 +108,10 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       };
     };
     /** A row that does not fit: the whole load fails, or (skip) the row is left out and reported. */
-    const refuse = (g: { id: string }, found: Issue[]) => {
+    const refuse = (g: object, found: Issue[]) => {
       if (opts.onInvalid !== "skip") throw validationError(found, `${ent.name} rows`);
       issues.push(...found);
-      skippedIds.add(g.id);
+      skipped.add(g);
     };
     // One entry per record, written together after the rows.
     const entries: AuditEntry[] = [];
@@ -118,14 +119,20 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       if (opts.audit !== "summary") entries.push({ action: "entity.create", appId: rt.id, entityType: ent.name, entityId: g.id, after: g.data });
     };
     if (tx.dialect.name === "postgres") {
-      // A statement per thousand rows (a round trip each is the cost here); rows left out
+      // A statement per 5,000 rows (a round trip each is the cost here); rows left out
       // by a unique index are then told apart, one by one.
       const fit: [(typeof keep)[number], ReturnType<typeof loaded>][] = [];
+      const ids = new Set<string>();
       for (const g of keep) {
         const r = loaded(g);
         const nul = storableIssues(tx, r.data, g.i + offset);
         if (nul) refuse(g, nul);
-        else fit.push([g, r]);
+        // One id twice in the load: the later row is the clash (ON CONFLICT would hide it behind the first's id).
+        else if (ids.has(g.id)) refuse(g, [{ row: g.i + offset, field: "id", rule: "unique", message: `an entity with id ${g.id} already exists` }]);
+        else {
+          ids.add(g.id);
+          fit.push([g, r]);
+        }
       }
       const done = await insertLoadedRows(
         tx,
@@ -149,7 +156,7 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
         audited(g);
       }
     await writeAudits(tx, opts.actor, entries, now);
-    const inserted = keep.filter((g) => !skippedIds.has(g.id));
+    const inserted = keep.filter((g) => !skipped.has(g));
     if (fts)
       await ftsIndexRows(
         tx,
@@ -170,7 +177,7 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       );
   };
   const result = () => {
-    const inserted = keep.filter((g) => !skippedIds.has(g.id));
+    const inserted = keep.filter((g) => !skipped.has(g));
     return { inserted, out: { inserted: inserted.length, ids: inserted.map((g) => g.id), skipped: opts.onInvalid === "skip" ? issues : [] } };
   };
   if (opts.tx) {

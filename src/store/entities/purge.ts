@@ -20,5 +20,6 @@ export const rowsAfter = (q: Queryable, appId: number, type: string, after: stri
 /** Replace a row's data without a new version: only values no caller sees are gone. */
 export async function replaceHiddenData(q: Queryable, appId: number, id: string, data: string): Promise<void> {
   q.invalidate(`${appId}/${id}`);
-  await q.run("UPDATE entities SET data = ? WHERE id = ?", [data, id]);
+  // The app too: ids are unique per app on PostgreSQL (its key is (app_id, id)), and the key finds the row.
+  await q.run("UPDATE entities SET data = ? WHERE app_id = ? AND id = ?", [data, appId, id]);
 }

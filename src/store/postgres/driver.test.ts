@@ -107,6 +107,16 @@ describe.if(onPostgres)("on a real server", () => {
     expect(heard).toBeGreaterThan(0);
   }, 30_000);
 
+  test("a NUL in a value bound anywhere (an id, a cursor) is the request's fault, not the server's", async () => {
+    const d = await open(await freshPgDatabase());
+    const e = await d.get("SELECT ?::text AS x", ["a\u0000b"]).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(TorqueError);
+    expect((e as TorqueError).code).toBe("bad_request");
+  });
+
   test("a full pool queues requests, and one that waits too long is refused as busy", async () => {
     const d = await open(await freshPgDatabase(), { max: 1, waitMs: 300 });
     const held = d.get("SELECT pg_sleep(1.5) AS x");

@@ -21,6 +21,7 @@ const CHANNEL = "torque_changes";
 const EVENTS = "torque_events";
 /** NOTIFY payloads are limited to 8,000 bytes: past this many keys, "everything changed". */
 const MAX_NOTIFIED_KEYS = 100;
+const MAX_NOTIFIED_BYTES = 7_000;
 
 type Sql = postgres.Sql<Record<string, never>>;
 type Tx = postgres.TransactionSql<Record<string, never>>;
@@ -46,6 +47,9 @@ async function normalised(e: unknown, parentIndex: (name: string) => Promise<str
     if (/^entities(_p\d+)?_pkey$/.test(name)) return new Error("UNIQUE constraint failed: entities.id");
     return new Error(`UNIQUE constraint failed: index '${name.startsWith("entities_p") ? await parentIndex(name).catch(() => name) : name}'`);
   }
+  // Text PostgreSQL cannot hold (a NUL in an id or a cursor): the request is at fault.
+  if (pe?.code === "22021" || pe?.code === "22P05")
+    return new TorqueError("bad_request", "a value holds the NUL character (\\u0000), which PostgreSQL cannot store or match");
   if (["57P01", "57P02", "57P03", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNREFUSED", "ECONNRESET"].includes(pe?.code ?? ""))
     return new TorqueError("unavailable", "the database connection was lost; try again");
   return e;
@@ -89,7 +93,18 @@ export class PostgresDriver extends CachingDriver implements Driver {
   /** Connect once and start listening: a bad URL, password or refused connection fails here, at start-up. */
   async connect(): Promise<void> {
     await this.sql.unsafe("SELECT 1"); // not normalised: connectionProblem reads the cause
-    this.listening = Promise.all([this.sql.listen(CHANNEL, (payload) => this.heard(payload)), this.sql.listen(EVENTS, (payload) => this.message(payload))]);
+    // LISTEN is set up again after a lost connection: what other servers changed meanwhile
+    // is unknown, so everything cached is dropped and the listeners told.
+    let listens = 0;
+    const relistened = () => {
+      if (++listens <= 1) return;
+      this.cache.clear();
+      this.changedElsewhere();
+    };
+    this.listening = Promise.all([
+      this.sql.listen(CHANNEL, (payload) => this.heard(payload), relistened),
+      this.sql.listen(EVENTS, (payload) => this.message(payload)),
+    ]);
     await this.listening;
     await this.chooseDialect();
   }
@@ -110,7 +125,8 @@ export class PostgresDriver extends CachingDriver implements Driver {
 
   /** Queued and sent on the next turn, packed several to a NOTIFY, all NOTIFYs in one statement. */
   broadcast(message: string): void {
-    if (Buffer.byteLength(message) > MAX_BROADCAST) throw new Error(`a broadcast holds at most ${MAX_BROADCAST} bytes`);
+    // Measured as packed (a message is a JSON string inside the NOTIFY's JSON: quotes and backslashes double).
+    if (Buffer.byteLength(JSON.stringify(message)) > MAX_BROADCAST) throw new Error(`a broadcast holds at most ${MAX_BROADCAST} bytes`);
     if (this.closed) return;
     this.outbox.push(message);
     if (this.outbox.length === 1) setImmediate(() => void this.flush().catch((e) => console.error(`torque: broadcast: ${(e as Error).message}`)));
@@ -137,9 +153,10 @@ export class PostgresDriver extends CachingDriver implements Driver {
     }
     seal();
     // In order: one statement after another on the pool would not keep it.
-    this.sending = this.sending.then(() =>
-      this.sql.unsafe("SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n", [EVENTS, payloads as never]),
-    );
+    // A failed send (a lost connection) loses its messages, not every later one.
+    this.sending = this.sending
+      .catch(() => {})
+      .then(() => this.sql.unsafe("SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n", [EVENTS, payloads as never]));
     return this.sending;
   }
 
@@ -285,7 +302,7 @@ export class PostgresDriver extends CachingDriver implements Driver {
         };
         const value = await fn(tx);
         for (const f of late) await f();
-        const keys = all || held.length > MAX_NOTIFIED_KEYS ? null : held;
+        const keys = all || held.length > MAX_NOTIFIED_KEYS || Buffer.byteLength(JSON.stringify(held)) > MAX_NOTIFIED_BYTES ? null : held;
         await sql.unsafe("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.instance, keys })]);
         return value;
       })) as T;
