@@ -8,7 +8,7 @@ import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
 import { type FtsTarget, ftsDefer, ftsIndexRows, ftsTarget } from "../../store/entities/fts";
 import { desiredIndexes } from "../../store/entities/indexes";
-import { checkStorable, getRows, insertLoadedRow, insertLoadedRows } from "../../store/entities/rows";
+import { getRows, insertLoadedRow, insertLoadedRows, unstorable } from "../../store/entities/rows";
 import { type AuditEntry, writeAudit, writeAudits } from "../audit";
 import { type EntityContext, entityOf, logAfterError } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
@@ -125,8 +125,12 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
       const ids = new Set<string>();
       for (const g of keep) {
         const r = loaded(g);
-        const nul = storableIssues(tx, r.data, g.i + offset);
-        if (nul) refuse(g, nul);
+        const nul = unstorable(tx.dialect, r.data);
+        if (nul.length)
+          refuse(
+            g,
+            nul.map((x) => ({ row: g.i + offset, ...x })),
+          );
         // One id twice in the load: the later row is the clash (ON CONFLICT would hide it behind the first's id).
         else if (ids.has(g.id)) refuse(g, [{ row: g.i + offset, field: "id", rule: "unique", message: `an entity with id ${g.id} already exists` }]);
         else {
@@ -225,15 +229,4 @@ export function constraintError(e: Error, d: Dialect, appId: number, model: Comp
     [{ row, field: def?.fields[0], rule: "unique", message: `${fields} must be unique: another ${ent.name} already has this value` }],
     `${ent.name} rows`,
   );
-}
-
-/** The issues of a row whose text the database cannot store (checkStorable), by row; undefined when it can. */
-function storableIssues(q: Queryable, data: string, row: number): Issue[] | undefined {
-  try {
-    checkStorable(q.dialect, data);
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof TorqueError)) throw e;
-    return (e.data as Issue[]).map((x) => ({ row, ...x }));
-  }
 }

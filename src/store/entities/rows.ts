@@ -3,7 +3,7 @@
 // keeps the type's full-text index (fts.ts) in step in the same transaction, except
 // insertLoadedRow, whose caller (a bulk load) indexes the batch once.
 
-import { validationError } from "../../lib/errors";
+import { type Issue, validationError } from "../../lib/errors";
 import type { Dialect, FieldRef } from "../dialect";
 import type { Driver, Param, Queryable } from "../driver";
 import { scope } from "./columns";
@@ -41,16 +41,21 @@ export async function getRowCached(db: Driver, appId: number, type: string, id: 
 }
 
 /**
- * Refuse data PostgreSQL cannot store: a string holding the NUL character (JSON writes it
- * \u0000). Named by field, before anything is written.
+ * What PostgreSQL cannot store in a row's data (JSON text): a string holding the NUL
+ * character (JSON writes it \u0000), by field. None on SQLite.
  */
-export function checkStorable(d: Dialect, data: string): void {
-  if (d.holdsNul || !data.includes("\\u0000")) return;
+export function unstorable(d: Dialect, data: string): Issue[] {
+  if (d.holdsNul || !data.includes("\\u0000")) return [];
   const holds = (v: unknown): boolean =>
     typeof v === "string" ? v.includes("\0") : v !== null && typeof v === "object" && Object.entries(v).some(([k, x]) => k.includes("\0") || holds(x));
-  const issues = Object.entries(JSON.parse(data) as Record<string, unknown>)
+  return Object.entries(JSON.parse(data) as Record<string, unknown>)
     .filter(([k, v]) => k.includes("\0") || holds(v))
     .map(([field]) => ({ field, rule: "nul", message: `${field} holds the NUL character (\\u0000), which PostgreSQL cannot store` }));
+}
+
+/** Refuse, before anything is written, data the database cannot store (unstorable). */
+export function checkStorable(d: Dialect, data: string): void {
+  const issues = unstorable(d, data);
   if (issues.length) throw validationError(issues);
 }
 
