@@ -47,6 +47,15 @@ export async function writeAudits(tx: Queryable, actor: Actor, entries: readonly
   );
 }
 
+/** Entries of several actors and times (a batch of single creates), written together. */
+export async function writeAuditsOf(tx: Queryable, entries: readonly { actor: Actor; entry: AuditEntry; at: string }[]): Promise<void> {
+  if (entries.length)
+    await insertAudits(
+      tx,
+      entries.map((e) => row(e.actor, e.entry, e.at)),
+    );
+}
+
 /** Most recent entries first; filtered by entity id or app. */
 export async function readAudit(db: Queryable, opts: { entityId?: string; appId?: number; limit?: number } = {}): Promise<AuditRecord[]> {
   const rows = await auditRows(db, { entityId: opts.entityId, appId: opts.appId, limit: Math.min(opts.limit ?? 100, 1000) });

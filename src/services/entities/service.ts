@@ -16,7 +16,7 @@ import { countEntities } from "../../store/entities/count";
 import { walkIndexes } from "../../store/entities/indexes";
 import { type PageRow, runPlan } from "../../store/entities/planner";
 import { buildPageQuery, cursorValues, encodeCursor, type PageQuery, readOffsetPage, readPlainPage } from "../../store/entities/query";
-import { deleteRow, type EntityRow, getRow, getRowCached, insertRow, updateRow } from "../../store/entities/rows";
+import { deleteRow, type EntityRow, getRow, getRowCached, updateRow } from "../../store/entities/rows";
 import type { Actor } from "../actor";
 import type { AppRuntime, AppService } from "../apps";
 import { writeAudit } from "../audit";
@@ -24,6 +24,7 @@ import type { EventBus } from "../events";
 import { type AggregateResult, aggregateEntities } from "./aggregate";
 import { type BulkOptions, type BulkResult, constraintError, insertMany } from "./bulk";
 import { checkFields, checkId, type EntityContext, entityOf, logAfterError, toRecord } from "./context";
+import { CreateBatcher } from "./create-batch";
 import { type Data, normaliseData, visibleData } from "./data";
 import { attachIncludes } from "./include";
 import { applyDeleteRules, checkStoredRules } from "./integrity";
@@ -34,23 +35,23 @@ export class EntityService {
   /** Shared with the link and bulk parts of the entity engine. */
   readonly ctx: EntityContext;
 
+  private readonly creates: CreateBatcher;
+
   constructor(db: Driver, apps: AppService, events: EventBus) {
     this.ctx = { db, apps, events, hooks: this.hooks };
+    this.creates = new CreateBatcher(db);
   }
 
   async create(app: string, entity: string, input: unknown, opts: WriteOptions): Promise<EntityRecord> {
-    const { db, apps } = this.ctx;
+    const { apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
     const now = new Date().toISOString();
     let data = valid(normaliseData(ent, input, undefined, !!opts.lenient, now));
     data = await this.before("beforeCreate", rt.slug, ent, data, opts.actor, undefined, undefined, now);
     const id = Bun.randomUUIDv7();
-    await db.transaction(async (tx) => {
-      await checkStoredRules(tx, db.dialect, rt.id, ent, id, data);
-      await uniqueGuard(() => insertRow(tx, rt.id, ent.name, id, JSON.stringify(data), now), db.dialect, rt, ent, id);
-      await writeAudit(tx, opts.actor, { action: "entity.create", appId: rt.id, entityType: ent.name, entityId: id, after: data }, now);
-    });
+    // Written together with the creates that arrive beside it (create-batch.ts).
+    await this.creates.write({ rt, ent, id, data, now, actor: opts.actor });
     const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, data), version: 1, createdAt: now, updatedAt: now };
     await this.after("afterCreate", rt.slug, ent, rec, opts.actor);
     return rec;

@@ -177,6 +177,27 @@ export async function idExists(q: Queryable, appId: number, type: string, id: st
   return !!(await q.get(`SELECT 1 AS x FROM entities WHERE id = ? AND ${scope(appId, type)}`, [id]));
 }
 
+/** Which of these ids are entities of `type` (reference checks of a batch of writes). */
+export async function existingIds(q: Queryable, appId: number, type: string, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let at = 0; at < ids.length; at += 500) {
+    const chunk = ids.slice(at, at + 500);
+    const rows = await q.all<{ id: string }>(`SELECT id FROM entities WHERE id IN (${chunk.map(() => "?").join(",")}) AND ${scope(appId, type)}`, chunk);
+    for (const r of rows) found.add(r.id);
+  }
+  return found;
+}
+
+/** Whether any stored entity of `type` holds one of these values in a unique field (one question for a batch of writes). */
+export async function anyHolds(q: Queryable, d: Dialect, appId: number, type: string, field: FieldRef, values: readonly Param[]): Promise<boolean> {
+  for (let at = 0; at < values.length; at += 500) {
+    const chunk = values.slice(at, at + 500);
+    const sql = `SELECT 1 AS x FROM entities WHERE ${scope(appId, type)} AND ${d.jsonField(field)} IN (${chunk.map(() => "?").join(",")}) LIMIT 1`;
+    if (await q.get(sql, [...chunk])) return true;
+  }
+  return false;
+}
+
 /** The id of another entity holding `value` in a unique field, if any. */
 export async function uniqueHolder(
   q: Queryable,
