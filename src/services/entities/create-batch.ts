@@ -10,7 +10,7 @@
 // when the batch's transaction fails as a whole, every create in it is retried alone,
 // so one bad row never fails the others.
 
-import { type Issue, validationError } from "../../lib/errors";
+import { type Issue, TorqueError, validationError } from "../../lib/errors";
 import { own } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
 import type { Driver, Param, Queryable } from "../../store/driver";
@@ -117,6 +117,9 @@ async function writeCreates(tx: Queryable, batch: readonly NewRecord[]): Promise
           if (bad.length) throw validationError(bad);
           await checkStoredRules(tx, tx.dialect, r.rt.id, r.ent, r.id, r.data);
         } catch (e) {
+          // This row's fault only; anything else (a lost connection) fails the batch, which
+          // must not go on writing as if its transaction were still open.
+          if (!(e instanceof TorqueError) || (e.code !== "validation" && e.code !== "bad_request")) throw e;
           failures.set(r, e);
           continue;
         }

@@ -77,6 +77,42 @@ describe.if(onPostgres)("on a real server", () => {
     expect(heard).toBeGreaterThan(0);
   });
 
+  test("a cache key with quotes, backslashes and accents reaches the other driver as it was written", async () => {
+    const url = await freshPgDatabase();
+    const a = await open(url);
+    const b = await open(url);
+    const key = `1/it's a \\ "key" é\\'`;
+    b.cache.set(key, { v: 1 }, b.cache.generation);
+    await a.transaction(async (tx) => {
+      tx.invalidate(key);
+      await tx.run("SELECT 1");
+    });
+    const deadline = Date.now() + 3000;
+    while (b.cache.get(key) !== undefined && Date.now() < deadline) await Bun.sleep(10);
+    expect(b.cache.get(key)).toBeUndefined();
+  });
+
+  test("a transaction that fails after writing leaves nothing, and gives its connection back", async () => {
+    const d = await open(await freshPgDatabase(), { max: 1, waitMs: 2000 });
+    await d.exec("CREATE TABLE t (k INTEGER PRIMARY KEY)");
+    for (let i = 0; i < 20; i++) {
+      const e = await d
+        .transaction(async (tx) => {
+          await tx.run("INSERT INTO t VALUES (?)", [i]);
+          if (i % 2) throw new Error("changed my mind");
+          await tx.run("INSERT INTO t VALUES (?)", [i]); // a duplicate key: PostgreSQL refuses it
+        })
+        .then(
+          () => undefined,
+          (x: Error) => x,
+        );
+      expect(e?.message).toMatch(i % 2 ? /changed my mind/ : /UNIQUE constraint failed/);
+    }
+    // One connection only: each failure rolled back and released it.
+    await d.transaction((tx) => tx.run("INSERT INTO t VALUES (100)"));
+    expect(await d.all("SELECT k FROM t")).toEqual([{ k: 100 }]);
+  });
+
   test("connections killed under it (a restart): the request in flight fails clearly, the next ones work, notifications resume", async () => {
     const url = await freshPgDatabase();
     const a = await open(url);
@@ -93,6 +129,19 @@ describe.if(onPostgres)("on a real server", () => {
     const outcome = await slow;
     expect(outcome).toBeInstanceOf(TorqueError);
     expect((outcome as TorqueError).code).toBe("unavailable");
+    // A write transaction cut off halfway leaves nothing behind.
+    const cut = a
+      .transaction(async (tx) => {
+        await tx.run("INSERT INTO t VALUES (7)");
+        await tx.get("SELECT pg_sleep(5) AS x");
+      })
+      .then(
+        () => "committed",
+        (e: Error) => e,
+      );
+    await Bun.sleep(200);
+    await admin.all("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()", [name]);
+    expect(((await cut) as TorqueError).code).toBe("unavailable");
     // Nothing half-written: a write after the loss goes through whole.
     await a.transaction((tx) => tx.run("INSERT INTO t VALUES (1)"));
     expect(await b.get<{ n: number }>("SELECT count(*) AS n FROM t")).toEqual({ n: 1 });

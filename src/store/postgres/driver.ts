@@ -271,13 +271,23 @@ export class PostgresDriver extends CachingDriver implements Driver {
     return run;
   }
 
+  /**
+   * One write transaction. Each statement costs a round trip here, and the write lock is
+   * held through them, so the lock goes out right behind BEGIN, ahead of fn's first
+   * statement (pipelined on the transaction's connection), rather than as a round trip
+   * of its own. (A connection of our own with BEGIN and COMMIT sent by hand would save
+   * two more, but the postgres package cannot tell us when such a connection is lost,
+   * and a statement sent to a lost one crashes the process; sql.begin is safe.)
+   */
   private async runTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const held: string[] = [];
     let all = false;
     const late: (() => Promise<void>)[] = [];
     try {
       return (await this.sql.begin(async (sql) => {
-        await sql.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+        // then() sends it now; fn's statements queue behind it. Its failure is heard below.
+        const locked = Promise.resolve(sql.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`));
+        locked.catch(() => {});
         const tx: Queryable = {
           dialect: this.dialect,
           all: async <R = Row>(text: string, params?: Param[]) => [...(await this.query<R>(sql, text, params))],
@@ -302,6 +312,7 @@ export class PostgresDriver extends CachingDriver implements Driver {
         };
         const value = await fn(tx);
         for (const f of late) await f();
+        await locked;
         const keys = all || held.length > MAX_NOTIFIED_KEYS || Buffer.byteLength(JSON.stringify(held)) > MAX_NOTIFIED_BYTES ? null : held;
         await sql.unsafe("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.instance, keys })]);
         return value;
