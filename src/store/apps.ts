@@ -35,6 +35,7 @@ export async function slugTaken(q: Queryable, slug: string): Promise<boolean> {
 
 /** A new app; returns its id. */
 export async function insertApp(q: Queryable, slug: string, modelId: string, now: string): Promise<number> {
+  q.definitionsChanged?.();
   await q.run("INSERT INTO apps (slug, model_id, created_at) VALUES (?, ?, ?)", [slug, modelId, now]);
   return (await q.get<{ id: number }>("SELECT id FROM apps WHERE slug = ?", [slug]))!.id;
 }
@@ -44,6 +45,7 @@ export const appsOfModel = (q: Queryable, modelId: string) => q.all<{ id: number
 
 /** Everything an app owns, and the app itself (app and model deletion). */
 export async function deleteApp(tx: Queryable, appId: number): Promise<void> {
+  tx.definitionsChanged?.();
   await dropAppIndexes(tx, appId);
   await dropAppRollups(tx, appId); // before the rows go: their triggers would run once per row
   await deleteAppData(tx, appId);

@@ -26,6 +26,12 @@ export interface Queryable {
   /** Drop every cached row (bulk deletes, schema changes). */
   invalidateAll(): void;
   /**
+   * This write changes models or apps, which processes compile from the database and
+   * keep (so other servers on the database must look again; see Driver.onExternalChange).
+   * Writes of records need not say so: their cached rows travel as keys (invalidate).
+   */
+  definitionsChanged?(): void;
+  /**
    * Inside a write transaction only: run fn in the same transaction after every unit of
    * its group commit has run, just before COMMIT, in the order registered (dropped if
    * this unit rolls back; if fn fails, the whole group fails). For work that is cheaper
@@ -46,6 +52,9 @@ export interface Driver extends Queryable {
   /**
    * Call fn when another process changed the database (detected within ~100 ms), so
    * in-memory state such as compiled models can be refreshed. Returns an unsubscribe.
+   * SQLite cannot tell what changed, so any outside write counts; PostgreSQL calls fn
+   * only for writes that changed models or apps (definitionsChanged) or whose extent is
+   * unknown (invalidateAll), and after a lost connection.
    */
   onExternalChange(fn: () => void): () => void;
   /**

@@ -85,6 +85,7 @@ export async function migrateUp(db: Driver): Promise<number[]> {
     await db.transaction(async (tx) => {
       // Re-check inside the write lock: another process may have migrated meanwhile.
       if (await tx.get("SELECT 1 FROM schema_migrations WHERE version = ?", [m.version])) return;
+      tx.invalidateAll(); // a schema change: other processes must not trust what they hold
       for (const stmt of statements(db, m.up[db.dialect.name]!)) await tx.run(stmt);
       await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [m.version, m.name, new Date().toISOString()]);
       done.push(m.version);
@@ -99,6 +100,7 @@ export async function migrateDown(db: Driver): Promise<number | null> {
   if (!last) return null;
   const m = migrations.find((x) => x.version === last.version)!;
   await db.transaction(async (tx) => {
+    tx.invalidateAll();
     for (const stmt of statements(db, m.down[db.dialect.name]!)) await tx.run(stmt);
     await tx.run("DELETE FROM schema_migrations WHERE version = ?", [m.version]);
   });

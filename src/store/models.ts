@@ -41,11 +41,13 @@ export const modelVersions = (q: Queryable, modelId: string) =>
 
 /** A new model at version 1 (its document goes in with insertModelVersion). */
 export async function insertModel(q: Queryable, id: string, name: string, now: string): Promise<void> {
+  q.definitionsChanged?.();
   await q.run("INSERT INTO models (id, name, version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)", [id, name, now, now]);
 }
 
 /** Move a model to a new version (and name). */
 export async function updateModel(q: Queryable, id: string, name: string, version: number, now: string): Promise<void> {
+  q.definitionsChanged?.();
   await q.run("UPDATE models SET name = ?, version = ?, updated_at = ? WHERE id = ?", [name, version, now, id]);
 }
 
@@ -53,6 +55,7 @@ export async function insertModelVersion(
   q: Queryable,
   v: { modelId: string; version: number; doc: string; createdAt: string; actor: string; note: string | null },
 ): Promise<void> {
+  q.definitionsChanged?.();
   await q.run("INSERT INTO model_versions (model_id, version, doc, created_at, actor, note) VALUES (?, ?, ?, ?, ?, ?)", [
     v.modelId,
     v.version,
@@ -65,6 +68,7 @@ export async function insertModelVersion(
 
 /** Remove a model with all its versions (its apps must be gone first). */
 export async function deleteModel(q: Queryable, id: string): Promise<void> {
+  q.definitionsChanged?.();
   await q.run("DELETE FROM model_versions WHERE model_id = ?", [id]);
   await q.run("DELETE FROM models WHERE id = ?", [id]);
 }

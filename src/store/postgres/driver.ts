@@ -4,9 +4,10 @@
 // explicit here:
 // - write transactions are serialised across every server by one advisory lock taken at
 //   their start (the store's read-then-write checks rely on it, as on SQLite);
-// - every write transaction announces itself with NOTIFY in the same transaction (sent
-//   only if it commits): the other servers drop the rows it changed from their caches and
-//   refresh what they compiled from the database (onExternalChange).
+// - a write transaction that changed something other servers hold announces it with
+//   NOTIFY in the same transaction (sent only if it commits): the other servers drop the
+//   rows it changed from their caches and, when it changed models or apps, refresh what
+//   they compiled from them (onExternalChange).
 import postgres from "postgres";
 import { TorqueError } from "../../lib/errors";
 import { CachingDriver } from "../cache";
@@ -172,16 +173,18 @@ export class PostgresDriver extends CachingDriver implements Driver {
   }
 
   private heard(payload: string) {
-    let note: { from?: string; keys?: string[] | null };
+    let note: { from?: string; keys?: string[] | null; defs?: boolean };
     try {
       note = JSON.parse(payload);
     } catch {
       return;
     }
     if (note.from === this.instance) return;
+    // Records' rows by key; what is compiled from models and apps only when they changed
+    // (a remote create must not make this server reload every app it serves).
     if (Array.isArray(note.keys)) for (const k of note.keys) this.cache.delete(k);
     else this.cache.clear();
-    this.changedElsewhere();
+    if (!Array.isArray(note.keys) || note.defs) this.changedElsewhere();
   }
 
   private async query<T>(sql: Sql | Tx, text: string, params?: Param[]): Promise<postgres.RowList<T[]>> {
@@ -282,6 +285,7 @@ export class PostgresDriver extends CachingDriver implements Driver {
   private async runTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const held: string[] = [];
     let all = false;
+    let defs = false;
     const late: (() => Promise<void>)[] = [];
     try {
       return (await this.sql.begin(async (sql) => {
@@ -307,14 +311,21 @@ export class PostgresDriver extends CachingDriver implements Driver {
           invalidateAll: () => {
             all = true;
           },
+          definitionsChanged: () => {
+            defs = true;
+          },
           atCommit: (f) => late.push(f),
           txCache: new Map(),
         };
         const value = await fn(tx);
         for (const f of late) await f();
         await locked;
-        const keys = all || held.length > MAX_NOTIFIED_KEYS || Buffer.byteLength(JSON.stringify(held)) > MAX_NOTIFIED_BYTES ? null : held;
-        await sql.unsafe("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.instance, keys })]);
+        // Nothing another server holds changed (new records, runs, audit): no notice, and
+        // one round trip less while the write lock is held.
+        if (held.length || all || defs) {
+          const keys = all || held.length > MAX_NOTIFIED_KEYS || Buffer.byteLength(JSON.stringify(held)) > MAX_NOTIFIED_BYTES ? null : held;
+          await sql.unsafe("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.instance, keys, ...(defs && { defs }) })]);
+        }
         return value;
       })) as T;
     } catch (e) {
