@@ -16,6 +16,7 @@ import type { Driver, Queryable } from "../store/driver";
 import { fillPendingFts, syncFts } from "../store/entities/fts";
 import { syncIndexes } from "../store/entities/indexes";
 import { syncRollups } from "../store/entities/rollups";
+import { analyzeStatistics } from "../store/entities/statistics";
 import {
   deleteModel,
   insertModel,
@@ -147,6 +148,11 @@ export class ModelService {
     // Full-text tables this save made (text-like fields changed) are filled now, in short
     // transactions; searches are right meanwhile, only slower. A crash leaves them to the next open.
     await fillPendingFts(this.db).catch(logError);
+    // New statistics (PostgreSQL) are empty until ANALYZE: filled now, outside the write lock.
+    for (const p of this.toAnalyze) {
+      this.toAnalyze.delete(p);
+      await analyzeStatistics(this.db, p).catch(logError);
+    }
     return result.stored;
   }
 
@@ -204,10 +210,14 @@ export class ModelService {
     await insertModelVersion(tx, { modelId: id, version: model.version!, doc: JSON.stringify(model), createdAt: now, actor: actorLabel(actor), note });
   }
 
+  /** Partitions with statistics a save made, to fill after its commit (store/entities/statistics.ts). */
+  private toAnalyze = new Set<string>();
+
   private async syncApps(tx: Queryable, compiled: CompiledModel): Promise<string[]> {
     const apps = await appsOfModel(tx, compiled.id);
     for (const a of apps) {
-      await syncIndexes(tx, a.id, compiled, this.db.dialect);
+      const { analyze } = await syncIndexes(tx, a.id, compiled, this.db.dialect);
+      if (analyze) this.toAnalyze.add(analyze);
       await syncFts(tx, a.id, compiled);
       await syncRollups(tx, a.id, compiled);
     }

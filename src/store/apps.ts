@@ -40,6 +40,13 @@ export async function insertApp(q: Queryable, slug: string, modelId: string, now
   return (await q.get<{ id: number }>("SELECT id FROM apps WHERE slug = ?", [slug]))!.id;
 }
 
+/** Every app with its model's current version and document (work done per app at open). */
+export const appModels = (q: Queryable) =>
+  q.all<{ app_id: number; model_id: string; version: number; doc: string }>(
+    `SELECT a.id AS app_id, m.id AS model_id, m.version, v.doc FROM apps a JOIN models m ON m.id = a.model_id
+     JOIN model_versions v ON v.model_id = m.id AND v.version = m.version`,
+  );
+
 /** The apps of a model. */
 export const appsOfModel = (q: Queryable, modelId: string) => q.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [modelId]);
 

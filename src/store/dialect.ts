@@ -50,6 +50,11 @@ export interface Dialect {
   caseless(expr: string): string;
   /** Bytes of a text expression in UTF-8 (NULL for NULL). */
   byteLength(expr: string): string;
+  /**
+   * PostgreSQL 14 and later: statistics objects on expressions (CREATE STATISTICS), so
+   * the planner knows how JSON fields' values are spread (entities/statistics.ts).
+   */
+  readonly expressionStatistics?: boolean;
 }
 
 const IDENT = /^[a-z][a-z0-9_]*$/;

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 import type { Driver } from "./driver";
 import { repairFts } from "./entities/fts";
-import { rebuildPendingIndexes, upgradeIndexRules } from "./entities/indexes";
+import { rebuildPendingIndexes, upgradeIndexRules, upgradeStatistics } from "./entities/indexes";
 import { repairRollups } from "./entities/rollups";
 import { migrateUp } from "./migrations";
 import { SqliteDriver } from "./sqlite/driver";
@@ -22,6 +22,8 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
     if (await db.get("SELECT 1 AS x FROM entity_indexes WHERE pending = 1 LIMIT 1")) await db.transaction((tx) => rebuildPendingIndexes(tx));
     // A database from before the current index rules gets each app's derived indexes once.
     await upgradeIndexRules(db);
+    // PostgreSQL: statistics on each indexed field's expression (entities/statistics.ts).
+    await upgradeStatistics(db);
     // Full-text tables still to be made (apps from before migration 5) or filled (a fill a crash cut short): see entities/fts.ts.
     if (await db.get("SELECT 1 AS x FROM entity_fts WHERE pending = 1 LIMIT 1")) await repairFts(db);
     // Aggregate rollups of apps from before migration 7 (marked by it): see entities/rollups.ts.

@@ -17,6 +17,15 @@ export { OPERATORS } from "../../model/filter/grammar";
 export interface CompiledFilter {
   sql: string;
   params: Param[];
+  /** Whether it matches text (contains, startsWith, endsWith, $search): see PageQuery.probe. */
+  matchesText: boolean;
+}
+
+/** Whether a filter matches text anywhere in it. */
+function matchesText(node: FilterNode): boolean {
+  if (node.kind === "text" || node.kind === "search") return true;
+  if (node.kind === "and" || node.kind === "or") return node.items.some(matchesText);
+  return node.kind === "not" && matchesText(node.item);
 }
 
 const SQL_OP = new Map([
@@ -105,6 +114,7 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?:
 /** Check a filter against the entity type and compile it (validation error listing every problem). */
 export function compileFilter(ent: CompiledEntity, filter: unknown, d: Dialect, appId?: number): CompiledFilter {
   const params: Param[] = [];
-  const sql = filterSql(parseFilter(ent, filter), d, params, appId);
-  return { sql, params };
+  const node = parseFilter(ent, filter);
+  const sql = filterSql(node, d, params, appId);
+  return { sql, params, matchesText: matchesText(node) };
 }

@@ -11,10 +11,12 @@ import { type CompiledModel, compileModel } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
 import { searchedFields } from "../../model/filter/grammar";
 import type { Field, Model } from "../../model/schema";
+import { appModels } from "../apps";
 import type { Dialect } from "../dialect";
 import { checkedIdent } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 import { SYSTEM_COLUMNS } from "./columns";
+import { analyzeStatistics, desiredStatistics, dropAppStatistics, syncStatistics } from "./statistics";
 
 /** System columns that get a (column, id) index of their own in every type (id has its own). */
 const INDEXED_SYSTEM = ["createdAt", "updatedAt"];
@@ -151,8 +153,17 @@ export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: s
   return c.byType.get(type) ?? new Map();
 }
 
-/** Bring one app's indexes in line with its model; a unique index that existing data violates is a conflict. */
-export async function syncIndexes(tx: Queryable, appId: number, m: CompiledModel, d: Dialect): Promise<{ created: string[]; dropped: string[] }> {
+/**
+ * Bring one app's indexes (and, on PostgreSQL, their statistics: statistics.ts) in line
+ * with its model; a unique index that existing data violates is a conflict. `analyze`
+ * names a partition with new statistics to fill after commit (analyzeStatistics).
+ */
+export async function syncIndexes(
+  tx: Queryable,
+  appId: number,
+  m: CompiledModel,
+  d: Dialect,
+): Promise<{ created: string[]; dropped: string[]; analyze?: string }> {
   const want = desiredIndexes(appId, m, d);
   const have = await tx.all<{ name: string }>("SELECT name FROM entity_indexes WHERE app_id = ?", [appId]);
   const wantNames = new Set(want.map((w) => w.name));
@@ -181,7 +192,7 @@ export async function syncIndexes(tx: Queryable, appId: number, m: CompiledModel
     await tx.run("INSERT INTO entity_indexes (name, app_id, type, definition) VALUES (?, ?, ?, ?)", [w.name, appId, w.type, w.sql]);
     created.push(w.name);
   }
-  return { created, dropped };
+  return { created, dropped, analyze: await syncStatistics(tx, appId, m, want) };
 }
 
 /**
@@ -217,6 +228,7 @@ export async function rebuildPendingIndexes(tx: Queryable, appId?: number): Prom
 }
 
 export async function dropAppIndexes(tx: Queryable, appId: number): Promise<void> {
+  await dropAppStatistics(tx, appId);
   for (const h of await tx.all<{ name: string }>("SELECT name FROM entity_indexes WHERE app_id = ?", [appId]))
     await tx.run(`DROP INDEX IF EXISTS ${checkedIdent(h.name)}`);
   await tx.run("DELETE FROM entity_indexes WHERE app_id = ?", [appId]);
@@ -237,10 +249,7 @@ export async function upgradeIndexRules(db: Driver): Promise<number[]> {
   if (db.dialect.name === "postgres") return [];
   const at = (await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0;
   if (at >= INDEX_RULES_VERSION) return [];
-  const apps = await db.all<{ app_id: number; model_id: string; version: number; doc: string }>(
-    `SELECT a.id AS app_id, m.id AS model_id, m.version, v.doc FROM apps a JOIN models m ON m.id = a.model_id
-     JOIN model_versions v ON v.model_id = m.id AND v.version = m.version`,
-  );
+  const apps = await appModels(db);
   const synced: number[] = [];
   for (const a of apps) {
     const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
@@ -250,4 +259,20 @@ export async function upgradeIndexRules(db: Driver): Promise<number[]> {
   }
   await db.exec(`PRAGMA user_version = ${INDEX_RULES_VERSION}`);
   return synced;
+}
+
+/**
+ * At open (PostgreSQL 14+): every app's statistics objects as its model wants them (a
+ * database from before they existed, or a server moved up to 14). One count decides.
+ */
+export async function upgradeStatistics(db: Driver): Promise<void> {
+  if (!db.dialect.expressionStatistics) return;
+  const apps = (await appModels(db)).map((a) => {
+    const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
+    return { appId: a.app_id, model, indexes: desiredIndexes(a.app_id, model, db.dialect) };
+  });
+  const want = apps.reduce((n, a) => n + desiredStatistics(a.appId, a.model, db.dialect, a.indexes).size, 0);
+  const have = await db.get<{ n: number }>("SELECT count(*) AS n FROM pg_statistic_ext WHERE stxname LIKE 'st\\_%'");
+  if ((have?.n ?? 0) === want) return;
+  for (const a of apps) await analyzeStatistics(db, await db.transaction((tx) => syncStatistics(tx, a.appId, a.model, a.indexes)));
 }

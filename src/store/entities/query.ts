@@ -129,7 +129,19 @@ export interface PageQuery {
   limit: number;
   /** Rows to skip before the page starts (0: none). */
   offset: number;
+  /**
+   * PostgreSQL, a filter that matches text: its planner's guess of how many rows match a
+   * text pattern can be far off, and a guess of many made it walk the sort's index for
+   * rows that were rare (a prefix held by 76 of 100,000 orders: 56,000 rows read, 210 ms).
+   * So the matches are counted first, up to PROBE_CAP (the trigram index answers that
+   * quickly either way); when there are fewer, `few` is read instead of `parts`: the
+   * matches found through the indexes, then sorted (at most PROBE_CAP rows).
+   */
+  probe?: { sql: string; params: Param[]; few: PagePart[] };
 }
+
+/** Matches below which a page of a text-matching filter on PostgreSQL is found first and sorted after. */
+export const PROBE_CAP = 2000;
 
 /** A part's SQL taking LIMIT and then OFFSET. */
 export const offsetSql = (part: PagePart): string => `${part.sql} OFFSET ?`;
@@ -175,11 +187,16 @@ export function buildPageQuery(
   const f = compileFilter(ent, opts.filter, d);
   const base = `${scope(appId, ent.name)} AND ${f.sql}`;
   const select = `SELECT id, ${d.dataColumn} AS data, version, created_at, updated_at, ${keys.map((k, i) => `${k.col.sql} AS k${i}`).join(", ")} FROM entities WHERE `;
+  // A segment's earlier keys are fixed, so ordering by the later ones suffices. PostgreSQL
+  // is given every key all the same: it reads a fixed `= ?` key as a constant of the
+  // index's order, but not a fixed `IS NULL` one, and then sorted the whole segment (a
+  // keyset page inside a run of empty values: 38 ms for 20,000 rows, 0.15 ms with all keys).
+  const ordered = (from: number) => (d.name === "postgres" ? 0 : from);
   const order = (from: number) =>
     `${
       from < keys.length
         ? ` ORDER BY ${keys
-            .slice(from)
+            .slice(ordered(from))
             .map((k) => d.orderBy(k.col.sql, k.dir))
             .join(", ")}`
         : ""
@@ -189,16 +206,38 @@ export function buildPageQuery(
     params,
     skipSql: `SELECT count(*) AS n FROM (SELECT 1 FROM entities WHERE ${where} LIMIT ?) AS part`,
   });
-  let parts = [part(base, [...f.params], 0)];
+  const segments: { where: string; params: Param[]; from: number }[] = [{ where: base, params: [...f.params], from: 0 }];
   const values = cursorValues(keys, opts.cursor);
-  if (values) parts = keysetSegments(keys, values, d).map((seg) => part(`${base} AND ${seg.sql}`, [...f.params, ...seg.params], seg.from));
-  return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit, offset };
+  if (values)
+    segments.splice(
+      0,
+      1,
+      ...keysetSegments(keys, values, d).map((seg) => ({ where: `${base} AND ${seg.sql}`, params: [...f.params, ...seg.params], from: seg.from })),
+    );
+  const parts = segments.map((seg) => part(seg.where, seg.params, seg.from));
+  // OFFSET 0 keeps the subquery whole: planned without the LIMIT, it finds the matches
+  // through the indexes rather than walking the sort's index.
+  const sortedAfter = (where: string, params: Param[]): PagePart => ({
+    sql: `SELECT * FROM (${select}${where} OFFSET 0) AS m ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`,
+    params,
+    skipSql: "",
+  });
+  const probe =
+    d.name === "postgres" && f.matchesText
+      ? {
+          sql: `SELECT count(*) AS n FROM (SELECT 1 FROM entities WHERE ${base} LIMIT ${PROBE_CAP}) AS c`,
+          params: [...f.params],
+          few: segments.map((seg) => sortedAfter(seg.where, seg.params)),
+        }
+      : undefined;
+  return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit, offset, ...(probe && { probe }) };
 }
 
 /** One page by the plain query, its parts read in order until the page is full (`more`: a row beyond it exists). */
 export async function readPlainPage(q: Queryable, pq: PageQuery): Promise<{ rows: PageRow[]; more: boolean }> {
   const rows: PageRow[] = [];
-  for (const part of pq.parts) {
+  const few = pq.probe && Number((await q.get<{ n: number }>(pq.probe.sql, pq.probe.params))?.n ?? 0) < PROBE_CAP;
+  for (const part of few ? pq.probe!.few : pq.parts) {
     rows.push(...(await q.all<PageRow>(part.sql, [...part.params, pq.limit + 1 - rows.length])));
     if (rows.length > pq.limit) break;
   }

@@ -110,10 +110,16 @@ export class PostgresDriver extends CachingDriver implements Driver {
     await this.chooseDialect();
   }
 
-  /** Trigram indexes where the extension is there (after migrations: open.ts asks again then). */
+  /**
+   * Trigram indexes where the extension is there (after migrations: open.ts asks again
+   * then); statistics on expressions from PostgreSQL 14.
+   */
   async chooseDialect(): Promise<void> {
-    const trgm = await this.sql.unsafe("SELECT 1 FROM pg_opclass WHERE opcname = 'gin_trgm_ops' LIMIT 1");
-    this.dialect = trgm.length ? postgresTrigramDialect : postgresDialect;
+    const [r] = await this.sql.unsafe(
+      "SELECT EXISTS (SELECT 1 FROM pg_opclass WHERE opcname = 'gin_trgm_ops') AS trgm, current_setting('server_version_num')::int >= 140000 AS stats",
+    );
+    const base = r?.trgm ? postgresTrigramDialect : postgresDialect;
+    this.dialect = r?.stats ? { ...base, expressionStatistics: true } : base;
   }
 
   private broadcastListeners = new Set<(message: string) => void>();
