@@ -23,7 +23,7 @@ const MODEL = {
         { name: "slot", type: "integer" },
         { name: "note", type: "text", indexed: true },
       ],
-      indexes: [{ fields: ["region", "slot"], unique: true }],
+      indexes: [{ fields: ["region", "slot"], unique: true }, { fields: ["note", "region"] }],
     },
   ],
   relationships: [{ name: "customer_orders", from: "customer", to: "order", kind: "1:n", inverse: "customer", onDelete: "cascade" }],
@@ -99,16 +99,40 @@ describe("creates written together", () => {
 
   test("a row the database itself refuses fails alone: the batch is retried create by create", async () => {
     const s = await fresh(MODEL, "shop");
-    // Random text does not compress: past PostgreSQL's limit for one index entry (2,704 bytes).
-    const huge = Array.from({ length: 9_000 }, () => String.fromCharCode(33 + Math.floor(Math.random() * 90))).join("");
+    // Random text does not compress. Each value fits an index entry of its own field, but
+    // the two together pass PostgreSQL's limit for one entry of the (note, region) index.
+    const random = (n: number) => Array.from({ length: n }, () => String.fromCharCode(33 + Math.floor(Math.random() * 90))).join("");
     const results = await together([
       () => s.entities.create("shop", "order", { code: "G1" }, { actor }),
-      () => s.entities.create("shop", "order", { code: "G2", note: huge }, { actor }),
+      () => s.entities.create("shop", "order", { code: "G2", note: random(1900), region: random(1900) }, { actor }),
       () => s.entities.create("shop", "order", { code: "G3" }, { actor }),
     ]);
     expect(results.map((r) => r.status)).toEqual(onPostgres ? ["fulfilled", "rejected", "fulfilled"] : ["fulfilled", "fulfilled", "fulfilled"]);
     const codes = (await s.entities.query("shop", "order", { limit: 10, sort: [{ field: "code", dir: "asc" }] })).data.map((r) => r.data.code);
     expect(codes).toEqual(onPostgres ? ["G1", "G3"] : ["G1", "G2", "G3"]);
+  });
+
+  test("text too long for an index entry is refused by field on PostgreSQL, and nothing is written", async () => {
+    const s = await fresh(MODEL, "shop");
+    // Random text does not compress: 3,000 bytes pass an index entry's limit (a long run of
+    // one letter compresses, and fits).
+    const long = Array.from({ length: 3000 }, () => String.fromCharCode(33 + Math.floor(Math.random() * 90))).join("");
+    const created = s.entities.create("shop", "order", { code: "L1", note: long }, { actor });
+    if (!onPostgres) {
+      expect((await created).data.note).toBe(long);
+      return;
+    }
+    const refused = (e: { code: string; data: unknown }) => {
+      expect(e.code).toBe("validation");
+      expect(e.data).toEqual([expect.objectContaining({ field: "note", rule: "indexedLength" })]);
+    };
+    refused(await failure(created));
+    expect((await s.entities.create("shop", "order", { code: "L0", note: "n".repeat(9000) }, { actor })).data.code).toBe("L0");
+    const ok = await s.entities.create("shop", "order", { code: "L2", note: "short" }, { actor });
+    refused(await failure(s.entities.update("shop", "order", ok.id, { note: long }, { actor })));
+    refused(await failure(s.entities.insertMany("shop", "order", [{ code: "L3", note: long }], { actor })));
+    const codes = (await s.entities.query("shop", "order", { limit: 10, sort: [{ field: "code", dir: "asc" }] })).data.map((r) => r.data.code);
+    expect(codes).toEqual(["L0", "L2"]);
   });
 
   test.if(onPostgres)("text PostgreSQL cannot store fails alone with the field named", async () => {

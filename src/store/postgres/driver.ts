@@ -41,8 +41,21 @@ const bind = (params: Param[] | undefined): postgres.ParameterOrJSON<never>[] =>
  * a constraint failure serves both: a unique violation names its index (the index on
  * `entities` the model made, not the partition's copy that PostgreSQL names).
  */
-async function normalised(e: unknown, parentIndex: (name: string) => Promise<string>): Promise<unknown> {
+async function normalised(
+  e: unknown,
+  parentIndex: (name: string) => Promise<string>,
+  indexFields: (name: string) => Promise<{ type: string; fields: string[] } | undefined>,
+): Promise<unknown> {
   const pe = e as { code?: string; constraint_name?: string; message?: string };
+  // A value too long for an index entry (about 2.7 KB after compression; SQLite has no such
+  // limit): the record's fault, named by field where the index is known.
+  if (pe?.code === "54000" && /index row/.test(pe.message ?? "")) {
+    const name = /for index "([^"]+)"/.exec(pe.message ?? "")?.[1];
+    const ix = name ? await indexFields(await parentIndex(name).catch(() => name)).catch(() => undefined) : undefined;
+    const what = ix?.fields.length ? `${ix.fields.join(", ")} of ${ix.type}` : "a field";
+    const message = `${what}: a value too long for PostgreSQL to index (an index entry holds about 2,700 bytes after compression); use longtext for long text, or mark the field indexed: false`;
+    return new TorqueError("validation", `invalid data: ${message}`, [{ ...(ix?.fields[0] && { field: ix.fields[0] }), rule: "indexedLength", message }]);
+  }
   if (pe?.code === "23505") {
     const name = pe.constraint_name ?? "";
     if (/^entities(_p\d+)?_pkey$/.test(name)) return new Error("UNIQUE constraint failed: entities.id");
@@ -197,9 +210,17 @@ export class PostgresDriver extends CachingDriver implements Driver {
     try {
       return (await sql.unsafe(numbered(text), bind(params), { prepare: true })) as unknown as postgres.RowList<T[]>;
     } catch (e) {
-      throw await normalised(e, this.parentIndex);
+      throw await normalised(e, this.parentIndex, this.indexFields);
     }
   }
+
+  /** The entity type and fields of one of the model's indexes (entity_indexes; asked on another connection). */
+  private indexFields = async (name: string): Promise<{ type: string; fields: string[] } | undefined> => {
+    const [r] = await this.sql.unsafe("SELECT type, definition FROM entity_indexes WHERE name = $1", [name]);
+    if (!r) return undefined;
+    const fields = [...new Set([...String(r.definition).matchAll(/data\s*->>?\s*'([a-z][a-z0-9_]*)'/g)].map((m) => m[1]!))];
+    return { type: String(r.type), fields };
+  };
 
   private parents = new Map<string, string>();
   /** The index on `entities` whose partition's copy is `name` (asked on another connection: the transaction may be failed). */
@@ -335,7 +356,7 @@ export class PostgresDriver extends CachingDriver implements Driver {
         return value;
       })) as T;
     } catch (e) {
-      throw await normalised(e, this.parentIndex);
+      throw await normalised(e, this.parentIndex, this.indexFields);
     } finally {
       for (const k of held) this.cache.release(k);
       if (all) this.cache.clear();
@@ -363,7 +384,7 @@ export class PostgresDriver extends CachingDriver implements Driver {
           return fn(q);
         })) as T;
       } catch (e) {
-        throw await normalised(e, this.parentIndex);
+        throw await normalised(e, this.parentIndex, this.indexFields);
       }
     });
   }
