@@ -121,9 +121,9 @@ export async function httpClient(url: string, opts: { app?: string; name?: strin
 }
 
 /** Wait (bounded) until pred() holds; returns whether it did. */
-export async function until(pred: () => boolean, timeoutMs = 5000): Promise<boolean> {
+export async function until(pred: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
+  while (!(await pred())) {
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -171,7 +171,9 @@ describe("generic data tools", () => {
     };
     await ok1(c, "add_xflow", { model: "Todo", xflow });
     expect(await ok1(c, "execute_xflow", { app: "todo", xflow: "double", input: { n: 21 } })).toMatchObject({ status: "succeeded", output: { n: 42 } });
-    expect(await names(scoped.client)).toContain("xflow_double");
+    // The scoped server is another process: it hears of the model change from the
+    // database (PostgreSQL's NOTIFY, SQLite's data_version), a moment later.
+    expect(await until(async () => (await names(scoped.client)).includes("xflow_double"), 3000)).toBe(true);
     expect(await ok1(scoped.client, "xflow_double", { input: { n: 5 } })).toMatchObject({ status: "succeeded", output: { n: 10 } });
     const missing = await fails(c, "execute_xflow", { app: "todo", xflow: "no_such_flow" });
     expect(missing.message).toContain("no_such_flow");
