@@ -140,19 +140,16 @@ export class ModelService {
       model.version = version;
       await updateModel(tx, m.id, model.name, version, now);
       await this.storeVersion(tx, m.id, model, actor, opts.note ?? null, now);
-      const apps = await this.syncApps(tx, compileModel(m.id, version, model));
+      const { apps, analyze } = await this.syncApps(tx, compileModel(m.id, version, model));
       await writeAudit(tx, actor, { action: "model.save", modelId: m.id, before: { version: m.version }, after: { name: model.name, version } }, now);
-      return { stored: { id: m.id, name: model.name, version, doc: model }, apps };
+      return { stored: { id: m.id, name: model.name, version, doc: model }, apps, analyze };
     });
     await this.events.notify("modelChanged", { modelId: result.stored.id, version: result.stored.version, apps: result.apps }, logError);
     // Full-text tables this save made (text-like fields changed) are filled now, in short
     // transactions; searches are right meanwhile, only slower. A crash leaves them to the next open.
     await fillPendingFts(this.db).catch(logError);
     // New statistics (PostgreSQL) are empty until ANALYZE: filled now, outside the write lock.
-    for (const p of this.toAnalyze) {
-      this.toAnalyze.delete(p);
-      await analyzeStatistics(this.db, p).catch(logError);
-    }
+    for (const p of result.analyze) await analyzeStatistics(this.db, p).catch(logError);
     return result.stored;
   }
 
@@ -210,18 +207,17 @@ export class ModelService {
     await insertModelVersion(tx, { modelId: id, version: model.version!, doc: JSON.stringify(model), createdAt: now, actor: actorLabel(actor), note });
   }
 
-  /** Partitions with statistics a save made, to fill after its commit (store/entities/statistics.ts). */
-  private toAnalyze = new Set<string>();
-
-  private async syncApps(tx: Queryable, compiled: CompiledModel): Promise<string[]> {
+  /** The model's apps brought in line with it; `analyze`: partitions with new statistics to fill after commit (store/entities/statistics.ts). */
+  private async syncApps(tx: Queryable, compiled: CompiledModel): Promise<{ apps: string[]; analyze: Set<string> }> {
     const apps = await appsOfModel(tx, compiled.id);
+    const analyze = new Set<string>();
     for (const a of apps) {
-      const { analyze } = await syncIndexes(tx, a.id, compiled, this.db.dialect);
-      if (analyze) this.toAnalyze.add(analyze);
+      const synced = await syncIndexes(tx, a.id, compiled, this.db.dialect);
+      if (synced.analyze) analyze.add(synced.analyze);
       await syncFts(tx, a.id, compiled);
       await syncRollups(tx, a.id, compiled);
     }
-    return apps.map((a) => a.slug);
+    return { apps: apps.map((a) => a.slug), analyze };
   }
 }
 

@@ -44,7 +44,7 @@ export async function insertApp(q: Queryable, slug: string, modelId: string, now
 export const appModels = (q: Queryable) =>
   q.all<{ app_id: number; model_id: string; version: number; doc: string }>(
     `SELECT a.id AS app_id, m.id AS model_id, m.version, v.doc FROM apps a JOIN models m ON m.id = a.model_id
-     JOIN model_versions v ON v.model_id = m.id AND v.version = m.version`,
+     JOIN model_versions v ON v.model_id = m.id AND v.version = m.version ORDER BY a.id`,
   );
 
 /** The apps of a model. */

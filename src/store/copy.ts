@@ -21,6 +21,7 @@ import { resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 import { compileModel } from "../model/compile";
 import type { Model } from "../model/schema";
+import { appModels } from "./apps";
 import type { Driver, Param, Queryable, Row } from "./driver";
 import { scope } from "./entities/columns";
 import { fillPendingFts, syncFts } from "./entities/fts";
@@ -527,10 +528,7 @@ async function copyEntities(src: Queryable, target: Driver, t: TableSpec, report
 /** Each app's indexes, full-text tables and rollups, made from its model over the copied rows. */
 async function rebuild(target: Driver, report: Report): Promise<CopyReport["rebuilt"]> {
   const t0 = performance.now();
-  const apps = await target.all<{ app_id: number; model_id: string; version: number; doc: string }>(
-    `SELECT a.id AS app_id, m.id AS model_id, m.version, v.doc FROM apps a JOIN models m ON m.id = a.model_id
-     JOIN model_versions v ON v.model_id = m.id AND v.version = m.version ORDER BY a.id`,
-  );
+  const apps = await appModels(target);
   report({ step: "rebuild", table: "apps", done: 0, total: apps.length, finished: false });
   let done = 0;
   for (const a of apps) {

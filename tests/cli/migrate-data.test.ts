@@ -108,6 +108,16 @@ async function makeProject(dir: string): Promise<{ db: string; project: string }
 }
 
 /** After a copy: a new app and a new record go on numbering after the source's. */
+/** A copy from cwd's project into a target holding data: refused in one line naming it, the target unchanged. */
+async function refusedAsNotEmpty(cwd: string, target: string, before: Awaited<ReturnType<typeof dump>>) {
+  const r = await torque(["migrate-data", "--to", target], { cwd });
+  expect(r.code).toBe(1);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(r.stderr).toContain(target);
+  expect(r.stderr).toMatch(/must be empty/);
+  expect(await dump(target)).toEqual(before);
+}
+
 async function idsContinue(db: string, cwd: string, source: Awaited<ReturnType<typeof dump>>) {
   await ok(["app", "create", "Todo", "--slug", "later", "--db", db], { cwd });
   const project = await okJson(["entity", "create", "todo", "project", "--data", '{"name":"New here"}', "--db", db], { cwd });
@@ -190,13 +200,7 @@ describe("migrate-data between SQLite files", () => {
     const other = tempDir();
     await ok(["init", ".", "--template", "crm"], { cwd: other });
     const target = join(other, "torque.db");
-    const before = await dump(target);
-    const r = await torque(["migrate-data", "--to", target], { cwd: dir });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain(target);
-    expect(r.stderr).toMatch(/must be empty/);
-    expect(await dump(target)).toEqual(before);
+    await refusedAsNotEmpty(dir, target, await dump(target));
   }, 60_000);
 
   test("bad sources and targets: one line each, nothing made", async () => {
@@ -284,12 +288,7 @@ describe.if(!!pgAdminUrl())("migrate-data with PostgreSQL", () => {
 
     const other = tempDir();
     await ok(["init", ".", "--template", "todo"], { cwd: other });
-    const r = await torque(["migrate-data", "--to", b], { cwd: other });
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain(b);
-    expect(r.stderr).toMatch(/must be empty/);
-    expect(await dump(b)).toEqual(source);
+    await refusedAsNotEmpty(other, b, source);
   }, 120_000);
 
   test("`torque backup FILE` of a PostgreSQL project writes a SQLite file that Torque reads", async () => {

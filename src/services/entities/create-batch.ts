@@ -13,14 +13,14 @@
 import { type Issue, TorqueError, validationError } from "../../lib/errors";
 import { own } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
-import type { Driver, Param, Queryable } from "../../store/driver";
+import type { Driver, Queryable } from "../../store/driver";
 import { ftsAfterInsert } from "../../store/entities/fts";
-import { anyHolds, existingIds, insertLoadedRow, insertLoadedRows, type LoadedRow, unstorable } from "../../store/entities/rows";
+import { anyHolds, checkStorable, existingIds, insertLoadedRow, insertLoadedRows, type LoadedRow, unstorable } from "../../store/entities/rows";
 import type { Actor } from "../actor";
 import type { AppRuntime } from "../apps";
 import { writeAuditsOf } from "../audit";
 import type { Data } from "./data";
-import { checkStoredRules, uniqueClash } from "./integrity";
+import { checkStoredRules, stored, uniqueClash } from "./integrity";
 
 export interface NewRecord {
   rt: AppRuntime;
@@ -31,7 +31,12 @@ export interface NewRecord {
   actor: Actor;
 }
 
-interface Pending extends NewRecord {
+/** A create in a batch, with its data as JSON text, made once. */
+interface Queued extends NewRecord {
+  json: string;
+}
+
+interface Pending extends Queued {
   resolve(): void;
   reject(e: unknown): void;
 }
@@ -48,7 +53,7 @@ export class CreateBatcher {
   /** Resolves once the record is committed; rejects with the error a lone create would get. */
   write(rec: NewRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ...rec, resolve, reject });
+      this.queue.push({ ...rec, json: JSON.stringify(rec.data), resolve, reject });
       // Start on the next turn, so requests already received join; while a batch is
       // being written, the next one gathers.
       if (!this.running && this.queue.length === 1) setImmediate(() => void this.drain());
@@ -66,7 +71,7 @@ export class CreateBatcher {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    let failures: Map<NewRecord, unknown>;
+    let failures: Map<Queued, unknown>;
     try {
       failures = await this.db.transaction((tx) => writeCreates(tx, batch));
     } catch (error) {
@@ -87,24 +92,24 @@ export class CreateBatcher {
  * Write a batch inside tx. Returns the creates that were refused, with their errors (the
  * others are written); throws only for a failure of the whole batch.
  */
-async function writeCreates(tx: Queryable, batch: readonly NewRecord[]): Promise<Map<NewRecord, unknown>> {
-  const failures = new Map<NewRecord, unknown>();
+async function writeCreates(tx: Queryable, batch: readonly Queued[]): Promise<Map<Queued, unknown>> {
+  const failures = new Map<Queued, unknown>();
   const audits: Parameters<typeof writeAuditsOf>[1][number][] = [];
   // Types in the order they first appear: a later type's checks see what earlier ones wrote.
-  const byType = new Map<string, NewRecord[]>();
+  const byType = new Map<string, Queued[]>();
   for (const r of batch) {
     const key = `${r.rt.id}\u0000${r.ent.name}`;
     byType.get(key)?.push(r) ?? byType.set(key, [r]);
   }
   for (const group of byType.values()) {
     const flagged = await questioned(tx, group);
-    let ready: NewRecord[] = [];
+    let ready: Queued[] = [];
     const insertReady = async () => {
       const done = new Set(await insertRows(tx, ready));
       for (const r of ready)
         if (done.has(r)) {
           audits.push({ actor: r.actor, at: r.now, entry: { action: "entity.create", appId: r.rt.id, entityType: r.ent.name, entityId: r.id, after: r.data } });
-          await ftsAfterInsert(tx, r.rt.id, r.ent.name, r.id, JSON.stringify(r.data));
+          await ftsAfterInsert(tx, r.rt.id, r.ent.name, r.id, r.json);
         } else failures.set(r, await clash(tx, r));
       ready = [];
     };
@@ -113,8 +118,7 @@ async function writeCreates(tx: Queryable, batch: readonly NewRecord[]): Promise
         // Checked alone, with every row before it written: the errors a lone create gets.
         await insertReady();
         try {
-          const bad = unstorable(tx.dialect, JSON.stringify(r.data));
-          if (bad.length) throw validationError(bad);
+          checkStorable(tx.dialect, r.json);
           await checkStoredRules(tx, tx.dialect, r.rt.id, r.ent, r.id, r.data);
         } catch (e) {
           // This row's fault only; anything else (a lost connection) fails the batch, which
@@ -137,9 +141,9 @@ async function writeCreates(tx: Queryable, batch: readonly NewRecord[]): Promise
  * resolve, a unique value already stored (asked once per field for the batch) or held by
  * an earlier row of the batch, or data the database cannot store. Most batches have none.
  */
-async function questioned(tx: Queryable, group: readonly NewRecord[]): Promise<Set<NewRecord>> {
+async function questioned(tx: Queryable, group: readonly Queued[]): Promise<Set<Queued>> {
   const { rt, ent } = group[0]!;
-  const flagged = new Set<NewRecord>();
+  const flagged = new Set<Queued>();
   for (const f of ent.references) {
     const ids = [...new Set(group.map((r) => own(r.data, f.name)).filter((v): v is string => typeof v === "string"))];
     if (!ids.length) continue;
@@ -161,17 +165,15 @@ async function questioned(tx: Queryable, group: readonly NewRecord[]): Promise<S
       seen.add(key);
     });
   }
-  for (const r of group) if (unstorable(tx.dialect, JSON.stringify(r.data)).length) flagged.add(r);
+  for (const r of group) if (unstorable(tx.dialect, r.json).length) flagged.add(r);
   return flagged;
 }
 
-const stored = (v: unknown): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param;
-
-const loaded = (r: NewRecord): LoadedRow => ({
+const loaded = (r: Queued): LoadedRow => ({
   id: r.id,
   appId: r.rt.id,
   type: r.ent.name,
-  data: JSON.stringify(r.data),
+  data: r.json,
   version: 1,
   createdAt: r.now,
   updatedAt: r.now,
@@ -182,13 +184,13 @@ const loaded = (r: NewRecord): LoadedRow => ({
  * fields were checked) is left out: PostgreSQL in one statement that skips it, SQLite a
  * statement per row (microseconds there), which undoes only the failed one.
  */
-async function insertRows(tx: Queryable, rows: readonly NewRecord[]): Promise<NewRecord[]> {
+async function insertRows(tx: Queryable, rows: readonly Queued[]): Promise<Queued[]> {
   if (!rows.length) return [];
   if (tx.dialect.name === "postgres") {
     const done = await insertLoadedRows(tx, rows.map(loaded));
     return rows.filter((r) => done.has(r.id));
   }
-  const done: NewRecord[] = [];
+  const done: Queued[] = [];
   for (const r of rows) {
     try {
       await insertLoadedRow(tx, loaded(r));
@@ -201,7 +203,7 @@ async function insertRows(tx: Queryable, rows: readonly NewRecord[]): Promise<Ne
 }
 
 /** The error for a row a unique index refused, in the words a lone create gets. */
-async function clash(tx: Queryable, r: NewRecord): Promise<Error> {
+async function clash(tx: Queryable, r: Queued): Promise<Error> {
   const { row: _row, ...issue }: Issue = await uniqueClash(tx, r.rt.id, r.rt.model, r.ent, r.id, r.data, 0);
   return validationError([issue]);
 }

@@ -102,7 +102,8 @@ export async function applyDeleteRules(
   return effects;
 }
 
-const stored = (v: unknown): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param;
+/** A value as the store binds it for comparison with a field (booleans read as 1 and 0). */
+export const stored = (v: unknown): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v) as Param;
 
 /**
  * Why a row a bulk load left out (insertLoadedRows) did not fit: its id, a unique field

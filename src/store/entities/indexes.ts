@@ -16,7 +16,7 @@ import type { Dialect } from "../dialect";
 import { checkedIdent } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 import { SYSTEM_COLUMNS } from "./columns";
-import { analyzeStatistics, desiredStatistics, dropAppStatistics, syncStatistics } from "./statistics";
+import { analyzeStatistics, dropAppStatistics, syncStatistics } from "./statistics";
 
 /** System columns that get a (column, id) index of their own in every type (id has its own). */
 const INDEXED_SYSTEM = ["createdAt", "updatedAt"];
@@ -262,17 +262,20 @@ export async function upgradeIndexRules(db: Driver): Promise<number[]> {
 }
 
 /**
- * At open (PostgreSQL 14+): every app's statistics objects as its model wants them (a
- * database from before they existed, or a server moved up to 14). One count decides.
+ * At open (PostgreSQL 14+): the statistics objects of apps that have none (a database
+ * from before they existed, or a server moved up to 14). Saves keep the others in line
+ * (syncIndexes), so one query decides and no model is compiled at an ordinary open.
  */
 export async function upgradeStatistics(db: Driver): Promise<void> {
   if (!db.dialect.expressionStatistics) return;
-  const apps = (await appModels(db)).map((a) => {
+  const without = await db.all<{ id: number }>(
+    "SELECT a.id FROM apps a WHERE NOT EXISTS (SELECT 1 FROM pg_statistic_ext s WHERE s.stxname LIKE 'st\\_' || a.id || '\\_%')",
+  );
+  if (!without.length) return;
+  const ids = new Set(without.map((r) => r.id));
+  for (const a of (await appModels(db)).filter((x) => ids.has(x.app_id))) {
     const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
-    return { appId: a.app_id, model, indexes: desiredIndexes(a.app_id, model, db.dialect) };
-  });
-  const want = apps.reduce((n, a) => n + desiredStatistics(a.appId, a.model, db.dialect, a.indexes).size, 0);
-  const have = await db.get<{ n: number }>("SELECT count(*) AS n FROM pg_statistic_ext WHERE stxname LIKE 'st\\_%'");
-  if ((have?.n ?? 0) === want) return;
-  for (const a of apps) await analyzeStatistics(db, await db.transaction((tx) => syncStatistics(tx, a.appId, a.model, a.indexes)));
+    const indexes = desiredIndexes(a.app_id, model, db.dialect);
+    await analyzeStatistics(db, await db.transaction((tx) => syncStatistics(tx, a.app_id, model, indexes)));
+  }
 }

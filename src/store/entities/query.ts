@@ -137,7 +137,7 @@ export interface PageQuery {
    * quickly either way); when there are fewer, `few` is read instead of `parts`: the
    * matches found through the indexes, then sorted (at most PROBE_CAP rows).
    */
-  probe?: { sql: string; params: Param[]; few: PagePart[] };
+  probe?: { sql: string; params: Param[]; few: Pick<PagePart, "sql" | "params">[] };
 }
 
 /** Matches below which a page of a text-matching filter on PostgreSQL is found first and sorted after. */
@@ -217,10 +217,9 @@ export function buildPageQuery(
   const parts = segments.map((seg) => part(seg.where, seg.params, seg.from));
   // OFFSET 0 keeps the subquery whole: planned without the LIMIT, it finds the matches
   // through the indexes rather than walking the sort's index.
-  const sortedAfter = (where: string, params: Param[]): PagePart => ({
+  const sortedAfter = (where: string, params: Param[]) => ({
     sql: `SELECT * FROM (${select}${where} OFFSET 0) AS m ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`,
     params,
-    skipSql: "",
   });
   const probe =
     d.name === "postgres" && f.matchesText

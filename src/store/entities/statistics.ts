@@ -28,7 +28,7 @@ async function partitionOf(q: Queryable, appId: number): Promise<string> {
 type Indexed = { type: string; fields: string[]; trigram?: true };
 
 /** One statistics object per field that has an index of its own: name → expression. */
-export function desiredStatistics(appId: number, m: CompiledModel, d: Dialect, indexes: readonly Indexed[]): Map<string, string> {
+function desiredStatistics(appId: number, m: CompiledModel, d: Dialect, indexes: readonly Indexed[]): Map<string, string> {
   const out = new Map<string, string>();
   if (!d.expressionStatistics) return out;
   for (const ix of indexes) {
