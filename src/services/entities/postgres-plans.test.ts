@@ -1,11 +1,13 @@
 // PostgreSQL picks its own plans for grid pages; these tests hold the three things Torque
 // does so that it picks well (and that the answers stay the exact rule's whichever way):
 // statistics on each indexed field's expression, every sort key in a keyset segment's
-// ORDER BY, and a count of a text filter's matches before choosing how to read them.
+// ORDER BY, and a text filter's page read by the sort's order or through the indexes as its
+// matches call for; and totals estimated from a sample when counting would read many rows.
 import { describe, expect, test } from "bun:test";
 import { onPostgres } from "../../../tests/helpers/db";
 import { templates } from "../../model/templates";
-import { buildPageQuery, PROBE_CAP } from "../../store/entities/query";
+import { COUNT } from "../../store/entities/count";
+import { buildPageQuery, TEXT_PAGE } from "../../store/entities/query";
 import type { Actor } from "../actor";
 import type { TestServices } from "../testing";
 import { testServices } from "./test-kit";
@@ -15,6 +17,22 @@ const fresh = testServices("torque-pg-plans-", actor);
 
 const plan = async (t: TestServices, sql: string, params: unknown[]) =>
   (await t.db.all<Record<string, string>>(`EXPLAIN ${sql}`, params as never)).map((r) => Object.values(r)[0]).join("\n");
+/** The SQL a call sends through the driver's reads. */
+async function spySql(t: TestServices, f: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const { all } = t.db;
+  t.db.all = ((sql: string, params?: never) => {
+    sent.push(sql);
+    return all.call(t.db, sql, params);
+  }) as typeof t.db.all;
+  try {
+    await f();
+  } finally {
+    t.db.all = all;
+  }
+  return sent;
+}
+type Row = { title: string; status: string; due?: string };
 const statistics = async (t: TestServices, appId: number) =>
   (await t.db.all<{ name: string }>("SELECT stxname AS name FROM pg_statistic_ext WHERE stxname LIKE ?", [`st\\_${appId}\\_%`])).map((r) => r.name);
 
@@ -22,7 +40,7 @@ describe.if(onPostgres)("PostgreSQL's plans for grid pages", () => {
   let t: TestServices;
   let appId: number;
   const N = 6000;
-  const titles: { title: string; status: string; due?: string }[] = [];
+  const titles: Row[] = [];
 
   test("each indexed field gets statistics on its expression, filled by ANALYZE, kept in line with the model", async () => {
     t = await fresh(templates.todo, "todo");
@@ -95,34 +113,76 @@ describe.if(onPostgres)("PostgreSQL's plans for grid pages", () => {
     expect(seen).toEqual(expected.map((r) => r.due ?? ""));
   });
 
-  test("a text filter's matches are counted first: few are found by the trigram index and sorted, many by walking the sort's index", async () => {
+  test("a text filter's page is read the way its matches call for, and every page is the exact rule's", async () => {
     const rt = await t.apps.runtime("todo");
     const ent = rt.model.entities.get("task")!;
-    const exact = (pred: (title: string) => boolean, dir: "asc" | "desc") =>
-      titles
-        .map((r) => r.title)
-        .filter(pred)
-        .sort((a, b) => (dir === "asc" ? (a < b ? -1 : 1) : a < b ? 1 : -1));
-    const cases = [
-      { filter: { title: { startsWith: "alpha 0123" } }, pred: (s: string) => s.toLowerCase().startsWith("alpha 0123"), few: true },
-      { filter: { title: { contains: "BETA" } }, pred: (s: string) => s.toLowerCase().includes("beta"), few: false },
-    ];
-    for (const c of cases) {
-      expect(exact(c.pred, "asc").length < PROBE_CAP).toBe(c.few);
-      const q = buildPageQuery(rt.id, ent, t.db.dialect, { filter: c.filter, sort: [{ field: "title", dir: "desc" }], limit: 10 });
-      expect(q.probe).toBeDefined();
-      if (c.few) expect(await plan(t, q.probe!.few[0]!.sql, [...q.probe!.few[0]!.params, 11])).toMatch(/Bitmap Index Scan/);
-      for (const dir of ["asc", "desc"] as const) {
-        const want = exact(c.pred, dir);
-        const got: string[] = [];
-        let cursor: string | null | undefined;
-        do {
-          const page = await t.entities.query("todo", "task", { filter: c.filter, sort: [{ field: "title", dir }], limit: 700, cursor });
-          got.push(...page.data.map((r) => r.data.title as string));
-          cursor = page.pagination.nextCursor;
-        } while (cursor);
-        expect(got).toEqual(want);
+    const saved = { ...TEXT_PAGE };
+    // Small bounds, so that 6,000 tasks reach every path: the walk of the sort's order
+    // fills the page (common), the matches found and sorted (few), and past the cap a walk
+    // to the end (text only) or the planner's plan (another condition beside the text).
+    Object.assign(TEXT_PAGE, { walkRows: 300, probeCap: 60 });
+    try {
+      const lower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const cases = [
+        { name: "common", filter: { title: { contains: "BETA" } }, pred: (r: Row) => lower(r.title).includes("beta"), path: /AS w WHERE/ },
+        { name: "few", filter: { title: { startsWith: "alpha 0123" } }, pred: (r: Row) => lower(r.title).startsWith("alpha 0123"), path: /count\(\*\) OVER/ },
+        { name: "sparse", filter: { $search: "12" }, pred: (r: Row) => r.title.includes("12"), path: /OFFSET 0\) AS w WHERE/ },
+        {
+          name: "text and more",
+          filter: { status: "doing", title: { contains: "12" } },
+          pred: (r: Row) => r.status === "doing" && r.title.includes("12"),
+          path: /^SELECT id, data/,
+        },
+      ];
+      for (const c of cases) {
+        const sql = await spySql(t, () => t.entities.query("todo", "task", { filter: c.filter, sort: [{ field: "title", dir: "desc" }], limit: 10 }));
+        expect({ name: c.name, read: sql.some((x) => c.path.test(x)) }).toEqual({ name: c.name, read: true });
+        for (const dir of ["asc", "desc"] as const)
+          for (const limit of [7, 700]) {
+            const want = titles
+              .filter(c.pred)
+              .map((r) => r.title)
+              .sort((a, b) => (dir === "asc" ? (a < b ? -1 : 1) : a < b ? 1 : -1));
+            const got: string[] = [];
+            let cursor: string | null | undefined;
+            do {
+              const page = await t.entities.query("todo", "task", { filter: c.filter, sort: [{ field: "title", dir }], limit, cursor });
+              got.push(...page.data.map((r) => r.data.title as string));
+              cursor = page.pagination.nextCursor;
+            } while (cursor);
+            expect({ name: c.name, dir, limit, got }).toEqual({ name: c.name, dir, limit, got: want });
+          }
       }
+      // The few are found through the trigram index.
+      const q = buildPageQuery(rt.id, ent, t.db.dialect, { filter: cases[1]!.filter, sort: [{ field: "title", dir: "desc" }], limit: 10 });
+      expect(await plan(t, q.probe!.few[0]!.sql, [...q.probe!.few[0]!.params, 11])).toMatch(/Bitmap Index Scan/);
+    } finally {
+      Object.assign(TEXT_PAGE, saved);
+    }
+  });
+
+  test("totals: an estimate from a sample of blocks when many match, counted when few do", async () => {
+    const saved = { ...COUNT };
+    Object.assign(COUNT, { smallType: 100, pgGuess: 1000, pgExact: 2000 });
+    try {
+      const total = async (filter: unknown) => (await t.entities.query("todo", "task", { filter, limit: 1, total: true })).pagination;
+      const beta = titles.filter((r) => r.title.startsWith("beta")).length;
+      const est = await total({ title: { startsWith: "beta" } });
+      expect(est.totalExact).toBe(false);
+      expect(Math.abs(est.total! - beta) / beta).toBeLessThan(0.1);
+      expect(await total({ title: { startsWith: "beta" } })).toEqual(est); // the same data gives the same estimate
+      expect(await total({ title: { startsWith: "alpha 0123" } })).toMatchObject({
+        total: titles.filter((r) => r.title.startsWith("Alpha 0123")).length,
+        totalExact: true,
+      });
+      expect(await total({ status: "open" })).toMatchObject({ total: titles.filter((r) => r.status === "open").length, totalExact: true });
+      expect(await total({ title: { contains: "zzz" } })).toMatchObject({ total: 0, totalExact: true });
+      // An estimate is never below what the first page shows.
+      expect((await t.entities.query("todo", "task", { filter: { title: { startsWith: "beta" } }, limit: 1, total: true })).pagination.total).toBeGreaterThan(
+        1,
+      );
+    } finally {
+      Object.assign(COUNT, saved);
     }
   });
 

@@ -331,7 +331,7 @@ async function plannedPage(
     } catch (e) {
       if (!/no such index/.test((e as Error).message)) throw e;
     }
-  return readPlainPage(db, q);
+  return readPlainPage(db, q, walkIndexes(rt.id, rt.model, db.dialect, ent.name).has(q.keys[0]!.col.name));
 }
 
 function valid(r: { data: Data; issues: import("../../lib/errors").Issue[] }, what = "data"): Data {

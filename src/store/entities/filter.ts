@@ -19,6 +19,8 @@ export interface CompiledFilter {
   params: Param[];
   /** Whether it matches text (contains, startsWith, endsWith, $search): see PageQuery.probe. */
   matchesText: boolean;
+  /** The parsed filter, when it matches text (the page is then also written without index hints). */
+  node?: FilterNode;
 }
 
 /** Whether a filter matches text anywhere in it. */
@@ -47,16 +49,17 @@ function bind(v: Scalar, d: Dialect): Param {
  * SQL for a parsed filter; parameters are appended to `params` in the order of the `?`s.
  * With `appId`, a `$search` is also narrowed by the full-text index (fts.ts).
  */
-export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?: number): string {
+export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?: number, narrow = true): string {
+  const sub = (n: FilterNode) => filterSql(n, d, params, appId, narrow);
   switch (node.kind) {
     case "all":
       return "1=1";
     case "and":
     case "or":
-      return node.items.length ? `(${node.items.map((n) => filterSql(n, d, params, appId)).join(node.kind === "and" ? " AND " : " OR ")})` : "0=1";
+      return node.items.length ? `(${node.items.map(sub).join(node.kind === "and" ? " AND " : " OR ")})` : "0=1";
     case "not":
       // SQL's NOT of NULL is NULL: COALESCE makes "not" the exact complement (empty fields included).
-      return `NOT COALESCE((${filterSql(node.item, d, params, appId)}), FALSE)`;
+      return `NOT COALESCE((${sub(node.item)}), FALSE)`;
     case "empty":
       return `${targetSql(node.target, d)} IS ${node.empty ? "" : "NOT "}NULL`;
     case "compare": {
@@ -89,9 +92,10 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?:
       // (SQLite only: PostgreSQL has no full-text tables.)
       const fts = appId === undefined || d.name !== "sqlite" ? null : ftsCandidates(appId, node.entity, node.words, node.fields);
       if (fts) params.push(...fts.params);
-      // PostgreSQL: each word first narrowed by the trigram index over all searched fields.
-      const narrow =
-        d.searchText && node.fields.length > 1
+      // PostgreSQL: each word first narrowed by the trigram index over all searched fields
+      // (left out where no index is used: rows read in the sort's order, query.ts).
+      const narrowed =
+        narrow && d.searchText && node.fields.length > 1
           ? node.words.map((w) => {
               const m = d.textMatch(d.searchText!(node.fields), "contains", w);
               params.push(...m.params);
@@ -106,7 +110,7 @@ export function filterSql(node: FilterNode, d: Dialect, params: Param[], appId?:
         });
         return any.length ? `(${any.join(" OR ")})` : "0=1";
       });
-      return `(${fts ? `${fts.sql} AND ` : ""}${narrow.join("")}${words.join(" AND ")})`;
+      return `(${fts ? `${fts.sql} AND ` : ""}${narrowed.join("")}${words.join(" AND ")})`;
     }
   }
 }
@@ -116,5 +120,13 @@ export function compileFilter(ent: CompiledEntity, filter: unknown, d: Dialect, 
   const params: Param[] = [];
   const node = parseFilter(ent, filter);
   const sql = filterSql(node, d, params, appId);
-  return { sql, params, matchesText: matchesText(node) };
+  const text = matchesText(node);
+  return { sql, params, matchesText: text, ...(text && { node }) };
+}
+
+/** Whether every condition of a filter matches text (no equality or range an index could narrow first). */
+export function onlyText(node: FilterNode): boolean {
+  if (node.kind === "text" || node.kind === "search") return true;
+  if (node.kind === "and" || node.kind === "or") return node.items.length > 0 && node.items.every(onlyText);
+  return false;
 }

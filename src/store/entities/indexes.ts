@@ -245,21 +245,29 @@ export const INDEX_RULES_VERSION = 2;
 
 /** Bring every app's indexes in line with its current model if the rules changed since the last open; returns the apps synced. */
 export async function upgradeIndexRules(db: Driver): Promise<number[]> {
-  // PostgreSQL support began under the current rules: there is nothing older to bring in line.
-  if (db.dialect.name === "postgres") return [];
-  const at = (await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0;
-  if (at >= INDEX_RULES_VERSION) return [];
+  const postgres = db.dialect.name === "postgres";
+  if (
+    postgres ? !(await db.get(OLD_POSTGRES_RULES)) : ((await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0) >= INDEX_RULES_VERSION
+  )
+    return [];
   const apps = await appModels(db);
   const synced: number[] = [];
   for (const a of apps) {
     const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
-    // One transaction per app: a crash part-way leaves user_version old, so the next open resumes.
+    // One transaction per app: a crash part-way leaves the old rules' mark, so the next open resumes.
     const r = await db.transaction((tx) => syncIndexes(tx, a.app_id, model, db.dialect));
     if (r.created.length || r.dropped.length) synced.push(a.app_id);
+    await analyzeStatistics(db, r.analyze);
   }
-  await db.exec(`PRAGMA user_version = ${INDEX_RULES_VERSION}`);
+  if (!postgres) await db.exec(`PRAGMA user_version = ${INDEX_RULES_VERSION}`);
   return synced;
 }
+
+/**
+ * PostgreSQL's older rules folded text for its trigram indexes with translate(), as the
+ * queries no longer do: an index from them is the mark (no version is kept apart).
+ */
+const OLD_POSTGRES_RULES = "SELECT 1 AS x FROM entity_indexes WHERE definition LIKE '%translate(%' LIMIT 1";
 
 /**
  * At open (PostgreSQL 14+): the statistics objects of apps that have none (a database

@@ -7,10 +7,11 @@ import { badRequest, type Issue, rangeMessage, validationError } from "../../lib
 import { isPlainObject } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
 import { fieldKinds } from "../../model/fields/registry";
+import type { FilterNode } from "../../model/filter/ast";
 import type { Dialect } from "../dialect";
 import type { Param, Queryable } from "../driver";
 import { type Column, column, scope } from "./columns";
-import { compileFilter } from "./filter";
+import { compileFilter, filterSql, onlyText } from "./filter";
 import type { PageRow } from "./planner";
 
 export const DEFAULT_LIMIT = 50;
@@ -131,17 +132,40 @@ export interface PageQuery {
   offset: number;
   /**
    * PostgreSQL, a filter that matches text: its planner's guess of how many rows match a
-   * text pattern can be far off, and a guess of many made it walk the sort's index for
-   * rows that were rare (a prefix held by 76 of 100,000 orders: 56,000 rows read, 210 ms).
-   * So the matches are counted first, up to PROBE_CAP (the trigram index answers that
-   * quickly either way); when there are fewer, `few` is read instead of `parts`: the
-   * matches found through the indexes, then sorted (at most PROBE_CAP rows).
+   * text pattern can be far off either way. A guess of many made it walk the sort's index
+   * for rows that were rare (a prefix held by 76 of 100,000 orders: 56,000 rows read,
+   * 210 ms); a guess of few made it collect a common word's 150,000 rows through the
+   * trigram index and sort them (seconds). So such a page is read without asking it
+   * (readPlainPage): `walk` reads the sort's order, `few` finds a part's matches through the
+   * indexes, at most TEXT_PAGE.probeCap of them, and sorts them (its `found` column tells how many
+   * it found: TEXT_PAGE.probeCap means there may be more).
    */
-  probe?: { sql: string; params: Param[]; few: Pick<PagePart, "sql" | "params">[] };
+  probe?: {
+    few: Pick<PagePart, "sql" | "params">[];
+    walk: WalkPart[];
+    /** Every condition matches text: nothing else could narrow the rows first. */
+    onlyText: boolean;
+  };
 }
 
-/** Matches below which a page of a text-matching filter on PostgreSQL is found first and sorted after. */
-export const PROBE_CAP = 2000;
+/**
+ * A part of a page read in the sort's order (the sort's index walked), the filter applied
+ * to each row read and never used to choose an index: `bounded` reads at most TEXT_PAGE.walkRows
+ * rows of the part, `rows` counts the part's rows up to TEXT_PAGE.walkRows (whether `bounded` saw
+ * all of them), `whole` reads until the page is full.
+ */
+interface WalkPart {
+  bounded: Pick<PagePart, "sql" | "params">;
+  rows: Pick<PagePart, "sql" | "params">;
+  whole: Pick<PagePart, "sql" | "params">;
+}
+
+/**
+ * PostgreSQL, a page of a text filter (readPlainPage): rows in the sort's order read first,
+ * hoping to fill the page, and the matches found through the indexes and sorted, at most.
+ * Tunable: tests shrink them to reach every path on small data.
+ */
+export const TEXT_PAGE = { walkRows: 3000, probeCap: 2000 };
 
 /** A part's SQL taking LIMIT and then OFFSET. */
 export const offsetSql = (part: PagePart): string => `${part.sql} OFFSET ?`;
@@ -192,57 +216,107 @@ export function buildPageQuery(
   // index's order, but not a fixed `IS NULL` one, and then sorted the whole segment (a
   // keyset page inside a run of empty values: 38 ms for 20,000 rows, 0.15 ms with all keys).
   const ordered = (from: number) => (d.name === "postgres" ? 0 : from);
-  const order = (from: number) =>
-    `${
-      from < keys.length
-        ? ` ORDER BY ${keys
-            .slice(ordered(from))
-            .map((k) => d.orderBy(k.col.sql, k.dir))
-            .join(", ")}`
-        : ""
-    } LIMIT ?`;
+  const orderBy = (from: number) =>
+    from < keys.length
+      ? ` ORDER BY ${keys
+          .slice(ordered(from))
+          .map((k) => d.orderBy(k.col.sql, k.dir))
+          .join(", ")}`
+      : "";
+  const order = (from: number) => `${orderBy(from)} LIMIT ?`;
   const part = (where: string, params: Param[], from: number): PagePart => ({
     sql: select + where + order(from),
     params,
     skipSql: `SELECT count(*) AS n FROM (SELECT 1 FROM entities WHERE ${where} LIMIT ?) AS part`,
   });
-  const segments: { where: string; params: Param[]; from: number }[] = [{ where: base, params: [...f.params], from: 0 }];
   const values = cursorValues(keys, opts.cursor);
-  if (values)
-    segments.splice(
-      0,
-      1,
-      ...keysetSegments(keys, values, d).map((seg) => ({ where: `${base} AND ${seg.sql}`, params: [...f.params, ...seg.params], from: seg.from })),
-    );
+  const keyset = values ? keysetSegments(keys, values, d) : [{ sql: "", params: [], from: 0 }];
+  const segments = keyset.map((seg) => ({ where: seg.sql ? `${base} AND ${seg.sql}` : base, params: [...f.params, ...seg.params], from: seg.from }));
   const parts = segments.map((seg) => part(seg.where, seg.params, seg.from));
-  // OFFSET 0 keeps the subquery whole: planned without the LIMIT, it finds the matches
-  // through the indexes rather than walking the sort's index.
+  // The matches through the indexes, at most TEXT_PAGE.probeCap, counted (the window sees them all
+  // before the page's ORDER BY and LIMIT), then sorted.
   const sortedAfter = (where: string, params: Param[]) => ({
-    sql: `SELECT * FROM (${select}${where} OFFSET 0) AS m ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`,
+    sql: `SELECT *, count(*) OVER () AS found FROM (${select}${where} LIMIT ${TEXT_PAGE.probeCap}) AS m ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`,
     params,
   });
+  // The walk: a subquery in the sort's order (its LIMIT, or OFFSET 0, keeps the filter out
+  // of it, so the planner cannot choose another index), the filter applied outside.
+  const walk = (node: FilterNode): WalkPart[] => {
+    const wp: Param[] = [];
+    const cond = filterSql(node, d, wp, undefined, false);
+    const outer = ` ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`;
+    return keyset.map((seg) => {
+      const where = `${scope(appId, ent.name)}${seg.sql ? ` AND ${seg.sql}` : ""}`;
+      return {
+        bounded: {
+          sql: `SELECT * FROM (${select}${where}${orderBy(seg.from)} LIMIT ${TEXT_PAGE.walkRows}) AS w WHERE ${cond}${outer}`,
+          params: [...seg.params, ...wp],
+        },
+        rows: { sql: `SELECT count(*) AS n FROM (SELECT 1 FROM entities WHERE ${where} LIMIT ${TEXT_PAGE.walkRows}) AS c`, params: seg.params },
+        whole: { sql: `SELECT * FROM (${select}${where}${orderBy(seg.from)} OFFSET 0) AS w WHERE ${cond}${outer}`, params: [...seg.params, ...wp] },
+      };
+    });
+  };
   const probe =
-    d.name === "postgres" && f.matchesText
+    d.name === "postgres" && f.node
       ? {
-          sql: `SELECT count(*) AS n FROM (SELECT 1 FROM entities WHERE ${base} LIMIT ${PROBE_CAP}) AS c`,
-          params: [...f.params],
           few: segments.map((seg) => sortedAfter(seg.where, seg.params)),
+          walk: walk(f.node),
+          onlyText: onlyText(f.node),
         }
       : undefined;
   return { parts, countSql: `SELECT count(*) AS n FROM entities WHERE ${base}`, countParams: f.params, keys, limit, offset, ...(probe && { probe }) };
 }
 
-/** One page by the plain query, its parts read in order until the page is full (`more`: a row beyond it exists). */
-export async function readPlainPage(q: Queryable, pq: PageQuery): Promise<{ rows: PageRow[]; more: boolean }> {
-  const rows: PageRow[] = [];
-  const few = pq.probe && Number((await q.get<{ n: number }>(pq.probe.sql, pq.probe.params))?.n ?? 0) < PROBE_CAP;
-  for (const part of few ? pq.probe!.few : pq.parts) {
-    rows.push(...(await q.all<PageRow>(part.sql, [...part.params, pq.limit + 1 - rows.length])));
-    if (rows.length > pq.limit) break;
+/**
+ * One page by the plain query, its parts read in order until the page is full (`more`: a
+ * row beyond it exists). `walkable`: the sort's first key has an index of its own.
+ *
+ * A text filter on PostgreSQL (PageQuery.probe) whose sort can be walked first reads up to
+ * TEXT_PAGE.walkRows rows in the sort's order: a common word fills the page there (a few ms, where
+ * the trigram index would hand over every one of 150,000 rows to be sorted). If it does
+ * not, each part's matches are found through the indexes and sorted, when there are fewer
+ * than TEXT_PAGE.probeCap; a part with more is read by walking the sort's order to the end when
+ * nothing but text narrows its rows, else by the planner's plan.
+ */
+export async function readPlainPage(q: Queryable, pq: PageQuery, walkable = false): Promise<{ rows: PageRow[]; more: boolean }> {
+  const p = pq.probe;
+  const want = pq.limit + 1;
+  const read = async (parts: Pick<PagePart, "sql" | "params">[], rows: PageRow[] = []) => {
+    for (const part of parts) {
+      if (rows.length >= want) break;
+      rows.push(...(await q.all<PageRow>(part.sql, [...part.params, want - rows.length])));
+    }
+    return rows;
+  };
+  let rows = p && walkable ? await walkFirst(q, p.walk, want) : undefined;
+  if (!rows && p) {
+    rows = [];
+    for (let i = 0; i < p.few.length && rows.length < want; i++) {
+      const got = await q.all<PageRow & { found?: number }>(p.few[i]!.sql, [...p.few[i]!.params, want - rows.length]);
+      if (got.length && Number(got[0]!.found) >= TEXT_PAGE.probeCap) {
+        await read((walkable && p.onlyText ? p.walk.map((w) => w.whole) : pq.parts).slice(i), rows);
+        break;
+      }
+      for (const r of got) delete r.found;
+      rows.push(...got);
+    }
   }
+  rows ??= await read(pq.parts);
   const more = rows.length > pq.limit;
   if (more) rows.pop();
   return { rows, more };
+}
+
+/** The walk's bounded reads, part after part: the rows, or undefined when a part's rows past TEXT_PAGE.walkRows may hold more matches. */
+async function walkFirst(q: Queryable, walk: WalkPart[], want: number): Promise<PageRow[] | undefined> {
+  const rows: PageRow[] = [];
+  for (const part of walk) {
+    rows.push(...(await q.all<PageRow>(part.bounded.sql, [...part.bounded.params, want - rows.length])));
+    if (rows.length >= want) return rows;
+    if (Number((await q.get<{ n: number }>(part.rows.sql, part.rows.params))?.n ?? 0) >= TEXT_PAGE.walkRows) return undefined;
+  }
+  return rows;
 }
 
 /**

@@ -13,7 +13,7 @@ import { checkedIdent, type Dialect } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 
 /** The partition of `entities` that holds an app's rows (hash-partitioned by app, migration 1). */
-async function partitionOf(q: Queryable, appId: number): Promise<string> {
+export async function partitionOf(q: Queryable, appId: number): Promise<string> {
   const r = await q.get<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'entities'::regclass
