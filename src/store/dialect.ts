@@ -92,7 +92,6 @@ export const sqliteDialect: Dialect = {
 
 const NUMBERS = new Set(["integer", "number"]);
 const DOCUMENTS = new Set(["json", "multienum", "file"]);
-const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /**
  * Folds A–Z only, whatever the database's locale: lower() under the "C" collation folds
