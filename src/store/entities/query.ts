@@ -119,7 +119,32 @@ export interface PagePart {
   params: Param[];
   /** How many rows the part has, counting no further than the last param: whether an offset skips it whole. */
   skipSql: string;
+  /** PostgreSQL, a sort by two fields or more: the part read one value of the first key at a time (readLoose). */
+  loose?: LooseScan;
 }
+
+/**
+ * A part sorted by several keys read one value of the first key at a time: each value's
+ * rows ordered by the other keys (PostgreSQL then walks the second key's index among the
+ * rows of that value), the next value found by a seek of the first key's index. Without
+ * it, a page sorted by status and then amount had every row of the first status read and
+ * sorted (150,000 of 1,000,000 orders: 250 ms). After LOOSE_GROUPS values (a first key with
+ * few ties) the rest is read the plain way. Params of each: the part's, then as noted.
+ */
+interface LooseScan {
+  dir: "asc" | "desc";
+  /** The rows without a first key (first ascending, last descending); LIMIT. Only in a part that can hold them. */
+  empty?: Pick<PagePart, "sql" | "params">;
+  /** The rows of the first value; LIMIT. */
+  first: Pick<PagePart, "sql" | "params">;
+  /** The rows of the next value after ?; the value, LIMIT. */
+  next: Pick<PagePart, "sql" | "params">;
+  /** Every row after the value ?, in the full order; the value, LIMIT. */
+  after: Pick<PagePart, "sql" | "params">;
+}
+
+/** Values of the first key a LooseScan reads one by one before it reads the rest the plain way. */
+export const LOOSE_GROUPS = 8;
 
 export interface PageQuery {
   /** Run in order, each with LIMIT = rows still wanted, until the page is full. */
@@ -232,7 +257,38 @@ export function buildPageQuery(
   const values = cursorValues(keys, opts.cursor);
   const keyset = values ? keysetSegments(keys, values, d) : [{ sql: "", params: [], from: 0 }];
   const segments = keyset.map((seg) => ({ where: seg.sql ? `${base} AND ${seg.sql}` : base, params: [...f.params, ...seg.params], from: seg.from }));
-  const parts = segments.map((seg) => part(seg.where, seg.params, seg.from));
+  const parts = segments.map((seg) => {
+    const p = part(seg.where, seg.params, seg.from);
+    // PostgreSQL, two sort keys or more (the id tie-breaker is the last), the first a field not yet fixed.
+    if (d.name === "postgres" && keys.length > 2 && keys[0]!.col.field && seg.from === 0) p.loose = loose(seg.where, seg.params, !values);
+    return p;
+  });
+  function loose(where: string, params: Param[], whole: boolean): LooseScan {
+    const k = keys[0]!,
+      x = k.col.sql,
+      dir = k.dir;
+    // Every key in the ORDER BY, the fixed first one too (see `ordered` above).
+    const rest = order(0);
+    const beyond = dir === "asc" ? ">" : "<";
+    const seek = (cond: string) => `(SELECT ${x} FROM entities WHERE ${where} AND ${cond} ORDER BY ${d.orderBy(x, dir)} LIMIT 1)`;
+    return {
+      dir,
+      // Without the first key in its ORDER BY: the planner takes a fixed `IS NULL` key for a
+      // constant of no index's order (see `ordered`), and sorted the run of empty values.
+      ...(whole && {
+        empty: {
+          sql: `${select}${where} AND ${x} IS NULL ORDER BY ${keys
+            .slice(1)
+            .map((key) => d.orderBy(key.col.sql, key.dir))
+            .join(", ")} LIMIT ?`,
+          params,
+        },
+      }),
+      first: { sql: `${select}${where} AND ${x} = ${seek(d.notNull(x))}${rest}`, params: [...params, ...params] },
+      next: { sql: `${select}${where} AND ${x} = ${seek(`${x} ${beyond} ?`)}${rest}`, params: [...params, ...params] },
+      after: { sql: `${select}${where} AND ${x} ${beyond} ?${rest}`, params },
+    };
+  }
   // The matches through the indexes, at most TEXT_PAGE.probeCap, counted (the window sees them all
   // before the page's ORDER BY and LIMIT), then sorted.
   const sortedAfter = (where: string, params: Param[]) => ({
@@ -282,10 +338,11 @@ export function buildPageQuery(
 export async function readPlainPage(q: Queryable, pq: PageQuery, walkable = false): Promise<{ rows: PageRow[]; more: boolean }> {
   const p = pq.probe;
   const want = pq.limit + 1;
-  const read = async (parts: Pick<PagePart, "sql" | "params">[], rows: PageRow[] = []) => {
+  const read = async (parts: Pick<PagePart, "sql" | "params" | "loose">[], rows: PageRow[] = []) => {
     for (const part of parts) {
       if (rows.length >= want) break;
-      rows.push(...(await q.all<PageRow>(part.sql, [...part.params, want - rows.length])));
+      if (part.loose) await readLoose(q, part.loose, rows, want);
+      else rows.push(...(await q.all<PageRow>(part.sql, [...part.params, want - rows.length])));
     }
     return rows;
   };
@@ -306,6 +363,23 @@ export async function readPlainPage(q: Queryable, pq: PageQuery, walkable = fals
   const more = rows.length > pq.limit;
   if (more) rows.pop();
   return { rows, more };
+}
+
+/** A LooseScan's rows, added to `rows` until it holds `want`. */
+async function readLoose(q: Queryable, l: LooseScan, rows: PageRow[], want: number): Promise<void> {
+  const more = async (part: Pick<PagePart, "sql" | "params">, ...extra: Param[]) => {
+    const got = await q.all<PageRow & { k0?: Param }>(part.sql, [...part.params, ...extra, want - rows.length]);
+    rows.push(...got);
+    return got;
+  };
+  if (l.empty && l.dir === "asc") await more(l.empty);
+  let got = rows.length < want ? await more(l.first) : [];
+  for (let n = 1; got.length && rows.length < want; n++) {
+    const value = got.at(-1)!.k0 as Param;
+    got = n < LOOSE_GROUPS ? await more(l.next, value) : [];
+    if (n >= LOOSE_GROUPS) await more(l.after, value);
+  }
+  if (l.empty && l.dir === "desc" && rows.length < want) await more(l.empty);
 }
 
 /** The walk's bounded reads, part after part: the rows, or undefined when a part's rows past TEXT_PAGE.walkRows may hold more matches. */
