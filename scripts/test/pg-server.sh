@@ -22,7 +22,8 @@ echo "$bin" > "$dir/bin"
 port=$((55000 + RANDOM % 5000))
 # fsync off: a test server's data need not survive a crash. Many connections: every test
 # file keeps its services open until it ends.
-opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000"
+# TORQUE_PG_OPTS: more server settings (the benchmark sizes the memory as a deployment would).
+opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 ${TORQUE_PG_OPTS:-}"
 if [ "$(id -u)" -eq 0 ]; then
   chown postgres:postgres "$dir"
   su postgres -s /bin/sh -c "$bin/initdb -D $dir/data -U postgres --auth=trust -E UTF8 --no-locale" >/dev/null

@@ -99,8 +99,12 @@ export class PostgresDriver extends CachingDriver implements Driver {
       idle_timeout: 60,
       onnotice: () => {},
       types,
-      // Index reads cost little more than sequential ones on the SSDs databases run on today.
-      connection: { application_name: "torque", random_page_cost: "1.1" },
+      // A page costs the planner a fifth of its default: a Torque database's working set is
+      // in memory (shared buffers and the kernel's cache), where reading a page costs little
+      // beside reading a JSON row's fields, and an index read no more than a sequential one.
+      // At the default costs a page filtered by three customers walked 22,000 rows in
+      // the sort's order (28 ms) rather than read their 2,500 through their index (6 ms).
+      connection: { application_name: "torque", random_page_cost: "0.2", seq_page_cost: "0.2" },
     }) as unknown as Sql;
   }
 
