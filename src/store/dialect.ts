@@ -22,6 +22,12 @@ export interface Dialect {
    */
   readonly searchText?: (fields: readonly FieldRef[]) => string;
   /**
+   * PostgreSQL: a number field read exactly (jsonb keeps a number's decimal digits), for
+   * sums and averages: summed as `numeric` and rounded once, where float8 lost the small
+   * parts beside large ones. SQLite's total() is compensated already.
+   */
+  readonly exactNumber?: (f: FieldRef) => string;
+  /**
    * SQL expression reading one top-level field of the JSON `data` column, typed by the
    * field's type: numbers compare as numbers, booleans read as 1 and 0, a JSON null is
    * NULL. The same expression is used in indexes, so it must not change for a field.
@@ -131,6 +137,7 @@ export const postgresDialect: Dialect = {
   },
   notNull: (expr) => `${expr} IS NOT NULL`,
   arrayContains: (f) => `(data->'${checkedIdent(f)}') @> jsonb_build_array(?::text)`,
+  exactNumber: (f) => `(CASE WHEN jsonb_typeof(data->'${checkedIdent(f.name)}') = 'number' THEN (data->'${checkedIdent(f.name)}')::numeric END)`,
   indexColumn: (expr) => `${expr} NULLS FIRST`,
   joined: (expr) => `string_agg(${expr}, ',')`,
   caseless: (expr) => folded(expr),

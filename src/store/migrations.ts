@@ -19,6 +19,8 @@ import pgDown8 from "../../schema/migrations/postgres/0008_schedule_claims.down.
 import pgUp8 from "../../schema/migrations/postgres/0008_schedule_claims.up.sql" with { type: "text" };
 import pgDown9 from "../../schema/migrations/postgres/0009_text_search.down.sql" with { type: "text" };
 import pgUp9 from "../../schema/migrations/postgres/0009_text_search.up.sql" with { type: "text" };
+import pgDown10 from "../../schema/migrations/postgres/0010_rollup_triggers.down.sql" with { type: "text" };
+import pgUp10 from "../../schema/migrations/postgres/0010_rollup_triggers.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
@@ -37,6 +39,8 @@ import down8 from "../../schema/migrations/sqlite/0008_schedule_claims.down.sql"
 import up8 from "../../schema/migrations/sqlite/0008_schedule_claims.up.sql" with { type: "text" };
 import down9 from "../../schema/migrations/sqlite/0009_text_search.down.sql" with { type: "text" };
 import up9 from "../../schema/migrations/sqlite/0009_text_search.up.sql" with { type: "text" };
+import down10 from "../../schema/migrations/sqlite/0010_rollup_triggers.down.sql" with { type: "text" };
+import up10 from "../../schema/migrations/sqlite/0010_rollup_triggers.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -56,6 +60,7 @@ export const migrations: Migration[] = [
   { version: 7, name: "entity_rollups", up: { sqlite: up7, postgres: pgUp7 }, down: { sqlite: down7, postgres: pgDown7 } },
   { version: 8, name: "schedule_claims", up: { sqlite: up8, postgres: pgUp8 }, down: { sqlite: down8, postgres: pgDown8 } },
   { version: 9, name: "text_search", up: { sqlite: up9, postgres: pgUp9 }, down: { sqlite: down9, postgres: pgDown9 } },
+  { version: 10, name: "rollup_triggers", up: { sqlite: up10, postgres: pgUp10 }, down: { sqlite: down10, postgres: pgDown10 } },
 ];
 
 export interface MigrationStatus {

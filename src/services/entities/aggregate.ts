@@ -45,16 +45,16 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
     return { groups: [{ values: q.specs.map(() => n) }], limited: false };
   }
   let rows: Row[] | null = null;
-  // Rollup tables and index-backed candidate sets are SQLite's; PostgreSQL plans the plain query itself.
+  // Index-backed candidate sets and filtered min/max windows are SQLite's; PostgreSQL plans the plain query itself.
   const sqlite = db.dialect.name === "sqlite";
-  const fast = sqlite ? rollupAggregate(rt.id, ent, db.dialect, q) : null;
-  if (fast) {
+  const fast = rollupAggregate(rt.id, ent, db.dialect, q);
+  if (fast && (sqlite || !fast.later.length)) {
     try {
       rows = await aggregateRows(db, fast);
     } catch (e) {
       // The table is named from the model this process compiled; a model saved elsewhere
       // (or an app whose rollups an open has not made yet) has another or none: the rows answer.
-      if (!/no such table/.test((e as Error).message)) throw e;
+      if (!/no such table|relation "agg_\w+" does not exist/.test((e as Error).message)) throw e;
     }
     if (rows && fast.later.length && !(await fillMinMax(ctx, rt, ent, q, rows[0]!, fast.later))) rows = null;
   }

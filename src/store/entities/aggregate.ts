@@ -76,7 +76,7 @@ export function buildAggregate(
   const counts = specs.every((s) => s.op === "count");
   const countOnly = !group && cond === "1=1" && counts;
   if (!group) {
-    const values = specs.map((s, i) => `${valueSql(s, s.field ? d.jsonField(ent.fields.get(s.field)!) : "", d)} AS v${i}`).join(", ");
+    const values = specs.map((s, i) => `${valueSql(s, s.field ? readValue(ent, s, d) : "", d)} AS v${i}`).join(", ");
     return { sql: `SELECT ${values} FROM entities WHERE ${where}`, params, specs, countOnly, filter };
   }
   const key = keySql(group.bucket, d.jsonField(group.field), d);
@@ -90,9 +90,9 @@ export function buildAggregate(
   // The values are read out of each row in a subquery SQLite cannot flatten (LIMIT -1), so
   // the GROUP BY sorts (key, values) only; flattened, it sorted each row's whole JSON text
   // and read the values after the sort (measured 437 → 247 ms over 100,000 rows).
-  const fields = [...new Set(specs.flatMap((s) => (s.field ? [s.field] : [])))];
-  const inner = [`${key} AS k`, ...fields.map((f, i) => `${d.jsonField(ent.fields.get(f)!)} AS a${i}`)].join(", ");
-  const values = specs.map((s, i) => `${valueSql(s, s.field ? `a${fields.indexOf(s.field)}` : "", d)} AS v${i}`).join(", ");
+  const reads = [...new Set(specs.flatMap((s) => (s.field ? [readValue(ent, s, d)] : [])))];
+  const inner = [`${key} AS k`, ...reads.map((x, i) => `${x} AS a${i}`)].join(", ");
+  const values = specs.map((s, i) => `${valueSql(s, s.field ? `a${reads.indexOf(readValue(ent, s, d))}` : "", d)} AS v${i}`).join(", ");
   return {
     // (PostgreSQL needs no such fence, and has no LIMIT -1.)
     sql: `SELECT k, ${values} FROM (SELECT ${inner} FROM entities WHERE ${where}${d.name === "sqlite" ? " LIMIT -1" : ""}) AS rows ${tail}`,
@@ -176,11 +176,18 @@ function checkGroup(ent: CompiledEntity, groupBy: unknown, issues: Issue[]): { f
   return DATED.has(field.type) ? { field, bucket: (bucket as Bucket | undefined) ?? "day" } : { field };
 }
 
+/** The field as an aggregate reads it: exactly for a sum or average where the dialect can (exactNumber). */
+function readValue(ent: CompiledEntity, s: AggregateSpec, d: Dialect): string {
+  const f = ent.fields.get(s.field!)!;
+  return (s.op === "sum" || s.op === "avg") && d.exactNumber ? d.exactNumber(f) : d.jsonField(f);
+}
+
 function valueSql(s: AggregateSpec, x: string, d: Dialect): string {
   if (s.op === "count") return "count(*)";
   // total() never overflows (sum() of integers raises an error past 2^63); no value at all
-  // gives null. PostgreSQL's fields read as float8, whose sum() does not overflow either.
-  if (s.op === "sum") return `CASE WHEN count(${x}) > 0 THEN ${d.name === "sqlite" ? "total" : "sum"}(${x}) END`;
+  // gives null. PostgreSQL sums and averages exact numerics, rounded once to a double.
+  if (s.op === "sum") return `CASE WHEN count(${x}) > 0 THEN ${d.name === "sqlite" ? "total" : "sum"}(${x}) END${d.exactNumber ? "::float8" : ""}`;
+  if (s.op === "avg" && d.exactNumber) return `avg(${x})::float8`;
   return `${s.op}(${x})`;
 }
 

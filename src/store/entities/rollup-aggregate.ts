@@ -15,6 +15,7 @@ import { type AggregateQuery, keySql, MAX_GROUPS } from "./aggregate";
 import { scope } from "./columns";
 import { filterSql } from "./filter";
 import { NULL_KEY, type RollupDef, rollupDef, wholeGroup } from "./rollups";
+import { pgKeyParam, pgKeyValue } from "./rollups-postgres";
 
 export interface RollupQuery {
   sql: string;
@@ -24,11 +25,14 @@ export interface RollupQuery {
 }
 
 /** The rows of one value of an enum/boolean field, from an eq or in filter on it; null for any other filter. */
-function valueFilter(node: FilterNode, def: RollupDef): { field: string; values: Param[] } | null {
-  if (node.kind === "and" && node.items.length === 1) return valueFilter(node.items[0]!, def);
+function valueFilter(node: FilterNode, def: RollupDef, pg: boolean): { field: string; values: Param[] } | null {
+  if (node.kind === "and" && node.items.length === 1) return valueFilter(node.items[0]!, def, pg);
   const target = node.kind === "compare" || node.kind === "in" ? node.target : null;
   if (target?.kind !== "field" || !def.groups.some((g) => !g.day && g.field === target.name)) return null;
-  const bind = (v: string | number | boolean): Param => (typeof v === "boolean" ? (v ? 1 : 0) : v);
+  const bind = (v: string | number | boolean): Param => {
+    const value = typeof v === "boolean" ? (v ? 1 : 0) : v;
+    return pg ? pgKeyParam(value) : value;
+  };
   if (node.kind === "compare" && node.op === "eq") return { field: target.name, values: [bind(node.value)] };
   if (node.kind === "in" && !node.negated) return { field: target.name, values: node.values.map(bind) };
   return null;
@@ -38,7 +42,8 @@ function valueFilter(node: FilterNode, def: RollupDef): { field: string; values:
 export function rollupAggregate(appId: number, ent: CompiledEntity, d: Dialect, q: AggregateQuery): RollupQuery | null {
   const def = rollupDef(appId, ent);
   if (!def) return null;
-  const only = q.filter.kind === "all" ? null : valueFilter(q.filter, def);
+  const pg = d.name === "postgres";
+  const only = q.filter.kind === "all" ? null : valueFilter(q.filter, def, pg);
   if (q.filter.kind !== "all" && !only) return null;
   const group = q.group;
   if (group) {
@@ -49,7 +54,7 @@ export function rollupAggregate(appId: number, ent: CompiledEntity, d: Dialect, 
   if (q.specs.some((s) => (s.op === "sum" || s.op === "avg") && !def.nums.includes(s.field!))) return null;
   const later: number[] = [];
   const values = q.specs.map((s, i) => {
-    if (s.op === "count") return `ifnull(sum(n), 0) AS v${i}`;
+    if (s.op === "count") return `coalesce(sum(n), 0) AS v${i}`;
     if (s.op === "min" || s.op === "max") {
       if (only) {
         later.push(i);
@@ -59,17 +64,19 @@ export function rollupAggregate(appId: number, ent: CompiledEntity, d: Dialect, 
       return `(SELECT ${s.op}(${d.jsonField(ent.fields.get(s.field!)!)}) FROM entities WHERE ${scope(appId, ent.name)}) AS v${i}`;
     }
     const c = def.nums.indexOf(s.field!);
-    const total = `(total(s${c}) + total(e${c}))`;
-    return `CASE WHEN sum(c${c}) > 0 THEN ${s.op === "sum" ? total : `${total} / sum(c${c})`} END AS v${i}`;
+    const total = pg ? `sum(s${c})` : `(total(s${c}) + total(e${c}))`;
+    // PostgreSQL's sums are exact numerics: rounded once, to a double, as the query's are.
+    return `CASE WHEN sum(c${c}) > 0 THEN (${s.op === "sum" ? total : `${total} / sum(c${c})`})${pg ? "::float8" : ""} END AS v${i}`;
   });
   const g = group ? group.field.name : only ? only.field : wholeGroup(def);
   const params: Param[] = only ? [...only.values] : [];
   const where = `g = '${g && checkedIdent(g)}'${only ? ` AND v IN (${only.values.map(() => "?").join(", ")})` : ""}`;
   if (!group) return { sql: `SELECT ${values.join(", ")} FROM ${def.name} WHERE ${where}`, params, later };
   // Keys come back as stored (NULL_KEY is a record without a value); days become weeks or months here.
-  const key = keySql(group.bucket, `nullif(v, ${NULL_KEY})`, d);
+  const stored = pg ? pgKeyValue("v", group.field.type === "boolean") : `nullif(v, ${NULL_KEY})`;
+  const key = keySql(group.bucket, stored, d);
   return {
-    sql: `SELECT ${key} AS k, ${values.join(", ")} FROM ${def.name} WHERE ${where} GROUP BY k HAVING sum(n) > 0 ORDER BY k LIMIT ${MAX_GROUPS + 1}`,
+    sql: `SELECT ${key} AS k, ${values.join(", ")} FROM ${def.name} WHERE ${where} GROUP BY k HAVING sum(n) > 0 ORDER BY ${d.orderBy("k", "asc")} LIMIT ${MAX_GROUPS + 1}`,
     params,
     later,
   };

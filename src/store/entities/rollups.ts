@@ -5,7 +5,8 @@
 // grouped by such a field (weeks and months are sums of days), or one filtered by
 // equality on an enum or boolean field, then reads a few hundred rows instead of 1M.
 //
-// Triggers on `entities`, generated per (app, type), keep each table exact in the same
+// Triggers on `entities` (on SQLite generated per (app, type); on PostgreSQL one shared set
+// that runs each rollup's stored statement: rollups-postgres.ts) keep each table exact in the same
 // transaction as every write, whatever the path (create, update, delete, cascade, bulk
 // loads, import, purge): nothing that writes rows can skip them. A model save that
 // changes a type's group or numeric fields makes a new table (its name hashes the
@@ -23,6 +24,7 @@ import type { Model } from "../../model/schema";
 import { checkedIdent } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 import { scope } from "./columns";
+import { postgresRollup } from "./rollups-postgres";
 
 /** A group field of a rollup: its values (enum, boolean) or its days (date, datetime). */
 export interface RollupGroup {
@@ -148,8 +150,24 @@ async function backfill(tx: Queryable, appId: number, def: RollupDef): Promise<v
 
 async function dropRollup(tx: Queryable, name: string): Promise<void> {
   checkedIdent(name);
-  for (const t of ["i", "d", "u"]) await tx.run(`DROP TRIGGER IF EXISTS ${name}_${t}`);
+  // PostgreSQL's triggers are shared by every rollup (migration 10): the table alone goes.
+  if (tx.dialect.name === "sqlite") for (const t of ["i", "d", "u"]) await tx.run(`DROP TRIGGER IF EXISTS ${name}_${t}`);
   await tx.run(`DROP TABLE IF EXISTS ${name}`);
+}
+
+/** Make one rollup's table, fill it from the type's rows and record it (with, on PostgreSQL, the statement its triggers run). */
+async function makeRollup(tx: Queryable, appId: number, def: RollupDef, ent: CompiledEntity): Promise<void> {
+  const definition = JSON.stringify({ groups: def.groups, nums: def.nums });
+  if (tx.dialect.name === "sqlite") {
+    for (const sql of rollupDdl(appId, def)) await tx.run(sql);
+    await backfill(tx, appId, def);
+    await tx.run("INSERT INTO entity_rollups (app_id, type, name, definition) VALUES (?, ?, ?, ?)", [appId, def.type, def.name, definition]);
+    return;
+  }
+  const pg = postgresRollup(appId, def, ent, tx.dialect);
+  await tx.run(pg.create);
+  await tx.run(pg.fill);
+  await tx.run("INSERT INTO entity_rollups (app_id, type, name, definition, apply) VALUES (?, ?, ?, ?, ?)", [appId, def.type, def.name, definition, pg.apply]);
 }
 
 /**
@@ -158,7 +176,6 @@ async function dropRollup(tx: Queryable, name: string): Promise<void> {
  * the old ones dropped. Returns the tables made.
  */
 export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel): Promise<string[]> {
-  if (tx.dialect.name !== "sqlite") return []; // PostgreSQL keeps no such tables
   const have = new Map(
     (await tx.all<{ type: string; name: string }>("SELECT type, name FROM entity_rollups WHERE app_id = ?", [appId])).map((r) => [r.type, r.name]),
   );
@@ -176,14 +193,7 @@ export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel
   for (const [type, def] of want) {
     if (have.get(type) === def.name) continue;
     await dropRollup(tx, def.name); // one a migration down left behind
-    for (const sql of rollupDdl(appId, def)) await tx.run(sql);
-    await backfill(tx, appId, def);
-    await tx.run("INSERT INTO entity_rollups (app_id, type, name, definition) VALUES (?, ?, ?, ?)", [
-      appId,
-      type,
-      def.name,
-      JSON.stringify({ groups: def.groups, nums: def.nums }),
-    ]);
+    await makeRollup(tx, appId, def, m.entities.get(type)!);
     made.push(def.name);
   }
   return made;
@@ -194,14 +204,12 @@ export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel
  * triggers would otherwise update the tables once per deleted row, for nothing.
  */
 export async function dropAppRollups(tx: Queryable, appId: number): Promise<void> {
-  if (tx.dialect.name !== "sqlite") return; // PostgreSQL keeps no such tables
   for (const r of await tx.all<{ name: string }>("SELECT name FROM entity_rollups WHERE app_id = ? AND name <> ''", [appId])) await dropRollup(tx, r.name);
   await tx.run("DELETE FROM entity_rollups WHERE app_id = ?", [appId]);
 }
 
 /** At open: apps marked by migration 7 (they existed before rollups) get theirs from their current model, one transaction each. */
 export async function repairRollups(db: Driver): Promise<number[]> {
-  if (db.dialect.name !== "sqlite") return []; // PostgreSQL keeps no such tables
   const apps = await db.all<{ app_id: number; model_id: string; version: number; doc: string }>(
     `SELECT r.app_id, m.id AS model_id, m.version, v.doc FROM entity_rollups r JOIN apps a ON a.id = r.app_id JOIN models m ON m.id = a.model_id
      JOIN model_versions v ON v.model_id = m.id AND v.version = m.version WHERE r.type = ''`,

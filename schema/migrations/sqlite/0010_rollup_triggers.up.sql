@@ -1,0 +1,1 @@
+-- Nothing to do on SQLite: its rollups have triggers of their own per entity type (migration 7).
