@@ -81,11 +81,15 @@ export function buildAggregate(
   }
   const key = keySql(group.bucket, d.jsonField(group.field), d);
   // NULL keys sort first; one group more than the limit says that there are more.
-  const tail = `GROUP BY k ORDER BY ${d.orderBy("k", "asc")} LIMIT ${MAX_GROUPS + 1}`;
+  // PostgreSQL groups in a subquery, sorted and limited outside it: given the LIMIT, it
+  // walked the group field's index in key order over every row to stop early (a filtered
+  // count by status read 1,000,000 rows through the index, 1 s, for 33,000 matches).
+  const limit = `ORDER BY ${d.orderBy("k", "asc")} LIMIT ${MAX_GROUPS + 1}`;
+  const grouped = (sql: string) => (d.name === "postgres" ? `SELECT * FROM (${sql} GROUP BY k) AS g ${limit}` : `${sql} GROUP BY k ${limit}`);
   if (cond === "1=1" && counts) {
     // Counting by an indexed field walks its index in key order: no row read, no sort.
     const values = specs.map((_, i) => `count(*) AS v${i}`).join(", ");
-    return { sql: `SELECT ${key} AS k, ${values} FROM entities WHERE ${where} ${tail}`, params, specs, group, countOnly, filter };
+    return { sql: grouped(`SELECT ${key} AS k, ${values} FROM entities WHERE ${where}`), params, specs, group, countOnly, filter };
   }
   // The values are read out of each row in a subquery SQLite cannot flatten (LIMIT -1), so
   // the GROUP BY sorts (key, values) only; flattened, it sorted each row's whole JSON text
@@ -95,7 +99,7 @@ export function buildAggregate(
   const values = specs.map((s, i) => `${valueSql(s, s.field ? `a${reads.indexOf(readValue(ent, s, d))}` : "", d)} AS v${i}`).join(", ");
   return {
     // (PostgreSQL needs no such fence, and has no LIMIT -1.)
-    sql: `SELECT k, ${values} FROM (SELECT ${inner} FROM entities WHERE ${where}${d.name === "sqlite" ? " LIMIT -1" : ""}) AS rows ${tail}`,
+    sql: grouped(`SELECT k, ${values} FROM (SELECT ${inner} FROM entities WHERE ${where}${d.name === "sqlite" ? " LIMIT -1" : ""}) AS rows`),
     params,
     specs,
     group,
