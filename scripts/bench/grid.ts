@@ -781,7 +781,7 @@ async function dbSize(path: string): Promise<{ bytes: number; indexes: number }>
     try {
       // The entities table: its partitions with their indexes and TOAST.
       const r = await db.get<{ bytes: number; indexes: number }>(
-        "SELECT (SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'entities'::regclass) AS bytes, (SELECT count(*) FROM pg_indexes WHERE tablename = 'entities') AS indexes",
+        "SELECT (SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'entities'::regclass) AS bytes, (SELECT count(*) FROM pg_indexes WHERE tablename = 'entities' OR (tablename LIKE 'entities\\_p%' AND indexname LIKE 'ent\\_%')) AS indexes",
       );
       return { bytes: Number(r!.bytes), indexes: Number(r!.indexes) };
     } finally {

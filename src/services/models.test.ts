@@ -43,7 +43,7 @@ const sqliteIndexes = async (s: Services) =>
     await s.db.all<{ name: string }>(
       s.db.dialect.name === "sqlite"
         ? "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ent\\_%' ESCAPE '\\' ORDER BY name"
-        : "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'entities' AND indexname LIKE 'ent\\_%' ORDER BY name",
+        : "SELECT indexname AS name FROM pg_indexes WHERE tablename LIKE 'entities\\_p%' AND indexname LIKE 'ent\\_%' ORDER BY name",
     )
   ).map((r) => r.name);
 /** Where an index definition reads the task's title. */

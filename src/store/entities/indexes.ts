@@ -16,7 +16,7 @@ import type { Dialect } from "../dialect";
 import { checkedIdent } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 import { SYSTEM_COLUMNS } from "./columns";
-import { analyzeStatistics, dropAppStatistics, syncStatistics } from "./statistics";
+import { analyzeStatistics, dropAppStatistics, partitionOf, syncStatistics } from "./statistics";
 
 /** System columns that get a (column, id) index of their own in every type (id has its own). */
 const INDEXED_SYSTEM = ["createdAt", "updatedAt"];
@@ -73,7 +73,7 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     // the partitioned table must hold the partition key (app_id) as a plain column.
     if (d.name === "postgres") cols.splice(0, cols.length, ...(unique ? ["app_id"] : []), ...cols.map((c) => d.indexColumn(c)));
     const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;
-    const key = `${unique ? "u" : "i"}|${where}|${cols.join(",")}`;
+    const key = `${unique ? "u" : "i"}|${where}|${cols.join(",")}${ON_PARTITION(d)}`;
     const name = `ent_${appId}_${checkedIdent(type)}_${hash(key)}`.slice(0, 63);
     if (defs.has(name)) return;
     defs.set(name, {
@@ -107,7 +107,7 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
   const trigram = (type: string, fields: Field[], expr: string) => {
     const where = `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;
     const col = d.trigramColumn!(expr);
-    const name = `ent_${appId}_${checkedIdent(type)}_${hash(`g|${where}|${col}`)}`.slice(0, 63);
+    const name = `ent_${appId}_${checkedIdent(type)}_${hash(`g|${where}|${col}${ON_PARTITION(d)}`)}`.slice(0, 63);
     const sql = `CREATE INDEX IF NOT EXISTS ${name} ON entities USING gin (${col}) WHERE ${where}`;
     defs.set(name, { name, type, fields: fields.map((f) => f.name), unique: false, trigram: true, sql });
   };
@@ -158,13 +158,24 @@ export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: s
  * with its model; a unique index that existing data violates is a conflict. `analyze`
  * names a partition with new statistics to fill after commit (analyzeStatistics).
  */
+/**
+ * PostgreSQL: an app's indexes are made on the partition that holds its rows, not on
+ * `entities`. Made on the partitioned table, each was copied to all 8 partitions: 7 empty
+ * copies whose predicate every write to those partitions evaluated, and a build that read
+ * every partition, other apps' rows too. The definitions say `ON entities` until
+ * syncIndexes knows the partition; the mark in the name makes those of the older rule
+ * (on `entities`) differ from these, so an open brings them over (upgradeIndexRules).
+ */
+const ON_PARTITION = (d: Dialect) => (d.name === "postgres" ? "|partition" : "");
+
 export async function syncIndexes(
   tx: Queryable,
   appId: number,
   m: CompiledModel,
   d: Dialect,
 ): Promise<{ created: string[]; dropped: string[]; analyze?: string }> {
-  const want = desiredIndexes(appId, m, d);
+  const partition = d.name === "postgres" ? await partitionOf(tx, appId) : undefined;
+  const want = desiredIndexes(appId, m, d).map((w) => (partition ? { ...w, sql: w.sql.replace(" ON entities ", ` ON ${partition} `) } : w));
   const have = await tx.all<{ name: string }>("SELECT name FROM entity_indexes WHERE app_id = ?", [appId]);
   const wantNames = new Set(want.map((w) => w.name));
   const haveNames = new Set(have.map((h) => h.name));
@@ -257,7 +268,9 @@ export async function upgradeIndexRules(db: Driver): Promise<number[]> {
     // One transaction per app: a crash part-way leaves the old rules' mark, so the next open resumes.
     const r = await db.transaction((tx) => syncIndexes(tx, a.app_id, model, db.dialect));
     if (r.created.length || r.dropped.length) synced.push(a.app_id);
-    await analyzeStatistics(db, r.analyze);
+    // PostgreSQL: new indexes start without statistics of their own; the planner chose
+    // worse plans until the next autovacuum analyzed the partition.
+    await analyzeStatistics(db, r.analyze ?? (postgres && r.created.length ? await partitionOf(db, a.app_id) : undefined));
   }
   if (!postgres) await db.exec(`PRAGMA user_version = ${INDEX_RULES_VERSION}`);
   return synced;
@@ -265,9 +278,11 @@ export async function upgradeIndexRules(db: Driver): Promise<number[]> {
 
 /**
  * PostgreSQL's older rules folded text for its trigram indexes with translate(), as the
- * queries no longer do: an index from them is the mark (no version is kept apart).
+ * queries no longer do, and made every index on `entities` (a copy on each partition)
+ * rather than on the app's partition: an index from them is the mark (no version is kept
+ * apart).
  */
-const OLD_POSTGRES_RULES = "SELECT 1 AS x FROM entity_indexes WHERE definition LIKE '%translate(%' LIMIT 1";
+const OLD_POSTGRES_RULES = "SELECT 1 AS x FROM entity_indexes WHERE definition LIKE '%translate(%' OR definition LIKE '% ON entities %' LIMIT 1";
 
 /**
  * At open (PostgreSQL 14+): the statistics objects of apps that have none (a database

@@ -1,7 +1,9 @@
 // A PostgreSQL database made under older index rules is brought in line at open. The
 // rules changed once: text was folded with translate() for the trigram indexes, and is now
 // folded with lower() under the "C" collation (ten times faster, the same A–Z-only rule);
-// an index of the old expression would serve no query, so the open rebuilds it.
+// an index of the old expression would serve no query, so the open rebuilds it. And they
+// were made on `entities`, copied to all 8 partitions; now each is made on the partition
+// that holds the app's rows, and an open moves the older ones there.
 import { afterAll, describe, expect, test } from "bun:test";
 import { dropPgDatabase, freshPgDatabase, onPostgres } from "../../../tests/helpers/db";
 import { templates } from "../../model/templates";
@@ -19,10 +21,11 @@ describe.if(onPostgres)("index rules on PostgreSQL", () => {
 
   test("an app's trigram index under the old folding is rebuilt under the new one at open", async () => {
     url = await freshPgDatabase();
+    let appId = 0;
     const s = await openServices(url);
     try {
       const m = await s.models.create(templates.todo, actor);
-      await s.apps.create(m.id, "todo", actor);
+      appId = (await s.apps.create(m.id, "todo", actor)).id;
       const p = await s.entities.create("todo", "project", { name: "P" }, { actor });
       await s.entities.create("todo", "task", { title: "Write the REPORT", project: p.id }, { actor });
     } finally {
@@ -36,8 +39,10 @@ describe.if(onPostgres)("index rules on PostgreSQL", () => {
     ))!;
     const old = ix.definition
       .replace(/lower\(\(\((.*?)\)\)::text COLLATE "C"\)/g, "translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')")
-      .replace(ix.name, "ent_old_trgm");
+      .replace(ix.name, "ent_old_trgm")
+      .replace(/ ON entities_p\d+ /, " ON entities ");
     expect(old).toContain("translate(");
+    expect(old).toContain(" ON entities USING");
     await db.transaction(async (tx) => {
       await tx.run(`DROP INDEX ${ix.name}`);
       await tx.run(old);
@@ -54,6 +59,14 @@ describe.if(onPostgres)("index rules on PostgreSQL", () => {
           (r) => r.name,
         );
         expect(live).toEqual([ix.name]);
+        // Every index of the app lives on the partition that holds its rows, none on the others.
+        const where = await check.all<{ partition: string; n: number }>(
+          `SELECT c.relname AS partition, count(*) AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+           WHERE c.relname LIKE 'entities\\_p%' AND pg_get_expr(i.indpred, i.indrelid) LIKE '%app_id = ' || ? || '%' GROUP BY 1`,
+          [appId],
+        );
+        expect(where).toHaveLength(1);
+        expect(Number(where[0]!.n)).toBe(Number((await check.get<{ n: number }>("SELECT count(*) AS n FROM entity_indexes WHERE app_id = ?", [appId]))!.n));
       } finally {
         await check.close();
       }
