@@ -180,6 +180,7 @@ const TABLES: readonly TableSpec[] = [
       ["xflow", T],
       ["scheduled_at", T],
       ["claimed_at", T],
+      ["done_at", T],
     ],
     key: ["app_id", "xflow", "scheduled_at"],
     batch: 5000,

@@ -21,6 +21,8 @@ import pgDown9 from "../../schema/migrations/postgres/0009_text_search.down.sql"
 import pgUp9 from "../../schema/migrations/postgres/0009_text_search.up.sql" with { type: "text" };
 import pgDown10 from "../../schema/migrations/postgres/0010_rollup_triggers.down.sql" with { type: "text" };
 import pgUp10 from "../../schema/migrations/postgres/0010_rollup_triggers.up.sql" with { type: "text" };
+import pgDown11 from "../../schema/migrations/postgres/0011_claim_done.down.sql" with { type: "text" };
+import pgUp11 from "../../schema/migrations/postgres/0011_claim_done.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
@@ -41,6 +43,8 @@ import down9 from "../../schema/migrations/sqlite/0009_text_search.down.sql" wit
 import up9 from "../../schema/migrations/sqlite/0009_text_search.up.sql" with { type: "text" };
 import down10 from "../../schema/migrations/sqlite/0010_rollup_triggers.down.sql" with { type: "text" };
 import up10 from "../../schema/migrations/sqlite/0010_rollup_triggers.up.sql" with { type: "text" };
+import down11 from "../../schema/migrations/sqlite/0011_claim_done.down.sql" with { type: "text" };
+import up11 from "../../schema/migrations/sqlite/0011_claim_done.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -61,6 +65,7 @@ export const migrations: Migration[] = [
   { version: 8, name: "schedule_claims", up: { sqlite: up8, postgres: pgUp8 }, down: { sqlite: down8, postgres: pgDown8 } },
   { version: 9, name: "text_search", up: { sqlite: up9, postgres: pgUp9 }, down: { sqlite: down9, postgres: pgDown9 } },
   { version: 10, name: "rollup_triggers", up: { sqlite: up10, postgres: pgUp10 }, down: { sqlite: down10, postgres: pgDown10 } },
+  { version: 11, name: "claim_done", up: { sqlite: up11, postgres: pgUp11 }, down: { sqlite: down11, postgres: pgDown11 } },
 ];
 
 export interface MigrationStatus {

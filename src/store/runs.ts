@@ -95,16 +95,33 @@ export async function deleteWorkflowRunsOf(q: Queryable, appId: number): Promise
   await q.run("DELETE FROM schedule_claims WHERE app_id = ?", [appId]);
 }
 
-/** Claim a flow's due time for this server: true for the first claim of it only. Claims made before `forgetBefore` are removed. */
-export async function claimScheduledRun(q: Queryable, appId: number, xflow: string, scheduledAt: string, now: string, forgetBefore: string): Promise<boolean> {
+/**
+ * Claim a flow's due time for this server: true for the first claim of it only, and only
+ * while no other claim of the flow is unfinished and was made after `busySince` (a run
+ * still going; an older one is from a server that died mid-run). Claims made before
+ * `forgetBefore` are removed.
+ */
+export async function claimScheduledRun(
+  q: Queryable,
+  appId: number,
+  xflow: string,
+  scheduledAt: string,
+  now: string,
+  forgetBefore: string,
+  busySince: string,
+): Promise<boolean> {
   await q.run("DELETE FROM schedule_claims WHERE claimed_at < ?", [forgetBefore]);
-  const r = await q.run("INSERT INTO schedule_claims (app_id, xflow, scheduled_at, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [
-    appId,
-    xflow,
-    scheduledAt,
-    now,
-  ]);
+  const r = await q.run(
+    "INSERT INTO schedule_claims (app_id, xflow, scheduled_at, claimed_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS " +
+      "(SELECT 1 FROM schedule_claims WHERE app_id = ? AND xflow = ? AND done_at IS NULL AND claimed_at > ?) ON CONFLICT DO NOTHING",
+    [appId, xflow, scheduledAt, now, appId, xflow, busySince],
+  );
   return r.changes === 1;
+}
+
+/** A claimed due time's run ended (however it ended). */
+export async function finishScheduledRun(q: Queryable, appId: number, xflow: string, scheduledAt: string, now: string): Promise<void> {
+  await q.run("UPDATE schedule_claims SET done_at = ? WHERE app_id = ? AND xflow = ? AND scheduled_at = ?", [now, appId, xflow, scheduledAt]);
 }
 
 /** An app's seed in progress: the request (JSON text) and the targets (JSON text). */

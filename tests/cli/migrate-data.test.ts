@@ -99,7 +99,15 @@ async function makeProject(dir: string): Promise<{ db: string; project: string }
     await s.links.link("crm", "deal_contacts", deal.id, contact.id, { actor: cliActor });
     const crmId = (await s.apps.runtime("crm")).id;
     await putSeedRun(s.db, crmId, JSON.stringify({ count: 40 }), JSON.stringify({ company: 40 }), "2026-01-02T03:04:05.000Z");
-    await claimScheduledRun(s.db, crmId, "qualify_deal", "2026-01-02T03:00:00.000Z", new Date().toISOString(), "2000-01-01T00:00:00.000Z");
+    await claimScheduledRun(
+      s.db,
+      crmId,
+      "qualify_deal",
+      "2026-01-02T03:00:00.000Z",
+      new Date().toISOString(),
+      "2000-01-01T00:00:00.000Z",
+      "2000-01-01T00:00:00.000Z",
+    );
     await s.entities.create("todo", "task", { title: "after the model change", project }, { actor: systemActor });
   } finally {
     await s.close();

@@ -97,3 +97,23 @@ describe("each app's history is capped in bytes", () => {
     expect((await log.list({ appId: two, limit: 100 })).length).toBe(3);
   });
 });
+
+describe("scheduled runs are claimed once, and never overlap across servers", () => {
+  test("a due time is claimed once; another waits for the flow's unfinished run unless that run is older than its time limit", async () => {
+    const s = await freshServices(structuredClone(templates.todo), "todo");
+    const appId = (await s.apps.runtime("todo")).id;
+    const runs = s.xflows.runs;
+    const at = (minute: number) => `2026-01-01T10:${String(minute).padStart(2, "0")}:00.000Z`;
+    expect(await runs.claim(appId, "nightly", at(0), 60_000)).toBe(true);
+    expect(await runs.claim(appId, "nightly", at(0), 60_000)).toBe(false); // another server, the same due time
+    expect(await runs.claim(appId, "nightly", at(5), 60_000)).toBe(false); // the 10:00 run is still going
+    expect(await runs.claim(appId, "other", at(5), 60_000)).toBe(true); // another flow is not held
+    await runs.finish(appId, "nightly", at(0));
+    expect(await runs.claim(appId, "nightly", at(10), 60_000)).toBe(true);
+    // A run whose server died never finishes: past the flow's time limit (and a margin) it holds nothing.
+    const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+    await s.db.transaction((tx) => tx.run("UPDATE schedule_claims SET claimed_at = ? WHERE xflow = 'nightly' AND scheduled_at = ?", [twoMinutesAgo, at(10)]));
+    expect(await runs.claim(appId, "nightly", at(15), 180_000)).toBe(false); // a flow allowed 3 minutes may still be running
+    expect(await runs.claim(appId, "nightly", at(15), 60_000)).toBe(true);
+  });
+});

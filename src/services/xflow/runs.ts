@@ -9,6 +9,7 @@ import { notFound } from "../../lib/errors";
 import type { Driver } from "../../store/driver";
 import {
   claimScheduledRun,
+  finishScheduledRun,
   insertWorkflowRun,
   lastWorkflowStart,
   listWorkflowRuns,
@@ -58,6 +59,8 @@ interface Stored {
 
 /** How long a claimed due time is remembered (any server still catching up is done long before). */
 const CLAIMS_KEPT_MS = 7 * 24 * 3600_000;
+/** Beyond a flow's time limit, how long its unfinished claim still holds the flow (the end of a run is written a moment after it). */
+const CLAIM_MARGIN_MS = 10_000;
 
 export class RunLog {
   private queue: Stored[] = [];
@@ -147,10 +150,17 @@ export class RunLog {
    * Claim a flow's due time (an ISO date) for this server: true for the one server that
    * claims it first; every other server on the database skips that time.
    */
-  async claim(appId: number, xflow: string, scheduledAt: string): Promise<boolean> {
+  async claim(appId: number, xflow: string, scheduledAt: string, runLimitMs: number): Promise<boolean> {
     const now = new Date();
     const forget = new Date(now.getTime() - CLAIMS_KEPT_MS).toISOString();
-    return this.db.transaction((tx) => claimScheduledRun(tx, appId, xflow, scheduledAt, now.toISOString(), forget));
+    // A claim unfinished for longer than the run may last (and a margin) is from a server that died mid-run.
+    const busySince = new Date(now.getTime() - runLimitMs - CLAIM_MARGIN_MS).toISOString();
+    return this.db.transaction((tx) => claimScheduledRun(tx, appId, xflow, scheduledAt, now.toISOString(), forget, busySince));
+  }
+
+  /** The run of a claimed due time ended: the flow's next due time may be claimed. */
+  async finish(appId: number, xflow: string, scheduledAt: string): Promise<void> {
+    await this.db.transaction((tx) => finishScheduledRun(tx, appId, xflow, scheduledAt, new Date().toISOString()));
   }
 
   /** When the last run of a flow started (for the scheduler's catch-up), if any. */

@@ -24,7 +24,7 @@ import type { Model } from "../../model/schema";
 import { checkedIdent } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 import { scope } from "./columns";
-import { postgresRollup } from "./rollups-postgres";
+import { postgresRollup, writeRollupTriggers } from "./rollups-postgres";
 
 /** A group field of a rollup: its values (enum, boolean) or its days (date, datetime). */
 export interface RollupGroup {
@@ -184,10 +184,12 @@ export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel
     const def = rollupDef(appId, e);
     if (def) want.set(e.name, def);
   }
+  let changed = false;
   for (const [type, name] of have)
     if (want.get(type)?.name !== name) {
       if (name) await dropRollup(tx, name);
       await tx.run("DELETE FROM entity_rollups WHERE app_id = ? AND type = ?", [appId, type]);
+      changed = true;
     }
   const made: string[] = [];
   for (const [type, def] of want) {
@@ -196,6 +198,7 @@ export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel
     await makeRollup(tx, appId, def, m.entities.get(type)!);
     made.push(def.name);
   }
+  if ((changed || made.length) && tx.dialect.name === "postgres") await writeRollupTriggers(tx);
   return made;
 }
 
@@ -206,6 +209,7 @@ export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel
 export async function dropAppRollups(tx: Queryable, appId: number): Promise<void> {
   for (const r of await tx.all<{ name: string }>("SELECT name FROM entity_rollups WHERE app_id = ? AND name <> ''", [appId])) await dropRollup(tx, r.name);
   await tx.run("DELETE FROM entity_rollups WHERE app_id = ?", [appId]);
+  if (tx.dialect.name === "postgres") await writeRollupTriggers(tx);
 }
 
 /** At open: apps marked by migration 7 (they existed before rollups) get theirs from their current model, one transaction each. */
