@@ -22,7 +22,7 @@ import type { Param, Queryable } from "../driver";
 import { scope } from "./columns";
 import { filterSql } from "./filter";
 import { smallCandidateSet } from "./planner";
-import { partitionOf } from "./statistics";
+import { partitionRows } from "./statistics";
 import { rowidRange, typeCount } from "./stats";
 
 /** A type with at most this many records is always counted exactly (a scan of this many rows takes ~10–20 ms). */
@@ -124,9 +124,8 @@ async function postgresTotal(
  * type and never more than MAX_PROBES rows of the partition (other types and apps share it).
  */
 async function blockSample(q: Queryable, d: Dialect, appId: number, type: string, n: number, node: FilterNode): Promise<number> {
-  const partition = await partitionOf(q, appId);
-  const r0 = await q.get<{ rows: number }>(`SELECT reltuples AS rows FROM pg_class WHERE oid = '${partition}'::regclass`);
-  const rows = Math.max(Number(r0?.rows ?? 0), n);
+  const { name: partition, rows: planned } = await partitionRows(q, appId);
+  const rows = Math.max(planned, n); // -1 before the first ANALYZE
   const percent = Math.min(100, (100 * SAMPLE_ROWS) / n, (100 * MAX_PROBES) / rows);
   const params: Param[] = [];
   const cond = filterSql(node, d, params);

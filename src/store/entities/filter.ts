@@ -17,9 +17,7 @@ export { OPERATORS } from "../../model/filter/grammar";
 export interface CompiledFilter {
   sql: string;
   params: Param[];
-  /** Whether it matches text (contains, startsWith, endsWith, $search): see PageQuery.probe. */
-  matchesText: boolean;
-  /** The parsed filter, when it matches text (the page is then also written without index hints). */
+  /** The parsed filter, when it matches text (contains, startsWith, endsWith, $search): see PageQuery.probe. */
   node?: FilterNode;
 }
 
@@ -120,8 +118,7 @@ export function compileFilter(ent: CompiledEntity, filter: unknown, d: Dialect, 
   const params: Param[] = [];
   const node = parseFilter(ent, filter);
   const sql = filterSql(node, d, params, appId);
-  const text = matchesText(node);
-  return { sql, params, matchesText: text, ...(text && { node }) };
+  return { sql, params, ...(matchesText(node) && { node }) };
 }
 
 /** Whether every condition of a filter matches text (no equality or range an index could narrow first). */

@@ -154,11 +154,6 @@ export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: s
 }
 
 /**
- * Bring one app's indexes (and, on PostgreSQL, their statistics: statistics.ts) in line
- * with its model; a unique index that existing data violates is a conflict. `analyze`
- * names a partition with new statistics to fill after commit (analyzeStatistics).
- */
-/**
  * PostgreSQL: an app's indexes are made on the partition that holds its rows, not on
  * `entities`. Made on the partitioned table, each was copied to all 8 partitions: 7 empty
  * copies whose predicate every write to those partitions evaluated, and a build that read
@@ -168,6 +163,11 @@ export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: s
  */
 const ON_PARTITION = (d: Dialect) => (d.name === "postgres" ? "|partition" : "");
 
+/**
+ * Bring one app's indexes (and, on PostgreSQL, their statistics: statistics.ts) in line
+ * with its model; a unique index that existing data violates is a conflict. `analyze`
+ * names a partition with new statistics to fill after commit (analyzeStatistics).
+ */
 export async function syncIndexes(
   tx: Queryable,
   appId: number,

@@ -276,26 +276,20 @@ export function buildPageQuery(
     const seek = (cond: string) => `(SELECT ${x} FROM entities WHERE ${where} AND ${cond} ORDER BY ${d.orderBy(x, dir)} LIMIT 1)`;
     return {
       dir,
-      // Without the first key in its ORDER BY: the planner takes a fixed `IS NULL` key for a
-      // constant of no index's order (see `ordered`), and sorted the run of empty values.
-      ...(whole && {
-        empty: {
-          sql: `${select}${where} AND ${x} IS NULL ORDER BY ${keys
-            .slice(1)
-            .map((key) => d.orderBy(key.col.sql, key.dir))
-            .join(", ")} LIMIT ?`,
-          params,
-        },
-      }),
+      // Without the first key in its ORDER BY (order(1)): the planner takes a fixed `IS NULL`
+      // key for a constant of no index's order (see `ordered`), and sorted the run of empty values.
+      ...(whole && { empty: { sql: `${select}${where} AND ${x} IS NULL${order(1)}`, params } }),
       first: { sql: `${select}${where} AND ${x} = ${seek(d.notNull(x))}${rest}`, params: [...params, ...params] },
       next: { sql: `${select}${where} AND ${x} = ${seek(`${x} ${beyond} ?`)}${rest}`, params: [...params, ...params] },
       after: { sql: `${select}${where} AND ${x} ${beyond} ?${rest}`, params },
     };
   }
+  // A subquery's rows in the page's order, by the sort keys' aliases.
+  const outer = ` ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`;
   // The matches through the indexes, at most TEXT_PAGE.probeCap, counted (the window sees them all
   // before the page's ORDER BY and LIMIT), then sorted.
   const sortedAfter = (where: string, params: Param[]) => ({
-    sql: `SELECT *, count(*) OVER () AS found FROM (${select}${where} LIMIT ${TEXT_PAGE.probeCap}) AS m ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`,
+    sql: `SELECT *, count(*) OVER () AS found FROM (${select}${where} LIMIT ${TEXT_PAGE.probeCap}) AS m${outer}`,
     params,
   });
   // The walk: a subquery in the sort's order (its LIMIT, or OFFSET 0, keeps the filter out
@@ -303,7 +297,6 @@ export function buildPageQuery(
   const walk = (node: FilterNode): WalkPart[] => {
     const wp: Param[] = [];
     const cond = filterSql(node, d, wp, undefined, false);
-    const outer = ` ORDER BY ${keys.map((k, i) => d.orderBy(`k${i}`, k.dir)).join(", ")} LIMIT ?`;
     return keyset.map((seg) => {
       const where = `${scope(appId, ent.name)}${seg.sql ? ` AND ${seg.sql}` : ""}`;
       return {
@@ -379,8 +372,11 @@ async function readLoose(q: Queryable, l: LooseScan, rows: PageRow[], want: numb
   let got = rows.length < want ? await more(l.first) : [];
   for (let n = 1; got.length && rows.length < want; n++) {
     const value = got.at(-1)!.k0 as Param;
-    got = n < LOOSE_GROUPS ? await more(l.next, value) : [];
-    if (n >= LOOSE_GROUPS) await more(l.after, value);
+    if (n === LOOSE_GROUPS) {
+      await more(l.after, value);
+      break;
+    }
+    got = await more(l.next, value);
   }
   if (l.empty && l.dir === "desc" && rows.length < want) await more(l.empty);
 }

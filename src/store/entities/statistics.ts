@@ -12,17 +12,20 @@ import type { CompiledModel } from "../../model/compile";
 import { checkedIdent, type Dialect } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 
-/** The partition of `entities` that holds an app's rows (hash-partitioned by app, migration 1). */
-export async function partitionOf(q: Queryable, appId: number): Promise<string> {
-  const r = await q.get<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+/** The partition of `entities` that holds an app's rows (hash-partitioned by app, migration 1), and the rows the planner thinks it has. */
+export async function partitionRows(q: Queryable, appId: number): Promise<{ name: string; rows: number }> {
+  const r = await q.get<{ name: string; rows: number }>(
+    `SELECT c.relname AS name, c.reltuples AS rows FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'entities'::regclass
        AND satisfies_hash_partition('entities'::regclass, 8, substring(c.relname from '^entities_p([0-9]+)$')::int, ?::int)`,
     [appId],
   );
   if (!r) throw new Error(`no partition of entities holds app ${appId}`);
-  return checkedIdent(r.name);
+  return { name: checkedIdent(r.name), rows: Number(r.rows) };
 }
+
+/** The partition of `entities` that holds an app's rows. */
+export const partitionOf = async (q: Queryable, appId: number): Promise<string> => (await partitionRows(q, appId)).name;
 
 /** What statistics need of an index: its type and fields (the app's indexes: indexes.ts). */
 type Indexed = { type: string; fields: string[]; trigram?: true };
