@@ -5,6 +5,7 @@ import { openServices, type Services } from "../services";
 import { VERSION } from "../version";
 import { type Command, type CommandContext, GLOBAL_OPTIONS, helpText, parse, UsageError } from "./command";
 import { appCommand } from "./commands/app";
+import { auditCommand } from "./commands/audit";
 import { backupCommand } from "./commands/backup";
 import { entityCommand } from "./commands/entity";
 import { initCommand } from "./commands/init";
@@ -13,6 +14,7 @@ import { migrateCommand } from "./commands/migrate";
 import { migrateDataCommand } from "./commands/migrate-data";
 import { modelCommand } from "./commands/model";
 import { serverCommand } from "./commands/server";
+import { tokenCommand, userCommand } from "./commands/user";
 import { xflowCommand } from "./commands/xflow";
 import { resolveDb } from "./config";
 
@@ -29,6 +31,9 @@ export const rootCommand: Command = {
     entityCommand,
     xflowCommand,
     mcpCommand,
+    userCommand,
+    tokenCommand,
+    auditCommand,
     backupCommand,
     migrateDataCommand,
   ],

@@ -98,7 +98,7 @@ const editResolvers = Object.fromEntries(
 export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncIterable<unknown> }) {
   return {
     Model: {
-      apps: async (m: ModelShape, _: unknown, ctx: GqlContext) => (await ctx.services.apps.list()).filter((a) => a.model.id === m.id),
+      apps: async (m: ModelShape, _: unknown, ctx: GqlContext) => (await ctx.services.apps.list(ctx.actor)).filter((a) => a.model.id === m.id),
       versions: (m: ModelShape, _: unknown, ctx: GqlContext) => ctx.services.models.versions(m.id),
       createdAt: async (m: ModelShape, _: unknown, ctx: GqlContext) => (await ctx.services.models.resolve(m.id)).created_at,
       updatedAt: async (m: ModelShape, _: unknown, ctx: GqlContext) => (await ctx.services.models.resolve(m.id)).updated_at,
@@ -125,16 +125,17 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
           const d = await ctx.services.models.diff(a.id, version("from", a.from), version("to", a.to) ?? undefined);
           return { from: d.from, to: d.to, identical: d.identical, changes: formatDiff(d), detail: d };
         }),
-      apps: (_: unknown, __: unknown, ctx: GqlContext) => guarded(() => ctx.services.apps.list()),
+      apps: (_: unknown, __: unknown, ctx: GqlContext) => guarded(() => ctx.services.apps.list(ctx.actor)),
       templates: () => Object.entries(templates).map(([name, document]) => ({ name, description: document.description ?? "", document })),
-      app: (_: unknown, a: { slug: string }, ctx: GqlContext) => guarded(async () => (await ctx.services.apps.list()).find((x) => x.slug === a.slug) ?? null),
+      app: (_: unknown, a: { slug: string }, ctx: GqlContext) =>
+        guarded(async () => (await ctx.services.apps.list(ctx.actor)).find((x) => x.slug === a.slug) ?? null),
       xflows: (_: unknown, a: { model: string }, ctx: GqlContext) =>
         guarded(async () =>
           ((await ctx.services.models.get(a.model)).doc.xflows ?? []).map((x) => ({ name: x.name, trigger: x.trigger?.type ?? "manual", definition: x })),
         ),
       xflowRuns: (_: unknown, a: { app?: string; xflow?: string; limit?: number }, ctx: GqlContext) =>
-        guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit })),
-      xflowRun: (_: unknown, a: { id: string }, ctx: GqlContext) => guarded(() => ctx.services.xflows.getRun(a.id)),
+        guarded(() => ctx.services.xflows.listRuns({ app: a.app ?? undefined, xflow: a.xflow ?? undefined, limit: a.limit }, ctx.actor)),
+      xflowRun: (_: unknown, a: { id: string }, ctx: GqlContext) => guarded(() => ctx.services.xflows.getRun(a.id, ctx.actor)),
       dataImpact: (_: unknown, a: { model: string; entity: string; field?: string | null }, ctx: GqlContext) =>
         guarded(() => dataImpact(ctx.services, a.model, a.entity, a.field ?? undefined)),
       validateModel: (_: unknown, a: { document: unknown }) => {
@@ -160,7 +161,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
             slug: a.slug ?? undefined,
             actor: ctx.actor,
           });
-          const app = r.app ? (await ctx.services.apps.list()).find((x) => x.slug === r.app) : null;
+          const app = r.app ? (await ctx.services.apps.list(ctx.actor)).find((x) => x.slug === r.app) : null;
           return { model: shape(r.model), app, format: r.format, loaded: r.loaded, report: r.report, errors: [] };
         } catch (e) {
           if (e instanceof TorqueError && e.code === "validation") return { model: null, app: null, errors: e.data as Issue[] };
@@ -180,7 +181,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
         guarded(async () => {
           const m = await ctx.services.models.get(a.model);
           const app = await ctx.services.apps.create(m.id, a.slug ?? (await ctx.services.apps.freeSlug(m.name)), ctx.actor);
-          return (await ctx.services.apps.list()).find((x) => x.slug === app.slug);
+          return (await ctx.services.apps.list(ctx.actor)).find((x) => x.slug === app.slug);
         }),
       executeXFlow: (_: unknown, a: { app: string; xflow: string; input?: unknown }, ctx: GqlContext) =>
         guarded(async () => runSummary(await ctx.services.xflows.execute(a.app, a.xflow, a.input ?? {}, { actor: ctx.actor }))),
@@ -207,7 +208,7 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
           // ends, so an answer never streamed (a 406 to a client that does not take event
           // streams) holds nothing. A subscriber that falls BEHIND events back (a run of 200
           // steps makes about 400, each with up to 16 KB of values) loses the oldest.
-          const key = await guarded(() => ctx.services.xflows.watchable(a.app, a.xflow));
+          const key = await guarded(() => ctx.services.xflows.watchable(a.app, a.xflow, ctx.actor));
           const BEHIND = 1_000;
           return new Repeater<RunEvent>(async (push, stopped) => {
             let stop: () => void;

@@ -16,6 +16,7 @@ import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import { Scheduler } from "../services/xflow/scheduler";
 import { VERSION } from "../version";
+import { Auth } from "./auth";
 import { refuseForeign } from "./guard";
 import { Logger } from "./log";
 import { createWsHandler, type WsData } from "./ws";
@@ -45,23 +46,32 @@ export interface RunningServer {
 
 export const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 
-/** Without users yet, every request on the loopback is the local user (SPEC §10). */
-const localActor: Actor = { kind: "user", id: "local" };
 const json = (body: unknown, status = 200) => Response.json(body, { status });
+
+/** Whether a bind address is the loopback, where a fresh project may run without login (SPEC §10). */
+export const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(host);
 
 /** POST /rpc: the hot path, served by Bun's router directly (see DESIGN.md, "Server"). */
 export function rpcHandler(services: Services, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET) {
   const rpc = methodTable();
   const headers = { "content-type": "application/json;charset=utf-8" };
-  return async (request: Request): Promise<Response> => {
-    const res = await handleRpc(await request.text(), rpc, { services, actor: localActor } satisfies RpcContext, budget);
+  return async (request: Request, actor: Actor): Promise<Response> => {
+    const res = await handleRpc(await request.text(), rpc, { services, actor } satisfies RpcContext, budget);
     // Only notifications: JSON-RPC says nothing comes back; HTTP says 204.
     return res === null ? new Response(null, { status: 204 }) : new Response(res, { headers });
   };
 }
 
 /** POST /hooks/<app>/<flow>: the JSON body is the flow's input; the answer is its output (200) or its error (422). */
-async function webhook(services: Services, app: string, flow: string, request: Request): Promise<Response> {
+async function webhook(services: Services, auth: Auth, app: string, flow: string, request: Request): Promise<Response> {
+  // A webhook may be called without credentials (the flow then runs as its runAs user, or
+  // is refused once users exist); credentials that are sent must be valid.
+  let caller: Actor | undefined;
+  if (request.headers.has("authorization")) {
+    const a = await auth.actor(request, "webhook");
+    if ("refused" in a) return a.refused;
+    caller = a.actor;
+  }
   const text = await request.text();
   let input: unknown = {};
   if (text.trim()) {
@@ -72,7 +82,7 @@ async function webhook(services: Services, app: string, flow: string, request: R
     }
   }
   try {
-    const run = await services.xflows.webhook(app, flow, input);
+    const run = await services.xflows.webhook(app, flow, input, caller);
     return run.status === "succeeded" ? json(run.output ?? null) : json({ runId: run.id, error: run.error }, 422);
   } catch (e) {
     if (e instanceof TorqueError) return json({ error: { message: e.message, data: e.data } }, HTTP_STATUS[e.code]);
@@ -100,23 +110,49 @@ function health(services: Services, started: number) {
   };
 }
 
-export function createApi(services: Services, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET) {
+export function createApi(services: Services, auth: Auth, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET) {
   const started = Date.now();
-  const yoga = createGraphql(services, () => localActor, { answerBytes: budget.answerBytes });
+  // GraphQL's context reads the actor the request authenticated as (set just before yoga sees it).
+  const actors = new WeakMap<Request, Actor>();
+  const yoga = createGraphql(
+    services,
+    (req) => {
+      const a = actors.get(req);
+      if (!a) throw new TorqueError("internal", "a GraphQL request reached its resolvers unauthenticated");
+      return a;
+    },
+    { answerBytes: budget.answerBytes },
+  );
   return new Elysia()
-    .get("/health", () => ({
-      status: "ok",
-      version: VERSION,
-      ...health(services, started),
-    }))
-    .all("/graphql", ({ request }) => yoga.fetch(request), { parse: "none" })
-    .post("/hooks/:app/:flow", ({ params, request }) => webhook(services, params.app, params.flow, request), { parse: "none" })
+    .get("/health", async ({ request }) => {
+      // Anyone may ask whether the server is up; where its data lives is for the signed in.
+      const known = "actor" in (await auth.actor(request, "http"));
+      return known ? { status: "ok", version: VERSION, ...health(services, started) } : { status: "ok", version: VERSION };
+    })
+    .all(
+      "/graphql",
+      async ({ request }) => {
+        const a = await auth.actor(request, "graphql");
+        if ("refused" in a) return a.refused;
+        actors.set(request, a.actor);
+        return yoga.fetch(request);
+      },
+      { parse: "none" },
+    )
+    .post("/hooks/:app/:flow", ({ params, request }) => webhook(services, auth, params.app, params.flow, request), { parse: "none" })
     .get("/", ({ redirect }) => redirect("/editor/"));
 }
 
 export async function startServer(services: Services, opts: ServerOptions): Promise<RunningServer> {
   const budget: AnswerBudget = { ...DEFAULT_ANSWER_BUDGET, ...opts.answers };
-  const api = createApi(services, budget);
+  const loopback = isLoopback(opts.hostname);
+  if (!loopback && !(await services.users.anyAdmin()))
+    throw new TorqueError(
+      "forbidden",
+      `refusing to listen on ${opts.hostname}: off the loopback every request must sign in, and no admin exists yet; create one with \`torque user add NAME --role admin\``,
+    );
+  const auth = new Auth(services, { loopback });
+  const api = createApi(services, auth, budget);
   const logger = new Logger(opts.log ?? true);
   const ws = createWsHandler(services, budget);
   const handle = api.handle.bind(api);
@@ -133,12 +169,16 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       "/rpc": {
         POST: async (req: Request) => {
           const t0 = logger.enabled ? performance.now() : 0;
-          const res = refuseForeign(req, opts.hostname) ?? (await rpc(req));
+          const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "rpc"));
+          const res = a instanceof Response ? a : "refused" in a ? a.refused : await rpc(req, a.actor);
           if (logger.enabled) logger.request({ method: "POST", path: "/rpc", status: res.status, ms: performance.now() - t0 });
           return res;
         },
       },
-      "/mcp": (req: Request, srv: Server<WsData>) => refuseForeign(req, opts.hostname) ?? mcp.handle(req, srv.requestIP(req)?.address),
+      "/mcp": async (req: Request, srv: Server<WsData>) => {
+        const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "mcp"));
+        return a instanceof Response ? a : "refused" in a ? a.refused : mcp.handle(req, srv.requestIP(req)?.address, a.actor);
+      },
       "/editor": Response.redirect("/editor/", 302),
       "/editor/*": editorPage,
       "/app/*": appPage,
@@ -148,19 +188,21 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       const t0 = performance.now();
       // Checked before the URL is parsed: Bun builds req.url from the Host header, so a
       // malformed one can make an unparsable URL (or one that names another host).
-      const refused = refuseForeign(req, opts.hostname);
+      const refused = refuseForeign(req, opts.hostname, !loopback);
       if (refused) {
         logger.request({ method: req.method, path: URL.canParse(req.url) ? new URL(req.url).pathname : req.url, status: 403, ms: performance.now() - t0 });
         return refused;
       }
       const url = new URL(req.url);
       if (url.pathname === "/ws") {
-        if (srv.upgrade(req, { data: { actor: localActor } })) return undefined as unknown as Response;
+        const a = await auth.actor(req, "ws");
+        if ("refused" in a) return a.refused;
+        if (srv.upgrade(req, { data: { actor: a.actor } })) return undefined as unknown as Response;
         return json({ error: "this endpoint speaks WebSocket (JSON-RPC 2.0 and subscriptions)" }, 426);
       }
       let res: Response;
       try {
-        res = await handle(req);
+        res = (await auth.route(req, url.pathname, srv.requestIP(req)?.address)) ?? (await handle(req));
       } catch (e) {
         console.error("torque: request failed:", e);
         res = json({ error: "internal error" }, 500);
@@ -177,6 +219,11 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
   const mcp = mcpHandler(services, opts.mcp, budget);
   const scheduler = new Scheduler(services, services.xflows);
   await scheduler.start();
+  // The audit log's retention (torque audit retention): applied at start and daily.
+  const prune = () => void services.audit.prune().catch((e) => logger.info("audit retention failed", { error: (e as Error).message }));
+  prune();
+  const pruning = setInterval(prune, 86_400_000);
+  pruning.unref?.();
   const url = server.url.origin; // an IPv6 address comes bracketed: http://[::1]:8080
   logger.info("listening", { url, version: VERSION, database: services.system.info().location });
   return {
@@ -184,7 +231,9 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
     server,
     async stop() {
       scheduler.stop();
+      clearInterval(pruning);
       mcp.close();
+      auth.close();
       await server.stop(false); // finish what is in flight
       logger.close();
       await services.close();

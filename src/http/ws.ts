@@ -48,7 +48,7 @@ export function createWsHandler(services: Services, budget: AnswerBudget = DEFAU
       ...wsOnlyParams.subscribe,
       wsOnly: true,
       run: async (p: unknown, ctx: RpcContext & { ws?: ServerWebSocket<WsData> }) =>
-        hub.subscribe(subscriberOf(ctx.ws!), p as Parameters<RealtimeHub["subscribe"]>[1]),
+        hub.subscribe(subscriberOf(ctx.ws!), p as Parameters<RealtimeHub["subscribe"]>[1], ctx.actor),
     },
     unsubscribe: {
       ...wsOnlyParams.unsubscribe,

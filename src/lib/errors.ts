@@ -62,3 +62,8 @@ export const conflict = (message: string, data?: unknown): TorqueError => new To
  */
 export const rangeMessage = (name: string, min: number, max: number): string =>
   `${name} must be a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;
+
+export const forbidden = (message: string, data?: unknown): TorqueError => new TorqueError("forbidden", message, data);
+
+/** Someone must sign in first (no session or token, or one that expired): HTTP 401. */
+export const unauthenticated = (message: string): TorqueError => new TorqueError("forbidden", message, { rule: "unauthenticated" });

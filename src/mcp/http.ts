@@ -8,16 +8,17 @@
 // New sessions are also rate limited per address (a token bucket: `burst`, then
 // `perSecond`; past it 429 with Retry-After), because one ping marks a session as used:
 // 100 × (initialize, initialized, ping) in 0.2 s used to push out a working agent's
-// session. (While the server is loopback-only every client has the same address; real
-// per-client separation comes with users and logins.) Batches run member by member and
+// session. Once users exist, a session belongs to the user or token that opened it: a
+// request of the session that authenticates as anyone else is refused. Batches run member by member and
 // answers are capped in bytes (answers.ts); ids above 2^53 are kept exact (ids.ts).
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import { TokenBuckets } from "../lib/bucket";
 import { TorqueError } from "../lib/errors";
 import { type AnswerBudget, DEFAULT_ANSWER_BUDGET } from "../rpc/protocol";
 import type { Services } from "../services";
+import type { Actor } from "../services/actor";
 import { capAnswers, isPacedBatch, runBatch } from "./answers";
-import { TokenBuckets } from "./bucket";
 import { guardIncoming } from "./guard";
 import { RawIds } from "./ids";
 import { createMcpServer } from "./server";
@@ -40,6 +41,8 @@ export const DEFAULT_SESSION_LIMITS: McpSessionLimits = { max: 1000, perClient: 
 interface Session {
   id: string;
   client: string;
+  /** Who opened it: every later request of the session must authenticate as the same. */
+  principal: string;
   transport: WebStandardStreamableHTTPServerTransport;
   seen: number;
   /** Made a request other than initialize: an agent at work, not an abandoned or flooding handshake. */
@@ -65,6 +68,9 @@ function withOpenStream(req: Request, res: Response): Response {
   });
   return new Response(body, { status: res.status, headers: res.headers });
 }
+
+/** Who an actor is, for binding a session to it: the user or token, or the local user. */
+const principalOf = (a: Actor): string => (a.grant ? `${a.kind}:${a.id}` : "local");
 
 const jsonError = (status: number, message: string, code = -32000, headers?: Record<string, string>) =>
   Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status, headers });
@@ -145,8 +151,8 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
     openingTotal--;
   }
 
-  /** `client`: the remote address, the unit of fairness. */
-  async function handle(req: Request, client = "unknown"): Promise<Response> {
+  /** `client`: the remote address, the unit of fairness; `actor`: who the request authenticated as. */
+  async function handle(req: Request, client = "unknown", actor: Actor = { kind: "user", id: "local" }): Promise<Response> {
     const id = req.headers.get("mcp-session-id");
     let body: unknown;
     const ids = new RawIds();
@@ -163,6 +169,7 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
         if (s) end(s);
         return jsonError(404, "unknown or expired MCP session; initialize again");
       }
+      if (s.principal !== principalOf(actor)) return jsonError(403, "this MCP session belongs to another user or token; initialize your own");
       s.seen = Date.now();
       s.used ||= req.method === "POST" && isWork(body);
       sessions.delete(id);
@@ -182,24 +189,25 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
       );
     if (!admit(client)) return jsonError(503, "too many MCP sessions are being opened at once; try again shortly");
     try {
-      return ids.restoreResponse(await initialize(req, body, client));
+      return ids.restoreResponse(await initialize(req, body, client, actor));
     } finally {
       opened(client);
     }
   }
 
-  async function initialize(req: Request, body: unknown, client: string): Promise<Response> {
+  async function initialize(req: Request, body: unknown, client: string, actor: Actor): Promise<Response> {
     const app = new URL(req.url).searchParams.get("app") ?? undefined;
     let made;
     try {
-      made = await createMcpServer(services, { app });
+      made = await createMcpServer(services, { app, grant: actor.grant, door: "mcp" });
     } catch (e) {
+      if (e instanceof TorqueError && e.code === "forbidden") return jsonError(403, e.message);
       return jsonError(404, e instanceof TorqueError ? e.message : String(e));
     }
     let session: Session | undefined;
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
-      onsessioninitialized: (sid): void => add((session = { id: sid, client, transport, seen: Date.now(), used: false })),
+      onsessioninitialized: (sid): void => add((session = { id: sid, client, principal: principalOf(actor), transport, seen: Date.now(), used: false })),
     });
     transport.onclose = () => {
       if (session) forget(session);

@@ -12,7 +12,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { TorqueError } from "../lib/errors";
 import type { Services } from "../services";
-import type { Actor } from "../services/actor";
+import type { Actor, Door, Grant } from "../services/actor";
 import { VERSION } from "../version";
 import { FILTER_DOC } from "./docs";
 import { argumentProblems, type Tool, type ToolContext } from "./tool";
@@ -39,9 +39,14 @@ function errorResult(e: unknown) {
 export interface McpOptions {
   /** Scope the server to one app: its typed tools appear, design tools default to its model. */
   app?: string;
+  /** The rights of the user or token the session authenticated as (none: trusted, as on stdio or a loopback server without users). */
+  grant?: Grant;
+  door?: Door;
 }
 
 export async function createMcpServer(services: Services, opts: McpOptions = {}): Promise<{ server: Server; close(): void }> {
+  if (opts.app && opts.grant?.apps && !opts.grant.apps.includes(opts.app))
+    throw new TorqueError("forbidden", `this token is limited to the apps ${opts.grant.apps.join(", ")}; it may not reach ${opts.app}`);
   if (opts.app) await services.apps.runtime(opts.app); // an unknown app is an error now, not at the first call
   const server = new Server(
     { name: "torque", version: VERSION },
@@ -51,12 +56,21 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
         "Torque runs model-driven apps. Use list_apps and describe_app first; data tools take an app slug and an entity type; design tools change a model (each change is validated and versioned).",
     },
   );
-  const actor = (): Actor => ({ kind: "agent", id: server.getClientVersion()?.name ?? "mcp" });
+  const actor = (): Actor => ({
+    kind: "agent",
+    id: server.getClientVersion()?.name ?? "mcp",
+    ...(opts.door && { door: opts.door }),
+    ...(opts.grant && { grant: opts.grant }),
+  });
   const ctx = (): ToolContext => ({ services, actor: actor(), app: opts.app });
 
   // Typed tools are built once per compiled model (their argument validators are compiled
   // once per tool), and rebuilt when the app's model changes.
   const typedCache = new WeakMap<object, Tool[]>();
+  const offered = async (): Promise<Tool[]> => {
+    const a = actor();
+    return (await tools()).filter((t) => !t.offered || t.offered(a));
+  };
   const tools = async (): Promise<Tool[]> => {
     if (!opts.app) return [...genericTools, ...designTools];
     let rt;
@@ -73,14 +87,24 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
   };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (await tools()).map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+    tools: (await offered()).map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
     const { name } = req.params;
     const args = req.params.arguments ?? {};
-    const tool = (await tools()).find((t) => t.name === name);
-    if (!tool) return text({ error: `unknown tool "${name}"; call tools/list to see the tools` }, true);
+    const tool = (await offered()).find((t) => t.name === name);
+    if (!tool) {
+      const exists = (await tools()).some((t) => t.name === name);
+      return text(
+        {
+          error: exists
+            ? `tool "${name}" is not available to ${opts.grant?.user} (${opts.grant?.role})`
+            : `unknown tool "${name}"; call tools/list to see the tools`,
+        },
+        true,
+      );
+    }
     if (Buffer.byteLength(JSON.stringify(args)) > MAX_ARGUMENT_BYTES)
       return text({ error: `arguments are larger than ${MAX_ARGUMENT_BYTES} bytes; send less at once` }, true);
     const problems = argumentProblems(tool, args);
@@ -93,7 +117,7 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
   });
 
   server.setRequestHandler(ListResourcesRequestSchema, async () => {
-    const apps = await services.apps.list();
+    const apps = await services.apps.list(actor());
     const models = await services.models.list();
     return {
       resources: [

@@ -4,7 +4,8 @@
 import Ajv, { type ValidateFunction } from "ajv";
 import { rangeMessage } from "../lib/errors";
 import type { Services } from "../services";
-import type { Actor } from "../services/actor";
+import { atLeast } from "../services/access/policy";
+import type { Actor, Role } from "../services/actor";
 import type { Range } from "../services/limits";
 
 export interface ToolContext {
@@ -18,8 +19,19 @@ export interface Tool {
   name: string;
   description: string;
   inputSchema: Record<string, unknown> & { type: "object" };
+  /**
+   * Whether the actor is offered this tool (tools/list) and may call it. The services
+   * decide every call regardless; this keeps an agent's list to what it can use.
+   */
+  offered?(actor: Actor): boolean;
   run(args: Record<string, unknown>, ctx: ToolContext): Promise<unknown>;
 }
+
+/** Offered to actors of at least this role (trusted actors: always). */
+export const forRole =
+  (min: Role) =>
+  (actor: Actor): boolean =>
+    !actor.grant || atLeast(actor.grant.role, min);
 
 // Formats (date, email) are the entity service's to check, with its own messages.
 // `verbose` gives each error its schema, so a bounded whole number can be named with its range.

@@ -6,7 +6,7 @@ import { COMPONENT_TYPES, FIELD_TYPES } from "../model/schema";
 import { LIMITS } from "../services/limits";
 import { checkModel } from "../services/models";
 import { seedApp } from "../services/seed/seed";
-import { count, obj, str, type Tool, type ToolContext } from "./tool";
+import { count, forRole, obj, str, type Tool, type ToolContext } from "./tool";
 
 const model = str("the model's id or name (see list_models); when this server is scoped to an app, defaults to its model");
 const saved = (m: { id: string; name: string; version: number }) => ({ model: m.id, name: m.name, version: m.version });
@@ -40,6 +40,7 @@ export const designTools: Tool[] = [
   },
   {
     name: "create_model",
+    offered: forRole("admin"),
     description:
       "Create an empty model (then add entity types, fields, pages) — or pass a whole `document` to create it at once (a file of the original Torque is converted). Returns its id.",
     inputSchema: obj(
@@ -65,6 +66,7 @@ export const designTools: Tool[] = [
   },
   {
     name: "add_entity_type",
+    offered: forRole("admin"),
     description: `Add an entity type (a kind of record) to a model: name (lower_snake_case), label, and optionally fields. ${FIELD_HELP}`,
     inputSchema: obj(
       {
@@ -88,24 +90,28 @@ export const designTools: Tool[] = [
   },
   {
     name: "add_field",
+    offered: forRole("admin"),
     description: `Add a field to an entity type. ${FIELD_HELP}`,
     inputSchema: obj({ model, entity: str("the entity type"), field: { type: "object", description: "the field definition" } }, ["entity", "field"]),
     run: edit((a) => ({ op: "addField", entity: String(a.entity), field: a.field })),
   },
   {
     name: "update_field",
+    offered: forRole("admin"),
     description: "Change a field's settings: `patch` replaces the settings it names (null removes one). Existing data stays.",
     inputSchema: obj({ model, entity: str("the entity type"), name: str("the field"), patch: { type: "object" } }, ["entity", "name", "patch"]),
     run: edit((a) => ({ op: "updateField", entity: String(a.entity), name: String(a.name), patch: a.patch })),
   },
   {
     name: "remove_field",
+    offered: forRole("admin"),
     description: "Remove a field from an entity type. Its stored values stay in the database (hidden) until purged.",
     inputSchema: obj({ model, entity: str("the entity type"), name: str("the field") }, ["entity", "name"]),
     run: edit((a) => ({ op: "removeField", entity: String(a.entity), name: String(a.name) })),
   },
   {
     name: "add_relationship",
+    offered: forRole("admin"),
     description:
       'Relate two entity types: {"name", "from", "to", "kind": "1:1"|"1:n"|"n:m", "inverse"?: the reference field on "to" that points to "from" (1:1, 1:n; add that reference field first), "onDelete"?: "cascade"|"restrict"|"setNull"}.',
     inputSchema: obj({ model, relationship: { type: "object" } }, ["relationship"]),
@@ -113,6 +119,7 @@ export const designTools: Tool[] = [
   },
   {
     name: "add_page",
+    offered: forRole("admin"),
     description: `Add a page: {"name", "title", "path"?: "/x", "components": [{"id", "type": one of ${COMPONENT_TYPES.join(", ")}, "position": {"row", "col" (0-11), "width" (1-12), "height"}, "props": {...}}]}. A DataGrid's props: {"entity", "columns": [field names], "sort"?: [{"field", "dir"}]}; a Form's: {"entity", "fields"?}; a Button's: {"label", "action": {"type": "openForm"|"navigate"|"runXFlow"|…, "entity"?|"page"?|"xflow"?}}.`,
     inputSchema: obj({ model, page: { type: "object" }, navigation: { type: "boolean", description: "also add it to the menu (default true)" } }, ["page"]),
     run: async (a, ctx) => {
@@ -131,12 +138,14 @@ export const designTools: Tool[] = [
   },
   {
     name: "add_component",
+    offered: forRole("admin"),
     description: "Add a component to an existing page (see add_page for component shapes).",
     inputSchema: obj({ model, page: str("the page name"), component: { type: "object" } }, ["page", "component"]),
     run: edit((a) => ({ op: "addComponent", page: String(a.page), component: a.component })),
   },
   {
     name: "add_xflow",
+    offered: forRole("admin"),
     description:
       'Add a workflow: {"name", "trigger"?: {"type": "manual"|"entity"|"webhook"|"schedule", "entity"?, "event"? (beforeCreate, afterCreate, …), "cron"?}, "nodes": [{"id", "type": start|end|error|script|condition|transform|entityQuery|entityWrite|http|subflow|parallel|join|delay|log, …}], "edges": [{"from", "to", "when"?: "true"|"false"}]}. A script node has "code": the body of async (input, ctx) (ctx.entities.query/get/create/update/delete, ctx.log).',
     inputSchema: obj({ model, xflow: { type: "object" } }, ["xflow"]),
@@ -154,6 +163,7 @@ export const designTools: Tool[] = [
   },
   {
     name: "create_app",
+    offered: forRole("admin"),
     description: "Create an app (a running instance with its own data) of a model. Returns its slug; then use the data tools with that slug.",
     inputSchema: obj({ model, slug: str("lowercase-with-hyphens; default from the model name") }),
     run: async (a, ctx) => {
@@ -165,6 +175,7 @@ export const designTools: Tool[] = [
   },
   {
     name: "seed_app",
+    offered: forRole("admin"),
     description: "Fill every entity type of an app with plausible sample records (count per type).",
     inputSchema: obj({ app: str("the app's slug"), count: count(LIMITS.seedCount, "records per entity type") }, ["app"]),
     run: (a, ctx) => seedApp(ctx.services, String(a.app), { count: (a.count as number | undefined) ?? LIMITS.seedCount.default, actor: ctx.actor }),

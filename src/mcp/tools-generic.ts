@@ -2,11 +2,12 @@
 
 import type { CompiledModel } from "../model/compile";
 import { fieldKinds } from "../model/fields/registry";
+import { requireApp } from "../services/access/policy";
 import { AGGREGATE_OPS, BUCKETS, MAX_AGGREGATES } from "../services/entities/aggregate";
 import { LIMITS } from "../services/limits";
 import { runSummary } from "../services/xflow/service";
 import { FILTER_DOC } from "./docs";
-import { count, obj, str, type Tool, type ToolContext } from "./tool";
+import { count, forRole, obj, str, type Tool, type ToolContext } from "./tool";
 
 const app = str("the app's slug (see list_apps)");
 const entity = str("the entity type name (see describe_app)");
@@ -48,6 +49,7 @@ export function dataSchema(m: CompiledModel, entityName: string, forUpdate = fal
 }
 
 export async function describeApp(ctx: ToolContext, slug: string) {
+  if (ctx.actor.grant) requireApp(ctx.actor, slug);
   const rt = await ctx.services.apps.runtime(slug);
   const d = rt.model.doc;
   return {
@@ -77,7 +79,7 @@ export const genericTools: Tool[] = [
     inputSchema: obj({}),
     run: async (_, ctx) =>
       Promise.all(
-        (await ctx.services.apps.list()).map(async (a) => ({
+        (await ctx.services.apps.list(ctx.actor)).map(async (a) => ({
           slug: a.slug,
           model: a.model.name,
           modelId: a.model.id,
@@ -97,7 +99,7 @@ export const genericTools: Tool[] = [
     name: "query_entities",
     description: `Find records of one entity type. Returns {data: [{id, entity, data, version, createdAt, updatedAt}], pagination: {nextCursor}}.\n${FILTER_DOC}`,
     inputSchema: obj({ app, entity, ...query }, ["app", "entity"]),
-    run: (a, ctx) => ctx.services.entities.query(String(a.app), String(a.entity), a),
+    run: (a, ctx) => ctx.services.entities.query(String(a.app), String(a.entity), a, ctx.actor),
   },
   {
     name: "aggregate_entities",
@@ -129,19 +131,20 @@ export const genericTools: Tool[] = [
       },
       ["app", "entity", "aggregates"],
     ),
-    run: (a, ctx) => ctx.services.entities.aggregate(String(a.app), String(a.entity), a),
+    run: (a, ctx) => ctx.services.entities.aggregate(String(a.app), String(a.entity), a, ctx.actor),
   },
   {
     name: "get_entity",
     description: "One record by id: {id, entity, data, version, createdAt, updatedAt}.",
     inputSchema: obj({ app, entity, id, include: query.include }, ["app", "entity", "id"]),
-    run: (a, ctx) => ctx.services.entities.get(String(a.app), String(a.entity), String(a.id), { include: a.include }),
+    run: (a, ctx) => ctx.services.entities.get(String(a.app), String(a.entity), String(a.id), { include: a.include }, ctx.actor),
   },
   {
     name: "create_entity",
     description:
       "Create a record. `data` holds field values by field name (see describe_app for the schema). Validation problems come back as an error listing each field, rule and message. Returns the new record with its id.",
     inputSchema: obj({ app, entity, data: { type: "object", description: "field values" } }, ["app", "entity", "data"]),
+    offered: forRole("editor"),
     run: (a, ctx) => ctx.services.entities.create(String(a.app), String(a.entity), a.data, { actor: ctx.actor }),
   },
   {
@@ -154,6 +157,7 @@ export const genericTools: Tool[] = [
       "id",
       "data",
     ]),
+    offered: forRole("editor"),
     run: (a, ctx) =>
       ctx.services.entities.update(String(a.app), String(a.entity), String(a.id), a.data, {
         actor: ctx.actor,
@@ -164,6 +168,7 @@ export const genericTools: Tool[] = [
     name: "delete_entity",
     description: "Delete a record. Relationships' onDelete rules apply (cascade, restrict, setNull); the answer lists what else was deleted or changed.",
     inputSchema: obj({ app, entity, id }, ["app", "entity", "id"]),
+    offered: forRole("editor"),
     run: (a, ctx) => ctx.services.entities.delete(String(a.app), String(a.entity), String(a.id), { actor: ctx.actor }),
   },
   {
@@ -171,6 +176,7 @@ export const genericTools: Tool[] = [
     description:
       'Run a workflow of the app (see describe_app → workflows) with an input. Returns {runId, status, output} or {runId, status: "failed", error: {node, message}}.',
     inputSchema: obj({ app, xflow: str("the workflow's name"), input: { description: "the workflow's input (JSON)" } }, ["app", "xflow"]),
+    offered: forRole("editor"),
     run: async (a, ctx) => runSummary(await ctx.services.xflows.execute(String(a.app), String(a.xflow), a.input ?? {}, { actor: ctx.actor })),
   },
 ];

@@ -44,9 +44,44 @@ export const IndexSchema = Type.Object(
   closed,
 );
 
-export const PermissionsSchema = Type.Record(Type.String(), Type.Array(Type.String()), {
-  description: "action (read, create, update, delete) → roles allowed; enforced once users exist",
-});
+/** The built-in roles: admin (models, apps, users and all data), editor (data), viewer (reading). */
+export const ROLES = ["admin", "editor", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+const RoleName = Type.Union(
+  ROLES.map((r) => Type.Literal(r)),
+  { description: "a role: admin, editor or viewer" },
+);
+const PermissionRule = Type.Union([
+  RoleName,
+  Type.Object(
+    {
+      role: RoleName,
+      filter: Type.Record(Type.String(), Type.Unknown(), {
+        description: 'a filter the records must match for this role ("$user" stands for the signed-in user\'s name), e.g. {"owner": "$user"}',
+      }),
+    },
+    closed,
+  ),
+]);
+const PermissionAction = (what: string) =>
+  Type.Optional(Type.Array(PermissionRule, { maxItems: 3, description: `roles that may ${what} (admin always may); absent: the role's default` }));
+export const PERMISSION_ACTIONS = ["list", "read", "create", "update", "delete"] as const;
+export const PermissionsSchema = Type.Object(
+  {
+    list: PermissionAction("list and count records (default: as read)"),
+    read: PermissionAction("read a record by id"),
+    create: PermissionAction("create records"),
+    update: PermissionAction("update records"),
+    delete: PermissionAction("delete records"),
+    hidden: Type.Optional(
+      Type.Object(
+        { editor: Type.Optional(Type.Array(Name)), viewer: Type.Optional(Type.Array(Name)) },
+        { ...closed, description: "fields each role never sees, filters, sorts or writes" },
+      ),
+    ),
+  },
+  { ...closed, description: "who may do what with this entity type's records; without it, editors may do everything and viewers read" },
+);
 
 export const EntitySchema = Type.Object(
   {
@@ -130,6 +165,12 @@ export const XFlowSchema = Type.Object(
     input: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "JSON Schema of the input" })),
     output: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "JSON Schema of the output" })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: "whole-run time limit (default 30 s)" })),
+    runAs: Type.Optional(
+      Type.String({
+        pattern: "^[a-z0-9][a-z0-9._@-]{0,63}$",
+        description: "a user whose rights the flow's reads and writes have (a service identity); without it a flow has the rights of whoever triggered it",
+      }),
+    ),
     // Bounds of one flow's work per run (see xflow/types.ts for the per-trigger run budget).
     nodes: Type.Array(XFlowNodeSchema, { maxItems: 200 }),
     edges: Type.Array(XFlowEdgeSchema, { maxItems: 400 }),
@@ -171,7 +212,17 @@ export const ModelSchema = Type.Object(
     xflows: Type.Optional(Type.Array(XFlowSchema)),
     ui: Type.Optional(UiSchema),
     settings: Type.Optional(
-      Type.Object({ fetchAllowList: Type.Optional(Type.Array(Type.String(), { description: "hosts that workflow scripts may fetch" })) }, closed),
+      Type.Object(
+        {
+          fetchAllowList: Type.Optional(Type.Array(Type.String(), { description: "hosts that workflow scripts may fetch" })),
+          fetchAllowPrivate: Type.Optional(
+            Type.Array(Type.String(), {
+              description: "hosts of fetchAllowList that may resolve to loopback, private or link-local addresses (exact names or addresses, no wildcards)",
+            }),
+          ),
+        },
+        closed,
+      ),
     ),
   },
   closed,

@@ -29,6 +29,16 @@ describe("validateModel", () => {
     expect(paths(m)).toContain("/entities/0/fields/0/name schema");
   });
 
+  test("a component whose id is not text is reported at its id, and no message names it [object Object]", () => {
+    // Found by tests/fuzz: the reference checks ran on it and said "Kpi [object Object]: expected the name of a entity".
+    const m = todo();
+    m.pages[0].components[1].id = { "'": 1 };
+    m.pages[0].components[1].props.entity = { x: 1 };
+    const issues = validateModel(m);
+    expect(issues.map((i) => i.path)).toContain("/pages/0/components/1/id");
+    expect(JSON.stringify(issues)).not.toContain("[object Object]");
+  });
+
   test("duplicates, dangling references, broken pages and flows are each reported", () => {
     const m = todo();
     m.entities.push(structuredClone(m.entities[0]));

@@ -6,7 +6,8 @@ import type { Issue } from "../lib/errors";
 import { isPlainObject, pointer } from "../lib/json";
 import { ACTION_TYPES, componentRefs } from "./components";
 import { fieldKinds } from "./fields/registry";
-import { type EntityType, type Model, ModelSchema, NAME_PATTERN } from "./schema";
+import { userFilter } from "./filter/user";
+import { type EntityType, type Model, ModelSchema, NAME_PATTERN, PERMISSION_ACTIONS } from "./schema";
 
 /** Field names that collide with an entity's own envelope. */
 export const RESERVED_FIELD_NAMES = new Set(["id"]);
@@ -91,6 +92,7 @@ function wellFormed(doc: Record<string, unknown>, broken: Set<string>): Model {
       ...p,
       components: arr(p.components).map((c, j) =>
         isPlainObject(c) &&
+        typeof c.id === "string" && // messages name a component by its id
         typeof c.type === "string" &&
         Object.hasOwn(componentRefs, c.type) &&
         isPlainObject(c.position) &&
@@ -207,6 +209,7 @@ function semanticIssues(m: Model): Issue[] {
           });
       }),
     );
+    permissionIssues(e, ei, out);
     if (e.display !== undefined && !e.fields.some((f) => f.name === e.display))
       out.push({ path: pointer("entities", ei, "display"), rule: "reference", message: `display field "${e.display}" is not a field of ${e.name}` });
   });
@@ -345,5 +348,59 @@ function semanticIssues(m: Model): Issue[] {
         message: `xflow ${x.name} is triggered by entity type "${String(t.entity)}", which does not exist`,
       });
   });
+  settingsIssues(m, out);
   return out;
+}
+
+/**
+ * settings.fetchAllowPrivate: each entry a host exactly as a URL writes it (a name, an
+ * address, either with a port; no wildcard), and on settings.fetchAllowList too, so that
+ * reaching a private network is always a second, deliberate step.
+ */
+function settingsIssues(m: Model, out: Issue[]): void {
+  const allowList = new Set(arr(m.settings?.fetchAllowList).map((h) => String(h).toLowerCase()));
+  arr(m.settings?.fetchAllowPrivate).forEach((entry, i) => {
+    if (typeof entry !== "string") return; // the schema says so
+    const path = pointer("settings", "fetchAllowPrivate", i);
+    const host = entry.toLowerCase();
+    let canonical: string | undefined;
+    try {
+      const u = new URL(`http://${host}`);
+      if (!u.username && !u.password && u.pathname === "/" && !u.search && !u.hash) canonical = u.host;
+    } catch {
+      // not a host at all
+    }
+    if (host.includes("*"))
+      out.push({ path, rule: "host", message: `"${entry}": wildcards are not allowed here; name each host that may reach private addresses` });
+    else if (canonical === undefined)
+      out.push({ path, rule: "host", message: `"${entry}" is not a host name or address (e.g. intranet.local, 10.0.0.5, [fd00::1], intranet.local:8080)` });
+    else if (canonical !== host) out.push({ path, rule: "host", message: `"${entry}" is written "${canonical}" in a URL; write it so` });
+    else if (!allowList.has(host))
+      out.push({
+        path,
+        rule: "reference",
+        message: `"${entry}" is not on settings.fetchAllowList; a host may reach private addresses only if workflows may call it at all`,
+      });
+  });
+}
+
+/** Hidden fields must exist; a row filter must be a filter of the entity type ("$user" in it stands for a user name). */
+function permissionIssues(e: EntityType, ei: number, out: Issue[]): void {
+  const p = e.permissions;
+  if (!p) return;
+  for (const [role, names] of Object.entries(p.hidden ?? {}))
+    (names ?? []).forEach((name, i) => {
+      if (!e.fields.some((f) => f.name === name))
+        out.push({
+          path: pointer("entities", ei, "permissions", "hidden", role, i),
+          rule: "reference",
+          message: `hidden field "${name}" is not a field of ${e.name}`,
+        });
+    });
+  for (const action of PERMISSION_ACTIONS)
+    (p[action] ?? []).forEach((rule, i) => {
+      if (typeof rule === "string") return;
+      for (const issue of userFilter(e, rule.filter, "user").issues)
+        out.push({ ...issue, path: pointer("entities", ei, "permissions", action, i, "filter"), field: undefined });
+    });
 }

@@ -8,13 +8,13 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { onPostgres } from "../../tests/helpers/db";
 import type { CompiledEntity } from "../model/compile";
 import { operatorsFor, SYSTEM_NAMES } from "../model/filter/grammar";
+import { matches } from "../model/filter/match";
 import { parseFilter } from "../model/filter/parse";
 import type { Field } from "../model/schema";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
 import { testServices } from "../services/entities/test-kit";
 import type { EntityRecord } from "../services/entities/types";
-import { matches } from "./match";
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-filter-diff-", actor);

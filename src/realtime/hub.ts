@@ -6,11 +6,14 @@
 import { TorqueError } from "../lib/errors";
 import type { CompiledEntity } from "../model/compile";
 import type { FilterNode } from "../model/filter/ast";
+import { matches } from "../model/filter/match";
 import { parseFilter } from "../model/filter/parse";
 import type { Services } from "../services";
+import { type EntityRights, entityRights, requireApp } from "../services/access/policy";
+import type { Actor } from "../services/actor";
 import { entityOf } from "../services/entities/context";
+import { filterNames } from "../services/entities/guard";
 import type { EntityChanged, ModelChanged } from "../services/events";
-import { matches } from "./match";
 
 /** One connection's subscriptions, and the server's, are bounded: fan-out cost grows with them. */
 export const MAX_PER_SUBSCRIBER = 100;
@@ -24,6 +27,8 @@ export interface Subscriber {
 interface Subscription {
   id: string;
   subscriber: Subscriber;
+  /** Who subscribed: with a grant, each event is kept to its list rights (row filter, hidden fields). */
+  actor?: Actor;
   app: string;
   entity?: string;
   filter?: unknown;
@@ -46,19 +51,34 @@ export class RealtimeHub {
   }
 
   /** Subscribe to an app's changes (optionally one entity type, optionally a filter); the filter is checked now. */
-  async subscribe(subscriber: Subscriber, p: { app: string; entity?: string; filter?: unknown }): Promise<{ subscription: string }> {
+  async subscribe(subscriber: Subscriber, p: { app: string; entity?: string; filter?: unknown }, actor?: Actor): Promise<{ subscription: string }> {
     const mine = this.count.get(subscriber) ?? 0;
     if (mine >= MAX_PER_SUBSCRIBER)
       throw new TorqueError("conflict", `a connection holds at most ${MAX_PER_SUBSCRIBER} subscriptions; unsubscribe some first`, { rule: "limit" });
     if (this.byId.size >= MAX_TOTAL)
       throw new TorqueError("conflict", "the server holds as many subscriptions as it takes; try again later", { rule: "limit" });
+    if (actor?.grant) requireApp(actor, p.app);
     const rt = await this.services.apps.runtime(p.app);
     let parsed: Subscription["parsed"];
     if (p.entity !== undefined) {
       const ent = entityOf(rt, p.entity);
+      if (actor?.grant) {
+        // Refused now if the type may not be listed, or the filter reads a hidden field.
+        const rights = entityRights(actor, rt.slug, ent, "list");
+        for (const n of filterNames(ent, p.filter))
+          if (rights.hidden.has(n)) throw new TorqueError("forbidden", `${ent.name}.${n} is hidden from ${actor.grant.user} (${actor.grant.role})`);
+      }
       if (p.filter !== undefined) parsed = { ent, node: parseFilter(ent, p.filter) };
     }
-    const sub: Subscription = { id: `s${this.nextId++}`, subscriber, app: rt.slug, entity: p.entity, filter: p.entity ? p.filter : undefined, parsed };
+    const sub: Subscription = {
+      id: `s${this.nextId++}`,
+      subscriber,
+      ...(actor?.grant && { actor }),
+      app: rt.slug,
+      entity: p.entity,
+      filter: p.entity ? p.filter : undefined,
+      parsed,
+    };
     (this.byApp.get(sub.app) ?? this.byApp.set(sub.app, new Set()).get(sub.app)!).add(sub);
     this.byId.set(sub.id, sub);
     this.count.set(subscriber, (this.count.get(subscriber) ?? 0) + 1);
@@ -99,6 +119,16 @@ export class RealtimeHub {
     const tail = `",${JSON.stringify(params).slice(1)}}`;
     for (const sub of subs) {
       if (sub.entity !== undefined && sub.entity !== e.entity) continue;
+      if (sub.actor) {
+        ent ??= (await this.services.apps.runtime(e.app)).model.entities.get(e.entity);
+        if (!ent) continue;
+        const shown = this.forActor(sub.actor, e, ent);
+        if (shown === undefined) continue;
+        if (sub.filter !== undefined && !this.passes(sub, ent, e)) continue;
+        if (!sub.subscriber.send(`{"jsonrpc":"2.0","method":"entityChanged","params":{"subscription":"${sub.id}",${JSON.stringify(shown).slice(1)}}`))
+          this.drop(sub.subscriber);
+        continue;
+      }
       if (sub.filter !== undefined) {
         ent ??= (await this.services.apps.runtime(e.app)).model.entities.get(e.entity);
         if (!ent) continue;
@@ -112,6 +142,42 @@ export class RealtimeHub {
       }
       if (!sub.subscriber.send(head + sub.id + tail)) this.drop(sub.subscriber);
     }
+  }
+
+  /** Whether a change is within a subscription's filter, before or after. */
+  private passes(sub: Subscription, ent: CompiledEntity, e: EntityChanged): boolean {
+    const node = this.filterOf(sub, ent);
+    if (!node) return false;
+    const at = { id: e.id, createdAt: e.createdAt, updatedAt: e.updatedAt };
+    return (!!e.data && matches(node, { ...at, data: e.data })) || (!!e.previous && matches(node, { ...at, updatedAt: undefined, data: e.previous }));
+  }
+
+  /**
+   * The event's params as an actor with a grant may see them: nothing (undefined) when it
+   * may not list the type or the record is outside its row filter before and after; else
+   * without its hidden fields. A link's event (no data) tells only ids, as to anyone.
+   */
+  private forActor(actor: Actor, e: EntityChanged, ent: CompiledEntity): Record<string, unknown> | undefined {
+    let rights: EntityRights;
+    try {
+      rights = entityRights(actor, e.app, ent, "list");
+    } catch {
+      return undefined;
+    }
+    if (rights.node && (e.data || e.previous)) {
+      const at = { id: e.id, createdAt: e.createdAt, updatedAt: e.updatedAt };
+      const now = !!e.data && matches(rights.node, { ...at, data: e.data });
+      const before = !!e.previous && matches(rights.node, { ...at, updatedAt: undefined, data: e.previous });
+      if (!now && !before) return undefined;
+      // A record that left the actor's rows is told as gone, without its new values.
+      if (!now) return { app: e.app, entity: e.entity, id: e.id, op: "delete", version: e.version };
+    }
+    const strip = (d: Record<string, unknown>) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(d)) if (!rights.hidden.has(k)) out[k] = v;
+      return out;
+    };
+    return { app: e.app, entity: e.entity, id: e.id, op: e.op, version: e.version, ...(e.op !== "delete" && e.data && { data: strip(e.data) }) };
   }
 
   /** The subscription's filter for the current model; undefined when the model no longer accepts it (it then matches nothing). */

@@ -77,22 +77,22 @@ export const methods: Record<string, MethodSpec> = {
   getModelMetadata: method({
     summary: "The app's entity types (with field definitions), relationships, pages, navigation and workflows.",
     params: closed({ app: App }),
-    run: (p, c) => c.services.ui.getModelMetadata(p.app),
+    run: (p, c) => c.services.ui.getModelMetadata(p.app, c.actor),
   }),
   loadPage: method({
     summary: "A page's layout and components, resolved against the model, ready to render; the start page when `page` is omitted.",
     params: closed({ app: App, page: Type.Optional(Type.String({ description: "page name or path" })) }),
-    run: (p, c) => c.services.ui.loadPage(p.app, p.page),
+    run: (p, c) => c.services.ui.loadPage(p.app, p.page, c.actor),
   }),
   loadEntityData: method({
     summary: "Rows for a grid: a keyset page, pagination (`total` only when asked) and the column definitions.",
     params: closed({ app: App, entity: Entity, ...Query, columns: Type.Optional(Fields) }),
-    run: (p, c) => c.services.ui.loadEntityData(p.app, p.entity, p),
+    run: (p, c) => c.services.ui.loadEntityData(p.app, p.entity, p, c.actor),
   }),
   getFormDefinition: method({
     summary: "Field definitions for a form of an entity type, and the record when `id` is given.",
     params: closed({ app: App, entity: Entity, id: Type.Optional(Id) }),
-    run: (p, c) => c.services.ui.getFormDefinition(p.app, p.entity, p.id),
+    run: (p, c) => c.services.ui.getFormDefinition(p.app, p.entity, p.id, c.actor),
   }),
   createEntity: method({
     summary: "Create a record; validated against the model (errors list each {field, rule, message}).",
@@ -102,7 +102,7 @@ export const methods: Record<string, MethodSpec> = {
   getEntity: method({
     summary: "One record by id.",
     params: closed({ app: App, entity: Entity, id: Id, fields: Type.Optional(Fields), include: Type.Optional(Include) }),
-    run: (p, c) => c.services.entities.get(p.app, p.entity, p.id, p),
+    run: (p, c) => c.services.entities.get(p.app, p.entity, p.id, p, c.actor),
   }),
   updateEntity: method({
     summary:
@@ -118,7 +118,7 @@ export const methods: Record<string, MethodSpec> = {
   queryEntities: method({
     summary: "Filtered, sorted, keyset-paged records.",
     params: closed({ app: App, entity: Entity, ...Query }),
-    run: (p, c) => c.services.entities.query(p.app, p.entity, p),
+    run: (p, c) => c.services.entities.query(p.app, p.entity, p, c.actor),
   }),
   aggregateEntities: method({
     summary:
@@ -141,7 +141,7 @@ export const methods: Record<string, MethodSpec> = {
         { minItems: 1, maxItems: MAX_AGGREGATES, description: "values of each group, in this order" },
       ),
     }),
-    run: (p, c) => c.services.entities.aggregate(p.app, p.entity, p),
+    run: (p, c) => c.services.entities.aggregate(p.app, p.entity, p, c.actor),
   }),
   bulkImport: method({
     summary:
@@ -165,7 +165,7 @@ export const methods: Record<string, MethodSpec> = {
       sort: Type.Optional(Sort),
       fields: Type.Optional(Fields),
     }),
-    run: (p, c) => c.services.data.exportEntities(p.app, p.entity, p),
+    run: (p, c) => c.services.data.exportEntities(p.app, p.entity, p, c.actor),
   }),
   link: method({
     summary: "Link two records through a relationship (`from` is a record of the relationship's from type).",
@@ -180,7 +180,7 @@ export const methods: Record<string, MethodSpec> = {
   getRelated: method({
     summary: "The records on the other side of a relationship from one record, as a page.",
     params: closed({ app: App, entity: Entity, id: Id, relationship: Type.String({ minLength: 1 }), ...Query }),
-    run: (p, c) => c.services.links.related(p.app, p.entity, p.id, p.relationship, p),
+    run: (p, c) => c.services.links.related(p.app, p.entity, p.id, p.relationship, p, c.actor),
   }),
   executeXFlow: method({
     summary:
@@ -196,12 +196,12 @@ export const methods: Record<string, MethodSpec> = {
   getXFlowRun: method({
     summary: "One workflow run: status, input, output, error with its node, per-node timings and logs.",
     params: closed({ id: Type.String({ minLength: 1 }) }),
-    run: (p, c) => c.services.xflows.getRun(p.id),
+    run: (p, c) => c.services.xflows.getRun(p.id, c.actor),
   }),
   listXFlowRuns: method({
     summary: "Recent workflow runs, newest first.",
     params: closed({ app: Type.Optional(App), xflow: Type.Optional(Type.String()), limit: Type.Optional(Count(LIMITS.xflowRuns, "how many")) }),
-    run: (p, c) => c.services.xflows.listRuns(p),
+    run: (p, c) => c.services.xflows.listRuns(p, c.actor),
   }),
 };
 

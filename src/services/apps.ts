@@ -11,6 +11,8 @@ import { syncFts } from "../store/entities/fts";
 import { syncIndexes } from "../store/entities/indexes";
 import { syncRollups } from "../store/entities/rollups";
 import { appCount, appRowCount } from "../store/entities/stats";
+import { mustHave } from "./access/deny";
+import { seesApp } from "./access/policy";
 import type { Actor } from "./actor";
 import { writeAudit } from "./audit";
 import type { EventBus } from "./events";
@@ -56,8 +58,9 @@ export class AppService {
     db.onExternalChange(() => this.cache.clear());
   }
 
-  async list(): Promise<AppSummary[]> {
-    const rows = await listApps(this.db);
+  /** Every app; for an actor whose token is limited to some apps, those. */
+  async list(actor?: Actor): Promise<AppSummary[]> {
+    const rows = (await listApps(this.db)).filter((r) => !actor || seesApp(actor, r.slug));
     return rows.map((r) => ({ slug: r.slug, model: { id: r.model_id, name: r.name }, version: r.version, createdAt: r.created_at }));
   }
 
@@ -93,6 +96,7 @@ export class AppService {
   }
 
   async create(modelRef: string, slug: string, actor: Actor): Promise<AppRuntime> {
+    await mustHave(this.db, actor, "admin", "create apps", { action: "app.create", modelId: modelRef });
     if (!SLUG_PATTERN.test(slug))
       throw validationError(
         [{ field: "slug", rule: "pattern", message: `slug "${slug}" must be lowercase letters, digits and inner hyphens (at most 63)` }],
@@ -116,6 +120,7 @@ export class AppService {
 
   /** Delete an app with all its data. */
   async delete(slug: string, actor: Actor): Promise<void> {
+    await mustHave(this.db, actor, "admin", "delete apps", { action: "app.delete", after: { app: slug } });
     await this.db.transaction(async (tx) => {
       const row = await appBySlug(tx, slug);
       if (!row) throw notFound("app", slug);

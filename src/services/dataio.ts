@@ -6,6 +6,7 @@ import Papa from "papaparse";
 import { badRequest, type Issue, TorqueError, validationError } from "../lib/errors";
 import { isPlainObject } from "../lib/json";
 import type { FieldType } from "../model/schema";
+import { hiddenFields } from "./access/policy";
 import type { Actor } from "./actor";
 import type { BulkOptions, BulkResult } from "./entities/bulk";
 import type { EntityService } from "./entities/service";
@@ -118,13 +119,14 @@ export class DataService {
     app: string,
     entity: string,
     opts: { format?: DataFormat; filter?: unknown; sort?: unknown; fields?: string[] },
+    actor?: Actor,
   ): Promise<{ format: DataFormat; count: number; data: string | EntityRecord[] }> {
     const format = opts.format ?? "json";
     if (format !== "csv" && format !== "json") throw badRequest(`format must be "csv" or "json"`);
     const records: EntityRecord[] = [];
     let cursor: string | null = null;
     do {
-      const page = await this.entities.query(app, entity, { filter: opts.filter, sort: opts.sort, fields: opts.fields, limit: 1000, cursor });
+      const page = await this.entities.query(app, entity, { filter: opts.filter, sort: opts.sort, fields: opts.fields, limit: 1000, cursor }, actor);
       records.push(...page.data);
       cursor = page.pagination.nextCursor;
       if (records.length >= MAX_EXPORT_ROWS) throw badRequest(`more than ${MAX_EXPORT_ROWS} records match; narrow the filter or use \`torque app export\``);
@@ -133,7 +135,8 @@ export class DataService {
     // The header comes from the model, not from whichever fields these rows happen to
     // hold: every export of a type has the same columns, in model order.
     const ent = (await this.entities.ctx.apps.runtime(app)).model.entities.get(entity)!;
-    const fields = opts.fields ?? ent.def.fields.map((f) => f.name);
+    const hidden = hiddenFields(actor, ent);
+    const fields = opts.fields ?? ent.def.fields.map((f) => f.name).filter((f) => !hidden.has(f));
     const types = fields.map((f) => ent.fields.get(f)!.type);
     const rows = records.map((r) => [
       r.id,

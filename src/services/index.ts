@@ -3,7 +3,9 @@
 // need of the database as such (where it is, a backup, outside changes) is `system`.
 import type { Driver } from "../store/driver";
 import { openDatabase } from "../store/open";
+import { UserService } from "./access/users";
 import { AppService } from "./apps";
+import { AuditLog } from "./audit-log";
 import { relayEvents } from "./cluster";
 import { DataService } from "./dataio";
 import { bindDriver } from "./driver";
@@ -25,6 +27,8 @@ export interface Services {
   data: DataService;
   xflows: XFlowService;
   system: SystemService;
+  users: UserService;
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,18 @@ export function createServices(db: Driver): Services {
   const entities = new EntityService(db, apps, events);
   const links = new LinkService(entities.ctx, entities);
   const system = new SystemService(db);
-  const services = { events, models, apps, entities, links, ui: new UiService(apps, entities), data: new DataService(entities), system } as Services;
+  const services = {
+    events,
+    models,
+    apps,
+    entities,
+    links,
+    ui: new UiService(apps, entities),
+    data: new DataService(entities),
+    system,
+    users: new UserService(db),
+  } as Services;
+  services.audit = new AuditLog(db, async (slug) => (await apps.runtime(slug)).id);
   bindDriver(services, db);
   services.xflows = new XFlowService(services, db);
   const unrelay = relayEvents(db, events, entities);

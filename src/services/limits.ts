@@ -24,6 +24,8 @@ export const LIMITS = {
    * "no limit", which is why the range is checked rather than clamped.
    */
   xflowRuns: { min: 1, max: 1000, default: 50 },
+  auditEntries: { min: 1, max: 1000, default: 100 },
+  auditRetentionDays: { min: 1, max: 36_500, default: 365 },
   /** Records per entity type per seed call; 0 is meaningful beside per-type counts. */
   seedCount: { min: 0, max: 1_000_000, default: 100 },
 } as const satisfies Record<string, Range>;

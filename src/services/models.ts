@@ -32,6 +32,7 @@ import {
 } from "../store/models";
 import type { FlowDef } from "../xflow/types";
 import { validateFlow } from "../xflow/validate";
+import { mustHave } from "./access/deny";
 import { type Actor, actorLabel } from "./actor";
 import { writeAudit } from "./audit";
 import type { EventBus } from "./events";
@@ -113,6 +114,7 @@ export class ModelService {
 
   /** Create a model from a document (validated), as version 1. */
   async create(doc: unknown, actor: Actor, note = "created"): Promise<StoredModel> {
+    await mustHave(this.db, actor, "admin", "create models", { action: "model.create" });
     const model = checked(doc);
     const id = crypto.randomUUID();
     const now = new Date().toISOString();
@@ -130,6 +132,7 @@ export class ModelService {
    * conflict (two editors), not a silent overwrite.
    */
   async save(ref: string, doc: unknown, actor: Actor, opts: { note?: string; expectedVersion?: number } = {}): Promise<StoredModel> {
+    await mustHave(this.db, actor, "admin", "change models", { action: "model.save", modelId: ref });
     const model = checked(doc);
     const now = new Date().toISOString();
     const result = await this.db.transaction(async (tx) => {
@@ -155,6 +158,7 @@ export class ModelService {
 
   /** Apply one edit to the current version and save the result (validated like any save). */
   async edit(ref: string, edit: ModelEdit, actor: Actor, opts: { expectedVersion?: number } = {}): Promise<StoredModel> {
+    await mustHave(this.db, actor, "admin", "change models", { action: "model.save", modelId: ref });
     const current = await this.get(ref);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version)
       throw conflict(`model ${current.name} is at version ${current.version}, not ${opts.expectedVersion}`, { currentVersion: current.version });
@@ -166,6 +170,7 @@ export class ModelService {
    * Editor sends an action's edits together, and an undo is one action). All or nothing.
    */
   async editMany(ref: string, edits: ModelEdit[], actor: Actor, opts: { expectedVersion?: number; note?: string } = {}): Promise<StoredModel> {
+    await mustHave(this.db, actor, "admin", "change models", { action: "model.save", modelId: ref });
     const current = await this.get(ref);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version)
       throw conflict(`model ${current.name} is at version ${current.version}, not ${opts.expectedVersion}`, { currentVersion: current.version });
@@ -175,6 +180,7 @@ export class ModelService {
 
   /** Restore an old version by saving it as the newest one (history is never rewritten). */
   async rollback(ref: string, version: number, actor: Actor): Promise<StoredModel> {
+    await mustHave(this.db, actor, "admin", "change models", { action: "model.save", modelId: ref });
     const old = await this.get(ref, version);
     return this.save(old.id, old.doc, actor, { note: `rollback to version ${version}` });
   }
@@ -187,6 +193,7 @@ export class ModelService {
 
   /** Delete a model and all its versions. Refused while apps use it unless `withApps` deletes them (and their data) too. */
   async delete(ref: string, actor: Actor, opts: { withApps?: boolean } = {}): Promise<{ id: string; name: string; appsDeleted: string[] }> {
+    await mustHave(this.db, actor, "admin", "delete models", { action: "model.delete", modelId: ref });
     const result = await this.db.transaction(async (tx) => {
       const m = await this.resolve(ref, tx);
       const apps = await appsOfModel(tx, m.id);

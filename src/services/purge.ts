@@ -3,6 +3,7 @@
 // Until this runs, adding a field or type back brings its data back.
 import { deleteTypeRows, replaceHiddenData, rowsAfter } from "../store/entities/purge";
 import { typeRowCounts } from "../store/entities/stats";
+import { mustHave } from "./access/deny";
 import type { Actor } from "./actor";
 import { writeAudit } from "./audit";
 import { driverOf } from "./driver";
@@ -16,6 +17,7 @@ export interface PurgeResult {
 }
 
 export async function purgeHiddenData(s: Services, slug: string, actor: Actor): Promise<PurgeResult> {
+  await mustHave(driverOf(s), actor, "admin", "purge data", { action: "app.purge", after: { app: slug } });
   const rt = await s.apps.runtime(slug);
   const result: PurgeResult = { fieldsPurged: {}, recordsDeleted: {} };
   const db = driverOf(s);

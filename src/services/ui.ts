@@ -6,6 +6,8 @@ import { isPlainObject } from "../lib/json";
 import type { CompiledEntity, CompiledModel } from "../model/compile";
 import { fieldKinds } from "../model/fields/registry";
 import type { Component, Field } from "../model/schema";
+import { type EntityOp, entityRights, hiddenFields, requireApp } from "./access/policy";
+import type { Actor } from "./actor";
 import type { AppService } from "./apps";
 import { entityOf } from "./entities/context";
 import type { EntityService } from "./entities/service";
@@ -62,25 +64,43 @@ export function fieldDefinition(m: CompiledModel, f: Field): FieldDefinition {
   };
 }
 
-function entityMeta(m: CompiledModel, e: CompiledEntity) {
+const OPS: EntityOp[] = ["list", "read", "create", "update", "delete"];
+
+/** What the actor may do with the type's records, for a UI to offer only that (the services decide regardless). */
+function allowed(actor: Actor | undefined, app: string, e: CompiledEntity): Record<EntityOp, boolean> {
+  const out = {} as Record<EntityOp, boolean>;
+  for (const op of OPS) {
+    try {
+      entityRights(actor ?? { kind: "system" }, app, e, op);
+      out[op] = true;
+    } catch {
+      out[op] = false;
+    }
+  }
+  return out;
+}
+
+function entityMeta(m: CompiledModel, e: CompiledEntity, app: string, actor?: Actor) {
+  const hidden = hiddenFields(actor, e);
   return {
     name: e.name,
     label: e.def.label ?? humanise(e.name),
     ...(e.def.description && { description: e.def.description }),
     display: e.def.display ?? e.def.fields.find((f) => f.type === "text")?.name ?? null,
-    fields: e.def.fields.map((f) => fieldDefinition(m, f)),
+    fields: e.def.fields.filter((f) => !hidden.has(f.name)).map((f) => fieldDefinition(m, f)),
+    access: allowed(actor, app, e),
   };
 }
 
 /** Column definitions for a list of field names (or all fields). */
-export function columnsFor(m: CompiledModel, e: CompiledEntity, names?: unknown[]): ColumnDefinition[] {
+export function columnsFor(m: CompiledModel, e: CompiledEntity, names?: unknown[], hidden: ReadonlySet<string> = new Set()): ColumnDefinition[] {
   const list = names?.length
     ? names.map((c) => (isPlainObject(c) ? c.field : c)).filter((n): n is string => typeof n === "string")
     : e.def.fields.map((f) => f.name);
   const out: ColumnDefinition[] = [];
   for (const n of list) {
     const f = e.fields.get(n);
-    if (f) out.push({ field: n, ...fieldDefinition(m, f) });
+    if (f && !hidden.has(n)) out.push({ field: n, ...fieldDefinition(m, f) });
   }
   return out;
 }
@@ -91,13 +111,14 @@ export class UiService {
     private readonly entities: EntityService,
   ) {}
 
-  async getModelMetadata(app: string) {
+  async getModelMetadata(app: string, actor?: Actor) {
+    if (actor) requireApp(actor, app);
     const rt = await this.apps.runtime(app);
     const d = rt.model.doc;
     return {
       app: rt.slug,
       model: { id: rt.model.id, name: d.name, version: rt.model.version, ...(d.description && { description: d.description }) },
-      entities: [...rt.model.entities.values()].map((e) => entityMeta(rt.model, e)),
+      entities: [...rt.model.entities.values()].map((e) => entityMeta(rt.model, e, rt.slug, actor)),
       relationships: d.relationships ?? [],
       pages: (d.pages ?? []).map((p) => ({ name: p.name, title: p.title ?? humanise(p.name), path: p.path ?? `/${p.name}` })),
       navigation: d.navigation ?? [],
@@ -107,7 +128,8 @@ export class UiService {
   }
 
   /** A page ready to render: its components with the entity and field definitions they name. No page = the start page. */
-  async loadPage(app: string, page?: string) {
+  async loadPage(app: string, page?: string, actor?: Actor) {
+    if (actor) requireApp(actor, app);
     const rt = await this.apps.runtime(app);
     const d = rt.model.doc;
     const pages = d.pages ?? [];
@@ -118,34 +140,51 @@ export class UiService {
     return {
       app: rt.slug,
       version: rt.model.version,
-      page: { name: p.name, title: p.title ?? humanise(p.name), path: p.path ?? `/${p.name}`, components: p.components.map((c) => this.resolve(rt.model, c)) },
+      page: {
+        name: p.name,
+        title: p.title ?? humanise(p.name),
+        path: p.path ?? `/${p.name}`,
+        components: p.components.map((c) => this.resolve(rt.model, c, actor)),
+      },
       navigation: d.navigation ?? [],
       startPage: d.startPage ?? pages[0]?.name ?? null,
     };
   }
 
-  private resolve(m: CompiledModel, c: Component) {
+  private resolve(m: CompiledModel, c: Component, actor?: Actor) {
     const props = c.props ?? {};
     const ent = typeof props.entity === "string" ? m.entities.get(props.entity) : undefined;
     const out: Record<string, unknown> = { id: c.id, type: c.type, position: c.position, props };
     if (ent) out.entity = { name: ent.name, label: ent.def.label ?? humanise(ent.name), display: ent.def.display ?? null };
-    if (ent && c.type === "DataGrid") out.columns = columnsFor(m, ent, props.columns as unknown[] | undefined);
-    if (ent && (c.type === "Form" || c.type === "DetailView")) out.fields = columnsFor(m, ent, props.fields as unknown[] | undefined);
+    const hidden = ent ? hiddenFields(actor, ent) : undefined;
+    if (ent && c.type === "DataGrid") out.columns = columnsFor(m, ent, props.columns as unknown[] | undefined, hidden);
+    if (ent && (c.type === "Form" || c.type === "DetailView")) out.fields = columnsFor(m, ent, props.fields as unknown[] | undefined, hidden);
     return out;
   }
 
   /** Grid data: a page of rows, pagination and the column definitions for them. */
-  async loadEntityData(app: string, entity: string, opts: QueryOptions & { columns?: string[] }): Promise<Page & { columns: ColumnDefinition[] }> {
+  async loadEntityData(
+    app: string,
+    entity: string,
+    opts: QueryOptions & { columns?: string[] },
+    actor?: Actor,
+  ): Promise<Page & { columns: ColumnDefinition[] }> {
     const rt = await this.apps.runtime(app);
     const ent = entityOf(rt, entity);
-    const page = await this.entities.query(app, entity, opts);
-    return { ...page, columns: columnsFor(rt.model, ent, opts.fields ?? opts.columns) };
+    const page = await this.entities.query(app, entity, opts, actor);
+    return { ...page, columns: columnsFor(rt.model, ent, opts.fields ?? opts.columns, hiddenFields(actor, ent)) };
   }
 
-  async getFormDefinition(app: string, entity: string, id?: string): Promise<{ entity: ReturnType<typeof entityMeta>; record: EntityRecord | null }> {
+  async getFormDefinition(
+    app: string,
+    entity: string,
+    id?: string,
+    actor?: Actor,
+  ): Promise<{ entity: ReturnType<typeof entityMeta>; record: EntityRecord | null }> {
+    if (actor) requireApp(actor, app);
     const rt = await this.apps.runtime(app);
     const ent = entityOf(rt, entity);
-    const record = id === undefined ? null : await this.entities.get(app, entity, id);
-    return { entity: entityMeta(rt.model, ent), record };
+    const record = id === undefined ? null : await this.entities.get(app, entity, id, {}, actor);
+    return { entity: entityMeta(rt.model, ent, rt.slug, actor), record };
   }
 }

@@ -15,6 +15,7 @@ export interface AuditRow {
   entity_id: string | null;
   before: string | null;
   after: string | null;
+  door: string | null;
 }
 
 const values = (row: Omit<AuditRow, "id">): Param[] => [
@@ -28,15 +29,16 @@ const values = (row: Omit<AuditRow, "id">): Param[] => [
   row.entity_id,
   row.before,
   row.after,
+  row.door,
 ];
-const INSERT = "INSERT INTO audit_log (at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after) VALUES ";
-const PLACES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const INSERT = "INSERT INTO audit_log (at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after, door) VALUES ";
+const PLACES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 export async function insertAudit(q: Queryable, row: Omit<AuditRow, "id">): Promise<void> {
   await q.run(INSERT + PLACES, values(row));
 }
 
-/** Rows per INSERT of insertAudits: 10 parameters each, far below PostgreSQL's 65,535 (and SQLite's 32,766). */
+/** Rows per INSERT of insertAudits: 11 parameters each, far below PostgreSQL's 65,535 (and SQLite's 32,766). */
 const CHUNK = 500;
 
 /**
@@ -50,9 +52,9 @@ export async function insertAudits(q: Queryable, rows: readonly Omit<AuditRow, "
     const chunk = rows.slice(at, at + size);
     if (pg)
       await q.run(
-        `INSERT INTO audit_log (at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after)
-         SELECT r.at, r.actor_kind, r.actor_id, r.action, r.app_id, r.model_id, r.entity_type, r.entity_id, r.before, r.after
-         FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (at text, actor_kind text, actor_id text, action text, app_id integer, model_id text, entity_type text, entity_id text, before text, after text)) WITH ORDINALITY AS r(at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after, n)
+        `INSERT INTO audit_log (at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after, door)
+         SELECT r.at, r.actor_kind, r.actor_id, r.action, r.app_id, r.model_id, r.entity_type, r.entity_id, r.before, r.after, r.door
+         FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (at text, actor_kind text, actor_id text, action text, app_id integer, model_id text, entity_type text, entity_id text, before text, after text, door text)) WITH ORDINALITY AS r(at, actor_kind, actor_id, action, app_id, model_id, entity_type, entity_id, before, after, door, n)
          ORDER BY n`,
         [JSON.stringify(chunk)],
       );
@@ -60,18 +62,53 @@ export async function insertAudits(q: Queryable, rows: readonly Omit<AuditRow, "
   }
 }
 
-/** Newest first, of one entity and/or one app when given. */
-export async function auditRows(q: Queryable, opts: { entityId?: string; appId?: number; limit: number }): Promise<AuditRow[]> {
+export interface AuditQuery {
+  entityId?: string;
+  appId?: number;
+  entityType?: string;
+  actorKind?: string;
+  actorId?: string;
+  /** An action, or a prefix of actions ending in "." or "*" ("denied.*", "entity."). */
+  action?: string;
+  door?: string;
+  since?: string;
+  until?: string;
+  /** Entries with an id below this one (the next page). */
+  before?: number;
+  limit: number;
+}
+
+/** Newest first, narrowed by whichever of the query's conditions are given. */
+export async function auditRows(q: Queryable, opts: AuditQuery): Promise<AuditRow[]> {
   const where: string[] = [],
     params: Param[] = [];
-  if (opts.entityId) {
-    where.push("entity_id = ?");
-    params.push(opts.entityId);
-  }
-  if (opts.appId !== undefined) {
-    where.push("app_id = ?");
-    params.push(opts.appId);
+  const cond = (sql: string, v: Param | undefined) => {
+    if (v === undefined) return;
+    where.push(sql);
+    params.push(v);
+  };
+  cond("entity_id = ?", opts.entityId);
+  cond("app_id = ?", opts.appId);
+  cond("entity_type = ?", opts.entityType);
+  cond("actor_kind = ?", opts.actorKind);
+  cond("actor_id = ?", opts.actorId);
+  cond("door = ?", opts.door);
+  cond("at >= ?", opts.since);
+  cond("at < ?", opts.until);
+  cond("id < ?", opts.before);
+  if (opts.action !== undefined) {
+    const prefix = opts.action.endsWith("*") ? opts.action.slice(0, -1) : opts.action.endsWith(".") ? opts.action : undefined;
+    if (prefix === undefined) cond("action = ?", opts.action);
+    else {
+      where.push("substr(action, 1, ?) = ?");
+      params.push(prefix.length, prefix);
+    }
   }
   params.push(opts.limit);
   return q.all<AuditRow>(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`, params);
+}
+
+/** Delete entries older than `before` (retention); returns how many went. */
+export async function pruneAudit(q: Queryable, before: string): Promise<number> {
+  return (await q.run("DELETE FROM audit_log WHERE at < ?", [before])).changes;
 }

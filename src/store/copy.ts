@@ -54,7 +54,11 @@ export type CopiedTable =
   | "xflow_executions"
   | "audit_log"
   | "seed_runs"
-  | "schedule_claims";
+  | "schedule_claims"
+  | "users"
+  | "sessions"
+  | "api_tokens"
+  | "settings";
 
 const T = "text",
   I = "integer";
@@ -157,6 +161,7 @@ const TABLES: readonly TableSpec[] = [
       ["entity_id", T],
       ["before", T],
       ["after", T],
+      ["door", T],
     ],
     key: ["id"],
     batch: 2000,
@@ -183,6 +188,58 @@ const TABLES: readonly TableSpec[] = [
       ["done_at", T],
     ],
     key: ["app_id", "xflow", "scheduled_at"],
+    batch: 5000,
+  },
+  {
+    name: "users",
+    columns: [
+      ["id", T],
+      ["name", T],
+      ["role", T],
+      ["password_hash", T],
+      ["created_at", T],
+      ["updated_at", T],
+    ],
+    key: ["id"],
+    batch: 5000,
+  },
+  {
+    name: "sessions",
+    columns: [
+      ["hash", T],
+      ["user_id", T],
+      ["csrf", T],
+      ["created_at", T],
+      ["expires_at", T],
+      ["seen_at", T],
+    ],
+    key: ["hash"],
+    batch: 5000,
+  },
+  {
+    name: "api_tokens",
+    columns: [
+      ["id", T],
+      ["hash", T],
+      ["user_id", T],
+      ["name", T],
+      ["role", T],
+      ["apps", T],
+      ["created_at", T],
+      ["expires_at", T],
+      ["used_at", T],
+      ["revoked_at", T],
+    ],
+    key: ["id"],
+    batch: 5000,
+  },
+  {
+    name: "settings",
+    columns: [
+      ["key", T],
+      ["value", T],
+    ],
+    key: ["key"],
     batch: 5000,
   },
 ];

@@ -23,6 +23,8 @@ import pgDown10 from "../../schema/migrations/postgres/0010_rollup_triggers.down
 import pgUp10 from "../../schema/migrations/postgres/0010_rollup_triggers.up.sql" with { type: "text" };
 import pgDown11 from "../../schema/migrations/postgres/0011_claim_done.down.sql" with { type: "text" };
 import pgUp11 from "../../schema/migrations/postgres/0011_claim_done.up.sql" with { type: "text" };
+import pgDown12 from "../../schema/migrations/postgres/0012_users.down.sql" with { type: "text" };
+import pgUp12 from "../../schema/migrations/postgres/0012_users.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
@@ -45,6 +47,8 @@ import down10 from "../../schema/migrations/sqlite/0010_rollup_triggers.down.sql
 import up10 from "../../schema/migrations/sqlite/0010_rollup_triggers.up.sql" with { type: "text" };
 import down11 from "../../schema/migrations/sqlite/0011_claim_done.down.sql" with { type: "text" };
 import up11 from "../../schema/migrations/sqlite/0011_claim_done.up.sql" with { type: "text" };
+import down12 from "../../schema/migrations/sqlite/0012_users.down.sql" with { type: "text" };
+import up12 from "../../schema/migrations/sqlite/0012_users.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -66,6 +70,7 @@ export const migrations: Migration[] = [
   { version: 9, name: "text_search", up: { sqlite: up9, postgres: pgUp9 }, down: { sqlite: down9, postgres: pgDown9 } },
   { version: 10, name: "rollup_triggers", up: { sqlite: up10, postgres: pgUp10 }, down: { sqlite: down10, postgres: pgDown10 } },
   { version: 11, name: "claim_done", up: { sqlite: up11, postgres: pgUp11 }, down: { sqlite: down11, postgres: pgDown11 } },
+  { version: 12, name: "users", up: { sqlite: up12, postgres: pgUp12 }, down: { sqlite: down12, postgres: pgDown12 } },
 ];
 
 export interface MigrationStatus {

@@ -82,7 +82,7 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
             code,
             data,
             {
-              call: (op, args) => hostCall(w, op, args),
+              call: (op, args) => hostCall(w, op, args, (line) => sink.push(line)),
               log: (line) => sink.push(line),
               meta: () => ({ runId: w.opts.runId, app: w.opts.app, flow: w.flow.name, node: node.id, trigger: w.opts.trigger }),
             },
@@ -127,8 +127,8 @@ async function attemptNode(w: Walk, node: NodeDef, kind: RegisteredKind, input: 
   throw lastError instanceof FlowError ? lastError : new FlowError(node.id, text);
 }
 
-/** A script's ctx.* call, delegated to the host with its arguments checked for shape; refused once the run is over. */
-function hostCall(w: Walk, op: string, args: unknown[]): Promise<unknown> {
+/** A script's ctx.* call, delegated to the host with its arguments checked for shape; refused once the run is over. Fetches are logged to the node's log. */
+function hostCall(w: Walk, op: string, args: unknown[], log: (line: string) => void): Promise<unknown> {
   if (w.over || Date.now() >= w.deadline) return Promise.reject(new Error(`ctx: the run passed its time limit of ${w.opts.timeoutMs} ms`));
   const host = w.host;
   const s = (i: number) => {
@@ -147,7 +147,7 @@ function hostCall(w: Walk, op: string, args: unknown[]): Promise<unknown> {
     case "entities.delete":
       return host.entities.delete(s(0), s(1));
     case "fetch":
-      return host.fetch(s(0), (args[1] ?? {}) as never);
+      return host.fetch(s(0), (args[1] ?? {}) as never, log);
     default:
       return Promise.reject(new TypeError(`ctx has no ${op}`));
   }

@@ -48,10 +48,11 @@ export interface EngineHost {
     update(entity: string, id: string, data: unknown, options?: { expectedVersion?: number }): Promise<unknown>;
     delete(entity: string, id: string): Promise<unknown>;
   };
-  /** HTTP to an allowed host, with a time limit. */
+  /** HTTP to an allowed host, with a time limit; says what it sent or refused in `log` (the calling node's log). */
   fetch(
     url: string,
     init: { method?: string; headers?: Record<string, string>; body?: unknown },
+    log?: (line: string) => void,
   ): Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
   /** Run another flow of the same app (subflow nodes). */
   runSubflow(name: string, input: unknown, depth: number): Promise<RunRecord>;

@@ -33,6 +33,9 @@ async function dump(url: string) {
       seeds: await q("SELECT * FROM seed_runs ORDER BY app_id"),
       claims: await q("SELECT * FROM schedule_claims ORDER BY app_id, xflow, scheduled_at"),
       counts: await q("SELECT app_id, type, n FROM entity_counts WHERE n <> 0 ORDER BY app_id, type"),
+      users: await q("SELECT * FROM users ORDER BY id"),
+      tokens: await q("SELECT * FROM api_tokens ORDER BY id"),
+      settings: await q("SELECT * FROM settings ORDER BY key"),
     };
   } finally {
     await s.close();
@@ -60,6 +63,10 @@ async function makeProject(dir: string): Promise<{ db: string; project: string }
   await ok(["init", ".", "--template", "todo"], { cwd: dir });
   await ok(["model", "import", join(TEMPLATES, "crm.json"), "--slug", "crm"], { cwd: dir });
   await ok(["app", "seed", "crm", "--count", "30", "--seed", "7"], { cwd: dir });
+  // Users, a token and a setting travel with the data (sign-ins keep working on the copy).
+  await ok(["user", "add", "ann", "--role", "admin", "--password-stdin"], { cwd: dir, input: "ann-password-1\n" });
+  await ok(["token", "create", "ann", "--name", "ci", "--app", "crm"], { cwd: dir });
+  await ok(["audit", "retention", "400"], { cwd: dir });
   // An app made and deleted: its id must never be handed out again, on any copy.
   await ok(["app", "create", "Todo", "--slug", "scratch"], { cwd: dir });
   await ok(["app", "delete", "scratch"], { cwd: dir });
@@ -158,9 +165,23 @@ describe("migrate-data between SQLite files", () => {
       "audit_log",
       "seed_runs",
       "schedule_claims",
+      "users",
+      "sessions",
+      "api_tokens",
+      "settings",
     ]);
     const rows = Object.fromEntries(r.tables.map((t: any) => [t.table, t.rows]));
-    expect(rows).toMatchObject({ models: 2, model_versions: 3, apps: 2, entity_relationships: 1, seed_runs: 1, schedule_claims: 1 });
+    expect(rows).toMatchObject({
+      models: 2,
+      model_versions: 3,
+      apps: 2,
+      entity_relationships: 1,
+      seed_runs: 1,
+      schedule_claims: 1,
+      users: 1,
+      api_tokens: 1,
+      settings: 1,
+    });
     expect(rows.xflow_executions).toBe(before.runs.length);
     expect(before.runs.map((r) => r.xflow)).toContain("finish_project");
     expect(rows.entities).toBe(before.entities.length);

@@ -22,6 +22,8 @@ export interface RunOptions {
   cwd: string;
   /** Extra environment; a value of undefined removes the variable. */
   env?: Record<string, string | undefined>;
+  /** Text on standard input (a password for --password-stdin); none: stdin is closed. */
+  input?: string;
 }
 
 /** The environment a CLI run starts from: ours, without any TORQUE_* setting that could leak in. */
@@ -34,7 +36,13 @@ function baseEnv(extra: Record<string, string | undefined> = {}): Record<string,
 
 /** Start `torque ARGS` without waiting for it. */
 export function spawnTorque(args: string[], opts: RunOptions) {
-  return Bun.spawn([process.execPath, MAIN, ...args], { cwd: opts.cwd, env: baseEnv(opts.env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  return Bun.spawn([process.execPath, MAIN, ...args], {
+    cwd: opts.cwd,
+    env: baseEnv(opts.env),
+    stdin: opts.input === undefined ? "ignore" : new Blob([opts.input]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
 }
 
 /** Run `torque ARGS` to completion. */

@@ -179,7 +179,12 @@ beforeAll(async () => {
   slow = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async () => (await Bun.sleep(1_000), Response.json({ late: true })) });
   const host = `127.0.0.1:${slow.port}`;
   const todo = structuredClone(templates.todo) as Model;
-  const doc = { ...todo, settings: { ...todo.settings, fetchAllowList: [host] }, xflows: [gate, guardTodo, line200, fat, pause, sleepy, late(host)] } as Model;
+  // The slow server is on this machine, so the host is allowed private addresses too.
+  const doc = {
+    ...todo,
+    settings: { ...todo.settings, fetchAllowList: [host], fetchAllowPrivate: [host] },
+    xflows: [gate, guardTodo, line200, fat, pause, sleepy, late(host)],
+  } as Model;
   const m = await services.models.create(doc, systemActor);
   await services.apps.create(m.id, "todo", systemActor);
   running = await startServer(services, { hostname: "127.0.0.1", port: 0, log: false });

@@ -28,12 +28,6 @@ export const serverCommand: Command = {
     const bind = parseBind((ctx.opts.bind as string | undefined) ?? process.env.TORQUE_BIND ?? findProject()?.config.bind ?? "127.0.0.1:8080");
     const maxBody = ctx.opts["max-body"] === undefined ? undefined : Number(ctx.opts["max-body"]);
     if (maxBody !== undefined && (!Number.isInteger(maxBody) || maxBody < 1024)) throw new UsageError("--max-body takes a number of bytes ≥ 1024");
-    // Until users and logins exist (SPEC §10), only the loopback is safe to serve.
-    if (!/^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(bind.hostname))
-      throw new TorqueError(
-        "forbidden",
-        `refusing to listen on ${bind.hostname}: Torque has no users or logins yet, so it serves only the loopback (127.0.0.1, ::1)`,
-      );
     const { startServer } = await import("../../http/server");
     const services = await openServices(resolveDb(ctx.opts.db as string | undefined));
     let running;
@@ -42,6 +36,7 @@ export const serverCommand: Command = {
     } catch (e) {
       await services.close();
       const address = `${bind.hostname.includes(":") ? `[${bind.hostname}]` : bind.hostname}:${bind.port}`;
+      if (e instanceof TorqueError) throw e; // no admin yet, off the loopback
       if ((e as { code?: string }).code === "EADDRINUSE")
         throw new TorqueError(
           "conflict",

@@ -2,7 +2,7 @@
 // invalid rows skipped and reported). Used by seeding, sample-data loading, app import
 // and bulk import. Uniqueness is enforced by the unique expression indexes and reported
 // per row; references are checked in batches.
-import { type Issue, TorqueError, validationError } from "../../lib/errors";
+import { forbidden, type Issue, TorqueError, validationError } from "../../lib/errors";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
@@ -12,6 +12,7 @@ import { getRows, insertLoadedRow, insertLoadedRows, unstorable } from "../../st
 import { type AuditEntry, writeAudit, writeAudits } from "../audit";
 import { type EntityContext, entityOf, logAfterError } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
+import { deny, rightsFor } from "./guard";
 import { uniqueClash } from "./integrity";
 import type { WriteOptions } from "./types";
 
@@ -50,6 +51,20 @@ export interface BulkResult {
 export async function insertMany(ctx: EntityContext, app: string, entity: string, rows: unknown[], opts: BulkOptions): Promise<BulkResult> {
   const rt = await ctx.apps.runtime(app);
   const ent = entityOf(rt, entity);
+  // A bulk load takes create rights, and a row filter or hidden fields (checked per record
+  // by single creates) are not applied to loads: an actor bound by them creates one by one.
+  const rights = await rightsFor(ctx, opts.actor, rt, ent, "create");
+  if (opts.actor.grant && (rights.filter !== undefined || rights.hidden.size))
+    await deny(
+      ctx,
+      opts.actor,
+      rt,
+      ent,
+      "create",
+      forbidden(
+        `${opts.actor.grant.user} (${opts.actor.grant.role}) creates ${ent.name} records within a row filter or without some fields, so one at a time, not in bulk`,
+      ),
+    );
   const now = new Date().toISOString();
   const offset = opts.rowOffset ?? 0;
   const issues: Issue[] = [];

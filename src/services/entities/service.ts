@@ -4,9 +4,9 @@
 // (CLI, JSON-RPC, GraphQL, MCP, workflows) comes through here.
 
 import type { Issue } from "../../lib/errors";
-import { conflict, notFound, TorqueError, validationError } from "../../lib/errors";
+import { conflict, forbidden, notFound, TorqueError, validationError } from "../../lib/errors";
 import { Hooks } from "../../lib/hooks";
-import { jsonEqual } from "../../lib/json";
+import { isPlainObject, jsonEqual } from "../../lib/json";
 import type { CompiledEntity } from "../../model/compile";
 import { parseFilter } from "../../model/filter/parse";
 import type { Dialect } from "../../store/dialect";
@@ -26,6 +26,7 @@ import { type BulkOptions, type BulkResult, constraintError, insertMany } from "
 import { checkFields, checkId, type EntityContext, entityOf, logAfterError, toRecord } from "./context";
 import { CreateBatcher } from "./create-batch";
 import { type Data, normaliseData, visibleData } from "./data";
+import { deny, filterNames, guardRelated, inRows, refuseHidden, rightsFor, stripRecord, withinRows } from "./guard";
 import { attachIncludes } from "./include";
 import { applyDeleteRules, checkStoredRules } from "./integrity";
 import type { EntityEvent, EntityHookMap, EntityRecord, Page, QueryOptions, WriteOptions } from "./types";
@@ -46,30 +47,39 @@ export class EntityService {
     const { apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
+    const rights = await rightsFor(this.ctx, opts.actor, rt, ent, "create");
+    if (isPlainObject(input)) await refuseHidden(this.ctx, opts.actor, rt, ent, "create", rights, Object.keys(input), "data");
     const now = new Date().toISOString();
     let data = valid(normaliseData(ent, input, undefined, !!opts.lenient, now));
     data = await this.before("beforeCreate", rt.slug, ent, data, opts.actor, undefined, undefined, now);
+    if (!inRows(rights, "", data, now, now)) await deny(this.ctx, opts.actor, rt, ent, "create", outsideRows(opts.actor, ent, "create"));
     const id = Bun.randomUUIDv7();
     // Written together with the creates that arrive beside it (create-batch.ts).
     await this.creates.write({ rt, ent, id, data, now, actor: opts.actor });
     const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, data), version: 1, createdAt: now, updatedAt: now };
     await this.after("afterCreate", rt.slug, ent, rec, opts.actor);
-    return rec;
+    return stripRecord(rights, rec);
   }
 
-  async get(app: string, entity: string, id: string, opts: { fields?: unknown; include?: unknown } = {}): Promise<EntityRecord> {
+  /** One record; with an actor, only within its read rights (a record outside its row filter is not found). */
+  async get(app: string, entity: string, id: string, opts: { fields?: unknown; include?: unknown } = {}, actor?: Actor): Promise<EntityRecord> {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
+    const rights = await rightsFor(this.ctx, actor, rt, ent, "read", typeof id === "string" ? id : undefined);
     const row = await getRowCached(db, rt.id, ent.name, checkId(id));
     if (!row) throw notFound(ent.name, id);
     const fields = checkFields(ent, opts.fields);
-    if (!fields && opts.include === undefined) return sharedRecord(ent, row);
+    await refuseHidden(this.ctx, actor, rt, ent, "read", rights, [...(fields ?? []), ...names(opts.include)], "a projection or include");
+    const shared = sharedRecord(ent, row);
+    if (!inRows(rights, shared.id, shared.data, shared.createdAt, shared.updatedAt)) throw notFound(ent.name, id);
+    if (!fields && opts.include === undefined) return stripRecord(rights, shared);
     // Includes read the reference fields, so they are attached before the projection.
     const rec = toRecord(ent, row);
     await attachIncludes(db, db.dialect, rt.id, rt.model, ent, [rec], opts.include);
+    await guardRelated(this.ctx, actor, rt, [rec]);
     if (fields) rec.data = visibleData(ent, rec.data, fields);
-    return rec;
+    return stripRecord(rights, rec);
   }
 
   /**
@@ -83,13 +93,18 @@ export class EntityService {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
+    const rights = await rightsFor(this.ctx, opts.actor, rt, ent, "update", typeof id === "string" ? id : undefined);
+    if (isPlainObject(patch)) await refuseHidden(this.ctx, opts.actor, rt, ent, "update", rights, Object.keys(patch), "data");
     const row = await getRowCached(db, rt.id, ent.name, checkId(id));
     if (!row) throw notFound(ent.name, id);
     checkVersion(ent, id, row.version, opts.expectedVersion);
     const stored = JSON.parse(row.data) as Data;
+    if (!inRows(rights, id, stored, row.created_at, row.updated_at))
+      await deny(this.ctx, opts.actor, rt, ent, "update", outsideRows(opts.actor, ent, "update"), id);
     const now = new Date().toISOString();
     let data = valid(normaliseData(ent, patch, stored, !!opts.lenient, now));
     data = await this.before("beforeUpdate", rt.slug, ent, data, opts.actor, id, visibleData(ent, stored), now, stored);
+    if (!inRows(rights, id, data, row.created_at, now)) await deny(this.ctx, opts.actor, rt, ent, "update", outsideRows(opts.actor, ent, "update"), id);
     const done = await db.transaction(async (tx) => {
       const current = await getRow(tx, rt.id, ent.name, id);
       if (!current) throw notFound(ent.name, id);
@@ -100,6 +115,8 @@ export class EntityService {
         checkVersion(ent, id, current.version, opts.expectedVersion);
         before = JSON.parse(current.data) as Data;
         after = rebase(stored, data, before);
+        // The newer record must be the actor's to change, and stay so (a refusal in this rare race is not audited).
+        if (!inRows(rights, id, before) || !inRows(rights, id, after)) throw outsideRows(opts.actor, ent, "update");
       }
       await checkStoredRules(tx, db.dialect, rt.id, ent, id, after, before);
       await uniqueGuard(() => updateRow(tx, rt.id, ent.name, id, JSON.stringify(after), current.version, now, current.data), db.dialect, rt, ent, id);
@@ -108,7 +125,7 @@ export class EntityService {
     });
     const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, done.after), version: done.version, createdAt: row.created_at, updatedAt: now };
     await this.after("afterUpdate", rt.slug, ent, rec, opts.actor, visibleData(ent, done.before));
-    return rec;
+    return stripRecord(rights, rec);
   }
 
   /** Delete, applying each relationship's onDelete rule. Returns what else was deleted or changed. */
@@ -121,10 +138,13 @@ export class EntityService {
     const { db, apps, events } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
+    const rights = await rightsFor(this.ctx, opts.actor, rt, ent, "delete", typeof id === "string" ? id : undefined);
     const row = await getRow(db, rt.id, ent.name, checkId(id));
     if (!row) throw notFound(ent.name, id);
     checkVersion(ent, id, row.version, opts.expectedVersion);
     const stored = JSON.parse(row.data) as Data;
+    if (!inRows(rights, id, stored, row.created_at, row.updated_at))
+      await deny(this.ctx, opts.actor, rt, ent, "delete", outsideRows(opts.actor, ent, "delete"), id);
     const now = new Date().toISOString();
     await this.before("beforeDelete", rt.slug, ent, visibleData(ent, stored), opts.actor, id, undefined, now);
     const effects = await db.transaction(async (tx) => {
@@ -132,7 +152,10 @@ export class EntityService {
       if (!current) throw notFound(ent.name, id);
       // Moved since it was read: with expectedVersion that is a conflict; a plain delete
       // applies to the newer record (like a plain update, in commit order).
-      if (current.version !== row.version) checkVersion(ent, id, current.version, opts.expectedVersion);
+      if (current.version !== row.version) {
+        checkVersion(ent, id, current.version, opts.expectedVersion);
+        if (!inRows(rights, id, JSON.parse(current.data) as Data)) throw outsideRows(opts.actor, ent, "delete");
+      }
       const fx = await applyDeleteRules(tx, db.dialect, rt.id, rt.model, ent, id, now);
       await deleteRow(tx, rt.id, ent.name, id);
       for (const e of fx)
@@ -177,11 +200,25 @@ export class EntityService {
     return insertMany(this.ctx, app, entity, rows, opts);
   }
 
-  async query(app: string, entity: string, opts: QueryOptions = {}): Promise<Page> {
+  /** A page of records; with an actor, within its list rights (its row filter ANDed in, hidden fields out of reach). */
+  async query(app: string, entity: string, asked: QueryOptions = {}, actor?: Actor): Promise<Page> {
     const { db, apps } = this.ctx;
     const rt = await apps.runtime(app);
     const ent = entityOf(rt, entity);
-    const fields = checkFields(ent, opts.fields);
+    const rights = await rightsFor(this.ctx, actor, rt, ent, "list");
+    const fields = checkFields(ent, asked.fields);
+    if (rights.hidden.size)
+      await refuseHidden(
+        this.ctx,
+        actor,
+        rt,
+        ent,
+        "list",
+        rights,
+        [...filterNames(ent, asked.filter), ...sortNames(asked.sort), ...(fields ?? []), ...names(asked.include)],
+        "a filter, sort, projection or include",
+      );
+    const opts = rights.filter === undefined ? asked : { ...asked, filter: withinRows(rights, asked.filter) };
     const q = buildPageQuery(rt.id, ent, db.dialect, opts);
     const { rows, more, resume } = await plannedPage(db, rt, ent, q, opts);
     const data = rows.map((r) => toRecord(ent, { ...r, type: ent.name }, opts.include === undefined ? fields : undefined));
@@ -204,14 +241,26 @@ export class EntityService {
     if (opts.include !== undefined) {
       // Includes read the reference fields, so they are attached before the projection.
       await attachIncludes(db, db.dialect, rt.id, rt.model, ent, data, opts.include);
+      await guardRelated(this.ctx, actor, rt, data);
       if (fields) for (const r of data) r.data = visibleData(ent, r.data, fields);
     }
-    return { data, pagination };
+    return { data: rights.hidden.size ? data.map((r) => stripRecord(rights, r)) : data, pagination };
   }
 
   /** Count, sum, avg, min, max with an optional filter and group (see aggregate.ts). */
-  aggregate(app: string, entity: string, opts: AggregateRequest): Promise<AggregateResult> {
-    return aggregateEntities(this.ctx, app, entity, opts);
+  async aggregate(app: string, entity: string, opts: AggregateRequest, actor?: Actor): Promise<AggregateResult> {
+    if (!actor?.grant) return aggregateEntities(this.ctx, app, entity, opts);
+    const rt = await this.ctx.apps.runtime(app);
+    const ent = entityOf(rt, entity);
+    const rights = await rightsFor(this.ctx, actor, rt, ent, "list");
+    const req = (isPlainObject(opts) ? opts : {}) as AggregateRequest & { groupBy?: unknown; aggregates?: { field?: unknown }[] };
+    const used = [
+      ...filterNames(ent, req.filter),
+      ...(Array.isArray(req.aggregates) ? req.aggregates.map((a) => (isPlainObject(a) ? a.field : undefined)) : []),
+      isPlainObject(req.groupBy) ? req.groupBy.field : req.groupBy,
+    ].filter((n): n is string => typeof n === "string");
+    await refuseHidden(this.ctx, actor, rt, ent, "list", rights, used, "a filter, aggregate or group");
+    return aggregateEntities(this.ctx, app, entity, rights.filter === undefined ? req : { ...req, filter: withinRows(rights, req.filter) });
   }
 
   /** Run before-hooks; a handler may replace the data (re-validated here) or throw to veto. */
@@ -333,6 +382,14 @@ async function plannedPage(
     }
   return readPlainPage(db, q, walkIndexes(rt.id, rt.model, db.dialect, ent.name).has(q.keys[0]!.col.name));
 }
+
+/** The refusal of a write outside the actor's row filter. */
+const outsideRows = (actor: Actor, ent: CompiledEntity, op: string) =>
+  forbidden(`${actor.grant?.user} (${actor.grant?.role}) may ${op} only ${ent.name} records within its permission's row filter`);
+
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const sortNames = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map((k) => (isPlainObject(k) ? k.field : undefined)).filter((x): x is string => typeof x === "string") : [];
 
 function valid(r: { data: Data; issues: import("../../lib/errors").Issue[] }, what = "data"): Data {
   if (r.issues.length) throw validationError(r.issues, what);

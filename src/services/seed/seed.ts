@@ -12,6 +12,7 @@ import { refillFts } from "../../store/entities/fts";
 import { dropIndexesFor, rebuildPendingIndexes } from "../../store/entities/indexes";
 import { someIds } from "../../store/entities/rows";
 import { typeRowCount } from "../../store/entities/stats";
+import { mustHave } from "../access/deny";
 import type { Actor } from "../actor";
 import { driverOf } from "../driver";
 import type { Services } from "../index";
@@ -48,6 +49,7 @@ export function dependencyOrder(m: CompiledModel): string[] {
 const DEFER_INDEXES_AT = 50_000;
 
 export async function seedApp(s: Services, slug: string, opts: SeedOptions): Promise<Record<string, number>> {
+  await mustHave(driverOf(s), opts.actor, "admin", "seed apps", { action: "app.seed", after: { app: slug } });
   // The one count rule for every door (GraphQL, MCP, CLI), checked before anything is read.
   wholeNumber("count", opts.count, LIMITS.seedCount);
   for (const [type, n] of Object.entries(opts.counts ?? {})) wholeNumber(`counts.${type}`, n, LIMITS.seedCount);

@@ -5,7 +5,7 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import Ajv, { type ValidateFunction } from "ajv";
-import { notFound, TorqueError, validationError } from "../../lib/errors";
+import { notFound, TorqueError, unauthenticated, validationError } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
 import { detached, Sandbox } from "../../sandbox/sandbox";
 import type { Driver } from "../../store/driver";
@@ -13,6 +13,8 @@ import { runFlow } from "../../xflow/engine";
 import { branchesOf } from "../../xflow/graph";
 import { nodeKind } from "../../xflow/nodes/registry";
 import { DEFAULT_RUN_TIMEOUT_MS, type FlowDef, MAX_DEPTH, MAX_RUNS_PER_TRIGGER, type NodeRun, type RunProgress, type RunRecord } from "../../xflow/types";
+import { audited, mustHave, mustReach } from "../access/deny";
+import { requireApp } from "../access/policy";
 import type { Actor } from "../actor";
 import type { AppRuntime } from "../apps";
 import type { EntityEvent, EntityEventName } from "../entities/types";
@@ -70,13 +72,20 @@ export class XFlowService {
 
   constructor(
     private readonly s: Services,
-    db: Driver,
+    private readonly db: Driver,
   ) {
     this.runs = new RunLog(db);
     // Only writes some entity-triggered flow listens to pay for the hooks.
     const when = (e: { app: string; entity: string; event: EntityEventName }) => this.listens(e.app, e.entity, e.event);
     for (const event of ["beforeCreate", "beforeUpdate", "beforeDelete"] as const) s.entities.hooks.on(event, (e) => this.before(e), 0, when);
     for (const event of ["afterCreate", "afterUpdate", "afterDelete"] as const) s.entities.hooks.on(event, (e) => this.after(e), 0, when);
+  }
+
+  /** Running a flow by hand takes the editor role, within the token's apps; a refusal is audited. */
+  private async mayRun(actor: Actor, app: string, flow: string): Promise<void> {
+    const entry = { action: "xflow.run", after: { app, xflow: flow } };
+    await mustReach(this.db, actor, app, entry);
+    await mustHave(this.db, actor, "editor", "run workflows", entry);
   }
 
   flowsOf(rt: AppRuntime): FlowDef[] {
@@ -90,6 +99,7 @@ export class XFlowService {
 
   /** Run a flow by name; the run is recorded whatever its outcome. */
   async execute(app: string, name: string, input: unknown, opts: ExecuteOptions): Promise<RunRecord> {
+    await this.mayRun(opts.actor, app, name);
     const rt = await this.s.apps.runtime(app);
     const flow = this.flowsOf(rt).find((f) => f.name === name);
     if (!flow) throw notFound(`xflow in app ${rt.slug}`, name);
@@ -102,6 +112,7 @@ export class XFlowService {
    * input against the schema, a re-run from inside parallel branches) is thrown here.
    */
   async start(app: string, name: string, input: unknown, opts: ExecuteOptions): Promise<{ runId: string; done: Promise<RunRecord> }> {
+    await this.mayRun(opts.actor, app, name);
     const rt = await this.s.apps.runtime(app);
     const flow = this.flowsOf(rt).find((f) => f.name === name);
     if (!flow) throw notFound(`xflow in app ${rt.slug}`, name);
@@ -135,7 +146,12 @@ export class XFlowService {
   private watchers = new Map<string, Set<Watcher>>();
 
   /** Whether a flow may be watched now: it exists and has room for one more watcher; throws why not. Returns its key. */
-  async watchable(app: string, name: string): Promise<string> {
+  async watchable(app: string, name: string, actor?: Actor): Promise<string> {
+    if (actor?.grant) {
+      const entry = { action: "xflow.runs", after: { app, xflow: name } };
+      await mustHave(this.db, actor, "editor", "watch workflow runs", entry);
+      await mustReach(this.db, actor, app, entry);
+    }
     const rt = await this.s.apps.runtime(app);
     if (!this.flowsOf(rt).some((f) => f.name === name)) throw notFound(`xflow in app ${rt.slug}`, name);
     const key = `${rt.slug}\u0000${name}`;
@@ -189,7 +205,9 @@ export class XFlowService {
       throw new TorqueError("conflict", `workflow ${flow.name} not run: the run that started it has passed its time limit`, { rule: "deadline" });
     const checked = opts.from ? resumable(flow, opts.from) : checkInput(flow, input);
     chain.runs++;
-    const actor: Actor = { kind: "workflow", id: flow.name, depth: depth + 1 };
+    // The flow's reads and writes have the rights of its service identity (runAs), else of whoever triggered it.
+    const grant = flow.runAs ? await this.s.users.serviceGrant(flow.runAs) : opts.actor.grant;
+    const actor: Actor = { kind: "workflow", id: flow.name, depth: depth + 1, door: "workflow", ...(grant && { grant }) };
     // Writes and subflows of this run belong to its chain, also when a script's ctx call
     // (answered from a worker's message, outside this async context) makes them.
     const within = <T>(f: () => Promise<T>) => chains.run(chain, f);
@@ -244,22 +262,43 @@ export class XFlowService {
     return record;
   }
 
-  getRun(id: string): Promise<RunRecord> {
-    return this.runs.get(id);
+  /** One run; an actor with a grant must be an editor within the run's app. */
+  async getRun(id: string, actor?: Actor): Promise<RunRecord> {
+    const run = await this.runs.get(id);
+    if (actor?.grant) {
+      const entry = { action: "xflow.runs", after: { app: run.app, run: id } };
+      await mustHave(this.db, actor, "editor", "read workflow runs", entry);
+      await mustReach(this.db, actor, run.app, entry);
+    }
+    return run;
   }
 
-  async listRuns(opts: { app?: string; xflow?: string; limit?: unknown }): Promise<RunRecord[]> {
+  async listRuns(opts: { app?: string; xflow?: string; limit?: unknown }, actor?: Actor): Promise<RunRecord[]> {
+    if (actor?.grant) {
+      const entry = { action: "xflow.runs", after: { app: opts.app } };
+      await mustHave(this.db, actor, "editor", "read workflow runs", entry);
+      const apps = actor.grant.apps;
+      if (apps) await audited(this.db, actor, entry, () => requireApp(actor, opts.app ?? `(all apps: name one of ${apps.join(", ")})`));
+    }
     const limit = wholeNumber("limit", opts.limit, LIMITS.xflowRuns);
     const appId = opts.app === undefined ? undefined : (await this.s.apps.runtime(opts.app)).id;
     return this.runs.list({ appId, xflow: opts.xflow, limit });
   }
 
-  /** POST /hooks/<app>/<flow>: only flows with a webhook trigger answer. */
-  async webhook(app: string, name: string, input: unknown): Promise<RunRecord> {
+  /**
+   * POST /hooks/<app>/<flow>: only flows with a webhook trigger answer. Once users exist a
+   * webhook is not anonymous: the flow names the user it runs as (runAs), or the caller
+   * brings a token (`caller`) whose rights it runs with.
+   */
+  async webhook(app: string, name: string, input: unknown, caller?: Actor): Promise<RunRecord> {
+    if (caller) await mustReach(this.db, caller, app, { action: "xflow.webhook", after: { app, xflow: name } });
     const rt = await this.s.apps.runtime(app);
     const flow = this.flowsOf(rt).find((f) => f.name === name && f.trigger?.type === "webhook");
     if (!flow) throw notFound(`webhook flow in app ${rt.slug}`, name);
-    return this.run(rt, flow, input, { actor: { kind: "system", id: "webhook" }, trigger: "webhook" });
+    if (!flow.runAs && !caller?.grant && (await this.s.users.anyUser()))
+      throw unauthenticated(`webhook flow ${name} names no runAs user, so it takes a token: send Authorization: Bearer <token>`);
+    if (caller?.grant) await mustHave(this.db, caller, "editor", "run workflows", { action: "xflow.webhook", after: { app, xflow: name } });
+    return this.run(rt, flow, input, { actor: caller?.grant ? caller : { kind: "system", id: "webhook", door: "webhook" }, trigger: "webhook" });
   }
 
   /** Entity-triggered flows of a compiled model by "entity:event", built once per model version. */

@@ -180,6 +180,20 @@ describe.if(onPostgres)("on a real server", () => {
     expect((e as TorqueError).code).toBe("bad_request");
   });
 
+  test("a lone surrogate in a JSON value (jsonb refuses it) is the request's fault, not the server's", async () => {
+    const d = await open(await freshPgDatabase());
+    // Found by tests/fuzz: createEntity with {"name": "\ud800"} was an internal error (-32603).
+    const e = await d.get("SELECT (?::text)::jsonb AS x", [JSON.stringify({ name: "a\ud800b" })]).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(TorqueError);
+    expect((e as TorqueError).code).toBe("bad_request");
+    expect((e as TorqueError).message).toContain("lone UTF-16 surrogate");
+    // A pair is text like any other.
+    expect(await d.get("SELECT (?::text)::jsonb AS x", [JSON.stringify("\ud83d\ude00")])).toBeDefined();
+  });
+
   test("a full pool queues requests, and one that waits too long is refused as busy", async () => {
     const d = await open(await freshPgDatabase(), { max: 1, waitMs: 300 });
     const held = d.get("SELECT pg_sleep(1.5) AS x");

@@ -64,6 +64,13 @@ async function normalised(
   // Text PostgreSQL cannot hold (a NUL in an id or a cursor): the request is at fault.
   if (pe?.code === "22021" || pe?.code === "22P05")
     return new TorqueError("bad_request", "a value holds the NUL character (\\u0000), which PostgreSQL cannot store or match");
+  // A lone UTF-16 surrogate in a value ("\ud800" without its pair: JavaScript text may hold
+  // one, Unicode text may not), which jsonb refuses: the request is at fault too.
+  if (pe?.code === "22P02" && /type json/.test(pe.message ?? "") && /surrogate/i.test((pe as { detail?: string }).detail ?? ""))
+    return new TorqueError(
+      "bad_request",
+      "a value holds a lone UTF-16 surrogate (one of \\ud800–\\udfff without its pair), which is not Unicode text; PostgreSQL cannot store it",
+    );
   if (["57P01", "57P02", "57P03", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNREFUSED", "ECONNRESET"].includes(pe?.code ?? ""))
     return new TorqueError("unavailable", "the database connection was lost; try again");
   return e;

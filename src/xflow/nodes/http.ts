@@ -3,6 +3,8 @@ import { expr, type NodeKind, need, str } from "./kind";
 /**
  * An HTTP request to a host on the app's allow-list: `url`, `method`, `headers`, and a
  * body from `bodyExpression` (default: the input for POST/PUT/PATCH). Output: {status, headers, body}.
+ * The host (services/xflow) refuses loopback and private addresses unless the model allows
+ * them for the host, and writes the call, sent or refused, to this node's log.
  */
 export const http: NodeKind = {
   type: "http",
@@ -12,7 +14,7 @@ export const http: NodeKind = {
       key: "url",
       kind: "text",
       required: true,
-      hint: "The URL to call (its host must be on the app's allow-list).",
+      hint: "The URL to call (its host must be on the app's allow-list; private addresses only if on settings.fetchAllowPrivate too).",
       example: "https://api.example.com/orders",
     },
     { key: "method", kind: "select", options: ["GET", "POST", "PUT", "PATCH", "DELETE"], hint: "The HTTP method (default GET)." },
@@ -27,6 +29,6 @@ export const http: NodeKind = {
     const method = String(c.node.method ?? "GET").toUpperCase();
     const bx = str(c.node, "bodyExpression");
     const body = bx ? await c.js(expr(bx), c.input) : ["POST", "PUT", "PATCH"].includes(method) ? c.input : undefined;
-    return { output: await c.host.fetch(String(c.node.url), { method, headers: c.node.headers as Record<string, string> | undefined, body }) };
+    return { output: await c.host.fetch(String(c.node.url), { method, headers: c.node.headers as Record<string, string> | undefined, body }, c.log) };
   },
 };

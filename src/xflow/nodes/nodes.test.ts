@@ -492,7 +492,9 @@ beforeAll(async () => {
     },
   });
   s = await openServices(await testDatabase(dir, "nodes.db"));
-  const model = { ...structuredClone(templates.todo), settings: { fetchAllowList: [`127.0.0.1:${echo.port}`] } };
+  // The echo server is on this machine: allowed private addresses as well (services/xflow/outbound.ts).
+  const echoHost = `127.0.0.1:${echo.port}`;
+  const model = { ...structuredClone(templates.todo), settings: { fetchAllowList: [echoHost], fetchAllowPrivate: [echoHost] } };
   const m = await s.models.create(model, systemActor);
   await s.apps.create(m.id, "todo", systemActor);
   projectId = (await s.entities.create("todo", "project", { name: "Home" }, { actor: systemActor })).id;
@@ -677,6 +679,14 @@ describe("running each node type", () => {
     expect(refused.status).toBe("failed");
     expect(refused.error?.node).toBe("h");
     expect(refused.error?.message).toMatch(/allow-list/);
+    // Each call, sent or refused, is a line in the node's log (no header values).
+    const [sent] = post.nodes.find((n) => n.id === "h")?.logs ?? [];
+    expect(sent).toStartWith(`fetch POST ${url} → 200 (`);
+    expect(sent).toEndWith(" ms, 127.0.0.1)");
+    expect(sent).not.toContain("k1");
+    expect(refused.nodes.find((n) => n.id === "h")?.logs).toEqual([
+      `fetch GET http://localhost:${echo.port}/orders refused: ${refused.error?.message.replace(/^fetch: /, "")}`,
+    ]);
   });
 
   test("a subflow's output flows back; a failing subflow fails the parent naming the node", async () => {

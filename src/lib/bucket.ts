@@ -1,6 +1,7 @@
-// A token bucket per key (a remote address): `burst` tokens at most, `perSecond` added
-// back each second. Used for new MCP sessions, so a flood of initialize requests cannot
-// cycle through the session pool faster than an agent at work uses its session.
+// A token bucket per key (a remote address, an account, a token): `burst` tokens at most,
+// `perSecond` added back each second. Used for new MCP sessions (a flood of initialize
+// requests cannot cycle through the session pool faster than an agent at work uses its
+// session), login attempts, and requests per client.
 
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -1,8 +1,9 @@
-// A parsed filter (model/filter) evaluated in memory against one record, with the meaning
-// of the SQL it compiles to (store/entities/filter.ts): used to decide which subscribers
-// hear about a change. differential.test.ts runs both over the same rows.
-import type { FilterNode, Scalar, Target } from "../model/filter/ast";
-import { compareText, textMatches } from "../model/filter/text";
+// A parsed filter evaluated in memory against one record, with the meaning of the SQL it
+// compiles to (store/entities/filter.ts): it decides which subscribers hear about a
+// change (realtime/hub.ts) and whether a record is within a permission's row filter
+// (services/access). realtime/differential.test.ts runs both over the same rows.
+import type { FilterNode, Scalar, Target } from "./ast";
+import { compareText, textMatches } from "./text";
 
 export interface MatchRecord {
   id: string;
