@@ -3,6 +3,7 @@
 // (exit 2), failures of the work itself exit 1 with a one-line reason.
 import { parseArgs } from "node:util";
 import type { Services } from "../services";
+import type { Actor } from "../services/actor";
 
 export type OptionSpec = { type: "string" | "boolean"; short?: string; description: string; default?: string | boolean };
 
@@ -11,6 +12,8 @@ export interface CommandContext {
   opts: Record<string, string | boolean | undefined>;
   /** Opens the database (once) named by --db, TORQUE_DB or the project file. */
   services(): Promise<Services>;
+  /** Who acts: the command line itself (every right), or the user named by --as, with that user's rights. */
+  actor(): Promise<Actor>;
   out(text: string): void;
   json(value: unknown): void;
   err(text: string): void;
@@ -44,6 +47,7 @@ export const JSON_OPTION: OptionSpec = { type: "boolean", description: "print da
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   db: { type: "string", description: "database: a SQLite file path (default: the project's, else ./torque.db)" },
+  as: { type: "string", description: "act as this user, with their rights (default: every right, as the database's owner)" },
   help: { type: "boolean", short: "h", description: "show help" },
 };
 

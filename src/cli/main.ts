@@ -2,6 +2,7 @@
 // outcome to an exit code: 0 success, 1 failure (one line on stderr), 2 bad usage.
 import { TorqueError } from "../lib/errors";
 import { openServices, type Services } from "../services";
+import { cliActor } from "../services/actor";
 import { VERSION } from "../version";
 import { type Command, type CommandContext, GLOBAL_OPTIONS, helpText, parse, UsageError } from "./command";
 import { appCommand } from "./commands/app";
@@ -88,6 +89,11 @@ export async function runCli(argv: string[]): Promise<number> {
       args,
       opts,
       services: async () => (services ??= await openServices(resolveDb(opts.db as string | undefined))),
+      async actor() {
+        if (typeof opts.as !== "string") return cliActor;
+        const grant = await (await this.services()).users.grantOf(opts.as, "--as");
+        return { kind: "user", id: grant.user, door: "cli", grant };
+      },
       out: (t) => console.log(t),
       json: (v) => console.log(JSON.stringify(v, null, 2)),
       err: (t) => console.error(t),

@@ -9,6 +9,7 @@ import { EDIT_OPS as ALL_EDIT_OPS, type ModelEdit, parseEdits } from "../model/e
 import { templates } from "../model/templates";
 import type { Services } from "../services";
 import type { Actor } from "../services/actor";
+import type { AuditFilter } from "../services/audit-log";
 import { dataImpact } from "../services/impact";
 import { LIMITS } from "../services/limits";
 import type { StoredModel } from "../services/models";
@@ -138,6 +139,15 @@ export function resolvers(pubsub: { subscribe(topic: string, id: string): AsyncI
       xflowRun: (_: unknown, a: { id: string }, ctx: GqlContext) => guarded(() => ctx.services.xflows.getRun(a.id, ctx.actor)),
       dataImpact: (_: unknown, a: { model: string; entity: string; field?: string | null }, ctx: GqlContext) =>
         guarded(() => dataImpact(ctx.services, a.model, a.entity, a.field ?? undefined)),
+      auditLog: (_: unknown, a: AuditFilter & { app?: string; entity?: string; id?: string }, ctx: GqlContext) =>
+        guarded(async () =>
+          (await ctx.services.audit.query({ ...a, entityType: a.entity, entityId: a.id }, ctx.actor)).map((e) => ({
+            ...e,
+            app: e.appId,
+            model: e.modelId,
+            entity: e.entityType,
+          })),
+        ),
       validateModel: (_: unknown, a: { document: unknown }) => {
         const issues = checkModel(a.document);
         return { valid: issues.length === 0, issues };

@@ -1,5 +1,4 @@
 // `torque app …`: list, create, seed, export, import, delete.
-import { cliActor } from "../../services/actor";
 import { purgeHiddenData } from "../../services/purge";
 import { seedApp } from "../../services/seed/seed";
 import { exportApp, importApp } from "../../services/transfer";
@@ -21,7 +20,7 @@ export const appCommand: Command = {
       options: { json },
       positionals: [0, 0],
       async run(ctx) {
-        const apps = await (await ctx.services()).apps.list();
+        const apps = await (await ctx.services()).apps.list(await ctx.actor());
         if (ctx.opts.json)
           return ctx.json(apps.map((a) => ({ slug: a.slug, model: a.model.name, modelId: a.model.id, version: a.version, createdAt: a.createdAt })));
         ctx.out(
@@ -44,7 +43,7 @@ export const appCommand: Command = {
         const s = await ctx.services();
         const model = await s.models.get(ctx.args[0]!);
         const slug = typeof ctx.opts.slug === "string" ? ctx.opts.slug : await s.apps.freeSlug(model.name);
-        const app = await s.apps.create(model.id, slug, cliActor);
+        const app = await s.apps.create(model.id, slug, await ctx.actor());
         if (ctx.opts.json) return ctx.json({ slug: app.slug, model: model.name, modelId: model.id, version: model.version });
         ctx.out(`created app ${app.slug} (model ${model.name} version ${model.version})`);
       },
@@ -65,7 +64,7 @@ export const appCommand: Command = {
         const r = await seedApp(await ctx.services(), ctx.args[0]!, {
           count,
           seed: intOption(ctx, "seed"),
-          actor: cliActor,
+          actor: await ctx.actor(),
           onProgress: (e, d, t) => !ctx.opts.json && process.stderr.isTTY && process.stderr.write(`\r${e}: ${d}/${t}   `),
         });
         if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
@@ -97,7 +96,7 @@ export const appCommand: Command = {
       positionals: [2, 2],
       async run(ctx) {
         const doc = await readJsonFile(ctx.args[1]!);
-        const r = await importApp(await ctx.services(), ctx.args[0]!, doc, cliActor);
+        const r = await importApp(await ctx.services(), ctx.args[0]!, doc, await ctx.actor());
         if (ctx.opts.json) return ctx.json(r);
         ctx.out(
           `${r.created ? "created" : "loaded into"} app ${r.app}: ${
@@ -116,7 +115,7 @@ export const appCommand: Command = {
       options: { json },
       help: "A model change never deletes data: values of removed fields and records of removed entity types stay,\nhidden, and come back if the field or type is added again. purge removes them for good.",
       async run(ctx) {
-        const r = await purgeHiddenData(await ctx.services(), ctx.args[0]!, cliActor);
+        const r = await purgeHiddenData(await ctx.services(), ctx.args[0]!, await ctx.actor());
         if (ctx.opts.json) return ctx.json(r);
         const f = Object.entries(r.fieldsPurged).map(([k, n]) => `${n} ${k}`);
         const d = Object.entries(r.recordsDeleted).map(([k, n]) => `${n} ${k}`);
@@ -136,7 +135,7 @@ export const appCommand: Command = {
       positionals: [1, 1],
       options: { json },
       async run(ctx) {
-        await (await ctx.services()).apps.delete(ctx.args[0]!, cliActor);
+        await (await ctx.services()).apps.delete(ctx.args[0]!, await ctx.actor());
         if (ctx.opts.json) return ctx.json({ deleted: ctx.args[0] });
         ctx.out(`deleted app ${ctx.args[0]}`);
       },

@@ -1,6 +1,5 @@
 // `torque audit …`: read the audit log (every change and every refused attempt, with who,
 // through which door, before and after) and set how long it is kept.
-import { cliActor } from "../../services/actor";
 import { type Command, JSON_OPTION, UsageError } from "../command";
 import { table } from "../table";
 import { intOption } from "./io";
@@ -44,7 +43,7 @@ export const auditCommand: Command = {
             until: o.until,
             limit: intOption(ctx, "limit"),
           },
-          cliActor,
+          await ctx.actor(),
         );
         if (ctx.opts.json) return ctx.json(entries);
         ctx.out(
@@ -74,12 +73,12 @@ export const auditCommand: Command = {
         const s = await ctx.services();
         const arg = ctx.args[0];
         if (arg === undefined) {
-          const days = await s.audit.retention(cliActor);
+          const days = await s.audit.retention(await ctx.actor());
           if (ctx.opts.json) return ctx.json({ days: days ?? null });
           return ctx.out(days === undefined ? "audit entries are kept for ever" : `audit entries are kept ${days} days`);
         }
         if (arg !== "off" && !/^\d+$/.test(arg)) throw new UsageError(`retention takes a number of days or "off", not "${arg}"`);
-        const pruned = await s.audit.setRetention(arg === "off" ? null : Number(arg), cliActor);
+        const pruned = await s.audit.setRetention(arg === "off" ? null : Number(arg), await ctx.actor());
         if (ctx.opts.json) return ctx.json({ days: arg === "off" ? null : Number(arg), removed: pruned });
         ctx.out(
           `${arg === "off" ? "audit entries are kept for ever" : `audit entries are kept ${arg} days`}${pruned ? `; ${pruned} older entries removed` : ""}`,

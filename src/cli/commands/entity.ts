@@ -1,7 +1,6 @@
 // `torque entity …`: records of an app from the command line, through the same entity
 // service as every API (validation, workflows, audit as the CLI user).
 import { parseJson } from "../../lib/json";
-import { cliActor } from "../../services/actor";
 import { type Command, type CommandContext, JSON_OPTION, UsageError } from "../command";
 import { table } from "../table";
 import { intOption } from "./io";
@@ -35,12 +34,17 @@ export const entityCommand: Command = {
         cursor: { type: "string", description: "nextCursor of the previous page" },
       },
       async run(ctx) {
-        const page = await (await ctx.services()).entities.query(ctx.args[0]!, ctx.args[1]!, {
-          filter: typeof ctx.opts.filter === "string" ? parseJson(ctx.opts.filter, "--filter") : undefined,
-          sort: typeof ctx.opts.sort === "string" ? [ctx.opts.sort] : undefined,
-          limit: intOption(ctx, "limit"),
-          cursor: ctx.opts.cursor as string | undefined,
-        });
+        const page = await (await ctx.services()).entities.query(
+          ctx.args[0]!,
+          ctx.args[1]!,
+          {
+            filter: typeof ctx.opts.filter === "string" ? parseJson(ctx.opts.filter, "--filter") : undefined,
+            sort: typeof ctx.opts.sort === "string" ? [ctx.opts.sort] : undefined,
+            limit: intOption(ctx, "limit"),
+            cursor: ctx.opts.cursor as string | undefined,
+          },
+          await ctx.actor(),
+        );
         if (ctx.opts.json) return print(ctx, page);
         const fields = [...new Set(page.data.flatMap((r) => Object.keys(r.data)))].slice(0, 6);
         ctx.out(
@@ -65,7 +69,7 @@ export const entityCommand: Command = {
       positionals: [3, 3],
       options: { json },
       async run(ctx) {
-        print(ctx, await (await ctx.services()).entities.get(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!));
+        print(ctx, await (await ctx.services()).entities.get(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, {}, await ctx.actor()));
       },
     },
     {
@@ -75,7 +79,7 @@ export const entityCommand: Command = {
       positionals: [2, 2],
       options: { json, data },
       async run(ctx) {
-        print(ctx, await (await ctx.services()).entities.create(ctx.args[0]!, ctx.args[1]!, dataOf(ctx), { actor: cliActor, lenient: true }));
+        print(ctx, await (await ctx.services()).entities.create(ctx.args[0]!, ctx.args[1]!, dataOf(ctx), { actor: await ctx.actor(), lenient: true }));
       },
     },
     {
@@ -88,7 +92,7 @@ export const entityCommand: Command = {
         print(
           ctx,
           await (await ctx.services()).entities.update(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, dataOf(ctx), {
-            actor: cliActor,
+            actor: await ctx.actor(),
             lenient: true,
             expectedVersion: intOption(ctx, "expect-version"),
           }),
@@ -102,7 +106,7 @@ export const entityCommand: Command = {
       positionals: [3, 3],
       options: { json },
       async run(ctx) {
-        print(ctx, await (await ctx.services()).entities.delete(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, { actor: cliActor }));
+        print(ctx, await (await ctx.services()).entities.delete(ctx.args[0]!, ctx.args[1]!, ctx.args[2]!, { actor: await ctx.actor() }));
       },
     },
   ],

@@ -5,7 +5,6 @@ import { join, resolve } from "node:path";
 import { TorqueError } from "../../lib/errors";
 import { TEMPLATE_NAMES, type TemplateName, templates } from "../../model/templates";
 import { openServices } from "../../services";
-import { cliActor } from "../../services/actor";
 import { seedApp } from "../../services/seed/seed";
 import { type Command, UsageError } from "../command";
 import { PROJECT_FILE } from "../config";
@@ -33,9 +32,9 @@ export const initCommand: Command = {
     mkdirSync(dir, { recursive: true });
     const s = await openServices(dbPath);
     try {
-      const model = await s.models.create(structuredClone(templates[template]), cliActor, `from template ${template}`);
-      const app = await s.apps.create(model.id, template, cliActor);
-      const seeded = template === "blank" ? {} : await seedApp(s, app.slug, { count: 25, seed: 42, actor: cliActor });
+      const model = await s.models.create(structuredClone(templates[template]), await ctx.actor(), `from template ${template}`);
+      const app = await s.apps.create(model.id, template, await ctx.actor());
+      const seeded = template === "blank" ? {} : await seedApp(s, app.slug, { count: 25, seed: 42, actor: await ctx.actor() });
       await Bun.write(configFile, `${JSON.stringify({ db, bind: "127.0.0.1:8080" }, null, 2)}\n`);
       if (ctx.opts.json) return ctx.json({ dir, db: dbPath, model: { id: model.id, name: model.name }, app: app.slug, seeded });
       ctx.out(`created a Torque project in ${dir}`);

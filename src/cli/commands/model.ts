@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { diffModels, formatDiff } from "../../model/diff";
 import { isLegacyModel } from "../../model/legacy/convert";
 import type { Model } from "../../model/schema";
-import { cliActor } from "../../services/actor";
 import { canonicalModel, checkModel } from "../../services/models";
 import { importModel } from "../../services/transfer";
 import { type Command, type CommandContext, JSON_OPTION, UsageError } from "../command";
@@ -75,7 +74,7 @@ export const modelCommand: Command = {
       options: { json },
       positionals: [1, 1],
       async run(ctx) {
-        const m = await (await ctx.services()).models.create({ name: ctx.args[0], entities: [] }, cliActor);
+        const m = await (await ctx.services()).models.create({ name: ctx.args[0], entities: [] }, await ctx.actor());
         if (ctx.opts.json) return ctx.json({ id: m.id, name: m.name, version: m.version });
         ctx.out(`created model ${m.name} (id ${m.id})`);
       },
@@ -138,7 +137,7 @@ export const modelCommand: Command = {
           name: ctx.opts.name as string | undefined,
           slug: ctx.opts.slug as string | undefined,
           noApp: !!ctx.opts["no-app"],
-          actor: cliActor,
+          actor: await ctx.actor(),
         });
         if (ctx.opts.json)
           return ctx.json({
@@ -208,7 +207,7 @@ export const modelCommand: Command = {
       options: { json, "expect-version": { type: "string", description: "refuse if the model is no longer at this version" } },
       async run(ctx) {
         const doc = await readJsonFile(ctx.args[1]!);
-        const m = await (await ctx.services()).models.save(ctx.args[0]!, doc, cliActor, {
+        const m = await (await ctx.services()).models.save(ctx.args[0]!, doc, await ctx.actor(), {
           expectedVersion: intOption(ctx, "expect-version"),
           note: `from ${ctx.args[1]}`,
         });
@@ -225,7 +224,7 @@ export const modelCommand: Command = {
       async run(ctx) {
         const v = Number(ctx.args[1]);
         if (!Number.isInteger(v) || v < 1) throw new UsageError(`VERSION must be a version number, not "${ctx.args[1]}"`);
-        const m = await (await ctx.services()).models.rollback(ctx.args[0]!, v, cliActor);
+        const m = await (await ctx.services()).models.rollback(ctx.args[0]!, v, await ctx.actor());
         if (ctx.opts.json) return ctx.json({ id: m.id, name: m.name, version: m.version, restored: v });
         ctx.out(`model ${m.name} is now version ${m.version}, restored from version ${v}`);
       },
@@ -237,7 +236,7 @@ export const modelCommand: Command = {
       positionals: [1, 1],
       options: { json, "with-apps": { type: "boolean", description: "also delete the apps that use it, with all their data" } },
       async run(ctx) {
-        const r = await (await ctx.services()).models.delete(ctx.args[0]!, cliActor, { withApps: !!ctx.opts["with-apps"] });
+        const r = await (await ctx.services()).models.delete(ctx.args[0]!, await ctx.actor(), { withApps: !!ctx.opts["with-apps"] });
         if (ctx.opts.json) return ctx.json({ deleted: r.name, appsDeleted: r.appsDeleted });
         ctx.out(`deleted model ${r.name}${r.appsDeleted.length ? ` and app(s) ${r.appsDeleted.join(", ")}` : ""}`);
       },

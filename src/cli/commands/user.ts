@@ -2,7 +2,6 @@
 // agents use. The command line opens the database itself, so it acts with every right
 // (whoever can read the file holds the data anyway); this is how the first admin is made.
 import { ROLES } from "../../model/schema";
-import { cliActor } from "../../services/actor";
 import { type Command, type CommandContext, JSON_OPTION, UsageError } from "../command";
 import { table } from "../table";
 import { intOption } from "./io";
@@ -59,7 +58,7 @@ export const userCommand: Command = {
         if (typeof ctx.opts.role !== "string") throw new UsageError(`--role is required: one of ${ROLES.join(", ")}`);
         const s = await ctx.services();
         const pw = await readPassword(ctx, `password for ${ctx.args[0]}: `);
-        const u = await s.users.add(ctx.args[0], pw, ctx.opts.role, cliActor);
+        const u = await s.users.add(ctx.args[0], pw, ctx.opts.role, await ctx.actor());
         if (ctx.opts.json) return ctx.json(u);
         ctx.out(`added ${u.role} ${u.name}`);
       },
@@ -71,7 +70,7 @@ export const userCommand: Command = {
       positionals: [0, 0],
       options: { json },
       async run(ctx) {
-        const users = await (await ctx.services()).users.list(cliActor);
+        const users = await (await ctx.services()).users.list(await ctx.actor());
         if (ctx.opts.json) return ctx.json(users);
         ctx.out(
           users.length
@@ -91,7 +90,7 @@ export const userCommand: Command = {
       options: { json, "password-stdin": passwordStdin },
       async run(ctx) {
         const s = await ctx.services();
-        await s.users.setPassword(ctx.args[0], await readPassword(ctx, `new password for ${ctx.args[0]}: `), cliActor);
+        await s.users.setPassword(ctx.args[0], await readPassword(ctx, `new password for ${ctx.args[0]}: `), await ctx.actor());
         if (ctx.opts.json) return ctx.json({ name: ctx.args[0], passwordChanged: true });
         ctx.out(`password of ${ctx.args[0]} changed; their sessions have ended`);
       },
@@ -103,7 +102,7 @@ export const userCommand: Command = {
       positionals: [2, 2],
       options: { json },
       async run(ctx) {
-        const u = await (await ctx.services()).users.setRole(ctx.args[0], ctx.args[1], cliActor);
+        const u = await (await ctx.services()).users.setRole(ctx.args[0], ctx.args[1], await ctx.actor());
         if (ctx.opts.json) return ctx.json(u);
         ctx.out(`${u.name} is now ${u.role}`);
       },
@@ -115,7 +114,7 @@ export const userCommand: Command = {
       positionals: [1, 1],
       options: { json },
       async run(ctx) {
-        await (await ctx.services()).users.remove(ctx.args[0], cliActor);
+        await (await ctx.services()).users.remove(ctx.args[0], await ctx.actor());
         if (ctx.opts.json) return ctx.json({ name: ctx.args[0], removed: true });
         ctx.out(`removed ${ctx.args[0]}`);
       },
@@ -146,7 +145,7 @@ export const tokenCommand: Command = {
         const apps = typeof ctx.opts.app === "string" ? ctx.opts.app.split(",").map((a) => a.trim()) : undefined;
         const r = await (await ctx.services()).users.createToken(
           { user: ctx.args[0], name: ctx.opts.name, role: ctx.opts.role, apps, expiresInDays: intOption(ctx, "days") },
-          cliActor,
+          await ctx.actor(),
         );
         if (ctx.opts.json) return ctx.json({ token: r.token, ...r.info });
         ctx.out(r.token);
@@ -162,7 +161,7 @@ export const tokenCommand: Command = {
       positionals: [0, 1],
       options: { json },
       async run(ctx) {
-        const tokens = await (await ctx.services()).users.listTokens(ctx.args[0], cliActor);
+        const tokens = await (await ctx.services()).users.listTokens(ctx.args[0], await ctx.actor());
         if (ctx.opts.json) return ctx.json(tokens);
         ctx.out(
           tokens.length
@@ -190,7 +189,7 @@ export const tokenCommand: Command = {
       positionals: [1, 1],
       options: { json },
       async run(ctx) {
-        await (await ctx.services()).users.revokeToken(ctx.args[0], cliActor);
+        await (await ctx.services()).users.revokeToken(ctx.args[0], await ctx.actor());
         if (ctx.opts.json) return ctx.json({ id: ctx.args[0], revoked: true });
         ctx.out(`revoked token ${ctx.args[0]}`);
       },

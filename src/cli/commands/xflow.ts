@@ -1,7 +1,6 @@
 // `torque xflow …`: list, execute, runs, validate.
 import { TorqueError } from "../../lib/errors";
 import { isPlainObject, parseJson } from "../../lib/json";
-import { cliActor } from "../../services/actor";
 import { checkFlow, checkModel } from "../../services/models";
 import { runSummary } from "../../services/xflow/service";
 import { type Command, JSON_OPTION, UsageError } from "../command";
@@ -46,7 +45,7 @@ export const xflowCommand: Command = {
       async run(ctx) {
         if (typeof ctx.opts.app !== "string") throw new UsageError("--app is required");
         const input = typeof ctx.opts.input === "string" ? parseJson(ctx.opts.input, "--input") : {};
-        const run = await (await ctx.services()).xflows.execute(ctx.opts.app, ctx.args[0]!, input, { actor: cliActor });
+        const run = await (await ctx.services()).xflows.execute(ctx.opts.app, ctx.args[0]!, input, { actor: await ctx.actor() });
         if (ctx.opts.json) ctx.json(runSummary(run));
         else if (run.status === "succeeded") ctx.out(JSON.stringify(run.output ?? null, null, 2));
         if (run.status === "failed") {
@@ -67,11 +66,14 @@ export const xflowCommand: Command = {
         limit: { type: "string", short: "n", description: "how many (default 20)" },
       },
       async run(ctx) {
-        const runs = await (await ctx.services()).xflows.listRuns({
-          app: ctx.opts.app as string | undefined,
-          xflow: ctx.opts.xflow as string | undefined,
-          limit: intOption(ctx, "limit") ?? 20,
-        });
+        const runs = await (await ctx.services()).xflows.listRuns(
+          {
+            app: ctx.opts.app as string | undefined,
+            xflow: ctx.opts.xflow as string | undefined,
+            limit: intOption(ctx, "limit") ?? 20,
+          },
+          await ctx.actor(),
+        );
         if (ctx.opts.json) return ctx.json(runs);
         ctx.out(
           runs.length

@@ -5,44 +5,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ACCESS_MODEL } from "../../../tests/helpers/access-model";
 import { dropPgDatabase, onPostgres, testDatabase } from "../../../tests/helpers/db";
 import { TorqueError } from "../../lib/errors";
 import type { Actor } from "../actor";
 import { cliActor } from "../actor";
 import { readAudit } from "../audit";
 import { openTestServices, type TestServices } from "../testing";
-
-export const ACCESS_MODEL = {
-  name: "Office",
-  entities: [
-    {
-      name: "note",
-      fields: [
-        { name: "title", type: "text", required: true },
-        { name: "owner", type: "text" },
-        { name: "secret", type: "text" },
-        { name: "points", type: "integer" },
-      ],
-      permissions: {
-        list: ["viewer"],
-        read: ["viewer"],
-        create: [{ role: "editor", filter: { owner: "$user" } }],
-        update: [{ role: "editor", filter: { owner: "$user" } }],
-        delete: ["admin"],
-        hidden: { viewer: ["secret"] },
-      },
-    },
-    {
-      name: "task",
-      fields: [
-        { name: "title", type: "text", required: true },
-        { name: "assignee", type: "text" },
-      ],
-      permissions: { list: [{ role: "viewer", filter: { assignee: "$user" } }], read: [{ role: "viewer", filter: { assignee: "$user" } }] },
-    },
-    { name: "item", fields: [{ name: "name", type: "text", required: true }] },
-  ],
-};
 
 const dir = mkdtempSync(join(tmpdir(), "torque-access-"));
 let s: TestServices;

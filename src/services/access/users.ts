@@ -306,13 +306,10 @@ export class UserService {
     return actor;
   }
 
-  /** The actor a flow names to run as (`runAs`): that user's rights, as a workflow. */
-  async serviceGrant(name: string): Promise<Grant> {
-    const u = await userByName(this.db, name);
-    if (!u)
-      throw new TorqueError("validation", `the flow runs as user ${name}, who does not exist`, [
-        { field: "runAs", rule: "reference", message: `no user ${name}` },
-      ]);
+  /** A user's rights by name: a flow's service identity (`runAs`), or the command line's `--as`. */
+  async grantOf(name: string, field = "user"): Promise<Grant> {
+    const u = await userByName(this.db, name.trim().toLowerCase());
+    if (!u) throw new TorqueError("validation", `${field}: there is no user named ${name}`, [{ field, rule: "reference", message: `no user ${name}` }]);
     return { role: u.role as Role, user: u.name };
   }
 

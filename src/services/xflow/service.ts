@@ -206,7 +206,7 @@ export class XFlowService {
     const checked = opts.from ? resumable(flow, opts.from) : checkInput(flow, input);
     chain.runs++;
     // The flow's reads and writes have the rights of its service identity (runAs), else of whoever triggered it.
-    const grant = flow.runAs ? await this.s.users.serviceGrant(flow.runAs) : opts.actor.grant;
+    const grant = flow.runAs ? await this.s.users.grantOf(flow.runAs, `workflow ${flow.name} runAs`) : opts.actor.grant;
     const actor: Actor = { kind: "workflow", id: flow.name, depth: depth + 1, door: "workflow", ...(grant && { grant }) };
     // Writes and subflows of this run belong to its chain, also when a script's ctx call
     // (answered from a worker's message, outside this async context) makes them.

@@ -194,6 +194,20 @@ describe.if(onPostgres)("on a real server", () => {
     expect(await d.get("SELECT (?::text)::jsonb AS x", [JSON.stringify("\ud83d\ude00")])).toBeDefined();
   });
 
+  test("a number PostgreSQL cannot read as a whole number (Infinity from an MCP integer argument) is the request's fault", async () => {
+    const d = await open(await freshPgDatabase());
+    // Found by tests/fuzz: MCP get_model {"version": 1e400} leaked 'invalid input syntax for type integer: "Infinity"'.
+    for (const v of [Number.POSITIVE_INFINITY, Number.NaN, 1.5, 1e20]) {
+      const e = await d.get("SELECT 1 AS x WHERE 1 = ?::integer", [v]).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(TorqueError);
+      expect((e as TorqueError).code).toBe("bad_request");
+      expect((e as TorqueError).message).not.toContain("syntax");
+    }
+  });
+
   test("a full pool queues requests, and one that waits too long is refused as busy", async () => {
     const d = await open(await freshPgDatabase(), { max: 1, waitMs: 300 });
     const held = d.get("SELECT pg_sleep(1.5) AS x");

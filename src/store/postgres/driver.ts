@@ -71,6 +71,14 @@ async function normalised(
       "bad_request",
       "a value holds a lone UTF-16 surrogate (one of \\ud800–\\udfff without its pair), which is not Unicode text; PostgreSQL cannot store it",
     );
+  // A number bound where PostgreSQL keeps a whole number (a version, a count) that it cannot
+  // read as one: Infinity, NaN, a fraction, or one past its range. Only a value from the
+  // request can be such a number, and PostgreSQL's own sentence is not the client's business.
+  if (
+    (pe?.code === "22P02" && /^invalid input syntax for type (integer|bigint|smallint):/.test(pe.message ?? "")) ||
+    (pe?.code === "22003" && /out of range for type (integer|bigint|smallint)/.test(pe.message ?? ""))
+  )
+    return new TorqueError("bad_request", "a number is not a whole number the database can hold (Infinity, NaN, a fraction, or one too large)");
   if (["57P01", "57P02", "57P03", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNREFUSED", "ECONNRESET"].includes(pe?.code ?? ""))
     return new TorqueError("unavailable", "the database connection was lost; try again");
   return e;
