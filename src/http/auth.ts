@@ -21,7 +21,17 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export interface AuthOptions {
   /** Bound to the loopback: before any user exists, requests act as the local user. */
   loopback: boolean;
+  /**
+   * Requests per second one user or token may make once sign-in is required (twice as
+   * many at once); past it 429 with Retry-After. Default 1,000. A local server without
+   * users has one user, whom nothing would protect from themselves.
+   */
+  requestsPerSecond?: number;
 }
+
+export const DEFAULT_REQUESTS_PER_SECOND = 1000;
+/** Refused credentials per address: 20 at once, then 2 a second (a token is 256 random bits; this keeps floods cheap). */
+const REFUSALS = { burst: 20, perSecond: 2 };
 
 export type Authenticated = { actor: Actor } | { refused: Response };
 
@@ -44,9 +54,13 @@ function cookieOf(req: Request, name: string): string | undefined {
 export class Auth {
   private readonly byAccount = new TokenBuckets(LOGIN_LIMITS.account.burst, LOGIN_LIMITS.account.perSecond);
   private readonly byAddress = new TokenBuckets(LOGIN_LIMITS.address.burst, LOGIN_LIMITS.address.perSecond);
+  private readonly byClient: TokenBuckets;
+  private readonly refusals = new TokenBuckets(REFUSALS.burst, REFUSALS.perSecond);
   private readonly prune = setInterval(() => {
     this.byAccount.prune();
     this.byAddress.prune();
+    this.byClient.prune();
+    this.refusals.prune();
   }, 60_000);
 
   constructor(
@@ -54,6 +68,8 @@ export class Auth {
     private readonly opts: AuthOptions,
   ) {
     this.prune.unref?.();
+    const rate = opts.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
+    this.byClient = new TokenBuckets(rate * 2, rate);
   }
 
   close(): void {
@@ -70,13 +86,13 @@ export class Auth {
    * where they are required, 403 for a cookie-authenticated write without the session's
    * CSRF token (a page of another site cannot read it, so it cannot send it).
    */
-  async actor(req: Request, door: Door): Promise<Authenticated> {
+  async actor(req: Request, door: Door, address?: string): Promise<Authenticated> {
     const authz = req.headers.get("authorization");
     if (authz !== null) {
       const m = /^Bearer\s+(\S+)$/i.exec(authz);
       const actor = m ? await this.services.users.token(m[1]!, door) : undefined;
-      if (!actor) return { refused: unauthorized("the bearer token is unknown, revoked or expired") };
-      return { actor };
+      if (!actor) return this.refuse(address, unauthorized("the bearer token is unknown, revoked or expired"));
+      return this.paced(actor);
     }
     const cookie = cookieOf(req, SESSION_COOKIE);
     if (cookie) {
@@ -84,13 +100,28 @@ export class Auth {
       if (s) {
         if (!SAFE.has(req.method) && req.headers.get(CSRF_HEADER) !== s.csrf)
           return { refused: json({ error: `a signed-in browser must send the ${CSRF_HEADER} header (GET /auth/session gives it)` }, 403) };
-        return { actor: s.actor };
+        return this.paced(s.actor);
       }
     }
     if (!(await this.required())) return { actor: { ...localActor, door } };
-    return {
-      refused: unauthorized(cookie ? "the session has expired; sign in again" : "sign in first (POST /auth/login) or send Authorization: Bearer <token>"),
-    };
+    return this.refuse(
+      address,
+      unauthorized(cookie ? "the session has expired; sign in again" : "sign in first (POST /auth/login) or send Authorization: Bearer <token>"),
+    );
+  }
+
+  /** A signed-in actor within its request rate, or 429. */
+  private paced(actor: Actor): Authenticated {
+    const wait = this.byClient.take(`${actor.kind}:${actor.id}`);
+    if (wait > 0) return { refused: json({ error: `too many requests from ${actor.id}; try again in ${wait} s` }, 429, { "retry-after": String(wait) }) };
+    return { actor };
+  }
+
+  /** A refusal of credentials, or 429 once an address keeps sending bad ones. */
+  private refuse(address: string | undefined, answer: Response): Authenticated {
+    const wait = this.refusals.take(address ?? "?");
+    if (wait > 0) return { refused: json({ error: `too many refused requests from this address; try again in ${wait} s` }, 429, { "retry-after": String(wait) }) };
+    return { refused: answer };
   }
 
   /** The /auth/* routes, or undefined for other paths. */

@@ -35,6 +35,8 @@ export interface ServerOptions {
   answers?: Partial<AnswerBudget>;
   /** Serve the runtime's component gallery at /app/_gallery/ (off unless asked: it is a developer's page). */
   gallery?: boolean;
+  /** Requests per second per signed-in user or token (http/auth.ts; default 1,000). */
+  requestsPerSecond?: number;
 }
 
 export interface RunningServer {
@@ -85,7 +87,8 @@ async function webhook(services: Services, auth: Auth, app: string, flow: string
     const run = await services.xflows.webhook(app, flow, input, caller);
     return run.status === "succeeded" ? json(run.output ?? null) : json({ runId: run.id, error: run.error }, 422);
   } catch (e) {
-    if (e instanceof TorqueError) return json({ error: { message: e.message, data: e.data } }, HTTP_STATUS[e.code]);
+    if (e instanceof TorqueError)
+      return json({ error: { message: e.message, data: e.data } }, (e.data as { rule?: string })?.rule === "unauthenticated" ? 401 : HTTP_STATUS[e.code]);
     throw e;
   }
 }
@@ -151,7 +154,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       "forbidden",
       `refusing to listen on ${opts.hostname}: off the loopback every request must sign in, and no admin exists yet; create one with \`torque user add NAME --role admin\``,
     );
-  const auth = new Auth(services, { loopback });
+  const auth = new Auth(services, { loopback, requestsPerSecond: opts.requestsPerSecond });
   const api = createApi(services, auth, budget);
   const logger = new Logger(opts.log ?? true);
   const ws = createWsHandler(services, budget);
@@ -163,20 +166,23 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
     // Bun sets SO_REUSEPORT unless told not to (seen with development: false): a second
     // server on the same address would then start and silently take half the requests.
     reusePort: false,
+    // A connection that sends nothing for this long is closed (slow-loris clients); each door
+    // bounds its own work below it (batches 2 s, flows 30 s, scripts 1 s, GraphQL by cost).
+    idleTimeout: 30,
     maxRequestBodySize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
     development: opts.development ?? false,
     routes: {
       "/rpc": {
-        POST: async (req: Request) => {
+        POST: async (req: Request, srv: Server<WsData>) => {
           const t0 = logger.enabled ? performance.now() : 0;
-          const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "rpc"));
+          const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "rpc", srv.requestIP(req)?.address));
           const res = a instanceof Response ? a : "refused" in a ? a.refused : await rpc(req, a.actor);
           if (logger.enabled) logger.request({ method: "POST", path: "/rpc", status: res.status, ms: performance.now() - t0 });
           return res;
         },
       },
       "/mcp": async (req: Request, srv: Server<WsData>) => {
-        const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "mcp"));
+        const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "mcp", srv.requestIP(req)?.address));
         return a instanceof Response ? a : "refused" in a ? a.refused : mcp.handle(req, srv.requestIP(req)?.address, a.actor);
       },
       "/editor": Response.redirect("/editor/", 302),
@@ -195,7 +201,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       }
       const url = new URL(req.url);
       if (url.pathname === "/ws") {
-        const a = await auth.actor(req, "ws");
+        const a = await auth.actor(req, "ws", srv.requestIP(req)?.address);
         if ("refused" in a) return a.refused;
         if (srv.upgrade(req, { data: { actor: a.actor } })) return undefined as unknown as Response;
         return json({ error: "this endpoint speaks WebSocket (JSON-RPC 2.0 and subscriptions)" }, 426);

@@ -180,4 +180,27 @@ export const designTools: Tool[] = [
     inputSchema: obj({ app: str("the app's slug"), count: count(LIMITS.seedCount, "records per entity type") }, ["app"]),
     run: (a, ctx) => seedApp(ctx.services, String(a.app), { count: (a.count as number | undefined) ?? LIMITS.seedCount.default, actor: ctx.actor }),
   },
+  {
+    name: "query_audit",
+    offered: forRole("admin"),
+    description:
+      'Read the audit log, newest first: every change and every refused attempt, with the actor, the door it came through (rpc, ws, graphql, mcp, cli, webhook, workflow, schedule, http) and the values before and after. Example: {"app": "crm", "action": "denied.*", "limit": 20}.',
+    inputSchema: obj({
+      app: str("one app's entries"),
+      entity: str("one entity type's entries"),
+      id: str("one record's entries"),
+      actor: str("user, token, agent, workflow, cli or system, optionally with :ID (agent:claude)"),
+      action: str("an action (entity.update), or a prefix ending in * (denied.*)"),
+      door: str("the door the change came through"),
+      since: str("from this time on (ISO 8601)"),
+      until: str("before this time (ISO 8601)"),
+      before: { type: "integer", minimum: 1, description: "entries older than this entry id (the next page)" },
+      limit: count(LIMITS.auditEntries, "how many"),
+    }),
+    run: (a, ctx) =>
+      ctx.services.audit.query(
+        { ...(a as Record<string, never>), entityType: a.entity as string | undefined, entityId: a.id as string | undefined },
+        ctx.actor,
+      ),
+  },
 ];

@@ -445,3 +445,34 @@ describe("WebSocket subscriptions carry no row the subscriber may not read", () 
     admin.ws.close();
   });
 });
+
+describe("MCP: an agent sees only the tools its token allows", () => {
+  test("a viewer's list has reading tools only; an admin's has design tools and the audit log", async () => {
+    const names = async (role: Role) => (await (await mcpClient(role)).listTools()).tools.map((t) => t.name);
+    const v = await names("viewer");
+    expect(v).toEqual(expect.arrayContaining(["list_apps", "query_entities", "get_entity", "note_query", "note_get", "item_query"]));
+    for (const n of [
+      "create_entity",
+      "update_entity",
+      "delete_entity",
+      "item_create",
+      "note_update",
+      "note_delete",
+      "create_model",
+      "add_field",
+      "seed_app",
+      "query_audit",
+      "execute_xflow",
+    ])
+      expect(v).not.toContain(n);
+    const e = await names("editor");
+    expect(e).toEqual(expect.arrayContaining(["item_create", "note_create", "note_update", "execute_xflow"]));
+    expect(e).not.toContain("note_delete");
+    expect(e).not.toContain("add_field");
+    const a = await names("admin");
+    expect(a).toEqual(expect.arrayContaining(["note_delete", "add_field", "query_audit"]));
+    const audit = await (await mcpClient("admin")).callTool({ name: "query_audit", arguments: { action: "denied.*", limit: 5 } });
+    expect(audit.isError).toBeFalsy();
+    expect(JSON.parse((audit.content as any)[0].text).length).toBeGreaterThan(0);
+  });
+});
