@@ -1,5 +1,5 @@
 // `bun run bench`: every benchmark, each figure printed beside its target.
-// Options: --entities N (default 1,000,000), --only core|server|grid|web (server runs core first;
+// Options: --entities N (default 1,000,000), --only core|server|grid|web|auth (server runs core first;
 // grid runs alone: its own 1M `order` records, in-process and over HTTP; web: the app runtime
 // in Chromium, served by the binary, with its own 1M-row grid, then the Model Editor; editor: the
 // Model Editor alone, on an empty database). --db postgres: the entity engine, workflow,
@@ -12,6 +12,7 @@ import { tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { freshPgDatabase } from "../tests/helpers/db";
+import { benchAuth } from "./bench/auth";
 import { benchCore } from "./bench/core";
 import { benchGrid } from "./bench/grid";
 import { benchHostile } from "./bench/hostile";
@@ -25,8 +26,8 @@ import { benchXFlow } from "./bench/xflow";
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" }, db: { type: "string" } } });
 const entities = Number(values.entities ?? 1_000_000);
 const only = values.only;
-if (only !== undefined && !["core", "server", "grid", "web", "editor"].includes(only))
-  throw new Error(`--only takes core, server, grid, web or editor (got ${only})`);
+if (only !== undefined && !["core", "server", "grid", "web", "editor", "auth"].includes(only))
+  throw new Error(`--only takes core, server, grid, web, editor or auth (got ${only})`);
 const dir = mkdtempSync(join(tmpdir(), "torque-bench-"));
 const postgres = values.db === undefined ? undefined : await startPostgres(values.db);
 const db = postgres ? await postgres.fresh() : join(dir, "bench.db");
@@ -55,6 +56,10 @@ try {
           console.log("\n== two servers on one PostgreSQL database against one (compiled binary, wrk)");
           await benchServers(binary.bin, db);
         }
+      }
+      if ((runs("auth") || only === "server") && !postgres) {
+        console.log("\n== users and permissions (compiled binary; 10,000 authenticated WebSocket subscribers)");
+        await benchAuth(binary.bin);
       }
       if (runs("grid")) {
         console.log(`\n== grid (${entities.toLocaleString("en-US")} orders, no field marked indexed; in-process and over HTTP)`);
