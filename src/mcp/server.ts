@@ -31,9 +31,11 @@ const resourceNotFound = (uri: string) => new McpError(RESOURCE_NOT_FOUND, `reso
 const text = (value: unknown, isError = false) => ({ content: [{ type: "text" as const, text: JSON.stringify(value) }], ...(isError && { isError: true }) });
 
 function errorResult(e: unknown) {
-  if (e instanceof TorqueError) return text({ error: e.message, code: e.code, ...(e.data !== undefined && { details: e.data }) }, true);
-  const message = e instanceof Error ? e.message : String(e);
-  return text({ error: message }, true);
+  if (e instanceof TorqueError && e.code !== "internal")
+    return text({ error: e.message, code: e.code, ...(e.data !== undefined && { details: e.data }) }, true);
+  // Anything else is a fault of ours: its message may hold SQL or a file path, so it goes to the log, not to the agent.
+  console.error("torque: MCP tool failed:", e);
+  return text({ error: "internal error (details are in the server's log)", code: "internal" }, true);
 }
 
 export interface McpOptions {

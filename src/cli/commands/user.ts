@@ -45,7 +45,7 @@ const roleOption = { type: "string" as const, description: `${ROLES.join(", ")}`
 
 export const userCommand: Command = {
   name: "user",
-  summary: "people who sign in: add, list, passwd, role, remove",
+  summary: "people who sign in: add, list, passwd, signout, role, remove",
   usage: "COMMAND [ARGS]",
   subcommands: [
     {
@@ -93,6 +93,18 @@ export const userCommand: Command = {
         await s.users.setPassword(ctx.args[0], await readPassword(ctx, `new password for ${ctx.args[0]}: `), await ctx.actor());
         if (ctx.opts.json) return ctx.json({ name: ctx.args[0], passwordChanged: true });
         ctx.out(`password of ${ctx.args[0]} changed; their sessions have ended`);
+      },
+    },
+    {
+      name: "signout",
+      summary: "end every session of a user (they sign in again; tokens stay)",
+      usage: "NAME [--json]",
+      positionals: [1, 1],
+      options: { json },
+      async run(ctx) {
+        const n = await (await ctx.services()).users.endSessions(ctx.args[0], await ctx.actor());
+        if (ctx.opts.json) return ctx.json({ name: ctx.args[0], sessionsEnded: n });
+        ctx.out(`ended ${n} session${n === 1 ? "" : "s"} of ${ctx.args[0]}`);
       },
     },
     {

@@ -67,6 +67,15 @@ describe("identity", () => {
     expect(await s.db.get("SELECT 1 AS x FROM sessions WHERE hash = ?", [r.token])).toBeUndefined();
     await s.users.logout(r.token, "http");
     expect(await s.users.session(r.token, "rpc")).toBeUndefined();
+    // Every session of a user can be ended at once (a lost laptop); so does a new password.
+    const a = await s.users.login("ed", "ed-password-1", "http");
+    const b = await s.users.login("ed", "ed-password-1", "http");
+    expect(await s.users.endSessions("ed", cliActor)).toBe(2);
+    expect(await s.users.session(a.token, "rpc")).toBeUndefined();
+    expect(await s.users.session(b.token, "rpc")).toBeUndefined();
+    const c = await s.users.login("ed", "ed-password-1", "http");
+    await s.users.setPassword("ed", "ed-password-1", cliActor);
+    expect(await s.users.session(c.token, "rpc")).toBeUndefined();
   });
 
   test("a wrong password or unknown name is one refusal, audited as denied.login", async () => {

@@ -134,6 +134,19 @@ export class UserService {
     this.authCache.clear();
   }
 
+  /** End every session of a user (a lost laptop): they sign in again; their tokens stay. */
+  async endSessions(name: unknown, actor: Actor): Promise<number> {
+    const u = await this.named(name);
+    if (actor.grant && actor.grant.user !== u.name) await mustHave(this.db, actor, "admin", "end another user's sessions", { action: "user.manage" });
+    const n = await this.db.transaction(async (tx) => {
+      const ended = await deleteSessionsOf(tx, u.id);
+      await writeAudit(tx, actor, { action: "user.signout", after: { name: u.name, sessions: ended } });
+      return ended;
+    });
+    this.authCache.clear();
+    return n;
+  }
+
   async setRole(name: unknown, role: unknown, actor: Actor): Promise<UserInfo> {
     await mustHave(this.db, actor, "admin", "change roles", { action: "user.manage" });
     const u = await this.named(name);
