@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 BUN=node_modules/.bin/bun
 # The tests that meet the database through the services; src/store/entities holds the
 # tests of SQLite's own machinery (its planner, full-text and rollup tables).
-SHARED=(src/services src/realtime tests/access src/xflow src/store/postgres src/store/entities/rollups.test.ts tests/server tests/graphql tests/mcp tests/xflow tests/doors tests/postgres tests/durability)
+SHARED=(src/services src/realtime tests/access src/xflow src/store/postgres src/store/entities/rollups.test.ts tests/server tests/graphql tests/mcp tests/xflow tests/doors tests/postgres tests/durability tests/fuzz)
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

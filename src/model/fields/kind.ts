@@ -30,6 +30,10 @@ export const bad = (rule: string, message: string): Coerced => ({ ok: false, rul
 
 /** Length and pattern rules shared by the text-like types; `maxDefault` applies when the field sets no maxLength. */
 export function checkText(s: string, field: Field, maxDefault?: number): Coerced {
+  // Half of a UTF-16 pair alone is no character: PostgreSQL refuses it, and SQLite keeps
+  // it but can never match it again (a bound "\ud800" arrives as U+FFFD), so it is refused
+  // on every database, at the field that holds it.
+  if (!s.isWellFormed()) return bad("unicode", "must be Unicode text: it holds half of a UTF-16 surrogate pair (\ud800–\udfff) alone");
   const { minLength } = field;
   const maxLength = field.maxLength ?? maxDefault;
   // Lengths count characters (code points); s.length counts UTF-16 units, which is never

@@ -112,6 +112,8 @@ class Parser {
           return value === undefined ? NEVER : { kind: "has", target, value: value as string };
         }
         if (typeof v !== "string" || v === "") return this.fail(at, "type", `${o} takes non-empty text`);
+        // As in values (fields/kind.ts checkText): SQL and the matcher would disagree on it.
+        if (!v.isWellFormed()) return this.fail(at, "unicode", `${o} takes Unicode text: it holds half of a UTF-16 surrogate pair alone`);
         return { kind: "text", target, mode: o as TextMode, needle: foldCase(v) };
       }
     }

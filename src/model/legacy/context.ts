@@ -103,4 +103,23 @@ export const humanise = (name: string): string =>
     .trim()
     .replace(/\b\w/g, (c) => c.toUpperCase()) || name;
 
-export const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+/**
+ * A value of the document as text, for a message or a lookup. Only strings, numbers and
+ * booleans are converted: an object's own "toString" or "valueOf" may be data
+ * ({"toString": 1} makes String() throw), and a list nested thousands deep overflows it.
+ */
+export const show = (v: unknown): string =>
+  typeof v === "string"
+    ? v
+    : typeof v === "number" || typeof v === "boolean" || v === null || v === undefined
+      ? String(v)
+      : Array.isArray(v)
+        ? "(a list)"
+        : "(an object)";
+
+export const clip = (s: string, max: number): string => {
+  if (s.length <= max) return s;
+  // Never between the two halves of a surrogate pair (an emoji): that would leave a lone surrogate, which is not text.
+  const end = /[\ud800-\udbff]/.test(s[max - 2]!) ? max - 2 : max - 1;
+  return `${s.slice(0, end)}…`;
+};

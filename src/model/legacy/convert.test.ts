@@ -69,6 +69,33 @@ describe("converted fixtures are valid Torque models", () => {
     expect(reportAt(todo, "/created_by")[0]?.severity).toBe("dropped");
   });
 
+  test("a name past 200 characters is cut between characters, never inside an emoji", () => {
+    // Found by tests/fuzz: 101 emoji were cut after 199 UTF-16 units, leaving half of one (a lone surrogate).
+    for (const name of ["😀".repeat(101), `x${"😀".repeat(101)}`]) {
+      const c = convertLegacyModel({ ...structuredClone(todoDoc), name });
+      expect(c.model.name.isWellFormed()).toBe(true);
+      expect(c.model.name.length).toBeLessThanOrEqual(200);
+      expect(c.model.name).toEndWith("…");
+      expect(name.startsWith(c.model.name.slice(0, -1))).toBe(true);
+    }
+  });
+
+  test("values whose own toString is data, or lists nested deep, are quoted without calling them", () => {
+    // Found by tests/fuzz: String({"toString": 1}) throws "No default value" (a masked internal error at every door).
+    const hostile = () => JSON.parse('{"toString": 1, "valueOf": 2}');
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    for (const odd of [hostile(), deep]) {
+      const doc = structuredClone(todoDoc);
+      doc.sample_data.project[0].id = odd;
+      doc.entities[0].constraints[0].name = odd;
+      doc.entities[0].constraints[0].type = odd;
+      const c = convertLegacyModel(doc);
+      expect(c.model.entities.length).toBe(todo.model.entities.length);
+      expect(JSON.stringify(c.report)).not.toContain("[object Object]");
+    }
+  });
+
   test("ids that are not UUIDs are tolerated and mentioned once", () => {
     const notes = todo.report.filter((r) => r.message.includes("not valid UUIDs"));
     expect(notes).toHaveLength(1);

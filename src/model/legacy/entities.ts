@@ -1,7 +1,7 @@
 // Legacy entities → canonical entity types: names, labels, fields (via fields.ts), and the
 // constraints and indexes that Torque can express as `unique` or `indexes`.
 import type { EntityType, Field } from "../schema";
-import { arr, type Ctx, clip, type EntityInfo, humanise, type Obj, obj, str, sub, toName, uniqueName } from "./context";
+import { arr, type Ctx, clip, type EntityInfo, humanise, type Obj, obj, show, str, sub, toName, uniqueName } from "./context";
 import { convertField } from "./fields";
 
 /** Legacy audit columns that Torque's envelope also has: kept as data fields, worth a note. */
@@ -102,10 +102,10 @@ function applyConstraints(info: EntityInfo, constraints: unknown[], path: string
     const c = obj(raw),
       cpath = sub(path, i);
     const type = str(c?.type) ?? "";
-    const fields = knownFields(info, arr(c?.fields), sub(cpath, "fields"), ctx, `constraint ${String(c?.name ?? i)}`);
+    const fields = knownFields(info, arr(c?.fields), sub(cpath, "fields"), ctx, `constraint ${show(c?.name ?? i)}`);
     if (type === "ForeignKey") return; // enforced through reference fields and relationships
     if (type !== "PrimaryKey" && type !== "UniqueKey")
-      return report.dropped(cpath, `${type || "untyped"} constraint ${String(c?.name ?? "")} has no Torque equivalent`);
+      return report.dropped(cpath, `${type || "untyped"} constraint ${show(c?.name ?? "")} has no Torque equivalent`);
     if (fields.length === 0) return; // a primary key on "id" is what Torque does anyway
     if (type === "PrimaryKey") report.changed(cpath, `primary key (${fields.join(", ")}) kept as a uniqueness rule: Torque records are keyed by their own id`);
     if (fields.length === 1) {
@@ -123,9 +123,9 @@ function applyIndexes(info: EntityInfo, indexes: unknown[], path: string, ctx: C
   indexes.forEach((raw, i) => {
     const ix = obj(raw),
       ipath = sub(path, i);
-    const fields = [...new Set(knownFields(info, arr(ix?.fields), sub(ipath, "fields"), ctx, `index ${String(ix?.name ?? i)}`))];
-    if (fields.length === 0) return ctx.report.dropped(ipath, `index ${String(ix?.name ?? i)} dropped: none of its fields exist in ${info.def.name}`);
-    if (fields.length > 8) ctx.report.dropped(sub(ipath, "fields"), `index ${String(ix?.name ?? i)} keeps its first 8 fields (Torque's limit)`);
+    const fields = [...new Set(knownFields(info, arr(ix?.fields), sub(ipath, "fields"), ctx, `index ${show(ix?.name ?? i)}`))];
+    if (fields.length === 0) return ctx.report.dropped(ipath, `index ${show(ix?.name ?? i)} dropped: none of its fields exist in ${info.def.name}`);
+    if (fields.length > 8) ctx.report.dropped(sub(ipath, "fields"), `index ${show(ix?.name ?? i)} keeps its first 8 fields (Torque's limit)`);
     const type = str(ix?.type);
     if (type && type !== "BTree") ctx.report.dropped(sub(ipath, "type"), `index type ${type} dropped: Torque chooses the index kind`);
     const index: NonNullable<EntityType["indexes"]>[number] = { fields: fields.slice(0, 8) };

@@ -3,7 +3,7 @@
 // canonical field kind, so what comes out validates; what cannot be kept is reported.
 import { fieldKinds } from "../fields/registry";
 import type { Field, FieldType } from "../schema";
-import { arr, clip, lookup, num, type Obj, obj, type Reporter, str, sub } from "./context";
+import { arr, clip, lookup, num, type Obj, obj, type Reporter, show, str, sub } from "./context";
 
 /** Legacy field_type.type (lower-cased) → canonical type, for the ones that map directly. */
 const SIMPLE_TYPES: Record<string, FieldType> = {
@@ -100,7 +100,7 @@ function fieldType(ft: Obj, ui: Obj, name: string, path: string, report: Reporte
     report.changed(sub(path, "type"), `field type "${legacy}" has no Torque equivalent; ${name} becomes a ${closest} field`);
     type = closest;
   }
-  if (type === "text" && LONG_TEXT_WIDGETS.has(String(ui.component_type ?? "").toLowerCase())) type = "longtext";
+  if (type === "text" && LONG_TEXT_WIDGETS.has(show(ui.component_type ?? "").toLowerCase())) type = "longtext";
 
   const out: Omit<Field, "name"> = { type };
   if (TEXT_LIKE.has(type)) {
@@ -126,7 +126,7 @@ function fieldType(ft: Obj, ui: Obj, name: string, path: string, report: Reporte
     const target = typeof ft.entity === "string" ? resolveEntity(ft.entity) : undefined;
     if (target) out.entity = target;
     else {
-      report.changed(sub(path, "entity"), `${name} refers to entity "${String(ft.entity)}", which the model does not define; it becomes a text field`);
+      report.changed(sub(path, "entity"), `${name} refers to entity "${show(ft.entity)}", which the model does not define; it becomes a text field`);
       out.type = "text";
     }
   }
@@ -137,15 +137,15 @@ function fieldType(ft: Obj, ui: Obj, name: string, path: string, report: Reporte
 function arrayType(ft: Obj, path: string, report: Reporter): Omit<Field, "name"> {
   const element = obj(ft.element_type);
   const values = enumValues(element?.values);
-  if (String(element?.type ?? "").toLowerCase() === "enum" && values.length) return { type: "multienum", values };
-  report.changed(path, `an array of ${String(element?.type ?? "values")} is kept as a json field`);
+  if (show(element?.type ?? "").toLowerCase() === "enum" && values.length) return { type: "multienum", values };
+  report.changed(path, `an array of ${show(element?.type ?? "values")} is kept as a json field`);
   return { type: "json" };
 }
 
 const enumValues = (v: unknown): string[] => [
   ...new Set(
     arr(v)
-      .filter((x) => x !== null && x !== undefined)
+      .filter((x) => typeof x === "string" || typeof x === "number" || typeof x === "boolean")
       .map(String)
       .filter((s) => s !== ""),
   ),
@@ -155,7 +155,7 @@ const enumValues = (v: unknown): string[] => [
 function applyValidation(field: Field, rules: unknown[], path: string, report: Reporter): void {
   rules.forEach((raw, i) => {
     const rule = obj(raw);
-    const kind = String(rule?.type ?? "").toLowerCase();
+    const kind = show(rule?.type ?? "").toLowerCase();
     const where = sub(path, i);
     const said = str(rule?.message) ? ` ("${str(rule?.message)}")` : "";
     const value = rule?.value;

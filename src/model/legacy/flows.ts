@@ -2,7 +2,7 @@
 // linear chain start → one script node per mappable step → end. Flows with no mappable
 // step are dropped, and each step that does not map is named in the report.
 import type { XFlow } from "../schema";
-import { arr, type Ctx, type EntityInfo, entityOf, lookup, num, type Obj, obj, str, sub, toName, uniqueName } from "./context";
+import { arr, type Ctx, type EntityInfo, entityOf, lookup, num, type Obj, obj, show, str, sub, toName, uniqueName } from "./context";
 import { stepToScript } from "./steps";
 
 type Trigger = NonNullable<XFlow["trigger"]>;
@@ -87,8 +87,7 @@ function convertFlow(f: Obj, path: string, legacyName: string, t: TriggerInfo, c
       spath = sub(path, "steps", k);
     const stepName = str(step?.name) ?? `step_${k + 1}`;
     const result = step ? stepToScript(step, spath, { entity: t.entity, action: t.action, report }) : { reason: "it is not an object" };
-    if ("reason" in result)
-      return report.dropped(spath, `step ${stepName} of flow ${legacyName} (${String(step?.type ?? "untyped")}) dropped: ${result.reason}`);
+    if ("reason" in result) return report.dropped(spath, `step ${stepName} of flow ${legacyName} (${show(step?.type ?? "untyped")}) dropped: ${result.reason}`);
     if (result.note) report.changed(spath, `step ${stepName} of flow ${legacyName}: ${result.note}`);
     nodes.push({ id: uniqueName(toName(stepName), ids), type: "script", code: result.code, ...(retry && { retry }) });
   });

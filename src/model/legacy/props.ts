@@ -3,7 +3,7 @@
 // removed (and reported) so the page validates. Keys a mapper does not read are collected
 // by the caller and reported once per layout.
 import type { ComponentType } from "../schema";
-import { type Ctx, type EntityInfo, entityOf, fieldOf, num, type Obj, obj, str, sub, toName } from "./context";
+import { type Ctx, type EntityInfo, entityOf, fieldOf, num, type Obj, obj, show, str, sub, toName } from "./context";
 
 /** A page a Button can navigate to, with what the legacy layout was about. */
 export interface PageRef {
@@ -75,7 +75,7 @@ export function convertProps(type: ComponentType, p: PropReader, s: PropScope): 
       const label = str(p.get("label", "title"));
       if (label) out.label = label;
       setField(out, "field", p.get("field", "valueField", "value_field"), s, entity!);
-      const aggregate = String(p.get("aggregate", "aggregation", "metric") ?? "").toLowerCase();
+      const aggregate = show(p.get("aggregate", "aggregation", "metric") ?? "").toLowerCase();
       if (AGGREGATES.has(aggregate)) out.aggregate = aggregate;
       setFilter(out, p.get("filter"), s, entity!);
       break;
@@ -144,7 +144,7 @@ function setSort(out: Record<string, unknown>, raw: unknown, path: string, entit
       s.ctx.report.dropped(path, `sort on ${JSON.stringify(o?.field ?? item)} dropped: ${entity.def.name} has no such field`);
       return [];
     }
-    const dir = String(o?.direction ?? o?.dir ?? "asc")
+    const dir = show(o?.direction ?? o?.dir ?? "asc")
       .toLowerCase()
       .startsWith("desc")
       ? "desc"

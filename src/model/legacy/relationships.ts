@@ -2,7 +2,7 @@
 // `from_entity.id`). In Torque that column is a reference field, and the relationship
 // names it as its `inverse`; cascade rules become `onDelete`.
 import type { Field, Relationship } from "../schema";
-import { arr, type Ctx, entityOf, fieldOf, lookup, obj, str, sub, toName, uniqueName } from "./context";
+import { arr, type Ctx, entityOf, fieldOf, lookup, obj, show, str, sub, toName, uniqueName } from "./context";
 
 const KINDS: Record<string, Relationship["kind"]> = { OneToMany: "1:n", ManyToOne: "1:n", OneToOne: "1:1", ManyToMany: "n:m" };
 const ON_DELETE: Record<string, Relationship["onDelete"]> = { Cascade: "cascade", Delete: "cascade", SetNull: "setNull", Restrict: "restrict" };
@@ -80,9 +80,9 @@ function referenceField(keyName: string | undefined, fromName: string, to: NonNu
 
 function onDeleteRule(cascade: unknown, path: string, legacyName: string, ctx: Ctx): Relationship["onDelete"] | undefined {
   if (cascade === undefined || cascade === null) return undefined;
-  const rule = lookup(ON_DELETE, String(cascade));
+  const rule = lookup(ON_DELETE, show(cascade));
   if (rule) return rule;
-  ctx.report.changed(path, `cascade "${String(cascade)}" of ${legacyName} becomes restrict: Torque never leaves dangling references`);
+  ctx.report.changed(path, `cascade "${show(cascade)}" of ${legacyName} becomes restrict: Torque never leaves dangling references`);
   return "restrict";
 }
 

@@ -38,7 +38,8 @@ export function convertSamples(sampleData: unknown, ctx: Ctx): LegacySampleRow[]
 }
 
 function convertRecord(record: Record<string, unknown>, path: string, info: EntityInfo, tally: Tally): LegacySampleRow {
-  const hasId = record.id !== null && record.id !== undefined;
+  // Only text and numbers are ids (others could not be referred to, and String() of {"toString": 1} throws).
+  const hasId = typeof record.id === "string" || typeof record.id === "number";
   const row: LegacySampleRow = { entity: info.def.name, ...(hasId && { legacyId: String(record.id) }), data: {} };
   const drop = (key: string, why: string) => {
     const t = tally.get(key) ?? { count: 0, path: sub(path, key), why };

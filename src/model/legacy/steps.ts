@@ -3,7 +3,7 @@
 // Both run in a before* flow: the script returns the input with changed `data`, or throws
 // to reject the write.
 import { fieldKinds } from "../fields/registry";
-import { arr, type EntityInfo, fieldOf, lookup, type Obj, obj, type Reporter, str, sub } from "./context";
+import { arr, type EntityInfo, fieldOf, lookup, type Obj, obj, type Reporter, show, str, sub } from "./context";
 import { FUNCTIONS, translateCondition } from "./expressions";
 
 /** What a step can act on: the record of an entity-triggered flow (absent for schedules, webhooks, manual runs). */
@@ -107,7 +107,7 @@ function transitions(step: Obj, rules: unknown[], scope: RecordScope): StepResul
   if (scope.action !== "update") return { reason: "state transitions can only be checked when a record is updated" };
   const allowed = new Map<string, string[]>();
   for (const r of rules) {
-    const text = String(r).trim().replace(/\.$/, "");
+    const text = show(r).trim().replace(/\.$/, "");
     const move = /^(.+?) can (?:transition|change|move|go) to (.+)$/i.exec(text);
     const final = /^(.+?) (?:is|are) (?:a |the )?final(?: states?)?$/i.exec(text);
     if (move) allowed.set(move[1]!.trim(), [...(allowed.get(move[1]!.trim()) ?? []), ...states(move[2]!)]);
