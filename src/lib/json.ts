@@ -69,3 +69,17 @@ export function findKey(value: unknown, keys: ReadonlySet<string> = PROTO): stri
   return undefined;
 }
 const PROTO: ReadonlySet<string> = new Set(["__proto__"]);
+
+/**
+ * A value from a request or file as text, for a message or a lookup. Only strings, numbers and
+ * booleans are converted: an object's own "toString" or "valueOf" may be data
+ * ({"toString": 1} makes String() throw), and a list nested thousands deep overflows it.
+ */
+export const show = (v: unknown): string =>
+  typeof v === "string"
+    ? v
+    : typeof v === "number" || typeof v === "boolean" || v === null || v === undefined
+      ? String(v)
+      : Array.isArray(v)
+        ? "(a list)"
+        : "(an object)";

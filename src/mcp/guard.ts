@@ -2,7 +2,8 @@
 // The SDK parses tools/call with its own schema first: arguments that are not an object
 // came back as -32603 with the validator's dump, and a "__proto__" key among the
 // arguments was dropped without a word (the typed tools then wrote a record without it).
-// Here such a call gets -32602 (invalid params) with a sentence naming the problem.
+// Here such a call gets -32602 (invalid params) with a sentence naming the problem, and so
+// does a resources/read without a text uri (the SDK answered that with -32603 too).
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { findKey, isPlainObject } from "../lib/json";
@@ -11,7 +12,14 @@ const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" 
 
 /** Why a request must be refused as invalid params, or undefined when it may go on. */
 export function invalidParams(msg: unknown): string | undefined {
-  if (!isPlainObject(msg) || msg.method !== "tools/call" || !("id" in msg)) return undefined;
+  if (!isPlainObject(msg) || !("id" in msg)) return undefined;
+  if (msg.method === "resources/read") {
+    const p = msg.params;
+    return isPlainObject(p) && typeof p.uri === "string"
+      ? undefined
+      : `resources/read needs params {"uri": "…"}, the resource's URI as text (see resources/list)`;
+  }
+  if (msg.method !== "tools/call") return undefined;
   const params = msg.params;
   if (!isPlainObject(params)) return `tools/call params must be an object {"name", "arguments"}, not ${kind(params)}`;
   if (typeof params.name !== "string") return `tools/call needs "name", the tool's name as text (see tools/list)`;

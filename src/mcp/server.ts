@@ -153,7 +153,8 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
       if (app) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(await describeApp(ctx(), decodeURIComponent(app[1]!))) }] };
     } catch (e) {
       // A model or app that does not exist (any more), or a mangled %-escape, is a missing resource, not a server fault.
-      if ((e instanceof TorqueError && e.code === "not_found") || e instanceof URIError) throw resourceNotFound(uri);
+      // A URI PostgreSQL cannot even look up (a NUL in it) names nothing either.
+      if ((e instanceof TorqueError && (e.code === "not_found" || e.code === "bad_request")) || e instanceof URIError) throw resourceNotFound(uri);
       throw e;
     }
     throw resourceNotFound(uri);

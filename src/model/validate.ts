@@ -330,7 +330,7 @@ function semanticIssues(m: Model): Issue[] {
     const nodeIds = new Set(x.nodes.map((n) => n.id));
     x.edges.forEach((e, ei) => {
       for (const end of ["from", "to"] as const)
-        if (!nodeIds.has(e[end]))
+        if (typeof e[end] === "string" && !nodeIds.has(e[end]))
           out.push({
             path: pointer("xflows", xi, "edges", ei, end),
             rule: "reference",

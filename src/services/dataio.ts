@@ -9,6 +9,7 @@ import type { FieldType } from "../model/schema";
 import { hiddenFields } from "./access/policy";
 import type { Actor } from "./actor";
 import type { BulkOptions, BulkResult } from "./entities/bulk";
+import { entityOf } from "./entities/context";
 import type { EntityService } from "./entities/service";
 import type { EntityRecord } from "./entities/types";
 
@@ -39,6 +40,8 @@ export class DataService {
   constructor(private readonly entities: EntityService) {}
 
   async bulkImport(app: string, entity: string, input: { format?: DataFormat; data: unknown; dryRun?: boolean }, actor: Actor): Promise<ImportResult> {
+    // The app and type first: an import of nothing into one that does not exist is still not found.
+    entityOf(await this.entities.ctx.apps.runtime(app), entity);
     const format = input.format ?? (typeof input.data === "string" ? "csv" : "json");
     let rows: unknown[];
     if (format === "csv") {

@@ -250,7 +250,9 @@ export function checkModel(input: unknown): Issue[] {
       !isPlainObject(x) ||
       !Array.isArray(x.nodes) ||
       !Array.isArray(x.edges) ||
-      x.nodes.some((n) => !isPlainObject(n) || typeof n.id !== "string" || typeof n.type !== "string")
+      x.nodes.some((n) => !isPlainObject(n) || typeof n.id !== "string" || typeof n.type !== "string") ||
+      // A malformed edge (null, a list for a node id) is the structural check's to report; the graph needs sound ones.
+      x.edges.some((e) => !isPlainObject(e) || typeof e.from !== "string" || typeof e.to !== "string")
     )
       return;
     for (const issue of validateFlow(x as never, `/xflows/${i}`)) if (!seen.has(issue.path)) issues.push(issue);

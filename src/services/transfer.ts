@@ -1,7 +1,7 @@
 // Moving models and apps in and out as files: `model import` (canonical or the original
 // Torque's legacy format, with sample data), `app export` and `app import`.
 import { conflict, type Issue, validationError } from "../lib/errors";
-import { isPlainObject } from "../lib/json";
+import { isPlainObject, show } from "../lib/json";
 import { convertLegacyModel, isLegacyModel, type LegacyReportItem } from "../model/legacy/convert";
 import { appsHolding, getRows, linkRows } from "../store/entities/rows";
 import type { Actor } from "./actor";
@@ -46,7 +46,11 @@ export async function importModel(s: Services, doc: unknown, opts: { name?: stri
       for (const [entity, rows] of Object.entries(sampleData)) {
         if (!Array.isArray(rows)) throw validationError([{ path: `/sampleData/${entity}`, rule: "type", message: "must be a list of records" }], "model file");
         rows.forEach((data, i) =>
-          samples.push({ entity, legacyId: isPlainObject(data) && data.id !== undefined ? String(data.id) : `#${i}`, data: isPlainObject(data) ? data : {} }),
+          samples.push({
+            entity,
+            legacyId: isPlainObject(data) && (typeof data.id === "string" || typeof data.id === "number") ? String(data.id) : `#${i}`,
+            data: isPlainObject(data) ? data : {},
+          }),
         );
       }
     }
@@ -104,7 +108,7 @@ async function loadSamples(
       for (const f of ent.references) {
         const v = Object.hasOwn(d, f.name) ? d[f.name] : undefined; // a reference may be named "constructor"
         if (v === undefined || v === null) continue;
-        const mapped = idOf.get(`${f.entity}:${String(v)}`);
+        const mapped = idOf.get(`${f.entity}:${show(v)}`);
         if (mapped) d[f.name] = mapped;
         else {
           report.push({
@@ -191,9 +195,7 @@ export async function importApp(
     throw validationError([{ path: "/model", rule: "required", message: `the file has no model, and app ${slug} does not exist` }], "app file");
   // Check every record's type against the model it will land in before creating anything.
   const types = new Set(
-    exists
-      ? (await s.apps.runtime(slug)).model.entities.keys()
-      : ((doc.model as { entities?: { name?: unknown }[] }).entities ?? []).map((e) => String(e?.name)),
+    exists ? (await s.apps.runtime(slug)).model.entities.keys() : ((doc.model as { entities?: { name?: unknown }[] }).entities ?? []).map((e) => show(e?.name)),
   );
   const issues: Issue[] = [];
   const byType = new Map<string, { rec: Record<string, unknown>; i: number }[]>();
@@ -248,7 +250,7 @@ export async function importApp(
         loaded[type] = res.inserted;
       }
       for (const [i, l] of links.entries()) {
-        if (!isPlainObject(l) || !rt.model.relationships.has(String(l.relationship)))
+        if (!isPlainObject(l) || !rt.model.relationships.has(show(l.relationship)))
           throw validationError(
             [
               {
@@ -259,9 +261,9 @@ export async function importApp(
             ],
             "app file",
           );
-        const rel = rt.model.relationships.get(String(l.relationship))!;
-        const from = idOf(String(l.from)),
-          to = idOf(String(l.to));
+        const rel = rt.model.relationships.get(show(l.relationship))!;
+        const from = idOf(show(l.from)),
+          to = idOf(show(l.to));
         // Both ends must be records of this app, of the relationship's types.
         for (const [end, id, type] of [
           ["from", from, rel.from],

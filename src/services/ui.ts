@@ -9,7 +9,7 @@ import type { Component, Field } from "../model/schema";
 import { type EntityOp, entityRights, hiddenFields, requireApp } from "./access/policy";
 import type { Actor } from "./actor";
 import type { AppService } from "./apps";
-import { entityOf } from "./entities/context";
+import { checkFields, entityOf } from "./entities/context";
 import type { EntityService } from "./entities/service";
 import type { EntityRecord, Page, QueryOptions } from "./entities/types";
 
@@ -171,6 +171,8 @@ export class UiService {
   ): Promise<Page & { columns: ColumnDefinition[] }> {
     const rt = await this.apps.runtime(app);
     const ent = entityOf(rt, entity);
+    // Columns are field names, checked like a projection's (a misspelt column is an error, not a silently missing one).
+    checkFields(ent, opts.columns, "columns");
     const page = await this.entities.query(app, entity, opts, actor);
     return { ...page, columns: columnsFor(rt.model, ent, opts.fields ?? opts.columns, hiddenFields(actor, ent)) };
   }

@@ -437,35 +437,6 @@ export function leak(message: string, sent: Iterable<string> = []): string | und
 // Known bugs in model saving that the fuzz tests count instead of failing on (each has a
 // test.todo with its reproduction in model-import.test.ts).
 
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/**
- * Why saving this model document crashes today (a masked internal error), if it is one of
- * the known bugs: a flow edge that is not {from: text, to: text} (services/models.ts hands
- * it to the flow validator unchecked: null throws, a list 5,000 deep overflows the stack),
- * or a sampleData record whose id is an object or list (services/transfer.ts String(id)).
- */
-export function knownModelCrash(value: unknown): string | undefined {
-  // Anywhere in the value: a whole model, a flow, a patch or a list of edits.
-  const stack: unknown[] = [value];
-  for (let budget = 100_000; stack.length && budget > 0; budget--) {
-    const v = stack.pop();
-    if (Array.isArray(v)) {
-      for (const x of v) if (typeof x === "object" && x !== null) stack.push(x);
-      continue;
-    }
-    if (!isObject(v)) continue;
-    if (Array.isArray(v.edges) && v.edges.some((e: any) => !isObject(e) || typeof e.from === "object" || typeof e.to === "object"))
-      return "a flow edge that is not {from, to} crashes the flow validator";
-    if (
-      isObject(v.sampleData) &&
-      Object.values(v.sampleData).some((rows) => Array.isArray(rows) && rows.some((r) => isObject(r) && typeof r.id === "object" && r.id !== null))
-    )
-      return "a sampleData id that is an object crashes the import";
-    for (const x of Object.values(v)) if (typeof x === "object" && x !== null) stack.push(x);
-  }
-  return undefined;
-}
 
 // ---------------------------------------------------------------------------------------
 // Counting, and running many requests a few at a time.

@@ -103,19 +103,7 @@ export const humanise = (name: string): string =>
     .trim()
     .replace(/\b\w/g, (c) => c.toUpperCase()) || name;
 
-/**
- * A value of the document as text, for a message or a lookup. Only strings, numbers and
- * booleans are converted: an object's own "toString" or "valueOf" may be data
- * ({"toString": 1} makes String() throw), and a list nested thousands deep overflows it.
- */
-export const show = (v: unknown): string =>
-  typeof v === "string"
-    ? v
-    : typeof v === "number" || typeof v === "boolean" || v === null || v === undefined
-      ? String(v)
-      : Array.isArray(v)
-        ? "(a list)"
-        : "(an object)";
+export { show } from "../../lib/json";
 
 export const clip = (s: string, max: number): string => {
   if (s.length <= max) return s;

@@ -43,14 +43,14 @@ export function toRecord(ent: CompiledEntity, row: EntityRow, fields?: string[],
 }
 
 /** Check a projection list against the model. */
-export function checkFields(ent: CompiledEntity, fields: unknown): string[] | undefined {
+export function checkFields(ent: CompiledEntity, fields: unknown, param = "fields"): string[] | undefined {
   if (fields === undefined || fields === null) return undefined;
   if (!Array.isArray(fields) || fields.some((f) => typeof f !== "string"))
-    throw validationError([{ field: "fields", rule: "type", message: "fields must be a list of field names" }], "request");
+    throw validationError([{ field: param, rule: "type", message: `${param} must be a list of field names` }], "request");
   const bad = fields.filter((f) => !ent.fields.has(f));
   if (bad.length)
     throw validationError(
-      bad.map((f) => ({ field: "fields", rule: "unknown", message: `${ent.name} has no field "${f}"` })),
+      bad.map((f) => ({ field: param, rule: "unknown", message: `${ent.name} has no field "${f}"` })),
       "request",
     );
   return fields as string[];

@@ -26,6 +26,16 @@ export async function attachIncludes(
   if (include === undefined || include === null) return;
   if (!Array.isArray(include) || include.some((i) => typeof i !== "string"))
     throw validationError([{ field: "include", rule: "type", message: "include must be a list of reference field or relationship names" }], "request");
+  // Every name is checked, also when the page is empty: the same request must not be refused only on some pages.
+  for (const name of include as string[]) {
+    if (ent.fields.get(name)?.type === "reference") continue;
+    const rel = model.relationships.get(name);
+    if (!rel || (rel.from !== ent.name && rel.to !== ent.name))
+      throw validationError(
+        [{ field: "include", rule: "unknown", message: `"${name}" is neither a reference field of ${ent.name} nor one of its relationships` }],
+        "request",
+      );
+  }
   if (!records.length) return;
   for (const r of records) r.related ??= {};
   for (const name of include as string[]) {
@@ -34,12 +44,7 @@ export async function attachIncludes(
       await attachReferenced(q, appId, model.entities.get(field.entity!)!, records, name, (rec) => rec.data[name]);
       continue;
     }
-    const rel = model.relationships.get(name);
-    if (!rel || (rel.from !== ent.name && rel.to !== ent.name))
-      throw validationError(
-        [{ field: "include", rule: "unknown", message: `"${name}" is neither a reference field of ${ent.name} nor one of its relationships` }],
-        "request",
-      );
+    const rel = model.relationships.get(name)!;
     if (rel.kind === "n:m") {
       const side = rel.from === ent.name ? "from" : "to";
       const other = model.entities.get(side === "from" ? rel.to : rel.from)!;
