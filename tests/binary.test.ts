@@ -84,8 +84,14 @@ test("the server answers health, JSON-RPC, GraphQL, WebSocket and both frontends
   for (const path of ["/editor/", "/app/crm/"]) {
     const page = await fetch(`${base}${path}`);
     expect(page.headers.get("content-type")).toContain("text/html");
+    // The pages' security headers, served from the files built into the binary (http/frontends.ts).
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self';");
+    expect(page.headers.get("content-security-policy")).toContain(path === "/editor/" ? "frame-ancestors 'none'" : "frame-ancestors 'self'");
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     const script = /src="([^"]+\.js)"/.exec(await page.text())![1]!;
-    expect((await fetch(`${base}${script}`)).status).toBe(200);
+    const file = await fetch(`${base}${script}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("x-content-type-options")).toBe("nosniff");
   }
 
   server.kill("SIGTERM");

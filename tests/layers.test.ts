@@ -34,6 +34,14 @@ export function layerOf(file: string): Layer | null {
   throw new Error(`${file}: no layer for src/${top}; add it to tests/layers.test.ts`);
 }
 
+/**
+ * Files allowed one dynamic import by a computed path, each for a reason: the server run
+ * from source loads the build's Solid plugin (scripts/solid-plugin.ts) to build the
+ * frontends; a literal path would bundle the plugin and its compiler into the binary,
+ * whose frontends are built ahead and never reach that line.
+ */
+const COMPUTED_IMPORTS = new Set(["src/http/frontends.ts"]);
+
 /** Why `from` may not import `to`, or null when the edge is allowed. */
 export function edgeProblem(from: string, to: string): string | null {
   const a = layerOf(from),
@@ -102,7 +110,7 @@ export function offendingEdges(files: string[]): string[] {
     const from = relative(ROOT, path);
     for (const spec of specifiers(parse(path))) {
       if (spec === "<computed>") {
-        out.push(`${from} -> import(<computed>): a dynamic import must name its module`);
+        if (!COMPUTED_IMPORTS.has(from)) out.push(`${from} -> import(<computed>): a dynamic import must name its module`);
         continue;
       }
       if (!spec.startsWith(".")) continue; // packages

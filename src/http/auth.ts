@@ -33,7 +33,10 @@ export const DEFAULT_REQUESTS_PER_SECOND = 1000;
 /** Refused credentials per address: 20 at once, then 2 a second (a token is 256 random bits; this keeps floods cheap). */
 const REFUSALS = { burst: 20, perSecond: 2 };
 
-export type Authenticated = { actor: Actor } | { refused: Response };
+/** What a request authenticated with, kept by a WebSocket to check again while it is open. */
+export type Credential = { bearer: string } | { session: string };
+
+export type Authenticated = { actor: Actor; credential?: Credential } | { refused: Response };
 
 const json = (body: unknown, status: number, headers?: Record<string, string>) => Response.json(body, { status, headers });
 
@@ -92,7 +95,7 @@ export class Auth {
       const m = /^Bearer\s+(\S+)$/i.exec(authz);
       const actor = m ? await this.services.users.token(m[1]!, door) : undefined;
       if (!actor) return this.refuse(address, unauthorized("the bearer token is unknown, revoked or expired"));
-      return this.paced(actor);
+      return this.paced(actor, { bearer: m![1]! });
     }
     const cookie = cookieOf(req, SESSION_COOKIE);
     if (cookie) {
@@ -100,7 +103,7 @@ export class Auth {
       if (s) {
         if (!SAFE.has(req.method) && req.headers.get(CSRF_HEADER) !== s.csrf)
           return { refused: json({ error: `a signed-in browser must send the ${CSRF_HEADER} header (GET /auth/session gives it)` }, 403) };
-        return this.paced(s.actor);
+        return this.paced(s.actor, { session: cookie });
       }
     }
     if (!(await this.required())) return { actor: { ...localActor, door } };
@@ -111,16 +114,22 @@ export class Auth {
   }
 
   /** A signed-in actor within its request rate, or 429. */
-  private paced(actor: Actor): Authenticated {
+  private paced(actor: Actor, credential: Credential): Authenticated {
     const wait = this.byClient.take(`${actor.kind}:${actor.id}`);
     if (wait > 0) return { refused: json({ error: `too many requests from ${actor.id}; try again in ${wait} s` }, 429, { "retry-after": String(wait) }) };
-    return { actor };
+    return { actor, credential };
+  }
+
+  /** Whether a credential still holds (a WebSocket asks while it stays open: sign-out, revocation, expiry). */
+  async holds(c: Credential): Promise<boolean> {
+    return "bearer" in c ? (await this.services.users.token(c.bearer, "ws")) !== undefined : (await this.services.users.session(c.session, "ws")) !== undefined;
   }
 
   /** A refusal of credentials, or 429 once an address keeps sending bad ones. */
   private refuse(address: string | undefined, answer: Response): Authenticated {
     const wait = this.refusals.take(address ?? "?");
-    if (wait > 0) return { refused: json({ error: `too many refused requests from this address; try again in ${wait} s` }, 429, { "retry-after": String(wait) }) };
+    if (wait > 0)
+      return { refused: json({ error: `too many refused requests from this address; try again in ${wait} s` }, 429, { "retry-after": String(wait) }) };
     return { refused: answer };
   }
 

@@ -1,7 +1,8 @@
 // `torque server`: one Bun server for everything. Elysia routes the HTTP API (/health,
 // /graphql, /hooks); Bun's own router takes /rpc and /mcp, upgrades /ws and serves the two embedded web frontends
-// (HTML bundles: a dev build with hot reload from source, the production build in the
-// binary). Every route is a thin adapter over the service layer.
+// (HTML bundles: the production build in the binary or made from source, a dev build with
+// hot reload; http/frontends.ts). Every answer carries the security headers of
+// http/headers.ts. Every route is a thin adapter over the service layer.
 
 import type { Server } from "bun";
 import { Elysia } from "elysia";
@@ -17,7 +18,9 @@ import type { Actor } from "../services/actor";
 import { Scheduler } from "../services/xflow/scheduler";
 import { VERSION } from "../version";
 import { Auth } from "./auth";
+import { type Frontend, Frontends } from "./frontends";
 import { refuseForeign } from "./guard";
+import { withApiHeaders } from "./headers";
 import { Logger } from "./log";
 import { createWsHandler, type WsData } from "./ws";
 
@@ -37,6 +40,8 @@ export interface ServerOptions {
   gallery?: boolean;
   /** Requests per second per signed-in user or token (http/auth.ts; default 1,000). */
   requestsPerSecond?: number;
+  /** How often open WebSockets' credentials are checked again (default ws.ts RECHECK_MS). */
+  wsRecheckMs?: number;
 }
 
 export interface RunningServer {
@@ -49,6 +54,15 @@ export interface RunningServer {
 export const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 
 const json = (body: unknown, status = 200) => Response.json(body, { status });
+
+/**
+ * The two frontends and their pages' policies: the editor is framed by nobody and frames
+ * its app preview; an app may be framed by its own origin (that preview) and frames nothing.
+ */
+const FRONTENDS = {
+  editor: { bundle: editorPage, policy: { framing: "none", styleElements: true, frames: true } },
+  app: { bundle: appPage, policy: { framing: "self", styleElements: false, frames: false } },
+} satisfies Record<string, Frontend>;
 
 /** Whether a bind address is the loopback, where a fresh project may run without login (SPEC §10). */
 export const isLoopback = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/.test(host);
@@ -113,6 +127,22 @@ function health(services: Services, started: number) {
   };
 }
 
+/** GET /graphql whose variables or extensions are not JSON: yoga answered 500 "Unexpected error."; here it is 400 naming the parameter. */
+function badGetParams(request: Request): Response | undefined {
+  if (request.method !== "GET") return undefined;
+  const params = new URL(request.url).searchParams;
+  for (const name of ["variables", "extensions"]) {
+    const v = params.get(name);
+    if (v === null || v === "") continue;
+    try {
+      JSON.parse(v);
+    } catch {
+      return Response.json({ errors: [{ message: `the ${name} parameter must be JSON`, extensions: { code: "BAD_REQUEST" } }] }, { status: 400 });
+    }
+  }
+  return undefined;
+}
+
 export function createApi(services: Services, auth: Auth, budget: AnswerBudget = DEFAULT_ANSWER_BUDGET) {
   const started = Date.now();
   // GraphQL's context reads the actor the request authenticated as (set just before yoga sees it).
@@ -138,7 +168,7 @@ export function createApi(services: Services, auth: Auth, budget: AnswerBudget =
         const a = await auth.actor(request, "graphql");
         if ("refused" in a) return a.refused;
         actors.set(request, a.actor);
-        return yoga.fetch(request);
+        return badGetParams(request) ?? yoga.fetch(request);
       },
       { parse: "none" },
     )
@@ -157,9 +187,12 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
   const auth = new Auth(services, { loopback, requestsPerSecond: opts.requestsPerSecond });
   const api = createApi(services, auth, budget);
   const logger = new Logger(opts.log ?? true);
-  const ws = createWsHandler(services, budget);
+  const ws = createWsHandler(services, budget, (c) => auth.holds(c), opts.wsRecheckMs);
   const handle = api.handle.bind(api);
   const rpc = rpcHandler(services, budget);
+  const development = opts.development ?? false;
+  const frontends = new Frontends(development ? { origin: () => server.url.origin } : undefined);
+  const page = (name: keyof typeof FRONTENDS) => (req: Request) => frontends.page(name, FRONTENDS[name], req);
   const server = Bun.serve<WsData>({
     hostname: opts.hostname,
     port: opts.port,
@@ -170,7 +203,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
     // bounds its own work below it (batches 2 s, flows 30 s, scripts 1 s, GraphQL by cost).
     idleTimeout: 30,
     maxRequestBodySize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
-    development: opts.development ?? false,
+    development,
     routes: {
       "/rpc": {
         POST: async (req: Request, srv: Server<WsData>) => {
@@ -178,17 +211,21 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
           const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "rpc", srv.requestIP(req)?.address));
           const res = a instanceof Response ? a : "refused" in a ? a.refused : await rpc(req, a.actor);
           if (logger.enabled) logger.request({ method: "POST", path: "/rpc", status: res.status, ms: performance.now() - t0 });
-          return res;
+          return withApiHeaders(res);
         },
       },
       "/mcp": async (req: Request, srv: Server<WsData>) => {
         const a = refuseForeign(req, opts.hostname, !loopback) ?? (await auth.actor(req, "mcp", srv.requestIP(req)?.address));
-        return a instanceof Response ? a : "refused" in a ? a.refused : mcp.handle(req, srv.requestIP(req)?.address, a.actor);
+        return withApiHeaders(a instanceof Response ? a : "refused" in a ? a.refused : await mcp.handle(req, srv.requestIP(req)?.address, a.actor));
       },
-      "/editor": Response.redirect("/editor/", 302),
-      "/editor/*": editorPage,
-      "/app/*": appPage,
-      "/app/_gallery/*": opts.gallery ? appPage : new Response("The component gallery is off; start the server with --gallery.\n", { status: 404 }),
+      "/editor": withApiHeaders(Response.redirect("/editor/", 302)),
+      "/editor/*": page("editor"),
+      "/app/*": page("app"),
+      "/app/_gallery/*": opts.gallery
+        ? page("app")
+        : withApiHeaders(new Response("The component gallery is off; start the server with --gallery.\n", { status: 404 })),
+      // --dev: Bun's dev server builds the bundles (hot reload) under private paths the pages are fetched from.
+      ...(development ? Frontends.devRoutes(FRONTENDS) : {}),
     },
     async fetch(req, srv) {
       const t0 = performance.now();
@@ -197,21 +234,24 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       const refused = refuseForeign(req, opts.hostname, !loopback);
       if (refused) {
         logger.request({ method: req.method, path: URL.canParse(req.url) ? new URL(req.url).pathname : req.url, status: 403, ms: performance.now() - t0 });
-        return refused;
+        return withApiHeaders(refused);
       }
       const url = new URL(req.url);
       if (url.pathname === "/ws") {
         const a = await auth.actor(req, "ws", srv.requestIP(req)?.address);
-        if ("refused" in a) return a.refused;
-        if (srv.upgrade(req, { data: { actor: a.actor } })) return undefined as unknown as Response;
-        return json({ error: "this endpoint speaks WebSocket (JSON-RPC 2.0 and subscriptions)" }, 426);
+        if ("refused" in a) return withApiHeaders(a.refused);
+        if (srv.upgrade(req, { data: { actor: a.actor, credential: a.credential } })) return undefined as unknown as Response;
+        return withApiHeaders(json({ error: "this endpoint speaks WebSocket (JSON-RPC 2.0 and subscriptions)" }, 426));
       }
       let res: Response;
       try {
-        res = (await auth.route(req, url.pathname, srv.requestIP(req)?.address)) ?? (await handle(req));
+        // A file of a frontend (/chunk-<hash>.js) with its own headers; else the API.
+        res =
+          (await frontends.asset(req, url.pathname, Object.values(FRONTENDS))) ??
+          withApiHeaders((await auth.route(req, url.pathname, srv.requestIP(req)?.address)) ?? (await handle(req)));
       } catch (e) {
         console.error("torque: request failed:", e);
-        res = json({ error: "internal error" }, 500);
+        res = withApiHeaders(json({ error: "internal error" }, 500));
       }
       logger.request({ method: req.method, path: url.pathname, status: res.status, ms: performance.now() - t0 });
       return res;
@@ -219,7 +259,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
     websocket: ws.handler,
     error(e) {
       console.error("torque: server error:", e);
-      return json({ error: "internal error" }, 500);
+      return withApiHeaders(json({ error: "internal error" }, 500));
     },
   });
   const mcp = mcpHandler(services, opts.mcp, budget);
@@ -239,6 +279,7 @@ export async function startServer(services: Services, opts: ServerOptions): Prom
       scheduler.stop();
       clearInterval(pruning);
       mcp.close();
+      ws.close();
       auth.close();
       await server.stop(false); // finish what is in flight
       logger.close();

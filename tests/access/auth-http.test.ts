@@ -18,7 +18,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 const rpcBody = (method: string, params: unknown = {}) => ({ jsonrpc: "2.0", id: 1, method, params });
 
 beforeAll(async () => {
-  t = await startTestServer({ apps: [], server: { requestsPerSecond: 50 } });
+  t = await startTestServer({ apps: [], server: { requestsPerSecond: 50, wsRecheckMs: 200 } });
   const m = await t.services.models.create(
     {
       ...structuredClone(ACCESS_MODEL),
@@ -172,6 +172,25 @@ describe("tokens and limits", () => {
     });
     expect(hijack.status).toBe(403);
     expect(await hijack.text()).toMatch(/belongs to another user/);
+  });
+});
+
+describe("WebSockets stay signed in only while their credential holds", () => {
+  test("revoking the token closes its open socket (4401); a socket of another token stays", async () => {
+    const a = await t.services.users.createToken({ user: "ed", name: "ws-a" }, cliActor);
+    const b = await t.services.users.createToken({ user: "ed", name: "ws-b" }, cliActor);
+    const open = (token: string) =>
+      new Promise<{ ws: WebSocket; closed: Promise<number> }>((resolve) => {
+        const ws = new WebSocket(`${t.wsUrl}`, { headers: { authorization: `Bearer ${token}` } } as never);
+        const closed = new Promise<number>((r) => (ws.onclose = (e) => r(e.code)));
+        ws.onopen = () => resolve({ ws, closed });
+      });
+    const sa = await open(a.token);
+    const sb = await open(b.token);
+    await t.services.users.revokeToken(a.info.id, cliActor);
+    expect(await Promise.race([sa.closed, Bun.sleep(5000).then(() => -1)])).toBe(4401);
+    expect(sb.ws.readyState).toBe(WebSocket.OPEN);
+    sb.ws.close();
   });
 });
 

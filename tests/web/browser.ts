@@ -107,13 +107,27 @@ export interface AxeViolation {
 }
 
 /**
- * axe-core's serious and critical violations on the page as it is now; with `include`
- * (CSS selectors), only in what those match. axe refuses an include that matches nothing at
- * all, not one selector of several that does: callers check their parts are there.
+ * axe-core's serious and critical violations on the page as it is now (every violation,
+ * minor ones too, with `all`); with `include` (CSS selectors), only in what those match. axe
+ * refuses an include that matches nothing at all, not one selector of several that does:
+ * callers check their parts are there.
  */
-export async function axeViolations(page: Page, include?: string[]): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page, include?: string[], opts: { all?: boolean } = {}): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through DevTools rather than added as a <script>: the pages' Content-Security-
+  // Policy lets no inline script run, and must not be loosened for a test.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  // Colours read halfway through a transition (a dialog fading in) are no colours anyone
+  // reads: finite animations and transitions end first (a spinner's endless one is left).
+  await page
+    .waitForFunction(
+      () => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity),
+      undefined,
+      {
+        timeout: 3000,
+      },
+    )
+    .catch(() => {});
   const result = await page.evaluate(async (include) => {
     const axe = (
       window as unknown as {
@@ -128,5 +142,30 @@ export async function axeViolations(page: Page, include?: string[]): Promise<Axe
     const r = await axe.run(include ? { include: include.map((s) => [s]) } : document, { resultTypes: ["violations"] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
   }, include);
-  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  return opts.all ? result : result.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/**
+ * Record the page's Content-Security-Policy violations (the `securitypolicyviolation`
+ * events of every document it loads) before it navigates; `read` returns them so far.
+ */
+export async function watchCsp(page: Page): Promise<{ read(): Promise<string[]> }> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations?: string[] };
+    w.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      w.__cspViolations!.push(`${e.violatedDirective}: ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`),
+    );
+  });
+  const seen: string[] = [];
+  // Chromium also says so on the console; those lines are kept too (a violation in a document already left).
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) seen.push(`console: ${m.text()}`);
+  });
+  return {
+    async read() {
+      const now = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []).catch(() => []);
+      return [...seen, ...now];
+    },
+  };
 }

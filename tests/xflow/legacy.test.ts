@@ -93,7 +93,8 @@ describe("customer-order.json: order_status_validation", () => {
       status: "Delivered",
       notes: "left at the door",
     });
-  });
+    // Eight CLI processes, each opening the database and QuickJS: ~3.5 s alone, more beside other suites.
+  }, 30_000);
 
   test("the import report names the confirmation email flow it could not carry over", async () => {
     const { report } = await imported("customer-order.json");

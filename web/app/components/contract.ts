@@ -4,8 +4,9 @@
 // these, so the same component runs in an app, in the gallery against fixtures, and in
 // the editor's preview.
 import type { Accessor, JSX } from "solid-js";
+import type { SessionUser } from "../../auth/session";
 import type { DataSource } from "../lib/source";
-import type { EntityMeta, ModelMetadata, Position, ResolvedComponent } from "../lib/types";
+import type { EntityMeta, EntityOp, ModelMetadata, Position, ResolvedComponent } from "../lib/types";
 
 /** The record a page has open (in the URL: ?record=<entity>/<id>). */
 export interface OpenRecord {
@@ -57,7 +58,32 @@ export interface ComponentContext {
   renderChild(id: string): JSX.Element;
   /** Where the model places a component of the page (a row Container sizes its children by their widths). */
   childPosition?(id: string): Position | undefined;
+  /** The signed-in user (undefined: nobody needs to sign in, as on a local server without users, or in the gallery). */
+  user?: Accessor<SessionUser | undefined>;
+  /** Whether a Modal of the page offers the user anything (false: every Form in it is one the user may not submit). */
+  modalUsable?(id: string): boolean;
 }
+
+/**
+ * Whether the user may do `op` with the entity type's records (getModelMetadata's `access`):
+ * components leave out what the server would refuse; the server decides regardless.
+ * Unknown (no `access`, an unknown type) allows.
+ */
+export const may = (ctx: Pick<ComponentContext, "entityMeta">, entity: string | undefined, op: EntityOp): boolean =>
+  entity === undefined || ctx.entityMeta(entity)?.access?.[op] !== false;
+
+/** A Form's mode as the Form reads it: `mode`, else edit when it names a record. */
+export const formMode = (c: ResolvedComponent): "create" | "edit" => {
+  const m = c.props.mode;
+  return m === "edit" || m === "create" ? m : typeof c.props.recordId === "string" && c.props.recordId ? "edit" : "create";
+};
+
+/** Whether the user may submit a Form: creating takes `create`, editing `update`. */
+export const formAllowed = (c: ResolvedComponent, ctx: Pick<ComponentContext, "entityMeta">): boolean =>
+  may(ctx, c.entity?.name ?? (typeof c.props.entity === "string" ? c.props.entity : undefined), formMode(c) === "edit" ? "update" : "create");
+
+/** Running workflows takes the editor role (services/xflow): a viewer is not offered it. */
+export const mayRunFlows = (ctx: Pick<ComponentContext, "user">): boolean => ctx.user?.()?.role !== "viewer";
 
 /**
  * `c` is a Solid store reconciled by component id: read it inside JSX, memos or effects

@@ -64,12 +64,18 @@ export interface LoadedPage {
   startPage: string | null;
 }
 
+/** What may be done with an entity type's records. */
+export type EntityOp = "list" | "read" | "create" | "update" | "delete";
+
 export interface EntityMeta {
   name: string;
   label: string;
   description?: string;
   display: string | null;
+  /** Without the fields hidden from the signed-in user's role. */
   fields: FieldDefinition[];
+  /** What the signed-in user may do with the type's records (absent: everything, as in the gallery). */
+  access?: Record<EntityOp, boolean>;
 }
 
 export interface Relationship {

@@ -1,21 +1,27 @@
 // The app shell: header with the model's navigation, live-connection state, theme and
-// language; the current page (from the URL) loaded with loadPage on every navigation and
-// again when the model changes; dialogs (forms, confirmations) and toasts for the page.
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
+// language, and who is signed in with Sign out; the current page (from the URL) loaded
+// with loadPage on every navigation and again when the model changes; dialogs (forms,
+// confirmations) and toasts for the page.
+import { createEffect, createMemo, createResource, createSignal, For, lazy, on, onCleanup, Show, Suspense } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
+import { signOut } from "../../auth/session";
 import type { ComponentContext, ConfirmOptions, FormRequest, OpenRecord } from "../components/contract";
-import { LANGUAGES, type Language, language, setLanguage } from "../lib/i18n";
 import { LiveConnection } from "../lib/live";
 import { go, route } from "../lib/route";
 import { rpc } from "../lib/rpc";
+import { session } from "../lib/session";
 import { RpcSource } from "../lib/source";
-import { setTheme, theme } from "../lib/theme";
 import type { LoadedPage, ModelMetadata } from "../lib/types";
-import { ConfirmDialog } from "../ui/Dialog";
+import { ConfirmDialog } from "../ui/dialogs";
 import { t } from "../ui/messages";
 import { ErrorBox, messageOf, Skeleton } from "../ui/Status";
-import { FormDialog } from "./FormDialog";
+import { LanguageSelect, ThemeToggle } from "./HeaderTools";
 import { PageView } from "./PageView";
+
+/** A record's form in a dialog, loaded when one is first opened (after the page is shown). */
+const FormDialog = lazy(() => import("./FormDialog").then((m) => ({ default: m.FormDialog })));
+
+const ROLE = { admin: "roleAdmin", editor: "roleEditor", viewer: "roleViewer" } as const;
 
 interface Toast {
   id: number;
@@ -90,8 +96,13 @@ export function App(props: { slug: string }) {
   const pages = () => meta()?.pages ?? [];
   const pathOf = (name: string) => (pages().find((p) => p.name === name)?.path ?? `/${name}`).replace(/^\//, "");
   const openRecord = (r: OpenRecord | null) => go({ ...route(), record: r ?? undefined });
+  const user = () => {
+    const s = session();
+    return s.status === "signedIn" ? s.user : undefined;
+  };
   const ctx: Omit<ComponentContext, "renderChild" | "openModal" | "closeModal"> = {
     slug: props.slug,
+    user,
     source,
     meta,
     entityMeta: (name) => meta()?.entities.find((e) => e.name === name),
@@ -144,16 +155,20 @@ export function App(props: { slug: string }) {
           <span class="live-state" data-state={live.state()} role="status">
             {live.state() === "open" ? t("live") : live.state() === "offline" ? t("offline") : t("connecting")}
           </span>
-          <label class="visually-hidden" for="lang-select">
-            {t("language")}
-          </label>
-          <select id="lang-select" value={language()} onChange={(e) => setLanguage(e.currentTarget.value as Language)}>
-            <For each={[...LANGUAGES]}>{(l) => <option value={l}>{l.toUpperCase()}</option>}</For>
-          </select>
-          <button type="button" class="icon-button" aria-pressed={theme() === "dark"} onClick={() => setTheme(theme() === "dark" ? "light" : "dark")}>
-            <span aria-hidden="true">{theme() === "dark" ? "☀" : "☾"}</span>
-            <span class="visually-hidden">{t("themeDark")}</span>
-          </button>
+          <LanguageSelect />
+          <ThemeToggle />
+          <Show when={user()}>
+            {(u) => (
+              <>
+                <span class="account" title={t("signedInAs", { name: u().name, role: t(ROLE[u().role]) })}>
+                  <span class="account-name">{u().name}</span> <span class="account-role">{t(ROLE[u().role])}</span>
+                </span>
+                <button type="button" class="button" onClick={() => void signOut()}>
+                  {t("signOut")}
+                </button>
+              </>
+            )}
+          </Show>
         </div>
       </header>
       <main id="main" class="shell-main" tabindex="-1">
@@ -170,20 +185,26 @@ export function App(props: { slug: string }) {
           </Show>
         </Show>
       </main>
-      <For each={forms()}>
-        {(f) => (
-          <FormDialog
-            req={f}
-            ctx={ctx}
-            onDone={(r) => {
-              setForms((l) => l.filter((x) => x.key !== f.key));
-              f.done(r);
-            }}
-          />
-        )}
-      </For>
+      <Suspense>
+        <For each={forms()}>
+          {(f) => (
+            <FormDialog
+              req={f}
+              ctx={ctx}
+              onDone={(r) => {
+                setForms((l) => l.filter((x) => x.key !== f.key));
+                f.done(r);
+              }}
+            />
+          )}
+        </For>
+      </Suspense>
       <Show when={!page.loading && route().record && !recordShownOnPage() ? route().record : undefined} keyed>
-        {(r) => <FormDialog req={{ entity: r.entity, id: r.id }} ctx={ctx} onDone={() => openRecord(null)} />}
+        {(r) => (
+          <Suspense>
+            <FormDialog req={{ entity: r.entity, id: r.id }} ctx={ctx} onDone={() => openRecord(null)} />
+          </Suspense>
+        )}
       </Show>
       <Show when={confirming()} keyed>
         {(c) => (

@@ -1,9 +1,9 @@
 // A form for one record in a dialog (openForm, or a record opened from the URL): the
 // registry's Form component, given a definition made from the entity type's metadata.
 import { createMemo, Show } from "solid-js";
-import type { ComponentContext, FormRequest } from "../components/contract";
+import { type ComponentContext, type FormRequest, may } from "../components/contract";
 import type { ResolvedComponent } from "../lib/types";
-import { Dialog } from "../ui/Dialog";
+import { Dialog } from "../ui/dialogs";
 import { t } from "../ui/messages";
 import { ComponentSlot } from "./PageView";
 
@@ -35,7 +35,10 @@ export function FormDialog(props: {
     closeModal: (saved) => props.onDone(saved ?? null),
     renderChild: () => null,
   };
-  const title = () => props.req.title ?? t(props.req.id ? "editRecord" : "newRecord", { entity: ent()?.label ?? props.req.entity });
+  // A record the user may only look at is titled by its type alone, not "Edit …".
+  const title = () =>
+    props.req.title ??
+    t(props.req.id ? (may(props.ctx, props.req.entity, "update") ? "editRecord" : "recordTitle") : "newRecord", { entity: ent()?.label ?? props.req.entity });
   return (
     <Dialog title={title()} onClose={() => props.onDone(null)} wide>
       <Show when={def()}>{(d) => <ComponentSlot c={d()} ctx={ctx} />}</Show>

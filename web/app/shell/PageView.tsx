@@ -6,9 +6,10 @@
 // keeps what the user typed.
 import { createMemo, createSignal, ErrorBoundary, For, type JSX, onMount, Show, Suspense } from "solid-js";
 import { Dynamic } from "solid-js/web";
-import type { ComponentContext, ComponentProps } from "../components/contract";
+import { type ComponentContext, type ComponentProps, formAllowed } from "../components/contract";
 import { componentFor, preload } from "../components/registry";
 import type { ResolvedComponent } from "../lib/types";
+import { preloadDialogs } from "../ui/dialogs";
 import { t } from "../ui/messages";
 import { ErrorBox, messageOf, Skeleton } from "../ui/Status";
 
@@ -69,11 +70,26 @@ export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<Com
   // A child is not rendered inside itself (a Container listing an ancestor), and nesting is
   // followed at most this deep, so a cycle cannot recurse forever.
   const MAX_DEPTH = 8;
+  /** A Modal holding Forms none of which the user may submit offers nothing (a viewer's "New task" dialog). */
+  const modalUsable = (id: string): boolean => {
+    const forms: ResolvedComponent[] = [];
+    const seen = new Set<string>();
+    const visit = (cid: string, depth: number) => {
+      const c = byId().get(cid);
+      if (!c || seen.has(cid) || depth > MAX_DEPTH) return;
+      seen.add(cid);
+      if (c.type === "Form") forms.push(c);
+      if (Array.isArray(c.props.children)) for (const k of c.props.children) if (typeof k === "string") visit(k, depth + 1);
+    };
+    visit(id, 0);
+    return !forms.length || forms.some((f) => formAllowed(f, props.ctx));
+  };
   const contextFor = (modal: string | undefined, path: string[]): ComponentContext => ({
     ...props.ctx,
     openModal: (id) => byId().get(id)?.type === "Modal" && setOpen((o) => (o.includes(id) ? o : [...o, id])),
     closeModal: () => modal !== undefined && setOpen((o) => o.filter((x) => x !== modal)),
     childPosition: (id) => byId().get(id)?.position,
+    modalUsable,
     renderChild: (id): JSX.Element => {
       const c = byId().get(id);
       if (!c) return <ErrorBox message={t("noChild", { id })} />;
@@ -84,7 +100,14 @@ export function PageView(props: { components: ResolvedComponent[]; ctx: Omit<Com
 
   // Once the page is painted, fetch the chunks its components (in modals too) may need, and
   // the Form's: grids, records and buttons open forms.
-  onMount(() => requestAnimationFrame(() => setTimeout(() => preload([...props.components.map((c) => c.type), "Form"]), 0)));
+  onMount(() =>
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        preload([...props.components.map((c) => c.type), "Form"]);
+        preloadDialogs();
+      }, 0),
+    ),
+  );
 
   return (
     <>

@@ -2,7 +2,7 @@
 // loads, a contained error (role="alert") with a retry, so one failing component never
 // takes the page down.
 import { For, type JSX, Show } from "solid-js";
-import { BAD_REPLY, RpcError } from "../lib/rpc";
+import { BAD_REPLY, RpcError, SIGNED_OUT } from "../lib/rpc";
 import { t } from "./messages";
 
 export function Skeleton(props: { lines?: number; label?: string }) {
@@ -31,6 +31,7 @@ export function ErrorBox(props: { title?: string; message: string; onRetry?: () 
 /** The readable message of anything thrown (an RpcError's message is the server's sentence). */
 export function messageOf(e: unknown): string {
   if (e instanceof RpcError && e.code === BAD_REPLY) return t("badReply", { detail: e.message });
+  if (e instanceof RpcError && e.code === SIGNED_OUT) return t("signedOut");
   if (e instanceof Error) return e.message === "network" ? t("networkError") : e.message;
   return String(e);
 }

@@ -5,7 +5,7 @@
 // is open, so a run started elsewhere (a write in the app, the webhook) is seen too.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { NodeRun, RunRecord } from "../../../src/xflow/types";
-import { gql } from "../lib/graphql";
+import { errorMessage, gql } from "../lib/graphql";
 
 export interface ShownRun {
   id: string;
@@ -74,7 +74,8 @@ export function useFlowRuns(app: string | null, flow: string) {
       n: HISTORY,
     }).then(
       (d) => setHistory(d.xflowRuns),
-      () => undefined,
+      // Said, not swallowed: a viewer may not read runs (it takes the editor role).
+      (e) => setError(errorMessage(e)),
     );
   }, [app, flow]);
 

@@ -5,6 +5,7 @@ import { Alert, Button, EmptyState, Group, Stack, Text, Title } from "@mantine/c
 import { useRef, useState } from "react";
 import type { ModelSummary } from "../lib/api";
 import { useI18n } from "../lib/i18n";
+import { canDesign, useSession } from "../lib/session";
 import { Loading } from "../shell/Loading";
 import { CreateAppModal } from "./CreateAppModal";
 import { CreateModelModal } from "./CreateModelModal";
@@ -17,6 +18,8 @@ type Dialog = { kind: "create" | "import" | "createApp" | "delete" } | null;
 
 export function HomePage() {
   const { t } = useI18n();
+  // Creating, importing and deleting models and creating apps take the admin role: not offered to others.
+  const designer = canDesign(useSession());
   const [state, reload] = useModels();
   const [dialog, setDialog] = useState<Dialog>(null);
   // The model a per-model dialog is about stays set while that dialog closes, so Mantine can animate it out and return focus.
@@ -28,7 +31,7 @@ export function HomePage() {
   const heading = useRef<HTMLHeadingElement>(null);
   const close = () => setDialog(null);
 
-  const actions = (
+  const actions = designer && (
     <Group>
       <Button onClick={() => setDialog({ kind: "create" })}>{t("createModel")}</Button>
       <Button variant="default" onClick={() => setDialog({ kind: "import" })}>
@@ -63,7 +66,14 @@ export function HomePage() {
         </EmptyState>
       )}
       {state.status === "ready" &&
-        state.models.map((m) => <ModelCard key={m.id} model={m} onCreateApp={() => open("createApp", m)} onDelete={() => open("delete", m)} />)}
+        state.models.map((m) => (
+          <ModelCard
+            key={m.id}
+            model={m}
+            onCreateApp={designer ? () => open("createApp", m) : undefined}
+            onDelete={designer ? () => open("delete", m) : undefined}
+          />
+        ))}
 
       <CreateModelModal opened={dialog?.kind === "create"} onClose={close} onCreated={reload} />
       <ImportModelModal opened={dialog?.kind === "import"} onClose={close} onImported={reload} />

@@ -1,5 +1,6 @@
 /** @jsxImportSource react */
-// One model on Home: name, version, entity-type count, its apps with record counts, actions.
+// One model on Home: name, version, entity-type count, its apps with record counts, actions
+// (creating an app and deleting only when given: they take the admin role).
 import { Anchor, Badge, Button, Card, Group, List, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 import { exportModel, type ModelSummary } from "../lib/api";
@@ -9,7 +10,7 @@ import { Link, modelHref } from "../lib/route";
 import { useNotices } from "../shell/notices";
 import { downloadJson, jsonFileName } from "./download";
 
-export function ModelCard({ model, onCreateApp, onDelete }: { model: ModelSummary; onCreateApp(): void; onDelete(): void }) {
+export function ModelCard({ model, onCreateApp, onDelete }: { model: ModelSummary; onCreateApp?: () => void; onDelete?: () => void }) {
   const { t, tn } = useI18n();
   const notices = useNotices();
   const [exporting, setExporting] = useState(false);
@@ -49,12 +50,16 @@ export function ModelCard({ model, onCreateApp, onDelete }: { model: ModelSummar
             <Button variant="default" size="xs" onClick={() => void doExport()} loading={exporting}>
               {t("exportModel")}
             </Button>
-            <Button variant="default" size="xs" onClick={onCreateApp}>
-              {t("createApp")}
-            </Button>
-            <Button variant="light" color="red" size="xs" onClick={onDelete}>
-              {t("deleteModel")}
-            </Button>
+            {onCreateApp ? (
+              <Button variant="default" size="xs" onClick={onCreateApp}>
+                {t("createApp")}
+              </Button>
+            ) : null}
+            {onDelete ? (
+              <Button variant="light" color="red" size="xs" onClick={onDelete}>
+                {t("deleteModel")}
+              </Button>
+            ) : null}
           </Group>
         </Group>
         {model.apps.length === 0 ? (

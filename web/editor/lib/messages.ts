@@ -1,7 +1,7 @@
 // Every string the editor shows. `de` is typed by `en`'s keys, so a missing or extra
 // translation fails the type check. `{name}` placeholders are filled by `t`; a count
 // has a `One` and an `Other` form, picked by `tn`. Each part of the editor keeps its own
-// strings beside its code (workspace, erd, entity, pages, flows, problems, history, palette, and common
+// strings beside its code (workspace, erd, entity, pages, flows, problems, history, palette, signin, and common
 // for what the diagram and the entity editor share) and adds them with `addMessages` when
 // its chunk loads, so Home carries only its own strings; a part's German (messages.de.ts
 // beside it) is a chunk of its own, loaded only when German is the language shown. The
@@ -15,6 +15,7 @@ import type { historyEn } from "../history/messages";
 import type { pagesEn } from "../pages/messages";
 import type { paletteEn } from "../palette/messages";
 import type { problemsEn } from "../problems/messages";
+import type { signInEn } from "../signin/messages";
 import type { workspaceEn } from "../workspace/messages";
 
 const coreEn = {
@@ -103,6 +104,16 @@ const coreEn = {
   modelNoEntityTypes: "This model has no entity types yet.",
   modelApps: "Apps",
   modelMissing: "There is no model {id}.",
+
+  sessionUnreachable: "The server could not be reached: {message}",
+  signedInAs: "Signed in as {name} ({role})",
+  signOut: "Sign out",
+  roleAdmin: "admin",
+  roleEditor: "editor",
+  roleViewer: "viewer",
+  readOnlyTitle: "Read-only",
+  readOnly: "You are signed in as {name} ({role}). You can look at every model, but changing models and creating apps takes the admin role.",
+  readOnlyEdit: "Changing models takes the admin role; you are signed in as {name} ({role}).",
 } as const;
 
 type AllEn = typeof coreEn &
@@ -111,6 +122,7 @@ type AllEn = typeof coreEn &
   typeof erdEn &
   typeof entityEn &
   typeof problemsEn &
+  typeof signInEn &
   typeof historyEn &
   typeof paletteEn &
   typeof pagesEn &
@@ -206,6 +218,16 @@ const coreDe: Translation<typeof coreEn> = {
   modelNoEntityTypes: "Dieses Modell hat noch keine Entitätstypen.",
   modelApps: "Apps",
   modelMissing: "Es gibt kein Modell {id}.",
+
+  sessionUnreachable: "Der Server ist nicht erreichbar: {message}",
+  signedInAs: "Angemeldet als {name} ({role})",
+  signOut: "Abmelden",
+  roleAdmin: "Administrator",
+  roleEditor: "Bearbeiter",
+  roleViewer: "Betrachter",
+  readOnlyTitle: "Nur lesen",
+  readOnly: "Sie sind als {name} ({role}) angemeldet. Sie können alle Modelle ansehen; Modelle ändern und Apps anlegen erfordert die Rolle Administrator.",
+  readOnlyEdit: "Modelle ändern erfordert die Rolle Administrator; Sie sind als {name} ({role}) angemeldet.",
 };
 
 /** The strings known so far, per language: Home's, then each part's as its chunk loads. */

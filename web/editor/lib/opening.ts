@@ -3,7 +3,7 @@
 // loading, instead of after them (about 300 ms sooner on a cold open). Home's chunk holds
 // it, so it costs nothing to load; the workspace takes the answer once.
 import type { Model } from "../../../src/model/schema";
-import { gql } from "./graphql";
+import { gql, SignInRequired } from "./graphql";
 
 export type Opened = { id: string; version: number; document: Model; apps: { slug: string }[] } | null;
 
@@ -22,9 +22,9 @@ export function openEarly(path = location.pathname): void {
   early.set(id, p);
 }
 
-/** The model with its apps: the early answer when there is one for this id (taken once), else asked now. */
+/** The model with its apps: the early answer when there is one for this id (taken once), else asked now (also when the early one found no session: asked again once signed in). */
 export function openedModel(id: string): Promise<Opened> {
   const p = early.get(id);
   early.delete(id);
-  return p ?? ask(id);
+  return p ? p.catch((e) => (e instanceof SignInRequired ? ask(id) : Promise.reject(e))) : ask(id);
 }

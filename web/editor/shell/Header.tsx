@@ -1,8 +1,11 @@
 /** @jsxImportSource react */
-// The bar on every page: product name, navigation, theme and language.
-import { ActionIcon, Anchor, Group, NativeSelect, Text, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
+// The bar on every page: product name, navigation, theme and language, and who is signed
+// in with the way out.
+import { ActionIcon, Anchor, Badge, Button, Group, NativeSelect, Text, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from "@mantine/core";
+import { type Session, signOut } from "../../auth/session";
 import { LANGUAGES, type Language, useI18n } from "../lib/i18n";
 import { homeHref, Link, type Route } from "../lib/route";
+import { ROLE_LABEL } from "../lib/session";
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", de: "Deutsch" };
 
@@ -31,21 +34,44 @@ function LanguageSwitch() {
   );
 }
 
-export function Header({ route }: { route: Route }) {
+/** The signed-in user's name and role, and Sign out (the sign-in page follows). */
+function Account({ name, role }: { name: string; role: keyof typeof ROLE_LABEL }) {
   const { t } = useI18n();
+  return (
+    <Group gap="xs" wrap="nowrap" data-testid="account">
+      <Text size="sm" fw={600} title={t("signedInAs", { name, role: t(ROLE_LABEL[role]) })}>
+        <VisuallyHidden>{t("signedInAs", { name, role: t(ROLE_LABEL[role]) })}</VisuallyHidden>
+        <span aria-hidden="true">{name}</span>
+      </Text>
+      <Badge variant="outline" color="gray" aria-hidden="true" style={{ textTransform: "none" }}>
+        {t(ROLE_LABEL[role])}
+      </Badge>
+      <Button variant="default" size="xs" onClick={() => void signOut()}>
+        {t("signOut")}
+      </Button>
+    </Group>
+  );
+}
+
+export function Header({ route, session }: { route: Route; session: Session }) {
+  const { t } = useI18n();
+  const inside = session.status === "open" || session.status === "signedIn";
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap">
       <Group gap="lg" wrap="nowrap">
         <Text fw={700} size="lg">
           {t("product")}
         </Text>
-        <nav aria-label={t("navMain")}>
-          <Anchor component={Link} href={homeHref()} aria-current={route.name === "home" ? "page" : undefined}>
-            {t("navHome")}
-          </Anchor>
-        </nav>
+        {inside ? (
+          <nav aria-label={t("navMain")}>
+            <Anchor component={Link} href={homeHref()} aria-current={route.name === "home" ? "page" : undefined}>
+              {t("navHome")}
+            </Anchor>
+          </nav>
+        ) : null}
       </Group>
       <Group gap="sm" wrap="nowrap">
+        {session.status === "signedIn" ? <Account name={session.user.name} role={session.user.role} /> : null}
         <LanguageSwitch />
         <ColorSchemeToggle />
       </Group>

@@ -121,6 +121,8 @@ export class ModelStore {
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private remoteQueued: number | null = null;
+  /** Why every change is refused (the user may not change models), or null. */
+  private lockedBy: (() => string) | null = null;
 
   constructor(
     model: ModelRef,
@@ -165,10 +167,21 @@ export class ModelStore {
   }
 
   /**
+   * Refuse every change from now on, saying `reason` (read when refusing, so it follows the
+   * language): a user who may look at the model but not change it. Nothing is applied, so
+   * nothing is sent for the server to refuse.
+   */
+  lock(reason: () => string): void {
+    this.lockedBy = reason;
+  }
+
+  /**
    * Apply an action to the document on screen and save it. Throws (changing nothing) when
-   * an edit does not apply, e.g. a name that exists already; the caller shows the message.
+   * an edit does not apply, e.g. a name that exists already, or the store is locked; the
+   * caller shows the message.
    */
   dispatch(action: Action, from: "user" | "undo" | "redo" = "user"): void {
+    if (this.lockedBy) throw new Error(this.lockedBy());
     if (this.state.conflict) throw new Error("resolve the conflict first");
     const { doc, inverse } = applyWithInverse(this.state.doc, action.edits);
     const done: Done = { ...action, inverse };

@@ -5,10 +5,11 @@
 // This chunk's strings (lib/messages.ts: each part adds its own when it loads).
 import "./messages";
 import { ActionIcon, Anchor, Badge, Button, Group, Menu, Stack, Tabs, Text, Title, Tooltip } from "@mantine/core";
-import { type ReactNode, Suspense, useEffect, useMemo, useState } from "react";
+import { type ReactNode, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage } from "../lib/graphql";
 import { lazyPart, useI18n } from "../lib/i18n";
 import { homeHref, Link, navigate } from "../lib/route";
+import { canDesign, ROLE_LABEL, useSession } from "../lib/session";
 import { Loading } from "../shell/Loading";
 import { useNotices } from "../shell/notices";
 import { openModel } from "../state/api";
@@ -31,9 +32,19 @@ const Palette = lazyPart(() => import("../palette/Palette"));
 
 type Load = { status: "loading" } | { status: "error"; message: string } | { status: "missing" } | { status: "ready"; store: ModelStore; apps: string[] };
 
-/** Open the model: its newest version, its apps, a store replaying any local draft, and the live feed of versions saved elsewhere. */
+/**
+ * Open the model: its newest version, its apps, a store replaying any local draft, and the
+ * live feed of versions saved elsewhere. For a user who may not change models the store is
+ * locked (each edit says why) and a draft is left for whoever may save it.
+ */
 function useModelSession(id: string): Load {
   const [load, setLoad] = useState<Load>({ status: "loading" });
+  const { t } = useI18n();
+  const session = useSession();
+  // Read when the store opens and when an edit is refused (a ref: a language switch must not reopen the model).
+  const readOnly = useRef<(() => string) | null>(null);
+  readOnly.current =
+    session.status === "signedIn" && !canDesign(session) ? () => t("readOnlyEdit", { name: session.user.name, role: t(ROLE_LABEL[session.user.role]) }) : null;
   useEffect(() => {
     let store: ModelStore | undefined;
     let stop = () => {};
@@ -44,7 +55,9 @@ function useModelSession(id: string): Load {
         if (!opened) return setLoad({ status: "missing" });
         const { ref, apps } = opened;
         store = new ModelStore(ref);
-        await store.restore();
+        const locked = readOnly.current;
+        if (locked) store.lock(() => readOnly.current?.() ?? locked());
+        else await store.restore();
         if (cancelled) return store.dispose();
         const s = store;
         stop = watchModel(ref.id, (v) => void s.remoteChanged(v ?? Number.MAX_SAFE_INTEGER).catch(() => {}));

@@ -3,14 +3,17 @@
 // optional `confirm` question comes first; a delete always asks. While it runs the
 // button is busy (aria-busy and aria-disabled: it keeps focus, which returns to it after
 // a dialog, and ignores clicks); when its action needs an open record and the page
-// has none it is disabled and says why. A bad action is a contained error naming it.
-import { createMemo, createSignal, Show } from "solid-js";
+// has none it is disabled and says why. A bad action is a contained error naming it. An
+// action the signed-in user may not do (a viewer's "New task") is not shown at all.
+import { createMemo, createSignal, lazy, Show, Suspense } from "solid-js";
 import { ErrorBox } from "../../ui/Status";
 import { type ComponentProps, prop } from "../contract";
-import { type Action, deleteQuestion, needsRecord, parseAction, runAction, targetOf, type XFlowOutcome } from "./actions";
+import { type Action, actionAllowed, deleteQuestion, needsRecord, parseAction, runAction, targetOf, type XFlowOutcome } from "./actions";
 import { t } from "./messages";
-import { XFlowResult } from "./XFlowResult";
 import "./Button.css";
+
+/** A workflow's result dialog, loaded when a run has one to show. */
+const XFlowResult = lazy(() => import("./XFlowResult").then((m) => ({ default: m.XFlowResult })));
 
 export default function Button(props: ComponentProps) {
   const action = createMemo(() => parseAction(prop.object(props.c, "action")));
@@ -51,7 +54,7 @@ export default function Button(props: ComponentProps) {
   return (
     <Show when={!("error" in action()) && (action() as Action)} fallback={<ErrorBox message={(action() as { error: string }).error} />}>
       {(a) => (
-        <>
+        <Show when={actionAllowed(a(), props.ctx)}>
           <button
             type="button"
             class={`button tq-button ${variant(a())}`}
@@ -70,9 +73,13 @@ export default function Button(props: ComponentProps) {
             </Show>
           </button>
           <Show when={result()} keyed>
-            {(r) => <XFlowResult result={r} onClose={() => setResult(undefined)} />}
+            {(r) => (
+              <Suspense>
+                <XFlowResult result={r} onClose={() => setResult(undefined)} />
+              </Suspense>
+            )}
           </Show>
-        </>
+        </Show>
       )}
     </Show>
   );

@@ -2,7 +2,7 @@
 // step that failed (role="alert"), in a small dialog that gives focus back to the button.
 import { Show } from "solid-js";
 import { fmt } from "../../lib/i18n";
-import { Dialog } from "../../ui/Dialog";
+import { Dialog } from "../../ui/dialogs";
 import type { XFlowOutcome } from "./actions";
 import { t } from "./messages";
 

@@ -3,7 +3,7 @@
 
 import type { XFlowRunSummary } from "../../lib/types";
 import { messageOf } from "../../ui/Status";
-import type { ComponentContext, ConfirmOptions, OpenRecord } from "../contract";
+import { type ComponentContext, type ConfirmOptions, may, mayRunFlows, type OpenRecord } from "../contract";
 import { t } from "./messages";
 
 export type Action =
@@ -43,6 +43,27 @@ export function targetOf(a: Action, open: OpenRecord | undefined): string | unde
   if (a.type !== "update" && a.type !== "delete") return undefined;
   if (typeof a.id === "string" && a.id) return a.id;
   return open && open.entity === a.entity ? open.id : undefined;
+}
+
+/**
+ * Whether the signed-in user may do what the action does (the entity type's `access`, the
+ * role for workflows, what a modal holds): a button the server would refuse is not shown.
+ */
+export function actionAllowed(a: Action, ctx: ComponentContext): boolean {
+  switch (a.type) {
+    case "openForm":
+      return may(ctx, a.entity, a.id ? "update" : "create");
+    case "create":
+    case "update":
+    case "delete":
+      return may(ctx, a.entity, a.type);
+    case "runXFlow":
+      return mayRunFlows(ctx);
+    case "openModal":
+      return ctx.modalUsable?.(a.modal) ?? true;
+    case "navigate":
+      return true;
+  }
 }
 
 export const needsRecord = (a: Action) => (a.type === "update" || a.type === "delete") && !(typeof a.id === "string" && a.id);

@@ -4,7 +4,7 @@
 // it, shown inside the grid's box instead of a broken grid.
 import type { ColumnDefinition, Filter, ResolvedComponent, SortKey } from "../../lib/types";
 import type { ComponentContext } from "../contract";
-import { prop } from "../contract";
+import { may, prop } from "../contract";
 import { t } from "./messages";
 
 export interface GridConfig {
@@ -18,7 +18,9 @@ export interface GridConfig {
   sort: SortKey[];
   filter: Filter | undefined;
   pageSize: number;
+  /** Rows can be selected (for deleting them): off when the user may not delete the type's records. */
   selectable: boolean;
+  /** Cells can be edited in place: off when the user may not update the type's records. */
   editable: boolean;
 }
 
@@ -60,8 +62,8 @@ export function gridConfig(c: ResolvedComponent, ctx: ComponentContext): GridCon
     sort,
     filter: prop.object(c, "filter") as Filter | undefined,
     pageSize: size === undefined ? DEFAULT_PAGE : Math.min(500, Math.max(20, Math.round(size))),
-    selectable: c.props.selectable !== false,
-    editable: c.props.editable !== false,
+    selectable: c.props.selectable !== false && may(ctx, c.entity.name, "delete"),
+    editable: c.props.editable !== false && may(ctx, c.entity.name, "update"),
   };
 }
 

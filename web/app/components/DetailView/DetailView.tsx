@@ -2,14 +2,15 @@
 // this entity type. Its fields as a definition list formatted per type, references as links
 // that open the referenced record, and for each relationship of the model that involves
 // the type a short list of the related records. Edit opens the form; Delete first says
-// what the relationships' onDelete rules will do to related records. Changes made anywhere
+// what the relationships' onDelete rules will do to related records (each shown only when
+// the signed-in user may do it). Changes made anywhere
 // arrive live: the record is refetched, a deletion is said so, related lists refresh.
 import { createEffect, createMemo, createSignal, createUniqueId, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { fmt } from "../../lib/i18n";
 import { recordLabel } from "../../lib/source";
 import type { EntityRecord, Relationship } from "../../lib/types";
 import { ErrorBox, messageOf, Skeleton } from "../../ui/Status";
-import { type ComponentProps, prop } from "../contract";
+import { type ComponentProps, may, prop } from "../contract";
 import { FieldValue } from "./FieldValue";
 import { countOf, inSentence, t } from "./messages";
 import { RelatedList } from "./RelatedList";
@@ -183,12 +184,16 @@ export default function DetailView(props: ComponentProps) {
                   <h2 id={headingId}>{recordLabel(r(), display())}</h2>
                 </div>
                 <div class="tq-dv-actions">
-                  <button type="button" class="button" onClick={() => void edit(r())}>
-                    {t("edit")}
-                  </button>
-                  <button type="button" class="button tq-dv-delete" aria-disabled={deleting() || undefined} onClick={() => void remove(r())}>
-                    {t("delete")}
-                  </button>
+                  <Show when={may(props.ctx, r().entity, "update")}>
+                    <button type="button" class="button" onClick={() => void edit(r())}>
+                      {t("edit")}
+                    </button>
+                  </Show>
+                  <Show when={may(props.ctx, r().entity, "delete")}>
+                    <button type="button" class="button tq-dv-delete" aria-disabled={deleting() || undefined} onClick={() => void remove(r())}>
+                      {t("delete")}
+                    </button>
+                  </Show>
                 </div>
               </header>
               <dl class="tq-dv-fields">

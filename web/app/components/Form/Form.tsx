@@ -3,13 +3,15 @@
 // page's open record). What the user typed lives in a store keyed by field name, never
 // rebuilt from `c`, so a model change (a field added or renamed) updates the form in place
 // and every failed save (validation, conflict, network) leaves the input as it was. The
-// server's validation is the authority: its issues are shown under their fields.
+// server's validation is the authority: its issues are shown under their fields. A user
+// who may not create (or update) the type's records is told so: no create form, or the
+// record's fields shown disabled, without a save button.
 import { createEffect, createMemo, createSignal, createUniqueId, For, Match, on, onCleanup, onMount, Show, Switch, untrack } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { RpcError } from "../../lib/rpc";
 import type { EntityRecord } from "../../lib/types";
 import { ErrorBox, messageOf, Skeleton } from "../../ui/Status";
-import { type ComponentProps, prop } from "../contract";
+import { type ComponentProps, may, prop } from "../contract";
 import { FieldRow } from "./Field";
 import type { FormField } from "./inputs/types";
 import { inSentence, t } from "./messages";
@@ -43,6 +45,8 @@ export default function Form(props: ComponentProps) {
     return prop.string(props.c, "recordId") ?? (r && r.entity === entityName() ? r.id : undefined);
   });
   const initial = () => prop.object(props.c, "initial") ?? {};
+  /** Whether the signed-in user may save this form (creating takes create, editing update). */
+  const allowed = () => may(props.ctx, entityName(), mode() === "edit" ? "update" : "create");
 
   const shown = createMemo<Shown>(() => {
     const labels = new Map<string, string>();
@@ -207,7 +211,7 @@ export default function Form(props: ComponentProps) {
     const entity = entityName();
     const rec = base();
     const editing = mode() === "edit";
-    if (busy() || !entity || (editing && !rec)) return;
+    if (busy() || !entity || (editing && !rec) || !allowed()) return;
     const s = shown();
     const data: Record<string, unknown> = {};
     const local: Record<string, string> = {};
@@ -283,6 +287,9 @@ export default function Form(props: ComponentProps) {
         <Match when={!props.c.entity}>
           <ErrorBox message={t("unknownEntity", { entity: entityName() ?? "" })} />
         </Match>
+        <Match when={mode() === "create" && !allowed()}>
+          <p class="tq-form-empty">{t("mayNotCreate", { entity: inSentence(entityLabel()) })}</p>
+        </Match>
         <Match when={mode() === "edit" && !recordId()}>
           <p class="tq-form-empty">{t("selectToEdit", { entity: inSentence(entityLabel()) })}</p>
         </Match>
@@ -333,39 +340,46 @@ export default function Form(props: ComponentProps) {
                 {note()}
               </p>
             </Show>
-            <div class="tq-fields">
-              <For each={shown().names}>
-                {(name) => (
-                  <Show when={shown().byName.get(name)}>
-                    {(f) => (
-                      <FieldRow
-                        field={f()}
-                        value={raw[name]}
-                        stored={base() ? base()!.data[name] : initial()[name]}
-                        set={(v) => {
-                          setRaw(name, v);
-                          if (errors[name]) setErrors(name, undefined);
-                        }}
-                        error={errors[name]}
-                        ctx={props.ctx}
-                      />
-                    )}
-                  </Show>
-                )}
-              </For>
-            </div>
+            <Show when={!allowed()}>
+              <p class="tq-form-note">{t("readOnly", { entity: inSentence(entityLabel()) })}</p>
+            </Show>
+            <fieldset class="tq-fieldset" disabled={!allowed()}>
+              <div class="tq-fields">
+                <For each={shown().names}>
+                  {(name) => (
+                    <Show when={shown().byName.get(name)}>
+                      {(f) => (
+                        <FieldRow
+                          field={f()}
+                          value={raw[name]}
+                          stored={base() ? base()!.data[name] : initial()[name]}
+                          set={(v) => {
+                            setRaw(name, v);
+                            if (errors[name]) setErrors(name, undefined);
+                          }}
+                          error={errors[name]}
+                          ctx={props.ctx}
+                        />
+                      )}
+                    </Show>
+                  )}
+                </For>
+              </div>
+            </fieldset>
             <div class="tq-form-actions">
               <Show when={inDialog()}>
                 <button type="button" class="button" onClick={() => props.ctx.closeModal()}>
-                  {t("cancel")}
+                  {allowed() ? t("cancel") : t("close")}
                 </button>
               </Show>
-              <button type="submit" class="button primary" aria-disabled={busy() || undefined}>
-                <Show when={busy()}>
-                  <span class="tq-spinner" aria-hidden="true" />
-                </Show>
-                {busy() ? t("saving") : submitLabel()}
-              </button>
+              <Show when={allowed()}>
+                <button type="submit" class="button primary" aria-disabled={busy() || undefined}>
+                  <Show when={busy()}>
+                    <span class="tq-spinner" aria-hidden="true" />
+                  </Show>
+                  {busy() ? t("saving") : submitLabel()}
+                </button>
+              </Show>
             </div>
           </form>
         </Match>

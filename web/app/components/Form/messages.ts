@@ -39,6 +39,9 @@ export const t = defineMessages({
     selectToEdit: "Select a {entity} to edit it here",
     loadFailed: "The {entity} could not be loaded",
     recordGone: "This {entity} was deleted meanwhile.",
+    mayNotCreate: "You may not create a {entity}.",
+    readOnly: "You may look at this {entity} but not change it.",
+    close: "Close",
   },
   de: {
     create: "Anlegen",
@@ -77,6 +80,9 @@ export const t = defineMessages({
     selectToEdit: "Wählen Sie einen Eintrag ({entity}), um ihn hier zu bearbeiten",
     loadFailed: "{entity} konnte nicht geladen werden",
     recordGone: "{entity} wurde inzwischen gelöscht.",
+    mayNotCreate: "Sie dürfen keinen Eintrag ({entity}) anlegen.",
+    readOnly: "Sie dürfen diesen Eintrag ({entity}) ansehen, aber nicht ändern.",
+    close: "Schließen",
   },
 });
 

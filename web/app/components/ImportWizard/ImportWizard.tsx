@@ -7,7 +7,7 @@ import "./ImportWizard.css";
 import { type Accessor, createComputed, createEffect, createMemo, createSignal, createUniqueId, Match, on, Show, Switch, untrack } from "solid-js";
 import type { EntityMeta } from "../../lib/types";
 import { ErrorBox } from "../../ui/Status";
-import { type ComponentContext, type ComponentProps, prop } from "../contract";
+import { type ComponentContext, type ComponentProps, may, prop } from "../contract";
 import { CheckStep } from "./CheckStep";
 import { ImportStep } from "./ImportStep";
 import { MapStep, mappingProblems } from "./MapStep";
@@ -31,7 +31,12 @@ export default function ImportWizard(props: ComponentProps) {
         {prop.string(props.c, "title") ?? t("title", { entity: entity()?.label ?? name() ?? "" })}
       </h2>
       <Show when={entity()} fallback={<ErrorBox message={name() ? t("unknownEntity", { entity: name()! }) : t("noEntity")} />}>
-        {(e) => <Wizard entity={e} ctx={props.ctx} />}
+        {(e) => (
+          // Importing creates records: a user who may not create them is told so instead of a wizard whose end is refused.
+          <Show when={may(props.ctx, e().name, "create")} fallback={<p class="iw-note">{t("mayNotCreate", { entity: e().label })}</p>}>
+            <Wizard entity={e} ctx={props.ctx} />
+          </Show>
+        )}
       </Show>
     </section>
   );

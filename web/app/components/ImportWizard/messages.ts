@@ -18,6 +18,7 @@ export const t = defineMessages({
     another: "Import another file",
     noEntity: "This import wizard names no entity type.",
     unknownEntity: 'Unknown entity type "{entity}"',
+    mayNotCreate: "You may not create {entity} records, so you cannot import them.",
 
     uploadHeading: "Choose the data to import",
     uploadIntro: "A CSV file with a header row, or a JSON list of records, up to {mb} MB.",
@@ -100,6 +101,7 @@ export const t = defineMessages({
     another: "Weitere Datei importieren",
     noEntity: "Dieser Import-Assistent nennt keinen Entitätstyp.",
     unknownEntity: 'Unbekannter Entitätstyp "{entity}"',
+    mayNotCreate: "Sie dürfen keine Einträge ({entity}) anlegen und sie daher auch nicht importieren.",
 
     uploadHeading: "Daten für den Import wählen",
     uploadIntro: "Eine CSV-Datei mit Kopfzeile oder eine JSON-Liste von Datensätzen, bis {mb} MB.",

@@ -3,7 +3,7 @@
 // close it, as does a Form inside it once it saved (ctx.closeModal). The shared Dialog
 // keeps focus inside and gives it back to what opened it.
 import { For, Show } from "solid-js";
-import { Dialog } from "../../ui/Dialog";
+import { Dialog } from "../../ui/dialogs";
 import { type ComponentProps, prop } from "../contract";
 import { t } from "./messages";
 import "./Modal.css";
