@@ -434,10 +434,6 @@ export function leak(message: string, sent: Iterable<string> = []): string | und
 }
 
 // ---------------------------------------------------------------------------------------
-// Known bugs in model saving that the fuzz tests count instead of failing on (each has a
-// test.todo with its reproduction in model-import.test.ts).
-
-
 // ---------------------------------------------------------------------------------------
 // Counting, and running many requests a few at a time.
 
