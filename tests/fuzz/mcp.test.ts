@@ -10,7 +10,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SLUG_PATTERN } from "../../src/services/apps";
 import { MAIN } from "../helpers/cli";
-import { onPostgres } from "../helpers/db";
 import { hostileName, hostileString, mutate, mutateText, type Rng, toJson, withSeed } from "./gen";
 import { Allowed, brief, FIELDS, type FuzzServer, leak, pool, snapshot, startFuzzServer, stringsOf, Tally, unexplained } from "./kit";
 
@@ -148,18 +147,6 @@ function corpus(app: "todo" | "fz"): Call[] {
   return [...generic, ...typed];
 }
 
-/** Bugs this test found that are not fixed yet (see the test.todo cases below): counted, not failed. */
-const KNOWN = {
-  uri: { n: 0, says: "resources/read without a text uri is -32603 with the SDK's zod dump" },
-  nul: { n: 0, says: "resources/read of a model id holding NUL on PostgreSQL is -32603" },
-};
-function knownBug(method: unknown, params: any, error: { code: number; message: string }) {
-  if (method !== "resources/read" || error.code !== -32603) return undefined;
-  if (!isObj(params) || typeof params.uri !== "string") return KNOWN.uri;
-  if (onPostgres && /NUL/.test(error.message)) return KNOWN.nul;
-  return undefined;
-}
-
 const GENERIC_DATA = new Set([
   "describe_app",
   "query_entities",
@@ -226,8 +213,6 @@ test("fuzz: mutated MCP tool calls over HTTP and stdio", async () => {
         return t.problem("internal", `not an answer to ${sent.id}: ${brief(JSON.stringify(m))} for ${brief(sent.text)}`);
       const strings = stringsOf(sent.params, new Set([sent.text]));
       if (m.error) {
-        const known = knownBug(sent.method, sent.params, m.error);
-        if (known) return void known.n++;
         if (m.error.code === -32603) return t.problem("internal", `-32603 ${m.error.message} for ${brief(sent.text)}`);
         if (m.error.code === -32010) return; // not run: the batch's time was spent
         if (typeof m.error.message !== "string" || !m.error.message) return t.problem("internal", `an error without a message: ${brief(JSON.stringify(m))}`);
@@ -350,9 +335,7 @@ test("fuzz: mutated MCP tool calls over HTTP and stdio", async () => {
       if (res.status >= 500) return t.problem("http5xx", `HTTP ${res.status} ${brief(res.text)} for ${brief(text)}`);
       for (const m of res.messages) {
         if (m?.unreadable !== undefined) return t.problem("internal", `unreadable answer ${brief(res.text)} for ${brief(text)}`);
-        const known = m?.error && knownBug(parsed?.method, parsed?.params, m.error);
-        if (known) known.n++;
-        else if (m?.error?.code === -32603) t.problem("internal", `-32603 for ${brief(text)}`);
+        if (m?.error?.code === -32603) t.problem("internal", `-32603 for ${brief(text)}`);
         const msg = m?.error?.message ?? (m?.result?.isError ? m.result.content?.[0]?.text : undefined);
         if (msg) {
           const l = leak(String(msg), stringsOf(parsed, new Set([text])));
@@ -466,11 +449,7 @@ test("fuzz: mutated MCP tool calls over HTTP and stdio", async () => {
     if (err) t.problem("internal", `the server logged: ${brief(err, 2000)}`);
     const after = await snapshot(s.db);
     for (const p of await unexplained(s.db, before, after, allowed)) t.problem("dataChanges", p);
-    const known = Object.values(KNOWN)
-      .filter((k) => k.n)
-      .map((k) => `${k.n}× known bug: ${k.says}`)
-      .join("; ");
-    console.log(t.line(`${refusedBatches} batches refused whole${known ? `; ${known}` : ""}; ${Math.round(performance.now() - t0)} ms`));
+    console.log(t.line(`${refusedBatches} batches refused whole; ${Math.round(performance.now() - t0)} ms`));
     expect(t.problems).toEqual([]);
   });
 }, 120_000);
