@@ -1,8 +1,9 @@
 // `bun run bench`: every benchmark, each figure printed beside its target.
-// Options: --entities N (default 1,000,000), --only core|server|grid|web|auth (server runs core first;
+// Options: --entities N (default 1,000,000), --only core|server|grid|web|auth|large (server runs core first;
 // grid runs alone: its own 1M `order` records, in-process and over HTTP; web: the app runtime
 // in Chromium, served by the binary, with its own 1M-row grid, then the Model Editor; editor: the
-// Model Editor alone, on an empty database). --db postgres: the entity engine, workflow,
+// Model Editor alone, on an empty database; large: a model of 300 entity types × 30 fields, designed,
+// seeded and served by the binary, on its own database). --db postgres: the entity engine, workflow,
 // server and grid sections on PostgreSQL (a throwaway server from Debian's package, as the tests
 // start; or --db postgres://… to use a server's admin URL, a fresh database made on it),
 // then two servers sharing the database against one.
@@ -16,6 +17,7 @@ import { benchAuth } from "./bench/auth";
 import { benchCore } from "./bench/core";
 import { benchGrid } from "./bench/grid";
 import { benchHostile } from "./bench/hostile";
+import { benchLarge } from "./bench/large";
 import { benchMcp } from "./bench/mcp";
 import { summary } from "./bench/report";
 import { benchServer, buildBinary } from "./bench/server";
@@ -26,8 +28,8 @@ import { benchXFlow } from "./bench/xflow";
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { entities: { type: "string" }, only: { type: "string" }, db: { type: "string" } } });
 const entities = Number(values.entities ?? 1_000_000);
 const only = values.only;
-if (only !== undefined && !["core", "server", "grid", "web", "editor", "auth"].includes(only))
-  throw new Error(`--only takes core, server, grid, web, editor or auth (got ${only})`);
+if (only !== undefined && !["core", "server", "grid", "web", "editor", "auth", "large"].includes(only))
+  throw new Error(`--only takes core, server, grid, web, editor, auth or large (got ${only})`);
 const dir = mkdtempSync(join(tmpdir(), "torque-bench-"));
 const postgres = values.db === undefined ? undefined : await startPostgres(values.db);
 const db = postgres ? await postgres.fresh() : join(dir, "bench.db");
@@ -60,6 +62,10 @@ try {
       if ((runs("auth") || only === "server") && !postgres) {
         console.log("\n== users and permissions (compiled binary; 10,000 authenticated WebSocket subscribers)");
         await benchAuth(binary.bin);
+      }
+      if (runs("large") && !postgres) {
+        console.log("\n== a large model (300 entity types × 30 fields: in-process, then the compiled binary; its own database)");
+        await benchLarge(binary.bin);
       }
       if (runs("grid")) {
         console.log(`\n== grid (${entities.toLocaleString("en-US")} orders, no field marked indexed; in-process and over HTTP)`);

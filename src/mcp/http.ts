@@ -1,10 +1,12 @@
 // MCP over Streamable HTTP at /mcp: one MCP server and transport per session (created by
 // an initialize request, found again by the mcp-session-id header), scoped to an app
-// with ?app=S. Sessions end on DELETE, after `idleMs` without requests, or when room is
-// needed: one client (a remote address) holds at most `perClient` sessions and the server
-// at most `max`; a new initialize past either bound ends the least recently used session
-// in that scope, preferring one that never made a call after initialize. So a client that
-// floods initialize only pushes out its own idle sessions, and a new client always gets in.
+// with ?app=S (?entities=a,b lists those types' typed tools from the start; unknown names
+// are a 400 before any session exists). Sessions end on DELETE, after `idleMs` without
+// requests, or when room is needed: one client (a remote address) holds at most
+// `perClient` sessions and the server at most `max`; a new initialize past either bound
+// ends the least recently used session in that scope, preferring one that never made a
+// call after initialize. So a client that floods initialize only pushes out its own idle
+// sessions, and a new client always gets in.
 // New sessions are also rate limited per address (a token bucket: `burst`, then
 // `perSecond`; past it 429 with Retry-After), because one ping marks a session as used:
 // 100 × (initialize, initialized, ping) in 0.2 s used to push out a working agent's
@@ -22,6 +24,7 @@ import { capAnswers, isPacedBatch, runBatch } from "./answers";
 import { guardIncoming } from "./guard";
 import { RawIds } from "./ids";
 import { createMcpServer } from "./server";
+import { parseEntityList } from "./toolsets";
 
 export interface McpSessionLimits {
   /** Sessions on this server. */
@@ -196,12 +199,16 @@ export function mcpHandler(services: Services, limits: Partial<McpSessionLimits>
   }
 
   async function initialize(req: Request, body: unknown, client: string, actor: Actor): Promise<Response> {
-    const app = new URL(req.url).searchParams.get("app") ?? undefined;
+    const params = new URL(req.url).searchParams;
+    const app = params.get("app") ?? undefined;
+    // ?entities=a,b: those types' typed tools are listed from the start (a large app lists none by default).
+    const entities = params.has("entities") ? parseEntityList(params.getAll("entities").join(",")) : undefined;
     let made;
     try {
-      made = await createMcpServer(services, { app, grant: actor.grant, door: "mcp" });
+      made = await createMcpServer(services, { app, entities, grant: actor.grant, door: "mcp" });
     } catch (e) {
       if (e instanceof TorqueError && e.code === "forbidden") return jsonError(403, e.message);
+      if (e instanceof TorqueError && e.code === "bad_request") return jsonError(400, e.message, -32602);
       return jsonError(404, e instanceof TorqueError ? e.message : String(e));
     }
     let session: Session | undefined;

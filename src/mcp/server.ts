@@ -1,11 +1,13 @@
 // One MCP server definition over the service layer, for both transports (stdio and
 // Streamable HTTP). Tools: generic data tools, model-design tools, and (when scoped to an
-// app) typed tools generated from the model; resources: models, app schemas, the filter
-// language. A model change tells the client its tool list changed.
+// app) typed tools generated from the model, all of them listed for a small app and, for a
+// large one, on demand (toolsets.ts); resources: models, app schemas, entity types (a
+// template), the filter language. A model change tells the client its tool list changed.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
   ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
@@ -16,9 +18,8 @@ import type { Actor, Door, Grant } from "../services/actor";
 import { VERSION } from "../version";
 import { FILTER_DOC } from "./docs";
 import { argumentProblems, type Tool, type ToolContext } from "./tool";
-import { designTools } from "./tools-design";
-import { describeApp, genericTools } from "./tools-generic";
-import { typedTools } from "./tools-typed";
+import { describeApp } from "./tools-generic";
+import { baseTools, describeEntityType, listed, SessionToolset } from "./toolsets";
 
 /** Arguments larger than this are refused before anything is parsed further. */
 export const MAX_ARGUMENT_BYTES = 1024 * 1024;
@@ -41,68 +42,76 @@ function errorResult(e: unknown) {
 export interface McpOptions {
   /** Scope the server to one app: its typed tools appear, design tools default to its model. */
   app?: string;
+  /**
+   * Entity types of that app whose typed tools are listed from the start, when the app is
+   * too large to list them all (`--entities a,b`, `?entities=a,b`); unknown names are refused.
+   */
+  entities?: readonly string[];
   /** The rights of the user or token the session authenticated as (none: trusted, as on stdio or a loopback server without users). */
   grant?: Grant;
   door?: Door;
 }
 
+const BASE_INSTRUCTIONS =
+  "Torque runs model-driven apps. Use list_apps and describe_app first; data tools take an app slug and an entity type; design tools change a model (each change is validated and versioned).";
+const SHORT_LIST_INSTRUCTIONS = (app: string) =>
+  ` App ${app} has too many entity types to list every typed tool (and describe_app describes them all at length): list_entity_types finds a type by name, describe_entity_type shows its fields, and enable_entity_tools adds its typed tools (<entity>_query, _get, _create, _update, _delete) to your list. Any type's typed tools can also be called without being listed, and the generic tools (query_entities, create_entity, …) reach every type.`;
+
+const ENTITY_RESOURCE = /^torque:\/\/apps\/([^/]+)\/entities\/([^/]+)$/;
+
 export async function createMcpServer(services: Services, opts: McpOptions = {}): Promise<{ server: Server; close(): void }> {
   if (opts.app && opts.grant?.apps && !opts.grant.apps.includes(opts.app))
     throw new TorqueError("forbidden", `this token is limited to the apps ${opts.grant.apps.join(", ")}; it may not reach ${opts.app}`);
+  if (opts.entities?.length && !opts.app)
+    throw new TorqueError("bad_request", "entities (typed tools to list) need an app: --app S, or ?app=S with ?entities=");
   if (opts.app) await services.apps.runtime(opts.app); // an unknown app is an error now, not at the first call
+  let named: Server | undefined; // the server, once made: the client's name is the agent's id
+  const actor = (): Actor => ({
+    kind: "agent",
+    id: named?.getClientVersion()?.name ?? "mcp",
+    ...(opts.door && { door: opts.door }),
+    ...(opts.grant && { grant: opts.grant }),
+  });
+  const toolset = opts.app ? new SessionToolset(services, opts.app, actor) : undefined;
+  if (toolset && opts.entities?.length) await toolset.choose(opts.entities);
+  const typedNow = await toolset?.typed();
+  const shortList = toolset && typedNow && !toolset.listsAll(typedNow);
   const server = new Server(
     { name: "torque", version: VERSION },
     {
       capabilities: { tools: { listChanged: true }, resources: { listChanged: true } },
-      instructions:
-        "Torque runs model-driven apps. Use list_apps and describe_app first; data tools take an app slug and an entity type; design tools change a model (each change is validated and versioned).",
+      instructions: BASE_INSTRUCTIONS + (shortList ? SHORT_LIST_INSTRUCTIONS(opts.app!) : ""),
     },
   );
-  const actor = (): Actor => ({
-    kind: "agent",
-    id: server.getClientVersion()?.name ?? "mcp",
-    ...(opts.door && { door: opts.door }),
-    ...(opts.grant && { grant: opts.grant }),
+  named = server;
+  const ctx = (extra?: { sendNotification(n: { method: "notifications/tools/list_changed" }): Promise<void> }): ToolContext => ({
+    services,
+    actor: actor(),
+    app: opts.app,
+    ...(toolset && { toolset }),
+    ...(extra && { toolListChanged: () => extra.sendNotification({ method: "notifications/tools/list_changed" }) }),
   });
-  const ctx = (): ToolContext => ({ services, actor: actor(), app: opts.app });
+  const allowed = (t: Tool) => !t.offered || t.offered(actor());
 
-  // Typed tools are built once per compiled model (their argument validators are compiled
-  // once per tool), and rebuilt when the app's model changes.
-  const typedCache = new WeakMap<object, Tool[]>();
-  const offered = async (): Promise<Tool[]> => {
-    const a = actor();
-    return (await tools()).filter((t) => !t.offered || t.offered(a));
-  };
-  const tools = async (): Promise<Tool[]> => {
-    if (!opts.app) return [...genericTools, ...designTools];
-    let rt;
-    try {
-      rt = await services.apps.runtime(opts.app);
-    } catch (e) {
-      // The app was deleted: the generic and design tools still work (and say so when used).
-      if (e instanceof TorqueError && e.code === "not_found") return [...genericTools, ...designTools];
-      throw e;
-    }
-    let typed = typedCache.get(rt.model);
-    if (!typed) typedCache.set(rt.model, (typed = typedTools(rt, new Set([...genericTools, ...designTools].map((t) => t.name)))));
-    return [...genericTools, ...designTools, ...typed];
-  };
+  // The tools listed: every tool of a small app; of a large one, the generic and design
+  // tools, the tools to find entity types and the typed tools of the types this session chose.
+  const offered = async (): Promise<Tool[]> => (toolset ? toolset.offered() : baseTools.filter(allowed));
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (await offered()).map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
-  }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (await offered()).map(listed) }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (req) => {
+  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     const { name } = req.params;
     const args = req.params.arguments ?? {};
-    const tool = (await offered()).find((t) => t.name === name);
-    if (!tool) {
-      const exists = (await tools()).some((t) => t.name === name);
+    // Any tool of the app can be called, listed or not; the grant decides as it decides the list.
+    const tool = toolset ? await toolset.find(name) : baseTools.find((t) => t.name === name);
+    if (!tool || !allowed(tool)) {
+      const typed = tool ? undefined : await toolset?.typed();
+      const short = typed && !toolset!.listsAll(typed);
       return text(
         {
-          error: exists
+          error: tool
             ? `tool "${name}" is not available to ${opts.grant?.user} (${opts.grant?.role})`
-            : `unknown tool "${name}"; call tools/list to see the tools`,
+            : `unknown tool "${name}"; call tools/list to see the tools${short ? " (or list_entity_types: every entity type's <entity>_query, _get, _create, _update and _delete can be called)" : ""}`,
         },
         true,
       );
@@ -112,7 +121,7 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
     const problems = argumentProblems(tool, args);
     if (problems.length) return text({ error: `wrong arguments for ${name}: ${problems.join("; ")}`, problems }, true);
     try {
-      return text(await tool.run(args, ctx()));
+      return text(await tool.run(args, ctx(extra)));
     } catch (e) {
       return errorResult(e);
     }
@@ -121,6 +130,10 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
   server.setRequestHandler(ListResourcesRequestSchema, async () => {
     const apps = await services.apps.list(actor());
     const models = await services.models.list();
+    // A scoped server of a small app lists each entity type's schema; a large app's are
+    // read through the template (resources/templates/list), so the list stays short.
+    const typed = await toolset?.typed();
+    const types = toolset && typed && toolset.listsAll(typed) ? [...typed.byEntity.keys()] : [];
     return {
       resources: [
         { uri: "torque://docs/filters", name: "Filter language", description: "How to filter, sort and page records", mimeType: "text/plain" },
@@ -138,9 +151,27 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
             description: "Entity types with the JSON Schema of their data, relationships, pages and workflows",
             mimeType: "application/json",
           })),
+        ...types.map((e) => ({
+          uri: `torque://apps/${opts.app}/entities/${e}`,
+          name: `Entity type ${e} of ${opts.app}`,
+          description: "Its fields, relationships, typed tools and example calls",
+          mimeType: "application/json",
+        })),
       ],
     };
   });
+
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: [
+      {
+        uriTemplate: "torque://apps/{app}/entities/{entity}",
+        name: "Entity type",
+        description:
+          "One entity type of an app: its fields, relationships, the typed tools that reach it and example calls (what describe_entity_type returns)",
+        mimeType: "application/json",
+      },
+    ],
+  }));
 
   server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
     const uri = req.params.uri;
@@ -151,6 +182,11 @@ export async function createMcpServer(services: Services, opts: McpOptions = {})
         return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify((await services.models.get(decodeURIComponent(model[1]!))).doc) }] };
       const app = /^torque:\/\/apps\/([^/]+)\/schema$/.exec(uri);
       if (app) return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(await describeApp(ctx(), decodeURIComponent(app[1]!))) }] };
+      const entity = ENTITY_RESOURCE.exec(uri);
+      if (entity) {
+        const described = await describeEntityType(ctx(), decodeURIComponent(entity[1]!), decodeURIComponent(entity[2]!));
+        return { contents: [{ uri, mimeType: "application/json", text: JSON.stringify(described) }] };
+      }
     } catch (e) {
       // A model or app that does not exist (any more), or a mangled %-escape, is a missing resource, not a server fault.
       // A URI PostgreSQL cannot even look up (a NUL in it) names nothing either.

@@ -55,9 +55,10 @@ function unreadableLineReply(e: Error): JSONRPCMessage | undefined {
   return error && ({ jsonrpc: "2.0", id: null, error } as unknown as JSONRPCMessage);
 }
 
-export async function runStdio(services: Services, app?: string): Promise<void> {
+/** `entities`: types whose typed tools are listed from the start (`--entities a,b`). */
+export async function runStdio(services: Services, app?: string, entities?: readonly string[]): Promise<void> {
   console.log = console.info = console.debug = (...a: unknown[]) => console.error(...a);
-  const { server, close } = await createMcpServer(services, { app });
+  const { server, close } = await createMcpServer(services, { app, entities });
   const ids = new RawIds();
   const transport = new StdioServerTransport(process.stdin.pipe(keepingIds(ids)), process.stdout);
   // Set before connect: the SDK keeps this handler and calls its own after it.

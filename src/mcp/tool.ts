@@ -7,12 +7,17 @@ import type { Services } from "../services";
 import { atLeast } from "../services/access/policy";
 import type { Actor, Role } from "../services/actor";
 import type { Range } from "../services/limits";
+import type { SessionToolset } from "./toolsets";
 
 export interface ToolContext {
   services: Services;
   actor: Actor;
   /** The app this server is scoped to (`torque mcp --app S`, `/mcp?app=S`), if any. */
   app?: string;
+  /** The session's typed tools of that app: which it lists, which types were enabled (toolsets.ts). */
+  toolset?: SessionToolset;
+  /** Tell this session's client that its tool list changed (sent before the call's answer). */
+  toolListChanged?(): Promise<void>;
 }
 
 export interface Tool {

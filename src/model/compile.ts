@@ -32,7 +32,14 @@ export interface CompiledModel {
 
 /** The reference field that holds a 1:1 or 1:n relationship (on the "to" side). */
 export function relationshipField(m: Model, r: Relationship): Field | undefined {
-  const to = m.entities.find((e) => e.name === r.to);
+  return fieldOnSide(
+    m.entities.find((e) => e.name === r.to),
+    r,
+  );
+}
+
+/** That field, given the "to" side's type. */
+function fieldOnSide(to: EntityType | undefined, r: Relationship): Field | undefined {
   if (!to || r.kind === "n:m") return undefined;
   return r.inverse ? to.fields.find((f) => f.name === r.inverse) : to.fields.find((f) => f.type === "reference" && f.entity === r.from);
 }
@@ -58,7 +65,7 @@ export function compileModel(id: string, version: number, doc: Model): CompiledM
       if (r.to !== r.from) entities.get(r.to)?.manyToMany.push({ rel: r, side: "to" });
       continue;
     }
-    const f = relationshipField(doc, r);
+    const f = fieldOnSide(entities.get(r.to)?.def, r); // by name from the map: a scan of the types per relationship was quadratic
     if (!f) continue;
     covered.add(`${r.to}.${f.name}`);
     entities.get(r.from)?.incoming.push({ entity: r.to, field: f.name, onDelete: r.onDelete ?? "restrict", relationship: r.name });

@@ -39,9 +39,11 @@ const empty = (c: NamedChanges) => !c.added.length && !c.removed.length && !c.ch
 
 export function diffModels(a: Model, b: Model): ModelDiff {
   const ents = byName(a.entities, b.entities);
+  const aByName = new Map(a.entities.map((e) => [e.name, e])),
+    bByName = new Map(b.entities.map((e) => [e.name, e]));
   const changed: EntityChange[] = ents.changed.map((name) => {
-    const ea = a.entities.find((e) => e.name === name)!,
-      eb = b.entities.find((e) => e.name === name)!;
+    const ea = aByName.get(name)!,
+      eb = bByName.get(name)!;
     const keys = new Set([...Object.keys(ea), ...Object.keys(eb)].filter((k) => k !== "fields" && k !== "name"));
     return {
       name,

@@ -4,6 +4,7 @@
 // model (names that refer to each other) live in validate.ts.
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 
+import { MODEL_COUNT_LIMITS as MAX } from "./limits";
 import { COMPONENT_TYPES, FIELD_TYPES, NAME_PATTERN } from "./vocabulary";
 
 export { COMPONENT_TYPES, FIELD_TYPES, NAME_PATTERN };
@@ -88,7 +89,7 @@ export const EntitySchema = Type.Object(
     name: Name,
     label: Type.Optional(Label),
     description: Type.Optional(Description),
-    fields: Type.Array(FieldSchema),
+    fields: Type.Array(FieldSchema, { maxItems: MAX.fieldsPerType }),
     indexes: Type.Optional(Type.Array(IndexSchema)),
     permissions: Type.Optional(PermissionsSchema),
     display: Type.Optional(Type.String({ description: "field shown when an entity of this type is referred to" })),
@@ -134,7 +135,7 @@ export const PageSchema = Type.Object(
     name: Name,
     title: Type.Optional(Label),
     path: Type.Optional(Type.String({ pattern: "^/" })),
-    components: Type.Array(ComponentSchema),
+    components: Type.Array(ComponentSchema, { maxItems: MAX.componentsPerPage }),
   },
   closed,
 );
@@ -172,8 +173,8 @@ export const XFlowSchema = Type.Object(
       }),
     ),
     // Bounds of one flow's work per run (see xflow/types.ts for the per-trigger run budget).
-    nodes: Type.Array(XFlowNodeSchema, { maxItems: 200 }),
-    edges: Type.Array(XFlowEdgeSchema, { maxItems: 400 }),
+    nodes: Type.Array(XFlowNodeSchema, { maxItems: MAX.nodesPerFlow }),
+    edges: Type.Array(XFlowEdgeSchema, { maxItems: MAX.edgesPerFlow }),
   },
   closed,
 );
@@ -204,7 +205,7 @@ export const ModelSchema = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Description),
     version: Type.Optional(Type.Integer({ minimum: 1, description: "set by Torque on every save" })),
-    entities: Type.Array(EntitySchema),
+    entities: Type.Array(EntitySchema, { maxItems: MAX.entityTypes }),
     relationships: Type.Optional(Type.Array(RelationshipSchema)),
     pages: Type.Optional(Type.Array(PageSchema)),
     startPage: Type.Optional(Name),

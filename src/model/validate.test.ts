@@ -1,5 +1,7 @@
 // The validator reports every problem of a model with its JSON Pointer path.
 import { describe, expect, test } from "bun:test";
+import { bigModel } from "../../scripts/bench/big-model";
+import { MODEL_COUNT_LIMITS } from "./limits";
 import { templates } from "./templates";
 import { validateModel } from "./validate";
 
@@ -93,5 +95,55 @@ describe("validateModel", () => {
     const p = paths(m);
     expect(p).toContain("/xflows/0/nodes start");
     expect(p).toContain("/xflows/0/trigger/entity reference");
+  });
+
+  describe("size limits: every one named in plain words, checked before anything else", () => {
+    const fields = (n: number) => Array.from({ length: n }, (_, j) => ({ name: `f${j}`, type: "text" }));
+
+    test("entity types, fields per type, components per page, nodes and edges per flow", () => {
+      const m = todo();
+      m.entities[0].fields.push(...fields(MODEL_COUNT_LIMITS.fieldsPerType));
+      m.pages[1].components = Array.from({ length: 201 }, (_, i) => ({ id: `c${i}`, type: "Text", position: { row: i, col: 0, width: 1, height: 1 } }));
+      const nodes = [{ id: "start", type: "start" }, ...Array.from({ length: 300 }, (_, i) => ({ id: `n${i}`, type: "end" }))];
+      m.xflows = [
+        {
+          name: "wide",
+          nodes,
+          edges: nodes.slice(1).flatMap((n) => [
+            { from: "start", to: n.id },
+            { from: "start", to: n.id },
+          ]),
+        },
+      ];
+      expect(validateModel(m)).toEqual([
+        {
+          path: "/entities/0/fields",
+          rule: "maxItems",
+          message: `entity type "project" has ${m.entities[0].fields.length} fields; a type may have at most 500`,
+        },
+        { path: "/pages/1/components", rule: "maxItems", message: 'page "projects" has 201 components; a page may have at most 200' },
+        { path: "/xflows/0/nodes", rule: "maxItems", message: 'xflow "wide" has 301 nodes; a flow may have at most 200' },
+        { path: "/xflows/0/edges", rule: "maxItems", message: 'xflow "wide" has 600 edges; a flow may have at most 400' },
+      ]);
+    });
+
+    test("a part without a usable name is named by its place; other problems wait until the sizes are right", () => {
+      const m = { name: "X", colour: "red", entities: [{ name: 5, fields: fields(501) }] };
+      expect(validateModel(m)).toEqual([
+        { path: "/entities/0/fields", rule: "maxItems", message: "the entity type at /entities/0 has 501 fields; a type may have at most 500" },
+      ]);
+      m.entities[0]!.fields.pop();
+      expect(validateModel(m).map((i) => i.rule)).not.toContain("maxItems");
+    });
+
+    test("5,000 entity types are refused at once, not after checking each", () => {
+      const huge = bigModel(5000, 3);
+      const t0 = performance.now();
+      expect(validateModel(huge)).toEqual([
+        { path: "/entities", rule: "maxItems", message: "the model has 5,000 entity types; a model may have at most 1,000" },
+      ]);
+      expect(performance.now() - t0).toBeLessThan(250); // ~10 ms; checking every type first took ~30 ms here and the app then took minutes
+      expect(validateModel(bigModel(MODEL_COUNT_LIMITS.entityTypes, 3))).toEqual([]);
+    });
   });
 });

@@ -7,37 +7,58 @@ import { isPlainObject, pointer } from "../lib/json";
 import { ACTION_TYPES, componentRefs } from "./components";
 import { fieldKinds } from "./fields/registry";
 import { userFilter } from "./filter/user";
+import { flowLimitIssues, MODEL_COUNT_LIMITS, MODEL_SIZE_LIMITS, partName, tooManyMessage } from "./limits";
 import { type EntityType, type Model, ModelSchema, NAME_PATTERN, PERMISSION_ACTIONS } from "./schema";
 
 /** Field names that collide with an entity's own envelope. */
 export const RESERVED_FIELD_NAMES = new Set(["id"]);
 const COMMON_FIELD_KEYS = new Set(["name", "type", "label", "help", "required", "unique", "indexed", "default"]);
 
-/**
- * Sizes of a model document, in bytes of its JSON (UTF-8). A model is read whole by every
- * door that shows it and kept in memory per app; a 10 MB script was accepted before these.
- */
-export const MODEL_SIZE_LIMITS = {
-  /** The whole document. */
-  documentBytes: 4 * 1024 * 1024,
-  /** The code of one script node (a flow with more belongs in several nodes or a subflow). */
-  scriptBytes: 256 * 1024,
-} as const;
+export { MODEL_COUNT_LIMITS, MODEL_SIZE_LIMITS };
 
 const KIB = 1024;
 const kib = (n: number) => `${Math.ceil(n / KIB).toLocaleString("en-US")} KiB`;
 
-/** Whether an issue is about a document over its size limits: reported alone, so nothing else walks a huge one. */
-export const isSizeIssue = (i: Issue): boolean => i.rule === "maxBytes";
+/** Whether an issue is about a document over its size or count limits: reported alone, so nothing else walks a huge one. */
+export const isLimitIssue = (i: Issue): boolean => i.rule === "maxBytes" || i.rule === "maxItems";
 
-/** A document over the size limits: checked first, so nothing walks a huge one. */
-function sizeIssues(doc: Record<string, unknown>): Issue[] {
-  const bytes = Buffer.byteLength(JSON.stringify(doc));
+/**
+ * A document over the limits (model/limits.ts): its bytes first (nothing else is measured on
+ * a larger one), then each script's bytes and the number of entity types, fields per type,
+ * components per page, nodes and edges per flow. One pass over the lists, no more: a model
+ * of 5,000 types is refused in milliseconds, before any part of it is checked or compiled.
+ */
+function limitIssues(doc: Record<string, unknown>, text = JSON.stringify(doc)): Issue[] {
+  const bytes = Buffer.byteLength(text);
   if (bytes > MODEL_SIZE_LIMITS.documentBytes)
     return [{ path: "", rule: "maxBytes", message: `the model document is ${kib(bytes)}; at most ${kib(MODEL_SIZE_LIMITS.documentBytes)} are allowed` }];
   const out: Issue[] = [];
+  const L = MODEL_COUNT_LIMITS;
+  const over = (list: unknown, limit: number): list is unknown[] => Array.isArray(list) && list.length > limit;
+  if (over(doc.entities, L.entityTypes))
+    out.push({ path: "/entities", rule: "maxItems", message: tooManyMessage("the model", doc.entities.length, "entity types", "a model", L.entityTypes) });
+  arr(doc.entities).forEach((e, i) => {
+    if (!isPlainObject(e) || !over(e.fields, L.fieldsPerType)) return;
+    const at = pointer("entities", i);
+    out.push({
+      path: `${at}/fields`,
+      rule: "maxItems",
+      message: tooManyMessage(partName("entity type", e, at), e.fields.length, "fields", "a type", L.fieldsPerType),
+    });
+  });
+  arr(doc.pages).forEach((p, i) => {
+    if (!isPlainObject(p) || !over(p.components, L.componentsPerPage)) return;
+    const at = pointer("pages", i);
+    out.push({
+      path: `${at}/components`,
+      rule: "maxItems",
+      message: tooManyMessage(partName("page", p, at), p.components.length, "components", "a page", L.componentsPerPage),
+    });
+  });
   arr(doc.xflows).forEach((x, i) => {
     if (!isPlainObject(x)) return;
+    if (over(x.nodes, L.nodesPerFlow) || over(x.edges, L.edgesPerFlow))
+      out.push(...flowLimitIssues(x, pointer("xflows", i), partName("xflow", x, pointer("xflows", i))));
     arr(x.nodes).forEach((n, j) => {
       if (!isPlainObject(n) || n.type !== "script" || typeof n.code !== "string") return;
       const size = Buffer.byteLength(n.code);
@@ -52,10 +73,11 @@ function sizeIssues(doc: Record<string, unknown>): Issue[] {
   return out;
 }
 
-export function validateModel(doc: unknown): Issue[] {
+/** Every problem of a canonical model document; `text`, when the caller has it, is the document's JSON (measured, not made again). */
+export function validateModel(doc: unknown, text?: string): Issue[] {
   if (!isPlainObject(doc)) return [{ path: "", rule: "type", message: "a model must be a JSON object" }];
-  const tooLarge = sizeIssues(doc);
-  if (tooLarge.length) return tooLarge;
+  const overLimits = limitIssues(doc, text);
+  if (overLimits.length) return overLimits;
   const issues = structuralIssues(doc);
   // Report reference problems too, so one run lists everything. On a broken structure
   // the semantic checks see only the parts that are well formed (see wellFormed).
@@ -166,6 +188,14 @@ function semanticIssues(m: Model): Issue[] {
   // The first definition of a name wins (a duplicate is reported, and must not shadow it).
   const entities = new Map<string, EntityType>();
   for (const e of m.entities) if (!entities.has(e.name)) entities.set(e.name, e);
+  // Each type's field names as a set, made when a page first names one of its fields: pages
+  // name fields many times (a grid's columns, sorts, filters), and a scan per name was quadratic.
+  const fieldSets = new Map<EntityType, Set<string>>();
+  const hasField = (e: EntityType, name: string) => {
+    let names = fieldSets.get(e);
+    if (!names) fieldSets.set(e, (names = new Set(e.fields.map((f) => f.name))));
+    return names.has(name);
+  };
   duplicates(
     m.entities,
     (e) => e.name,
@@ -288,7 +318,7 @@ function semanticIssues(m: Model): Issue[] {
           out.push({ path, rule: "reference", message: `${c.type} ${c.id} names entity type "${ref.name}", which does not exist` });
         if (ref.kind === "field") {
           const ent = typeof ref.entity === "string" ? entities.get(ref.entity) : undefined;
-          if (ent && !ent.fields.some((f) => f.name === ref.name) && !["id", "createdAt", "updatedAt"].includes(ref.name))
+          if (ent && !hasField(ent, ref.name) && !["id", "createdAt", "updatedAt"].includes(ref.name))
             out.push({ path, rule: "reference", message: `${c.type} ${c.id} names field "${ref.name}", which ${ent.name} does not have` });
         }
         if (ref.kind === "page" && !pageNames.has(ref.name))

@@ -4,10 +4,11 @@
 // database (the driver notices within ~100 ms), so a request costs no lookup.
 
 import { conflict, notFound, validationError } from "../lib/errors";
-import { type CompiledModel, compileModel } from "../model/compile";
+import type { CompiledModel } from "../model/compile";
 import { appBySlug, appWithVersion, deleteApp, insertApp, listApps, slugTaken } from "../store/apps";
 import type { Driver } from "../store/driver";
 import { syncFts } from "../store/entities/fts";
+import { forgetApp, loadGrown, noteGrown } from "../store/entities/growth";
 import { syncIndexes } from "../store/entities/indexes";
 import { syncRollups } from "../store/entities/rollups";
 import { appCount, appRowCount } from "../store/entities/stats";
@@ -29,6 +30,13 @@ export interface AppRuntime {
   slug: string;
   model: CompiledModel;
 }
+
+/**
+ * An app's own handle on a compiled model shared by the model's apps: the maps and the
+ * document are shared (read-only), the object is the app's, so what is cached per
+ * compiled model and app (store/entities/indexes.ts walkIndexes) is not overwritten by another app.
+ */
+const ownCopy = (m: CompiledModel): CompiledModel => ({ ...m });
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -55,7 +63,11 @@ export class AppService {
   ) {
     events.on("modelChanged", (e) => e.apps.forEach((s) => this.cache.delete(s)));
     events.on("appsChanged", (e) => e.apps.forEach((s) => this.cache.delete(s)));
-    db.onExternalChange(() => this.cache.clear());
+    db.onExternalChange(() => {
+      this.cache.clear();
+      // Another process (a CLI seed beside the server) may have grown types.
+      loadGrown(db).catch(() => {});
+    });
   }
 
   /** Every app; for an actor whose token is limited to some apps, those. */
@@ -80,8 +92,7 @@ export class AppService {
     if (cached) return cached;
     const row = await appWithVersion(this.db, slug);
     if (!row) throw notFound("app", slug);
-    const stored = await this.models.get(row.model_id, row.version);
-    const rt = { id: row.id, slug, model: compileModel(stored.id, stored.version, stored.doc) };
+    const rt = { id: row.id, slug, model: ownCopy(await this.models.compiled(row.model_id, row.version)) };
     this.cache.set(slug, rt);
     return rt;
   }
@@ -102,18 +113,20 @@ export class AppService {
         [{ field: "slug", rule: "pattern", message: `slug "${slug}" must be lowercase letters, digits and inner hyphens (at most 63)` }],
         "app",
       );
-    const stored = await this.models.get(modelRef);
-    const compiled = compileModel(stored.id, stored.version, stored.doc);
+    const row = await this.models.resolve(modelRef);
+    const stored = { id: row.id, name: row.name, version: row.version };
+    const compiled = ownCopy(await this.models.compiled(row.id, row.version));
     const now = new Date().toISOString();
-    const id = await this.db.transaction(async (tx) => {
+    const { id, grown } = await this.db.transaction(async (tx) => {
       if (await slugTaken(tx, slug)) throw conflict(`an app with slug "${slug}" already exists`, { field: "slug", rule: "unique" });
       const appId = await insertApp(tx, slug, stored.id, now);
-      await syncIndexes(tx, appId, compiled, this.db.dialect);
+      const { grown } = await syncIndexes(tx, appId, compiled, this.db.dialect);
       await syncFts(tx, appId, compiled); // a new app has no rows: its full-text tables are ready at once
-      await syncRollups(tx, appId, compiled);
+      await syncRollups(tx, appId, compiled, grown);
       await writeAudit(tx, actor, { action: "app.create", appId, modelId: stored.id, after: { slug, model: stored.name } }, now);
-      return appId;
+      return { id: appId, grown };
     });
+    noteGrown(this.db, id, grown); // none, but for GROWTH.at 0 (tests)
     await this.events.notify("appsChanged", { apps: [slug] }, () => {});
     return { id, slug, model: compiled };
   }
@@ -121,13 +134,15 @@ export class AppService {
   /** Delete an app with all its data. */
   async delete(slug: string, actor: Actor): Promise<void> {
     await mustHave(this.db, actor, "admin", "delete apps", { action: "app.delete", after: { app: slug } });
-    await this.db.transaction(async (tx) => {
+    const appId = await this.db.transaction(async (tx) => {
       const row = await appBySlug(tx, slug);
       if (!row) throw notFound("app", slug);
       const count = await appRowCount(tx, row.id);
       await deleteApp(tx, row.id);
       await writeAudit(tx, actor, { action: "app.delete", appId: row.id, modelId: row.model_id, before: { slug, entities: count } });
+      return row.id;
     });
+    forgetApp(this.db, appId); // SQLite may give its id to the next app
     await this.events.notify("appsChanged", { apps: [slug] }, () => {});
   }
 }

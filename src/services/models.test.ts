@@ -6,11 +6,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testDatabase } from "../../tests/helpers/db";
+import { growEveryType } from "../../tests/helpers/growth";
 import type { Issue } from "../lib/errors";
 import { templates } from "../model/templates";
 import type { Actor } from "./actor";
 import { failure } from "./entities/test-kit";
 import { openTestServices, type TestServices as Services } from "./testing";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const w = { actor };

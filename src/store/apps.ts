@@ -47,6 +47,13 @@ export const appModels = (q: Queryable) =>
      JOIN model_versions v ON v.model_id = m.id AND v.version = m.version ORDER BY a.id`,
   );
 
+/** One app's model as stored now (its current version and document). */
+export const appModelOf = (q: Queryable, appId: number) =>
+  q.get<{ model_id: string; version: number; doc: string }>(
+    "SELECT m.id AS model_id, m.version, v.doc FROM apps a JOIN models m ON m.id = a.model_id JOIN model_versions v ON v.model_id = m.id AND v.version = m.version WHERE a.id = ?",
+    [appId],
+  );
+
 /** The apps of a model. */
 export const appsOfModel = (q: Queryable, modelId: string) => q.all<{ id: number; slug: string }>("SELECT id, slug FROM apps WHERE model_id = ?", [modelId]);
 

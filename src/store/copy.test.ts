@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dropPgDatabase, onPostgres, testDatabase } from "../../tests/helpers/db";
+import { growEveryType } from "../../tests/helpers/growth";
 import { TorqueError } from "../lib/errors";
 import { templates } from "../model/templates";
 import { systemActor } from "../services/actor";
@@ -15,6 +16,8 @@ import { testServices } from "../services/entities/test-kit";
 import { canonicalJson, copyDatabase } from "./copy";
 import type { Driver, Queryable } from "./driver";
 import { openDatabase } from "./open";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const fresh = testServices("torque-copy-", systemActor);
 const dir = mkdtempSync(join(tmpdir(), "torque-copy-targets-"));

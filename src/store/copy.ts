@@ -25,6 +25,7 @@ import { appModels } from "./apps";
 import type { Driver, Param, Queryable, Row } from "./driver";
 import { scope } from "./entities/columns";
 import { fillPendingFts, syncFts } from "./entities/fts";
+import { noteGrown } from "./entities/growth";
 import { syncIndexes } from "./entities/indexes";
 import { syncRollups } from "./entities/rollups";
 import { checkStorable, insertLoadedRow, insertLoadedRows, type LoadedRow } from "./entities/rows";
@@ -593,11 +594,13 @@ async function rebuild(target: Driver, report: Report): Promise<CopyReport["rebu
     const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
     // As an app's creation makes them (services/apps.ts), over rows already there: the
     // full-text tables come out pending and are filled next, in batches.
-    await target.transaction(async (tx) => {
-      await syncIndexes(tx, a.app_id, model, target.dialect);
+    const { grown } = await target.transaction(async (tx) => {
+      const synced = await syncIndexes(tx, a.app_id, model, target.dialect);
       await syncFts(tx, a.app_id, model);
-      await syncRollups(tx, a.app_id, model);
+      await syncRollups(tx, a.app_id, model, synced.grown);
+      return synced;
     });
+    noteGrown(target, a.app_id, grown);
     await fillPendingFts(target, a.app_id, FTS_FILL_BATCH);
     report({ step: "rebuild", table: "apps", done: ++done, total: apps.length, finished: false });
   }

@@ -25,6 +25,8 @@ import pgDown11 from "../../schema/migrations/postgres/0011_claim_done.down.sql"
 import pgUp11 from "../../schema/migrations/postgres/0011_claim_done.up.sql" with { type: "text" };
 import pgDown12 from "../../schema/migrations/postgres/0012_users.down.sql" with { type: "text" };
 import pgUp12 from "../../schema/migrations/postgres/0012_users.up.sql" with { type: "text" };
+import pgDown13 from "../../schema/migrations/postgres/0013_grown_types.down.sql" with { type: "text" };
+import pgUp13 from "../../schema/migrations/postgres/0013_grown_types.up.sql" with { type: "text" };
 import down1 from "../../schema/migrations/sqlite/0001_system.down.sql" with { type: "text" };
 import up1 from "../../schema/migrations/sqlite/0001_system.up.sql" with { type: "text" };
 import down2 from "../../schema/migrations/sqlite/0002_app_ids.down.sql" with { type: "text" };
@@ -49,6 +51,8 @@ import down11 from "../../schema/migrations/sqlite/0011_claim_done.down.sql" wit
 import up11 from "../../schema/migrations/sqlite/0011_claim_done.up.sql" with { type: "text" };
 import down12 from "../../schema/migrations/sqlite/0012_users.down.sql" with { type: "text" };
 import up12 from "../../schema/migrations/sqlite/0012_users.up.sql" with { type: "text" };
+import down13 from "../../schema/migrations/sqlite/0013_grown_types.down.sql" with { type: "text" };
+import up13 from "../../schema/migrations/sqlite/0013_grown_types.up.sql" with { type: "text" };
 import type { Driver } from "./driver";
 
 export interface Migration {
@@ -71,6 +75,7 @@ export const migrations: Migration[] = [
   { version: 10, name: "rollup_triggers", up: { sqlite: up10, postgres: pgUp10 }, down: { sqlite: down10, postgres: pgDown10 } },
   { version: 11, name: "claim_done", up: { sqlite: up11, postgres: pgUp11 }, down: { sqlite: down11, postgres: pgDown11 } },
   { version: 12, name: "users", up: { sqlite: up12, postgres: pgUp12 }, down: { sqlite: down12, postgres: pgDown12 } },
+  { version: 13, name: "grown_types", up: { sqlite: up13, postgres: pgUp13 }, down: { sqlite: down13, postgres: pgDown13 } },
 ];
 
 export interface MigrationStatus {

@@ -5,7 +5,8 @@ import { resolve } from "node:path";
 import { TorqueError } from "../lib/errors";
 import type { Driver } from "./driver";
 import { repairFts } from "./entities/fts";
-import { rebuildPendingIndexes, upgradeIndexRules, upgradeStatistics } from "./entities/indexes";
+import { loadGrown } from "./entities/growth";
+import { growOverdue, rebuildPendingIndexes, upgradeIndexRules, upgradeStatistics } from "./entities/indexes";
 import { repairRollups } from "./entities/rollups";
 import { migrateUp } from "./migrations";
 import { SqliteDriver } from "./sqlite/driver";
@@ -20,8 +21,12 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
     // Indexes a bulk load dropped and did not live to rebuild (see entities/indexes.ts).
     // Checked with a read first: an open must not queue for the write lock for nothing.
     if (await db.get("SELECT 1 AS x FROM entity_indexes WHERE pending = 1 LIMIT 1")) await db.transaction((tx) => rebuildPendingIndexes(tx));
+    // Which types have grown their own indexes (entities/growth.ts), before anything plans a query.
+    await loadGrown(db);
     // A database from before the current index rules gets each app's derived indexes once.
     await upgradeIndexRules(db);
+    // Types a killed seed or load took past the growth line get their indexes (entities/growth.ts).
+    await growOverdue(db);
     // PostgreSQL: statistics on each indexed field's expression (entities/statistics.ts).
     await upgradeStatistics(db);
     // Full-text tables still to be made (apps from before migration 5) or filled (a fill a crash cut short): see entities/fts.ts.

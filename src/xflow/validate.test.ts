@@ -30,6 +30,20 @@ function expectIssue(f: FlowDef, path: string, msg: RegExp, base = ""): Issue {
 }
 
 describe("validateFlow", () => {
+  test("a flow over 200 nodes or 400 edges is refused on that alone, in plain words (torque xflow validate of one flow)", () => {
+    const logs: Node[] = Array.from({ length: 1998 }, (_, i) => ({ id: `log${i}`, type: "log", message: "x" }));
+    const ids = ["start", ...logs.map((n) => n.id), "end"];
+    const long = flow([S, ...logs, E], ids.slice(1).map((to, i) => [ids[i]!, to]) as [string, string][], { name: "long" });
+    expect(validateFlow(long)).toEqual([
+      { path: "/nodes", rule: "maxItems", message: 'flow "long" has 2,000 nodes; a flow may have at most 200' },
+      { path: "/edges", rule: "maxItems", message: 'flow "long" has 1,999 edges; a flow may have at most 400' },
+    ]);
+    expect(validateFlow({ ...long, name: undefined } as unknown as FlowDef, "/xflows/3")[0]).toMatchObject({
+      path: "/xflows/3/nodes",
+      message: "the xflow at /xflows/3 has 2,000 nodes; a flow may have at most 200",
+    });
+  });
+
   test("a sound flow has no problems", () => {
     const f = flow(
       [S, script("calc"), { id: "big", type: "condition", expression: "input.total > 10" }, { id: "no", type: "error", message: "too big" }, E],

@@ -6,6 +6,7 @@
 import { Cron } from "croner";
 import type { Issue } from "../lib/errors";
 import { pointer } from "../lib/json";
+import { flowLimitIssues, partName } from "../model/limits";
 import { type Branches, branchesOf, findCycle, incoming, outgoing, reachableFrom } from "./graph";
 import type { FlowGraph } from "./nodes/kind";
 import { nodeKind, nodeTypes, startOf } from "./nodes/registry";
@@ -15,6 +16,9 @@ const TRIGGER_TYPES = ["manual", "entity", "webhook", "schedule"];
 const ENTITY_EVENTS = ["beforeCreate", "afterCreate", "beforeUpdate", "afterUpdate", "beforeDelete", "afterDelete"];
 
 export function validateFlow(flow: FlowDef, base = ""): Issue[] {
+  // Over its node or edge limit, a flow is refused on that alone (a model's flows are counted before this runs).
+  const tooMany = flowLimitIssues(flow as unknown as Record<string, unknown>, base, base ? partName("xflow", flow, base) : partName("flow", flow));
+  if (tooMany.length) return tooMany;
   const out: Issue[] = [];
   const at = (...p: (string | number)[]) => base + pointer(...p);
   const ids = new Set(flow.nodes.map((n) => n.id));

@@ -50,7 +50,7 @@ describe("migrate", () => {
   test("--down reverts, --status then shows pending, and --up applies it again", async () => {
     const dir = tempDir();
     await ok(["init", ".", "--template", "crm"], { cwd: dir });
-    // --down reverts the latest migration only: 12 (users, sessions, tokens; the audit log's door), 11 (when a claimed run ended), 10 (rollup triggers: nothing on SQLite), 9 (text search: nothing on SQLite), 8 (schedule claims), 7 (rollups), 6 (entity counts), 5 (full text), 4 (drop xflows), 3 (bulk-load safety), 2 (app ids), then 1 (the system tables).
+    // --down reverts the latest migration only: 13 (grown types and the small types' shared index), 12 (users, sessions, tokens; the audit log's door), 11 (when a claimed run ended), 10 (rollup triggers: nothing on SQLite), 9 (text search: nothing on SQLite), 8 (schedule claims), 7 (rollups), 6 (entity counts), 5 (full text), 4 (drop xflows), 3 (bulk-load safety), 2 (app ids), then 1 (the system tables).
     const claimColumns = () =>
       withDb(join(dir, "torque.db"), (db) =>
         db
@@ -58,6 +58,9 @@ describe("migrate", () => {
           .all()
           .map((r) => r.name),
       );
+    expect(tables(join(dir, "torque.db"))).toContain("entity_grown_types");
+    expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 13/);
+    expect(tables(join(dir, "torque.db"))).not.toContain("entity_grown_types");
     expect(tables(join(dir, "torque.db"))).toContain("users");
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/reverted migration 12/);
     expect(tables(join(dir, "torque.db"))).not.toContain("users");
@@ -89,7 +92,7 @@ describe("migrate", () => {
     expect((await ok(["migrate", "--down"], { cwd: dir })).stdout).toMatch(/nothing to revert/);
 
     const up = await ok(["migrate", "--up"], { cwd: dir });
-    expect(up.stdout).toMatch(/applied migration\(s\) 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12/);
+    expect(up.stdout).toMatch(/applied migration\(s\) 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13/);
     expect((await okJson<any[]>(["migrate", "--status"], { cwd: dir }))[0].applied).toBe(true);
     // The schema is back and usable (the data went with --down, as its help says).
     expect(await okJson<any[]>(["app", "list"], { cwd: dir })).toEqual([]);

@@ -75,11 +75,11 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
-/** Spawn `torque mcp --db DB [--app S]` and connect the SDK client to it. */
-export async function stdioClient(dbPath: string, opts: { app?: string; name?: string; cwd?: string } = {}): Promise<StdioSession> {
+/** Spawn `torque mcp --db DB [--app S] [--entities a,b]` and connect the SDK client to it. */
+export async function stdioClient(dbPath: string, opts: { app?: string; entities?: string; name?: string; cwd?: string } = {}): Promise<StdioSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [MAIN, "mcp", "--db", dbPath, ...(opts.app ? ["--app", opts.app] : [])],
+    args: [MAIN, "mcp", "--db", dbPath, ...(opts.app ? ["--app", opts.app] : []), ...(opts.entities !== undefined ? ["--entities", opts.entities] : [])],
     cwd: opts.cwd,
     stderr: "pipe",
   });
@@ -103,15 +103,26 @@ export interface HttpSession {
   close(): Promise<void>;
 }
 
-/** Connect the SDK client to `${url}/mcp[?app=S]` of a running server. */
-export async function httpClient(url: string, opts: { app?: string; name?: string } = {}): Promise<HttpSession> {
+/** `${url}/mcp` with ?app= and ?entities= when given. */
+export function mcpUrl(url: string, opts: { app?: string; entities?: string } = {}): URL {
+  const u = new URL(`${url}/mcp`);
+  if (opts.app) u.searchParams.set("app", opts.app);
+  if (opts.entities !== undefined) u.searchParams.set("entities", opts.entities);
+  return u;
+}
+
+/** Connect the SDK client to `${url}/mcp[?app=S][&entities=a,b]` of a running server, with a bearer token when given. */
+export async function httpClient(url: string, opts: { app?: string; entities?: string; name?: string; token?: string } = {}): Promise<HttpSession> {
   let asked!: () => void;
   const getSent = new Promise<void>((r) => (asked = r));
   const watching = ((input: any, init?: RequestInit) => {
     if (init?.method === "GET") asked();
     return fetch(input, init);
   }) as typeof fetch;
-  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp${opts.app ? `?app=${encodeURIComponent(opts.app)}` : ""}`), { fetch: watching });
+  const transport = new StreamableHTTPClientTransport(mcpUrl(url, opts), {
+    fetch: watching,
+    ...(opts.token && { requestInit: { headers: { authorization: `Bearer ${opts.token}` } } }),
+  });
   const client = new Client({ name: opts.name ?? "e2e-agent", version: "1.0.0" });
   await client.connect(transport);
   const streamOpen = getSent.then(async () => {

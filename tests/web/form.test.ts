@@ -60,7 +60,6 @@ describe("value conversion", () => {
     required: false,
     unique: false,
     sortable: true,
-    schema: {},
     ...extra,
   });
 

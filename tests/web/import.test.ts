@@ -51,7 +51,7 @@ const heading = (page: Page) => page.locator(".iw-heading");
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
 
 describe("reading a file (no browser)", () => {
-  const field = (name: string, label: string): FieldDefinition => ({ name, label, type: "text", required: false, unique: false, sortable: true, schema: {} });
+  const field = (name: string, label: string): FieldDefinition => ({ name, label, type: "text", required: false, unique: false, sortable: true });
   const fields = [field("title", "Title"), field("due", "Due"), field("done_at", "Done at"), field("project", "Project"), field("owner_email", "Owner email")];
 
   test("columns match fields by name or label, ignoring case, spaces and underscores, then without a trailing date/at/id", () => {

@@ -5,6 +5,7 @@ import { exportApp, importApp } from "../../services/transfer";
 import { type Command, JSON_OPTION } from "../command";
 import { table } from "../table";
 import { intOption, readJsonFile, writeOutput } from "./io";
+import { seedProgress } from "./seed-progress";
 
 const json = JSON_OPTION;
 
@@ -61,20 +62,28 @@ export const appCommand: Command = {
       async run(ctx) {
         const count = intOption(ctx, "count") ?? 100;
         const t0 = performance.now();
-        const r = await seedApp(await ctx.services(), ctx.args[0]!, {
-          count,
-          seed: intOption(ctx, "seed"),
-          actor: await ctx.actor(),
-          onProgress: (e, d, t) => !ctx.opts.json && process.stderr.isTTY && process.stderr.write(`\r${e}: ${d}/${t}   `),
-        });
-        if (!ctx.opts.json && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+        const progress = seedProgress(ctx);
+        let r: Record<string, number>;
+        try {
+          r = await seedApp(await ctx.services(), ctx.args[0]!, {
+            count,
+            seed: intOption(ctx, "seed"),
+            actor: await ctx.actor(),
+            onPlan: progress.onPlan,
+            onProgress: progress.onProgress,
+          });
+        } finally {
+          progress.end();
+        }
         const ms = Math.round(performance.now() - t0);
         if (ctx.opts.json) return ctx.json({ app: ctx.args[0], created: r, ms });
-        ctx.out(
-          `seeded ${ctx.args[0]}: ${Object.entries(r)
-            .map(([k, n]) => `${n} ${k}`)
-            .join(", ")} in ${(ms / 1000).toFixed(1)} s`,
-        );
+        const made = Object.entries(r);
+        // A model of many types gets a sum; a list of 300 counts says nothing more.
+        const what =
+          made.length <= 8
+            ? made.map(([k, n]) => `${n} ${k}`).join(", ")
+            : `${made.reduce((a, [, n]) => a + n, 0).toLocaleString("en-US")} records of ${made.length} entity types`;
+        ctx.out(`seeded ${ctx.args[0]}: ${what} in ${(ms / 1000).toFixed(1)} s`);
       },
     },
     {

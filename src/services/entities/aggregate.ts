@@ -7,6 +7,7 @@
 
 import type { CompiledEntity } from "../../model/compile";
 import { type AggregateQuery, type AggregateRequest, aggregateRows, buildAggregate, MAX_GROUPS } from "../../store/entities/aggregate";
+import { grownTypes } from "../../store/entities/growth";
 import { walkIndexes } from "../../store/entities/indexes";
 import { smallCandidateSet } from "../../store/entities/planner";
 import { MINMAX_WINDOW, readMinMaxWindow, rollupAggregate } from "../../store/entities/rollup-aggregate";
@@ -47,7 +48,7 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
   let rows: Row[] | null = null;
   // Index-backed candidate sets and filtered min/max windows are SQLite's; PostgreSQL plans the plain query itself.
   const sqlite = db.dialect.name === "sqlite";
-  const fast = rollupAggregate(rt.id, ent, db.dialect, q);
+  const fast = rollupAggregate(rt.id, ent, db.dialect, q, grownTypes(db, rt.id).has(ent.name));
   if (fast && (sqlite || !fast.later.length)) {
     try {
       rows = await aggregateRows(db, fast);
@@ -65,7 +66,7 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
         ? undefined
         : await smallCandidateSet(
             db,
-            { appId: rt.id, ent, d: db.dialect, filter: q.filter, indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name) },
+            { appId: rt.id, ent, d: db.dialect, filter: q.filter, indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name, grownTypes(db, rt.id)) },
             AGGREGATE_CANDIDATES,
           );
     const plain = within ? buildAggregate(rt.id, ent, db.dialect, req ?? {}, within) : q;
@@ -85,7 +86,7 @@ export async function aggregateEntities(ctx: EntityContext, app: string, entity:
 
 /** Filtered min/max from each field's index (minMaxWindow); false when a window was not enough (the plain query answers). */
 async function fillMinMax(ctx: EntityContext, rt: AppRuntime, ent: CompiledEntity, q: AggregateQuery, row: Row, later: number[]): Promise<boolean> {
-  const indexes = walkIndexes(rt.id, rt.model, ctx.db.dialect, ent.name);
+  const indexes = walkIndexes(rt.id, rt.model, ctx.db.dialect, ent.name, grownTypes(ctx.db, rt.id));
   for (const i of later) {
     const s = q.specs[i]!;
     const index = indexes.get(s.field!);

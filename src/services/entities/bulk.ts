@@ -7,11 +7,13 @@ import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import type { Queryable } from "../../store/driver";
 import { type FtsTarget, ftsDefer, ftsIndexRows, ftsTarget } from "../../store/entities/fts";
+import { NONE_GROWN } from "../../store/entities/growth";
 import { desiredIndexes } from "../../store/entities/indexes";
 import { getRows, insertLoadedRow, insertLoadedRows, unstorable } from "../../store/entities/rows";
 import { type AuditEntry, writeAudit, writeAudits } from "../audit";
 import { type EntityContext, entityOf, logAfterError } from "./context";
 import { type Data, normaliseData, visibleData } from "./data";
+import { growIfDue } from "./growth";
 import { deny, rightsFor } from "./guard";
 import { uniqueClash } from "./integrity";
 import type { WriteOptions } from "./types";
@@ -29,6 +31,12 @@ export interface BulkOptions extends WriteOptions {
   onInvalid?: "fail" | "skip";
   /** Added to row numbers in reported issues (when a caller splits input into batches). */
   rowOffset?: number;
+  /**
+   * The caller loads more batches of this type and gives it its indexes when done
+   * (growIfDue): built once over all the rows, not kept up row by row from the batch
+   * that crossed the line (a seed).
+   */
+  deferGrowth?: boolean;
   /**
    * Leave the type's full-text index to a fill after the load (a seed of many batches):
    * its table is marked pending in this transaction and no entries are written. The
@@ -205,6 +213,7 @@ export async function insertMany(ctx: EntityContext, app: string, entity: string
   }
   await ctx.db.transaction(write);
   const { inserted, out } = result();
+  if (!opts.deferGrowth) await growIfDue(ctx.db, rt, ent.name, inserted.length);
   const afterHooks = ctx.hooks.wants("afterCreate", probe("afterCreate"));
   // Change events per record for ordinary batches; a bulk load of more is one big change
   // that subscribers learn about by reloading, not record by record.
@@ -238,7 +247,7 @@ export function constraintError(e: Error, d: Dialect, appId: number, model: Comp
   const m = /UNIQUE constraint failed: (?:index '([^']+)'|entities\.id)/.exec(e.message);
   if (!m) return e;
   if (!m[1]) return validationError([{ row, field: "id", rule: "unique", message: `an entity with id ${id} already exists` }], `${ent.name} rows`);
-  const def = desiredIndexes(appId, model, d).find((d) => d.name === m[1]);
+  const def = desiredIndexes(appId, model, d, NONE_GROWN).find((d) => d.name === m[1]);
   const fields = def?.fields.join(", ") ?? "a unique field";
   return validationError(
     [{ row, field: def?.fields[0], rule: "unique", message: `${fields} must be unique: another ${ent.name} already has this value` }],

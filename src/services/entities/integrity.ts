@@ -7,6 +7,7 @@ import { own } from "../../lib/json";
 import type { CompiledEntity, CompiledModel } from "../../model/compile";
 import type { Dialect } from "../../store/dialect";
 import type { Param, Queryable } from "../../store/driver";
+import { NONE_GROWN } from "../../store/entities/growth";
 import { desiredIndexes } from "../../store/entities/indexes";
 import { deleteRow, type EntityRow, holderOf, idExists, idTaken, linkRows, referrers, uniqueHolder, updateRow } from "../../store/entities/rows";
 import type { Data } from "./data";
@@ -121,7 +122,7 @@ export async function uniqueClash(q: Queryable, appId: number, model: CompiledMo
     const v = own(data, f.name);
     if (v !== undefined && v !== null && (await uniqueHolder(q, q.dialect, appId, ent.name, f, stored(v), id))) return taken(f.name);
   }
-  for (const ix of desiredIndexes(appId, model, q.dialect))
+  for (const ix of desiredIndexes(appId, model, q.dialect, NONE_GROWN))
     if (ix.unique && ix.type === ent.name && ix.fields.length > 1) {
       const values = ix.fields.map((f) => own(data, f));
       if (values.some((v) => v === undefined || v === null)) continue; // NULLs are never equal

@@ -5,12 +5,15 @@
 // matches call for; and totals estimated from a sample when counting would read many rows.
 import { describe, expect, test } from "bun:test";
 import { onPostgres } from "../../../tests/helpers/db";
+import { growEveryType } from "../../../tests/helpers/growth";
 import { templates } from "../../model/templates";
 import { COUNT } from "../../store/entities/count";
 import { buildPageQuery, TEXT_PAGE } from "../../store/entities/query";
 import type { Actor } from "../actor";
 import type { TestServices } from "../testing";
 import { testServices } from "./test-kit";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-pg-plans-", actor);

@@ -3,6 +3,7 @@
 // pagination walked to the end, and that a filtered, sorted page uses a model index.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { onPostgres } from "../../../tests/helpers/db";
+import { growEveryType } from "../../../tests/helpers/growth";
 import type { Issue } from "../../lib/errors";
 import { templates } from "../../model/templates";
 import { buildPageQuery } from "../../store/entities/query";
@@ -10,6 +11,8 @@ import type { Actor } from "../actor";
 import type { TestServices as Services } from "../testing";
 import { failure, testServices } from "./test-kit";
 import type { EntityRecord } from "./types";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-query-", actor);

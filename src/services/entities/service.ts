@@ -13,6 +13,7 @@ import type { Dialect } from "../../store/dialect";
 import type { Driver } from "../../store/driver";
 import type { AggregateRequest } from "../../store/entities/aggregate";
 import { countEntities } from "../../store/entities/count";
+import { grownTypes } from "../../store/entities/growth";
 import { walkIndexes } from "../../store/entities/indexes";
 import { type PageRow, runPlan } from "../../store/entities/planner";
 import { buildPageQuery, cursorValues, encodeCursor, type PageQuery, readOffsetPage, readPlainPage } from "../../store/entities/query";
@@ -26,6 +27,7 @@ import { type BulkOptions, type BulkResult, constraintError, insertMany } from "
 import { checkFields, checkId, type EntityContext, entityOf, logAfterError, toRecord } from "./context";
 import { CreateBatcher } from "./create-batch";
 import { type Data, normaliseData, visibleData } from "./data";
+import { growIfDue } from "./growth";
 import { deny, filterNames, guardRelated, inRows, refuseHidden, rightsFor, stripRecord, withinRows } from "./guard";
 import { attachIncludes } from "./include";
 import { applyDeleteRules, checkStoredRules } from "./integrity";
@@ -56,6 +58,7 @@ export class EntityService {
     const id = Bun.randomUUIDv7();
     // Written together with the creates that arrive beside it (create-batch.ts).
     await this.creates.write({ rt, ent, id, data, now, actor: opts.actor });
+    await growIfDue(this.ctx.db, rt, ent.name, 1);
     const rec: EntityRecord = { id, entity: ent.name, data: visibleData(ent, data), version: 1, createdAt: now, updatedAt: now };
     await this.after("afterCreate", rt.slug, ent, rec, opts.actor);
     return stripRecord(rights, rec);
@@ -236,7 +239,16 @@ export class EntityService {
     if (opts.total)
       Object.assign(
         pagination,
-        await pageTotal(db, rt.id, ent, opts.filter, walkIndexes(rt.id, rt.model, db.dialect, ent.name), !opts.cursor && !q.offset, rows.length, more),
+        await pageTotal(
+          db,
+          rt.id,
+          ent,
+          opts.filter,
+          walkIndexes(rt.id, rt.model, db.dialect, ent.name, grownTypes(db, rt.id)),
+          !opts.cursor && !q.offset,
+          rows.length,
+          more,
+        ),
       );
     if (opts.include !== undefined) {
       // Includes read the reference fields, so they are attached before the projection.
@@ -375,12 +387,12 @@ async function plannedPage(
         filter: parseFilter(ent, opts.filter),
         after: cursorValues(q.keys, opts.cursor),
         limit: q.limit,
-        indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name),
+        indexes: walkIndexes(rt.id, rt.model, db.dialect, ent.name, grownTypes(db, rt.id)),
       });
     } catch (e) {
       if (!/no such index/.test((e as Error).message)) throw e;
     }
-  return readPlainPage(db, q, walkIndexes(rt.id, rt.model, db.dialect, ent.name).has(q.keys[0]!.col.name));
+  return readPlainPage(db, q, walkIndexes(rt.id, rt.model, db.dialect, ent.name, grownTypes(db, rt.id)).has(q.keys[0]!.col.name));
 }
 
 /** The refusal of a write outside the actor's row filter. */

@@ -15,6 +15,7 @@ import { typeRowCount } from "../../store/entities/stats";
 import { mustHave } from "../access/deny";
 import type { Actor } from "../actor";
 import { driverOf } from "../driver";
+import { growIfDue } from "../entities/growth";
 import type { Services } from "../index";
 import { LIMITS, wholeNumber } from "../limits";
 import { endRun, startRun, unfinishedRun } from "./runs";
@@ -28,6 +29,8 @@ export interface SeedOptions {
   batchSize?: number;
   actor: Actor;
   onProgress?: (entity: string, done: number, total: number) => void;
+  /** Before the first write: the records each type will get (for a progress bar over the whole seed). */
+  onPlan?: (totals: Record<string, number>) => void;
 }
 
 /** Entity types ordered so that referenced types come before those referring to them (cycles broken arbitrarily). */
@@ -82,6 +85,7 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
     ]),
   );
   checkFeasible(rt.model, order, have, totals, gens);
+  opts.onPlan?.(totals);
   await startRun(db, rt.id, { request, targets });
 
   const pools = new Map<string, string[]>(); // ids available as reference targets, per type
@@ -145,6 +149,8 @@ export async function seedApp(s: Services, slug: string, opts: SeedOptions): Pro
         await refillFts(db, rt.id, type, batchSize);
       }
     }
+    // A type this seed took past the growth line gets its indexes now, built over all its rows.
+    await growIfDue(db, rt, type, total);
     result[type] = total;
   }
   await endRun(db, rt.id);
@@ -178,6 +184,7 @@ async function insertBatch(
       onInvalid: "skip",
       rowOffset: offset,
       deferFts,
+      deferGrowth: true,
     });
     ids.push(...r.ids);
     if (!r.skipped.length) break;

@@ -1,8 +1,10 @@
 // Where a filterable/sortable name lives: a system column or a field inside the JSON data.
+
 import type { CompiledEntity } from "../../model/compile";
 import type { Target } from "../../model/filter/ast";
 import type { Field } from "../../model/schema";
 import { checkedIdent, type Dialect } from "../dialect";
+import { looksGrown } from "./growth";
 
 /** System names and their columns. A Map: names come from requests, and a plain object would answer for "constructor". */
 export const SYSTEM_COLUMNS: ReadonlyMap<string, string> = new Map([
@@ -27,5 +29,12 @@ export function column(ent: CompiledEntity, name: string, d: Dialect): Column | 
 /** The SQL expression of a parsed filter's target. */
 export const targetSql = (t: Target, d: Dialect): string => (t.kind === "system" ? SYSTEM_COLUMNS.get(t.name)! : d.jsonField(t.field));
 
-/** Literal SQL restricting to one app's rows of one type; literal so partial indexes apply. */
-export const scope = (appId: number, type: string): string => `app_id = ${Math.trunc(appId)} AND type = '${checkedIdent(type)}'`;
+/**
+ * Literal SQL restricting to one app's rows of one type; literal so partial indexes apply.
+ * A type that has not grown indexes of its own (growth.ts) adds the term that lets its
+ * queries use the shared entities_small_types index, which grown types' queries never name.
+ */
+export const scope = (appId: number, type: string): string => {
+  const t = checkedIdent(type);
+  return `app_id = ${Math.trunc(appId)} AND type = '${t}'${looksGrown(appId, type) ? "" : ` AND (type || '') = '${t}'`}`;
+};

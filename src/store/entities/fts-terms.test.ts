@@ -2,6 +2,7 @@
 // sample of the type, a query leaves out a trigram found in nearly every row and asks for
 // the rare ones, and the answers are the exact rule's whatever the terms.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { growEveryType } from "../../../tests/helpers/growth";
 import { searchedFields } from "../../model/filter/grammar";
 import { textMatches } from "../../model/filter/text";
 import type { Actor } from "../../services/actor";
@@ -10,6 +11,8 @@ import type { TestServices as Services } from "../../services/testing";
 import { ftsMatch, ftsSampleTerms } from "./fts";
 import { dropTermSample } from "./fts-terms";
 import { lastTrace, PLAN } from "./planner";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const fresh = testServices("torque-fts-terms-", actor);

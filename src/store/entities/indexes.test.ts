@@ -4,10 +4,14 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { growEveryType } from "../../../tests/helpers/growth";
 import { templates } from "../../model/templates";
 import { systemActor } from "../../services/actor";
 import { openTestServices, type TestServices as Services } from "../../services/testing";
+import { grownTypes } from "./growth";
 import { dropIndexesFor, INDEX_RULES_VERSION, rebuildPendingIndexes, walkIndexes } from "./indexes";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const dir = mkdtempSync(join(tmpdir(), "torque-indexes-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,7 +92,7 @@ test("every scalar field is indexed by default; indexed: false opts out (referen
   const m = await s.models.create(doc, systemActor);
   await s.apps.create(m.id, "kinds", systemActor);
   const rt = await s.apps.runtime("kinds");
-  const ix = walkIndexes(rt.id, rt.model, s.db.dialect, "thing");
+  const ix = walkIndexes(rt.id, rt.model, s.db.dialect, "thing", grownTypes(s.db, rt.id));
   expect([...ix.keys()].sort()).toEqual(["createdAt", "id", "owner", "updatedAt", ...types.map((t) => `f_${t}`)].sort());
   const built = new Set((await s.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")).map((r) => r.name));
   for (const name of ix.values()) expect(built.has(name)).toBe(true);

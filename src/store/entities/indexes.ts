@@ -1,9 +1,12 @@
-// Expression indexes derived from the model, per app: every scalar field (unless it says
-// `indexed: false`), createdAt and updatedAt, unique fields, references, declared
-// composite indexes, and the fields pages sort by. Each is a partial index over one app's
-// rows of one entity type, so it is small and only that type pays for it on write.
-// Created and dropped to follow the model; recorded in entity_indexes. The single-field
-// (field, id) indexes are what the query planner (planner.ts) walks and seeks.
+// Expression indexes derived from the model, per app. A type that has grown (growth.ts:
+// GROWTH.at records) gets every scalar field (unless it says `indexed: false`), createdAt
+// and updatedAt, unique fields, references, declared composite indexes, the fields pages
+// sort by and its id; a smaller one only its unique indexes, declared composite indexes
+// and fields marked `indexed: true` (it is read through the shared entities_small_types).
+// Each is a partial index over one app's rows of one entity type, so it is small; but
+// every index on `entities` costs every write (growth.ts), hence the two tiers. Created
+// and dropped to follow the model and the types' growth; recorded in entity_indexes. The
+// single-field (field, id) indexes are what the query planner (planner.ts) walks and seeks.
 
 import { conflict } from "../../lib/errors";
 import { isPlainObject } from "../../lib/json";
@@ -16,6 +19,8 @@ import type { Dialect } from "../dialect";
 import { checkedIdent } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 import { SYSTEM_COLUMNS } from "./columns";
+import { dropGrownMarks, GROWTH, grownTypes, growTypes, noteGrown } from "./growth";
+import { syncRollups } from "./rollups";
 import { analyzeStatistics, dropAppStatistics, partitionOf, syncStatistics } from "./statistics";
 
 /** System columns that get a (column, id) index of their own in every type (id has its own). */
@@ -55,7 +60,8 @@ function sortedFields(m: CompiledModel): Map<string, Set<string>> {
   return out;
 }
 
-export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): IndexDef[] {
+/** `grown`: the app's types that get the whole set (growth.ts); the others only what uniqueness and the model ask for. */
+export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect, grown: ReadonlySet<string>): IndexDef[] {
   const defs = new Map<string, IndexDef>();
   const sorts = sortedFields(m);
   const add = (type: string, fields: string[], unique: boolean) => {
@@ -85,21 +91,22 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
     });
   };
   for (const e of m.entities.values()) {
-    // Every type has its own id index: the default order, and the one to walk when a
+    const all = grown.has(e.name);
+    // A grown type has its own id index: the default order, and the one to walk when a
     // filter has no index of its own. Being per type, it never looks more selective
     // to the planner than a field index of the same type (a shared (app_id, type, id)
-    // index did, and won plans it should have lost).
-    add(e.name, [], false);
-    for (const f of INDEXED_SYSTEM) add(e.name, [f], false);
+    // index did, and won plans it should have lost; see growth.ts).
+    if (all) add(e.name, [], false);
+    if (all) for (const f of INDEXED_SYSTEM) add(e.name, [f], false);
     for (const f of e.def.fields) {
       if (f.unique) add(e.name, [f.name], true);
       // Unique fields get a (field, id) index too: the planner walks it in sort order
       // (NULLs are not unique, and ties among them are ordered by id).
-      if (fieldIndexed(f)) add(e.name, [f.name], false);
+      if (all ? fieldIndexed(f) : f.indexed === true) add(e.name, [f.name], false);
     }
     for (const f of e.unique) if (!f.unique) add(e.name, [f.name], true);
     for (const ix of e.def.indexes ?? []) add(e.name, ix.fields, !!ix.unique);
-    for (const f of sorts.get(e.name) ?? []) add(e.name, [f], false);
+    if (all) for (const f of sorts.get(e.name) ?? []) add(e.name, [f], false);
   }
   // PostgreSQL with pg_trgm: a trigram index per searched (text-like) field, for
   // contains/startsWith/endsWith, and one over all of a type's searched fields together,
@@ -113,6 +120,7 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
   };
   if (d.trigramColumn)
     for (const e of m.entities.values()) {
+      if (!grown.has(e.name)) continue;
       const fields = searchedFields(e);
       for (const f of fields) trigram(e.name, [f], d.jsonField(f));
       if (d.searchText && fields.length > 1) trigram(e.name, fields, d.searchText(fields));
@@ -137,17 +145,18 @@ export function desiredIndexes(appId: number, m: CompiledModel, d: Dialect): Ind
  * "id" → the type's id index, a field or createdAt/updatedAt → its (column, id) index.
  * Kept per compiled model (the names depend only on the app id and the model).
  */
-const walkCache = new WeakMap<CompiledModel, { appId: number; byType: Map<string, Map<string, string>> }>();
-export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: string): ReadonlyMap<string, string> {
+const walkCache = new WeakMap<CompiledModel, { appId: number; grown: number; byType: Map<string, Map<string, string>> }>();
+export function walkIndexes(appId: number, m: CompiledModel, d: Dialect, type: string, grown: ReadonlySet<string>): ReadonlyMap<string, string> {
   let c = walkCache.get(m);
-  if (!c || c.appId !== appId) {
+  // Types only ever grow (growth.ts), so the size of the set tells a stale entry.
+  if (!c || c.appId !== appId || c.grown !== grown.size) {
     const byType = new Map<string, Map<string, string>>();
-    for (const ix of desiredIndexes(appId, m, d)) {
+    for (const ix of desiredIndexes(appId, m, d, grown)) {
       if (ix.unique || ix.trigram || ix.fields.length > 1) continue;
       const names = byType.get(ix.type) ?? byType.set(ix.type, new Map()).get(ix.type)!;
       names.set(ix.fields[0] ?? "id", ix.name);
     }
-    c = { appId, byType };
+    c = { appId, grown: grown.size, byType };
     walkCache.set(m, c);
   }
   return c.byType.get(type) ?? new Map();
@@ -165,17 +174,21 @@ const ON_PARTITION = (d: Dialect) => (d.name === "postgres" ? "|partition" : "")
 
 /**
  * Bring one app's indexes (and, on PostgreSQL, their statistics: statistics.ts) in line
- * with its model; a unique index that existing data violates is a conflict. `analyze`
- * names a partition with new statistics to fill after commit (analyzeStatistics).
+ * with its model and its types' growth; a unique index that existing data violates is a
+ * conflict. `analyze` names a partition with new statistics to fill after commit
+ * (analyzeStatistics); `grown` the app's grown types, for noteGrown after commit.
  */
 export async function syncIndexes(
   tx: Queryable,
   appId: number,
   m: CompiledModel,
   d: Dialect,
-): Promise<{ created: string[]; dropped: string[]; analyze?: string }> {
+): Promise<{ created: string[]; dropped: string[]; analyze?: string; grown: Set<string> }> {
   const partition = d.name === "postgres" ? await partitionOf(tx, appId) : undefined;
-  const want = desiredIndexes(appId, m, d).map((w) => (partition ? { ...w, sql: w.sql.replace(" ON entities ", ` ON ${partition} `) } : w));
+  const types = new Set(m.entities.keys());
+  await dropGrownMarks(tx, appId, types);
+  const grown = await growTypes(tx, appId, types);
+  const want = desiredIndexes(appId, m, d, grown).map((w) => (partition ? { ...w, sql: w.sql.replace(" ON entities ", ` ON ${partition} `) } : w));
   const have = await tx.all<{ name: string }>("SELECT name FROM entity_indexes WHERE app_id = ?", [appId]);
   const wantNames = new Set(want.map((w) => w.name));
   const haveNames = new Set(have.map((h) => h.name));
@@ -203,7 +216,7 @@ export async function syncIndexes(
     await tx.run("INSERT INTO entity_indexes (name, app_id, type, definition) VALUES (?, ?, ?, ?)", [w.name, appId, w.type, w.sql]);
     created.push(w.name);
   }
-  return { created, dropped, analyze: await syncStatistics(tx, appId, m, want) };
+  return { created, dropped, analyze: await syncStatistics(tx, appId, m, want), grown };
 }
 
 /**
@@ -240,6 +253,7 @@ export async function rebuildPendingIndexes(tx: Queryable, appId?: number): Prom
 
 export async function dropAppIndexes(tx: Queryable, appId: number): Promise<void> {
   await dropAppStatistics(tx, appId);
+  await dropGrownMarks(tx, appId);
   for (const h of await tx.all<{ name: string }>("SELECT name FROM entity_indexes WHERE app_id = ?", [appId]))
     await tx.run(`DROP INDEX IF EXISTS ${checkedIdent(h.name)}`);
   await tx.run("DELETE FROM entity_indexes WHERE app_id = ?", [appId]);
@@ -247,32 +261,73 @@ export async function dropAppIndexes(tx: Queryable, appId: number): Promise<void
 
 /**
  * Which rules derive the indexes from a model. When the rules change (version 2: every
- * scalar field, createdAt and updatedAt indexed by default), a database made under older
- * rules would keep its old index set until each model's next save, and the planner would
- * fall back to slow plain queries meanwhile. So the version is kept in SQLite's
- * user_version and every open of an older database brings each app's indexes in line once.
+ * scalar field, createdAt and updatedAt indexed by default; version 3: only grown types
+ * get them, growth.ts), a database made under older rules would keep its old index set
+ * until each model's next save, and the planner would fall back to slow plain queries
+ * meanwhile (or, from version 2, every write would pay for thousands of indexes). So the
+ * version is kept (SQLite's user_version; PostgreSQL's comment on entity_indexes) and every open of an
+ * older database brings each app's indexes in line once.
  */
-export const INDEX_RULES_VERSION = 2;
+export const INDEX_RULES_VERSION = 3;
+
+async function rulesVersion(db: Driver): Promise<number> {
+  if (db.dialect.name !== "postgres") return (await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0;
+  // An index made under the oldest rules says so itself, whatever else is kept.
+  if (await db.get(OLD_POSTGRES_RULES)) return 1;
+  // Kept as the comment of entity_indexes: schema, not data, so a copy of the database's
+  // rows (migrate-data, which wants an empty target) never carries it or trips on it.
+  const kept = await db.get<{ c: string | null }>("SELECT obj_description('entity_indexes'::regclass, 'pg_class') AS c");
+  const m = /^index rules (\d+)$/.exec(kept?.c ?? "");
+  return m ? Number(m[1]) : 2;
+}
 
 /** Bring every app's indexes in line with its current model if the rules changed since the last open; returns the apps synced. */
 export async function upgradeIndexRules(db: Driver): Promise<number[]> {
   const postgres = db.dialect.name === "postgres";
-  if (
-    postgres ? !(await db.get(OLD_POSTGRES_RULES)) : ((await db.get<{ user_version: number }>("PRAGMA user_version"))?.user_version ?? 0) >= INDEX_RULES_VERSION
-  )
-    return [];
-  const apps = await appModels(db);
+  if ((await rulesVersion(db)) >= INDEX_RULES_VERSION) return [];
+  const synced = await resyncApps(db, await appModels(db));
+  if (!postgres) await db.exec(`PRAGMA user_version = ${INDEX_RULES_VERSION}`);
+  else await db.exec(`COMMENT ON TABLE entity_indexes IS 'index rules ${INDEX_RULES_VERSION}'`);
+  return synced;
+}
+
+/**
+ * At open: apps with a type that reached GROWTH.at records without growing its indexes
+ * (a seed or load killed before its end, which is when it grows them: growth.ts), so its
+ * pages are not read without them until its next write. One query when there are none.
+ */
+export async function growOverdue(db: Driver): Promise<number[]> {
+  const due = await db.all<{ app_id: number; type: string }>(
+    "SELECT c.app_id, c.type FROM entity_counts c WHERE c.n >= ? AND NOT EXISTS (SELECT 1 FROM entity_grown_types g WHERE g.app_id = c.app_id AND g.type = c.type)",
+    [Math.max(GROWTH.at, 1)],
+  );
+  if (!due.length) return [];
+  // Rows of a type the model no longer has stay (until purged) and never grow: not a reason to sync at every open.
+  const apps = (await appModels(db)).filter((a) =>
+    due.some((d) => Number(d.app_id) === Number(a.app_id) && (JSON.parse(a.doc) as Model).entities?.some((e) => e.name === d.type)),
+  );
+  return resyncApps(db, apps);
+}
+
+/** Each app's indexes and rollups synced with its current model and growth, one transaction per app; returns those that changed. */
+async function resyncApps(db: Driver, apps: Awaited<ReturnType<typeof appModels>>): Promise<number[]> {
+  const postgres = db.dialect.name === "postgres";
   const synced: number[] = [];
   for (const a of apps) {
     const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
     // One transaction per app: a crash part-way leaves the old rules' mark, so the next open resumes.
-    const r = await db.transaction((tx) => syncIndexes(tx, a.app_id, model, db.dialect));
+    const r = await db.transaction(async (tx) => {
+      const synced = await syncIndexes(tx, a.app_id, model, db.dialect);
+      // Rollups follow growth too (version 3): a small type's go.
+      await syncRollups(tx, a.app_id, model, synced.grown);
+      return synced;
+    });
+    noteGrown(db, a.app_id, r.grown);
     if (r.created.length || r.dropped.length) synced.push(a.app_id);
     // PostgreSQL: new indexes start without statistics of their own; the planner chose
     // worse plans until the next autovacuum analyzed the partition.
     await analyzeStatistics(db, r.analyze ?? (postgres && r.created.length ? await partitionOf(db, a.app_id) : undefined));
   }
-  if (!postgres) await db.exec(`PRAGMA user_version = ${INDEX_RULES_VERSION}`);
   return synced;
 }
 
@@ -298,7 +353,7 @@ export async function upgradeStatistics(db: Driver): Promise<void> {
   const ids = new Set(without.map((r) => r.id));
   for (const a of (await appModels(db)).filter((x) => ids.has(x.app_id))) {
     const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
-    const indexes = desiredIndexes(a.app_id, model, db.dialect);
+    const indexes = desiredIndexes(a.app_id, model, db.dialect, grownTypes(db, a.app_id));
     await analyzeStatistics(db, await db.transaction((tx) => syncStatistics(tx, a.app_id, model, indexes)));
   }
 }

@@ -9,11 +9,15 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { growEveryType } from "../../../tests/helpers/growth";
 import type { Actor } from "../../services/actor";
 import { openTestServices, type TestServices as Services } from "../../services/testing";
+import { grownTypes } from "./growth";
 import { walkIndexes } from "./indexes";
 import { lastTrace, PLAN } from "./planner";
 import { buildPageQuery } from "./query";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const actor: Actor = { kind: "cli", id: "tester" };
 const dir = mkdtempSync(join(tmpdir(), "torque-planner-"));
@@ -288,7 +292,7 @@ test("a page ended by the budget resumes where it stopped; walking on reaches ev
 test("the planner's queries use the intended indexes (EXPLAIN QUERY PLAN)", async () => {
   Object.assign(PLAN, saved);
   const rt = await s.apps.runtime("shop");
-  const ix = walkIndexes(rt.id, rt.model, s.db.dialect, "order");
+  const ix = walkIndexes(rt.id, rt.model, s.db.dialect, "order", grownTypes(s.db, rt.id));
   for (const f of ["title", "amount", "qty", "day", "at", "status", "paid", "mail", "site", "customer", "code", "createdAt", "updatedAt", "id"])
     expect({ f, has: ix.has(f) }).toEqual({ f, has: true });
   expect(ix.has("note")).toBe(false); // indexed: false

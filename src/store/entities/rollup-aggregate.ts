@@ -39,8 +39,9 @@ function valueFilter(node: FilterNode, def: RollupDef, pg: boolean): { field: st
 }
 
 /** SQL over the type's rollup table for this aggregate, or null when the rollups cannot answer it. */
-export function rollupAggregate(appId: number, ent: CompiledEntity, d: Dialect, q: AggregateQuery): RollupQuery | null {
-  const def = rollupDef(appId, ent);
+export function rollupAggregate(appId: number, ent: CompiledEntity, d: Dialect, q: AggregateQuery, grown: boolean): RollupQuery | null {
+  // Only grown types have rollups (rollups.ts).
+  const def = grown ? rollupDef(appId, ent) : null;
   if (!def) return null;
   const pg = d.name === "postgres";
   const only = q.filter.kind === "all" ? null : valueFilter(q.filter, def, pg);

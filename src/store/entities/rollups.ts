@@ -24,6 +24,7 @@ import type { Model } from "../../model/schema";
 import { checkedIdent } from "../dialect";
 import type { Driver, Queryable } from "../driver";
 import { scope } from "./columns";
+import { grownTypesIn } from "./growth";
 import { postgresRollup, writeRollupTriggers } from "./rollups-postgres";
 
 /** A group field of a rollup: its values (enum, boolean) or its days (date, datetime). */
@@ -171,16 +172,20 @@ async function makeRollup(tx: Queryable, appId: number, def: RollupDef, ent: Com
 }
 
 /**
- * Bring one app's rollups in line with its model, in the caller's transaction: a type
+ * Bring one app's rollups in line with its model and its grown types (syncIndexes' `grown`), in the caller's transaction: a type
  * whose definition changed gets its new table and triggers, filled from its rows, and
  * the old ones dropped. Returns the tables made.
  */
-export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel): Promise<string[]> {
+export async function syncRollups(tx: Queryable, appId: number, m: CompiledModel, grown: ReadonlySet<string>): Promise<string[]> {
   const have = new Map(
     (await tx.all<{ type: string; name: string }>("SELECT type, name FROM entity_rollups WHERE app_id = ?", [appId])).map((r) => [r.type, r.name]),
   );
   const want = new Map<string, RollupDef>();
   for (const e of m.entities.values()) {
+    // Only a grown type (growth.ts) has one: a few thousand rows aggregate fast from
+    // themselves, and each rollup's triggers cost every write to `entities` (SQLite
+    // evaluates every trigger's WHEN for every row written).
+    if (!grown.has(e.name)) continue;
     const def = rollupDef(appId, e);
     if (def) want.set(e.name, def);
   }
@@ -222,7 +227,7 @@ export async function repairRollups(db: Driver): Promise<number[]> {
     const model = compileModel(a.model_id, a.version, JSON.parse(a.doc) as Model);
     await db.transaction(async (tx) => {
       await tx.run("DELETE FROM entity_rollups WHERE app_id = ? AND type = ''", [a.app_id]);
-      await syncRollups(tx, a.app_id, model);
+      await syncRollups(tx, a.app_id, model, await grownTypesIn(tx, a.app_id));
     });
   }
   // A marker whose app is gone has nothing to build.

@@ -6,10 +6,13 @@
 // that holds the app's rows, and an open moves the older ones there.
 import { afterAll, describe, expect, test } from "bun:test";
 import { dropPgDatabase, freshPgDatabase, onPostgres } from "../../../tests/helpers/db";
+import { growEveryType } from "../../../tests/helpers/growth";
 import { templates } from "../../model/templates";
 import { openServices } from "../../services";
 import type { Actor } from "../../services/actor";
 import { openDatabase } from "../open";
+
+growEveryType(); // these tests are about what the per-field indexes make fast, on small data
 
 const actor: Actor = { kind: "cli", id: "tester" };
 

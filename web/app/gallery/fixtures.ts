@@ -26,7 +26,6 @@ const f = (name: string, type: FieldDefinition["type"], extra: Partial<FieldDefi
   required: false,
   unique: false,
   sortable: type !== "json" && type !== "multienum" && type !== "longtext",
-  schema: {},
   ...extra,
 });
 

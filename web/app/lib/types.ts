@@ -2,11 +2,19 @@
 // imported from the server as types only, so the browser bundle holds no server code.
 
 // Field types and the field and column definitions are the server's own types (type-only:
-// nothing of the server is bundled), so the two cannot drift apart.
+// nothing of the server is bundled), so the two cannot drift apart; the definitions less
+// the JSON Schema of a value, which the runtime never reads.
 import type { FieldType } from "../../../src/model/schema";
-import type { ColumnDefinition, FieldDefinition } from "../../../src/services/ui";
+import type { FieldSummary, ColumnDefinition as ServerColumn } from "../../../src/services/ui";
 
-export type { ColumnDefinition, FieldDefinition, FieldType };
+export type { FieldType };
+/**
+ * A field's definition as the runtime reads it: the server's, less the JSON Schema of its
+ * value, which getModelMetadata leaves out (it is most of the answer's size on a large model)
+ * and nothing here reads.
+ */
+export type FieldDefinition = FieldSummary;
+export type ColumnDefinition = Omit<ServerColumn, "schema">;
 
 export interface EntityRecord {
   id: string;

@@ -15,7 +15,6 @@ function manyValues(): Story["c"] {
     required: false,
     unique: false,
     sortable: true,
-    schema: {},
   });
   c.fields = [
     ...(c.fields ?? []),
