@@ -55,7 +55,7 @@ export interface McpOptions {
 const BASE_INSTRUCTIONS =
   "Torque runs model-driven apps. Use list_apps and describe_app first; data tools take an app slug and an entity type; design tools change a model (each change is validated and versioned).";
 const SHORT_LIST_INSTRUCTIONS = (app: string) =>
-  ` App ${app} has too many entity types to list every typed tool (and describe_app describes them all at length): list_entity_types finds a type by name, describe_entity_type shows its fields, and enable_entity_tools adds its typed tools (<entity>_query, _get, _create, _update, _delete) to your list. Any type's typed tools can also be called without being listed, and the generic tools (query_entities, create_entity, …) reach every type.`;
+  ` App ${app} has too many entity types to list every typed tool (describe_app only summarises them): list_entity_types finds a type by name, describe_entity_type shows its fields, and enable_entity_tools adds its typed tools (<entity>_query, _get, _create, _update, _delete) to your list. Any type's typed tools can also be called without being listed, and the generic tools (query_entities, create_entity, …) reach every type.`;
 
 const ENTITY_RESOURCE = /^torque:\/\/apps\/([^/]+)\/entities\/([^/]+)$/;
 

@@ -1,5 +1,6 @@
 // The tools every MCP server has: apps and their data, workflows.
 
+import { TorqueError } from "../lib/errors";
 import type { CompiledModel } from "../model/compile";
 import { fieldKinds } from "../model/fields/registry";
 import { requireApp } from "../services/access/policy";
@@ -48,20 +49,36 @@ export function dataSchema(m: CompiledModel, entityName: string, forUpdate = fal
   return { type: "object", properties, required, additionalProperties: false };
 }
 
-export async function describeApp(ctx: ToolContext, slug: string) {
+/**
+ * The data schemas of an app's types are described together while they take at most
+ * this many bytes; past it (a model of hundreds of types made a 1 MB answer, more than an
+ * agent's context) the types are summarised and one is described at a time.
+ */
+export const DESCRIBE_SCHEMAS_MAX_BYTES = 32 * 1024;
+
+export async function describeApp(ctx: ToolContext, slug: string, only?: string) {
   if (ctx.actor.grant) requireApp(ctx.actor, slug);
   const rt = await ctx.services.apps.runtime(slug);
   const d = rt.model.doc;
+  if (only !== undefined && !rt.model.entities.has(only))
+    throw new TorqueError("not_found", `app ${rt.slug} has no entity type ${JSON.stringify(only.slice(0, 100))}`);
+  const types = only === undefined ? d.entities : d.entities.filter((e) => e.name === only);
+  const described = types.map((e) => ({
+    name: e.name,
+    ...(e.label && { label: e.label }),
+    ...(e.description && { description: e.description }),
+    dataSchema: dataSchema(rt.model, e.name),
+  }));
+  const whole = only !== undefined || Buffer.byteLength(JSON.stringify(described)) <= DESCRIBE_SCHEMAS_MAX_BYTES;
+  const relationships = (d.relationships ?? []).filter((r) => only === undefined || r.from === only || r.to === only);
   return {
     app: rt.slug,
     model: { id: rt.model.id, name: d.name, version: rt.model.version, ...(d.description && { description: d.description }) },
-    entities: d.entities.map((e) => ({
-      name: e.name,
-      ...(e.label && { label: e.label }),
-      ...(e.description && { description: e.description }),
-      dataSchema: dataSchema(rt.model, e.name),
-    })),
-    relationships: d.relationships ?? [],
+    entities: whole ? described : described.map(({ dataSchema: s, ...e }) => ({ ...e, fields: Object.keys((s.properties as object) ?? {}).length })),
+    ...(!whole && {
+      note: `${d.entities.length.toLocaleString("en-US")} entity types are too many to describe at once: describe_app with {"app": "${rt.slug}", "entity": "<name>"} gives one type's data schema.`,
+    }),
+    relationships: whole ? relationships : relationships.length,
     pages: (d.pages ?? []).map((p) => ({ name: p.name, title: p.title, components: p.components.map((c) => c.type) })),
     workflows: (d.xflows ?? []).map((x) => ({
       name: x.name,
@@ -91,9 +108,9 @@ export const genericTools: Tool[] = [
   {
     name: "describe_app",
     description:
-      "Describe an app: each entity type with the JSON Schema of its data (field types, enums, required), relationships, pages and workflows. Read this before writing data.",
-    inputSchema: obj({ app }, ["app"]),
-    run: (a, ctx) => describeApp(ctx, String(a.app)),
+      'Describe an app: each entity type with the JSON Schema of its data (field types, enums, required), relationships, pages and workflows. Read this before writing data. An app of many types is summarised (names, labels, field counts); `entity` describes one type whole. Example: {"app": "crm"} or {"app": "crm", "entity": "deal"}',
+    inputSchema: obj({ app, entity: str("only this entity type, described whole") }, ["app"]),
+    run: (a, ctx) => describeApp(ctx, String(a.app), a.entity === undefined ? undefined : String(a.entity)),
   },
   {
     name: "query_entities",

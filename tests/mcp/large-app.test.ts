@@ -147,6 +147,29 @@ describe("an agent on a 300-type app", () => {
   });
 });
 
+describe("describe_app on a 300-type app", () => {
+  test("summarises the types within an agent's budget and names how to get one whole; `entity` describes one; a small app is whole as before", async () => {
+    const h = await httpClient(s.url, { token: adminToken }); // unscoped: no list_entity_types
+    open.push(h);
+    const r = await call(h.client, "describe_app", { app: "big" });
+    expect(r.isError).toBe(false);
+    const text = JSON.stringify(r.value);
+    expect(Buffer.byteLength(text)).toBeLessThan(40 * 1024);
+    expect(r.value.entities).toHaveLength(300);
+    expect(r.value.entities[250]).toEqual({ name: "e250", label: "Entity 250", fields: 30 });
+    expect(r.value.note).toContain('"entity": "<name>"');
+    const one = await ok1(h.client, "describe_app", { app: "big", entity: "e250" });
+    expect(one.entities).toHaveLength(1);
+    expect(Object.keys(one.entities[0].dataSchema.properties)).toHaveLength(30);
+    expect(one.note).toBeUndefined();
+    expect((await fails(h.client, "describe_app", { app: "big", entity: "__proto__" })).message).toContain('no entity type "__proto__"');
+    const small = await ok1(h.client, "describe_app", { app: "todo" });
+    expect(small.note).toBeUndefined();
+    expect(small.entities.every((e: { dataSchema?: unknown }) => e.dataSchema)).toBe(true);
+    expect(Array.isArray(small.relationships)).toBe(true);
+  });
+});
+
 describe("toolsets chosen at connection", () => {
   test("`torque mcp --app big --entities e250,e251` lists those types' tools from the start", async () => {
     const io = await overStdio({ entities: "e250, e251" });
